@@ -1,0 +1,1 @@
+"""StoreAssist: store-associate and kiosk app, and its reference back office (the hub)."""

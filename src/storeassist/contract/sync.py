@@ -1,0 +1,28 @@
+"""The device cache feed: a snapshot and then deltas, paged by an opaque cursor."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from storeassist.contract.catalog import Product, StockLevel
+from storeassist.contract.common import WireModel
+from storeassist.contract.customers import CustomerProfile
+from storeassist.contract.orders import Order
+
+
+class RevokedCard(WireModel):
+    customer_id: int
+    serial: int
+
+
+class ChangeFeed(WireModel):
+    """One page of changes after ``cursor``. A device starts with ``cursor=""`` (the snapshot)
+    and repeats with the returned cursor while ``has_more``; later calls return only deltas."""
+
+    cursor: str
+    has_more: bool
+    products: list[Product] = []
+    stock: list[tuple[str, StockLevel]] = Field(default=[], description="(sku, level) for this store")
+    pickups: list[Order] = []
+    customers: list[CustomerProfile] = Field(default=[], description="recently active and pickup customers")
+    revoked: list[RevokedCard] = []

@@ -1,0 +1,138 @@
+"""What a scanned payload is, decided from its shape alone, before anything trusts it.
+
+Every scanner burst goes through :func:`classify_scan` first. Payment-card data is refused
+here and the payload is dropped: callers must not log or keep ``text`` when
+:class:`PaymentCardRefused` is raised.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from storeassist.domain import tokens
+
+#: Longest payload we look at; a real StoreAssist code is 103 characters.
+MAX_SCAN_CHARS = 256
+
+_BADGE = re.compile(r"SAB\.([A-Z0-9]{4,16})")
+_TRACK1 = re.compile(r"%?B\d{12,19}\^")
+_TRACK2 = re.compile(r";?\d{12,19}=\d")
+_DIGITS_IN_TEXT = re.compile(r"\d[\d -]{11,}\d")
+
+
+class ScanKind(enum.Enum):
+    LOYALTY = "loyalty"
+    ORDER = "order"
+    PRODUCT = "product"
+    STAFF_BADGE = "staff_badge"
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedCode:
+    kind: ScanKind
+    text: str  # normalised payload (a GTIN is returned as 13 or 14 digits)
+
+
+class ScanRejected(ValueError):
+    """A payload that is not any code we take. ``message`` is written for the associate."""
+
+    code = "scan_unknown"
+    message = "This code is not one StoreAssist knows. Scan a loyalty card, an order code or a product barcode."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+
+
+class ScanEmpty(ScanRejected):
+    code = "scan_empty"
+    message = "The scanner sent nothing. Scan again."
+
+
+class ScanTooLong(ScanRejected):
+    code = "scan_too_long"
+    message = "That code is far too long to be ours. Scan again, or type the order number."
+
+
+class ScanBadCheckDigit(ScanRejected):
+    code = "scan_bad_check_digit"
+    message = "That barcode's check digit is wrong — it was misread or damaged. Scan it again."
+
+
+class ScanUnsafeCharacters(ScanRejected):
+    code = "scan_unsafe_characters"
+    message = "That code contains characters no StoreAssist code has. Scan again."
+
+
+class PaymentCardRefused(ScanRejected):
+    """Card-track or card-number data. Never log, store or display the payload."""
+
+    code = "scan_payment_card"
+    message = "That looks like a payment card. StoreAssist never reads cards — use the payment terminal."
+
+
+def gtin_check_digit_ok(digits: str) -> bool:
+    """GS1 mod-10 check for GTIN-8/12/13/14."""
+    if len(digits) not in (8, 12, 13, 14) or not digits.isdigit():
+        return False
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def gtin_with_check_digit(body: str) -> str:
+    """Append the GS1 check digit to ``body`` (7, 11, 12 or 13 digits)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+def luhn_ok(digits: str) -> bool:
+    if not digits.isdigit() or len(digits) < 12:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def looks_like_payment_card(text: str) -> bool:
+    """Track 1/2 data, or a 13–19 digit Luhn-valid number that is not a valid GTIN."""
+    if _TRACK1.search(text) or _TRACK2.search(text):
+        return True
+    for match in _DIGITS_IN_TEXT.finditer(text):
+        digits = re.sub(r"[ -]", "", match.group())
+        if 13 <= len(digits) <= 19 and luhn_ok(digits) and not gtin_check_digit_ok(digits):
+            return True
+    return False
+
+
+def classify_scan(raw: str) -> ScannedCode:
+    """Decide what a scanned payload is, or raise :class:`ScanRejected` with a reason."""
+    if len(raw) > MAX_SCAN_CHARS * 4:
+        raise ScanTooLong()
+    text = raw.strip()
+    if looks_like_payment_card(text):
+        raise PaymentCardRefused()
+    if not text:
+        raise ScanEmpty()
+    if len(text) > MAX_SCAN_CHARS:
+        raise ScanTooLong()
+    if any(unicodedata.category(ch)[0] == "C" for ch in text) or not text.isascii():
+        raise ScanUnsafeCharacters()
+    if tokens.looks_like_token(text):
+        token, _body, _sig = tokens.parse_token(text)  # raises TokenMalformed, a TokenError
+        kind = ScanKind.LOYALTY if token.kind.is_loyalty else ScanKind.ORDER
+        return ScannedCode(kind, text)
+    badge = _BADGE.fullmatch(text)
+    if badge:
+        return ScannedCode(ScanKind.STAFF_BADGE, badge.group(1))
+    if text.isdigit() and len(text) in (8, 12, 13, 14):
+        if not gtin_check_digit_ok(text):
+            raise ScanBadCheckDigit()
+        return ScannedCode(ScanKind.PRODUCT, text.zfill(13) if len(text) == 12 else text)
+    raise ScanRejected()
