@@ -1,0 +1,1 @@
+"""The hub: StoreAssist's reference back office (FastAPI + SQLAlchemy)."""

@@ -1,0 +1,283 @@
+"""The hub's tables.
+
+Ids are integers; the wire contract (``storeassist.contract``) is built from these rows by the
+hub's services. ``change_log`` records what changed so devices can pull deltas by cursor.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    timezone: Mapped[str] = mapped_column(String(40))
+    hours: Mapped[str] = mapped_column(String(80))
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    gtin: Mapped[str] = mapped_column(String(14), unique=True)
+    style: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    brand: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    size: Mapped[str | None] = mapped_column(String(12))
+    colour: Mapped[str | None] = mapped_column(String(24))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Inventory(Base):
+    __tablename__ = "inventory"
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer)
+    held: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+    __table_args__ = (Index("ix_inventory_product", "product_id"),)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loyalty_id: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120), index=True)  # casefolded, for prefix search
+    email: Mapped[str] = mapped_column(String(160), index=True)
+    phone: Mapped[str] = mapped_column(String(24), index=True)  # digits only, E.164 without '+'
+    language: Mapped[str] = mapped_column(String(5))
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    member_since: Mapped[date] = mapped_column(Date)
+    preferred_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    preferred_channel: Mapped[str] = mapped_column(String(12))
+    sizes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    preferences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    consent_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_push: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_post: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_serial: Mapped[int] = mapped_column(Integer, default=1)  # printed loyalty card in use
+    lifetime_value_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PointsEntry(Base):
+    __tablename__ = "points_ledger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    at: Mapped[datetime]
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(60))
+
+
+class CardRevocation(Base):
+    __tablename__ = "card_revocations"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    serial: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revoked_at: Mapped[datetime]
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    channel: Mapped[str] = mapped_column(String(12))  # web, app, store, marketplace
+    placed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # placed, shipped, delivered, late, failed, completed, ...
+    fulfilment: Mapped[str] = mapped_column(String(10))  # ship, bopis, curbside, carry
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    pickup_state: Mapped[str | None] = mapped_column(String(20))
+    pickup_deadline: Mapped[datetime | None]
+    total_cents: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        Index("ix_orders_customer", "customer_id", "placed_at"),
+        Index("ix_orders_pickup", "store_id", "pickup_state"),
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    qty_collected: Mapped[int] = mapped_column(Integer, default=0)
+    qty_returned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Tender(Base):
+    __tablename__ = "tenders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # card, gift_card, points, cash, paypal
+    amount_cents: Mapped[int] = mapped_column(Integer)
+
+
+class Return(Base):
+    __tablename__ = "returns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    at: Mapped[datetime]
+    refund_cents: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(60))
+
+
+class Event(Base):
+    """Behaviour across channels: product views, cart adds, abandoned carts, reviews."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(12))  # view, cart_add, cart_abandon, review
+    channel: Mapped[str] = mapped_column(String(12))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    rating: Mapped[int | None] = mapped_column(Integer)  # reviews: 1..5
+    __table_args__ = (Index("ix_events_customer", "customer_id", "at"),)
+
+
+class ServiceCase(Base):
+    __tablename__ = "service_cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    opened_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10))  # open, pending, resolved
+    subject: Mapped[str] = mapped_column(String(160))
+    sentiment: Mapped[float] = mapped_column(Float)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+
+
+class Hold(Base):
+    __tablename__ = "holds"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the placing command's id
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    placed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active, collected, released
+
+
+class CustomerNote(Base):
+    __tablename__ = "customer_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    staff_number: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(12))  # associate, supervisor, manager, admin
+    badge: Mapped[str] = mapped_column(String(16), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(128))  # scrypt, "salt$hash" hex
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(8))  # tablet, kiosk
+    credential_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the bearer
+    enrolled_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EnrollmentCode(Base):
+    __tablename__ = "enrollment_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SigningKey(Base):
+    """Ed25519 keys for loyalty and order codes. The private half never leaves the hub."""
+
+    __tablename__ = "signing_keys"
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)  # raw 32 bytes
+    public_key: Mapped[str] = mapped_column(String(64))  # base64url raw
+    created_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CommandRecord(Base):
+    """Idempotency: one row per command id. The primary key, not a check-then-insert, makes
+    concurrent retries of one id apply once."""
+
+    __tablename__ = "commands"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    type: Mapped[str] = mapped_column(String(32))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10))  # applied, conflict, rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ChangeLog(Base):
+    """What changed, in order; the device delta feed reads it by ``seq``."""
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store_id: Mapped[int | None] = mapped_column(Integer)  # None: every store
+    entity: Mapped[str] = mapped_column(String(12))  # product, stock, pickup, customer, revocation
+    entity_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    __table_args__ = (Index("ix_change_log_store", "store_id", "seq"),)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    device_id: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))  # profile.view, pickup.collect, ...
+    subject: Mapped[str] = mapped_column(String(40))  # "customer:123" — ids only, never personal data
