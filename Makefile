@@ -1,0 +1,41 @@
+# StoreAssist — every target does its own set-up (tools/bootstrap.sh) on a fresh Debian 12.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+export UV_PYTHON_DOWNLOADS := never
+UV := uv run --locked
+
+.PHONY: setup demo test bench screenshots lint package clean
+
+setup:
+	@bash tools/bootstrap.sh
+
+demo: setup
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(UV) storeassist --demo; \
+	else \
+		echo "No display: running the demo on a virtual screen (Xvfb) and saving a screenshot."; \
+		xvfb-run -a -s "-screen 0 1280x800x24" $(UV) storeassist --demo --screenshot offline_cache/demo.png \
+		&& echo "Saved offline_cache/demo.png"; \
+	fi
+
+test: setup
+	@$(UV) pytest -q -p no:cacheprovider
+
+bench: setup
+	@$(UV) python -m bench
+
+screenshots: setup
+	@$(UV) python tools/screenshots.py screenshots
+
+lint: setup
+	@$(UV) ruff check src tests bench tools
+	@$(UV) ruff format --check src tests bench tools || true
+	@$(UV) mypy
+	@$(UV) lint-imports
+
+package: setup
+	@uv sync --locked --group package --quiet
+	@$(UV) pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/storeassist.spec
+
+clean:
+	rm -rf build dist screenshots .pytest_cache .mypy_cache .ruff_cache
