@@ -1,0 +1,308 @@
+"""``HubClient``: every ``/v1`` call of docs/api.md, returning contract models or raising a ``HubError``.
+
+One ``httpx.AsyncClient`` lives as long as the app, so connections are reused. Calls that are
+safe to repeat (GETs, and the POSTs the hub deduplicates) are retried with exponential
+backoff and full jitter when the hub gives no answer or a 5xx; everything else is tried once,
+because repeating it could do it twice (an enrolment code is consumed by the first attempt).
+
+Logging names the route, never the URL: paths and queries can carry customer ids, phone
+numbers and tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from storeassist.client.errors import (
+    HubAuthError,
+    HubError,
+    HubNotFound,
+    HubProtocolError,
+    HubRejected,
+    HubServerError,
+    HubTimeout,
+    HubUnreachable,
+)
+from storeassist.contract import (
+    ChangeFeed,
+    CommandBatch,
+    CommandBatchResult,
+    CustomerPage,
+    CustomerProfile,
+    EnrollRequest,
+    EnrollResponse,
+    Order,
+    PickupQueue,
+    Problem,
+    ProductPage,
+    PublicKeys,
+    RecommendationList,
+    ResolveTokenRequest,
+    StaffSession,
+    StaffSignInRequest,
+    StockAnswer,
+    StoreInfo,
+)
+
+log = logging.getLogger("storeassist.client")
+
+T = TypeVar("T")
+
+#: A credential, or a function that returns the current one (read from the keyring when needed).
+CredentialSource = str | Callable[[], str | None] | None
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
+
+_HEALTH = TypeAdapter(dict[str, str])
+_STORES = TypeAdapter(list[StoreInfo])
+
+
+class HubClient:
+    """The hub's HTTP API. Create once, share, and ``await aclose()`` at shutdown."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credential: CredentialSource = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_attempts: int = 3,
+        backoff_base_s: float = 0.25,
+        backoff_cap_s: float = 4.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._credential = credential
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/json"},
+        )
+        self._max_attempts = max(1, max_attempts)
+        self._backoff_base_s = backoff_base_s
+        self._backoff_cap_s = backoff_cap_s
+        self._sleep = sleep
+        self._jitter = jitter
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> HubClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    # -- the API, in the order of docs/api.md -------------------------------------------------
+
+    async def health(self) -> dict[str, str]:
+        return await self._call("GET", "/v1/health", _HEALTH, auth=False, idempotent=True)
+
+    async def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        # Not retried: the first attempt may have consumed the one-time code.
+        return await self._call(
+            "POST", "/v1/devices/enroll", EnrollResponse, body=request, auth=False, idempotent=False
+        )
+
+    async def public_keys(self) -> PublicKeys:
+        return await self._call("GET", "/v1/keys", PublicKeys, auth=False, idempotent=True)
+
+    async def staff_sign_in(self, request: StaffSignInRequest) -> StaffSession:
+        return await self._call("POST", "/v1/staff/sign-in", StaffSession, body=request, idempotent=False)
+
+    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile:
+        body = ResolveTokenRequest(token=token, store_id=store_id)
+        return await self._call("POST", "/v1/customers/resolve", CustomerProfile, body=body, idempotent=True)
+
+    async def search_customers(self, q: str, page: int | None = None) -> CustomerPage:
+        params: dict[str, Any] = {"q": q} if page is None else {"q": q, "page": page}
+        return await self._call(
+            "GET", "/v1/customers", CustomerPage, params=params, idempotent=True, route="/v1/customers?q"
+        )
+
+    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile:
+        return await self._call(
+            "GET",
+            f"/v1/customers/{customer_id}/profile",
+            CustomerProfile,
+            params={"store_id": store_id},
+            idempotent=True,
+            route="/v1/customers/{id}/profile",
+        )
+
+    async def recommendations(self, customer_id: int, store_id: int, limit: int = 10) -> RecommendationList:
+        return await self._call(
+            "GET",
+            f"/v1/customers/{customer_id}/recommendations",
+            RecommendationList,
+            params={"store_id": store_id, "limit": limit},
+            idempotent=True,
+            route="/v1/customers/{id}/recommendations",
+        )
+
+    async def resolve_order(self, token: str, store_id: int | None = None) -> Order:
+        body = ResolveTokenRequest(token=token, store_id=store_id)
+        return await self._call("POST", "/v1/orders/resolve", Order, body=body, idempotent=True)
+
+    async def order(self, number: str) -> Order:
+        return await self._call(
+            "GET", f"/v1/orders/{_segment(number)}", Order, idempotent=True, route="/v1/orders/{number}"
+        )
+
+    async def stores(self) -> list[StoreInfo]:
+        return await self._call("GET", "/v1/stores", _STORES, idempotent=True)
+
+    async def pickups(self, store_id: int) -> PickupQueue:
+        return await self._call(
+            "GET",
+            f"/v1/stores/{store_id}/pickups",
+            PickupQueue,
+            idempotent=True,
+            route="/v1/stores/{id}/pickups",
+        )
+
+    async def changes(self, store_id: int, cursor: str, limit: int = 500) -> ChangeFeed:
+        return await self._call(
+            "GET",
+            f"/v1/stores/{store_id}/changes",
+            ChangeFeed,
+            params={"cursor": cursor, "limit": limit},
+            idempotent=True,
+            route="/v1/stores/{id}/changes",
+        )
+
+    async def stock(self, sku_or_gtin: str, store_id: int) -> StockAnswer:
+        return await self._call(
+            "GET",
+            f"/v1/stock/{_segment(sku_or_gtin)}",
+            StockAnswer,
+            params={"store_id": store_id},
+            idempotent=True,
+            route="/v1/stock/{sku}",
+        )
+
+    async def products(self, q: str, page: int | None = None) -> ProductPage:
+        params: dict[str, Any] = {"q": q} if page is None else {"q": q, "page": page}
+        return await self._call("GET", "/v1/products", ProductPage, params=params, idempotent=True)
+
+    async def push_commands(self, batch: CommandBatch) -> CommandBatchResult:
+        # Safe to repeat: the hub applies each command id at most once and replays the first answer.
+        return await self._call("POST", "/v1/commands", CommandBatchResult, body=batch, idempotent=True)
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[T] | TypeAdapter[T],
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+        idempotent: bool,
+        route: str | None = None,
+    ) -> T:
+        route = route or path
+        headers = {"Authorization": f"Bearer {self._require_credential()}"} if auth else {}
+        content = body.model_dump_json().encode() if body is not None else None
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        attempts = self._max_attempts if idempotent else 1
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(
+                    method, path, params=params, content=content, headers=headers
+                )
+            except httpx.TimeoutException as exc:
+                failure: HubError = HubTimeout()
+                cause: BaseException = exc
+            except httpx.TransportError as exc:
+                failure, cause = HubUnreachable(), exc
+            else:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                log.debug("%s %s → %d in %.0f ms", method, route, response.status_code, elapsed_ms)
+                if response.status_code < 500:
+                    return _parse(response, model, route)
+                failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
+            if attempt == attempts:
+                log.warning(
+                    "%s %s failed after %d attempt(s): %s", method, route, attempt, type(failure).__name__
+                )
+                raise failure from cause
+            delay = self._jitter() * min(self._backoff_cap_s, self._backoff_base_s * 2 ** (attempt - 1))
+            log.info("%s %s: %s, retrying in %.2f s", method, route, type(failure).__name__, delay)
+            await self._sleep(delay)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _require_credential(self) -> str:
+        credential = self._credential() if callable(self._credential) else self._credential
+        if not credential:
+            raise HubAuthError("This device is not enrolled yet. Enrol it with a code from the back office.")
+        return credential
+
+
+class _StatusError(Exception):
+    """The chained cause of a ``HubServerError``, for the log's traceback."""
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T], route: str) -> T:
+    status = response.status_code
+    if status in (401, 403):
+        raise HubAuthError(problem=_problem(response))
+    if status == 404:
+        raise HubNotFound(_problem(response))
+    if 400 <= status < 500:
+        raise HubRejected(_problem(response))
+    if not 200 <= status < 300:
+        raise HubProtocolError()
+    adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
+    try:
+        return adapter.validate_json(response.content)
+    except ValidationError as exc:
+        # The contract is shared, so this is a version mismatch or a bug; the details go to
+        # the log without the body, which may hold personal data.
+        log.error("%s answered a body that does not match the contract (%d errors)", route, exc.error_count())
+        raise HubProtocolError() from None
+
+
+def _problem(response: httpx.Response) -> Problem:
+    """The answer's Problem body, read leniently: a proxy or a framework default may answer instead."""
+    data: Any
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {}
+    detail = data.get("detail")
+    return Problem(
+        type=str(data.get("type") or "about:blank"),
+        title=str(data.get("title") or "The back office refused this request."),
+        status=response.status_code,
+        # A framework's validation detail is a list echoing the input; it is not for a person.
+        detail=detail if isinstance(detail, str) else None,
+        code=str(data.get("code") or _default_code(response.status_code)),
+    )
+
+
+def _default_code(status: int) -> str:
+    return {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}.get(
+        status, f"http_{status}"
+    )

@@ -1,0 +1,339 @@
+"""``outbox.sqlite``: every state-changing action, kept until the hub has answered for it.
+
+This file is precious. The app never deletes it, opens it in WAL mode with
+``synchronous=FULL``, and commits each command in its own transaction before
+:meth:`Outbox.enqueue` returns, so "done" on screen means "on disk".
+
+Life of a command::
+
+    pending ──push──▶ sent ──hub answered──▶ applied | duplicate | needs_attention
+                       │
+                       └─no answer (offline, timeout)─▶ stays sent, pushed again with the same id
+
+Resending is safe because the hub applies each command id at most once and answers a
+repeat with the first result.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storeassist.contract import COMMAND_PAYLOADS, Command, CommandResult
+from storeassist.local.sqlite import (
+    LocalStoreError,
+    execute_script,
+    migrate,
+    open_engine,
+    stored_schema_version,
+)
+
+log = logging.getLogger("storeassist.local")
+
+
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    NEEDS_ATTENTION = "needs_attention"
+
+
+#: States the hub has not answered for yet: these are pushed (again).
+UNACKNOWLEDGED = (OutboxState.PENDING.value, OutboxState.SENT.value)
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class CommandRow(_Base):
+    """The ``commands`` table as the newest migration leaves it."""
+
+    __tablename__ = "commands"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[str] = mapped_column(Text)
+    store_id: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(Text, default=OutboxState.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+_commands = cast(Table, CommandRow.__table__)
+#: The order commands were made on this device; wall-clock ``issued_at`` can jump when the clock is set.
+_ENQUEUE_ORDER: ColumnElement[int] = literal_column("commands.rowid")
+#: Spelled out rather than ``IN (...)``, which SQLAlchemy cannot expand in an executemany.
+_WAITING: ColumnElement[bool] = or_(*(_commands.c.state == state for state in UNACKNOWLEDGED))
+
+
+def _v1_commands_table(connection: Connection) -> None:
+    execute_script(
+        connection,
+        """
+        CREATE TABLE commands (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            store_id INTEGER NOT NULL,
+            staff_id INTEGER,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            result TEXT
+        )
+        """,
+    )
+
+
+def _v2_state_index(connection: Connection) -> None:
+    # Every push and every badge count filters by state; without this they scan the whole history.
+    execute_script(connection, "CREATE INDEX ix_commands_state ON commands (state)")
+
+
+#: Append only. Never edit a step that has shipped: devices in the field have already run it.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_commands_table, _v2_state_index)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class OutboxTooNew(LocalStoreError):
+    """The outbox was written by a newer StoreAssist; refusing to touch it protects its commands."""
+
+
+class DuplicateCommandId(ValueError):
+    """A command id was enqueued twice: a bug in the caller, since ids are made fresh per action."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One stored command and what has become of it."""
+
+    command: Command
+    state: OutboxState
+    attempts: int
+    last_error: str | None
+    result: dict[str, Any] | None
+
+
+class Outbox:
+    """The device's queue of commands for the hub, on one long-lived engine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._listeners: list[Callable[[], None]] = []
+        cannot_open = LocalStoreError(
+            "The list of actions waiting for the back office cannot be opened. "
+            "Check free disk space, then restart StoreAssist."
+        )
+        # Read the version before the engine switches the file to WAL: a newer app's file is
+        # left exactly as it was found.
+        try:
+            found = stored_schema_version(path)
+        except sqlite3.DatabaseError as exc:
+            raise cannot_open from exc
+        if found > SCHEMA_VERSION:
+            raise OutboxTooNew(
+                "The list of actions waiting for the back office was saved by a newer StoreAssist. "
+                "Update the app on this device."
+            )
+        self._engine = open_engine(path, durable=True)
+        try:
+            migrate(self._engine, MIGRATIONS, name="outbox")
+        except OperationalError as exc:
+            self._engine.dispose()
+            raise cannot_open from exc
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def add_change_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every committed change (the sync engine updates its counts)."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._listeners:
+            # The change is already committed; a failing listener must not make the caller
+            # believe the action was lost.
+            try:
+                listener()
+            except Exception:
+                log.exception("outbox change listener failed")
+
+    def enqueue(self, command: Command) -> None:
+        """Store ``command`` durably (committed, fsynced) before returning."""
+        # Checking the payload here turns a bad command into the caller's bug now, instead of a
+        # rejection at the hub hours later that an associate cannot fix.
+        COMMAND_PAYLOADS[command.type].model_validate(command.payload)
+        row = {
+            "id": str(command.id),
+            "type": command.type,
+            "payload": json.dumps(command.payload, separators=(",", ":")),
+            "issued_at": command.issued_at.astimezone(UTC).isoformat(),
+            "store_id": command.store_id,
+            "staff_id": command.staff_id,
+            "state": OutboxState.PENDING.value,
+            "attempts": 0,
+        }
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(_commands.insert(), row)
+        except IntegrityError as exc:
+            raise DuplicateCommandId(f"command {command.id} is already in the outbox") from exc
+        except OperationalError as exc:
+            raise LocalStoreError(
+                "This action could not be saved on the device. Check free disk space and try again."
+            ) from exc
+        self._changed()
+
+    def next_batch(self, limit: int) -> list[Command]:
+        """The oldest commands the hub has not answered for, in the order they were enqueued."""
+        query = (
+            select(_commands)
+            .where(_WAITING)
+            .order_by(_ENQUEUE_ORDER)
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            return [_command_from_row(row._mapping) for row in connection.execute(query)]
+
+    def mark_sent(self, ids: Sequence[UUID]) -> None:
+        """Record an attempt before the request leaves, so a crash mid-push still counts it."""
+        statement = (
+            update(_commands)
+            .where(_commands.c.id == bindparam("command_id"))
+            .values(state=OutboxState.SENT.value, attempts=_commands.c.attempts + 1)
+        )
+        with self._engine.begin() as connection:
+            connection.execute(statement, [{"command_id": str(i)} for i in ids])
+
+    def record_failure(self, ids: Sequence[UUID], error: str) -> None:
+        """Note why a push got no answer; the commands stay unacknowledged and will be pushed again."""
+        statement = (
+            update(_commands)
+            .where(_commands.c.id == bindparam("command_id"))
+            .where(_WAITING)
+            .values(last_error=error)
+        )
+        with self._engine.begin() as connection:
+            connection.execute(statement, [{"command_id": str(i)} for i in ids])
+
+    def record_results(self, results: Iterable[CommandResult]) -> int:
+        """Apply the hub's answers; return how many commands they settled.
+
+        Only answers for commands still waiting are taken: an answer cannot move a settled
+        command, so a late duplicate reply never undoes anything.
+        """
+        rows = [_settlement(result) for result in results]
+        if not rows:
+            return 0
+        statement = (
+            update(_commands)
+            .where(_commands.c.id == bindparam("command_id"))
+            .where(_WAITING)
+            .values(
+                state=bindparam("new_state"),
+                last_error=bindparam("reason"),
+                result=bindparam("answer"),
+            )
+        )
+        with self._engine.begin() as connection:
+            settled = connection.execute(statement, rows).rowcount
+        if settled != len(rows):
+            log.warning("hub answered for %d commands the outbox was not waiting on", len(rows) - settled)
+        self._changed()
+        return settled
+
+    def get(self, command_id: UUID) -> OutboxEntry | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(select(_commands).where(_commands.c.id == str(command_id))).first()
+        return None if row is None else _entry_from_row(row._mapping)
+
+    def pending_count(self) -> int:
+        """Commands the hub has not answered for yet (the "N actions waiting" badge)."""
+        return self._count(_WAITING)
+
+    def attention_count(self) -> int:
+        return self._count(_commands.c.state == OutboxState.NEEDS_ATTENTION.value)
+
+    def needs_attention(self) -> list[OutboxEntry]:
+        """Commands the hub refused, oldest first, each with the hub's reason."""
+        query = (
+            select(_commands)
+            .where(_commands.c.state == OutboxState.NEEDS_ATTENTION.value)
+            .order_by(_ENQUEUE_ORDER)
+        )
+        with self._engine.connect() as connection:
+            return [_entry_from_row(row._mapping) for row in connection.execute(query)]
+
+    def _count(self, condition: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(_commands).where(condition)
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+
+def _settlement(result: CommandResult) -> dict[str, Any]:
+    if result.status in ("applied", "duplicate"):
+        state, reason = OutboxState(result.status), None
+    else:
+        state = OutboxState.NEEDS_ATTENTION
+        reason = result.reason or f"The back office answered '{result.status}'."
+    answer = result.model_dump(mode="json", exclude={"id"})
+    return {
+        "command_id": str(result.id),
+        "new_state": state.value,
+        "reason": reason,
+        "answer": json.dumps(answer, separators=(",", ":")),
+    }
+
+
+def _command_from_row(row: Any) -> Command:
+    return Command.model_validate(
+        {
+            "id": row["id"],
+            "type": row["type"],
+            "issued_at": datetime.fromisoformat(row["issued_at"]),
+            "store_id": row["store_id"],
+            "staff_id": row["staff_id"],
+            "payload": json.loads(row["payload"]),
+        }
+    )
+
+
+def _entry_from_row(row: Any) -> OutboxEntry:
+    return OutboxEntry(
+        command=_command_from_row(row),
+        state=OutboxState(row["state"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        result=None if row["result"] is None else json.loads(row["result"]),
+    )

@@ -1,0 +1,148 @@
+"""Identify a customer from a scanned loyalty code: verify it here, ask the hub, fall back to the cache.
+
+The code is checked on the device first (signature, expiry, revoked card serials, all from the
+cache), so a forged or expired code is refused even when the hub is down, and is never sent
+on. Then the hub is asked for the full profile; a profile fetched online is stored, so the
+next scan of the same customer still works offline, marked ``source="cache"`` with the time
+the data was current.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
+from storeassist.contract import CustomerProfile
+from storeassist.domain.tokens import (
+    SignedToken,
+    TokenError,
+    TokenExpired,
+    TokenForged,
+    TokenKind,
+    TokenMalformed,
+    TokenRevoked,
+    TokenUnknownKey,
+    WrongKind,
+    verify_token,
+)
+from storeassist.local import CachedProfile, LocalStoreError
+
+log = logging.getLogger("storeassist.services")
+
+LOYALTY_KINDS = frozenset({TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC})
+#: Hub problem codes that mean the same as a local token check failing; raised as the domain error.
+_HUB_TOKEN_ERRORS: dict[str, type[TokenError]] = {
+    error.code: error for error in (TokenMalformed, TokenForged, TokenUnknownKey, TokenExpired, TokenRevoked)
+}
+
+
+class CustomerResolver(Protocol):
+    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile: ...
+
+
+class CustomerCache(Protocol):
+    def is_revoked(self, customer_id: int, serial: int) -> bool: ...
+
+    def store_profile(self, profile: CustomerProfile, *, now: datetime) -> None: ...
+
+    def profile(self, customer_id: int, *, now: datetime) -> CachedProfile | None: ...
+
+
+PublicKeysProvider = Callable[[], Mapping[int, Ed25519PublicKey]]
+
+
+class CustomerNotCached(HubError):
+    """Offline, and this customer's profile is not on the device."""
+
+    default_message = (
+        "The back office cannot be reached and this customer is not saved on this device. "
+        "Serve them without their profile, or try again when the connection is back."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifiedCustomer:
+    profile: CustomerProfile
+    source: Literal["online", "cache"]
+    #: When the hub made this data; for ``source="cache"`` the screen says how old it is.
+    as_of: datetime
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IdentifyCustomer:
+    """Scan of a loyalty code → the customer's profile, online if possible."""
+
+    def __init__(
+        self,
+        client: CustomerResolver,
+        cache: CustomerCache,
+        public_keys: PublicKeysProvider,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._client = client
+        self._cache = cache
+        self._public_keys = public_keys
+        self._clock = clock
+
+    async def identify_by_token(self, text: str, store_id: int) -> IdentifiedCustomer:
+        """Raise a ``TokenError`` for an untrusted code, ``CustomerNotCached`` offline and unknown,
+        or another ``HubError`` (``HubAuthError``, ``HubRejected``…) the hub answered with."""
+        now = self._clock()
+        verified: SignedToken | None = None
+        try:
+            verified = verify_token(
+                text,
+                self._public_keys(),
+                now=now,
+                is_revoked=self._cache.is_revoked,
+                expect=set(LOYALTY_KINDS),
+            )
+        except TokenUnknownKey as exc:
+            # The hub may have rotated keys since the last sync; it knows every key, so it decides.
+            # Offline, nothing vouches for this code, so it is refused below.
+            unknown_key: TokenUnknownKey | None = exc
+        else:
+            unknown_key = None
+
+        try:
+            profile = await self._client.resolve_customer(text, store_id)
+        except HubRejected as exc:
+            raise _as_token_error(exc, verified) from exc
+        except (HubConnectionError, HubServerError) as exc:
+            if verified is None:
+                assert unknown_key is not None
+                raise unknown_key from exc
+            return self._from_cache(verified.subject_id, now, exc)
+
+        try:
+            self._cache.store_profile(profile, now=now)
+        except LocalStoreError as exc:
+            # Serving this customer matters more than keeping them for offline use later.
+            log.warning("could not keep a customer profile for offline use: %s", exc)
+        return IdentifiedCustomer(profile=profile, source="online", as_of=profile.as_of)
+
+    def _from_cache(self, customer_id: int, now: datetime, cause: HubError) -> IdentifiedCustomer:
+        cached = self._cache.profile(customer_id, now=now)
+        if cached is None:
+            raise CustomerNotCached() from cause
+        log.info("customer identified from the device cache (%s)", type(cause).__name__)
+        return IdentifiedCustomer(profile=cached.profile, source="cache", as_of=cached.as_of)
+
+
+def _as_token_error(exc: HubRejected, verified: SignedToken | None) -> Exception:
+    """The hub's refusal as the domain error the screen already knows how to word, if it is one."""
+    if exc.code == WrongKind.code and verified is not None:
+        return WrongKind(verified.kind)
+    error = _HUB_TOKEN_ERRORS.get(exc.code)
+    if error is None:
+        return exc
+    return error(exc.problem.detail)

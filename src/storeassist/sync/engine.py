@@ -1,0 +1,305 @@
+"""``SyncEngine``: the only code that moves data between the local files and the hub.
+
+A round pushes every unacknowledged outbox command in batches to ``POST /v1/commands``,
+then pulls ``GET /v1/stores/{id}/changes`` page by page into the cache. Rounds run on the
+asyncio loop (qasync in the app) every ``interval_s``, sooner when a command is enqueued
+while online, and back off with jitter while the hub cannot be reached.
+
+Nothing acknowledged is lost or applied twice: a command leaves the "waiting" states only
+when the hub has answered for its id, and a command without an answer is pushed again with
+the same id, which the hub deduplicates. A refused command moves to "needs attention" with
+the hub's reason and never holds up the commands behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.exc import DatabaseError
+
+from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
+from storeassist.contract import (
+    ChangeFeed,
+    Command,
+    CommandBatch,
+    CommandBatchResult,
+    CommandResult,
+    PublicKeys,
+)
+from storeassist.contract.commands import MAX_BATCH
+from storeassist.local import LocalCache, LocalStoreError, Outbox, OutboxEntry
+
+log = logging.getLogger("storeassist.sync")
+
+#: Problem codes with which the hub says "this cursor is no longer valid, start again from a snapshot".
+CURSOR_RESET_CODES = frozenset({"bad_cursor", "cursor_expired", "cursor_invalid"})
+#: Batch-level refusals that may be caused by one bad command, so the batch is retried one by one.
+_SPLITTABLE_STATUSES = frozenset({400, 413, 422})
+#: A refusal of a single command that makes it a case for a person rather than a retry.
+_COMMAND_REFUSED_STATUSES = frozenset({400, 422})
+
+
+class SyncHub(Protocol):
+    """The part of :class:`storeassist.client.HubClient` the engine uses."""
+
+    async def push_commands(self, batch: CommandBatch) -> CommandBatchResult: ...
+
+    async def changes(self, store_id: int, cursor: str, limit: int = ...) -> ChangeFeed: ...
+
+    async def public_keys(self) -> PublicKeys: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one round did."""
+
+    pushed: int
+    settled: int
+    pages_pulled: int
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncEngine(QObject):
+    """Pushes the outbox, pulls the change feed, and reports the state as signals."""
+
+    online_changed = Signal(bool)
+    pending_changed = Signal(int)
+    synced_at = Signal(datetime)
+    attention_changed = Signal(int)
+    #: The ``user_message`` of a round that failed, for a status line.
+    sync_failed = Signal(str)
+
+    def __init__(
+        self,
+        client: SyncHub,
+        outbox: Outbox,
+        cache: LocalCache,
+        store_id: int,
+        *,
+        interval_s: float = 30.0,
+        backoff_base_s: float = 2.0,
+        backoff_cap_s: float = 300.0,
+        batch_size: int = MAX_BATCH,
+        page_limit: int = 500,
+        clock: Callable[[], datetime] = _utc_now,
+        jitter: Callable[[], float] = random.random,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._outbox = outbox
+        self._cache = cache
+        self._store_id = store_id
+        self._interval_s = interval_s
+        self._backoff_base_s = backoff_base_s
+        self._backoff_cap_s = backoff_cap_s
+        self._batch_size = min(batch_size, MAX_BATCH)
+        self._page_limit = page_limit
+        self._clock = clock
+        self._jitter = jitter
+        self._round_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._online: bool | None = None
+        self._pending = outbox.pending_count()
+        self._attention = outbox.attention_count()
+        self._keys_checked = False
+        self._last_synced_at: datetime | None = None
+        outbox.add_change_listener(self._on_outbox_changed)
+
+    # -- state ------------------------------------------------------------------------------------
+
+    @property
+    def online(self) -> bool | None:
+        """True after the hub last answered, False after it did not, None before the first round."""
+        return self._online
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    @property
+    def attention(self) -> int:
+        return self._attention
+
+    @property
+    def last_synced_at(self) -> datetime | None:
+        return self._last_synced_at
+
+    def needs_attention(self) -> list[OutboxEntry]:
+        """Commands the hub refused, each with its reason, oldest first."""
+        return self._outbox.needs_attention()
+
+    # -- running ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin background rounds on the current asyncio loop; emits the current counts first."""
+        if self._task is not None and not self._task.done():
+            return
+        self._keys_checked = False
+        self.pending_changed.emit(self._pending)
+        self.attention_changed.emit(self._attention)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        self._task = loop.create_task(self._run(), name="storeassist-sync")
+
+    def stop(self) -> None:
+        """Stop background rounds. Safe mid-round: anything unanswered stays in the outbox."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def sync_now(self) -> SyncReport:
+        """One full round (push, then pull). Raises the round's ``HubError`` after signalling it."""
+        async with self._round_lock:
+            try:
+                pushed, settled = await self._push()
+                pages = await self._pull()
+                await self._refresh_keys()
+            except HubError as exc:
+                # Any answer, even a refusal, proves the hub is reachable.
+                self._set_online(not isinstance(exc, HubConnectionError | HubServerError))
+                self.sync_failed.emit(exc.user_message)
+                raise
+            self._set_online(True)
+            now = self._clock()
+            purged = self._cache.purge_expired(now=now)
+            if purged:
+                log.info("purged %d expired customer profiles", purged)
+            self._last_synced_at = now
+            self.synced_at.emit(now)
+            return SyncReport(pushed=pushed, settled=settled, pages_pulled=pages)
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            self._wake.clear()
+            try:
+                await self.sync_now()
+                failures = 0
+            except HubError as exc:
+                failures += 1
+                log.info("sync round failed (%s); attempt %d", type(exc).__name__, failures)
+            except LocalStoreError as exc:
+                failures += 1
+                log.error("sync round failed on the device's own storage: %s", exc)
+                self.sync_failed.emit(exc.user_message)
+            except Exception:
+                # A bug: keep the engine alive so the outbox still drains once it is fixed upstream.
+                failures += 1
+                log.exception("sync round failed unexpectedly")
+            delay = self._interval_s if failures == 0 else self._backoff(failures)
+            # Whichever comes first starts the next round: the delay, or a command enqueued while online.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    def _backoff(self, failures: int) -> float:
+        ceiling: float = min(self._backoff_cap_s, self._backoff_base_s * 2.0 ** (failures - 1))
+        # Half fixed, half random: devices of a whole chain reconnecting after an outage spread out.
+        return ceiling * (0.5 + self._jitter() / 2)
+
+    # -- push -----------------------------------------------------------------------------------
+
+    async def _push(self) -> tuple[int, int]:
+        pushed = settled = 0
+        while batch := self._outbox.next_batch(self._batch_size):
+            ids = [command.id for command in batch]
+            self._outbox.mark_sent(ids)
+            try:
+                results = await self._send(batch)
+            except HubError as exc:
+                self._outbox.record_failure(ids, type(exc).__name__)
+                raise
+            answered = self._outbox.record_results(results)
+            pushed += len(batch)
+            settled += answered
+            if answered == 0:
+                # The hub answered for none of them; they stay waiting for the next round
+                # instead of being pushed again in a tight loop.
+                log.warning("hub answered a batch of %d without settling any", len(batch))
+                break
+        return pushed, settled
+
+    async def _send(self, batch: list[Command]) -> list[CommandResult]:
+        try:
+            return (await self._client.push_commands(CommandBatch(commands=batch))).results
+        except HubRejected as exc:
+            if len(batch) > 1 and exc.problem.status in _SPLITTABLE_STATUSES:
+                log.warning("hub refused a batch of %d (%s); sending one by one", len(batch), exc.code)
+                results: list[CommandResult] = []
+                for command in batch:
+                    results.extend(await self._send([command]))
+                return results
+            if len(batch) == 1 and exc.problem.status in _COMMAND_REFUSED_STATUSES:
+                return [CommandResult(id=batch[0].id, status="rejected", reason=exc.user_message)]
+            raise
+
+    # -- pull -----------------------------------------------------------------------------------
+
+    async def _pull(self) -> int:
+        cursor = self._cache.cursor()
+        pages = 0
+        restarted = False
+        while True:
+            try:
+                feed = await self._client.changes(self._store_id, cursor, self._page_limit)
+            except HubRejected as exc:
+                if restarted or cursor == "" or exc.code not in CURSOR_RESET_CODES:
+                    raise
+                log.info("hub no longer knows our cursor (%s); pulling a snapshot", exc.code)
+                self._cache.reset_cursor()
+                cursor, restarted = "", True
+                continue
+            await self._store_page(feed, cursor)
+            pages += 1
+            if not feed.has_more or feed.cursor == cursor:
+                return pages
+            cursor = feed.cursor
+
+    async def _store_page(self, feed: ChangeFeed, requested_cursor: str) -> None:
+        now = self._clock()
+        try:
+            # A snapshot page can be large; writing it off the GUI thread keeps the screen responsive.
+            await asyncio.to_thread(self._cache.apply_feed, feed, requested_cursor=requested_cursor, now=now)
+        except DatabaseError as exc:
+            # The cache is disposable: start it again, and the next round pulls a snapshot.
+            self._cache.rebuild("corrupt")
+            raise LocalStoreError("The store data on this device was damaged and is being reloaded.") from exc
+
+    async def _refresh_keys(self) -> None:
+        if self._keys_checked and self._cache.verification_keys():
+            return
+        self._cache.set_public_keys(await self._client.public_keys())
+        self._keys_checked = True
+
+    # -- signals --------------------------------------------------------------------------------
+
+    def _on_outbox_changed(self) -> None:
+        pending, attention = self._outbox.pending_count(), self._outbox.attention_count()
+        if pending != self._pending:
+            self._pending = pending
+            self.pending_changed.emit(pending)
+        if attention != self._attention:
+            self._attention = attention
+            self.attention_changed.emit(attention)
+        if self._online and self._task is not None:
+            self._wake.set()
+
+    def _set_online(self, online: bool) -> None:
+        if online != self._online:
+            self._online = online
+            log.info("hub is %s", "reachable" if online else "unreachable")
+            self.online_changed.emit(online)

@@ -1,0 +1,200 @@
+"""The cache is a disposable replica: rebuilt when missing, damaged or from another schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from storeassist.contract import ChangeFeed, Order, OrderLine, Product, PublicKeys, RevokedCard, StockLevel
+from storeassist.local import LocalCache
+from storeassist.local.cache import SCHEMA_VERSION
+
+
+def _product(sku: str, gtin: str = "4006381333931") -> Product:
+    return Product(
+        sku=sku, gtin=gtin, style="S1", name="Trail shoe", brand="Acme", category="shoes", price_cents=8999
+    )
+
+
+def _pickup(order_id: int, state: str, now) -> Order:
+    return Order(
+        id=order_id,
+        number=f"W{order_id:06d}",
+        customer_id=7,
+        channel="web",
+        placed_at=now,
+        status="open",
+        fulfilment="bopis",
+        store_id=1,
+        pickup_state=state,
+        pickup_deadline=now + timedelta(days=order_id),
+        total_cents=8999,
+        lines=[OrderLine(line_no=1, sku="SKU-1", name="Trail shoe", qty=1, price_cents=8999)],
+    )
+
+
+def _level(now, on_hand: int = 4) -> StockLevel:
+    return StockLevel(store_id=1, store_name="Main St", distance_km=0, on_hand=on_hand, as_of=now)
+
+
+def test_a_missing_cache_is_created_empty(tmp_path):
+    cache = LocalCache(tmp_path / "cache.sqlite")
+    try:
+        assert cache.rebuilt_reason == "missing"
+        assert cache.cursor() == ""
+    finally:
+        cache.close()
+
+
+def test_a_healthy_cache_is_reopened_with_its_data(tmp_path, now):
+    first = LocalCache(tmp_path / "cache.sqlite")
+    first.apply_feed(
+        ChangeFeed(cursor="c1", has_more=False, products=[_product("SKU-1")]), requested_cursor="", now=now
+    )
+    first.close()
+
+    second = LocalCache(tmp_path / "cache.sqlite")
+    try:
+        assert second.rebuilt_reason is None
+        assert second.cursor() == "c1"
+        assert second.product("SKU-1") is not None
+    finally:
+        second.close()
+
+
+def test_a_file_that_is_not_a_database_is_replaced(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not SQLite" * 100)
+
+    cache = LocalCache(path)
+    try:
+        assert cache.rebuilt_reason == "corrupt"
+        assert cache.cursor() == ""
+    finally:
+        cache.close()
+
+
+def test_a_cache_with_damaged_pages_is_replaced(tmp_path, now):
+    path = tmp_path / "cache.sqlite"
+    cache = LocalCache(path)
+    products = [_product(f"SKU-{i}", gtin=f"{i:013d}") for i in range(400)]
+    cache.apply_feed(ChangeFeed(cursor="c1", has_more=False, products=products), requested_cursor="", now=now)
+    cache.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page : 6 * page] = b"\xff" * (4 * page)  # scribble over b-tree pages, as a bad sector would
+    path.write_bytes(bytes(data))
+
+    reopened = LocalCache(path)
+    try:
+        assert reopened.rebuilt_reason == "corrupt"
+        assert reopened.product("SKU-1") is None
+    finally:
+        reopened.close()
+
+
+def test_a_cache_from_another_schema_version_is_replaced(tmp_path, now):
+    path = tmp_path / "cache.sqlite"
+    cache = LocalCache(path)
+    cache.apply_feed(ChangeFeed(cursor="c9", has_more=False), requested_cursor="", now=now)
+    cache.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 7}")
+    raw.close()
+
+    reopened = LocalCache(path)
+    try:
+        assert reopened.rebuilt_reason == "schema"
+        assert reopened.cursor() == ""
+    finally:
+        reopened.close()
+
+
+def test_a_snapshot_replaces_the_replica_and_deltas_update_it(cache, now):
+    cache.apply_feed(
+        ChangeFeed(
+            cursor="snap-1",
+            has_more=False,
+            products=[_product("OLD", gtin="0000000000017")],
+            pickups=[_pickup(1, "ready", now)],
+        ),
+        requested_cursor="",
+        now=now,
+    )
+    cache.apply_feed(
+        ChangeFeed(
+            cursor="snap-2",
+            has_more=False,
+            products=[_product("SKU-1")],
+            stock=[("SKU-1", _level(now))],
+            pickups=[_pickup(2, "ready", now), _pickup(3, "picking", now)],
+        ),
+        requested_cursor="",
+        now=now,
+    )
+    assert cache.product("OLD") is None
+    assert cache.product("4006381333931").sku == "SKU-1"  # found by GTIN as scanned
+
+    cache.apply_feed(
+        ChangeFeed(
+            cursor="delta-1",
+            has_more=False,
+            stock=[("SKU-1", _level(now, on_hand=1))],
+            pickups=[_pickup(2, "collected", now)],
+        ),
+        requested_cursor="snap-2",
+        now=now,
+    )
+    assert cache.cursor() == "delta-1"
+    assert cache.stock_here("SKU-1").on_hand == 1
+    assert [o.id for o in cache.open_pickups()] == [3]
+    assert cache.pickup("W000002").pickup_state == "collected"
+
+
+def test_personal_data_expires_and_is_purged(tmp_path, now, make_profile):
+    cache = LocalCache(tmp_path / "cache.sqlite", personal_data_ttl=timedelta(days=30))
+    try:
+        cache.store_profile(make_profile(7, as_of=now - timedelta(hours=1)), now=now)
+        cache.apply_feed(
+            ChangeFeed(cursor="c", has_more=False, customers=[make_profile(8)]), requested_cursor="", now=now
+        )
+
+        kept = cache.profile(7, now=now + timedelta(days=29))
+        assert kept is not None
+        assert kept.as_of == now - timedelta(hours=1)
+        assert kept.profile.customer.id == 7
+        assert cache.profile(8, now=now) is not None
+
+        assert cache.profile(7, now=now + timedelta(days=30, seconds=1)) is None
+        assert cache.purge_expired(now=now + timedelta(days=31)) == 2
+        assert cache.profile(7, now=now) is None
+    finally:
+        cache.close()
+
+
+def test_public_keys_and_revoked_cards_are_kept_for_offline_checks(cache, signing_key, now):
+    from storeassist.domain.tokens import public_key_to_text
+
+    cache.set_public_keys(PublicKeys(keys={1: public_key_to_text(signing_key.public_key()), 2: "damaged"}))
+    cache.apply_feed(
+        ChangeFeed(cursor="c", has_more=False, revoked=[RevokedCard(customer_id=7, serial=3)]),
+        requested_cursor="",
+        now=now,
+    )
+
+    assert list(cache.verification_keys()) == [1]
+    assert cache.is_revoked(7, 3)
+    assert not cache.is_revoked(7, 4)
+
+
+def test_rebuild_starts_empty_so_the_next_sync_pulls_a_snapshot(cache, now):
+    cache.apply_feed(
+        ChangeFeed(cursor="c5", has_more=False, products=[_product("SKU-1")]), requested_cursor="", now=now
+    )
+    cache.rebuild("corrupt")
+    assert cache.cursor() == ""
+    assert cache.product("SKU-1") is None
+    assert cache.rebuilt_reason == "corrupt"

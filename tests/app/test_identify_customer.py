@@ -1,0 +1,149 @@
+"""Scanning a loyalty code finds the customer online, or from the device when the hub is away.
+
+``Resolver`` stands in for the hub's answer or its absence; codes are real, signed with a
+test key, and checked by the real domain rules against a real cache file.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from storeassist.client import HubError, HubRejected, HubServerError, HubTimeout, HubUnreachable
+from storeassist.contract import ChangeFeed, CustomerProfile, Problem, RevokedCard
+from storeassist.domain.tokens import TokenExpired, TokenForged, TokenRevoked, TokenUnknownKey, WrongKind
+from storeassist.services.identify_customer import CustomerNotCached, IdentifyCustomer
+
+pytestmark = pytest.mark.anyio
+
+
+class Resolver:
+    """The hub's ``/v1/customers/resolve``: a profile, or a failure given by the test."""
+
+    def __init__(self, make_profile) -> None:
+        self.make_profile = make_profile
+        self.failure: HubError | None = None
+        self.asked = 0
+
+    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile:
+        self.asked += 1
+        if self.failure is not None:
+            raise self.failure
+        from storeassist.domain.tokens import parse_token
+
+        return self.make_profile(parse_token(token)[0].subject_id)
+
+
+@pytest.fixture
+def resolver(make_profile) -> Resolver:
+    return Resolver(make_profile)
+
+
+@pytest.fixture
+def identify(resolver, trusted_cache, now) -> IdentifyCustomer:
+    return IdentifyCustomer(resolver, trusted_cache, trusted_cache.verification_keys, clock=lambda: now)
+
+
+async def test_a_scan_while_online_shows_the_hubs_profile_and_keeps_it_for_later(
+    identify, codes, trusted_cache, now
+):
+    found = await identify.identify_by_token(codes.loyalty(7), store_id=1)
+
+    assert (found.source, found.profile.customer.id, found.as_of) == ("online", 7, now)
+    assert trusted_cache.profile(7, now=now) is not None
+
+
+@pytest.mark.parametrize("outage", [HubUnreachable(), HubTimeout(), HubServerError(503)])
+async def test_a_customer_seen_before_is_served_from_the_device_when_the_hub_is_away(
+    identify, resolver, codes, outage
+):
+    await identify.identify_by_token(codes.loyalty(7), store_id=1)
+    resolver.failure = outage
+
+    found = await identify.identify_by_token(codes.loyalty(7), store_id=1)
+
+    assert (found.source, found.profile.customer.id) == ("cache", 7)
+
+
+async def test_an_unknown_customer_while_offline_gets_a_clear_message(identify, resolver, codes):
+    resolver.failure = HubUnreachable()
+    with pytest.raises(CustomerNotCached) as raised:
+        await identify.identify_by_token(codes.loyalty(8), store_id=1)
+    assert "not saved on this device" in raised.value.user_message
+
+
+async def test_a_profile_past_its_expiry_is_not_served_offline(resolver, trusted_cache, codes, now):
+    earlier = IdentifyCustomer(resolver, trusted_cache, trusted_cache.verification_keys, clock=lambda: now)
+    await earlier.identify_by_token(codes.loyalty(7, expires=now + timedelta(days=40)), store_id=1)
+    later_now = now + timedelta(days=31)
+    later = IdentifyCustomer(
+        resolver, trusted_cache, trusted_cache.verification_keys, clock=lambda: later_now
+    )
+    resolver.failure = HubUnreachable()
+
+    with pytest.raises(CustomerNotCached):
+        await later.identify_by_token(codes.loyalty(7, expires=later_now + timedelta(minutes=5)), store_id=1)
+
+
+async def test_an_expired_code_is_refused_on_the_device_and_never_sent(identify, resolver, codes, now):
+    with pytest.raises(TokenExpired):
+        await identify.identify_by_token(codes.loyalty(7, expires=now - timedelta(minutes=5)), store_id=1)
+    assert resolver.asked == 0
+
+
+async def test_a_forged_code_is_refused_even_offline(identify, resolver, now):
+    from storeassist.domain.tokens import sign_token
+
+    forger = Ed25519PrivateKey.generate()
+    fake = sign_token(forger, 3, 2, 7, int((now + timedelta(minutes=5)).timestamp()))
+    resolver.failure = HubUnreachable()
+    with pytest.raises(TokenForged):
+        await identify.identify_by_token(fake, store_id=1)
+    assert resolver.asked == 0
+
+
+async def test_a_card_revoked_at_the_last_sync_is_refused(identify, trusted_cache, codes, now):
+    trusted_cache.apply_feed(
+        ChangeFeed(cursor="c", has_more=False, revoked=[RevokedCard(customer_id=7, serial=2)]),
+        requested_cursor="",
+        now=now,
+    )
+    with pytest.raises(TokenRevoked):
+        await identify.identify_by_token(codes.card(7, serial=2), store_id=1)
+    found = await identify.identify_by_token(codes.card(7, serial=3), store_id=1)
+    assert found.source == "online"
+
+
+async def test_an_order_code_on_the_customer_screen_says_what_it_is(identify, codes):
+    with pytest.raises(WrongKind) as raised:
+        await identify.identify_by_token(codes.order(11), store_id=1)
+    assert "order code" in str(raised.value)
+
+
+async def test_a_card_revoked_since_the_last_sync_is_refused_by_the_hub_in_the_same_words(
+    identify, resolver, codes
+):
+    resolver.failure = HubRejected(
+        Problem(title="Code not accepted", status=422, detail="Card replaced.", code="token_revoked")
+    )
+    with pytest.raises(TokenRevoked) as raised:
+        await identify.identify_by_token(codes.card(7, serial=5), store_id=1)
+    assert str(raised.value) == "Card replaced."
+
+
+async def test_a_code_signed_with_a_newer_key_is_checked_by_the_hub_when_online(
+    resolver, cache, now, make_profile
+):
+    from storeassist.domain.tokens import sign_token
+
+    newer = Ed25519PrivateKey.generate()
+    code = sign_token(newer, 9, 2, 7, int((now + timedelta(minutes=5)).timestamp()))
+    identify = IdentifyCustomer(resolver, cache, cache.verification_keys, clock=lambda: now)
+
+    assert (await identify.identify_by_token(code, store_id=1)).source == "online"
+
+    resolver.failure = HubUnreachable()
+    with pytest.raises(TokenUnknownKey):
+        await identify.identify_by_token(code, store_id=1)

@@ -1,0 +1,218 @@
+"""The outbox keeps every action until the hub has answered for it, across crashes and upgrades."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from storeassist.contract import CommandResult
+from storeassist.local import DuplicateCommandId, Outbox, OutboxState, OutboxTooNew
+from storeassist.local.outbox import SCHEMA_VERSION
+
+#: The v1 schema exactly as the first release created it; a frozen copy, not imported from the code.
+V1_SCHEMA = """
+CREATE TABLE commands (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    store_id INTEGER NOT NULL,
+    staff_id INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    result TEXT
+);
+PRAGMA user_version = 1;
+"""
+
+
+def test_enqueued_action_is_on_disk_before_enqueue_returns(outbox, make_command, tmp_path):
+    command = make_command()
+    outbox.enqueue(command)
+
+    # A separate connection sees it: the transaction is committed, not sitting in a session.
+    with sqlite3.connect(tmp_path / "outbox.sqlite") as raw:
+        row = raw.execute(
+            "SELECT type, state, payload FROM commands WHERE id = ?", (str(command.id),)
+        ).fetchone()
+    assert row[0] == "note.add"
+    assert row[1] == "pending"
+    assert json.loads(row[2]) == command.payload
+
+
+def test_action_survives_the_app_being_killed_right_after_saving(tmp_path, make_command):
+    command = make_command()
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from storeassist.contract import Command
+        from storeassist.local import Outbox
+        box = Outbox(Path({str(tmp_path / "outbox.sqlite")!r}))
+        box.enqueue(Command.model_validate_json({command.model_dump_json()!r}))
+        os._exit(0)  # no close, no cleanup: as if the tablet lost power
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+    reopened = Outbox(tmp_path / "outbox.sqlite")
+    try:
+        assert [c.id for c in reopened.next_batch(10)] == [command.id]
+    finally:
+        reopened.close()
+
+
+def test_outbox_is_opened_in_wal_mode_with_full_sync(outbox):
+    with outbox._engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_outbox_made_by_the_v1_schema_opens_and_keeps_its_waiting_actions(tmp_path, make_command):
+    path = tmp_path / "outbox.sqlite"
+    old = make_command("hold.place")
+    with sqlite3.connect(path) as raw:
+        raw.executescript(V1_SCHEMA)
+        raw.execute(
+            "INSERT INTO commands (id, type, payload, issued_at, store_id, staff_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (str(old.id), old.type, json.dumps(old.payload), old.issued_at.isoformat(), 1, 5),
+        )
+    raw.close()
+
+    upgraded = Outbox(path)
+    try:
+        assert [c for c in upgraded.next_batch(10)] == [old]
+        new = make_command()
+        upgraded.enqueue(new)
+        assert upgraded.pending_count() == 2
+        with upgraded._engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
+    finally:
+        upgraded.close()
+
+
+def test_outbox_from_a_newer_app_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(V1_SCHEMA.replace("user_version = 1", f"user_version = {SCHEMA_VERSION + 1}"))
+    raw.close()
+    before = path.read_bytes()
+
+    with pytest.raises(OutboxTooNew) as refused:
+        Outbox(path)
+
+    assert "newer StoreAssist" in refused.value.user_message
+    assert path.read_bytes() == before
+
+
+def test_the_same_action_id_twice_is_a_bug_not_a_second_action(outbox, make_command):
+    command = make_command()
+    outbox.enqueue(command)
+    with pytest.raises(DuplicateCommandId):
+        outbox.enqueue(command)
+    assert outbox.pending_count() == 1
+
+
+def test_an_action_with_a_bad_payload_is_refused_before_it_is_stored(outbox, make_command):
+    with pytest.raises(ValueError):
+        outbox.enqueue(make_command("hold.place", qty=0))
+    assert outbox.pending_count() == 0
+
+
+def test_waiting_actions_come_out_in_the_order_they_were_made_in_batches(outbox, make_command):
+    made = [make_command() for _ in range(5)]
+    for command in made:
+        outbox.enqueue(command)
+    assert [c.id for c in outbox.next_batch(3)] == [c.id for c in made[:3]]
+    assert [c.id for c in outbox.next_batch(10)] == [c.id for c in made]
+
+
+def test_hub_answers_settle_each_action_and_refusals_wait_for_a_person(outbox, make_command):
+    applied, duplicate, conflict, rejected, unanswered = (make_command() for _ in range(5))
+    for command in (applied, duplicate, conflict, rejected, unanswered):
+        outbox.enqueue(command)
+    outbox.mark_sent([c.id for c in outbox.next_batch(10)])
+
+    settled = outbox.record_results(
+        [
+            CommandResult(id=applied.id, status="applied", result={"note_id": 1}),
+            CommandResult(id=duplicate.id, status="duplicate"),
+            CommandResult(
+                id=conflict.id, status="conflict", reason="Already collected", facts={"state": "x"}
+            ),
+            CommandResult(id=rejected.id, status="rejected"),
+        ]
+    )
+
+    assert settled == 4
+    assert outbox.get(applied.id).state is OutboxState.APPLIED
+    assert outbox.get(applied.id).result["result"] == {"note_id": 1}
+    assert outbox.get(duplicate.id).state is OutboxState.DUPLICATE
+    assert outbox.get(unanswered.id).state is OutboxState.SENT
+    attention = outbox.needs_attention()
+    assert [(e.command.id, e.last_error) for e in attention] == [
+        (conflict.id, "Already collected"),
+        (rejected.id, "The back office answered 'rejected'."),
+    ]
+    assert attention[0].result["facts"] == {"state": "x"}
+    # Only the unanswered one is pushed again, with its attempt counted.
+    assert [c.id for c in outbox.next_batch(10)] == [unanswered.id]
+    assert outbox.get(unanswered.id).attempts == 1
+    assert (outbox.pending_count(), outbox.attention_count()) == (1, 2)
+
+
+def test_a_late_answer_never_moves_an_action_the_hub_already_settled(outbox, make_command):
+    command = make_command()
+    outbox.enqueue(command)
+    outbox.record_results([CommandResult(id=command.id, status="applied")])
+
+    settled = outbox.record_results([CommandResult(id=command.id, status="rejected", reason="late")])
+
+    assert settled == 0
+    assert outbox.get(command.id).state is OutboxState.APPLIED
+    assert outbox.get(uuid.uuid4()) is None
+
+
+def test_a_failed_push_keeps_the_actions_waiting_with_the_reason(outbox, make_command):
+    command = make_command()
+    outbox.enqueue(command)
+    outbox.mark_sent([command.id])
+    outbox.record_failure([command.id], "HubTimeout")
+
+    entry = outbox.get(command.id)
+    assert (entry.state, entry.last_error, entry.attempts) == (OutboxState.SENT, "HubTimeout", 1)
+    assert outbox.pending_count() == 1
+
+
+def test_a_broken_listener_does_not_make_a_saved_action_look_lost(outbox, make_command, caplog):
+    def broken() -> None:
+        raise RuntimeError("listener bug")
+
+    outbox.add_change_listener(broken)
+    outbox.enqueue(make_command())
+    assert outbox.pending_count() == 1
+    assert "listener failed" in caplog.text
+
+
+def test_reopening_an_outbox_keeps_everything(tmp_path: Path, make_command):
+    first = Outbox(tmp_path / "outbox.sqlite")
+    command = make_command("pickup.collect")
+    first.enqueue(command)
+    first.close()
+
+    second = Outbox(tmp_path / "outbox.sqlite")
+    try:
+        [reloaded] = second.next_batch(1)
+        # The payload comes back as it travels on the wire (JSON object keys are strings).
+        assert reloaded.model_dump(mode="json") == command.model_dump(mode="json")
+    finally:
+        second.close()

@@ -1,0 +1,80 @@
+"""A device syncing with the real hub: snapshot in, actions out, each applied once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from storeassist.client import HubClient, HubUnreachable
+from storeassist.contract import Command, CommandBatch
+from storeassist.local import OutboxState
+from storeassist.sync import SyncEngine
+
+pytestmark = pytest.mark.anyio
+
+
+def _note(hub, text: str = "Wants a call when size 42 is back") -> Command:
+    return Command(
+        id=uuid.uuid4(),
+        type="note.add",
+        issued_at=datetime.now(UTC),
+        store_id=hub.store_id,
+        payload={"customer_id": hub.customer_ids[0], "text": text},
+    )
+
+
+async def test_a_fresh_device_pulls_its_store_and_pushes_its_actions(device, hub, outbox, cache):
+    engine = SyncEngine(device.client, outbox, cache, store_id=hub.store_id)
+    note = _note(hub)
+    outbox.enqueue(note)
+
+    report = await engine.sync_now()
+
+    assert report.settled == 1
+    assert outbox.get(note.id).state is OutboxState.APPLIED
+    assert cache.cursor() != ""
+    assert cache.verification_keys()
+    assert engine.online is True
+
+
+async def test_a_refused_action_waits_for_a_person_and_the_next_one_still_goes(device, hub, outbox, cache):
+    engine = SyncEngine(device.client, outbox, cache, store_id=hub.store_id)
+    impossible = Command(
+        id=uuid.uuid4(),
+        type="hold.place",
+        issued_at=datetime.now(UTC),
+        store_id=hub.store_id,
+        payload={"customer_id": hub.customer_ids[0], "sku": "NO-SUCH-SKU", "qty": 1},
+    )
+    fine = _note(hub)
+    outbox.enqueue(impossible)
+    outbox.enqueue(fine)
+
+    await engine.sync_now()
+
+    assert outbox.get(fine.id).state is OutboxState.APPLIED
+    [waiting] = engine.needs_attention()
+    assert waiting.command.id == impossible.id
+    assert waiting.last_error
+
+
+async def test_actions_saved_during_an_outage_are_applied_once_when_it_ends(
+    device, hub, outbox, cache, refused_url
+):
+    notes = [_note(hub, "First"), _note(hub, "Second")]
+    for note in notes:
+        outbox.enqueue(note)
+    async with HubClient(refused_url, device.enrollment.credential, max_attempts=1) as unplugged:
+        offline = SyncEngine(unplugged, outbox, cache, store_id=hub.store_id)
+        with pytest.raises(HubUnreachable):
+            await offline.sync_now()
+    assert offline.online is False
+    assert outbox.pending_count() == 2
+
+    await SyncEngine(device.client, outbox, cache, store_id=hub.store_id).sync_now()
+
+    assert [outbox.get(n.id).state for n in notes] == [OutboxState.APPLIED, OutboxState.APPLIED]
+    again = await device.client.push_commands(CommandBatch(commands=notes))
+    assert [r.status for r in again.results] == ["duplicate", "duplicate"]
