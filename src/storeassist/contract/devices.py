@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from storeassist.contract.common import Role, WireModel
 
@@ -34,6 +34,19 @@ class StaffSignInRequest(WireModel):
     badge: str | None = Field(default=None, min_length=4, max_length=16, pattern=r"^[A-Z0-9]+$")
     pin: str | None = Field(default=None, min_length=4, max_length=8, pattern=r"^[0-9]+$")
     staff_number: str | None = Field(default=None, max_length=16, pattern=r"^[A-Z0-9]+$")
+
+    # The one-way-in rule, stated in the JSON Schema too, so generated clients and API fuzzers know it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["badge"], "properties": {"badge": {"type": "string"}}},
+                {
+                    "required": ["staff_number", "pin"],
+                    "properties": {"staff_number": {"type": "string"}, "pin": {"type": "string"}},
+                },
+            ]
+        }
+    )
 
     @model_validator(mode="after")
     def _one_way_in(self) -> StaffSignInRequest:

@@ -78,6 +78,7 @@ class Customer(Base):
     email: Mapped[str] = mapped_column(String(160), index=True)
     phone: Mapped[str] = mapped_column(String(24), index=True)  # digits only, E.164 without '+'
     language: Mapped[str] = mapped_column(String(5))
+    address: Mapped[str | None] = mapped_column(String(200))  # postal, in the customer's script
     points: Mapped[int] = mapped_column(Integer, default=0)
     member_since: Mapped[date] = mapped_column(Date)
     preferred_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))

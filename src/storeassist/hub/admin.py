@@ -1,0 +1,113 @@
+"""Operator actions on a hub database: enrollment codes, signed codes for demos and tests, card
+revocation. Each takes a database URL (or SQLite path) and runs in its own transaction.
+
+Enrollment codes are stored only as a SHA-256 of the normalised code (:func:`enrollment_code_hash`),
+expire after 24 hours and are consumed by the hub's enroll endpoint on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from storeassist.domain.tokens import TokenKind, sign_token
+from storeassist.hub.db.models import CardRevocation, ChangeLog, Customer, EnrollmentCode, Order, Store
+from storeassist.hub.db.session import make_engine, make_sessionmaker
+from storeassist.hub.keys import private_key
+
+ENROLLMENT_CODE_TTL = timedelta(hours=24)
+#: No 0/O or 1/I/L: an associate types this from a screen or a sheet of paper.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_GROUPS, _CODE_GROUP_LEN = 3, 4
+
+
+class UnknownSubject(LookupError):
+    """The store, customer or order named does not exist."""
+
+
+@contextmanager
+def _session(db_url: str) -> Iterator[Session]:
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
+def normalise_enrollment_code(code: str) -> str:
+    """Upper-case, trimmed: what a person typed and what was issued compare equal."""
+    return code.strip().upper()
+
+
+def enrollment_code_hash(code: str) -> str:
+    """The stored form of an enrollment code (sha256 hex of the normalised code)."""
+    return hashlib.sha256(normalise_enrollment_code(code).encode("ascii", "replace")).hexdigest()
+
+
+def issue_enrollment_code(db_url: str, store_id: int, *, now: datetime | None = None) -> str:
+    """A fresh one-time code (``XXXX-XXXX-XXXX``) that enrolls one device at ``store_id`` within 24 h."""
+    now = now or datetime.now(UTC)
+    code = "-".join(
+        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_GROUP_LEN)) for _ in range(_CODE_GROUPS)
+    )
+    with _session(db_url) as session:
+        if session.get(Store, store_id) is None:
+            raise UnknownSubject(f"no store {store_id}")
+        session.add(
+            EnrollmentCode(
+                code_hash=enrollment_code_hash(code),
+                store_id=store_id,
+                expires_at=now + ENROLLMENT_CODE_TTL,
+                used_at=None,
+            )
+        )
+    return code
+
+
+def mint_token(
+    session: Session, kind: TokenKind, subject_id: int, *, ttl_s: int = 900, now: datetime | None = None
+) -> str:
+    """Sign a code inside an open session. A printed card (``LOYALTY_CARD``) carries the customer's
+    current card serial; dynamic loyalty codes and order codes carry an expiry ``ttl_s`` from now."""
+    now = now or datetime.now(UTC)
+    if kind.is_loyalty:
+        customer = session.get(Customer, subject_id)
+        if customer is None:
+            raise UnknownSubject(f"no customer {subject_id}")
+        serial = customer.card_serial
+    else:
+        if session.get(Order, subject_id) is None:
+            raise UnknownSubject(f"no order {subject_id}")
+        serial = 0
+    extra = serial if kind is TokenKind.LOYALTY_CARD else int(now.timestamp()) + ttl_s
+    key_id, key = private_key(session)
+    return sign_token(key, key_id, kind, subject_id, extra)
+
+
+def issue_token(
+    db_url: str, kind: TokenKind, subject_id: int, *, ttl_s: int = 900, now: datetime | None = None
+) -> str:
+    """A signed loyalty or order code for ``subject_id`` (customer or order id): demos and tests."""
+    with _session(db_url) as session:
+        return mint_token(session, kind, subject_id, ttl_s=ttl_s, now=now)
+
+
+def revoke_card(db_url: str, customer_id: int, *, now: datetime | None = None) -> int:
+    """Cancel the customer's printed card: record the old serial as revoked, issue the next serial,
+    and log the change so devices learn of it. Returns the new serial."""
+    now = now or datetime.now(UTC)
+    with _session(db_url) as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise UnknownSubject(f"no customer {customer_id}")
+        old = customer.card_serial
+        customer.card_serial = old + 1
+        session.add(CardRevocation(customer_id=customer_id, serial=old, revoked_at=now))
+        session.add(ChangeLog(store_id=None, entity="revocation", entity_id=customer_id, at=now))
+        return old + 1

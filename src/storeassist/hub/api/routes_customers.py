@@ -1,0 +1,94 @@
+"""Customers: resolve a scanned loyalty code, search, the profile, and recommendations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from storeassist import contract
+from storeassist.hub.api.deps import (
+    Credentials,
+    EntityId,
+    PageQuery,
+    SearchQuery,
+    StoreQuery,
+    caller,
+    database,
+    wire_json,
+)
+from storeassist.hub.api.problems import PROBLEM_RESPONSES
+from storeassist.hub.recommend import recommend_for
+from storeassist.hub.services.access import CallingDevice
+from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.profiles import build_profile
+from storeassist.hub.services.search import search_customers
+from storeassist.hub.services.trust import LOYALTY_KINDS, record_audit, verify_scanned_code
+
+router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
+
+
+def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int) -> None:
+    with db.writing() as session:
+        record_audit(
+            session,
+            device_id=device.id,
+            staff_id=None,
+            action="profile.view",
+            subject=f"customer:{customer_id}",
+        )
+
+
+@router.post("/resolve", response_model=contract.CustomerProfile)
+def resolve_loyalty_code(
+    body: contract.ResolveTokenRequest, request: Request, credentials: Credentials
+) -> Response:
+    """A scanned loyalty code (card or app) → the customer's profile. Order codes are refused."""
+    db = database(request)
+    with db.reading() as session:
+        device = caller(session, credentials)
+        token = verify_scanned_code(session, body.token, LOYALTY_KINDS)
+        profile = build_profile(session, token.subject_id, body.store_id or device.store_id)
+    _profile_viewed(db, device, profile.customer.id)
+    return wire_json(profile)
+
+
+@router.get("", response_model=contract.CustomerPage)
+def find_customers(
+    request: Request, credentials: Credentials, q: SearchQuery, page: PageQuery = 0
+) -> Response:
+    """Phone (digits) or e-mail ('@') by prefix, otherwise name by prefix; 20 a page."""
+    with database(request).reading() as session:
+        caller(session, credentials)
+        return wire_json(search_customers(session, q, page))
+
+
+@router.get("/{customer_id}/profile", response_model=contract.CustomerProfile)
+def customer_profile(
+    customer_id: EntityId, request: Request, credentials: Credentials, store_id: StoreQuery | None = None
+) -> Response:
+    db = database(request)
+    with db.reading() as session:
+        device = caller(session, credentials)
+        profile = build_profile(session, customer_id, store_id or device.store_id)
+    _profile_viewed(db, device, customer_id)
+    return wire_json(profile)
+
+
+@router.get("/{customer_id}/recommendations", response_model=contract.RecommendationList)
+def customer_recommendations(
+    customer_id: EntityId,
+    request: Request,
+    credentials: Credentials,
+    store_id: StoreQuery | None = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> Response:
+    """What to suggest, in stock here or nearby, each with a one-line reason."""
+    db = database(request)
+    with db.reading() as session:
+        device = caller(session, credentials)
+        answer = recommend_for(
+            session, request.app.state.recommender, customer_id, store_id or device.store_id, limit
+        )
+    return wire_json(answer)

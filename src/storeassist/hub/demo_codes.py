@@ -1,0 +1,117 @@
+"""A sheet of real signed codes for trying the app with a scanner or a phone camera.
+
+For a handful of demo customers (printed loyalty cards: no expiry, revocable by serial) and open
+pickup orders at one store (order codes that expire after ``order_ttl``), writes a PNG QR image
+and a ``.txt`` with the code, plus ``index.html`` and ``index.txt`` saying whose code is whose.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import select
+
+from storeassist.domain.tokens import TokenKind
+from storeassist.hub.admin import mint_token
+from storeassist.hub.db.models import Customer
+from storeassist.hub.db.session import make_engine, make_sessionmaker
+from storeassist.hub.seed.demo import demo_cast, demo_pickups
+
+DEFAULT_ORDER_TTL = timedelta(days=14)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCard:
+    kind: str  # "loyalty card" or "pickup order"
+    label: str  # who or what, for the person running the demo
+    story: str
+    token: str
+    png: Path
+    txt: Path
+
+
+def write_demo_codes(
+    db_url: str,
+    out_dir: Path,
+    *,
+    store_id: int = 1,
+    customers: int = 6,
+    pickups: int = 4,
+    order_ttl: timedelta = DEFAULT_ORDER_TTL,
+) -> list[CodeCard]:
+    """Write the code sheet into ``out_dir`` (created if missing); returns what was written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cast = demo_cast(db_url, customers, store_id)
+    orders = demo_pickups(db_url, pickups, store_id)
+    cards: list[CodeCard] = []
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            names: dict[int, str] = dict(
+                session.execute(
+                    select(Customer.id, Customer.name).where(
+                        Customer.id.in_(
+                            [c.id for c in cast] + [o.customer_id for o in orders if o.customer_id]
+                        )
+                    )
+                ).all()
+            )
+            for person in cast:
+                token = mint_token(session, TokenKind.LOYALTY_CARD, person.id)
+                label = f"{names.get(person.id, '?')} ({person.loyalty_id}, customer {person.id})"
+                cards.append(
+                    _write_card(out_dir, f"loyalty-{person.id}", "loyalty card", label, person.story, token)
+                )
+            for order in orders:
+                token = mint_token(
+                    session, TokenKind.ORDER, order.order_id, ttl_s=int(order_ttl.total_seconds())
+                )
+                owner = names.get(order.customer_id or 0, "guest")
+                label = f"order {order.number} for {owner}"
+                story = f"pickup at store {store_id}, {order.state.replace('_', ' ')}"
+                cards.append(
+                    _write_card(out_dir, f"order-{order.number}", "pickup order", label, story, token)
+                )
+    finally:
+        engine.dispose()
+    _write_index(out_dir, cards, store_id, order_ttl)
+    return cards
+
+
+def _write_card(out_dir: Path, stem: str, kind: str, label: str, story: str, token: str) -> CodeCard:
+    png, txt = out_dir / f"{stem}.png", out_dir / f"{stem}.txt"
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
+    qr.add_data(token)
+    qr.make(fit=True)
+    qr.make_image(fill_color="black", back_color="white").save(png)
+    txt.write_text(token + "\n", encoding="ascii")
+    return CodeCard(kind, label, story, token, png, txt)
+
+
+def _write_index(out_dir: Path, cards: list[CodeCard], store_id: int, order_ttl: timedelta) -> None:
+    lines = [
+        f"StoreAssist demo codes (store {store_id}). Order codes expire after {order_ttl.days} days.",
+        "",
+    ]
+    rows = []
+    for card in cards:
+        lines += [f"{card.png.name}: {card.kind}: {card.label}: {card.story}", f"    {card.token}", ""]
+        rows.append(
+            f"<tr><td><img src='{card.png.name}' width='200' alt='{html.escape(card.kind)}'></td>"
+            f"<td><b>{html.escape(card.kind)}</b><br>{html.escape(card.label)}<br><i>{html.escape(card.story)}</i>"
+            f"<br><code>{html.escape(card.token)}</code></td></tr>"
+        )
+    (out_dir / "index.txt").write_text("\n".join(lines), encoding="utf-8")
+    (out_dir / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>StoreAssist demo codes</title></head><body>"
+        f"<h1>StoreAssist demo codes: store {store_id}</h1>"
+        f"<p>Scan these with the app. Order codes expire after {order_ttl.days} days; "
+        "run <code>storeassist-hub demo-codes</code> again for fresh ones.</p>"
+        f"<table cellpadding='8'>{''.join(rows)}</table></body></html>\n",
+        encoding="utf-8",
+    )

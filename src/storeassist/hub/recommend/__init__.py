@@ -1,0 +1,122 @@
+"""Recommendations for a customer at a store, from cross-channel behaviour, filtered to stock here or nearby.
+
+The item model (co-purchase, co-view, popularity) is learned from a bounded sample of the most
+recent orders and events and cached per process for :data:`MODEL_TTL_S` seconds: it is derived data
+any process can rebuild, so hub processes stay interchangeable.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.hub.db import models as m
+from storeassist.hub.recommend.model import ItemModel, build_item_model
+from storeassist.hub.recommend.ranking import HistoryItem, rank_products
+from storeassist.hub.services.availability import availability_of, distances_from
+from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.errors import NotFound
+from storeassist.hub.services.wire import load_products, load_stores, product_from_row
+
+MODEL_TTL_S = 3600.0
+SAMPLE_LINES = 400_000
+SAMPLE_EVENTS = 400_000
+HISTORY_LINES = 60
+HISTORY_EVENTS = 100
+_EVENT_KINDS = {"view": "view", "cart_add": "cart", "cart_abandon": "cart"}
+
+__all__ = ["Recommender", "recommend_for"]
+
+
+class Recommender:
+    """Holds this process's item model; built on first use, rebuilt when older than the TTL."""
+
+    def __init__(self, ttl_s: float = MODEL_TTL_S) -> None:
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._model: ItemModel | None = None
+        self._built_at = 0.0
+
+    def model(self, session: Session) -> ItemModel:
+        with self._lock:
+            if self._model is None or time.monotonic() - self._built_at > self.ttl_s:
+                self._model = load_item_model(session)
+                self._built_at = time.monotonic()
+            return self._model
+
+
+def load_item_model(session: Session) -> ItemModel:
+    purchases = session.execute(
+        select(m.Order.customer_id, m.OrderLine.product_id)
+        .join(m.Order, m.Order.id == m.OrderLine.order_id)
+        .where(m.Order.customer_id.is_not(None))
+        .order_by(m.OrderLine.order_id.desc())
+        .limit(SAMPLE_LINES)
+    )
+    views = session.execute(
+        select(m.Event.customer_id, m.Event.product_id)
+        .where(m.Event.kind.in_(tuple(_EVENT_KINDS)))
+        .order_by(m.Event.id.desc())
+        .limit(SAMPLE_EVENTS)
+    )
+    categories: dict[int, str] = {}
+    styles: dict[int, str] = {}
+    for product_id, category, style in session.execute(
+        select(m.Product.id, m.Product.category, m.Product.style)
+    ):
+        categories[product_id] = category
+        styles[product_id] = style
+    return build_item_model(purchases, views, categories, styles)
+
+
+def customer_history(session: Session, customer_id: int) -> list[HistoryItem]:
+    history = [
+        HistoryItem(row.product_id, "purchase", as_utc(row.placed_at), row.number)
+        for row in session.execute(
+            select(m.OrderLine.product_id, m.Order.placed_at, m.Order.number)
+            .join(m.Order, m.Order.id == m.OrderLine.order_id)
+            .where(m.Order.customer_id == customer_id)
+            .order_by(m.Order.placed_at.desc())
+            .limit(HISTORY_LINES)
+        )
+    ]
+    for row in session.execute(
+        select(m.Event.product_id, m.Event.kind, m.Event.at)
+        .where(m.Event.customer_id == customer_id, m.Event.kind.in_(tuple(_EVENT_KINDS)))
+        .order_by(m.Event.at.desc())
+        .limit(HISTORY_EVENTS)
+    ):
+        history.append(HistoryItem(row.product_id, _EVENT_KINDS[row.kind], as_utc(row.at)))  # type: ignore[arg-type]
+    return history
+
+
+def recommend_for(
+    session: Session, recommender: Recommender, customer_id: int, store_id: int, limit: int
+) -> contract.RecommendationList:
+    """Up to ``limit`` products in stock here or nearby, best first, each with its reason."""
+    if session.execute(select(m.Customer.id).where(m.Customer.id == customer_id)).first() is None:
+        raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
+    stores = load_stores(session)
+    distances = distances_from(stores, store_id)
+    if not distances:
+        raise NotFound(f"There is no store {store_id}.", code="store_not_found")
+    model = recommender.model(session)
+    candidates = rank_products(model, customer_history(session, customer_id), utc_now(), limit * 4)
+    availability = availability_of(session, [c.product_id for c in candidates], store_id, distances)
+    in_reach = [c for c in candidates if availability[c.product_id] != "out"][:limit]
+    products = load_products(session, [c.product_id for c in in_reach])
+    items = [
+        contract.Recommendation(
+            product=product_from_row(products[c.product_id]),
+            score=c.score,
+            reason=c.reason,
+            availability=availability[c.product_id],  # type: ignore[arg-type]
+        )
+        for c in in_reach
+        if c.product_id in products
+    ]
+    return contract.RecommendationList(customer_id=customer_id, store_id=store_id, items=items)

@@ -1,0 +1,143 @@
+"""Ranking products for one customer from an :class:`~storeassist.hub.recommend.model.ItemModel`.
+
+Score = what goes with things they bought or looked at (item neighbours, weighted by recency)
++ what they showed intent for and did not buy (repeat views, carts) + the best sellers of the
+categories they favour (and their companion categories) + a little overall popularity.
+Products they bought, and other sizes or colours of a style they bought, are left out.
+Each pick keeps the reason that contributed most, worded for the associate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from storeassist.hub.recommend.model import ItemModel
+
+HALF_LIFE_DAYS = 365.0
+KIND_WEIGHT = {"purchase": 1.0, "cart": 1.2, "view": 0.6}
+NEIGHBOUR_WEIGHT = 1.0
+INTENT_WEIGHT = 0.35
+CATEGORY_WEIGHT = 1.6
+COMPANION_WEIGHT = 0.35
+POPULAR_WEIGHT = 0.3
+TOP_CATEGORIES = 4
+EXCLUDE_OWNED_STYLES = False
+MAX_PER_STYLE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    product_id: int
+    kind: Literal["purchase", "cart", "view"]
+    at: datetime
+    order_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RankedProduct:
+    product_id: int
+    score: float
+    reason: str
+
+
+def _recency(now: datetime, at: datetime) -> float:
+    age_days = max(0.0, (now - at).total_seconds() / 86400)
+    return math.pow(0.5, age_days / HALF_LIFE_DAYS)
+
+
+def _ago(now: datetime, at: datetime) -> str:
+    days = max(0, (now - at).days)
+    return "this week" if days < 7 else "this month" if days < 31 else f"{days // 30} months ago"
+
+
+def rank_products(
+    model: ItemModel, history: Sequence[HistoryItem], now: datetime, limit: int
+) -> list[RankedProduct]:
+    """The best ``limit`` candidates, highest score first (before any stock filter)."""
+    owned = {h.product_id for h in history if h.kind == "purchase"}
+    owned_styles = {model.style_of.get(p) for p in owned} - {None}
+    scores: dict[int, float] = defaultdict(float)
+    reasons: dict[int, tuple[float, str]] = {}
+
+    def add(product_id: int, amount: float, reason: str) -> None:
+        if amount <= 0:
+            return
+        scores[product_id] += amount
+        if amount > reasons.get(product_id, (0.0, ""))[0]:
+            reasons[product_id] = (amount, reason)
+
+    category_weight: Counter[str] = Counter()
+    interest: dict[int, list[HistoryItem]] = defaultdict(list)
+    for item in history:
+        weight = KIND_WEIGHT[item.kind] * _recency(now, item.at)
+        category = model.category_of.get(item.product_id)
+        if category is not None:
+            category_weight[category] += weight
+        if item.kind != "purchase":
+            interest[item.product_id].append(item)
+        for neighbour, similarity in model.neighbours.get(item.product_id, ()):
+            if item.kind == "purchase" and item.order_number:
+                why = f"goes with order #{item.order_number}"
+            else:
+                why = (
+                    f"often bought with something they {'viewed' if item.kind == 'view' else 'put in a cart'}"
+                )
+            add(neighbour, NEIGHBOUR_WEIGHT * weight * similarity, why)
+
+    for product_id, items in interest.items():
+        latest = max(items, key=lambda h: h.at)
+        views = sum(1 for h in items if h.kind == "view")
+        carts = len(items) - views
+        weight = sum(KIND_WEIGHT[h.kind] * _recency(now, h.at) for h in items)
+        if carts:
+            why = f"left in their cart online {_ago(now, latest.at)}"
+        else:
+            why = f"viewed online {views} time{'s' if views != 1 else ''} {_ago(now, latest.at)}"
+        add(product_id, INTENT_WEIGHT * weight, why)
+
+    total = sum(category_weight.values()) or 1.0
+    spread: Counter[str] = Counter({c: w / total for c, w in category_weight.items()})
+    for category, share in list(spread.items()):
+        for companion, affinity in model.category_affinity.get(category, {}).items():
+            spread[companion] += COMPANION_WEIGHT * share * affinity
+    for category, share in spread.most_common(TOP_CATEGORIES):
+        top = model.category_top.get(category, [])
+        if not top:
+            continue
+        best = model.popularity.get(top[0], 1.0) or 1.0
+        liked = category in category_weight
+        why = f"a best seller in {category}, which they {'buy and browse' if liked else 'may like'}"
+        for product_id in top:
+            add(product_id, CATEGORY_WEIGHT * share * model.popularity.get(product_id, 0.0) / best, why)
+
+    if model.global_top:
+        best = model.popularity.get(model.global_top[0], 1.0) or 1.0
+        for product_id in model.global_top[:50]:
+            add(
+                product_id, POPULAR_WEIGHT * model.popularity.get(product_id, 0.0) / best, "popular right now"
+            )
+
+    ranked: list[RankedProduct] = []
+    per_style: Counter[str | None] = Counter()
+    for product_id, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])):
+        style = model.style_of.get(product_id)
+        if product_id in owned or (EXCLUDE_OWNED_STYLES and style in owned_styles):
+            continue
+        if style is not None and per_style[style] >= MAX_PER_STYLE:
+            continue  # two variants of a style at most: a list of one shirt in eight colours helps nobody
+        per_style[style] += 1
+        ranked.append(RankedProduct(product_id, round(score, 4), reasons[product_id][1]))
+        if len(ranked) == limit:
+            break
+    return ranked
+
+
+def most_popular(model: ItemModel, history: Sequence[HistoryItem], limit: int) -> list[int]:
+    """The baseline: the chain's best sellers the customer has not bought."""
+    owned = {h.product_id for h in history if h.kind == "purchase"}
+    return [p for p in model.global_top if p not in owned][:limit]

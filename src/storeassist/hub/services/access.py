@@ -1,0 +1,122 @@
+"""Who is calling: device credentials, enrolling a device with a one-time code, staff sign-in.
+
+Credentials and codes are stored only as SHA-256; a PIN only as scrypt ``"salt$hash"`` (hex).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.hub.admin import enrollment_code_hash
+from storeassist.hub.db import models as m
+from storeassist.hub.keys import ensure_signing_key, public_keys_text
+from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.errors import Forbidden, Unauthorized
+from storeassist.hub.staff_pins import verify_pin
+
+_SIGN_IN_REFUSED = "Badge, staff number or PIN not recognised."
+
+
+@dataclass(frozen=True, slots=True)
+class CallingDevice:
+    id: int
+    store_id: int
+    kind: str
+
+
+def credential_hash(credential: str) -> str:
+    return hashlib.sha256(credential.encode("utf-8", "replace")).hexdigest()
+
+
+def authenticate_device(session: Session, credential: str | None) -> CallingDevice:
+    """The enrolled, unrevoked device holding ``credential``, or :class:`Unauthorized`."""
+    if not credential:
+        raise Unauthorized(
+            "Send the device credential as 'Authorization: Bearer …'. Enroll the device first."
+        )
+    row = session.execute(
+        select(m.Device.id, m.Device.store_id, m.Device.kind, m.Device.revoked).where(
+            m.Device.credential_hash == credential_hash(credential)
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("This device is not enrolled with the hub. Enroll it with a new code.")
+    if row.revoked:
+        raise Unauthorized(
+            "This device's enrollment was revoked. Ask a manager for a new enrollment code.",
+            code="device_revoked",
+        )
+    return CallingDevice(row.id, row.store_id, row.kind)
+
+
+def enroll_device(session: Session, request: contract.EnrollRequest) -> contract.EnrollResponse:
+    """Consume a one-time enrollment code and hand back a fresh device credential (write session)."""
+    now = utc_now()
+    code_hash = enrollment_code_hash(request.code)
+    found = session.execute(
+        select(m.EnrollmentCode.store_id, m.EnrollmentCode.expires_at, m.EnrollmentCode.used_at).where(
+            m.EnrollmentCode.code_hash == code_hash
+        )
+    ).first()
+    if found is None:
+        raise Forbidden(
+            "That enrollment code is not valid. Check it, or ask for a new one.", code="enroll_code_invalid"
+        )
+    if found.used_at is not None:
+        raise Forbidden("That enrollment code was already used. Ask for a new one.", code="enroll_code_used")
+    if as_utc(found.expires_at) <= now:
+        raise Forbidden("That enrollment code has expired. Ask for a new one.", code="enroll_code_expired")
+    consumed = session.execute(
+        update(m.EnrollmentCode)
+        .where(m.EnrollmentCode.code_hash == code_hash, m.EnrollmentCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if consumed.rowcount != 1:  # another request took it first
+        raise Forbidden("That enrollment code was already used. Ask for a new one.", code="enroll_code_used")
+    credential = secrets.token_urlsafe(32)
+    device = m.Device(
+        store_id=found.store_id,
+        name=request.device_name,
+        kind=request.kind,
+        credential_hash=credential_hash(credential),
+        enrolled_at=now,
+        revoked=False,
+    )
+    session.add(device)
+    session.flush()
+    store = session.get(m.Store, found.store_id)
+    ensure_signing_key(session)
+    session.add(
+        m.AuditEntry(
+            at=now, device_id=device.id, staff_id=None, action="device.enroll", subject=f"device:{device.id}"
+        )
+    )
+    return contract.EnrollResponse(
+        device_id=device.id,
+        credential=credential,
+        store_id=found.store_id,
+        store_name=store.name if store is not None else "",
+        public_keys=contract.PublicKeys(keys=public_keys_text(session)),
+    )
+
+
+def sign_in_staff(
+    session: Session, device: CallingDevice, request: contract.StaffSignInRequest
+) -> contract.StaffSession:
+    """A badge alone, or a staff number with its PIN. One vague refusal for every failure."""
+    query = select(m.Staff.id, m.Staff.name, m.Staff.role, m.Staff.store_id, m.Staff.pin_hash)
+    if request.badge is not None:
+        row = session.execute(query.where(m.Staff.badge == request.badge)).first()
+        ok = row is not None and (request.pin is None or verify_pin(request.pin, row.pin_hash))
+    else:
+        row = session.execute(query.where(m.Staff.staff_number == request.staff_number)).first()
+        ok = row is not None and request.pin is not None and verify_pin(request.pin, row.pin_hash)
+    if row is None or not ok:
+        raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused")
+    return contract.StaffSession(staff_id=row.id, name=row.name, role=row.role, store_id=row.store_id)

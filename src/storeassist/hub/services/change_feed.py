@@ -1,0 +1,273 @@
+"""The device cache feed of one store: a paged snapshot, then deltas from ``change_log``.
+
+The cursor is opaque to the device (base64url JSON). It names the phase being paged, the last key
+sent, and the ``change_log`` position taken when the snapshot began, so nothing that changes during
+a long snapshot is missed: the deltas start from there. Phases in order: products, this store's
+stock, this store's open pickups, customers (open pickups here, or recently looked up here;
+bounded), revoked cards, then the log for ever after.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.hub.db import models as m
+from storeassist.hub.services.database import as_utc
+from storeassist.hub.services.errors import BadCursor
+from storeassist.hub.services.orders import QUEUE_STATES, require_store
+from storeassist.hub.services.profiles import build_profile
+from storeassist.hub.services.wire import ORDER_COLUMNS, PRODUCT_COLUMNS, orders_with_lines, product_from_row
+
+PHASES = ("products", "stock", "pickups", "customers", "revoked", "log")
+CUSTOMER_PAGE = 25
+RECENT_LOOKUPS = 2000
+CUSTOMER_CAP = 500
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    store_id: int
+    phase: str
+    after: Any  # last key sent in this phase (an id, a pair, or a log seq)
+    start_seq: int
+
+    def encode(self) -> str:
+        raw = json.dumps({"st": self.store_id, "p": self.phase, "k": self.after, "s": self.start_seq})
+        return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
+
+    @classmethod
+    def decode(cls, text: str, store_id: int) -> FeedCursor:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            cursor = cls(int(data["st"]), str(data["p"]), data["k"], int(data["s"]))
+        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise BadCursor("That sync cursor is damaged. Start again with an empty cursor.") from exc
+        if cursor.store_id != store_id or cursor.phase not in PHASES:
+            raise BadCursor(
+                "That sync cursor belongs to another store or feed. Start again with an empty cursor."
+            )
+        return cursor
+
+    def next_phase(self) -> FeedCursor:
+        phase = PHASES[PHASES.index(self.phase) + 1]
+        return replace(self, phase=phase, after=self.start_seq if phase == "log" else None)
+
+
+def changes(session: Session, store_id: int, cursor_text: str, limit: int) -> contract.ChangeFeed:
+    require_store(session, store_id)
+    if cursor_text:
+        cursor = FeedCursor.decode(cursor_text, store_id)
+    else:
+        start = session.execute(select(func.coalesce(func.max(m.ChangeLog.seq), 0))).scalar_one()
+        cursor = FeedCursor(store_id, "products", None, int(start))
+    page = _PAGERS[cursor.phase](session, cursor, limit)
+    if cursor.phase != "log" and page.full is False:
+        return contract.ChangeFeed(cursor=cursor.next_phase().encode(), has_more=True, **page.items)
+    return contract.ChangeFeed(
+        cursor=replace(cursor, after=page.last_key).encode(), has_more=page.full, **page.items
+    )
+
+
+@dataclass
+class _Page:
+    items: dict[str, Any]
+    last_key: Any
+    full: bool
+
+
+def _products_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    query = select(*PRODUCT_COLUMNS).order_by(m.Product.id).limit(limit)
+    if cursor.after is not None:
+        query = query.where(m.Product.id > int(cursor.after))
+    rows = list(session.execute(query))
+    return _Page(
+        {"products": [product_from_row(r) for r in rows]},
+        rows[-1].id if rows else cursor.after,
+        len(rows) == limit,
+    )
+
+
+def _stock_levels(
+    session: Session, store_id: int, product_ids: list[int] | None, after: int | None, limit: int
+) -> list[Any]:
+    query = (
+        select(
+            m.Inventory.product_id,
+            m.Inventory.on_hand,
+            m.Inventory.held,
+            m.Inventory.updated_at,
+            m.Product.sku,
+            m.Store.name,
+        )
+        .join(m.Product, m.Product.id == m.Inventory.product_id)
+        .join(m.Store, m.Store.id == m.Inventory.store_id)
+        .where(m.Inventory.store_id == store_id)
+        .order_by(m.Inventory.product_id)
+        .limit(limit)
+    )
+    if product_ids is not None:
+        query = query.where(m.Inventory.product_id.in_(product_ids))
+    if after is not None:
+        query = query.where(m.Inventory.product_id > after)
+    return list(session.execute(query))
+
+
+def _as_stock(store_id: int, rows: list[Any]) -> list[tuple[str, contract.StockLevel]]:
+    return [
+        (
+            r.sku,
+            contract.StockLevel(
+                store_id=store_id,
+                store_name=r.name,
+                distance_km=0.0,
+                on_hand=r.on_hand,
+                held=r.held,
+                as_of=as_utc(r.updated_at),
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _stock_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    rows = _stock_levels(session, cursor.store_id, None, cursor.after, limit)
+    return _Page(
+        {"stock": _as_stock(cursor.store_id, rows)},
+        rows[-1].product_id if rows else cursor.after,
+        len(rows) == limit,
+    )
+
+
+def _pickups_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    query = (
+        select(*ORDER_COLUMNS)
+        .where(m.Order.store_id == cursor.store_id, m.Order.pickup_state.in_(QUEUE_STATES))
+        .order_by(m.Order.id)
+        .limit(limit)
+    )
+    if cursor.after is not None:
+        query = query.where(m.Order.id > int(cursor.after))
+    rows = list(session.execute(query))
+    return _Page(
+        {"pickups": orders_with_lines(session, rows)},
+        rows[-1].id if rows else cursor.after,
+        len(rows) == limit,
+    )
+
+
+def feed_customer_ids(session: Session, store_id: int) -> list[int]:
+    """Customers a store's devices keep: open pickups there, and those recently looked up there."""
+    with_pickups = session.scalars(
+        select(m.Order.customer_id)
+        .where(
+            m.Order.store_id == store_id,
+            m.Order.pickup_state.in_(QUEUE_STATES),
+            m.Order.customer_id.is_not(None),
+        )
+        .limit(CUSTOMER_CAP)
+    )
+    recent = select(m.AuditEntry.subject).where(
+        m.AuditEntry.action == "profile.view",
+        m.AuditEntry.device_id.in_(select(m.Device.id).where(m.Device.store_id == store_id)),
+    )
+    looked_up = session.scalars(
+        select(recent.order_by(m.AuditEntry.id.desc()).limit(RECENT_LOOKUPS).subquery().c.subject)
+    )
+    ids = set(with_pickups)
+    for subject in looked_up:
+        if subject.startswith("customer:") and subject[9:].isdigit():
+            ids.add(int(subject[9:]))
+    return sorted(ids)[:CUSTOMER_CAP]
+
+
+def _customers_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    size = min(limit, CUSTOMER_PAGE)
+    after = int(cursor.after) if cursor.after is not None else 0
+    ids = [i for i in feed_customer_ids(session, cursor.store_id) if i > after][:size]
+    profiles = [build_profile(session, i, cursor.store_id) for i in ids]
+    return _Page({"customers": profiles}, ids[-1] if ids else cursor.after, len(ids) == size)
+
+
+def _revoked_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    query = (
+        select(m.CardRevocation.customer_id, m.CardRevocation.serial)
+        .order_by(m.CardRevocation.customer_id, m.CardRevocation.serial)
+        .limit(limit)
+    )
+    if cursor.after is not None:
+        customer_id, serial = cursor.after
+        query = query.where(
+            tuple_(m.CardRevocation.customer_id, m.CardRevocation.serial)
+            > tuple_(int(customer_id), int(serial))
+        )
+    rows = list(session.execute(query))
+    return _Page(
+        {"revoked": [contract.RevokedCard(customer_id=r.customer_id, serial=r.serial) for r in rows]},
+        [rows[-1].customer_id, rows[-1].serial] if rows else cursor.after,
+        len(rows) == limit,
+    )
+
+
+def _log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    rows = list(
+        session.execute(
+            select(m.ChangeLog.seq, m.ChangeLog.entity, m.ChangeLog.entity_id)
+            .where(
+                m.ChangeLog.seq > int(cursor.after),
+                or_(m.ChangeLog.store_id == cursor.store_id, m.ChangeLog.store_id.is_(None)),
+            )
+            .order_by(m.ChangeLog.seq)
+            .limit(limit)
+        )
+    )
+    full = len(rows) == limit
+    changed: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        ids = changed.setdefault(row.entity, [])
+        if row.entity_id in ids:
+            continue
+        if row.entity == "customer" and len(ids) == CUSTOMER_PAGE:  # profiles are heavy: stop the page here
+            rows, full = rows[:index], True
+            break
+        ids.append(row.entity_id)
+    items: dict[str, Any] = {}
+    if "product" in changed:
+        products = session.execute(select(*PRODUCT_COLUMNS).where(m.Product.id.in_(changed["product"])))
+        items["products"] = [product_from_row(r) for r in products]
+    if "stock" in changed:
+        items["stock"] = _as_stock(
+            cursor.store_id,
+            _stock_levels(session, cursor.store_id, changed["stock"], None, len(changed["stock"])),
+        )
+    if "pickup" in changed:
+        orders = list(session.execute(select(*ORDER_COLUMNS).where(m.Order.id.in_(changed["pickup"]))))
+        items["pickups"] = orders_with_lines(session, orders)
+    if "customer" in changed:
+        present = session.scalars(select(m.Customer.id).where(m.Customer.id.in_(changed["customer"])))
+        items["customers"] = [build_profile(session, i, cursor.store_id) for i in sorted(present)]
+    if "revocation" in changed:
+        revoked = session.execute(
+            select(m.CardRevocation.customer_id, m.CardRevocation.serial).where(
+                m.CardRevocation.customer_id.in_(changed["revocation"])
+            )
+        )
+        items["revoked"] = [contract.RevokedCard(customer_id=r.customer_id, serial=r.serial) for r in revoked]
+    return _Page(items, rows[-1].seq if rows else cursor.after, full)
+
+
+_PAGERS = {
+    "products": _products_page,
+    "stock": _stock_page,
+    "pickups": _pickups_page,
+    "customers": _customers_page,
+    "revoked": _revoked_page,
+    "log": _log_page,
+}

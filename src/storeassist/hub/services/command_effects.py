@@ -1,0 +1,170 @@
+"""What each command type does to the hub's data. Each effect runs inside the caller's SAVEPOINT,
+checks before it writes, appends ``change_log`` rows, and raises :class:`CommandConflict` (with the
+facts found) or :class:`CommandRefused` (with the reason) instead of writing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.hub.db import models as m
+from storeassist.hub.services.database import utc_now
+
+COLLECTABLE_STATES = ("ready", "partially_collected")
+
+
+class CommandRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CommandConflict(Exception):
+    def __init__(self, reason: str, facts: dict[str, Any]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.facts = facts
+
+
+def _require_customer(session: Session, customer_id: int) -> None:
+    if session.execute(select(m.Customer.id).where(m.Customer.id == customer_id)).first() is None:
+        raise CommandRefused(f"There is no customer {customer_id}.")
+
+
+def _log(session: Session, store_id: int | None, entity: str, entity_id: int) -> None:
+    session.add(m.ChangeLog(store_id=store_id, entity=entity, entity_id=entity_id, at=utc_now()))
+
+
+def add_note(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+    assert isinstance(payload, contract.AddNotePayload)
+    _require_customer(session, payload.customer_id)
+    note = m.CustomerNote(
+        customer_id=payload.customer_id,
+        at=utc_now(),
+        staff_id=command.staff_id,
+        store_id=command.store_id,
+        text=payload.text,
+    )
+    session.add(note)
+    _log(session, command.store_id, "customer", payload.customer_id)
+    session.flush()
+    return {"note_id": note.id}
+
+
+def place_hold(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+    assert isinstance(payload, contract.PlaceHoldPayload)
+    _require_customer(session, payload.customer_id)
+    product_id = session.execute(select(m.Product.id).where(m.Product.sku == payload.sku)).scalar()
+    if product_id is None:
+        raise CommandRefused(f"There is no product with SKU {payload.sku}.")
+    now = utc_now()
+    taken = session.execute(
+        update(m.Inventory)
+        .where(
+            m.Inventory.store_id == command.store_id,
+            m.Inventory.product_id == product_id,
+            m.Inventory.on_hand - m.Inventory.held >= payload.qty,
+        )
+        .values(held=m.Inventory.held + payload.qty, updated_at=now)
+    )
+    if taken.rowcount != 1:
+        level = session.execute(
+            select(m.Inventory.on_hand, m.Inventory.held).where(
+                m.Inventory.store_id == command.store_id, m.Inventory.product_id == product_id
+            )
+        ).first()
+        available = max(0, level.on_hand - level.held) if level is not None else 0
+        raise CommandConflict(
+            f"Only {available} available to hold here; {payload.qty} asked.",
+            {
+                "sku": payload.sku,
+                "store_id": command.store_id,
+                "available": available,
+                "requested": payload.qty,
+            },
+        )
+    expires_at = now + timedelta(hours=payload.hours)
+    session.add(
+        m.Hold(
+            id=str(command.id),
+            customer_id=payload.customer_id,
+            product_id=product_id,
+            store_id=command.store_id,
+            qty=payload.qty,
+            placed_at=now,
+            expires_at=expires_at,
+            status="active",
+        )
+    )
+    _log(session, command.store_id, "stock", product_id)
+    _log(session, command.store_id, "customer", payload.customer_id)
+    return {"hold_id": str(command.id), "expires_at": expires_at.isoformat()}
+
+
+def collect_pickup(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+    assert isinstance(payload, contract.CollectPickupPayload)
+    order = session.execute(
+        select(m.Order.id, m.Order.number, m.Order.store_id, m.Order.pickup_state, m.Order.customer_id)
+        .where(m.Order.id == payload.order_id)
+        .with_for_update()
+    ).first()
+    if order is None:
+        raise CommandRefused(f"There is no order {payload.order_id}.")
+    if order.pickup_state is None:
+        raise CommandRefused(f"Order #{order.number} is not a pickup order.")
+    if order.store_id != command.store_id:
+        raise CommandRefused(f"Order #{order.number} is to be collected at store {order.store_id}.")
+    lines = {
+        row.line_no: row
+        for row in session.execute(
+            select(m.OrderLine.line_no, m.OrderLine.qty, m.OrderLine.qty_collected).where(
+                m.OrderLine.order_id == order.id
+            )
+        )
+    }
+    facts = {
+        "pickup_state": order.pickup_state,
+        "lines": {str(n): {"qty": r.qty, "qty_collected": r.qty_collected} for n, r in sorted(lines.items())},
+    }
+    if order.pickup_state not in COLLECTABLE_STATES:
+        state = order.pickup_state.replace("_", " ")
+        raise CommandConflict(f"Order #{order.number} cannot be handed over: it is {state}.", facts)
+    if (
+        not payload.lines
+        or any(qty < 0 for qty in payload.lines.values())
+        or sum(payload.lines.values()) == 0
+    ):
+        raise CommandRefused("Say which lines are handed over, each with a quantity of at least 1.")
+    unknown = sorted(set(payload.lines) - set(lines))
+    if unknown:
+        raise CommandRefused(f"Order #{order.number} has no line {unknown[0]}.")
+    over = [n for n, qty in payload.lines.items() if lines[n].qty_collected + qty > lines[n].qty]
+    if over:
+        raise CommandConflict(
+            f"That is more than is left to collect on line {over[0]} of #{order.number}.", facts
+        )
+    for line_no, qty in payload.lines.items():
+        if qty:
+            session.execute(
+                update(m.OrderLine)
+                .where(m.OrderLine.order_id == order.id, m.OrderLine.line_no == line_no)
+                .values(qty_collected=m.OrderLine.qty_collected + qty)
+            )
+    remaining = sum(r.qty - r.qty_collected - payload.lines.get(n, 0) for n, r in lines.items())
+    new_state = "collected" if remaining == 0 else "partially_collected"
+    session.execute(update(m.Order).where(m.Order.id == order.id).values(pickup_state=new_state))
+    _log(session, command.store_id, "pickup", order.id)
+    return {"order_id": order.id, "pickup_state": new_state, "remaining_qty": remaining}
+
+
+EFFECTS: dict[str, Callable[[Session, contract.Command, BaseModel], dict[str, Any]]] = {
+    "note.add": add_note,
+    "hold.place": place_hold,
+    "pickup.collect": collect_pickup,
+}

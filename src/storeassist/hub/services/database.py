@@ -1,0 +1,92 @@
+"""The hub's handle on its database: one engine per app, read sessions and serialised write sessions.
+
+SQLite (the default) allows one writer at a time. Rather than let request threads collide on the
+file lock and sleep in SQLite's busy handler, writes inside one process take a lock and start
+with ``BEGIN IMMEDIATE``, so a write transaction never upgrades from a read snapshot (which SQLite
+would refuse with "database is locked"). Several processes still share the file through
+``busy_timeout``. PostgreSQL needs none of this: reads and writes are ordinary transactions.
+
+The pysqlite driver's own transaction handling breaks SAVEPOINT, so the write engine turns it off
+and emits ``BEGIN IMMEDIATE`` itself (the recipe from the SQLAlchemy SQLite dialect notes).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from storeassist.hub.db.session import make_engine, make_sessionmaker, normalise_url
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones. Always aware UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HubDatabase:
+    """Engines, sessions and the write discipline for one hub app (no module-level state)."""
+
+    def __init__(self, db_url: str, *, pool_size: int = 8) -> None:
+        self.url = normalise_url(db_url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.read_engine = make_engine(db_url, pool_size=pool_size, max_overflow=32)
+            self.write_engine = make_engine(db_url, pool_size=2, max_overflow=8)
+            _begin_immediate(self.write_engine)
+        else:
+            self.read_engine = make_engine(db_url, pool_size=pool_size, max_overflow=16)
+            self.write_engine = self.read_engine
+        self._read_sessions = make_sessionmaker(self.read_engine)
+        self._write_sessions: sessionmaker[Session] = make_sessionmaker(self.write_engine)
+        # Serialises SQLite writers of this process; PostgreSQL writers run in parallel.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed."""
+        session = self._read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back on any error."""
+        lock = self._write_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self._write_sessions() as session, session.begin():
+                yield session
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()
+
+
+def _begin_immediate(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

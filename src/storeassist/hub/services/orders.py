@@ -1,0 +1,52 @@
+"""Orders by number or signed code, and a store's pickup queue."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.hub.db import models as m
+from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.errors import NotFound
+from storeassist.hub.services.wire import ORDER_COLUMNS, orders_with_lines
+
+#: What the pickup desk works on, most urgent first.
+QUEUE_STATES = ("ready", "partially_collected", "picking", "placed")
+QUEUE_LIMIT = 500
+
+
+def order_by_number(session: Session, number: str) -> contract.Order:
+    row = session.execute(select(*ORDER_COLUMNS).where(m.Order.number == number.strip().upper())).first()
+    if row is None:
+        row = session.execute(select(*ORDER_COLUMNS).where(m.Order.number == number.strip())).first()
+    if row is None:
+        raise NotFound("There is no order with that number. Check it and try again.", code="order_not_found")
+    return orders_with_lines(session, [row])[0]
+
+
+def order_by_id(session: Session, order_id: int) -> contract.Order:
+    row = session.execute(select(*ORDER_COLUMNS).where(m.Order.id == order_id)).first()
+    if row is None:
+        raise NotFound("That order no longer exists.", code="order_not_found")
+    return orders_with_lines(session, [row])[0]
+
+
+def require_store(session: Session, store_id: int) -> None:
+    if session.execute(select(m.Store.id).where(m.Store.id == store_id)).first() is None:
+        raise NotFound(f"There is no store {store_id}.", code="store_not_found")
+
+
+def pickup_queue(session: Session, store_id: int) -> contract.PickupQueue:
+    """Open pickup orders at the store: ready and partially collected first, then by deadline."""
+    require_store(session, store_id)
+    urgency = case({state: rank for rank, state in enumerate(QUEUE_STATES)}, value=m.Order.pickup_state)
+    rows = list(
+        session.execute(
+            select(*ORDER_COLUMNS)
+            .where(m.Order.store_id == store_id, m.Order.pickup_state.in_(QUEUE_STATES))
+            .order_by(urgency, m.Order.pickup_deadline, m.Order.id)
+            .limit(QUEUE_LIMIT)
+        )
+    )
+    return contract.PickupQueue(store_id=store_id, as_of=utc_now(), orders=orders_with_lines(session, rows))

@@ -1,0 +1,292 @@
+"""The cross-channel customer profile an associate sees after one scan.
+
+Built from a fixed number of indexed, bounded queries (customer by key; orders, events, cases,
+holds, notes and returns by ``customer_id`` with a LIMIT; lines, products and stock in batches),
+so its cost does not grow with the size of the chain or the customer's history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from storeassist import contract
+from storeassist.domain.loyalty import standing
+from storeassist.hub.db import models as m
+from storeassist.hub.services.alerts import alerts_for
+from storeassist.hub.services.availability import availability_of, distances_from
+from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.errors import NotFound
+from storeassist.hub.services.wire import ORDER_COLUMNS, load_stores, orders_with_lines
+
+RECENT_ORDERS = 20
+OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
+RECENT_EVENTS = 200
+CART_AND_VIEWS = 10
+RECENT_CASES = 20
+RECENT_NOTES = 20
+RECENT_RETURNS = 20
+TIMELINE_ENTRIES = 60
+_CHANNELS = {"web", "app", "store", "marketplace"}
+
+
+def load_customer_row(session: Session, customer_id: int) -> Row[Any]:
+    row = session.execute(select(m.Customer.__table__).where(m.Customer.id == customer_id)).first()
+    if row is None:
+        raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
+    return row
+
+
+def customer_detail(row: Row[Any]) -> contract.CustomerDetail:
+    return contract.CustomerDetail(
+        id=row.id,
+        loyalty_id=row.loyalty_id,
+        name=row.name,
+        email=row.email,
+        phone=row.phone,
+        language=row.language,
+        preferred_store_id=row.preferred_store_id,
+        preferred_channel=_channel(row.preferred_channel),
+        sizes={str(k): str(v) for k, v in (row.sizes or {}).items()},
+        preferences=[str(p) for p in (row.preferences or [])],
+        consent=contract.Consent(
+            email=row.consent_email, sms=row.consent_sms, push=row.consent_push, post=row.consent_post
+        ),
+        lifetime_value_cents=row.lifetime_value_cents,
+    )
+
+
+def loyalty_standing(row: Row[Any]) -> contract.LoyaltyStanding:
+    tier = standing(row.points)
+    return contract.LoyaltyStanding(
+        tier=tier.tier,
+        points=row.points,
+        next_tier=tier.next_tier,
+        points_to_next=tier.points_to_next,
+        member_since=row.member_since,
+    )
+
+
+def build_profile(session: Session, customer_id: int, store_id: int | None) -> contract.CustomerProfile:
+    """Everything the profile screen shows for ``customer_id`` as seen from ``store_id``."""
+    now = utc_now()
+    customer = load_customer_row(session, customer_id)
+    order_rows = list(
+        session.execute(
+            select(*ORDER_COLUMNS)
+            .where(m.Order.customer_id == customer_id)
+            .order_by(m.Order.placed_at.desc())
+            .limit(RECENT_ORDERS)
+        )
+    )
+    pickup_rows: list[Row[Any]] = []
+    if store_id is not None:
+        pickup_rows = list(
+            session.execute(
+                select(*ORDER_COLUMNS)
+                .where(
+                    m.Order.customer_id == customer_id,
+                    m.Order.store_id == store_id,
+                    m.Order.pickup_state.in_(OPEN_PICKUP_STATES),
+                )
+                .order_by(m.Order.pickup_deadline)
+                .limit(RECENT_ORDERS)
+            )
+        )
+    recent_ids = {row.id for row in order_rows}
+    orders = orders_with_lines(
+        session, order_rows + [r for r in pickup_rows if r.id not in recent_ids], {customer.id: customer.name}
+    )
+    by_id = {order.id: order for order in orders}
+    recent_orders = [by_id[row.id] for row in order_rows]
+    open_pickups = [by_id[row.id] for row in pickup_rows]
+
+    events = list(
+        session.execute(
+            select(
+                m.Event.at,
+                m.Event.kind,
+                m.Event.channel,
+                m.Event.product_id,
+                m.Event.rating,
+                m.Product.sku,
+                m.Product.name,
+                m.Product.price_cents,
+            )
+            .join(m.Product, m.Product.id == m.Event.product_id)
+            .where(m.Event.customer_id == customer_id)
+            .order_by(m.Event.at.desc())
+            .limit(RECENT_EVENTS)
+        )
+    )
+    cases = [
+        contract.ServiceCase(
+            id=row.id,
+            opened_at=as_utc(row.opened_at),
+            status=row.status if row.status in ("open", "pending", "resolved") else "resolved",
+            subject=row.subject,
+            sentiment=max(-1.0, min(1.0, row.sentiment)),
+        )
+        for row in session.execute(
+            select(
+                m.ServiceCase.id,
+                m.ServiceCase.opened_at,
+                m.ServiceCase.status,
+                m.ServiceCase.subject,
+                m.ServiceCase.sentiment,
+            )
+            .where(m.ServiceCase.customer_id == customer_id)
+            .order_by(m.ServiceCase.opened_at.desc())
+            .limit(RECENT_CASES)
+        )
+    ]
+    holds = [
+        contract.Hold(
+            id=row.id,
+            sku=row.sku,
+            product_name=row.name,
+            store_id=row.store_id,
+            qty=row.qty,
+            expires_at=as_utc(row.expires_at),
+        )
+        for row in session.execute(
+            select(m.Hold.id, m.Hold.store_id, m.Hold.qty, m.Hold.expires_at, m.Product.sku, m.Product.name)
+            .join(m.Product, m.Product.id == m.Hold.product_id)
+            .where(m.Hold.customer_id == customer_id, m.Hold.status == "active", m.Hold.expires_at > now)
+            .order_by(m.Hold.expires_at)
+            .limit(RECENT_NOTES)
+        )
+    ]
+    notes = list(
+        session.scalars(
+            select(m.CustomerNote.text)
+            .where(m.CustomerNote.customer_id == customer_id)
+            .order_by(m.CustomerNote.at.desc(), m.CustomerNote.id.desc())
+            .limit(RECENT_NOTES)
+        )
+    )
+    returns = list(
+        session.execute(
+            select(m.Return.at, m.Return.refund_cents, m.Return.reason, m.Return.store_id, m.Order.number)
+            .join(m.Order, m.Order.id == m.Return.order_id)
+            .where(m.Return.customer_id == customer_id)
+            .order_by(m.Return.at.desc())
+            .limit(RECENT_RETURNS)
+        )
+    )
+
+    abandoned = _distinct_products(events, {"cart_abandon"})
+    viewed = _distinct_products(events, {"view"})
+    stores = load_stores(session) if store_id is not None else []
+    availability = availability_of(
+        session, [e.product_id for e in abandoned + viewed], store_id, distances_from(stores, store_id)
+    )
+    return contract.CustomerProfile(
+        customer=customer_detail(customer),
+        loyalty=loyalty_standing(customer),
+        alerts=alerts_for(recent_orders, open_pickups, cases, events, now),
+        open_pickups=open_pickups,
+        holds=holds,
+        abandoned_cart=[_cart_item(e, availability[e.product_id]) for e in abandoned],
+        recent_views=[_cart_item(e, availability[e.product_id]) for e in viewed],
+        recent_orders=recent_orders,
+        cases=cases,
+        timeline=_timeline(recent_orders, returns, cases, events),
+        notes=notes,
+        as_of=now,
+    )
+
+
+def _channel(value: str | None) -> Any:
+    return value if value in _CHANNELS else "store"
+
+
+def _distinct_products(events: list[Row[Any]], kinds: set[str]) -> list[Row[Any]]:
+    seen: set[int] = set()
+    picked = []
+    for event in events:
+        if event.kind in kinds and event.product_id not in seen:
+            seen.add(event.product_id)
+            picked.append(event)
+            if len(picked) == CART_AND_VIEWS:
+                break
+    return picked
+
+
+def _cart_item(event: Row[Any], availability: Any) -> contract.CartItem:
+    return contract.CartItem(
+        sku=event.sku,
+        product_name=event.name,
+        price_cents=event.price_cents,
+        added_at=as_utc(event.at),
+        channel=_channel(event.channel),
+        availability=availability,
+    )
+
+
+def _timeline(
+    orders: list[contract.Order],
+    returns: list[Row[Any]],
+    cases: list[contract.ServiceCase],
+    events: list[Row[Any]],
+) -> list[contract.TimelineEntry]:
+    entries: list[contract.TimelineEntry] = []
+    for order in orders:
+        is_pickup = order.fulfilment in ("bopis", "curbside")
+        state = order.pickup_state.replace("_", " ") if is_pickup and order.pickup_state else order.status
+        entries.append(
+            contract.TimelineEntry(
+                at=order.placed_at,
+                kind="pickup" if is_pickup else "order",
+                channel=order.channel,
+                title=f"Order #{order.number}",
+                detail=f"{len(order.lines)} item(s), {order.total_cents / 100:.2f} — {state}",
+                ref=order.number,
+            )
+        )
+    for row in returns:
+        entries.append(
+            contract.TimelineEntry(
+                at=as_utc(row.at),
+                kind="return",
+                channel="store" if row.store_id is not None else "web",
+                title=f"Return on order #{row.number}",
+                detail=f"refund {row.refund_cents / 100:.2f} — {row.reason}",
+                ref=row.number,
+            )
+        )
+    for case in cases:
+        entries.append(
+            contract.TimelineEntry(
+                at=case.opened_at,
+                kind="case",
+                channel="web",
+                title=f"Support case: {case.subject}",
+                detail=case.status,
+                ref=str(case.id),
+            )
+        )
+    kinds: dict[str, Any] = {"review": "review", "view": "view", "cart_add": "cart", "cart_abandon": "cart"}
+    for event in events:
+        kind = kinds.get(event.kind)
+        if kind is None:
+            continue
+        title = {
+            "review": f"Reviewed {event.name}: {event.rating or '?'}/5",
+            "view": f"Viewed {event.name}",
+            "cart": f"{'Left' if event.kind == 'cart_abandon' else 'Added'} {event.name} in cart",
+        }[kind]
+        entries.append(
+            contract.TimelineEntry(
+                at=as_utc(event.at), kind=kind, channel=_channel(event.channel), title=title, ref=event.sku
+            )
+        )
+    entries.sort(key=_entry_time, reverse=True)
+    return entries[:TIMELINE_ENTRIES]
+
+
+def _entry_time(entry: contract.TimelineEntry) -> datetime:
+    return entry.at

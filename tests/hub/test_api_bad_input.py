@@ -1,0 +1,163 @@
+"""Every class of bad input gets a 4xx problem body (RFC 9457), never a stack trace or a half-write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from storeassist.hub.admin import issue_token, revoke_card
+
+
+def test_no_credential_or_unknown_credential_is_401(hub_server: Any, assert_problem: Any) -> None:
+    assert_problem(httpx.get(f"{hub_server.url}/v1/stores"), 401, "unauthorized")
+    assert_problem(
+        httpx.get(f"{hub_server.url}/v1/stores", headers={"Authorization": "Bearer not-a-credential"}), 401
+    )
+
+
+def test_revoked_device_is_401(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    import sqlite3
+
+    hub, device = own_hub_device
+    assert device.get("/v1/stores").status_code == 200
+    with sqlite3.connect(hub.db_path) as conn:
+        conn.execute("UPDATE devices SET revoked = 1")
+    assert_problem(device.get("/v1/stores"), 401, "device_revoked")
+
+
+def test_enrollment_code_works_once(hub_server: Any, assert_problem: Any) -> None:
+    code = hub_server.enroll_code()
+    url = f"{hub_server.url}/v1/devices/enroll"
+    assert httpx.post(url, json={"code": code, "device_name": "a"}).status_code == 200
+    assert_problem(httpx.post(url, json={"code": code, "device_name": "b"}), 403, "enroll_code_used")
+    assert_problem(
+        httpx.post(url, json={"code": "ABCD-EFGH-JKMN", "device_name": "c"}), 403, "enroll_code_invalid"
+    )
+
+
+def test_wrong_pin_is_refused_without_saying_which_part(
+    device: httpx.Client, hub_server: Any, assert_problem: Any
+) -> None:
+    body = assert_problem(
+        device.post("/v1/staff/sign-in", json={"staff_number": hub_server.staff_number, "pin": "0000"}),
+        403,
+        "sign_in_refused",
+    )
+    assert "0000" not in body["detail"]
+    assert_problem(device.post("/v1/staff/sign-in", json={"pin": "1234"}), 422, "invalid_request")
+
+
+def test_malformed_json_is_400(device: httpx.Client, assert_problem: Any) -> None:
+    answer = device.post(
+        "/v1/commands", content=b'{"commands": [', headers={"content-type": "application/json"}
+    )
+    assert_problem(answer, 400, "malformed_json")
+
+
+def test_bad_fields_are_422_without_echoing_the_input(device: httpx.Client, assert_problem: Any) -> None:
+    body = assert_problem(device.post("/v1/staff/sign-in", json={"badge": "secret-badge!!"}), 422)
+    assert "secret-badge" not in body["detail"]
+    assert_problem(device.post("/v1/customers/resolve", json={"token": "x" * 600}), 422)
+    assert_problem(device.post("/v1/commands", json={"commands": []}), 422)
+    assert_problem(device.get("/v1/customers", params={"q": "a", "page": -1}), 422)
+    assert_problem(device.get("/v1/customers/0/profile"), 422)
+    assert_problem(device.get(f"/v1/customers/{2**40}/profile"), 422)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/customers/999999/profile",
+        "/v1/customers/999999/recommendations?store_id=1",
+        "/v1/orders/NOPE123",
+        "/v1/stores/999/pickups",
+        "/v1/stock/NO-SUCH-SKU?store_id=1",
+        "/v1/stock/4000000000013?store_id=999",
+        "/v1/no/such/path",
+    ],
+)
+def test_unknown_ids_are_404(device: httpx.Client, path: str, assert_problem: Any) -> None:
+    assert_problem(device.get(path), 404)
+
+
+@pytest.fixture
+def huge_body() -> Iterator[bytes]:
+    yield b'{"commands": [' + b" " * (2 * 1024 * 1024) + b"]}"
+
+
+def test_oversized_body_is_413_by_length_and_by_stream(
+    device: httpx.Client, huge_body: bytes, assert_problem: Any
+) -> None:
+    announced = device.post("/v1/commands", content=huge_body, headers={"content-type": "application/json"})
+    assert_problem(announced, 413, "body_too_large")
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(huge_body), 64 * 1024):
+            yield huge_body[start : start + 64 * 1024]
+
+    streamed = device.post("/v1/commands", content=chunks(), headers={"content-type": "application/json"})
+    assert_problem(streamed, 413)
+
+
+def test_forged_expired_revoked_and_garbage_codes(
+    device: httpx.Client, hub_server: Any, assert_problem: Any
+) -> None:
+    from storeassist.domain.tokens import TokenKind
+
+    customer_id = hub_server.customer_ids[3]
+    good = hub_server.loyalty_token(customer_id)
+    forged = good[:-6] + ("AAAAAA" if not good.endswith("AAAAAA") else "BBBBBB")
+    assert_problem(device.post("/v1/customers/resolve", json={"token": forged}), 403, "token_forged")
+    expired = issue_token(hub_server.db_url, TokenKind.LOYALTY_DYNAMIC, customer_id, ttl_s=-3600)
+    assert_problem(device.post("/v1/customers/resolve", json={"token": expired}), 403, "token_expired")
+    assert_problem(device.post("/v1/customers/resolve", json={"token": "hello"}), 403, "token_malformed")
+    assert_problem(device.post("/v1/customers/resolve", json={"token": good[:50]}), 403, "token_malformed")
+
+
+def test_revoked_card_is_refused(own_hub_device: tuple[Any, httpx.Client], assert_problem: Any) -> None:
+    hub, device = own_hub_device
+    customer_id = hub.customer_ids[0]
+    old_card = hub.loyalty_token(customer_id, card=True)
+    revoke_card(hub.db_url, customer_id)
+    assert_problem(device.post("/v1/customers/resolve", json={"token": old_card}), 403, "token_revoked")
+    new_card = hub.loyalty_token(customer_id, card=True)
+    assert device.post("/v1/customers/resolve", json={"token": new_card}).status_code == 200
+
+
+def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    sku = query_db(hub.db_path, "SELECT sku FROM products ORDER BY id LIMIT 1")[0][0]
+    order_id = hub.pickup_order_ids[0]
+    before = (
+        query_db(hub.db_path, "SELECT sum(held) FROM inventory"),
+        query_db(hub.db_path, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
+    )
+    bad = [
+        make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": -3}),
+        make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": 10**12}),
+        make_command(
+            "pickup.collect", {"order_id": order_id, "lines": {"1": -1}, "verified_by": "order_code"}
+        ),
+        make_command(
+            "pickup.collect", {"order_id": order_id, "lines": {"1": 10**30}, "verified_by": "photo_id"}
+        ),
+        make_command("pickup.collect", {"order_id": order_id, "lines": {"77": 1}, "verified_by": "photo_id"}),
+        make_command("note.add", {"customer_id": 10**15, "text": "x"}),
+    ]
+    answer = device.post("/v1/commands", json={"commands": bad})
+    assert answer.status_code == 200
+    statuses = [r["status"] for r in answer.json()["results"]]
+    assert statuses == ["rejected", "rejected", "rejected", "conflict", "rejected", "rejected"]
+    assert all(r["reason"] for r in answer.json()["results"])
+    after = (
+        query_db(hub.db_path, "SELECT sum(held) FROM inventory"),
+        query_db(hub.db_path, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
+    )
+    assert after == before

@@ -1,0 +1,173 @@
+"""The command endpoint: each id applied at most once, duplicates answered with the first outcome,
+conflicts with the facts found, rejections with the reason."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import httpx
+
+from storeassist import contract
+
+
+def _post(device: httpx.Client, *commands: dict[str, Any]) -> list[contract.CommandResult]:
+    answer = device.post("/v1/commands", json={"commands": list(commands)})
+    assert answer.status_code == 200, answer.text
+    return contract.CommandBatchResult.model_validate(answer.json()).results
+
+
+def test_note_is_applied_once_and_a_retry_is_a_duplicate(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    customer_id = hub.customer_ids[0]
+    note = make_command("note.add", {"customer_id": customer_id, "text": "prefers the blue one"}, staff_id=3)
+    first = _post(device, note)[0]
+    again = _post(device, note)[0]
+    assert first.status == "applied" and first.result and first.result["note_id"]
+    assert again.status == "duplicate" and again.result and again.result["first_status"] == "applied"
+    assert again.result["note_id"] == first.result["note_id"]
+    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    assert notes.count(("prefers the blue one",)) == 1
+    assert query_db(hub.db_path, "SELECT count(*) FROM audit WHERE action = 'note.add'")[0][0] == 1
+    profile = device.get(f"/v1/customers/{customer_id}/profile").json()
+    assert profile["notes"][0] == "prefers the blue one"
+
+
+def test_same_id_with_another_payload_is_rejected(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any
+) -> None:
+    hub, device = own_hub_device
+    command_id = str(uuid.uuid4())
+    _post(
+        device,
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "a"}, command_id=command_id),
+    )
+    reused = _post(
+        device,
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "b"}, command_id=command_id),
+    )[0]
+    assert reused.status == "rejected" and "different" in (reused.reason or "")
+
+
+def test_hold_reserves_stock_and_conflicts_with_the_facts_when_short(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    product_id, sku, on_hand, held = query_db(
+        hub.db_path,
+        "SELECT p.id, p.sku, i.on_hand, i.held FROM inventory i JOIN products p ON p.id = i.product_id"
+        " WHERE i.store_id = 1 AND i.on_hand - i.held BETWEEN 2 AND 20 ORDER BY p.id LIMIT 1",
+    )[0]
+    customer_id = hub.customer_ids[1]
+    placed = _post(device, make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": 1}))[0]
+    assert placed.status == "applied"
+    assert (
+        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+            0
+        ][0]
+        == held + 1
+    )
+    left = on_hand - held - 1
+    short = _post(
+        device, make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": left + 1})
+    )[0]
+    assert short.status == "conflict"
+    assert short.facts == {"sku": sku, "store_id": 1, "available": left, "requested": left + 1}
+    profile = device.get(f"/v1/customers/{customer_id}/profile").json()
+    assert [h["sku"] for h in profile["holds"]] == [sku]
+
+
+def test_pickup_collected_in_parts_then_over_collect_conflicts(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    order_id = hub.pickup_order_ids[0]
+    lines = query_db(
+        hub.db_path, "SELECT line_no, qty, qty_collected FROM order_lines WHERE order_id = ?", order_id
+    )
+    line_no, qty, collected = lines[0]
+    first = _post(
+        device,
+        make_command(
+            "pickup.collect", {"order_id": order_id, "lines": {str(line_no): 1}, "verified_by": "order_code"}
+        ),
+    )[0]
+    assert first.status == "applied"
+    everything = {str(n): q - c - (1 if n == line_no else 0) for n, q, c in lines}
+    rest = _post(
+        device,
+        make_command(
+            "pickup.collect", {"order_id": order_id, "lines": everything, "verified_by": "order_code"}
+        ),
+    )[0]
+    assert rest.status == "applied" and rest.result and rest.result["pickup_state"] == "collected"
+    again = _post(
+        device,
+        make_command(
+            "pickup.collect", {"order_id": order_id, "lines": {str(line_no): 1}, "verified_by": "order_code"}
+        ),
+    )[0]
+    assert again.status == "conflict" and again.facts
+    assert again.facts["pickup_state"] == "collected"
+    assert again.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": qty}
+    assert collected == 0 or qty > collected
+    change_rows = query_db(
+        hub.db_path, "SELECT count(*) FROM change_log WHERE entity = 'pickup' AND entity_id = ?", order_id
+    )
+    assert change_rows[0][0] == 2
+
+
+def test_a_refused_command_does_not_stop_the_rest_of_the_batch(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any
+) -> None:
+    hub, device = own_hub_device
+    results = _post(
+        device,
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "one"}),
+        make_command("note.add", {"customer_id": hub.customer_ids[0]}),
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "three"}, store_id=2),
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "four"}),
+    )
+    assert [r.status for r in results] == ["applied", "rejected", "rejected", "applied"]
+    assert "text" in (results[1].reason or "") and "store" in (results[2].reason or "")
+
+
+def test_concurrent_retries_of_one_id_apply_exactly_once(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    product_id, sku = query_db(
+        hub.db_path,
+        "SELECT p.id, p.sku FROM inventory i JOIN products p ON p.id = i.product_id"
+        " WHERE i.store_id = 1 AND i.on_hand - i.held >= 5 ORDER BY p.id LIMIT 1",
+    )[0]
+    held_before = query_db(
+        hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id
+    )[0][0]
+    hold = make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": 1})
+    threads, statuses, barrier = 8, [], threading.Barrier(8)
+    lock = threading.Lock()
+
+    def retry() -> None:
+        with httpx.Client(base_url=str(device.base_url), headers=device.headers, timeout=30) as client:
+            barrier.wait()
+            status = client.post("/v1/commands", json={"commands": [hold]}).json()["results"][0]["status"]
+            with lock:
+                statuses.append(status)
+
+    workers = [threading.Thread(target=retry) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(statuses) == ["applied"] + ["duplicate"] * (threads - 1)
+    assert (
+        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+            0
+        ][0]
+        == held_before + 1
+    )
+    assert query_db(hub.db_path, "SELECT count(*) FROM holds WHERE id = ?", hold["id"])[0][0] == 1

@@ -1,0 +1,89 @@
+"""The ``storeassist-hub`` command line as an operator uses it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storeassist.domain.tokens import TokenKind, verify_token
+from storeassist.hub.cli import main
+from storeassist.hub.db.schema import current_revision, head_revision
+from storeassist.hub.db.session import make_engine, make_sessionmaker
+from storeassist.hub.keys import public_keys
+
+
+def test_seed_builds_a_chain_and_reports_its_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "chain.sqlite"
+    assert main(["seed", "--db", str(db), "--stores", "2", "--products", "60", "--customers", "80"]) == 0
+    out = capsys.readouterr().out
+    assert "customers 80" in out
+    assert "seed time:" in out
+    assert current_revision(str(db)) == head_revision()
+
+
+def test_seed_refuses_to_mix_two_chains_unless_told_to_replace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "chain.sqlite")
+    small = ["--stores", "1", "--products", "20", "--customers", "20"]
+    assert main(["seed", "--db", db, *small]) == 0
+    assert main(["seed", "--db", db, *small]) == 2
+    assert "--replace" in capsys.readouterr().err
+    assert main(["seed", "--db", db, *small, "--replace"]) == 0
+
+
+def test_serve_refuses_an_out_of_date_database_and_names_the_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "old.sqlite"
+    assert main(["serve", "--db", str(db), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "Not serving" in err
+    assert f"storeassist-hub upgrade --db {db}" in err
+
+
+def test_upgrade_brings_a_database_to_head_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "hub.sqlite")
+    assert main(["upgrade", "--db", db]) == 0
+    assert "empty -> 0001" in capsys.readouterr().out
+    assert main(["upgrade", "--db", db]) == 0
+    assert "already at 0001" in capsys.readouterr().out
+
+
+def test_enroll_code_prints_a_one_time_code(seeded_db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["enroll-code", "--db", seeded_db_url, "--store", "1"]) == 0
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 14 and code.count("-") == 2
+    assert main(["enroll-code", "--db", seeded_db_url, "--store", "404"]) == 2
+
+
+def test_demo_codes_are_scannable_images_of_codes_the_hub_signed(
+    seeded_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    out = tmp_path / "codes"
+    assert main(["demo-codes", "--db", seeded_db_url, "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    pngs = sorted(out.glob("*.png"))
+    assert len([p for p in pngs if p.name.startswith("loyalty-")]) == 6
+    assert len([p for p in pngs if p.name.startswith("order-")]) == 4
+    engine = make_engine(seeded_db_url)
+    with make_sessionmaker(engine)() as session:
+        keys = public_keys(session)
+    engine.dispose()
+    index = (out / "index.txt").read_text(encoding="utf-8")
+    for png in pngs:
+        decoded = zxingcpp.read_barcodes(Image.open(png))
+        assert len(decoded) == 1, png.name
+        text = decoded[0].text
+        assert text == png.with_suffix(".txt").read_text().strip()
+        token = verify_token(text, keys, now=datetime.now(UTC))
+        assert token.kind is (TokenKind.ORDER if png.name.startswith("order-") else TokenKind.LOYALTY_CARD)
+        assert png.name in index and text in index
+    assert "<img src='loyalty-" in (out / "index.html").read_text(encoding="utf-8")

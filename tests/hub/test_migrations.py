@@ -1,0 +1,70 @@
+"""Schema migrations: numbered, complete, and a hub that will not serve an out-of-date database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from storeassist.hub.db.models import Base
+from storeassist.hub.db.schema import (
+    SchemaOutOfDate,
+    current_revision,
+    head_revision,
+    require_current,
+    upgrade,
+)
+from storeassist.hub.db.session import make_engine
+
+
+def test_upgrading_an_empty_database_reaches_head(tmp_path: Path) -> None:
+    db = str(tmp_path / "hub.sqlite")
+    assert current_revision(db) is None
+    assert upgrade(db) == head_revision() == "0001"
+    assert require_current(db) == head_revision()
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(tmp_path: Path) -> None:
+    db = str(tmp_path / "hub.sqlite")
+    upgrade(db)
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_an_empty_database_is_out_of_date_and_says_how_to_upgrade(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    with pytest.raises(SchemaOutOfDate) as refused:
+        require_current(str(db))
+    assert f"storeassist-hub upgrade --db {db}" in str(refused.value)
+
+
+def test_a_database_at_an_older_revision_is_refused_until_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db))
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE alembic_version SET version_num = '0000'")  # as saved by an older hub
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaOutOfDate) as refused:
+        require_current(str(db))
+    assert refused.value.current == "0000"
+    assert "revision 0001" in str(refused.value)
+
+
+def test_starting_the_server_on_an_old_schema_is_refused(tmp_path: Path) -> None:
+    from storeassist.hub.server import start_in_thread
+
+    with pytest.raises(SchemaOutOfDate):
+        start_in_thread(str(tmp_path / "empty.sqlite"))
+
+
+def test_postgres_urls_are_shown_without_their_password() -> None:
+    error = SchemaOutOfDate("postgresql://hub:s3cret@db.example:5432/chain", None, "0001")
+    assert "s3cret" not in str(error)
+    assert "storeassist-hub upgrade --db postgresql+psycopg://hub:***@db.example:5432/chain" in str(error)

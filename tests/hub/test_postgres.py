@@ -1,0 +1,82 @@
+"""The hub API on PostgreSQL: run when ``STOREASSIST_TEST_PG`` holds a URL of a scratch database
+(its tables are replaced). Seeds a small chain there, serves it on loopback, and checks the paths
+where PostgreSQL differs from SQLite: profile assembly, token resolution, and concurrent retries of
+one command id applying once (row locks and unique violations instead of SQLite's single writer).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+PG_URL = os.environ.get("STOREASSIST_TEST_PG")
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="set STOREASSIST_TEST_PG to a scratch PostgreSQL URL"),
+]
+
+
+@pytest.fixture(scope="module")
+def pg_hub() -> Iterator[tuple[str, httpx.Client]]:
+    from storeassist.hub.admin import issue_enrollment_code
+    from storeassist.hub.seed import seed_chain
+    from storeassist.hub.server import start_in_thread
+
+    assert PG_URL is not None
+    seed_chain(PG_URL, stores=3, products=200, customers=300)
+    hub = start_in_thread(PG_URL)
+    try:
+        code = issue_enrollment_code(PG_URL, 1)
+        enrolled = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "pg"})
+        headers = {"Authorization": f"Bearer {enrolled.json()['credential']}"}
+        with httpx.Client(base_url=hub.url, headers=headers, timeout=30) as client:
+            yield PG_URL, client
+    finally:
+        hub.stop()
+
+
+def test_loyalty_code_resolves_to_a_profile_on_postgres(pg_hub: tuple[str, httpx.Client]) -> None:
+    from storeassist.domain.tokens import TokenKind
+    from storeassist.hub.admin import issue_token
+
+    db_url, device = pg_hub
+    code = issue_token(db_url, TokenKind.LOYALTY_DYNAMIC, 5)
+    answer = device.post("/v1/customers/resolve", json={"token": code})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["customer"]["id"] == 5
+    assert device.get("/v1/stores/1/pickups").status_code == 200
+    assert device.get("/v1/customers", params={"q": "a"}).status_code == 200
+
+
+def test_concurrent_retries_apply_once_on_postgres(pg_hub: tuple[str, httpx.Client]) -> None:
+    _db_url, device = pg_hub
+    note: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "type": "note.add",
+        "issued_at": datetime(2025, 1, 1, tzinfo=UTC).isoformat(),
+        "store_id": 1,
+        "payload": {"customer_id": 7, "text": "asked about linen shirts"},
+    }
+    statuses: list[str] = []
+    barrier, lock = threading.Barrier(6), threading.Lock()
+
+    def retry() -> None:
+        with httpx.Client(base_url=str(device.base_url), headers=device.headers, timeout=30) as client:
+            barrier.wait()
+            status = client.post("/v1/commands", json={"commands": [note]}).json()["results"][0]["status"]
+            with lock:
+                statuses.append(status)
+
+    workers = [threading.Thread(target=retry) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(statuses) == ["applied"] + ["duplicate"] * 5
