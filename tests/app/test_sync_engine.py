@@ -292,6 +292,7 @@ async def test_the_engine_keeps_retrying_while_the_hub_is_down_and_notices_it_re
 
 def test_the_engine_runs_on_the_apps_qt_event_loop(qapp, fake_hub, outbox, cache, make_command):
     import qasync
+    import shiboken6
 
     outbox.enqueue(make_command())
     engine = SyncEngine(fake_hub, outbox, cache, store_id=1, interval_s=3600)
@@ -310,4 +311,8 @@ def test_the_engine_runs_on_the_apps_qt_event_loop(qapp, fake_hub, outbox, cache
         loop.run_until_complete(scenario())
     finally:
         loop.close()
+        # close() leaves qasync's timer object, with its Qt timers still registered, to the cycle
+        # collector, which may run on a hub's server thread; Qt cannot unregister timers there and
+        # later fires one at freed memory. Destroy it here, on the thread that owns it.
+        shiboken6.delete(loop._timer)
     assert outbox.pending_count() == 0

@@ -51,7 +51,8 @@ class HubProtocolError(HubError):
 
 
 class HubAuthError(HubError):
-    """The device credential is missing, wrong or revoked (401/403)."""
+    """The device credential is missing, wrong or revoked (401). A 403 is a refusal of what was
+    asked (a code not accepted, a used enrolment code, another store's data): ``HubRejected``."""
 
     default_message = "This device is not signed in to the back office. Ask a manager to enrol it again."
 

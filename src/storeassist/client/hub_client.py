@@ -264,7 +264,7 @@ def _segment(value: str) -> str:
 
 def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T], route: str) -> T:
     status = response.status_code
-    if status in (401, 403):
+    if status == 401:
         raise HubAuthError(problem=_problem(response))
     if status == 404:
         raise HubNotFound(_problem(response))

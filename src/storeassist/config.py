@@ -1,0 +1,98 @@
+"""Typed settings for the app, read once at start from ``storeassist.toml`` in the data folder.
+
+The composition root (:mod:`storeassist.app`) loads them and passes the pieces down; no other
+module reads the file or the environment on its own (style.md §11). A missing file means
+defaults; a file that does not validate is reported with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import platform
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_FILE_NAME = "storeassist.toml"
+
+
+class ConfigError(Exception):
+    """The settings file exists but cannot be used. ``args[0]`` is written for a person."""
+
+
+class ScannerSettings(BaseModel):
+    """Keyboard-wedge timing. Scanners type a key every ~5–10 ms; people take 100 ms or more."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Longest pause between two keys of one scanner burst.
+    max_key_gap_ms: int = Field(default=30, ge=5, le=200)
+    #: Fewest characters before Enter for a fast burst to count as a scan.
+    min_length: int = Field(default=3, ge=1, le=64)
+    #: A fast burst this long is a scan even when the scanner sends no Enter after it.
+    min_length_without_enter: int = Field(default=8, ge=2, le=256)
+
+
+class Settings(BaseModel):
+    """Everything the app can be told through ``storeassist.toml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hub_url: str | None = Field(default=None, description="the back office; set at enrollment if absent")
+    store_id: int | None = Field(default=None, ge=1)
+    device_name: str = Field(default_factory=lambda: platform.node() or "StoreAssist tablet", max_length=80)
+    scanner: ScannerSettings = ScannerSettings()
+    #: Personal data in the device cache is dropped after this many days.
+    cache_personal_data_days: int = Field(default=30, ge=1, le=365)
+    #: Interface language (a Qt locale name such as ``de_DE``); empty means the system's.
+    language: str = ""
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """Read ``<data_dir>/storeassist.toml``; defaults when the file does not exist."""
+    path = data_dir / CONFIG_FILE_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"The settings file {path} cannot be read ({exc.strerror}).") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"The settings file {path} is not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"The settings file {path} has mistakes: {problems}") from exc
+
+
+class DeviceRecord(BaseModel):
+    """What this device remembers about its enrollment (``device.json``); never the credential,
+    which lives in the OS keyring (``storeassist.security.credentials``)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    device_id: int
+    store_id: int
+    store_name: str
+    hub_url: str
+
+
+DEVICE_RECORD_NAME = "device.json"
+
+
+def load_device_record(data_dir: Path) -> DeviceRecord | None:
+    """The enrollment record, or None when this device has not been enrolled (or the file is damaged)."""
+    try:
+        return DeviceRecord.model_validate_json((data_dir / DEVICE_RECORD_NAME).read_bytes())
+    except (FileNotFoundError, ValidationError):
+        return None
+
+
+def save_device_record(data_dir: Path, record: DeviceRecord) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    temporary = data_dir / (DEVICE_RECORD_NAME + ".tmp")
+    temporary.write_text(record.model_dump_json(indent=2), encoding="utf-8")
+    temporary.replace(data_dir / DEVICE_RECORD_NAME)

@@ -1,0 +1,58 @@
+"""Qt item models for the lists the screens show (alerts, activity, commands that need attention).
+
+Lists can be long, so screens bind a :class:`QListView` to a model instead of filling widgets
+(style.md §7). Each row is a :class:`ListRow`: a headline and an optional second line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    headline: str
+    detail: str = ""
+    #: "info", "warning" or "critical": the view may colour by it.
+    severity: str = "info"
+
+
+class RowListModel(QAbstractListModel):
+    """Read-only list of :class:`ListRow`; ``Qt.DisplayRole`` gives both lines."""
+
+    SeverityRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ListRow] = []
+
+    def set_rows(self, rows: list[ListRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[ListRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{row.headline}\n{row.detail}" if row.detail else row.headline
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.detail or None
+        if role == self.SeverityRole:
+            return row.severity
+        if role == Qt.ItemDataRole.ForegroundRole and row.severity == "critical":
+            return QColor("#b3261e")
+        return None

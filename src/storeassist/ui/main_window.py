@@ -1,0 +1,336 @@
+"""The associate's main window for tablets: status strip, navigation, and one screen at a time.
+
+The window is built and shown first, empty of services; :mod:`storeassist.app` then gets the
+device ready (training set-up or enrollment) and hands the services over with
+:meth:`MainWindow.attach_services`. Scans arrive through a :class:`~storeassist.scanning.ScanRouter`
+and open the screen their kind belongs to. Works in landscape (1280×800) and portrait (800×1280):
+the navigation is a rail on the left or a bar at the bottom.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storeassist.scanning import ScanRouter
+from storeassist.ui.background import OpRunner
+from storeassist.ui.customer_screen import CustomerIdentifier, CustomerScreen
+from storeassist.ui.formatting import format_time
+from storeassist.ui.list_models import ListRow, RowListModel
+from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
+from storeassist.ui.shell_screens import ShellScreen, pickups_screen, returns_screen, stock_screen
+from storeassist.ui.status_area import StatusArea, SyncSignals
+
+log = logging.getLogger("storeassist.ui")
+
+
+class AttentionSource(SyncSignals, Protocol):
+    def needs_attention(self) -> list[Any]: ...
+
+
+def attention_row(entry: Any) -> ListRow:
+    """One refused command (``storeassist.local.OutboxEntry``) as a list row."""
+    command = entry.command
+    what = {
+        "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
+        "hold.place": QCoreApplication.translate("MainWindow", "Hold for a customer"),
+        "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
+    }.get(command.type, command.type)
+    reason = entry.last_error or QCoreApplication.translate("MainWindow", "The back office refused it.")
+    return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
+
+
+class AttentionPage(QWidget):
+    """Commands the back office refused, with its reasons."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel(self.tr("Needs attention"))
+        title.setProperty("role", "screenTitle")
+        explain = QLabel(
+            self.tr(
+                "The back office refused these actions. Nothing else is held up by them; "
+                "sort each one out with the customer or a manager."
+            )
+        )
+        explain.setProperty("role", "hint")
+        explain.setWordWrap(True)
+        self.model = RowListModel(self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(self.closed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(explain)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
+
+
+class MainWindow(QMainWindow):
+    """Status strip on top, then start-up, enrollment, or the workspace with its screens."""
+
+    #: The workspace is showing and services are attached (used by ``--screenshot`` and tests).
+    ready = Signal()
+    #: The window waits for a person now: workspace ready, enrollment form, or a start-up problem.
+    settled = Signal()
+
+    def __init__(self, runner: OpRunner, *, training: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._attention_source: AttentionSource | None = None
+        self._screen_before_attention: QWidget | None = None
+        self.setWindowTitle(self.tr("StoreAssist — training") if training else self.tr("StoreAssist"))
+
+        self.training_banner = QLabel(
+            self.tr("TRAINING — practice store with made-up customers. Nothing you do here is real.")
+        )
+        self.training_banner.setWordWrap(True)
+        self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.practice_scan_button = QPushButton(self.tr("Scan a practice card"))
+        self.practice_scan_button.setObjectName("practiceScanButton")
+        self.practice_scan_button.setVisible(False)
+        self.training_bar = QWidget()
+        self.training_bar.setObjectName("trainingBanner")
+        self.training_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar_layout = QHBoxLayout(self.training_bar)
+        bar_layout.setContentsMargins(12, 4, 12, 4)
+        bar_layout.addWidget(self.training_banner, 1)
+        bar_layout.addWidget(self.practice_scan_button)
+        self.training_bar.setVisible(training)
+        self.status_area = StatusArea()
+        self.status_area.attention_requested.connect(self.show_attention)
+        runner.busy_changed.connect(self.status_area.set_busy)
+
+        self.startup_page = StartupPage()
+        self.enrollment_page = EnrollmentPage(runner)
+        self.workspace = self._build_workspace()
+        self.pages = QStackedWidget()
+        for page in (self.startup_page, self.enrollment_page, self.workspace):
+            self.pages.addWidget(page)
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.training_bar)
+        column.addWidget(self.status_area)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.show_progress(self.tr("Starting…"))
+
+    def _build_workspace(self) -> QWidget:
+        self.customer_screen = CustomerScreen(self._runner)
+        self.pickups_screen = pickups_screen()
+        self.returns_screen = returns_screen()
+        self.stock_screen = stock_screen()
+        self.attention_page = AttentionPage()
+        self.attention_page.closed.connect(self._close_attention)
+        self.screens = QStackedWidget()
+        for screen in (self.customer_screen, self.pickups_screen, self.returns_screen, self.stock_screen):
+            self.screens.addWidget(screen)
+        self.screens.addWidget(self.attention_page)
+
+        self.navigation = QWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.nav_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.navigation)
+        self.nav_layout.setContentsMargins(10, 12, 10, 12)
+        self.nav_layout.setSpacing(8)
+        self.nav_group = QButtonGroup(self)
+        self.nav_buttons: dict[QWidget, QPushButton] = {}
+        for screen, label in (
+            (self.customer_screen, self.tr("Customer")),
+            (self.pickups_screen, self.tr("Pickups")),
+            (self.returns_screen, self.tr("Returns")),
+            (self.stock_screen, self.tr("Stock")),
+        ):
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _checked=False, s=screen: self.show_screen(s))
+            self.nav_group.addButton(button)
+            self.nav_layout.addWidget(button)
+            self.nav_buttons[screen] = button
+        self.nav_layout.addStretch(1)
+        self.nav_buttons[self.customer_screen].setChecked(True)
+
+        workspace = QWidget()
+        workspace.setObjectName("workspace")
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight, workspace)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(0)
+        self.body.addWidget(self.navigation)
+        self.body.addWidget(self.screens, 1)
+        return workspace
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def show_progress(self, text: str, fraction: float | None = None) -> None:
+        self.startup_page.set_step(text, fraction)
+        self.pages.setCurrentWidget(self.startup_page)
+
+    def show_startup_problem(self, text: str) -> None:
+        self.startup_page.set_problem(text)
+        self.pages.setCurrentWidget(self.startup_page)
+        self.settled.emit()
+
+    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
+        self.enrollment_page.prepare(hub_url, enroll)
+        self.pages.setCurrentWidget(self.enrollment_page)
+        self.settled.emit()
+
+    def attach_services(
+        self,
+        *,
+        identifier: CustomerIdentifier,
+        sync: AttentionSource | None,
+        store_id: int,
+        store_name: str,
+    ) -> None:
+        """The device is ready: connect the screens to their services and show the workspace."""
+        self.customer_screen.attach(identifier, store_id)
+        self.status_area.set_store_name(store_name)
+        if sync is not None:
+            self._attention_source = sync
+            self.status_area.bind(sync)
+        self.pages.setCurrentWidget(self.workspace)
+        self.show_screen(self.customer_screen)
+        self.ready.emit()
+        self.settled.emit()
+
+    def enable_practice_scan(self, scan: Callable[[], None]) -> None:
+        """Training: a button that stands in for a scanner, so anyone can try the flow."""
+        self.practice_scan_button.clicked.connect(scan)
+        self.practice_scan_button.setVisible(True)
+        self.customer_screen.hint.setText(
+            self.tr(
+                "Scan the customer's loyalty card or the code in their app — or tap "
+                "“Scan a practice card” above to try it without a scanner."
+            )
+        )
+
+    # -- screens --------------------------------------------------------------------------
+
+    def show_screen(self, screen: QWidget) -> None:
+        self.screens.setCurrentWidget(screen)
+        button = self.nav_buttons.get(screen)
+        if button is not None:
+            button.setChecked(True)
+
+    def show_attention(self) -> None:
+        rows = []
+        if self._attention_source is not None:
+            rows = [attention_row(entry) for entry in self._attention_source.needs_attention()]
+        if not rows:
+            rows = [ListRow(self.tr("Nothing needs attention."))]
+        self.attention_page.model.set_rows(rows)
+        if self.pages.currentWidget() is self.workspace:
+            self._screen_before_attention = self.screens.currentWidget()
+            self.screens.setCurrentWidget(self.attention_page)
+
+    def _close_attention(self) -> None:
+        self.show_screen(self._screen_before_attention or self.customer_screen)
+
+    # -- scans ----------------------------------------------------------------------------
+
+    def connect_router(self, router: ScanRouter) -> None:
+        router.loyalty_scanned.connect(self._on_loyalty_scan)
+        router.order_scanned.connect(self._on_order_scan)
+        router.product_scanned.connect(self._on_product_scan)
+        router.badge_scanned.connect(self._on_badge_scan)
+        router.rejected.connect(self.show_scan_message)
+
+    def _workspace_ready(self) -> bool:
+        if self.pages.currentWidget() is self.workspace:
+            return True
+        self.show_scan_message(self.tr("The tablet is not ready for scans yet. Finish setting it up first."))
+        return False
+
+    def _on_loyalty_scan(self, token: str) -> None:
+        if self._workspace_ready():
+            self.show_screen(self.customer_screen)
+            self.customer_screen.identify(token)
+
+    def _on_order_scan(self, _token: str) -> None:
+        if self._workspace_ready():
+            self.show_screen(self.pickups_screen)
+            self.pickups_screen.show_message(
+                self.tr(
+                    "Order code read. Opening orders from a scan comes with the Pickups screen "
+                    "in a later release."
+                )
+            )
+
+    def _on_product_scan(self, gtin: str) -> None:
+        if self._workspace_ready():
+            self.show_screen(self.stock_screen)
+            self.stock_screen.show_message(
+                self.tr(
+                    "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
+                ).format(gtin=gtin)
+            )
+
+    def _on_badge_scan(self, _badge: str) -> None:
+        self.show_scan_message(self.tr("Staff badge read. Signing in with a badge comes in a later release."))
+
+    def show_scan_message(self, text: str) -> None:
+        """A refused or not-yet-supported scan: a calm notice on whatever is showing."""
+        page = self.pages.currentWidget()
+        if page is self.enrollment_page:
+            self.enrollment_page.show_message(text)
+            return
+        if page is self.startup_page:
+            self.startup_page.step.setText(text)
+            return
+        screen = self.screens.currentWidget()
+        if isinstance(screen, CustomerScreen | ShellScreen):
+            screen.show_message(text)
+        else:
+            self.show_screen(self.customer_screen)
+            self.customer_screen.show_message(text)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def resizeEvent(self, event: Any) -> None:
+        portrait = self.height() > self.width()
+        # Portrait: the navigation becomes a bar under the screens, reachable by thumb.
+        self.body.setDirection(
+            QBoxLayout.Direction.BottomToTop if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self.nav_layout.setDirection(
+            QBoxLayout.Direction.LeftToRight if portrait else QBoxLayout.Direction.TopToBottom
+        )
+        # A bar shares its width out equally; a rail keeps its buttons at the top.
+        for index in range(self.nav_layout.count()):
+            item = self.nav_layout.itemAt(index)
+            is_button = item is not None and item.widget() is not None
+            self.nav_layout.setStretch(
+                index, (1 if is_button else 0) if portrait else (0 if is_button else 1)
+            )
+        self.navigation.setProperty("orientation", "horizontal" if portrait else "vertical")
+        self.navigation.style().unpolish(self.navigation)
+        self.navigation.style().polish(self.navigation)
+        for button in self.nav_buttons.values():
+            button.style().unpolish(button)
+            button.style().polish(button)
+        super().resizeEvent(event)

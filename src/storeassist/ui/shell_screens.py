@@ -1,0 +1,77 @@
+"""Pickups, Returns and Stock: empty shells for now, clearly saying what they will do.
+
+Scans routed here (an order code to Pickups, a product barcode to Stock) are acknowledged with a
+notice, so the associate knows the scan was read and what will happen in a later release.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ShellScreen", text)
+
+
+class ShellScreen(QWidget):
+    """A screen that is not built yet: its name, a "later release" marker and its purpose."""
+
+    def __init__(self, title: str, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(title)
+        self.title.setProperty("role", "screenTitle")
+        self.badge = QLabel(_tr("Coming in a later release"))
+        self.badge.setProperty("role", "tier")
+        self.purpose = QLabel(purpose)
+        self.purpose.setProperty("role", "hint")
+        self.purpose.setWordWrap(True)
+        self.notice = QLabel()
+        self.notice.setProperty("role", "notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.purpose)
+        layout.addStretch(1)
+
+    def show_message(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+
+
+def pickups_screen() -> ShellScreen:
+    return ShellScreen(
+        _tr("Pickups"),
+        _tr(
+            "Here you will see today's click-and-collect orders for this store, scan a customer's "
+            "order code to bring up their order, check it against ID, and hand it over — fully or "
+            "in part. Handovers are saved on this tablet first, so they work offline too."
+        ),
+    )
+
+
+def returns_screen() -> ShellScreen:
+    return ShellScreen(
+        _tr("Returns"),
+        _tr(
+            "Here you will take back items bought in any channel — web, app, marketplace or store: "
+            "scan the receipt or order code, see what the return policy allows for each item, and "
+            "record the return and refund method."
+        ),
+    )
+
+
+def stock_screen() -> ShellScreen:
+    return ShellScreen(
+        _tr("Stock"),
+        _tr(
+            "Here you will scan a product barcode to see how many are on hand in this store and in "
+            "the nearest stores, and place a hold for a customer."
+        ),
+    )

@@ -1,0 +1,146 @@
+"""The always-visible status strip: store, online/offline, commands waiting, last sync, attention.
+
+It subscribes to the sync engine's signals (style.md §5) and never polls. The "needs attention"
+button says how many commands the hub refused; tapping it asks the window to open the list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
+
+from storeassist.ui.formatting import format_last_sync
+
+
+class SyncSignals(Protocol):
+    """What the status area needs from ``storeassist.sync.SyncEngine``."""
+
+    online_changed: SignalInstance
+    pending_changed: SignalInstance
+    synced_at: SignalInstance
+    attention_changed: SignalInstance
+
+
+class ElidedLabel(QLabel):
+    """A label that gives up width first and ends in "…" rather than pushing the window wider."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+def _restyle(widget: QWidget, **properties: str) -> None:
+    """Set dynamic properties the stylesheet selects on, and make Qt re-read the style."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class StatusArea(QWidget):
+    """Top strip of the associate window."""
+
+    attention_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusArea")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+        self.store_label = ElidedLabel(self.tr("StoreAssist"))
+        _restyle(self.store_label, role="storeName")
+        self.online_label = QLabel()
+        self.pending_label = QLabel()
+        self.sync_label = QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate: "working on it"
+        self.busy_bar.setFixedWidth(80)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setVisible(False)
+        self.attention_button = QPushButton()
+        self.attention_button.setObjectName("attentionButton")
+        self.attention_button.clicked.connect(self.attention_requested)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 6, 10, 6)
+        layout.setSpacing(18)
+        layout.addWidget(self.store_label, 1)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.online_label)
+        layout.addWidget(self.pending_label)
+        layout.addWidget(self.sync_label)
+        layout.addWidget(self.attention_button)
+
+        self._online: bool | None = None
+        # Until a sync engine is bound there is nothing true to say about the connection.
+        self._sync_widgets = (self.online_label, self.pending_label, self.sync_label, self.attention_button)
+        for widget in self._sync_widgets:
+            widget.setVisible(False)
+        self.set_online(None)
+        self.set_pending(0)
+        self.set_synced_at(None)
+        self.set_attention(0)
+
+    def bind(self, engine: SyncSignals) -> None:
+        for widget in self._sync_widgets:
+            widget.setVisible(True)
+        engine.online_changed.connect(self.set_online)
+        engine.pending_changed.connect(self.set_pending)
+        engine.synced_at.connect(self.set_synced_at)
+        engine.attention_changed.connect(self.set_attention)
+
+    def set_store_name(self, name: str) -> None:
+        self.store_label.setText(name)
+        self.store_label.setToolTip(name)  # the full name, when a portrait strip cuts it short
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def set_online(self, online: bool | None) -> None:
+        self._online = online
+        if online is None:
+            text, state = self.tr("● Connecting…"), "unknown"
+        elif online:
+            text, state = self.tr("● Online"), "online"
+        else:
+            text, state = self.tr("● Offline"), "offline"
+        self.online_label.setText(text)
+        self.online_label.setToolTip(
+            self.tr(
+                "Offline: scans use this tablet's copy and actions wait here until the connection is back."
+            )
+            if online is False
+            else ""
+        )
+        _restyle(self.online_label, role="online", state=state)
+
+    def set_pending(self, count: int) -> None:
+        if count == 0:
+            self.pending_label.setText(self.tr("All sent"))
+        else:
+            self.pending_label.setText(self.tr("Waiting to send: %n", "", count))
+
+    def set_synced_at(self, moment: datetime | None) -> None:
+        self.sync_label.setText(format_last_sync(moment))
+
+    def set_attention(self, count: int) -> None:
+        self.attention_button.setText(self.tr("Needs attention: %n", "", count))
+        self.attention_button.setEnabled(count > 0)
+        _restyle(self.attention_button, state="attention" if count else "clear")
+
+    @property
+    def online(self) -> bool | None:
+        return self._online

@@ -1,0 +1,185 @@
+"""Fixtures for tests that drive real StoreAssist widgets with pytest-qt.
+
+Qt runs offscreen (set here, before any QApplication exists). Coroutines run on a qasync loop
+bound to the test QApplication, so the UI's OpRunner works as in the app. Every test gets fresh
+files under ``tmp_path`` and an in-memory keyring. Key timing is injected (:class:`KeyClock`)
+so wedge tests decide exactly how fast "the scanner" or "the person" types, and never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import UTC, date, datetime
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from storeassist.config import ScannerSettings
+from storeassist.contract import (
+    Alert,
+    Consent,
+    CustomerDetail,
+    CustomerProfile,
+    LoyaltyStanding,
+    TimelineEntry,
+)
+from storeassist.scanning import ScannerWedge
+
+SCANNER_GAP_MS = 8
+PERSON_GAP_MS = 160
+
+
+class KeyClock:
+    """Stands in for key timestamps: each key press is ``gap_ms`` after the one before."""
+
+    SCANNER_GAP_MS = SCANNER_GAP_MS
+    PERSON_GAP_MS = PERSON_GAP_MS
+
+    def __init__(self) -> None:
+        self.now_ms = 1_000_000.0
+        self.gap_ms = float(SCANNER_GAP_MS)
+
+    def __call__(self, _event: QKeyEvent) -> float:
+        self.now_ms += self.gap_ms
+        return self.now_ms
+
+
+class InMemoryKeyring(KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError("nothing stored")
+
+
+def _key_for(char: str) -> int:
+    if char in "\r\n":
+        return int(Qt.Key.Key_Return)
+    if char.isascii() and (char.isalnum() or char in " .-_/"):
+        return ord(char.upper())
+    return int(Qt.Key.Key_unknown)
+
+
+def type_text(widget: QWidget, text: str, *, enter: bool = True) -> None:
+    """Send ``text`` (then Enter) to ``widget`` as key presses and releases, like a keyboard would.
+
+    Goes through ``QApplication.notify``, so the application event filter sees every key."""
+    for char in list(text) + (["\r"] if enter else []):
+        key = _key_for(char)
+        mods = Qt.KeyboardModifier.ShiftModifier if char.isupper() else Qt.KeyboardModifier.NoModifier
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(widget, QKeyEvent(kind, key, mods, char))
+
+
+def make_profile(name: str = "Maria Jensen", *, tier: str = "Gold", points: int = 12480) -> CustomerProfile:
+    """A complete profile as the hub would send it, for screens tested without a hub."""
+    when = datetime(2026, 11, 2, 9, 15, tzinfo=UTC)
+    return CustomerProfile(
+        customer=CustomerDetail(
+            id=42,
+            loyalty_id="L-0000042",
+            name=name,
+            email="maria@example.invalid",
+            phone="+45 00 00 00 00",
+            language="en",
+            preferred_store_id=1,
+            preferred_channel="app",
+            sizes={"shoes": "39", "tops": "M"},
+            preferences=["running", "outdoor", "organic cotton"],
+            consent=Consent(email=True, sms=False, push=True, post=False),
+            lifetime_value_cents=183_400,
+        ),
+        loyalty=LoyaltyStanding(
+            tier=tier, points=points, next_tier="Platinum", points_to_next=2520, member_since=date(2019, 4, 1)
+        ),
+        alerts=[
+            Alert(
+                kind="late_delivery",
+                severity="warning",
+                message="Last web order arrived 4 days late — apologise.",
+            )
+        ],
+        open_pickups=[],
+        holds=[],
+        abandoned_cart=[],
+        recent_views=[],
+        recent_orders=[],
+        cases=[],
+        timeline=[
+            TimelineEntry(
+                at=when, kind="order", channel="web", title="Order W-1001: trail shoes", detail="€129.00"
+            ),
+            TimelineEntry(at=when, kind="view", channel="app", title="Viewed rain jacket"),
+        ],
+        as_of=when,
+    )
+
+
+@pytest.fixture(scope="session")
+def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the session, marked running so coroutines behave as in the app."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    asyncio.events._set_running_loop(None)
+    loop.stop()
+    loop.close()  # also shuts down the worker threads behind asyncio.to_thread
+
+
+@pytest.fixture
+def key_clock() -> KeyClock:
+    return KeyClock()
+
+
+@pytest.fixture
+def wedge(qapp: QApplication, key_clock: KeyClock) -> Iterator[ScannerWedge]:
+    scanner = ScannerWedge(ScannerSettings(), key_time_ms=key_clock)
+    scanner.install(qapp)
+    yield scanner
+    scanner.uninstall(qapp)
+
+
+@pytest.fixture
+def memory_keyring() -> InMemoryKeyring:
+    return InMemoryKeyring()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The offscreen platform warns that it cannot pass size hints to a window manager it lacks.
+    for item in items:
+        if "tests/ui/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
+@pytest.fixture
+def type_keys():  # type: ignore[no-untyped-def]
+    """``type_keys(widget, text, enter=True)``: press and release each key, as a keyboard would."""
+    return type_text
+
+
+@pytest.fixture
+def profile_factory():  # type: ignore[no-untyped-def]
+    return make_profile

@@ -1,0 +1,140 @@
+"""The first slice, end to end against a real hub on loopback: enroll, scan a loyalty code, see
+the customer; with the hub down, the same scan shows the cached customer marked offline.
+
+Uses the root ``hub_server`` / ``hub_server_fn`` fixtures (tests/conftest.py); skips, saying why,
+where they are not available.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from storeassist.app import AssociateStartup
+from storeassist.config import Settings, load_device_record
+from storeassist.scanning import ScannerWedge, ScanRouter
+from storeassist.ui.background import OpRunner
+from storeassist.ui.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
+
+NETWORK_TIMEOUT_MS = 30_000
+
+
+def _hub(request: pytest.FixtureRequest, name: str) -> Any:
+    try:
+        return request.getfixturevalue(name)
+    except pytest.FixtureLookupError:
+        pytest.skip(f"the {name} fixture (tests/conftest.py) is not available yet")
+
+
+def _finish(qtbot: QtBot, work: Coroutine[Any, Any, Any]) -> Any:
+    task = asyncio.ensure_future(work)
+    qtbot.waitUntil(task.done, timeout=NETWORK_TIMEOUT_MS)
+    return task.result()
+
+
+class AssociateApp:
+    """The associate app as ``storeassist.app.main`` wires it, minus the process-level parts."""
+
+    def __init__(self, qtbot: QtBot, data_dir: Path, hub_url: str, keyring: Any, wedge: ScannerWedge) -> None:
+        self.qtbot = qtbot
+        self.runner = OpRunner()
+        self.window = MainWindow(self.runner, training=False)
+        qtbot.addWidget(self.window)
+        self.router = ScanRouter()
+        self.window.connect_router(self.router)
+        wedge.scanned.connect(self.router.route)
+        self.startup = AssociateStartup(
+            self.window,
+            self.runner,
+            Settings(hub_url=hub_url, device_name="UI test tablet"),
+            data_dir,
+            training=False,
+            keyring_backend=keyring,
+        )
+        self.window.resize(1280, 800)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+
+    def start(self) -> None:
+        with self.qtbot.waitSignal(self.window.settled, timeout=NETWORK_TIMEOUT_MS):
+            self.startup.begin()
+
+    def enroll(self, code: str) -> None:
+        page = self.window.enrollment_page
+        assert self.window.pages.currentWidget() is page
+        page.code.setText(code)
+        with self.qtbot.waitSignal(self.window.ready, timeout=NETWORK_TIMEOUT_MS):
+            self.qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+
+    def scan(self, type_keys: Any, code: str) -> None:
+        screen = self.window.customer_screen
+        before = screen.name.text(), screen.offline_badge.isVisible(), screen.notice.text()
+        type_keys(self.window.focusWidget() or self.window, code)
+        self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+        after = screen.name.text(), screen.offline_badge.isVisible(), screen.notice.text()
+        assert after != before or screen.name.text(), "the scan changed nothing on screen"
+
+    def close(self) -> None:
+        _finish(self.qtbot, self.startup.aclose())
+
+
+@pytest.fixture
+def open_apps(qtbot: QtBot) -> Iterator[list[AssociateApp]]:
+    apps: list[AssociateApp] = []
+    yield apps
+    for app in apps:
+        app.close()
+
+
+def test_scan_of_a_demo_loyalty_code_shows_name_tier_and_points(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
+) -> None:
+    hub = _hub(request, "hub_server")
+    app = AssociateApp(qtbot, tmp_path / "data", hub.url, memory_keyring, wedge)
+    open_apps.append(app)
+    app.start()
+    app.enroll(hub.enroll_code())
+    record = load_device_record(tmp_path / "data")
+    assert record is not None and record.store_id == hub.store_id
+    credential = memory_keyring.secrets[("storeassist", "device")]
+    assert credential not in (tmp_path / "data" / "device.json").read_text()  # the keyring keeps it
+
+    app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
+
+    screen = app.window.customer_screen
+    assert not screen.notice.isVisible(), screen.notice.text()
+    assert screen.name.text()
+    assert screen.tier.text()
+    assert screen.points.text().endswith("points")
+    assert not screen.offline_badge.isVisible()
+
+
+def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offline(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
+) -> None:
+    hub = _hub(request, "hub_server_fn")
+    app = AssociateApp(qtbot, tmp_path / "data", hub.url, memory_keyring, wedge)
+    open_apps.append(app)
+    app.start()
+    app.enroll(hub.enroll_code())
+    code = hub.loyalty_token(hub.customer_ids[0], card=True)
+    app.scan(type_keys, code)
+    screen = app.window.customer_screen
+    online_name = screen.name.text()
+    assert online_name and not screen.offline_badge.isVisible()
+
+    hub.stop()
+    app.scan(type_keys, code)
+
+    assert not screen.notice.isVisible(), screen.notice.text()
+    assert screen.name.text() == online_name
+    assert screen.offline_badge.isVisible()
+    assert screen.offline_badge.text().startswith("Offline — as of")

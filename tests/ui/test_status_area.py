@@ -1,0 +1,118 @@
+"""The status strip follows the sync engine's signals; "needs attention" opens the refused list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Signal
+from pytestqt.qtbot import QtBot
+
+from storeassist.contract import Command
+from storeassist.ui.background import OpRunner
+from storeassist.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+class SyncSignalsSource(QObject):
+    """Emits what ``storeassist.sync.SyncEngine`` emits, when the test says so."""
+
+    online_changed = Signal(bool)
+    pending_changed = Signal(int)
+    synced_at = Signal(datetime)
+    attention_changed = Signal(int)
+
+    def __init__(self, refused: list[Any]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    def needs_attention(self) -> list[Any]:
+        return self.refused
+
+
+@dataclass
+class Refused:
+    command: Command
+    last_error: str | None
+
+
+class NoLookups:
+    async def identify_by_token(self, text: str, store_id: int) -> None:
+        raise AssertionError("not used here")
+
+
+def _refused_hold() -> Refused:
+    command = Command(
+        id=uuid.uuid4(),
+        type="hold.place",
+        issued_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+        store_id=1,
+        payload={"customer_id": 42, "sku": "SKU-1", "qty": 1},
+    )
+    return Refused(command, "Only 0 left in this store; the hold was not placed.")
+
+
+@pytest.fixture
+def window_and_sync(qtbot: QtBot) -> tuple[MainWindow, SyncSignalsSource]:
+    sync = SyncSignalsSource([_refused_hold()])
+    window = MainWindow(OpRunner(), training=False)
+    qtbot.addWidget(window)
+    window.attach_services(identifier=NoLookups(), sync=sync, store_id=1, store_name="Aarhus C")
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, sync
+
+
+def test_status_shows_online_offline_waiting_and_last_sync(window_and_sync) -> None:
+    window, sync = window_and_sync
+    status = window.status_area
+    assert status.store_label.text() == "Aarhus C"
+    assert "Connecting" in status.online_label.text()
+
+    sync.online_changed.emit(True)
+    assert "Online" in status.online_label.text()
+    sync.online_changed.emit(False)
+    assert "Offline" in status.online_label.text()
+    assert status.online_label.property("state") == "offline"
+
+    sync.pending_changed.emit(3)
+    assert "3" in status.pending_label.text()
+    sync.pending_changed.emit(0)
+    assert status.pending_label.text() == "All sent"
+
+    assert status.sync_label.text() == "Not synced yet"
+    sync.synced_at.emit(datetime.now(UTC))
+    assert status.sync_label.text().startswith("Synced ")
+
+
+def test_needs_attention_button_counts_and_opens_the_list(qtbot: QtBot, window_and_sync) -> None:
+    window, sync = window_and_sync
+    button = window.status_area.attention_button
+    assert not button.isEnabled()
+
+    sync.attention_changed.emit(1)
+    assert button.isEnabled()
+    assert "1" in button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    assert window.screens.currentWidget() is window.attention_page
+    (row,) = window.attention_page.model.rows()
+    assert "Hold" in row.headline
+    assert "the hold was not placed" in row.detail
+
+    sync.attention_changed.emit(0)
+    assert not button.isEnabled()
+
+
+def test_busy_work_shows_in_the_status_strip(qtbot: QtBot, window_and_sync) -> None:
+    window, _ = window_and_sync
+    runner: OpRunner = window._runner
+    runner.busy_changed.emit(True)
+    assert window.status_area.busy_bar.isVisible()
+    runner.busy_changed.emit(False)
+    assert not window.status_area.busy_bar.isVisible()

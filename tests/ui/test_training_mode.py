@@ -1,0 +1,63 @@
+"""Training mode sets itself up inside the window: practice store, practice hub, enrollment."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from storeassist.app import AssociateStartup
+from storeassist.config import Settings
+from storeassist.scanning import ScanRouter
+from storeassist.ui.background import OpRunner
+from storeassist.ui.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
+
+SETUP_TIMEOUT_MS = 90_000
+
+
+def test_first_training_start_shows_progress_then_a_practice_scan_finds_a_customer(
+    qtbot: QtBot, tmp_path: Path, memory_keyring
+) -> None:
+    runner = OpRunner()
+    window = MainWindow(runner, training=True)
+    qtbot.addWidget(window)
+    router = ScanRouter()
+    window.connect_router(router)
+    startup = AssociateStartup(
+        window,
+        runner,
+        Settings(device_name="training test"),
+        tmp_path,
+        training=True,
+        keyring_backend=memory_keyring,
+    )
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+
+    startup.begin()
+    # The window is up and says what it is doing while the practice store is generated.
+    assert window.pages.currentWidget() is window.startup_page
+    qtbot.waitUntil(lambda: "practice store" in window.startup_page.step.text())
+    with qtbot.waitSignal(window.ready, timeout=SETUP_TIMEOUT_MS):
+        pass
+    assert window.training_bar.isVisible()
+    assert "(practice)" in window.status_area.store_label.text()
+    assert (tmp_path / "training" / "hub.sqlite").is_file()
+    assert memory_keyring.secrets[("storeassist", "training-device")]
+
+    task = asyncio.ensure_future(startup.practice_loyalty_code())
+    qtbot.waitUntil(task.done, timeout=SETUP_TIMEOUT_MS)
+    router.route(task.result())
+    screen = window.customer_screen
+    qtbot.waitUntil(lambda: bool(screen.name.text()) or screen.notice.isVisible(), timeout=SETUP_TIMEOUT_MS)
+    assert not screen.notice.isVisible(), screen.notice.text()
+    assert screen.points.text().endswith("points")
+
+    closing = asyncio.ensure_future(startup.aclose())
+    qtbot.waitUntil(closing.done, timeout=SETUP_TIMEOUT_MS)
+    closing.result()
