@@ -1,0 +1,197 @@
+"""The hub API at a million customers: token → profile latency and throughput, stock and pickups.
+
+Serves ``STOREASSIST_BENCH_DB`` (seeded by ``bench_hub_seed``) with uvicorn, one worker, in a
+subprocess on 127.0.0.1, and measures over loopback with httpx:
+
+- ``hub_token_profile_p95_ms``: POST /v1/customers/resolve with a signed loyalty code (p50 printed too);
+- ``hub_token_profile_baseline_p95_ms``: a raw SQLite primary-key lookup of the customer row, same run;
+- ``hub_token_profile_rps``: token → profile requests per second from concurrent clients (bounded);
+- ``hub_stock_nearby_p95_ms`` and ``hub_pickup_queue_p95_ms``.
+
+Targets: p95 ≤ 25 ms, ≥ 1,000 req/s. ``BENCH_QUICK=1`` takes fewer samples.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from bench._results import record
+
+STORE_ID = 1
+SERVER = (
+    "import sys, uvicorn; from storeassist.hub.api import create_app; "
+    "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), workers=1, "
+    "log_level='warning', access_log=False)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(db_url: str) -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, db_url, str(port)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the hub did not start")
+            time.sleep(0.1)  # a benchmark waiting for a server process, not a test
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(count: int, call: Callable[[int], object]) -> list[float]:
+    samples = []
+    for i in range(count):
+        started = time.perf_counter()
+        call(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def mint_loyalty_codes(db_url: str, customer_ids: list[int]) -> list[str]:
+    from storeassist.domain.tokens import TokenKind
+    from storeassist.hub.admin import mint_token
+    from storeassist.hub.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        codes = [mint_token(session, TokenKind.LOYALTY_DYNAMIC, c, ttl_s=3600) for c in customer_ids]
+    engine.dispose()
+    return codes
+
+
+def throughput(
+    url: str, headers: dict[str, str], codes: list[str], clients: int, limit: int, seconds: float
+) -> float:
+    done = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client(worker: int) -> None:
+        nonlocal done
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+            i = worker
+            while time.perf_counter() < stop_at:
+                with lock:
+                    if done >= limit:
+                        return
+                    done += 1
+                answer = http.post(
+                    "/v1/customers/resolve", json={"token": codes[i % len(codes)], "store_id": STORE_ID}
+                )
+                assert answer.status_code == 200, answer.text
+                i += clients
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done / (time.perf_counter() - started)
+
+
+def main() -> int:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    samples = 300 if quick else 1000
+    target = os.environ.get("STOREASSIST_BENCH_DB")
+    if not target or not Path(target).exists():
+        print("STOREASSIST_BENCH_DB is not a seeded database; run bench_hub_seed first (python -m bench).")
+        return 1
+    db_path = Path(target)
+    db_url = f"sqlite:///{db_path}"
+    conn = sqlite3.connect(db_path)
+    max_customer = conn.execute("SELECT max(id) FROM customers").fetchone()[0]
+    stores = [row[0] for row in conn.execute("SELECT id FROM stores")]
+    max_product = conn.execute("SELECT max(id) FROM products").fetchone()[0]
+    rng = random.Random(5)
+    customer_ids = [rng.randint(1, max_customer) for _ in range(samples)]
+    skus = [
+        conn.execute("SELECT sku FROM products WHERE id = ?", (rng.randint(1, max_product),)).fetchone()[0]
+        for _ in range(samples // 2)
+    ]
+    codes = mint_loyalty_codes(db_url, customer_ids)
+
+    from storeassist.hub.admin import issue_enrollment_code
+
+    with served(db_url) as url:
+        enrolled = httpx.post(
+            f"{url}/v1/devices/enroll",
+            json={"code": issue_enrollment_code(db_url, STORE_ID), "device_name": "bench"},
+        ).json()
+        headers = {"Authorization": f"Bearer {enrolled['credential']}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+
+            def resolve(i: int) -> None:
+                answer = http.post("/v1/customers/resolve", json={"token": codes[i], "store_id": STORE_ID})
+                assert answer.status_code == 200, answer.text
+
+            timed(min(100, samples), resolve)  # warm caches and connections
+            profile = timed(samples, resolve)
+            stock = timed(
+                len(skus), lambda i: http.get(f"/v1/stock/{skus[i]}", params={"store_id": STORE_ID})
+            )
+            pickups = timed(samples // 2, lambda i: http.get(f"/v1/stores/{stores[i % len(stores)]}/pickups"))
+        baseline = timed(
+            samples,
+            lambda i: conn.execute("SELECT * FROM customers WHERE id = ?", (customer_ids[i],)).fetchone(),
+        )
+        rps = throughput(url, headers, codes, clients=8, limit=20_000, seconds=5 if quick else 10)
+    conn.close()
+
+    figures = {
+        "hub_token_profile_p95_ms": percentile(profile, 0.95),
+        "hub_token_profile_baseline_p95_ms": percentile(baseline, 0.95),
+        "hub_token_profile_rps": rps,
+        "hub_stock_nearby_p95_ms": percentile(stock, 0.95),
+        "hub_pickup_queue_p95_ms": percentile(pickups, 0.95),
+    }
+    print(
+        f"token → profile: p50 {statistics.median(profile):.2f} ms, "
+        f"p95 {figures['hub_token_profile_p95_ms']:.2f} ms"
+        f" (target ≤ 25); raw SQLite PK lookup p95 {figures['hub_token_profile_baseline_p95_ms']:.3f} ms"
+    )
+    print(f"token → profile throughput: {rps:.0f} req/s on one worker (target ≥ 1,000)")
+    print(
+        f"stock nearby p95 {figures['hub_stock_nearby_p95_ms']:.2f} ms; "
+        f"pickup queue p95 {figures['hub_pickup_queue_p95_ms']:.2f} ms"
+    )
+    for name, value in figures.items():
+        record(name, value)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
