@@ -246,6 +246,7 @@ class AssociateStartup(QObject):
 
         client = HubClient(record.hub_url, self._credentials.load)
         sync = SyncEngine(client, self._outbox, self._cache, record.store_id)
+        client.add_reachability_listener(sync.note_reachability)
         identify = IdentifyCustomer(client, self._cache, self._cache.verification_keys)
         self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
         store_name = record.store_name + (_tr(" (practice)") if self._training else "")

@@ -165,3 +165,26 @@ async def test_logs_name_the_route_never_the_customer_or_the_credential(caplog, 
     assert "/v1/customers?q" in caplog.text
     for secret in ("7700", "424242", "s3cret"):
         assert secret not in caplog.text
+
+
+async def test_every_call_tells_listeners_whether_the_hub_answered():
+    calls: list[httpx.Request] = []
+    heard: list[bool] = []
+    transport = _faulty(httpx.ConnectError("refused"), calls, then_ok={"status": "ok", "schema": "x"})
+    async with HubClient("http://hub.invalid", "cred", transport=transport, max_attempts=1) as client:
+        client.add_reachability_listener(heard.append)
+        with pytest.raises(HubUnreachable):
+            await client.health()
+        await client.health()  # the second request is answered
+
+    assert heard == [False, True]
+
+
+async def test_a_broken_reachability_listener_does_not_break_the_call():
+    def broken(_reachable: bool) -> None:
+        raise RuntimeError("listener bug")
+
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json={"status": "ok"}))
+    async with HubClient("http://hub.invalid", "cred", transport=transport) as client:
+        client.add_reachability_listener(broken)
+        assert (await client.health())["status"] == "ok"

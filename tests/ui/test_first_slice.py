@@ -138,3 +138,5 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     assert screen.name.text() == online_name
     assert screen.offline_badge.isVisible()
     assert screen.offline_badge.text().startswith("Offline — as of")
+    # The status strip agrees at once, without waiting for the next sync round.
+    assert app.window.status_area.online is False

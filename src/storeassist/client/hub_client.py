@@ -94,6 +94,20 @@ class HubClient:
         self._backoff_cap_s = backoff_cap_s
         self._sleep = sleep
         self._jitter = jitter
+        self._reachability_listeners: list[Callable[[bool], None]] = []
+
+    def add_reachability_listener(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(True)`` whenever the hub answers, ``listener(False)`` when a call gives up
+        without an answer (or with only 5xx). Any caller's request counts, not only the sync engine's,
+        so a lookup that falls back to the cache shows the device offline at once."""
+        self._reachability_listeners.append(listener)
+
+    def _report_reachability(self, reachable: bool) -> None:
+        for listener in self._reachability_listeners:
+            try:
+                listener(reachable)
+            except Exception:
+                log.exception("reachability listener failed")
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -235,9 +249,11 @@ class HubClient:
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 log.debug("%s %s → %d in %.0f ms", method, route, response.status_code, elapsed_ms)
                 if response.status_code < 500:
+                    self._report_reachability(True)
                     return _parse(response, model, route)
                 failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
             if attempt == attempts:
+                self._report_reachability(False)
                 log.warning(
                     "%s %s failed after %d attempt(s): %s", method, route, attempt, type(failure).__name__
                 )

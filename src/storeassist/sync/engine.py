@@ -298,6 +298,14 @@ class SyncEngine(QObject):
         if self._online and self._task is not None:
             self._wake.set()
 
+    def note_reachability(self, reachable: bool) -> None:
+        """What any other call to the hub just found (``HubClient.add_reachability_listener``).
+        Coming back online starts a round at once, so waiting actions go without delay."""
+        came_back = reachable and self._online is False
+        self._set_online(reachable)
+        if came_back and self._task is not None:
+            self._wake.set()
+
     def _set_online(self, online: bool) -> None:
         if online != self._online:
             self._online = online

@@ -247,6 +247,11 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.workspace:
             self._screen_before_attention = self.screens.currentWidget()
             self.screens.setCurrentWidget(self.attention_page)
+            # No navigation entry is "current" while the list shows.
+            self.nav_group.setExclusive(False)
+            for button in self.nav_buttons.values():
+                button.setChecked(False)
+            self.nav_group.setExclusive(True)
 
     def _close_attention(self) -> None:
         self.show_screen(self._screen_before_attention or self.customer_screen)

@@ -6,7 +6,7 @@ notice, so the associate knows the scan was read and what will happen in a later
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -35,7 +35,7 @@ class ShellScreen(QWidget):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addWidget(self.title)
-        layout.addWidget(self.badge)
+        layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)  # a pill, not a bar
         layout.addWidget(self.notice)
         layout.addWidget(self.purpose)
         layout.addStretch(1)
