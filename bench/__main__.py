@@ -32,7 +32,9 @@ def main() -> int:
         for name in present:
             started = time.perf_counter()
             print(f"\n=== {name} ===", flush=True)
-            done = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, env=env, check=False)
+            done = subprocess.run(
+                [sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, env=env, check=False
+            )
             print(f"--- {name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s", flush=True)
             if done.returncode != 0:
                 failures.append(name)

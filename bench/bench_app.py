@@ -101,7 +101,8 @@ def bench_enqueue(tmp: Path) -> None:
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
     raw.execute("CREATE TABLE commands (id TEXT PRIMARY KEY, type TEXT, payload TEXT, issued_at TEXT, "
-                "store_id INTEGER, staff_id INTEGER, state TEXT, attempts INTEGER, last_error TEXT, result TEXT)")
+                "store_id INTEGER, staff_id INTEGER, state TEXT, attempts INTEGER, last_error TEXT, "
+                "result TEXT)")
     baseline = []
     for _ in range(n):
         t0 = time.perf_counter()

@@ -27,8 +27,10 @@ def _bad_scan_cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("description", "payload"), _bad_scan_cases(), ids=lambda v: str(v)[:30])
-def test_shared_bad_scans_are_refused_with_a_message_or_are_valid_gtins(description: str, payload: str) -> None:
-    if description.endswith(" valid") and "GTIN" in description or description.startswith("UPC"):
+def test_shared_bad_scans_are_refused_with_a_message_or_are_valid_gtins(
+    description: str, payload: str
+) -> None:
+    if (description.endswith(" valid") and "GTIN" in description) or description.startswith("UPC"):
         assert classify_scan(payload).kind is ScanKind.PRODUCT
         return
     with pytest.raises((scan_codes.ScanRejected, tokens.TokenError)) as refused:
@@ -49,7 +51,8 @@ def test_staff_badge_is_recognised() -> None:
 
 def test_signed_codes_route_by_kind() -> None:
     key = Ed25519PrivateKey.generate()
-    assert classify_scan(tokens.sign_token(key, 1, tokens.TokenKind.LOYALTY_DYNAMIC, 5, 9)).kind is ScanKind.LOYALTY
+    loyalty = tokens.sign_token(key, 1, tokens.TokenKind.LOYALTY_DYNAMIC, 5, 9)
+    assert classify_scan(loyalty).kind is ScanKind.LOYALTY
     assert classify_scan(tokens.sign_token(key, 1, tokens.TokenKind.ORDER, 5, 9)).kind is ScanKind.ORDER
 
 

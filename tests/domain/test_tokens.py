@@ -25,7 +25,9 @@ def test_printed_card_code_verifies_offline_and_is_small_enough_for_a_small_qr()
     code = _code()
     assert len(code) <= 120
     token = tokens.verify_token(code, KEYS, now=NOW)
-    assert (token.kind, token.subject_id, token.serial, token.expires_at) == (TokenKind.LOYALTY_CARD, 42, 3, None)
+    assert (token.kind, token.subject_id, token.serial, token.expires_at) == (
+        TokenKind.LOYALTY_CARD, 42, 3, None
+    )
 
 
 def test_dynamic_code_past_its_expiry_is_refused_as_expired() -> None:
@@ -42,7 +44,9 @@ def test_dynamic_code_within_clock_skew_is_accepted() -> None:
 
 def test_revoked_card_serial_is_refused() -> None:
     with pytest.raises(tokens.TokenRevoked):
-        tokens.verify_token(_code(extra=3), KEYS, now=NOW, is_revoked=lambda cid, serial: (cid, serial) == (42, 3))
+        tokens.verify_token(
+            _code(extra=3), KEYS, now=NOW, is_revoked=lambda cid, serial: (cid, serial) == (42, 3)
+        )
 
 
 def test_code_signed_by_another_key_is_forged() -> None:
@@ -60,7 +64,10 @@ def test_order_code_on_the_loyalty_screen_is_wrong_kind() -> None:
     expiry = int((NOW + timedelta(hours=1)).timestamp())
     with pytest.raises(tokens.WrongKind):
         tokens.verify_token(
-            _code(TokenKind.ORDER, extra=expiry), KEYS, now=NOW, expect={TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC}
+            _code(TokenKind.ORDER, extra=expiry),
+            KEYS,
+            now=NOW,
+            expect={TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC},
         )
 
 

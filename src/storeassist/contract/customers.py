@@ -115,7 +115,8 @@ class CustomerProfile(WireModel):
     recent_orders: list[Order]
     cases: list[ServiceCase]
     timeline: list[TimelineEntry]
-    notes: list[str] = []
+    # A plain ``[]`` (pydantic copies it per instance) keeps ``"default": []`` in the published schema.
+    notes: list[str] = []  # noqa: RUF012
     as_of: datetime
 
 

@@ -9,7 +9,9 @@ from pydantic import Field
 
 from storeassist.contract.common import Channel, WireModel
 
-PickupState = Literal["placed", "picking", "ready", "partially_collected", "collected", "expired", "cancelled"]
+PickupState = Literal[
+    "placed", "picking", "ready", "partially_collected", "collected", "expired", "cancelled"
+]
 Fulfilment = Literal["ship", "bopis", "curbside", "carry"]
 
 

@@ -21,8 +21,10 @@ class ChangeFeed(WireModel):
 
     cursor: str
     has_more: bool
-    products: list[Product] = []
+    # Plain ``[]`` defaults (pydantic copies them per instance) keep ``"default": []`` in the
+    # published schema, which ``default_factory`` would drop.
+    products: list[Product] = []  # noqa: RUF012
     stock: list[tuple[str, StockLevel]] = Field(default=[], description="(sku, level) for this store")
-    pickups: list[Order] = []
+    pickups: list[Order] = []  # noqa: RUF012
     customers: list[CustomerProfile] = Field(default=[], description="recently active and pickup customers")
-    revoked: list[RevokedCard] = []
+    revoked: list[RevokedCard] = []  # noqa: RUF012

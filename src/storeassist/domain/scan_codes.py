@@ -40,7 +40,9 @@ class ScanRejected(ValueError):
     """A payload that is not any code we take. ``message`` is written for the associate."""
 
     code = "scan_unknown"
-    message = "This code is not one StoreAssist knows. Scan a loyalty card, an order code or a product barcode."
+    message = (
+        "This code is not one StoreAssist knows. Scan a loyalty card, an order code or a product barcode."
+    )
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)

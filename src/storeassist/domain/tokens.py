@@ -1,8 +1,8 @@
 """Signed loyalty and order codes: the compact wire format and the rules for trusting one.
 
-A code is ``SA1.`` followed by base64url (no padding) of::
+A code is ``SA1.`` followed by base64url (no padding) of (field sizes in bytes)::
 
-    kind (1 byte) | key id (1 byte) | subject id (4 bytes, big endian) | extra (4 bytes) | Ed25519 signature (64)
+    kind (1) | key id (1) | subject id (4, big endian) | extra (4) | Ed25519 signature (64)
 
 ``extra`` is an expiry (UNIX seconds) for dynamic codes from the shopper's app and for order
 codes, or a card serial for printed loyalty cards (revocable by serial). The whole code is
@@ -116,7 +116,9 @@ def _b64decode(text: str) -> bytes:
 _B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-def sign_token(private_key: Ed25519PrivateKey, key_id: int, kind: TokenKind, subject_id: int, extra: int) -> str:
+def sign_token(
+    private_key: Ed25519PrivateKey, key_id: int, kind: TokenKind, subject_id: int, extra: int
+) -> str:
     """Mint a code. Only the hub holds private keys."""
     if not (0 <= key_id < 256 and 0 <= subject_id < 2**32 and 0 <= extra < 2**32):
         raise ValueError("token field out of range")

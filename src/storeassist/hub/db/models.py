@@ -7,7 +7,7 @@ hub's services. ``change_log`` records what changed so devices can pull deltas b
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -24,10 +24,15 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, type[TypeEngine[Any]] | TypeEngine[Any]]] = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
 
 
 class Store(Base):
@@ -116,7 +121,8 @@ class Order(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     channel: Mapped[str] = mapped_column(String(12))  # web, app, store, marketplace
     placed_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20))  # placed, shipped, delivered, late, failed, completed, ...
+    # placed, shipped, delivered, late, failed, completed, ...
+    status: Mapped[str] = mapped_column(String(20))
     fulfilment: Mapped[str] = mapped_column(String(10))  # ship, bopis, curbside, carry
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
     pickup_state: Mapped[str | None] = mapped_column(String(20))

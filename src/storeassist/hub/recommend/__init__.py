@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,12 +52,16 @@ class Recommender:
 
 
 def load_item_model(session: Session) -> ItemModel:
-    purchases = session.execute(
-        select(m.Order.customer_id, m.OrderLine.product_id)
-        .join(m.Order, m.Order.id == m.OrderLine.order_id)
-        .where(m.Order.customer_id.is_not(None))
-        .order_by(m.OrderLine.order_id.desc())
-        .limit(SAMPLE_LINES)
+    # The WHERE drops orders without a customer; the nullable column's type cannot say so.
+    purchases = cast(
+        Iterable[tuple[int, int]],
+        session.execute(
+            select(m.Order.customer_id, m.OrderLine.product_id)
+            .join(m.Order, m.Order.id == m.OrderLine.order_id)
+            .where(m.Order.customer_id.is_not(None))
+            .order_by(m.OrderLine.order_id.desc())
+            .limit(SAMPLE_LINES)
+        ),
     )
     views = session.execute(
         select(m.Event.customer_id, m.Event.product_id)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 NEIGHBOURS = 25
 CATEGORY_TOP = 40
@@ -21,6 +22,8 @@ ITEMS_PER_CUSTOMER = 24
 CO_VIEW_WEIGHT = 0.3
 #: Shrinks the similarity of pairs seen only a few times.
 SHRINKAGE = 3.0
+
+K = TypeVar("K")
 
 
 @dataclass
@@ -54,11 +57,14 @@ def build_item_model(
         if product_id not in items and len(items) < ITEMS_PER_CUSTOMER:
             items.append(product_id)
 
-    popularity: Counter[int] = Counter()
-    pairs: dict[int, Counter[int]] = defaultdict(Counter)
-    category_pairs: dict[str, Counter[str]] = defaultdict(Counter)
+    # Weighted counts (views count CO_VIEW_WEIGHT), so float accumulators rather than Counter,
+    # whose values typeshed pins to int; _most_common ranks them as Counter.most_common would.
+    popularity: defaultdict[int, float] = defaultdict(float)
+    pairs: defaultdict[int, defaultdict[int, float]] = defaultdict(lambda: defaultdict(float))
+    category_pairs: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     for items in bought.values():
-        popularity.update(items)
+        for p in items:
+            popularity[p] += 1
         for a in items:
             row = pairs[a]
             for b in items:
@@ -93,10 +99,10 @@ def build_item_model(
         bucket = by_category[category_of.get(product_id, "")]
         if len(bucket) < CATEGORY_TOP:
             bucket.append(product_id)
-    affinity = {}
-    for c1, row in category_pairs.items():
-        total = sum(row.values()) or 1.0
-        affinity[c1] = {c2: count / total for c2, count in row.most_common(6)}
+    affinity: dict[str, dict[str, float]] = {}
+    for c1, companions in category_pairs.items():
+        total = sum(companions.values()) or 1.0
+        affinity[c1] = {c2: count / total for c2, count in _most_common(companions, 6)}
     return ItemModel(
         neighbours=neighbours,
         popularity=dict(popularity),
@@ -104,5 +110,10 @@ def build_item_model(
         style_of=dict(style_of),
         category_top=dict(by_category),
         category_affinity=affinity,
-        global_top=[p for p, _ in popularity.most_common(GLOBAL_TOP)],
+        global_top=[p for p, _ in _most_common(popularity, GLOBAL_TOP)],
     )
+
+
+def _most_common(counts: Mapping[K, float], n: int) -> list[tuple[K, float]]:
+    """The ``n`` largest counts, ties in insertion order: the same as ``Counter.most_common(n)``."""
+    return heapq.nlargest(n, counts.items(), key=lambda pair: pair[1])

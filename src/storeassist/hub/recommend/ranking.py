@@ -9,6 +9,7 @@ Each pick keeps the reason that contributed most, worded for the associate.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -71,7 +72,7 @@ def rank_products(
         if amount > reasons.get(product_id, (0.0, ""))[0]:
             reasons[product_id] = (amount, reason)
 
-    category_weight: Counter[str] = Counter()
+    category_weight: defaultdict[str, float] = defaultdict(float)
     interest: dict[int, list[HistoryItem]] = defaultdict(list)
     for item in history:
         weight = KIND_WEIGHT[item.kind] * _recency(now, item.at)
@@ -101,11 +102,12 @@ def rank_products(
         add(product_id, INTENT_WEIGHT * weight, why)
 
     total = sum(category_weight.values()) or 1.0
-    spread: Counter[str] = Counter({c: w / total for c, w in category_weight.items()})
+    spread: defaultdict[str, float] = defaultdict(float, {c: w / total for c, w in category_weight.items()})
     for category, share in list(spread.items()):
         for companion, affinity in model.category_affinity.get(category, {}).items():
             spread[companion] += COMPANION_WEIGHT * share * affinity
-    for category, share in spread.most_common(TOP_CATEGORIES):
+    # heapq.nlargest over items() is Counter.most_common(n), for float weights.
+    for category, share in heapq.nlargest(TOP_CATEGORIES, spread.items(), key=lambda pair: pair[1]):
         top = model.category_top.get(category, [])
         if not top:
             continue

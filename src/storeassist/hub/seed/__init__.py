@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,7 +22,7 @@ from storeassist.hub.db import schema
 from storeassist.hub.db.models import Base
 from storeassist.hub.db.session import make_engine, normalise_url
 from storeassist.hub.keys import new_signing_key
-from storeassist.hub.seed.catalog import catalog_rows, demo_pin, inventory_rows, staff_plan, store_rows
+from storeassist.hub.seed.catalog import Row, catalog_rows, demo_pin, inventory_rows, staff_plan, store_rows
 from storeassist.hub.seed.clock import Clock
 from storeassist.hub.seed.demo import (
     DemoCustomer,
@@ -110,7 +111,7 @@ def seed_chain(
         engine = make_engine(url)
         loader = CoreLoader(engine, columns)
 
-    def emit(table: str, rows: list[tuple[object, ...]]) -> None:
+    def emit(table: str, rows: Sequence[Row]) -> None:
         report.rows[table] = report.rows.get(table, 0) + len(rows)
         loader.emit(table, rows)
 

@@ -9,6 +9,7 @@ collected); older ones were collected, expired or cancelled.
 from __future__ import annotations
 
 import random
+from typing import cast
 
 from storeassist.hub.seed.world import BlockOutput, World
 
@@ -133,9 +134,9 @@ def write_order(
         products.append(pid)
         total += unit * qty
     if pickup_state == "partially_collected" and n_lines == 1:
-        # One line only: the shopper took some of it.
-        lines[-1] = (order_id, 1, products[0], 2, lines[-1][4], 1, 0)
-        total = lines[-1][4] * 2
+        # One line only (priced at the loop's ``unit``): the shopper took some of it.
+        lines[-1] = (order_id, 1, products[0], 2, unit, 1, 0)
+        total = unit * 2
 
     _write_tenders(rng, out, order_id, channel, total)
     refund = 0
@@ -197,7 +198,8 @@ def _write_return(
             break
     oid, line_no, pid, qty, unit, collected, _returned = lines[i]
     lines[i] = (oid, line_no, pid, qty, unit, collected, qty)
-    refund = int(unit) * int(qty)  # type: ignore[call-overload]
+    # write_order builds order lines from ints; the shared row type only says ``object``.
+    refund = cast(int, unit) * cast(int, qty)
     clock = world.clock
     at_day = min(clock.TODAY - 1, day + 3 + int(rng.random() * 25))
     where = store_id if store_id is not None else (home_store if rng.random() < 0.5 else None)

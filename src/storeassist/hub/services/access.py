@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -72,10 +73,14 @@ def enroll_device(session: Session, request: contract.EnrollRequest) -> contract
         raise Forbidden("That enrollment code was already used. Ask for a new one.", code="enroll_code_used")
     if as_utc(found.expires_at) <= now:
         raise Forbidden("That enrollment code has expired. Ask for a new one.", code="enroll_code_expired")
-    consumed = session.execute(
-        update(m.EnrollmentCode)
-        .where(m.EnrollmentCode.code_hash == code_hash, m.EnrollmentCode.used_at.is_(None))
-        .values(used_at=now)
+    # An UPDATE answers a CursorResult (with rowcount); Session.execute is typed as the plain Result.
+    consumed = cast(
+        CursorResult[Any],
+        session.execute(
+            update(m.EnrollmentCode)
+            .where(m.EnrollmentCode.code_hash == code_hash, m.EnrollmentCode.used_at.is_(None))
+            .values(used_at=now)
+        ),
     )
     if consumed.rowcount != 1:  # another request took it first
         raise Forbidden("That enrollment code was already used. Ask for a new one.", code="enroll_code_used")

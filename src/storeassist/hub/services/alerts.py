@@ -5,13 +5,12 @@ Ordered most serious first. Wording is for the associate, in plain words, with t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import Row
 
 from storeassist import contract
 from storeassist.hub.services.database import as_utc
+from storeassist.hub.services.wire import AnyRow
 
 DELIVERY_ALERT_WINDOW = timedelta(days=60)
 REVIEW_ALERT_WINDOW = timedelta(days=90)
@@ -31,7 +30,7 @@ def alerts_for(
     orders: list[contract.Order],
     open_pickups: list[contract.Order],
     cases: list[contract.ServiceCase],
-    events: list[Row[Any]],
+    events: Sequence[AnyRow],
     now: datetime,
 ) -> list[contract.Alert]:
     alerts: list[contract.Alert] = []

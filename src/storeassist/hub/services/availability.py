@@ -7,19 +7,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storeassist.domain.geo import distance_km
 from storeassist.hub.db import models as m
+from storeassist.hub.services.wire import AnyRow
 
 NEARBY_KM = 80.0
 Availability = Literal["here", "nearby", "out"]
 
 
-def distances_from(stores: Sequence[Row[Any]], store_id: int | None) -> dict[int, float]:
+def distances_from(stores: Sequence[AnyRow], store_id: int | None) -> dict[int, float]:
     """Distance of every store from ``store_id`` (empty when the store is unknown or not given)."""
     origin = next((s for s in stores if s.id == store_id), None)
     if origin is None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -64,14 +64,18 @@ def place_hold(session: Session, command: contract.Command, payload: BaseModel) 
     if product_id is None:
         raise CommandRefused(f"There is no product with SKU {payload.sku}.")
     now = utc_now()
-    taken = session.execute(
-        update(m.Inventory)
-        .where(
-            m.Inventory.store_id == command.store_id,
-            m.Inventory.product_id == product_id,
-            m.Inventory.on_hand - m.Inventory.held >= payload.qty,
-        )
-        .values(held=m.Inventory.held + payload.qty, updated_at=now)
+    # An UPDATE answers a CursorResult (with rowcount); Session.execute is typed as the plain Result.
+    taken = cast(
+        CursorResult[Any],
+        session.execute(
+            update(m.Inventory)
+            .where(
+                m.Inventory.store_id == command.store_id,
+                m.Inventory.product_id == product_id,
+                m.Inventory.on_hand - m.Inventory.held >= payload.qty,
+            )
+            .values(held=m.Inventory.held + payload.qty, updated_at=now)
+        ),
     )
     if taken.rowcount != 1:
         level = session.execute(

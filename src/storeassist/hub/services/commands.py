@@ -64,13 +64,16 @@ def apply_command(
     except IntegrityError:
         return _answer_retry(session, command, digest)
 
+    status: contract.CommandStatus = "applied"
     try:
         with session.begin_nested():
             result = _apply_effect(session, device, command)
     except CommandConflict as conflict:
-        record.status, record.reason, record.facts = "conflict", conflict.reason, conflict.facts
+        status = "conflict"
+        record.status, record.reason, record.facts = status, conflict.reason, conflict.facts
     except CommandRefused as refused:
-        record.status, record.reason = "rejected", refused.reason
+        status = "rejected"
+        record.status, record.reason = status, refused.reason
     else:
         record.result = result
         record_audit(
@@ -83,10 +86,10 @@ def apply_command(
     session.flush()
     return contract.CommandResult(
         id=command.id,
-        status=record.status,
+        status=status,
         reason=record.reason,
         facts=record.facts,
-        result=record.result,  # type: ignore[arg-type]
+        result=record.result,
     )
 
 

@@ -7,10 +7,11 @@ so its cost does not grow with the size of the chain or the customer's history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -20,7 +21,7 @@ from storeassist.hub.services.alerts import alerts_for
 from storeassist.hub.services.availability import availability_of, distances_from
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import NotFound
-from storeassist.hub.services.wire import ORDER_COLUMNS, load_stores, orders_with_lines
+from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, load_stores, orders_with_lines
 
 RECENT_ORDERS = 20
 OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
@@ -33,14 +34,14 @@ TIMELINE_ENTRIES = 60
 _CHANNELS = {"web", "app", "store", "marketplace"}
 
 
-def load_customer_row(session: Session, customer_id: int) -> Row[Any]:
+def load_customer_row(session: Session, customer_id: int) -> AnyRow:
     row = session.execute(select(m.Customer.__table__).where(m.Customer.id == customer_id)).first()
     if row is None:
         raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
     return row
 
 
-def customer_detail(row: Row[Any]) -> contract.CustomerDetail:
+def customer_detail(row: AnyRow) -> contract.CustomerDetail:
     return contract.CustomerDetail(
         id=row.id,
         loyalty_id=row.loyalty_id,
@@ -59,7 +60,7 @@ def customer_detail(row: Row[Any]) -> contract.CustomerDetail:
     )
 
 
-def loyalty_standing(row: Row[Any]) -> contract.LoyaltyStanding:
+def loyalty_standing(row: AnyRow) -> contract.LoyaltyStanding:
     tier = standing(row.points)
     return contract.LoyaltyStanding(
         tier=tier.tier,
@@ -82,7 +83,7 @@ def build_profile(session: Session, customer_id: int, store_id: int | None) -> c
             .limit(RECENT_ORDERS)
         )
     )
-    pickup_rows: list[Row[Any]] = []
+    pickup_rows: list[AnyRow] = []
     if store_id is not None:
         pickup_rows = list(
             session.execute(
@@ -204,7 +205,7 @@ def _channel(value: str | None) -> Any:
     return value if value in _CHANNELS else "store"
 
 
-def _distinct_products(events: list[Row[Any]], kinds: set[str]) -> list[Row[Any]]:
+def _distinct_products(events: Sequence[AnyRow], kinds: set[str]) -> list[AnyRow]:
     seen: set[int] = set()
     picked = []
     for event in events:
@@ -216,7 +217,7 @@ def _distinct_products(events: list[Row[Any]], kinds: set[str]) -> list[Row[Any]
     return picked
 
 
-def _cart_item(event: Row[Any], availability: Any) -> contract.CartItem:
+def _cart_item(event: AnyRow, availability: Any) -> contract.CartItem:
     return contract.CartItem(
         sku=event.sku,
         product_name=event.name,
@@ -229,9 +230,9 @@ def _cart_item(event: Row[Any], availability: Any) -> contract.CartItem:
 
 def _timeline(
     orders: list[contract.Order],
-    returns: list[Row[Any]],
+    returns: Sequence[AnyRow],
     cases: list[contract.ServiceCase],
-    events: list[Row[Any]],
+    events: Sequence[AnyRow],
 ) -> list[contract.TimelineEntry]:
     entries: list[contract.TimelineEntry] = []
     for order in orders:

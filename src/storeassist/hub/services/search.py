@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -23,9 +23,9 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
 _PREFIX_END = "\U0010ffff"
 
 
-def _prefix(column: ColumnElement[str] | object, prefix: str) -> ColumnElement[bool]:
+def _prefix(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, as a range the column's index can answer."""
-    return (column >= prefix) & (column < prefix + _PREFIX_END)  # type: ignore[operator, no-any-return]
+    return (column >= prefix) & (column < prefix + _PREFIX_END)
 
 
 def search_customers(session: Session, query: str, page: int) -> contract.CustomerPage:

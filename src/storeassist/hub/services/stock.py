@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -12,10 +10,10 @@ from storeassist.hub.db import models as m
 from storeassist.hub.services.availability import distances_from
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import NotFound
-from storeassist.hub.services.wire import PRODUCT_COLUMNS, load_stores, product_from_row
+from storeassist.hub.services.wire import PRODUCT_COLUMNS, AnyRow, load_stores, product_from_row
 
 
-def find_product(session: Session, sku_or_gtin: str) -> Row[Any]:
+def find_product(session: Session, sku_or_gtin: str) -> AnyRow:
     """A product by SKU, or by GTIN (a 12-digit UPC-A is zero-padded to GTIN-13)."""
     code = sku_or_gtin.strip()
     if code.isdigit() and len(code) in (8, 12, 13, 14):

@@ -17,6 +17,10 @@ from storeassist import contract
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import as_utc
 
+#: A result row of any width. SQLAlchemy 2.1 types rows by their columns (``Row[int, str]``), so
+#: ``AnyRow`` would mean a one-column row.
+AnyRow = Row[*tuple[Any, ...]]
+
 PRODUCT_COLUMNS = (
     m.Product.id,
     m.Product.sku,
@@ -58,7 +62,7 @@ STORE_COLUMNS = (
 )
 
 
-def product_from_row(row: Row[Any] | Any) -> contract.Product:
+def product_from_row(row: AnyRow | Any) -> contract.Product:
     return contract.Product(
         sku=row.sku,
         gtin=row.gtin,
@@ -72,7 +76,7 @@ def product_from_row(row: Row[Any] | Any) -> contract.Product:
     )
 
 
-def store_from_row(row: Row[Any] | Any) -> contract.StoreInfo:
+def store_from_row(row: AnyRow | Any) -> contract.StoreInfo:
     return contract.StoreInfo(
         id=row.id,
         code=row.code,
@@ -87,12 +91,12 @@ def store_from_row(row: Row[Any] | Any) -> contract.StoreInfo:
     )
 
 
-def load_stores(session: Session) -> list[Row[Any]]:
+def load_stores(session: Session) -> list[AnyRow]:
     """Every store (a chain has tens, not thousands)."""
     return list(session.execute(select(*STORE_COLUMNS).order_by(m.Store.id)))
 
 
-def load_products(session: Session, product_ids: Iterable[int]) -> dict[int, Row[Any]]:
+def load_products(session: Session, product_ids: Iterable[int]) -> dict[int, AnyRow]:
     ids = sorted(set(product_ids))
     if not ids:
         return {}
@@ -101,7 +105,7 @@ def load_products(session: Session, product_ids: Iterable[int]) -> dict[int, Row
 
 
 def orders_with_lines(
-    session: Session, order_rows: Sequence[Row[Any]], names: dict[int, str] | None = None
+    session: Session, order_rows: Sequence[AnyRow], names: dict[int, str] | None = None
 ) -> list[contract.Order]:
     """Contract orders for ``order_rows`` (``ORDER_COLUMNS``): lines in one query, customer names in
     another unless the caller already knows them (``names``)."""
@@ -146,7 +150,7 @@ def orders_with_lines(
 
 
 def order_from_row(
-    row: Row[Any], lines: list[contract.OrderLine], customer_name: str | None
+    row: AnyRow, lines: list[contract.OrderLine], customer_name: str | None
 ) -> contract.Order:
     return contract.Order(
         id=row.id,
