@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from storeassist.config import (
@@ -73,6 +73,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", type=parse_size, help="window size, e.g. 1280x800 or 800x1280")
     parser.add_argument(
         "--practice-scan", action="store_true", help="training only: scan a practice loyalty card once ready"
+    )
+    parser.add_argument(
+        "--first-frame-exit",
+        action="store_true",
+        help="print FIRST_FRAME when the window first paints, then quit (start-up benchmark)",
     )
     return parser.parse_args(argv)
 
@@ -272,6 +277,20 @@ class AssociateStartup(QObject):
             await asyncio.to_thread(self.training_hub.stop)
 
 
+# -- start-up timing ---------------------------------------------------------------------------
+
+
+class FirstFrameExit(QObject):
+    """``--first-frame-exit``: say so on stdout at the window's first paint, then quit."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            print("FIRST_FRAME", flush=True)
+            QTimer.singleShot(0, QCoreApplication.quit)
+        return False
+
+
 # -- screenshots -------------------------------------------------------------------------------
 
 
@@ -356,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
         window.showMaximized()
     if args.screenshot:
         take_screenshot_when_settled(window, settled, args.screenshot, runner)
+    first_frame = FirstFrameExit(window) if args.first_frame_exit else None
+    if first_frame is not None:
+        window.installEventFilter(first_frame)
 
     with loop:
         loop.run_forever()

@@ -35,6 +35,12 @@ class Resolver:
 
         return self.make_profile(parse_token(token)[0].subject_id)
 
+    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile:
+        self.asked += 1
+        if self.failure is not None:
+            raise self.failure
+        return self.make_profile(customer_id)
+
 
 @pytest.fixture
 def resolver(make_profile) -> Resolver:
@@ -147,3 +153,38 @@ async def test_a_code_signed_with_a_newer_key_is_checked_by_the_hub_when_online(
     resolver.failure = HubUnreachable()
     with pytest.raises(TokenUnknownKey):
         await identify.identify_by_token(code, store_id=1)
+
+
+async def test_a_customer_this_tablet_knows_is_ready_before_the_hub_is_asked(identify, resolver, codes):
+    assert identify.cached_customer(codes.loyalty(7)) is None  # never seen here
+    await identify.identify_by_token(codes.loyalty(7), store_id=1)
+    asked = resolver.asked
+
+    early = identify.cached_customer(codes.loyalty(7))
+
+    assert early is not None
+    assert (early.source, early.profile.customer.id) == ("cache", 7)
+    assert resolver.asked == asked  # from the device alone
+
+
+async def test_the_early_look_refuses_a_bad_code_as_the_full_lookup_does(identify, codes, now):
+    with pytest.raises(TokenExpired):
+        identify.cached_customer(codes.loyalty(7, expires=now - timedelta(minutes=5)))
+    with pytest.raises(WrongKind):
+        identify.cached_customer(codes.order(11))
+    from storeassist.domain.tokens import TokenKind, sign_token
+
+    expires = int((now + timedelta(minutes=5)).timestamp())
+    newer_key = sign_token(Ed25519PrivateKey.generate(), 99, TokenKind.LOYALTY_DYNAMIC, 7, expires)
+    assert identify.cached_customer(newer_key) is None  # a key this tablet lacks: the hub decides
+
+
+async def test_a_customer_picked_from_a_search_opens_online_or_from_the_device(identify, resolver):
+    found = await identify.identify_by_id(7, store_id=1)
+    assert (found.source, found.profile.customer.id) == ("online", 7)
+
+    resolver.failure = HubUnreachable()
+    again = await identify.identify_by_id(7, store_id=1)
+    assert (again.source, again.profile.customer.id) == ("cache", 7)
+    with pytest.raises(CustomerNotCached):
+        await identify.identify_by_id(8, store_id=1)

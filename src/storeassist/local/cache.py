@@ -24,7 +24,15 @@ from sqlalchemy import Connection, Engine, Integer, Table, Text, delete, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storeassist.contract import ChangeFeed, CustomerProfile, Order, Product, PublicKeys, StockLevel
+from storeassist.contract import (
+    ChangeFeed,
+    CustomerProfile,
+    Order,
+    Product,
+    PublicKeys,
+    RecommendationList,
+    StockLevel,
+)
 from storeassist.domain.tokens import TokenError, public_key_from_text
 from storeassist.local.sqlite import (
     LocalStoreError,
@@ -36,7 +44,7 @@ from storeassist.local.sqlite import (
 
 log = logging.getLogger("storeassist.local")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: recommendations kept beside profiles
 DEFAULT_PERSONAL_DATA_TTL = timedelta(days=30)
 OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
 _CURSOR_KEY = "changes_cursor"
@@ -78,6 +86,15 @@ class CustomerProfileRow(_Base):
     expires_at: Mapped[int] = mapped_column(Integer, index=True)
 
 
+class RecommendationsRow(_Base):
+    """What the hub last suggested for a customer at this store: personal data, expiring with the profile."""
+
+    __tablename__ = "customer_recommendations"
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[int] = mapped_column(Integer, index=True)
+
+
 class SyncStateRow(_Base):
     __tablename__ = "sync_state"
     key: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -100,6 +117,7 @@ _products = cast(Table, ProductRow.__table__)
 _stock = cast(Table, StockRow.__table__)
 _pickups = cast(Table, PickupRow.__table__)
 _profiles = cast(Table, CustomerProfileRow.__table__)
+_recommendations = cast(Table, RecommendationsRow.__table__)
 _sync_state = cast(Table, SyncStateRow.__table__)
 _public_keys = cast(Table, PublicKeyRow.__table__)
 _revoked = cast(Table, RevokedCardRow.__table__)
@@ -299,9 +317,34 @@ class LocalCache:
             expires_at=datetime.fromtimestamp(row.expires_at, UTC),
         )
 
+    def store_recommendations(self, suggestions: RecommendationList, *, now: datetime) -> None:
+        """Keep what the hub suggested for this customer, for offline use, as long as a profile."""
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    _recommendations.insert().prefix_with("OR REPLACE"),
+                    {
+                        "customer_id": suggestions.customer_id,
+                        "data": suggestions.model_dump_json(),
+                        "expires_at": _epoch(now + self.personal_data_ttl),
+                    },
+                )
+        except OperationalError as exc:
+            raise LocalStoreError("Suggestions could not be saved for offline use on this device.") from exc
+
+    def recommendations(self, customer_id: int, *, now: datetime) -> RecommendationList | None:
+        """The suggestions last fetched for this customer, if not expired."""
+        query = select(_recommendations.c.data).where(
+            _recommendations.c.customer_id == customer_id, _recommendations.c.expires_at > _epoch(now)
+        )
+        with self._engine.connect() as connection:
+            data = connection.execute(query).scalar()
+        return None if data is None else RecommendationList.model_validate_json(data)
+
     def purge_expired(self, *, now: datetime) -> int:
-        """Delete personal data past its expiry; return how many profiles went."""
+        """Delete personal data past its expiry; return how many customers' profiles went."""
         with self._engine.begin() as connection:
+            connection.execute(delete(_recommendations).where(_recommendations.c.expires_at <= _epoch(now)))
             purged = connection.execute(delete(_profiles).where(_profiles.c.expires_at <= _epoch(now)))
         return int(purged.rowcount)
 

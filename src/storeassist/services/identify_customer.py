@@ -5,6 +5,11 @@ cache), so a forged or expired code is refused even when the hub is down, and is
 on. Then the hub is asked for the full profile; a profile fetched online is stored, so the
 next scan of the same customer still works offline, marked ``source="cache"`` with the time
 the data was current.
+
+A screen paints a customer the device already knows at once (:meth:`IdentifyCustomer.cached_customer`,
+one primary-key read) and replaces it when the hub answers: the associate is never kept waiting
+on the network for what the tablet already has. A customer picked from a search result opens the
+same way by id (:meth:`IdentifyCustomer.identify_by_id`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ _HUB_TOKEN_ERRORS: dict[str, type[TokenError]] = {
 
 class CustomerResolver(Protocol):
     async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile: ...
+
+    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile: ...
 
 
 class CustomerCache(Protocol):
@@ -93,19 +100,31 @@ class IdentifyCustomer:
         self._public_keys = public_keys
         self._clock = clock
 
+    def cached_customer(self, text: str) -> IdentifiedCustomer | None:
+        """The customer a scanned code names, from this device alone, or None if it has no
+        unexpired copy (or cannot vouch for the code's key). Raises the ``TokenError`` of a code
+        the device itself refuses (forged, expired, revoked, wrong kind, garbage)."""
+        now = self._clock()
+        try:
+            verified = self._verify(text, now)
+        except TokenUnknownKey:
+            return None
+        try:
+            cached = self._cache.profile(verified.subject_id, now=now)
+        except LocalStoreError as exc:
+            log.warning("the device cache could not be read: %s", exc)
+            return None
+        if cached is None:
+            return None
+        return IdentifiedCustomer(profile=cached.profile, source="cache", as_of=cached.as_of)
+
     async def identify_by_token(self, text: str, store_id: int) -> IdentifiedCustomer:
         """Raise a ``TokenError`` for an untrusted code, ``CustomerNotCached`` offline and unknown,
         or another ``HubError`` (``HubAuthError``, ``HubRejected``…) the hub answered with."""
         now = self._clock()
         verified: SignedToken | None = None
         try:
-            verified = verify_token(
-                text,
-                self._public_keys(),
-                now=now,
-                is_revoked=self._cache.is_revoked,
-                expect=set(LOYALTY_KINDS),
-            )
+            verified = self._verify(text, now)
         except TokenUnknownKey as exc:
             # The hub may have rotated keys since the last sync; it knows every key, so it decides.
             # Offline, nothing vouches for this code, so it is refused below.
@@ -122,7 +141,27 @@ class IdentifyCustomer:
                 assert unknown_key is not None
                 raise unknown_key from exc
             return self._from_cache(verified.subject_id, now, exc)
+        return self._keep(profile, now)
 
+    async def identify_by_id(self, customer_id: int, store_id: int) -> IdentifiedCustomer:
+        """A customer chosen from a search result: the hub's profile, or the device's copy offline."""
+        now = self._clock()
+        try:
+            profile = await self._client.customer_profile(customer_id, store_id)
+        except (HubConnectionError, HubServerError) as exc:
+            return self._from_cache(customer_id, now, exc)
+        return self._keep(profile, now)
+
+    def _verify(self, text: str, now: datetime) -> SignedToken:
+        return verify_token(
+            text,
+            self._public_keys(),
+            now=now,
+            is_revoked=self._cache.is_revoked,
+            expect=set(LOYALTY_KINDS),
+        )
+
+    def _keep(self, profile: CustomerProfile, now: datetime) -> IdentifiedCustomer:
         try:
             self._cache.store_profile(profile, now=now)
         except LocalStoreError as exc:

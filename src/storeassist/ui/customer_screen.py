@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -66,6 +66,10 @@ def _list_view(model: RowListModel) -> QListView:
 
 class CustomerScreen(QWidget):
     """Shows one identified customer at a time."""
+
+    #: A profile was just put on screen; the argument is where it came from ("online" or "cache").
+    #: Emitted after the widgets are filled, so a listener that repaints sees the new profile.
+    customer_shown = Signal(str)
 
     def __init__(self, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,6 +230,7 @@ class CustomerScreen(QWidget):
         self.extras.setText(self._extras_text(profile))
         self.alerts_model.set_rows(self._alert_rows(profile))
         self.activity_model.set_rows(self._activity_rows(profile))
+        self.customer_shown.emit(found.source)
 
     def _extras_text(self, profile: CustomerProfile) -> str:
         parts = []
