@@ -28,9 +28,16 @@ class Found:
 class ScriptedIdentifier:
     """Answers each lookup with the next scripted result (a ``Found`` or an exception)."""
 
-    def __init__(self, *answers: Any) -> None:
+    def __init__(self, *answers: Any, on_device: Any = None) -> None:
         self.answers = list(answers)
         self.asked: list[tuple[str, int]] = []
+        #: What the device alone knows (a ``Found``, None, or an exception to raise).
+        self.on_device = on_device
+
+    def cached_customer(self, text: str) -> Any:
+        if isinstance(self.on_device, BaseException):
+            raise self.on_device
+        return self.on_device
 
     async def identify_by_token(self, text: str, store_id: int) -> Any:
         self.asked.append((text, store_id))
@@ -134,6 +141,9 @@ def test_an_answer_to_an_older_scan_does_not_replace_a_newer_one(
         def __init__(self) -> None:
             self.release_old = asyncio.Event()
 
+        def cached_customer(self, _text: str) -> None:
+            return None
+
         async def identify_by_token(self, text: str, store_id: int) -> Found:
             if text == "SA1.old":
                 await self.release_old.wait()
@@ -148,3 +158,52 @@ def test_an_answer_to_an_older_scan_does_not_replace_a_newer_one(
     with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
         identifier.release_old.set()
     assert screen.name.text() == "New Answer"
+
+
+def test_a_customer_known_on_this_tablet_shows_at_once_then_updates_from_the_hub(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    saved = profile_factory(points=100)
+    fresh = profile_factory(points=250)
+    identifier = ScriptedIdentifier(
+        Found(fresh, "online", fresh.as_of), on_device=Found(saved, "cache", saved.as_of)
+    )
+    screen = _screen(qtbot, runner, identifier)
+
+    with qtbot.waitSignal(screen.customer_shown, check_params_cb=lambda source: source == "cache"):
+        screen.identify("SA1.token")
+    assert screen.profile.isVisible() and "100" in screen.points.text()
+    assert "Checking with the back office" in screen.offline_badge.text()
+
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert "250" in screen.points.text()
+    assert not screen.offline_badge.isVisible()
+
+
+def test_a_code_the_hub_refuses_takes_the_early_profile_off_the_screen(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.domain.tokens import TokenRevoked
+
+    saved = profile_factory()
+    identifier = ScriptedIdentifier(
+        TokenRevoked("This card was cancelled. Ask for the app code or photo ID."),
+        on_device=Found(saved, "cache", saved.as_of),
+    )
+    screen = _screen(qtbot, runner, identifier)
+
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+        screen.identify("SA1.token")
+
+    assert not screen.profile.isVisible()
+    assert "cancelled" in screen.notice.text()
+
+
+def test_a_code_refused_on_the_device_is_never_sent(qtbot: QtBot, runner: OpRunner) -> None:
+    identifier = ScriptedIdentifier(on_device=TokenExpired("This code has expired. Ask for a fresh one."))
+    screen = _screen(qtbot, runner, identifier)
+
+    screen.identify("SA1.token")
+
+    assert identifier.asked == []
+    assert "expired" in screen.notice.text()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from storeassist.contract import CustomerProfile
 from storeassist.ui.background import OpRunner
+from storeassist.domain.tokens import TokenError
 from storeassist.ui.formatting import format_date, format_points, format_time
 from storeassist.ui.list_models import ListRow, RowListModel
 from storeassist.ui.messages import describe_failure
@@ -42,6 +43,8 @@ class IdentifiedCustomerLike(Protocol):
 
 class CustomerIdentifier(Protocol):
     """``storeassist.services.identify_customer.IdentifyCustomer`` as this screen uses it."""
+
+    def cached_customer(self, text: str) -> IdentifiedCustomerLike | None: ...
 
     def identify_by_token(self, text: str, store_id: int) -> Awaitable[Any]: ...
 
@@ -78,6 +81,8 @@ class CustomerScreen(QWidget):
         self._store_id: int | None = None
         # Each lookup gets a number; an answer to an older scan must not replace a newer one.
         self._lookup_seq = 0
+        #: The lookup whose customer was painted from the device before the hub answered.
+        self._early_shown_for: int | None = None
 
         self.title = _label(self.tr("Customer"), "screenTitle")
         self.notice = _label(role="notice", wrap=True)
@@ -168,7 +173,21 @@ class CustomerScreen(QWidget):
         self._lookup_seq += 1
         seq = self._lookup_seq
         self.notice.setVisible(False)
-        self._set_status(self.tr("Looking up the customer…"))
+        # A customer this tablet already knows is on screen at once; the hub's answer replaces it.
+        try:
+            early = self._identifier.cached_customer(token)
+        except TokenError as exc:
+            # Refused on the device: never sent, and whoever was on screen stays.
+            self._set_status("")
+            self.show_message(describe_failure(exc, doing="customer lookup"))
+            return
+        self._early_shown_for = None
+        if early is None:
+            self._set_status(self.tr("Looking up the customer…"))
+        else:
+            self._set_status("")
+            self.show_customer(early, checking=True)
+            self._early_shown_for = seq
         self._runner.run(
             self._identifier.identify_by_token(token, self._store_id),
             on_success=lambda found: self._on_found(seq, found),
@@ -196,9 +215,18 @@ class CustomerScreen(QWidget):
         if seq != self._lookup_seq:
             return
         self._set_status("")
+        if isinstance(error, TokenError) and self._early_shown_for == seq:
+            # The hub refused a code the device let through (a card revoked since the last
+            # sync, say): the customer shown early for it must not stay on screen.
+            self._hide_profile()
         self.show_message(describe_failure(error, doing="customer lookup"))
 
-    def show_customer(self, found: IdentifiedCustomerLike) -> None:
+    def _hide_profile(self) -> None:
+        self.profile.setVisible(False)
+        self.hint.setVisible(True)
+
+    def show_customer(self, found: IdentifiedCustomerLike, *, checking: bool = False) -> None:
+        """Put ``found`` on screen; ``checking``: the device's copy, while the hub is being asked."""
         profile = found.profile
         loyalty = profile.loyalty
         self.notice.setVisible(False)
@@ -207,7 +235,13 @@ class CustomerScreen(QWidget):
 
         offline = found.source == "cache"
         self.offline_badge.setVisible(offline)
-        if offline:
+        if offline and checking:
+            self.offline_badge.setText(
+                self.tr("Saved on this tablet — as of {time}. Checking with the back office…").format(
+                    time=format_time(found.as_of)
+                )
+            )
+        elif offline:
             self.offline_badge.setText(
                 self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
                     time=format_time(found.as_of)
