@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import CustomerProfile
-from storeassist.ui.background import OpRunner
 from storeassist.domain.tokens import TokenError
+from storeassist.ui.background import OpRunner
 from storeassist.ui.formatting import format_date, format_points, format_time
 from storeassist.ui.list_models import ListRow, RowListModel
 from storeassist.ui.messages import describe_failure
@@ -36,9 +36,15 @@ log = logging.getLogger("storeassist.ui")
 
 
 class IdentifiedCustomerLike(Protocol):
-    profile: CustomerProfile
-    source: str  # "online" | "cache"
-    as_of: datetime
+    @property
+    def profile(self) -> CustomerProfile: ...
+
+    @property
+    def source(self) -> str:  # "online" | "cache"
+        ...
+
+    @property
+    def as_of(self) -> datetime: ...
 
 
 class CustomerIdentifier(Protocol):
