@@ -1,0 +1,785 @@
+"""The full cross-channel customer profile, as one scrolling widget the Customer screen embeds.
+
+Top to bottom: the header card (who, tier and points, how they shop and may be contacted), the
+alerts worded for the associate, then — two columns in landscape, one in portrait — pickups and
+holds, cart and recently viewed, suggestions, sizes and preferences, notes; last the timeline
+with filters and paging. The widget only shows what it is given and reports taps as signals
+(``pickup_requested``, ``note_submitted``); the screen calls the services (style.md §3, §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, Recommendation
+from storeassist.ui.formatting import format_date, format_moment, format_money, format_points, format_time
+from storeassist.ui.timeline_model import (
+    FILTER_KINDS,
+    TimelineModel,
+    channel_icon,
+    channel_label,
+    filter_label,
+)
+
+#: Narrower than this (the widget's own width), the two columns stack into one.
+PORTRAIT_BELOW = 900
+NOTE_MAX_CHARS = 500
+_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+_ICON_PX = 24
+_TIMELINE_ICON_PX = 28
+
+
+def _label(text: str = "", role: str | None = None, *, wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    # Names, notes and product names are data: never let a "<b>" in them turn into markup.
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    return label
+
+
+def _pill(text: str, role: str, **properties: str) -> QLabel:
+    """A short tag that keeps its own width (tier, availability, consent, "waiting to sync")."""
+    pill = _label(text, role)
+    for name, value in properties.items():
+        pill.setProperty(name, value)
+    pill.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+    return pill
+
+
+def _clear(layout: QLayout) -> None:
+    """Remove and delete every widget and nested layout in ``layout``."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget, nested = item.widget(), item.layout()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+            widget.setParent(None)
+        elif nested is not None:
+            _clear(nested)
+
+
+def _append(layout: QBoxLayout, widget: QWidget) -> None:
+    """Add ``widget`` and show it now: a layout only shows new children on a later event-loop pass,
+    and callers (and tests) read the profile right after filling it."""
+    layout.addWidget(widget)
+    widget.show()
+
+
+def _row(role: str = "profileRow") -> tuple[QFrame, QHBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", role)
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(12, 8, 12, 8)
+    layout.setSpacing(12)
+    return frame, layout
+
+
+def _text_column(*labels: QLabel) -> QVBoxLayout:
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    for label in labels:
+        column.addWidget(label)
+    return column
+
+
+class _Section(QFrame):
+    """A white card with a title and a stack of rows below it."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 16)
+        layout.setSpacing(8)
+        self.title = _label(title, "sectionTitle", wrap=True)
+        layout.addWidget(self.title)
+        self.header = QVBoxLayout()  # fixed parts under the title (filters, the note field …)
+        self.header.setSpacing(8)
+        layout.addLayout(self.header)
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(8)
+        layout.addLayout(self.rows)
+        self.footer = QVBoxLayout()
+        layout.addLayout(self.footer)
+
+    def clear(self) -> None:
+        _clear(self.rows)
+
+    def add(self, widget: QWidget) -> None:
+        _append(self.rows, widget)
+
+    def add_quiet(self, text: str) -> QLabel:
+        label = _label(text, "quiet", wrap=True)
+        _append(self.rows, label)
+        return label
+
+
+class _TimelineRowDelegate(QStyledItemDelegate):
+    """Draws a timeline row: channel icon, the title in bold, when · where · detail below it.
+
+    Rows have one height whatever their text, so the list can be exactly as tall as its rows;
+    a line too long for the width ends in "…" (the whole text is the row's tooltip)."""
+
+    PADDING = 8
+    GAP = 12
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)
+        title.setBold(True)
+        return title, QFont(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        title, detail = self._fonts(option)
+        text = QFontMetrics(title).height() + QFontMetrics(detail).height() + 2
+        height = max(text, _TIMELINE_ICON_PX) + 2 * self.PADDING
+        return QSize(option.rect.width(), max(height, 48))
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        rect: QRect = opt.rect.adjusted(12, self.PADDING, -12, -self.PADDING)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        icon_box = QRect(
+            rect.left(), rect.center().y() - _TIMELINE_ICON_PX // 2, _TIMELINE_ICON_PX, _TIMELINE_ICON_PX
+        )
+        if isinstance(icon, QIcon):
+            icon.paint(painter, icon_box)
+        left = icon_box.right() + self.GAP
+        width = max(0, rect.right() - left)
+        title, _, detail = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        title_font, detail_font = self._fonts(opt)
+        title_metrics, detail_metrics = QFontMetrics(title_font), QFontMetrics(detail_font)
+        top = rect.center().y() - (title_metrics.height() + detail_metrics.height() + 2) // 2
+        painter.save()
+        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
+        painter.setFont(title_font)
+        painter.drawText(
+            QRect(left, top, width, title_metrics.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
+        )
+        # The second line is the same ink, lighter: it follows the theme's text colour.
+        painter.setOpacity(0.75)
+        painter.setFont(detail_font)
+        painter.drawText(
+            QRect(left, top + title_metrics.height() + 2, width, detail_metrics.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width),
+        )
+        painter.restore()
+
+
+class ProfileView(QWidget):
+    """Everything the hub knows about one customer, for an associate standing next to them."""
+
+    #: The associate tapped an open pickup; the argument is the order number.
+    pickup_requested = Signal(str)
+    #: The associate added a note (stripped, not empty). The screen writes it to the outbox and
+    #: then calls :meth:`note_saved` (or :meth:`note_failed`).
+    note_submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, currency: str = "EUR") -> None:
+        super().__init__(parent)
+        self._currency = currency
+        self._store_names: Mapping[int, str] = {}
+        self._customer_id: int | None = None
+        self._pending_notes: list[str] = []
+        self._saved_notes: list[str] = []
+
+        self._build_header()
+        self._build_alerts()
+        self._build_pickups()
+        self._build_cart()
+        self._build_recommendations()
+        self._build_preferences()
+        self._build_notes()
+        self._build_timeline()
+
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(self.pickups_section)
+        left.addWidget(self.cart_section)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self.recommendations_section)
+        right.addWidget(self.preferences_section)
+        right.addWidget(self.notes_section)
+        right.addStretch(1)
+        # Side by side in landscape, stacked in portrait (see resizeEvent).
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(12)
+        self.columns.addLayout(left, 1)
+        self.columns.addLayout(right, 1)
+
+        self.content = QWidget()
+        self.content.setObjectName("profileContent")
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(12)
+        content_layout.addWidget(self.card)
+        content_layout.addWidget(self.alerts_section)
+        content_layout.addLayout(self.columns)
+        content_layout.addWidget(self.timeline_section)
+        content_layout.addStretch(1)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("profileScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self.content)
+        # A finger drags the page on a touch screen (a mouse still uses the scroll bar).
+        QScroller.grabGesture(self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_header(self) -> None:
+        self.offline_badge = _label(role="offline", wrap=True)
+        self.offline_badge.setVisible(False)
+        self.name = _label(role="customerName", wrap=True)
+        self.tier = _label(role="tier")
+        self.tier.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.points = _label(role="points")
+        self.next_tier = _label(role="hint", wrap=True)
+        self.membership = _label(role="detail", wrap=True)
+        self.shopping = _label(role="detail", wrap=True)
+
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
+        points_row = QHBoxLayout()
+        points_row.setSpacing(12)
+        points_row.addWidget(self.points)
+        points_row.addWidget(self.next_tier, 1, Qt.AlignmentFlag.AlignBaseline)
+
+        # "May send offers by: ✓ E-mail ✓ Push   Not by: ✗ SMS ✗ Post" — one line in landscape,
+        # the "not by" part on its own line in portrait.
+        self.consent_yes = QHBoxLayout()
+        self.consent_yes.setSpacing(8)
+        self.consent_no = QHBoxLayout()
+        self.consent_no.setSpacing(8)
+        self.consent = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.consent.setSpacing(20)
+        self.consent.addLayout(self.consent_yes)
+        self.consent.addLayout(self.consent_no)
+        self.consent.addStretch(1)
+
+        self.card = QFrame()
+        self.card.setProperty("role", "card")
+        card_layout = QVBoxLayout(self.card)
+        card_layout.setContentsMargins(20, 16, 20, 16)
+        card_layout.setSpacing(8)
+        card_layout.addWidget(self.offline_badge)
+        card_layout.addLayout(name_row)
+        card_layout.addLayout(points_row)
+        card_layout.addWidget(self.membership)
+        card_layout.addWidget(self.shopping)
+        card_layout.addLayout(self.consent)
+
+    def _build_alerts(self) -> None:
+        self.alerts_section = QWidget()
+        self.alerts = QVBoxLayout(self.alerts_section)
+        self.alerts.setContentsMargins(0, 0, 0, 0)
+        self.alerts.setSpacing(8)
+
+    def _build_pickups(self) -> None:
+        self.pickups_section = _Section(self.tr("Pickups and holds"))
+
+    def _build_cart(self) -> None:
+        self.cart_section = _Section(self.tr("Cart and recently viewed"))
+
+    def _build_recommendations(self) -> None:
+        self.recommendations_section = _Section(self.tr("Suggestions"))
+
+    def _build_preferences(self) -> None:
+        self.preferences_section = _Section(self.tr("Sizes and preferences"))
+
+    def _build_notes(self) -> None:
+        self.notes_section = _Section(self.tr("Notes"))
+        self.note_field = QLineEdit()
+        self.note_field.setMaxLength(NOTE_MAX_CHARS)
+        self.note_field.setPlaceholderText(self.tr("Add a note for colleagues"))
+        self.note_field.setMinimumWidth(120)
+        self.add_note_button = QPushButton(self.tr("Add note"))
+        self.add_note_button.setEnabled(False)
+        self.note_field.textChanged.connect(self._note_text_changed)
+        self.note_field.returnPressed.connect(self._submit_note)
+        self.add_note_button.clicked.connect(self._submit_note)
+        entry = QHBoxLayout()
+        entry.setSpacing(8)
+        entry.addWidget(self.note_field, 1)
+        entry.addWidget(self.add_note_button)
+        self.notes_section.header.addLayout(entry)
+
+    def _build_timeline(self) -> None:
+        self.timeline_section = _Section(self.tr("Timeline"))
+        self.timeline_model = TimelineModel(self)
+
+        self.filter_buttons: dict[str, QPushButton] = {}
+        self._filter_group = QButtonGroup(self)
+        self._filter_group.setExclusive(True)
+        chips = QHBoxLayout()
+        chips.setSpacing(8)
+        for name in FILTER_KINDS:
+            button = QPushButton(filter_label(name))
+            button.setProperty("role", "filterChip")
+            button.setCheckable(True)
+            button.setChecked(name == "all")
+            button.clicked.connect(lambda _checked=False, name=name: self._filter_timeline(name))
+            self._filter_group.addButton(button)
+            self.filter_buttons[name] = button
+            chips.addWidget(button)
+        chips.addStretch(1)
+        self.timeline_count = _label(role="detail", wrap=True)
+        self.timeline_section.header.addLayout(chips)
+        self.timeline_section.header.addWidget(self.timeline_count)
+
+        self.timeline_view = QListView()
+        self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.setObjectName("timelineList")
+        self.timeline_view.setItemDelegate(_TimelineRowDelegate(self.timeline_view))
+        self.timeline_view.setWordWrap(False)
+        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.timeline_view.setUniformItemSizes(True)
+        self.timeline_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.timeline_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The page scrolls, not the list: the list is always as tall as its rows.
+        self.timeline_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.timeline_model.modelReset.connect(self._timeline_changed)
+        self.timeline_model.rowsInserted.connect(self._timeline_changed)
+        self.timeline_empty = _label(role="quiet", wrap=True)
+        self.timeline_section.rows.addWidget(self.timeline_view)
+        self.timeline_section.rows.addWidget(self.timeline_empty)
+
+        self.show_more_button = QPushButton(self.tr("Show more"))
+        self.show_more_button.clicked.connect(self.timeline_model.show_more)
+        self.timeline_section.footer.addWidget(self.show_more_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._timeline_changed()
+
+    # -- filling --------------------------------------------------------------------------
+
+    def show_profile(
+        self,
+        profile: CustomerProfile,
+        *,
+        source: Literal["online", "cache"],
+        as_of: datetime,
+        store_names: Mapping[int, str] | None = None,
+    ) -> None:
+        """Show ``profile``; ``source="cache"`` marks it as possibly out of date."""
+        self._store_names = dict(store_names or {})
+        customer = profile.customer
+        if customer.id != self._customer_id:
+            self._customer_id = customer.id
+            self._pending_notes = []
+            self.note_field.clear()
+        # A note that reached the hub comes back in the profile: it no longer waits.
+        self._pending_notes = [n for n in self._pending_notes if n not in profile.notes]
+        self._saved_notes = list(profile.notes)
+
+        offline = source == "cache"
+        self.offline_badge.setVisible(offline)
+        if offline:
+            self.offline_badge.setText(
+                self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
+                    time=format_time(as_of)
+                )
+            )
+        self._fill_header(profile)
+        self._fill_alerts(profile.alerts)
+        self._fill_pickups(profile.open_pickups, profile.holds)
+        self._fill_cart(profile.abandoned_cart, profile.recent_views)
+        self.show_recommendations_placeholder()
+        self._fill_preferences(profile)
+        self._fill_notes()
+        self.timeline_model.set_entries(profile.timeline)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def show_recommendations(self, items: Sequence[Recommendation]) -> None:
+        """Suggestions for this customer, each with why and where it is in stock."""
+        section = self.recommendations_section
+        section.clear()
+        if not items:
+            section.add_quiet(self.tr("No suggestions in stock nearby"))
+            return
+        for item in items:
+            section.add(self._recommendation_row(item))
+
+    def show_recommendations_placeholder(self) -> None:
+        """Before suggestions for the shown customer have arrived."""
+        self.recommendations_section.clear()
+        self.recommendations_section.add_quiet(self.tr("No suggestions yet"))
+
+    def note_saved(self, text: str) -> None:
+        """The note is safely in the outbox: clear the field and show it as waiting to sync."""
+        self.note_field.clear()
+        self._pending_notes.insert(0, text)
+        self._fill_notes()
+
+    def note_failed(self) -> None:
+        """The note could not be saved: the text stays in the field and may be sent again."""
+        self._note_text_changed(self.note_field.text())
+
+    # -- header ---------------------------------------------------------------------------
+
+    def _fill_header(self, profile: CustomerProfile) -> None:
+        customer, loyalty = profile.customer, profile.loyalty
+        self.name.setText(customer.name)
+        self.tier.setText(loyalty.tier[:1].upper() + loyalty.tier[1:])
+        self.points.setText(self.tr("{points} points").format(points=format_points(loyalty.points)))
+        if loyalty.next_tier and loyalty.points_to_next is not None:
+            self.next_tier.setText(
+                self.tr("{points} more to {tier}").format(
+                    points=format_points(loyalty.points_to_next), tier=loyalty.next_tier.capitalize()
+                )
+            )
+        else:
+            self.next_tier.setText(self.tr("Top tier"))
+        self.membership.setText(
+            "   ·   ".join(
+                (
+                    self.tr("Member since {date}").format(date=format_date(loyalty.member_since)),
+                    self.tr("Lifetime value {money}").format(
+                        money=format_money(customer.lifetime_value_cents, self._currency)
+                    ),
+                )
+            )
+        )
+        if customer.preferred_store_id is None:
+            store = self.tr("No preferred store")
+        else:
+            store = self.tr("Preferred store: {store}").format(
+                store=self._store_name(customer.preferred_store_id)
+            )
+        channel = self.tr("Prefers: {channel}").format(channel=channel_label(customer.preferred_channel))
+        self.shopping.setText(f"{store}   ·   {channel}")
+        self._fill_consent(profile)
+
+    def _fill_consent(self, profile: CustomerProfile) -> None:
+        consent = profile.customer.consent
+        channels = [
+            (self.tr("E-mail"), consent.email),
+            (self.tr("SMS"), consent.sms),
+            (self.tr("Push"), consent.push),
+            (self.tr("Post"), consent.post),
+        ]
+        _clear(self.consent_yes)
+        _clear(self.consent_no)
+        allowed = [name for name, yes in channels if yes]
+        refused = [name for name, yes in channels if not yes]
+        if allowed:
+            _append(self.consent_yes, _label(self.tr("May send offers by:"), "detail"))
+            for name in allowed:
+                chip = _pill(f"✓ {name}", "consent", granted="yes")
+                chip.setToolTip(self.tr("Agreed to offers by {channel}").format(channel=name))
+                _append(self.consent_yes, chip)
+        else:
+            _append(self.consent_yes, _label(self.tr("No marketing contact on any channel"), "detail"))
+        if allowed and refused:
+            _append(self.consent_no, _label(self.tr("Not by:"), "detail"))
+            for name in refused:
+                chip = _pill(f"✗ {name}", "consent", granted="no")
+                chip.setToolTip(self.tr("Did not agree to offers by {channel}").format(channel=name))
+                _append(self.consent_no, chip)
+        self.consent_yes.addStretch(1)
+        self.consent_no.addStretch(1)
+
+    # -- alerts ---------------------------------------------------------------------------
+
+    def _fill_alerts(self, alerts: Sequence[Alert]) -> None:
+        _clear(self.alerts)
+        if not alerts:
+            _append(self.alerts, _label(self.tr("No alerts for this customer."), "quiet", wrap=True))
+            return
+        for alert in sorted(alerts, key=lambda a: _SEVERITY_ORDER.get(a.severity, 3)):
+            _append(self.alerts, self._alert_box(alert))
+
+    def _alert_box(self, alert: Alert) -> QFrame:
+        box, layout = _row("alertBox")
+        box.setProperty("severity", alert.severity)
+        severity = {
+            "critical": self.tr("Urgent"),
+            "warning": self.tr("Take care"),
+            "info": self.tr("Good to know"),
+        }[alert.severity]
+        what = {
+            "service_case": self.tr("Open support case"),
+            "late_delivery": self.tr("Delivery problem"),
+            "negative_review": self.tr("Unhappy review"),
+            "low_sentiment": self.tr("Unhappy support contact"),
+            "pickup_expiring": self.tr("Pickup about to expire"),
+        }.get(alert.kind, alert.kind)
+        title = _label(f"{severity}: {what}", "alertTitle", wrap=True)
+        title.setProperty("severity", alert.severity)
+        layout.addLayout(_text_column(title, _label(alert.message, "alertText", wrap=True)), 1)
+        if alert.kind == "pickup_expiring" and alert.ref:
+            layout.addWidget(self._pickup_button(alert.ref), 0, Qt.AlignmentFlag.AlignVCenter)
+        return box
+
+    # -- pickups and holds ----------------------------------------------------------------
+
+    def _pickup_button(self, number: str) -> QPushButton:
+        button = QPushButton(self.tr("Open pickup"))
+        button.setProperty("role", "primary")
+        button.setAccessibleName(self.tr("Open pickup order {number}").format(number=number))
+        button.clicked.connect(lambda _checked=False: self.pickup_requested.emit(number))
+        return button
+
+    def _fill_pickups(self, pickups: Sequence[Order], holds: Sequence[Hold]) -> None:
+        section = self.pickups_section
+        section.clear()
+        if not pickups and not holds:
+            section.add_quiet(self.tr("No pickups or items on hold."))
+            return
+        if pickups:
+            section.add(_label(self.tr("Waiting for pickup here"), "subTitle", wrap=True))
+            for order in pickups:
+                section.add(self._pickup_row(order))
+        if holds:
+            section.add(_label(self.tr("On hold"), "subTitle", wrap=True))
+            for hold in holds:
+                section.add(self._hold_row(hold))
+
+    def _pickup_row(self, order: Order) -> QFrame:
+        row, layout = _row()
+        state = {
+            "placed": self.tr("not picked yet"),
+            "picking": self.tr("being picked"),
+            "ready": self.tr("ready"),
+            "partially_collected": self.tr("partly collected"),
+        }.get(order.pickup_state or "", (order.pickup_state or order.status).replace("_", " "))
+        items = sum(max(0, line.qty - line.qty_collected - line.qty_returned) for line in order.lines)
+        detail = [self.tr("%n item(s)", "", items), state]
+        if order.fulfilment == "curbside":
+            detail.append(self.tr("curbside"))
+        if order.pickup_deadline is not None:
+            detail.append(self.tr("collect by {time}").format(time=format_moment(order.pickup_deadline)))
+        headline = _label(self.tr("Order #{number}").format(number=order.number), "rowTitle", wrap=True)
+        layout.addLayout(_text_column(headline, _label(" · ".join(detail), "detail", wrap=True)), 1)
+        layout.addWidget(self._pickup_button(order.number), 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _hold_row(self, hold: Hold) -> QFrame:
+        row, layout = _row()
+        headline = _label(
+            self.tr("{product} × {qty}").format(product=hold.product_name, qty=hold.qty),
+            "rowTitle",
+            wrap=True,
+        )
+        detail = self.tr("Held at {store} until {time}").format(
+            store=self._store_name(hold.store_id), time=format_moment(hold.expires_at)
+        )
+        layout.addLayout(_text_column(headline, _label(detail, "detail", wrap=True)), 1)
+        return row
+
+    # -- cart, views and suggestions ------------------------------------------------------
+
+    def _fill_cart(self, cart: Sequence[CartItem], views: Sequence[CartItem]) -> None:
+        section = self.cart_section
+        section.clear()
+        if not cart and not views:
+            section.add_quiet(self.tr("Nothing left in a cart or viewed lately."))
+            return
+        if cart:
+            section.add(_label(self.tr("Left in cart"), "subTitle", wrap=True))
+            for item in cart:
+                section.add(
+                    self._product_row(item, self.tr("added {time}").format(time=format_moment(item.added_at)))
+                )
+        if views:
+            section.add(_label(self.tr("Recently viewed"), "subTitle", wrap=True))
+            for item in views:
+                section.add(
+                    self._product_row(
+                        item, self.tr("viewed {time}").format(time=format_moment(item.added_at))
+                    )
+                )
+
+    def _product_row(self, item: CartItem, when: str) -> QFrame:
+        row, layout = _row()
+        icon = QLabel()
+        icon.setPixmap(channel_icon(item.channel).pixmap(QSize(_ICON_PX, _ICON_PX)))
+        icon.setToolTip(channel_label(item.channel))
+        icon.setAccessibleName(channel_label(item.channel))
+        icon.setFixedSize(_ICON_PX, _ICON_PX)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        detail = " · ".join(
+            (format_money(item.price_cents, self._currency), when, channel_label(item.channel))
+        )
+        layout.addLayout(
+            _text_column(
+                _label(item.product_name, "rowTitle", wrap=True), _label(detail, "detail", wrap=True)
+            ),
+            1,
+        )
+        layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _recommendation_row(self, item: Recommendation) -> QFrame:
+        row, layout = _row()
+        product = item.product
+        facts = [format_money(product.price_cents, self._currency)]
+        if product.size:
+            facts.append(self.tr("size {size}").format(size=product.size))
+        if product.colour:
+            facts.append(product.colour)
+        layout.addLayout(
+            _text_column(
+                _label(product.name, "rowTitle", wrap=True),
+                _label(item.reason, "reason", wrap=True),
+                _label(" · ".join(facts), "detail", wrap=True),
+            ),
+            1,
+        )
+        layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _availability(self, where: str) -> QLabel:
+        text = {
+            "here": self.tr("In stock here"),
+            "nearby": self.tr("In stock nearby"),
+            "out": self.tr("Out of stock"),
+        }.get(where, where)
+        return _pill(text, "availability", where=where)
+
+    # -- sizes, preferences and notes -----------------------------------------------------
+
+    def _fill_preferences(self, profile: CustomerProfile) -> None:
+        section = self.preferences_section
+        section.clear()
+        customer = profile.customer
+        if customer.sizes:
+            sizes = "   ·   ".join(
+                f"{kind.capitalize()} {size}" for kind, size in sorted(customer.sizes.items())
+            )
+            section.add(self._fact(self.tr("Sizes"), sizes))
+        if customer.preferences:
+            section.add(self._fact(self.tr("Likes"), ", ".join(customer.preferences)))
+        if customer.language:
+            language = QLocale(customer.language).language()
+            name = QLocale.languageToString(language) if language != QLocale.Language.C else ""
+            section.add(self._fact(self.tr("Language"), name or customer.language))
+        if not customer.sizes and not customer.preferences:
+            section.add_quiet(self.tr("No sizes or preferences recorded."))
+
+    def _fact(self, what: str, value: str) -> QWidget:
+        fact = QWidget()
+        layout = QHBoxLayout(fact)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        name = _label(what, "factName")
+        name.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        layout.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(_label(value, wrap=True), 1)
+        return fact
+
+    def _fill_notes(self) -> None:
+        section = self.notes_section
+        section.clear()
+        for text in self._pending_notes:
+            row, layout = _row()
+            layout.addWidget(_label(text, wrap=True), 1)
+            layout.addWidget(_pill(self.tr("waiting to sync"), "pending"), 0, Qt.AlignmentFlag.AlignTop)
+            section.add(row)
+        for text in self._saved_notes:
+            row, layout = _row()
+            layout.addWidget(_label(text, wrap=True), 1)
+            section.add(row)
+        if not self._pending_notes and not self._saved_notes:
+            section.add_quiet(self.tr("No notes yet."))
+
+    def _note_text_changed(self, text: str) -> None:
+        self.add_note_button.setEnabled(bool(text.strip()))
+
+    def _submit_note(self) -> None:
+        text = self.note_field.text().strip()
+        if not text or not self.add_note_button.isEnabled():
+            return
+        # One tap, one note: a second tap before it is saved must not queue a copy.
+        self.add_note_button.setEnabled(False)
+        self.note_submitted.emit(text)
+
+    # -- timeline -------------------------------------------------------------------------
+
+    def _filter_timeline(self, name: str) -> None:
+        self.timeline_model.set_filter(name)
+        self.filter_buttons[name].setChecked(True)
+
+    def _timeline_changed(self) -> None:
+        model = self.timeline_model
+        shown, total = model.rowCount(), model.matching_count()
+        self.timeline_view.setVisible(shown > 0)
+        self.timeline_empty.setVisible(shown == 0)
+        if model.current_filter() == "all":
+            self.timeline_empty.setText(self.tr("No activity recorded yet."))
+        else:
+            self.timeline_empty.setText(self.tr("Nothing of this kind in the recent history."))
+        self.timeline_count.setText(
+            self.tr("Showing {shown} of {total}").format(shown=shown, total=total) if total else ""
+        )
+        self.timeline_count.setVisible(total > 0)
+        self.show_more_button.setVisible(model.has_more())
+        self._fit_timeline_height()
+
+    def _fit_timeline_height(self) -> None:
+        view = self.timeline_view
+        view.ensurePolished()
+        rows = self.timeline_model.rowCount()
+        height = sum(max(0, view.sizeHintForRow(row)) for row in range(rows))
+        view.setFixedHeight(height + 2 * view.frameWidth() + 2)
+
+    # -- helpers and layout ---------------------------------------------------------------
+
+    def _store_name(self, store_id: int) -> str:
+        return self._store_names.get(store_id) or self.tr("store #{id}").format(id=store_id)
+
+    def resizeEvent(self, event: Any) -> None:
+        portrait = self.width() < PORTRAIT_BELOW
+        direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        self.columns.setDirection(direction)
+        self.consent.setDirection(direction)
+        self.consent.setSpacing(8 if portrait else 20)
+        super().resizeEvent(event)
