@@ -171,3 +171,68 @@ def test_concurrent_retries_of_one_id_apply_exactly_once(
         == held_before + 1
     )
     assert query_db(hub.db_path, "SELECT count(*) FROM holds WHERE id = ?", hold["id"])[0][0] == 1
+
+
+def test_a_conflict_in_the_middle_of_a_batch_rolls_back_only_itself(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    product_id, sku, on_hand, held = query_db(
+        hub.db_path,
+        "SELECT p.id, p.sku, i.on_hand, i.held FROM inventory i JOIN products p ON p.id = i.product_id"
+        " WHERE i.store_id = 1 AND i.on_hand - i.held BETWEEN 2 AND 20 ORDER BY p.id LIMIT 1",
+    )[0]
+    customer_id = hub.customer_ids[2]
+    batch = [
+        make_command("note.add", {"customer_id": customer_id, "text": "before"}),
+        make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": 1}),
+        make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": on_hand}),
+        make_command("note.add", {"customer_id": customer_id, "text": "after"}),
+    ]
+    results = _post(device, *batch)
+    assert [r.status for r in results] == ["applied", "applied", "conflict", "applied"]
+    assert (
+        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+            0
+        ][0]
+        == held + 1
+    )
+    assert query_db(hub.db_path, "SELECT count(*) FROM holds WHERE id = ?", batch[2]["id"])[0][0] == 0
+    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    assert {("before",), ("after",)} <= set(notes)
+    statuses = dict(
+        query_db(
+            hub.db_path,
+            "SELECT id, status FROM commands WHERE device_id IN "
+            "(SELECT device_id FROM commands WHERE id = ?)",
+            batch[0]["id"],
+        )
+    )
+    assert [statuses[c["id"]] for c in batch] == ["applied", "applied", "conflict", "applied"]
+    # The whole batch again: every answer is the first outcome, and nothing is applied twice.
+    again = _post(device, *batch)
+    assert [r.status for r in again] == ["duplicate"] * 4
+    first_statuses = [r.result and r.result["first_status"] for r in again]
+    assert first_statuses == ["applied", "applied", "conflict", "applied"]
+    assert again[2].facts == results[2].facts
+    assert again[1].result and again[1].result["hold_id"] == batch[1]["id"]
+    assert (
+        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+            0
+        ][0]
+        == held + 1
+    )
+
+
+def test_one_id_twice_in_a_batch_applies_once(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    customer_id = hub.customer_ids[3]
+    note = make_command("note.add", {"customer_id": customer_id, "text": "twice in one batch"})
+    reused = make_command("note.add", {"customer_id": customer_id, "text": "other"}, command_id=note["id"])
+    results = _post(device, note, note, reused)
+    assert [r.status for r in results] == ["applied", "duplicate", "rejected"]
+    assert results[1].result and results[1].result["note_id"] == (results[0].result or {})["note_id"]
+    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    assert notes.count(("twice in one batch",)) == 1 and ("other",) not in notes

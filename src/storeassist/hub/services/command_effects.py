@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -32,29 +32,42 @@ class CommandConflict(Exception):
         self.facts = facts
 
 
+# Statements on the tables themselves, built once: a batch applies hundreds of commands, and
+# building ORM statements and flushing a unit of work per command cost more than the SQL.
+_customers = cast(Table, m.Customer.__table__)
+_notes = cast(Table, m.CustomerNote.__table__)
+_change_log = cast(Table, m.ChangeLog.__table__)
+_CUSTOMER_EXISTS = select(_customers.c.id).where(_customers.c.id == bindparam("customer_id"))
+_INSERT_NOTE = _notes.insert().returning(_notes.c.id)
+_INSERT_CHANGE = _change_log.insert()
+
+
 def _require_customer(session: Session, customer_id: int) -> None:
-    if session.execute(select(m.Customer.id).where(m.Customer.id == customer_id)).first() is None:
+    if session.execute(_CUSTOMER_EXISTS, {"customer_id": customer_id}).first() is None:
         raise CommandRefused(f"There is no customer {customer_id}.")
 
 
 def _log(session: Session, store_id: int | None, entity: str, entity_id: int) -> None:
-    session.add(m.ChangeLog(store_id=store_id, entity=entity, entity_id=entity_id, at=utc_now()))
+    session.execute(
+        _INSERT_CHANGE, {"store_id": store_id, "entity": entity, "entity_id": entity_id, "at": utc_now()}
+    )
 
 
 def add_note(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
     assert isinstance(payload, contract.AddNotePayload)
     _require_customer(session, payload.customer_id)
-    note = m.CustomerNote(
-        customer_id=payload.customer_id,
-        at=utc_now(),
-        staff_id=command.staff_id,
-        store_id=command.store_id,
-        text=payload.text,
-    )
-    session.add(note)
+    note_id = session.execute(
+        _INSERT_NOTE,
+        {
+            "customer_id": payload.customer_id,
+            "at": utc_now(),
+            "staff_id": command.staff_id,
+            "store_id": command.store_id,
+            "text": payload.text,
+        },
+    ).scalar_one()
     _log(session, command.store_id, "customer", payload.customer_id)
-    session.flush()
-    return {"note_id": note.id}
+    return {"note_id": note_id}
 
 
 def place_hold(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:

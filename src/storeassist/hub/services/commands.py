@@ -1,9 +1,16 @@
 """Applying a batch of device commands, each command id at most once.
 
-For every command the :class:`~storeassist.hub.db.models.CommandRecord` row is inserted *first*,
-in the same transaction as the command's effect (each command in its own SAVEPOINT). The primary
-key, not a check-then-insert, decides which of several concurrent retries of one id applies it:
-the losers hit ``IntegrityError``, re-read the winner's record and answer ``duplicate``.
+A batch is one transaction. Its :class:`~storeassist.hub.db.models.CommandRecord` rows are
+claimed *first*, all in one ``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id``: the primary
+key, not a check-then-insert, decides which of several concurrent retries of one id applies it.
+An id the insert did not return was already claimed (by an earlier request, or by a concurrent
+one that PostgreSQL made this insert wait for); its first record is read back and answered.
+Ids are claimed in sorted order, so two overlapping batches take their row locks in the same
+order and cannot deadlock each other.
+
+Each claimed command's effect then runs in its own SAVEPOINT, so a refused or conflicting
+command rolls back only itself and never stops the ones after it. The outcomes are written to
+the claimed records in one statement at the end of the batch.
 
 A retry with the same payload answers the first outcome with status ``duplicate`` (its
 ``result`` carries ``first_status``); the same id with a different payload is ``rejected``.
@@ -13,11 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, Table, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -28,6 +38,19 @@ from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.trust import record_audit
 
 REUSED_ID = "This command id was already used for a different action; the device must make a new id."
+
+_records = cast(Table, m.CommandRecord.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class _FirstOutcome:
+    """What the first application of an id decided, as kept in its record."""
+
+    payload_hash: str
+    status: str
+    reason: str | None
+    facts: dict[str, Any] | None
+    result: dict[str, Any] | None
 
 
 def payload_hash(command: contract.Command) -> str:
@@ -42,40 +65,27 @@ def apply_batch(
     session: Session, device: CallingDevice, batch: contract.CommandBatch
 ) -> contract.CommandBatchResult:
     """Apply each command in order; one refused command never stops the ones after it."""
-    return contract.CommandBatchResult(results=[apply_command(session, device, c) for c in batch.commands])
-
-
-def apply_command(
-    session: Session, device: CallingDevice, command: contract.Command
-) -> contract.CommandResult:
-    digest = payload_hash(command)
-    record = m.CommandRecord(
-        id=str(command.id),
-        device_id=device.id,
-        type=command.type,
-        payload_hash=digest,
-        received_at=utc_now(),
-        status="applied",
-    )
-    try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        return _answer_retry(session, command, digest)
-
-    status: contract.CommandStatus = "applied"
-    try:
-        with session.begin_nested():
-            result = _apply_effect(session, device, command)
-    except CommandConflict as conflict:
-        status = "conflict"
-        record.status, record.reason, record.facts = status, conflict.reason, conflict.facts
-    except CommandRefused as refused:
-        status = "rejected"
-        record.status, record.reason = status, refused.reason
-    else:
-        record.result = result
+    commands = batch.commands
+    digests = [payload_hash(command) for command in commands]
+    now = utc_now()
+    claimed = _claim(session, device, commands, digests, now)
+    earlier = _first_outcomes(session, {str(c.id) for c in commands} - claimed)
+    results: list[contract.CommandResult] = []
+    applied: list[contract.Command] = []
+    for command, digest in zip(commands, digests, strict=True):
+        key = str(command.id)
+        first = earlier.get(key)
+        if first is not None:
+            # Claimed before this batch, or earlier in this same batch.
+            results.append(_answer_retry(command, digest, first))
+            continue
+        result = _apply_claimed(session, device, command)
+        results.append(result)
+        earlier[key] = _FirstOutcome(digest, result.status, result.reason, result.facts, result.result)
+        if result.status == "applied":
+            applied.append(command)
+    _settle_records(session, claimed, earlier)
+    for command in applied:
         record_audit(
             session,
             device_id=device.id,
@@ -83,14 +93,95 @@ def apply_command(
             action=command.type,
             subject=_audit_subject(command),
         )
-    session.flush()
-    return contract.CommandResult(
-        id=command.id,
-        status=status,
-        reason=record.reason,
-        facts=record.facts,
-        result=record.result,
+    return contract.CommandBatchResult(results=results)
+
+
+def _claim(
+    session: Session,
+    device: CallingDevice,
+    commands: Sequence[contract.Command],
+    digests: Sequence[str],
+    now: datetime,
+) -> set[str]:
+    """Insert a record for every id not claimed yet; answer the ids this transaction now owns."""
+    rows: dict[str, dict[str, Any]] = {}
+    for command, digest in zip(commands, digests, strict=True):
+        rows.setdefault(
+            str(command.id),
+            {
+                "id": str(command.id),
+                "device_id": device.id,
+                "type": command.type,
+                "payload_hash": digest,
+                "received_at": now,
+                "status": "applied",
+            },
+        )
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(_records).on_conflict_do_nothing(index_elements=["id"]).returning(_records.c.id)
+    # An executemany: SQLAlchemy sends it as multi-row INSERTs, in this (sorted) order.
+    return set(session.execute(statement, [rows[key] for key in sorted(rows)]).scalars())
+
+
+def _first_outcomes(session: Session, ids: set[str]) -> dict[str, _FirstOutcome]:
+    if not ids:
+        return {}
+    query = select(
+        _records.c.id,
+        _records.c.payload_hash,
+        _records.c.status,
+        _records.c.reason,
+        _records.c.facts,
+        _records.c.result,
+    ).where(_records.c.id.in_(sorted(ids)))
+    return {
+        row.id: _FirstOutcome(row.payload_hash, row.status, row.reason, row.facts, row.result)
+        for row in session.execute(query)
+    }
+
+
+def _apply_claimed(
+    session: Session, device: CallingDevice, command: contract.Command
+) -> contract.CommandResult:
+    try:
+        with session.begin_nested():
+            result = _apply_effect(session, device, command)
+    except CommandConflict as conflict:
+        return contract.CommandResult(
+            id=command.id, status="conflict", reason=conflict.reason, facts=conflict.facts
+        )
+    except CommandRefused as refused:
+        return contract.CommandResult(id=command.id, status="rejected", reason=refused.reason)
+    return contract.CommandResult(id=command.id, status="applied", result=result)
+
+
+def _settle_records(session: Session, claimed: set[str], outcomes: dict[str, _FirstOutcome]) -> None:
+    """Write each claimed command's outcome to its record (one statement for the batch)."""
+    if not claimed:
+        return
+    # SQL NULL, not JSON 'null', where there are no facts or no result (as an unset column).
+    as_json = JSON(none_as_null=True)
+    statement = (
+        update(_records)
+        .where(_records.c.id == bindparam("record_id"))
+        .values(
+            status=bindparam("new_status"),
+            reason=bindparam("new_reason"),
+            facts=bindparam("new_facts", type_=as_json),
+            result=bindparam("new_result", type_=as_json),
+        )
     )
+    rows = [
+        {
+            "record_id": key,
+            "new_status": outcomes[key].status,
+            "new_reason": outcomes[key].reason,
+            "new_facts": outcomes[key].facts,
+            "new_result": outcomes[key].result,
+        }
+        for key in sorted(claimed)
+    ]
+    session.connection().execute(statement, rows)
 
 
 def _apply_effect(session: Session, device: CallingDevice, command: contract.Command) -> dict[str, Any]:
@@ -108,8 +199,7 @@ def _apply_effect(session: Session, device: CallingDevice, command: contract.Com
     return EFFECTS[command.type](session, command, payload)
 
 
-def _answer_retry(session: Session, command: contract.Command, digest: str) -> contract.CommandResult:
-    first = session.execute(select(m.CommandRecord).where(m.CommandRecord.id == str(command.id))).scalar_one()
+def _answer_retry(command: contract.Command, digest: str, first: _FirstOutcome) -> contract.CommandResult:
     if first.payload_hash != digest:
         return contract.CommandResult(id=command.id, status="rejected", reason=REUSED_ID)
     return contract.CommandResult(
