@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-# Qt's xcb platform plugin and offscreen rendering need these; Xvfb gives headless runs a screen.
+# Qt's xcb platform plugin and offscreen rendering need these; Xvfb gives headless runs a screen;
+# wrk drives the hub throughput benchmark (bench_hub_api) without taking the server's CPU as Python would.
 QT_PACKAGES=(libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
   libxcb1 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-render0
   libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0
-  fonts-dejavu-core fonts-noto-cjk xvfb xauth)
+  fonts-dejavu-core fonts-noto-cjk xvfb xauth wrk)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

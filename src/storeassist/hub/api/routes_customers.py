@@ -24,14 +24,14 @@ from storeassist.hub.services.access import CallingDevice
 from storeassist.hub.services.database import HubDatabase
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.search import search_customers
-from storeassist.hub.services.trust import LOYALTY_KINDS, record_audit, verify_scanned_code
+from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code, write_audit
 
 router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
 
 def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int) -> None:
     with db.writing() as session:
-        record_audit(
+        write_audit(
             session,
             device_id=device.id,
             staff_id=None,
