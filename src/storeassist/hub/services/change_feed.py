@@ -27,7 +27,9 @@ from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.wire import ORDER_COLUMNS, PRODUCT_COLUMNS, orders_with_lines, product_from_row
 
 PHASES = ("products", "stock", "pickups", "customers", "revoked", "log")
-CUSTOMER_PAGE = 25
+CUSTOMER_PAGE = 100  # profiles average ~6 KB of JSON and ~1 ms to build
+LOG_READ_AHEAD = 40
+LOG_SCAN_CAP = 20_000
 RECENT_LOOKUPS = 2000
 CUSTOMER_CAP = 500
 
@@ -218,6 +220,15 @@ def _revoked_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
 
 
 def _log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    """Up to ``limit`` changed entities (at most ``CUSTOMER_PAGE`` customers) after the cursor.
+
+    The log is read ahead by up to ``LOG_READ_AHEAD`` times the limit, so a customer changed a
+    hundred times while a device was away is sent once, with its latest state: a drain of many
+    commands on a few customers costs a few profiles, not one per command. The page ends just
+    before the first change that would not fit; the cursor is a log position, so nothing after it
+    is skipped.
+    """
+    scan = min(limit * LOG_READ_AHEAD, LOG_SCAN_CAP)
     rows = list(
         session.execute(
             select(m.ChangeLog.seq, m.ChangeLog.entity, m.ChangeLog.entity_id)
@@ -226,38 +237,40 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
                 or_(m.ChangeLog.store_id == cursor.store_id, m.ChangeLog.store_id.is_(None)),
             )
             .order_by(m.ChangeLog.seq)
-            .limit(limit)
+            .limit(scan)
         )
     )
-    full = len(rows) == limit
-    changed: dict[str, list[int]] = {}
+    full = len(rows) == scan
+    changed: dict[str, dict[int, None]] = {}  # entity → ids in first-seen order (a dict as an ordered set)
+    distinct = 0
     for index, row in enumerate(rows):
-        ids = changed.setdefault(row.entity, [])
+        ids = changed.get(row.entity, {})
         if row.entity_id in ids:
             continue
-        if row.entity == "customer" and len(ids) == CUSTOMER_PAGE:  # profiles are heavy: stop the page here
-            rows, full = rows[:index], True
+        if distinct == limit or (row.entity == "customer" and len(ids) == CUSTOMER_PAGE):
+            rows, full = rows[:index], True  # profiles are heavy: this page ends before this change
             break
-        ids.append(row.entity_id)
+        changed.setdefault(row.entity, {})[row.entity_id] = None
+        distinct += 1
     items: dict[str, Any] = {}
     if "product" in changed:
-        products = session.execute(select(*PRODUCT_COLUMNS).where(m.Product.id.in_(changed["product"])))
+        products = session.execute(select(*PRODUCT_COLUMNS).where(m.Product.id.in_(list(changed["product"]))))
         items["products"] = [product_from_row(r) for r in products]
     if "stock" in changed:
         items["stock"] = _as_stock(
             cursor.store_id,
-            _stock_levels(session, cursor.store_id, changed["stock"], None, len(changed["stock"])),
+            _stock_levels(session, cursor.store_id, list(changed["stock"]), None, len(changed["stock"])),
         )
     if "pickup" in changed:
-        orders = list(session.execute(select(*ORDER_COLUMNS).where(m.Order.id.in_(changed["pickup"]))))
+        orders = list(session.execute(select(*ORDER_COLUMNS).where(m.Order.id.in_(list(changed["pickup"])))))
         items["pickups"] = orders_with_lines(session, orders)
     if "customer" in changed:
-        present = session.scalars(select(m.Customer.id).where(m.Customer.id.in_(changed["customer"])))
+        present = session.scalars(select(m.Customer.id).where(m.Customer.id.in_(list(changed["customer"]))))
         items["customers"] = [build_profile(session, i, cursor.store_id) for i in sorted(present)]
     if "revocation" in changed:
         revoked = session.execute(
             select(m.CardRevocation.customer_id, m.CardRevocation.serial).where(
-                m.CardRevocation.customer_id.in_(changed["revocation"])
+                m.CardRevocation.customer_id.in_(list(changed["revocation"]))
             )
         )
         items["revoked"] = [contract.RevokedCard(customer_id=r.customer_id, serial=r.serial) for r in revoked]
