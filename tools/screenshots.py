@@ -46,6 +46,18 @@ async def grab(window: QWidget, out_dir: Path, name: str) -> list[Path]:
     return saved
 
 
+async def grab_scrolled(window: QWidget, page: QWidget, out_dir: Path, name: str) -> list[Path]:
+    """Save the whole of a scrolling ``page`` (below the fold too) at each orientation's width."""
+    saved = []
+    for orientation, size in ORIENTATIONS.items():
+        window.resize(*size)
+        await asyncio.sleep(0.3)
+        path = out_dir / f"{name}-{orientation}.png"
+        page.grab().save(str(path))
+        saved.append(path)
+    return saved
+
+
 async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path) -> list[Path]:
     from storeassist.app import AssociateStartup
     from storeassist.config import Settings
@@ -69,6 +81,7 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         screen.identify(code)
         await wait_until(lambda: screen.profile.isVisible() and not runner.busy, "the profile")
         saved += await grab(window, out_dir, "02-customer-profile")
+        saved += await grab_scrolled(window, screen.profile.content, out_dir, "02-customer-profile-whole")
 
         for number, (name, page) in enumerate(
             (

@@ -19,7 +19,7 @@ import logging
 import logging.handlers
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,7 @@ class DeviceServices:
     identify: Any
 
     async def aclose(self) -> None:
-        self.sync.stop()
+        await self.sync.aclose()
         await self.client.aclose()
         self.cache.close()
         self.outbox.close()
@@ -209,6 +209,10 @@ class AssociateStartup(QObject):
         )
         ttl = timedelta(days=self._settings.cache_personal_data_days)
         self._cache = LocalCache(folder / "cache.sqlite", personal_data_ttl=ttl)
+        # Customers not seen for longer than the configured time leave the tablet before anyone looks.
+        purged = self._cache.purge_expired(now=datetime.now(UTC))
+        if purged:
+            log.info("purged %d expired customer profiles at start-up", purged)
         self._outbox = Outbox(folder / "outbox.sqlite")
 
     async def _enroll(self, hub_url: str, code: str) -> DeviceRecord:
@@ -246,7 +250,9 @@ class AssociateStartup(QObject):
 
     def _open_services(self, record: DeviceRecord) -> None:
         from storeassist.client import HubClient
+        from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
+        from storeassist.services.recommend_products import RecommendProducts
         from storeassist.sync import SyncEngine
 
         client = HubClient(record.hub_url, self._credentials.load)
@@ -256,9 +262,21 @@ class AssociateStartup(QObject):
         self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
         store_name = record.store_name + (_tr(" (practice)") if self._training else "")
         self._window.attach_services(
-            identifier=identify, sync=sync, store_id=record.store_id, store_name=store_name
+            identifier=identify,
+            sync=sync,
+            store_id=record.store_id,
+            store_name=store_name,
+            notes=AddCustomerNote(self._outbox, record.store_id),
+            suggestions=RecommendProducts(client, self._cache),
         )
         sync.start()
+        self._runner.run(
+            client.stores(),
+            on_success=lambda stores: self._window.customer_screen.set_store_names(
+                {store.id: store.name for store in stores}
+            ),
+            on_failure=lambda error: log.info("store names not loaded (%s)", type(error).__name__),
+        )
 
     async def practice_loyalty_code(self, customer_id: int = 1) -> str:
         """Training: a loyalty code for a demo customer, as if a card were scanned."""

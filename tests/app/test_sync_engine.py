@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -162,6 +163,19 @@ async def test_offline_actions_wait_and_go_with_the_same_ids_when_the_hub_is_bac
     assert fake_hub.applied == Counter({c.id: 1 for c in commands})
 
 
+async def test_expired_customer_data_is_purged_even_while_the_hub_cannot_be_reached(
+    fake_hub, outbox, cache, now, make_profile
+):
+    cache.store_profile(make_profile(7), now=now - timedelta(days=31))
+    engine = SyncEngine(fake_hub, outbox, cache, store_id=1, clock=lambda: now)
+    fake_hub.offline = True
+
+    with pytest.raises(HubUnreachable):
+        await engine.sync_now()
+
+    assert cache.profile(7, now=now - timedelta(days=31)) is None  # gone from disk, not just hidden
+
+
 async def test_an_action_whose_answer_was_lost_is_sent_again_and_applied_once(
     engine, fake_hub, outbox, make_command
 ):
@@ -266,7 +280,7 @@ async def test_an_action_saved_while_online_is_pushed_without_waiting_for_the_in
         outbox.enqueue(make_command())
         await asyncio.wait_for(drained.wait(), timeout=10)
     finally:
-        engine.stop()
+        await engine.aclose()
     assert sum(fake_hub.applied.values()) == 1
 
 
@@ -286,7 +300,7 @@ async def test_the_engine_keeps_retrying_while_the_hub_is_down_and_notices_it_re
     try:
         await asyncio.wait_for(back_online.wait(), timeout=10)
     finally:
-        engine.stop()
+        await engine.aclose()
     assert engine.online is True
 
 
@@ -305,7 +319,7 @@ def test_the_engine_runs_on_the_apps_qt_event_loop(qapp, fake_hub, outbox, cache
         try:
             await asyncio.wait_for(synced.wait(), timeout=10)
         finally:
-            engine.stop()
+            await engine.aclose()
 
     try:
         loop.run_until_complete(scenario())

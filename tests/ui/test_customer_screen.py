@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from storeassist.client import HubUnreachable
@@ -53,10 +54,12 @@ def runner() -> OpRunner:
     return OpRunner()
 
 
-def _screen(qtbot: QtBot, runner: OpRunner, identifier: ScriptedIdentifier) -> CustomerScreen:
+def _screen(
+    qtbot: QtBot, runner: OpRunner, identifier: ScriptedIdentifier, **services: Any
+) -> CustomerScreen:
     screen = CustomerScreen(runner)
     qtbot.addWidget(screen)
-    screen.attach(identifier, store_id=3)
+    screen.attach(identifier, store_id=3, **services)
     screen.resize(1000, 700)
     screen.show()
     return screen
@@ -76,8 +79,9 @@ def test_scan_of_a_member_shows_name_tier_and_points(qtbot: QtBot, runner: OpRun
     assert "12" in screen.points.text() and "480" in screen.points.text()
     assert "Platinum" in screen.next_tier.text()
     assert not screen.offline_badge.isVisible()
-    assert screen.alerts_model.rowCount() == 1
-    assert screen.activity_model.rowCount() == 2
+    alerts = [label.text() for label in screen.profile.alerts_section.findChildren(QLabel)]
+    assert any("4 days late" in text for text in alerts)
+    assert screen.profile.timeline_model.rowCount() == 2
 
 
 def test_profile_from_the_cache_is_marked_offline_with_its_time(
@@ -207,3 +211,183 @@ def test_a_code_refused_on_the_device_is_never_sent(qtbot: QtBot, runner: OpRunn
 
     assert identifier.asked == []
     assert "expired" in screen.notice.text()
+
+
+def _texts(widget: Any) -> str:
+    return " | ".join(label.text() for label in widget.findChildren(QLabel) if label.isVisibleTo(widget))
+
+
+def _pick(name: str, reason: str) -> Any:
+    from storeassist.contract import Product, Recommendation
+
+    product = Product(
+        sku="SKU-" + name[:4].upper(),
+        gtin="4006381333931",
+        style="STYLE1",
+        name=name,
+        brand="Harbor",
+        category="outdoor",
+        price_cents=9_900,
+        size="M",
+        colour="navy",
+    )
+    return Recommendation(product=product, score=0.5, reason=reason, availability="here")
+
+
+def _pickup(number: str) -> Any:
+    from storeassist.contract import Order, OrderLine
+
+    when = datetime(2026, 11, 2, 9, 15, tzinfo=UTC)
+    return Order(
+        id=2001,
+        number=number,
+        customer_id=42,
+        customer_name="Maria Jensen",
+        channel="web",
+        placed_at=when,
+        status="open",
+        fulfilment="bopis",
+        store_id=3,
+        pickup_state="ready",
+        pickup_deadline=when,
+        total_cents=4_900,
+        lines=[OrderLine(line_no=1, sku="SKU-1", name="Scarf", qty=1, price_cents=4_900)],
+    )
+
+
+class NoteBook:
+    """``AddCustomerNote`` as the screen sees it: durable when ``add`` returns, or a typed refusal."""
+
+    def __init__(self, refuse: BaseException | None = None) -> None:
+        self.saved: list[tuple[int, str]] = []
+        self.refuse = refuse
+
+    def add(self, customer_id: int, text: str) -> None:
+        if self.refuse is not None:
+            raise self.refuse
+        self.saved.append((customer_id, text))
+
+
+def _shown(qtbot: QtBot, runner: OpRunner, screen: CustomerScreen, token: str = "SA1.token") -> None:
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+        screen.identify(token)
+    qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_a_note_typed_on_the_profile_goes_to_the_outbox_and_shows_as_waiting(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    profile = profile_factory()
+    notes = NoteBook()
+    screen = _screen(qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)), notes=notes)
+    _shown(qtbot, runner, screen)
+
+    screen.profile.note_field.setText("  Prefers a call before pickup  ")
+    screen.profile.add_note_button.click()
+
+    assert notes.saved == [(profile.customer.id, "Prefers a call before pickup")]
+    assert screen.profile.note_field.text() == ""
+    assert "waiting to sync" in _texts(screen.profile.notes_section)
+
+
+def test_a_note_the_tablet_cannot_save_keeps_its_text_and_says_why(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.local import LocalStoreError
+
+    profile = profile_factory()
+    notes = NoteBook(refuse=LocalStoreError("This tablet's storage is full. Ask IT to free space."))
+    screen = _screen(qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)), notes=notes)
+    _shown(qtbot, runner, screen)
+
+    screen.profile.note_field.setText("Allergic to wool")
+    screen.profile.add_note_button.click()
+
+    assert screen.profile.note_field.text() == "Allergic to wool"
+    assert screen.profile.add_note_button.isEnabled()  # may be tried again
+    assert "storage is full" in screen.notice.text()
+
+
+def test_suggestions_follow_the_customer_and_a_late_list_for_someone_else_is_dropped(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.contract import RecommendationList
+    from storeassist.services.recommend_products import Suggestions
+
+    first = profile_factory("First Person")
+    second = profile_factory("Second Person")
+    second = second.model_copy(update={"customer": second.customer.model_copy(update={"id": 8})})
+
+    class Slow:
+        def __init__(self) -> None:
+            self.release = asyncio.Event()
+
+        async def for_customer(self, customer_id: int, store_id: int) -> Suggestions:
+            if customer_id == first.customer.id:
+                await self.release.wait()
+                items = [_pick("Old pick", "bought before")]
+            else:
+                items = [_pick("Rain jacket", "viewed online 3 times this week")]
+            return Suggestions(RecommendationList(customer_id=customer_id, store_id=3, items=items), "online")
+
+    source = Slow()
+    identifier = ScriptedIdentifier(
+        Found(first, "online", first.as_of), Found(second, "online", second.as_of)
+    )
+    screen = _screen(qtbot, runner, identifier, suggestions=source)
+    screen.identify("SA1.first")
+    qtbot.waitUntil(lambda: screen.name.text() == "First Person")
+    screen.identify("SA1.second")
+    qtbot.waitUntil(lambda: "Rain jacket" in _texts(screen.profile.recommendations_section))
+    source.release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+
+    shown = _texts(screen.profile.recommendations_section)
+    assert "viewed online 3 times this week" in shown
+    assert "Old pick" not in shown
+
+
+def test_a_profile_shown_from_the_tablet_alone_is_recorded_for_the_audit_trail(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    profile = profile_factory()
+    viewed: list[int] = []
+    identifier = ScriptedIdentifier(
+        Found(profile, "cache", profile.as_of), Found(profile, "online", profile.as_of)
+    )
+    screen = _screen(qtbot, runner, identifier, viewed_offline=viewed.append)
+
+    _shown(qtbot, runner, screen)
+    assert viewed == [profile.customer.id]
+    _shown(qtbot, runner, screen)  # online: the hub writes its own audit entry
+    assert viewed == [profile.customer.id]
+
+
+def test_the_profile_is_trimmed_to_the_role_before_it_is_shown(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    profile = profile_factory()
+
+    def restrict(p: Any) -> Any:
+        return p.model_copy(update={"customer": p.customer.model_copy(update={"name": "M. J."})})
+
+    screen = _screen(
+        qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)), restrict=restrict
+    )
+    _shown(qtbot, runner, screen)
+    assert screen.name.text() == "M. J."
+
+
+def test_tapping_an_open_pickup_asks_for_the_pickup_flow(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    profile = profile_factory()
+    profile = profile.model_copy(update={"open_pickups": [_pickup("B-2001")]})
+    screen = _screen(qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)))
+    _shown(qtbot, runner, screen)
+
+    button = next(
+        b for b in screen.profile.pickups_section.findChildren(QPushButton) if b.isVisibleTo(screen)
+    )
+    with qtbot.waitSignal(screen.pickup_requested, check_params_cb=lambda number: number == "B-2001"):
+        button.click()

@@ -360,7 +360,7 @@ def test_holds_cart_and_views_say_where_the_item_is_in_words(qtbot: QtBot, profi
 
 def test_suggestions_show_why_and_where(qtbot: QtBot, profile_factory) -> None:
     view = _view(qtbot, rich_profile(profile_factory()))
-    assert "No suggestions yet" in _texts(view.recommendations_section)
+    assert "Looking for suggestions…" in _texts(view.recommendations_section)
 
     view.show_recommendations(recommendations())
     row = _texts(_row_with(view.recommendations_section, "Trail socks, 3-pack"))

@@ -162,6 +162,14 @@ class SyncEngine(QObject):
             self._task.cancel()
             self._task = None
 
+    async def aclose(self) -> None:
+        """Stop background rounds and wait until the current one has unwound (at shutdown)."""
+        task = self._task
+        self.stop()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def sync_now(self) -> SyncReport:
         """One full round (push, then pull). Raises the round's ``HubError`` after signalling it."""
         async with self._round_lock:
@@ -174,14 +182,23 @@ class SyncEngine(QObject):
                 self._set_online(not isinstance(exc, HubConnectionError | HubServerError))
                 self.sync_failed.emit(exc.user_message)
                 raise
+            finally:
+                # Personal data past its time goes whether or not the hub could be reached.
+                self._purge_expired()
             self._set_online(True)
             now = self._clock()
-            purged = self._cache.purge_expired(now=now)
-            if purged:
-                log.info("purged %d expired customer profiles", purged)
             self._last_synced_at = now
             self.synced_at.emit(now)
             return SyncReport(pushed=pushed, settled=settled, pages_pulled=pages)
+
+    def _purge_expired(self) -> None:
+        try:
+            purged = self._cache.purge_expired(now=self._clock())
+        except (LocalStoreError, DatabaseError) as exc:
+            log.warning("expired customer data could not be purged this round: %s", exc)
+            return
+        if purged:
+            log.info("purged %d expired customer profiles", purged)
 
     async def _run(self) -> None:
         failures = 0

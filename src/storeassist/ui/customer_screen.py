@@ -1,36 +1,30 @@
-"""The Customer screen: who was just scanned — name, tier, points, alerts and recent activity.
+"""The Customer screen: who was just scanned, with everything the associate should know.
 
 One user action, one service call (style.md §3): a loyalty scan calls
-``IdentifyCustomer.identify_by_token`` through the :class:`OpRunner`. A profile from the
-device cache is marked "offline — as of <time>". A refused code becomes a calm notice at the
-top of the screen, and whatever customer was showing stays.
+``IdentifyCustomer.identify_by_token`` through the :class:`OpRunner`; a note goes to the outbox
+through ``AddCustomerNote``; suggestions come from ``RecommendProducts`` once the customer is
+shown. The profile itself is a :class:`ProfileView`. A profile from the device cache is marked
+"offline — as of <time>". A refused code becomes a calm notice at the top of the screen, and
+whatever customer was showing stays.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QBoxLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from storeassist.contract import CustomerProfile
 from storeassist.domain.tokens import TokenError
+from storeassist.local import LocalStoreError
+from storeassist.services.add_note import NoteInvalid
 from storeassist.ui.background import OpRunner
-from storeassist.ui.formatting import format_date, format_points, format_time
-from storeassist.ui.list_models import ListRow, RowListModel
 from storeassist.ui.messages import describe_failure
+from storeassist.ui.profile_view import ProfileView
 
 log = logging.getLogger("storeassist.ui")
 
@@ -55,6 +49,18 @@ class CustomerIdentifier(Protocol):
     def identify_by_token(self, text: str, store_id: int) -> Awaitable[Any]: ...
 
 
+class NoteWriter(Protocol):
+    """``storeassist.services.add_note.AddCustomerNote``: durable in the outbox when it returns."""
+
+    def add(self, customer_id: int, text: str) -> Any: ...
+
+
+class SuggestionSource(Protocol):
+    """``storeassist.services.recommend_products.RecommendProducts``: never raises for the hub."""
+
+    def for_customer(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
+
+
 def _label(text: str = "", role: str | None = None, *, wrap: bool = False) -> QLabel:
     label = QLabel(text)
     if role:
@@ -63,28 +69,26 @@ def _label(text: str = "", role: str | None = None, *, wrap: bool = False) -> QL
     return label
 
 
-def _list_view(model: RowListModel) -> QListView:
-    view = QListView()
-    view.setModel(model)
-    view.setWordWrap(True)
-    view.setUniformItemSizes(False)
-    view.setSelectionMode(QListView.SelectionMode.NoSelection)
-    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-    return view
-
-
 class CustomerScreen(QWidget):
     """Shows one identified customer at a time."""
 
     #: A profile was just put on screen; the argument is where it came from ("online" or "cache").
     #: Emitted after the widgets are filled, so a listener that repaints sees the new profile.
     customer_shown = Signal(str)
+    #: The associate tapped an open pickup of the shown customer; the argument is the order number.
+    pickup_requested = Signal(str)
 
     def __init__(self, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._identifier: CustomerIdentifier | None = None
+        self._notes: NoteWriter | None = None
+        self._suggestions: SuggestionSource | None = None
+        self._store_names: Mapping[int, str] = {}
+        self._restrict: Callable[[CustomerProfile], CustomerProfile] | None = None
+        self._viewed_offline: Callable[[int], None] | None = None
         self._store_id: int | None = None
+        self._customer_id: int | None = None
         # Each lookup gets a number; an answer to an older scan must not replace a newer one.
         self._lookup_seq = 0
         #: The lookup whose customer was painted from the device before the hub answered.
@@ -99,59 +103,13 @@ class CustomerScreen(QWidget):
         self.status = _label(role="hint")
         self.status.setVisible(False)
 
-        # -- the profile card -------------------------------------------------------------
-        self.offline_badge = _label(role="offline", wrap=True)
-        self.offline_badge.setVisible(False)
-        self.name = _label(role="customerName", wrap=True)
-        self.tier = _label(role="tier")
-        self.tier.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.points = _label(role="points")
-        self.next_tier = _label(role="hint", wrap=True)
-        self.member_since = _label(role="hint", wrap=True)
-        self.extras = _label(wrap=True)
-
-        name_row = QHBoxLayout()
-        name_row.addWidget(self.name, 1)
-        name_row.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
-        points_row = QHBoxLayout()
-        points_row.addWidget(self.points)
-        points_row.addWidget(self.next_tier, 1)
-
-        self.card = QFrame()
-        self.card.setProperty("role", "card")
-        card_layout = QVBoxLayout(self.card)
-        card_layout.setContentsMargins(20, 16, 20, 16)
-        card_layout.setSpacing(8)
-        card_layout.addWidget(self.offline_badge)
-        card_layout.addLayout(name_row)
-        card_layout.addLayout(points_row)
-        card_layout.addWidget(self.member_since)
-        card_layout.addWidget(self.extras)
-
-        self.alerts_model = RowListModel(self)
-        self.activity_model = RowListModel(self)
-        alerts_box = QVBoxLayout()
-        alerts_box.addWidget(_label(self.tr("Alerts"), "sectionTitle"))
-        alerts_box.addWidget(_list_view(self.alerts_model))
-        activity_box = QVBoxLayout()
-        activity_box.addWidget(_label(self.tr("Recent activity"), "sectionTitle"))
-        activity_box.addWidget(_list_view(self.activity_model))
-        # Side by side in landscape, stacked in portrait (see resizeEvent).
-        self.lists = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.lists.setSpacing(16)
-        self.lists.addLayout(alerts_box, 1)
-        self.lists.addLayout(activity_box, 1)
-
-        self.profile = QWidget()
-        profile_layout = QVBoxLayout(self.profile)
-        profile_layout.setContentsMargins(0, 0, 0, 0)
-        profile_layout.setSpacing(12)
-        profile_layout.addWidget(self.card)
-        profile_layout.addLayout(self.lists, 1)
+        self.profile = ProfileView()
         self.profile.setVisible(False)
+        self.profile.note_submitted.connect(self._save_note)
+        self.profile.pickup_requested.connect(self.pickup_requested)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setContentsMargins(24, 18, 24, 0)
         layout.setSpacing(12)
         layout.addWidget(self.title)
         layout.addWidget(self.notice)
@@ -160,12 +118,54 @@ class CustomerScreen(QWidget):
         layout.addWidget(self.profile, 1)
         layout.addStretch(0)
 
+    # The header widgets, for tests and the benchmark that wait on what the associate reads.
+    @property
+    def name(self) -> QLabel:
+        return self.profile.name
+
+    @property
+    def tier(self) -> QLabel:
+        return self.profile.tier
+
+    @property
+    def points(self) -> QLabel:
+        return self.profile.points
+
+    @property
+    def next_tier(self) -> QLabel:
+        return self.profile.next_tier
+
+    @property
+    def offline_badge(self) -> QLabel:
+        return self.profile.offline_badge
+
     # -- wiring ---------------------------------------------------------------------------
 
-    def attach(self, identifier: CustomerIdentifier, store_id: int) -> None:
-        """Give the screen its service once the device is enrolled (the window exists before)."""
+    def attach(
+        self,
+        identifier: CustomerIdentifier,
+        store_id: int,
+        *,
+        notes: NoteWriter | None = None,
+        suggestions: SuggestionSource | None = None,
+        restrict: Callable[[CustomerProfile], CustomerProfile] | None = None,
+        viewed_offline: Callable[[int], None] | None = None,
+    ) -> None:
+        """Give the screen its services once the device is enrolled (the window exists before).
+
+        ``restrict`` trims a profile to what the signed-in role may see before it is shown;
+        ``viewed_offline`` records a profile shown from the device alone (the hub audits the rest).
+        """
         self._identifier = identifier
         self._store_id = store_id
+        self._notes = notes
+        self._suggestions = suggestions
+        self._restrict = restrict
+        self._viewed_offline = viewed_offline
+
+    def set_store_names(self, names: Mapping[int, str]) -> None:
+        """Store names for "preferred store" and holds; ids are shown until they are known."""
+        self._store_names = dict(names)
 
     # -- user actions ---------------------------------------------------------------------
 
@@ -200,6 +200,20 @@ class CustomerScreen(QWidget):
             on_failure=lambda error: self._on_failed(seq, error),
         )
 
+    def _save_note(self, text: str) -> None:
+        if self._notes is None or self._customer_id is None:
+            self.show_message(self.tr("Notes cannot be saved on this tablet yet."))
+            self.profile.note_failed()
+            return
+        try:
+            self._notes.add(self._customer_id, text)
+        except (NoteInvalid, LocalStoreError) as exc:
+            self.show_message(exc.user_message)
+            self.profile.note_failed()
+        else:
+            self.notice.setVisible(False)
+            self.profile.note_saved(text)
+
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
@@ -229,86 +243,44 @@ class CustomerScreen(QWidget):
 
     def _hide_profile(self) -> None:
         self.profile.setVisible(False)
+        self._customer_id = None
         self.hint.setVisible(True)
 
     def show_customer(self, found: IdentifiedCustomerLike, *, checking: bool = False) -> None:
         """Put ``found`` on screen; ``checking``: the device's copy, while the hub is being asked."""
-        profile = found.profile
-        loyalty = profile.loyalty
+        profile = self._restrict(found.profile) if self._restrict is not None else found.profile
         self.notice.setVisible(False)
         self.hint.setVisible(False)
         self.profile.setVisible(True)
-
-        offline = found.source == "cache"
-        self.offline_badge.setVisible(offline)
-        if offline and checking:
-            self.offline_badge.setText(
-                self.tr("Saved on this tablet — as of {time}. Checking with the back office…").format(
-                    time=format_time(found.as_of)
-                )
-            )
-        elif offline:
-            self.offline_badge.setText(
-                self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
-                    time=format_time(found.as_of)
-                )
-            )
-        self.name.setText(profile.customer.name)
-        self.tier.setText(loyalty.tier[:1].upper() + loyalty.tier[1:])
-        self.points.setText(self.tr("{points} points").format(points=format_points(loyalty.points)))
-        if loyalty.next_tier and loyalty.points_to_next is not None:
-            self.next_tier.setText(
-                self.tr("{points} more to {tier}").format(
-                    points=format_points(loyalty.points_to_next), tier=loyalty.next_tier.capitalize()
-                )
-            )
-        else:
-            self.next_tier.setText("")
-        self.member_since.setText(
-            self.tr("Member since {date}").format(date=format_date(loyalty.member_since))
+        self._customer_id = profile.customer.id
+        source: Literal["online", "cache"] = "cache" if found.source == "cache" else "online"
+        self.profile.show_profile(
+            profile, source=source, as_of=found.as_of, store_names=self._store_names, checking=checking
         )
-        self.extras.setText(self._extras_text(profile))
-        self.alerts_model.set_rows(self._alert_rows(profile))
-        self.activity_model.set_rows(self._activity_rows(profile))
         self.customer_shown.emit(found.source)
+        if checking:
+            return  # the hub's answer follows; suggestions and the audit go with that one
+        if source == "cache" and self._viewed_offline is not None:
+            try:
+                self._viewed_offline(profile.customer.id)
+            except LocalStoreError as exc:
+                log.warning("an offline profile view could not be recorded: %s", exc)
+        self._load_suggestions(profile.customer.id)
 
-    def _extras_text(self, profile: CustomerProfile) -> str:
-        parts = []
-        if profile.open_pickups:
-            parts.append(self.tr("Pickups waiting: {n}").format(n=len(profile.open_pickups)))
-        if profile.holds:
-            parts.append(self.tr("Items on hold: {n}").format(n=len(profile.holds)))
-        sizes = ", ".join(f"{kind} {size}" for kind, size in sorted(profile.customer.sizes.items()))
-        if sizes:
-            parts.append(self.tr("Sizes: {sizes}").format(sizes=sizes))
-        if profile.customer.preferences:
-            parts.append(self.tr("Likes: {likes}").format(likes=", ".join(profile.customer.preferences[:4])))
-        return "   ·   ".join(parts)
-
-    def _alert_rows(self, profile: CustomerProfile) -> list[ListRow]:
-        if not profile.alerts:
-            return [ListRow(self.tr("No alerts"))]
-        return [ListRow(alert.message, alert.ref or "", alert.severity) for alert in profile.alerts]
-
-    def _activity_rows(self, profile: CustomerProfile) -> list[ListRow]:
-        if not profile.timeline:
-            return [ListRow(self.tr("No recent activity"))]
-        return [
-            ListRow(
-                entry.title,
-                f"{format_time(entry.at)} · {entry.channel}" + (f" · {entry.detail}" if entry.detail else ""),
-            )
-            for entry in profile.timeline[:50]
-        ]
-
-    # -- layout ---------------------------------------------------------------------------
-
-    def resizeEvent(self, event: Any) -> None:
-        portrait = self.width() < 900
-        self.lists.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+    def _load_suggestions(self, customer_id: int) -> None:
+        if self._suggestions is None or self._store_id is None:
+            return
+        seq = self._lookup_seq
+        self._runner.run(
+            self._suggestions.for_customer(customer_id, self._store_id),
+            on_success=lambda found: self._on_suggestions(seq, customer_id, found),
+            on_failure=lambda error: log.info("suggestions not shown (%s)", type(error).__name__),
         )
-        # Stacked, alerts are usually few and activity long: give activity the room.
-        self.lists.setStretch(0, 1)
-        self.lists.setStretch(1, 2 if portrait else 1)
-        super().resizeEvent(event)
+
+    def _on_suggestions(self, seq: int, customer_id: int, found: Any) -> None:
+        if seq != self._lookup_seq or customer_id != self._customer_id:
+            return
+        if found.items is None:
+            self.profile.show_recommendations_unavailable()
+        else:
+            self.profile.show_recommendations(found.items.items)

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
 
     def _build_workspace(self) -> QWidget:
         self.customer_screen = CustomerScreen(self._runner)
+        self.customer_screen.pickup_requested.connect(self._on_pickup_requested)
         self.pickups_screen = pickups_screen()
         self.returns_screen = returns_screen()
         self.stock_screen = stock_screen()
@@ -206,9 +207,14 @@ class MainWindow(QMainWindow):
         sync: AttentionSource | None,
         store_id: int,
         store_name: str,
+        **customer_services: Any,
     ) -> None:
-        """The device is ready: connect the screens to their services and show the workspace."""
-        self.customer_screen.attach(identifier, store_id)
+        """The device is ready: connect the screens to their services and show the workspace.
+
+        ``customer_services`` go to :meth:`CustomerScreen.attach` (notes, suggestions, restrict…).
+        """
+        self.customer_screen.attach(identifier, store_id, **customer_services)
+        self.customer_screen.set_store_names({store_id: store_name})
         self.status_area.set_store_name(store_name)
         if sync is not None:
             self._attention_source = sync
@@ -285,6 +291,15 @@ class MainWindow(QMainWindow):
                     "in a later release."
                 )
             )
+
+    def _on_pickup_requested(self, number: str) -> None:
+        self.show_screen(self.pickups_screen)
+        self.pickups_screen.show_message(
+            self.tr(
+                "Pickup order #{number}: handing over from this screen comes with the Pickups "
+                "screen in a later release. Until then, use the back-office pickup process."
+            ).format(number=number)
+        )
 
     def _on_product_scan(self, gtin: str) -> None:
         if self._workspace_ready():

@@ -408,8 +408,10 @@ class ProfileView(QWidget):
         source: Literal["online", "cache"],
         as_of: datetime,
         store_names: Mapping[int, str] | None = None,
+        checking: bool = False,
     ) -> None:
-        """Show ``profile``; ``source="cache"`` marks it as possibly out of date."""
+        """Show ``profile``; ``source="cache"`` marks it as possibly out of date, and ``checking``
+        says the back office is being asked for a fresher copy."""
         self._store_names = dict(store_names or {})
         customer = profile.customer
         if customer.id != self._customer_id:
@@ -422,7 +424,13 @@ class ProfileView(QWidget):
 
         offline = source == "cache"
         self.offline_badge.setVisible(offline)
-        if offline:
+        if offline and checking:
+            self.offline_badge.setText(
+                self.tr("Saved on this tablet — as of {time}. Checking with the back office…").format(
+                    time=format_time(as_of)
+                )
+            )
+        elif offline:
             self.offline_badge.setText(
                 self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
                     time=format_time(as_of)
@@ -451,7 +459,14 @@ class ProfileView(QWidget):
     def show_recommendations_placeholder(self) -> None:
         """Before suggestions for the shown customer have arrived."""
         self.recommendations_section.clear()
-        self.recommendations_section.add_quiet(self.tr("No suggestions yet"))
+        self.recommendations_section.add_quiet(self.tr("Looking for suggestions…"))
+
+    def show_recommendations_unavailable(self) -> None:
+        """Offline, and no suggestions for this customer were kept on the tablet."""
+        self.recommendations_section.clear()
+        self.recommendations_section.add_quiet(
+            self.tr("No suggestions offline: none were saved on this tablet for this customer.")
+        )
 
     def note_saved(self, text: str) -> None:
         """The note is safely in the outbox: clear the field and show it as waiting to sync."""
