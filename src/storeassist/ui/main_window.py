@@ -87,6 +87,48 @@ class AttentionPage(QWidget):
         layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
 
 
+class CameraPage(QWidget):
+    """The tablet's camera as a scanner. The panel (and QtMultimedia) is built on first show."""
+
+    closed = Signal()
+    #: The text of a code the camera read; the window connects it to the scan router.
+    scanned = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel: QWidget | None = None
+        self.notice = QLabel()
+        self.notice.setProperty("role", "notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(self.closed)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(24, 18, 24, 18)
+        self._layout.setSpacing(12)
+        self._layout.addWidget(self.notice)
+        self._layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_message(self, text: str) -> None:
+        """A code the camera read was refused: say why here, and keep the camera running."""
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+
+    def hideEvent(self, event: Any) -> None:
+        self.notice.setVisible(False)
+        super().hideEvent(event)
+
+    def prepare(self) -> None:
+        """Build the panel before the page is first shown (QtMultimedia loads only now)."""
+        if self.panel is None:
+            from storeassist.ui.camera_scanner import CameraScannerPanel
+
+            panel = CameraScannerPanel()
+            panel.scanned.connect(self.scanned)
+            self._layout.insertWidget(1, panel, 1)
+            self.panel = panel
+
+
 class MainWindow(QMainWindow):
     """Status strip on top, then start-up, enrollment, or the workspace with its screens."""
 
@@ -99,7 +141,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._runner = runner
         self._attention_source: AttentionSource | None = None
-        self._screen_before_attention: QWidget | None = None
+        self._screen_before_overlay: QWidget | None = None
         self.setWindowTitle(self.tr("StoreAssist — training") if training else self.tr("StoreAssist"))
 
         self.training_banner = QLabel(
@@ -146,11 +188,14 @@ class MainWindow(QMainWindow):
         self.returns_screen = returns_screen()
         self.stock_screen = stock_screen()
         self.attention_page = AttentionPage()
-        self.attention_page.closed.connect(self._close_attention)
+        self.attention_page.closed.connect(self._close_overlay)
+        self.camera_page = CameraPage()
+        self.camera_page.closed.connect(self._close_overlay)
         self.screens = QStackedWidget()
         for screen in (self.customer_screen, self.pickups_screen, self.returns_screen, self.stock_screen):
             self.screens.addWidget(screen)
         self.screens.addWidget(self.attention_page)
+        self.screens.addWidget(self.camera_page)
 
         self.navigation = QWidget()
         self.navigation.setObjectName("navigation")
@@ -173,6 +218,10 @@ class MainWindow(QMainWindow):
             self.nav_layout.addWidget(button)
             self.nav_buttons[screen] = button
         self.nav_layout.addStretch(1)
+        self.camera_button = QPushButton(self.tr("Camera"))
+        self.camera_button.setAccessibleName(self.tr("Scan with the tablet's camera"))
+        self.camera_button.clicked.connect(self._open_camera)
+        self.nav_layout.addWidget(self.camera_button)
         self.nav_buttons[self.customer_screen].setChecked(True)
 
         workspace = QWidget()
@@ -250,17 +299,28 @@ class MainWindow(QMainWindow):
         if not rows:
             rows = [ListRow(self.tr("Nothing needs attention."))]
         self.attention_page.model.set_rows(rows)
-        if self.pages.currentWidget() is self.workspace:
-            self._screen_before_attention = self.screens.currentWidget()
-            self.screens.setCurrentWidget(self.attention_page)
-            # No navigation entry is "current" while the list shows.
-            self.nav_group.setExclusive(False)
-            for button in self.nav_buttons.values():
-                button.setChecked(False)
-            self.nav_group.setExclusive(True)
+        self._show_overlay(self.attention_page)
 
-    def _close_attention(self) -> None:
-        self.show_screen(self._screen_before_attention or self.customer_screen)
+    def _show_overlay(self, page: QWidget) -> None:
+        """A page over the current screen (needs attention, camera); Back returns to the screen."""
+        if self.pages.currentWidget() is not self.workspace:
+            return
+        current = self.screens.currentWidget()
+        if current in self.nav_buttons:
+            self._screen_before_overlay = current
+        self.screens.setCurrentWidget(page)
+        # No navigation entry is "current" while the page shows.
+        self.nav_group.setExclusive(False)
+        for button in self.nav_buttons.values():
+            button.setChecked(False)
+        self.nav_group.setExclusive(True)
+
+    def _open_camera(self) -> None:
+        self.camera_page.prepare()
+        self._show_overlay(self.camera_page)
+
+    def _close_overlay(self) -> None:
+        self.show_screen(self._screen_before_overlay or self.customer_screen)
 
     # -- scans ----------------------------------------------------------------------------
 
@@ -270,6 +330,7 @@ class MainWindow(QMainWindow):
         router.product_scanned.connect(self._on_product_scan)
         router.badge_scanned.connect(self._on_badge_scan)
         router.rejected.connect(self.show_scan_message)
+        self.camera_page.scanned.connect(router.route)
 
     def _workspace_ready(self) -> bool:
         if self.pages.currentWidget() is self.workspace:
@@ -323,7 +384,7 @@ class MainWindow(QMainWindow):
             self.startup_page.step.setText(text)
             return
         screen = self.screens.currentWidget()
-        if isinstance(screen, CustomerScreen | ShellScreen):
+        if isinstance(screen, CustomerScreen | ShellScreen | CameraPage):
             screen.show_message(text)
         else:
             self.show_screen(self.customer_screen)
