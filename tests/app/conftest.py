@@ -121,6 +121,7 @@ def make_command(kind: str = "note.add", **payload: Any) -> Command:
         "note.add": {"customer_id": 7, "text": "Prefers the blue one"},
         "hold.place": {"customer_id": 7, "sku": "SKU-1", "qty": 1},
         "pickup.collect": {"order_id": 11, "lines": {1: 1}, "verified_by": "order_code"},
+        "profile.view": {"customer_id": 7, "source": "cache", "viewed_at": "2026-03-02T10:30:00Z"},
     }
     return Command(
         id=uuid.uuid4(),

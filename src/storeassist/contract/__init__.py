@@ -16,6 +16,7 @@ from storeassist.contract.commands import (
     CommandStatus,
     CommandType,
     PlaceHoldPayload,
+    ProfileViewedPayload,
 )
 from storeassist.contract.common import API_PREFIX, Channel, Problem, Role
 from storeassist.contract.customers import (
@@ -76,6 +77,7 @@ __all__ = [
     "Problem",
     "Product",
     "ProductPage",
+    "ProfileViewedPayload",
     "PublicKeys",
     "Recommendation",
     "RecommendationList",

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from storeassist.contract.common import WireModel
 
-CommandType = Literal["note.add", "hold.place", "pickup.collect"]
+CommandType = Literal["note.add", "hold.place", "pickup.collect", "profile.view"]
 CommandStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 MAX_BATCH = 500
 
@@ -33,10 +33,22 @@ class CollectPickupPayload(WireModel):
     verified_by: Literal["order_code", "loyalty_code", "photo_id"]
 
 
+class ProfileViewedPayload(WireModel):
+    """A profile shown from the device's cache while the hub was out of reach, for the audit trail.
+
+    The hub audits every profile it serves itself; this reports the views it could not see.
+    """
+
+    customer_id: int = Field(ge=1)
+    source: Literal["cache"] = Field(description="where the device took the profile from")
+    viewed_at: AwareDatetime = Field(description="when the profile was shown, by the device's clock")
+
+
 COMMAND_PAYLOADS: dict[str, type[BaseModel]] = {
     "note.add": AddNotePayload,
     "hold.place": PlaceHoldPayload,
     "pickup.collect": CollectPickupPayload,
+    "profile.view": ProfileViewedPayload,
 }
 
 

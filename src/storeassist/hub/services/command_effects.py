@@ -1,11 +1,14 @@
 """What each command type does to the hub's data. Each effect runs inside the caller's SAVEPOINT,
 checks before it writes, appends ``change_log`` rows, and raises :class:`CommandConflict` (with the
-facts found) or :class:`CommandRefused` (with the reason) instead of writing anything."""
+facts found) or :class:`CommandRefused` (with the reason) instead of writing anything.
+
+Every applied command is audited by the caller, except the types in :data:`AUDITED_BY_EFFECT`,
+whose whole effect is their audit row."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -37,13 +40,25 @@ class CommandConflict(Exception):
 _customers = cast(Table, m.Customer.__table__)
 _notes = cast(Table, m.CustomerNote.__table__)
 _change_log = cast(Table, m.ChangeLog.__table__)
+_audit = cast(Table, m.AuditEntry.__table__)
 _CUSTOMER_EXISTS = select(_customers.c.id).where(_customers.c.id == bindparam("customer_id"))
 _INSERT_NOTE = _notes.insert().returning(_notes.c.id)
 _INSERT_CHANGE = _change_log.insert()
+_INSERT_AUDIT = _audit.insert().returning(_audit.c.id)
+
+#: An effect: ``(session, command, validated payload, calling device id) → result``.
+Effect = Callable[[Session, contract.Command, BaseModel, int], dict[str, Any]]
+
+
+#: The largest id a database integer column holds; a larger one cannot even be looked up.
+MAX_SQL_ID = 2**63 - 1
 
 
 def _require_customer(session: Session, customer_id: int) -> None:
-    if session.execute(_CUSTOMER_EXISTS, {"customer_id": customer_id}).first() is None:
+    if (
+        customer_id > MAX_SQL_ID
+        or session.execute(_CUSTOMER_EXISTS, {"customer_id": customer_id}).first() is None
+    ):
         raise CommandRefused(f"There is no customer {customer_id}.")
 
 
@@ -53,7 +68,9 @@ def _log(session: Session, store_id: int | None, entity: str, entity_id: int) ->
     )
 
 
-def add_note(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+def add_note(
+    session: Session, command: contract.Command, payload: BaseModel, device_id: int
+) -> dict[str, Any]:
     assert isinstance(payload, contract.AddNotePayload)
     _require_customer(session, payload.customer_id)
     note_id = session.execute(
@@ -70,7 +87,9 @@ def add_note(session: Session, command: contract.Command, payload: BaseModel) ->
     return {"note_id": note_id}
 
 
-def place_hold(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+def place_hold(
+    session: Session, command: contract.Command, payload: BaseModel, device_id: int
+) -> dict[str, Any]:
     assert isinstance(payload, contract.PlaceHoldPayload)
     _require_customer(session, payload.customer_id)
     product_id = session.execute(select(m.Product.id).where(m.Product.sku == payload.sku)).scalar()
@@ -124,8 +143,12 @@ def place_hold(session: Session, command: contract.Command, payload: BaseModel) 
     return {"hold_id": str(command.id), "expires_at": expires_at.isoformat()}
 
 
-def collect_pickup(session: Session, command: contract.Command, payload: BaseModel) -> dict[str, Any]:
+def collect_pickup(
+    session: Session, command: contract.Command, payload: BaseModel, device_id: int
+) -> dict[str, Any]:
     assert isinstance(payload, contract.CollectPickupPayload)
+    if payload.order_id > MAX_SQL_ID:
+        raise CommandRefused(f"There is no order {payload.order_id}.")
     order = session.execute(
         select(m.Order.id, m.Order.number, m.Order.store_id, m.Order.pickup_state, m.Order.customer_id)
         .where(m.Order.id == payload.order_id)
@@ -180,8 +203,39 @@ def collect_pickup(session: Session, command: contract.Command, payload: BaseMod
     return {"order_id": order.id, "pickup_state": new_state, "remaining_qty": remaining}
 
 
-EFFECTS: dict[str, Callable[[Session, contract.Command, BaseModel], dict[str, Any]]] = {
+def record_profile_view(
+    session: Session, command: contract.Command, payload: BaseModel, device_id: int
+) -> dict[str, Any]:
+    """A profile the device showed from its cache: the audit row the hub could not write at the time.
+
+    The row is dated when the device showed the profile (by its clock), not when it arrived here.
+    """
+    assert isinstance(payload, contract.ProfileViewedPayload)
+    _require_customer(session, payload.customer_id)
+    try:
+        # Stored as UTC: SQLite keeps the wall time and drops the offset.
+        viewed_at = payload.viewed_at.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 with a positive offset, say
+        raise CommandRefused("The time this profile was viewed is out of range.") from None
+    audit_id = session.execute(
+        _INSERT_AUDIT,
+        {
+            "at": viewed_at,
+            "device_id": device_id,
+            "staff_id": command.staff_id,
+            "action": "profile.view",
+            "subject": f"customer:{payload.customer_id}",
+        },
+    ).scalar_one()
+    return {"audit_id": audit_id}
+
+
+EFFECTS: dict[str, Effect] = {
     "note.add": add_note,
     "hold.place": place_hold,
     "pickup.collect": collect_pickup,
+    "profile.view": record_profile_view,
 }
+
+#: Command types whose effect writes their audit row itself (so the caller must not add another).
+AUDITED_BY_EFFECT = frozenset({"profile.view"})

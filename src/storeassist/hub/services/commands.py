@@ -33,7 +33,13 @@ from sqlalchemy.orm import Session
 from storeassist import contract
 from storeassist.hub.db import models as m
 from storeassist.hub.services.access import CallingDevice
-from storeassist.hub.services.command_effects import EFFECTS, CommandConflict, CommandRefused
+from storeassist.hub.services.command_effects import (
+    AUDITED_BY_EFFECT,
+    EFFECTS,
+    MAX_SQL_ID,
+    CommandConflict,
+    CommandRefused,
+)
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.trust import record_audit
 
@@ -86,6 +92,8 @@ def apply_batch(
             applied.append(command)
     _settle_records(session, claimed, earlier)
     for command in applied:
+        if command.type in AUDITED_BY_EFFECT:
+            continue
         record_audit(
             session,
             device_id=device.id,
@@ -194,9 +202,11 @@ def _apply_effect(session: Session, device: CallingDevice, command: contract.Com
         payload = payload_model.model_validate(command.payload)
     except ValidationError as exc:
         raise CommandRefused(_payload_problem(exc)) from exc
-    if command.staff_id is not None and session.get(m.Staff, command.staff_id) is None:
+    if command.staff_id is not None and (
+        command.staff_id > MAX_SQL_ID or session.get(m.Staff, command.staff_id) is None
+    ):
         raise CommandRefused(f"There is no staff member {command.staff_id}.")
-    return EFFECTS[command.type](session, command, payload)
+    return EFFECTS[command.type](session, command, payload, device.id)
 
 
 def _answer_retry(command: contract.Command, digest: str, first: _FirstOutcome) -> contract.CommandResult:
