@@ -253,6 +253,7 @@ class AssociateStartup(QObject):
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
         from storeassist.services.recommend_products import RecommendProducts
+        from storeassist.services.search_customers import SearchCustomers
         from storeassist.sync import SyncEngine
 
         client = HubClient(record.hub_url, self._credentials.load)
@@ -268,6 +269,7 @@ class AssociateStartup(QObject):
             store_name=store_name,
             notes=AddCustomerNote(self._outbox, record.store_id),
             suggestions=RecommendProducts(client, self._cache),
+            searcher=SearchCustomers(client),
         )
         sync.start()
         self._runner.run(

@@ -48,6 +48,9 @@ class ScriptedIdentifier:
             raise answer
         return answer
 
+    async def identify_by_id(self, customer_id: int, store_id: int) -> Any:
+        return await self.identify_by_token(f"id:{customer_id}", store_id)
+
 
 @pytest.fixture
 def runner() -> OpRunner:
@@ -391,3 +394,46 @@ def test_tapping_an_open_pickup_asks_for_the_pickup_flow(
     )
     with qtbot.waitSignal(screen.pickup_requested, check_params_cb=lambda number: number == "B-2001"):
         button.click()
+
+
+def test_search_swaps_the_profile_for_results_and_a_tap_opens_that_customer(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.contract import CustomerPage, CustomerSummary
+
+    shown, chosen = profile_factory("Maria Jensen"), profile_factory("Mark Allen")
+
+    class Directory:
+        async def search(self, text: str, page: int = 0) -> CustomerPage:
+            return CustomerPage(
+                items=[
+                    CustomerSummary(
+                        id=77,
+                        loyalty_id="L000000077",
+                        name="Mark Allen",
+                        tier="member",
+                        points=10,
+                        email="mark@example.invalid",
+                        phone="+1 555 0100",
+                    )
+                ]
+            )
+
+    identifier = ScriptedIdentifier(
+        Found(shown, "online", shown.as_of), Found(chosen, "online", chosen.as_of)
+    )
+    screen = _screen(qtbot, runner, identifier, searcher=Directory())
+    _shown(qtbot, runner, screen)
+    assert screen.profile.isVisible()
+
+    screen.search.field.setText("mar")
+    screen.search.search()
+    qtbot.waitUntil(lambda: screen.search.results.isVisible())
+    assert not screen.profile.isVisible()  # the results have the room while searching
+
+    with qtbot.waitSignal(screen.customer_shown):
+        screen.search.results.clicked.emit(screen.search.results.model().index(0, 0))
+
+    assert identifier.asked[-1] == ("id:77", 3)
+    assert screen.name.text() == "Mark Allen"
+    assert screen.search.field.text() == "" and not screen.search.results.isVisible()

@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from storeassist.contract import CustomerProfile
 from storeassist.domain.tokens import TokenError
 from storeassist.local import LocalStoreError
 from storeassist.services.add_note import NoteInvalid
 from storeassist.ui.background import OpRunner
+from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel, Mask
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
 
@@ -47,6 +48,8 @@ class CustomerIdentifier(Protocol):
     def cached_customer(self, text: str) -> IdentifiedCustomerLike | None: ...
 
     def identify_by_token(self, text: str, store_id: int) -> Awaitable[Any]: ...
+
+    def identify_by_id(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
 
 
 class NoteWriter(Protocol):
@@ -98,25 +101,32 @@ class CustomerScreen(QWidget):
         self.notice = _label(role="notice", wrap=True)
         self.notice.setVisible(False)
         self.hint = _label(
-            self.tr("Scan the customer's loyalty card or the code in their app."), "hint", wrap=True
+            self.tr("Or scan the customer's loyalty card or the code in their app."), "hint", wrap=True
         )
         self.status = _label(role="hint")
         self.status.setVisible(False)
+
+        # Typing in the search field swaps the profile for the results; a tap or a scan swaps back.
+        self.search = CustomerSearchPanel(runner)
+        self.search.customer_chosen.connect(self.open_customer)
+        self.search.field.textChanged.connect(self._search_text_changed)
 
         self.profile = ProfileView()
         self.profile.setVisible(False)
         self.profile.note_submitted.connect(self._save_note)
         self.profile.pickup_requested.connect(self.pickup_requested)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 0)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.status)
-        layout.addWidget(self.profile, 1)
-        layout.addStretch(0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(24, 18, 24, 0)
+        self._layout.setSpacing(12)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.search)
+        self._layout.addWidget(self.notice)
+        self._layout.addWidget(self.hint)
+        self._layout.addWidget(self.status)
+        self._layout.addWidget(self.profile, 1)
+        self._layout.addStretch(0)
+        self._arrange()
 
     # The header widgets, for tests and the benchmark that wait on what the associate reads.
     @property
@@ -148,14 +158,19 @@ class CustomerScreen(QWidget):
         *,
         notes: NoteWriter | None = None,
         suggestions: SuggestionSource | None = None,
+        searcher: CustomerSearch | None = None,
         restrict: Callable[[CustomerProfile], CustomerProfile] | None = None,
+        mask: Mask | None = None,
         viewed_offline: Callable[[int], None] | None = None,
     ) -> None:
         """Give the screen its services once the device is enrolled (the window exists before).
 
-        ``restrict`` trims a profile to what the signed-in role may see before it is shown;
-        ``viewed_offline`` records a profile shown from the device alone (the hub audits the rest).
+        ``restrict`` trims a profile, and ``mask`` a search result, to what the signed-in role may
+        see before either is shown; ``viewed_offline`` records a profile shown from the device
+        alone (the hub audits the rest).
         """
+        self.search.set_searcher(searcher)
+        self.search.set_mask(mask)
         self._identifier = identifier
         self._store_id = store_id
         self._notes = notes
@@ -176,9 +191,8 @@ class CustomerScreen(QWidget):
                 self.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
             )
             return
-        self._lookup_seq += 1
-        seq = self._lookup_seq
-        self.notice.setVisible(False)
+        self.search.clear()
+        seq = self._next_lookup()
         # A customer this tablet already knows is on screen at once; the hub's answer replaces it.
         try:
             early = self._identifier.cached_customer(token)
@@ -199,6 +213,42 @@ class CustomerScreen(QWidget):
             on_success=lambda found: self._on_found(seq, found),
             on_failure=lambda error: self._on_failed(seq, error),
         )
+
+    def open_customer(self, customer_id: int) -> None:
+        """A search result was tapped: open that customer (online, or from the cache)."""
+        if self._identifier is None or self._store_id is None:
+            return
+        self.search.clear()
+        seq = self._next_lookup()
+        self._early_shown_for = None
+        self._set_status(self.tr("Opening the customer…"))
+        self._runner.run(
+            self._identifier.identify_by_id(customer_id, self._store_id),
+            on_success=lambda found: self._on_found(seq, found),
+            on_failure=lambda error: self._on_failed(seq, error),
+        )
+
+    def _next_lookup(self) -> int:
+        self._lookup_seq += 1
+        self.notice.setVisible(False)
+        return self._lookup_seq
+
+    def _search_text_changed(self, _text: str) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Results while searching, else the profile, else the hint; the room goes to what shows."""
+        searching = bool(self.search.field.text().strip())
+        showing = not searching and self._customer_id is not None
+        self.profile.setVisible(showing)
+        self.hint.setVisible(not searching and self._customer_id is None)
+        self.search.setSizePolicy(
+            QSizePolicy.Policy.Preferred,
+            QSizePolicy.Policy.Expanding if searching else QSizePolicy.Policy.Maximum,
+        )
+        self._layout.setStretchFactor(self.search, 1 if searching else 0)
+        # The trailing stretch keeps the hint under the search field when nothing else shows.
+        self._layout.setStretch(self._layout.count() - 1, 0 if searching or showing else 1)
 
     def _save_note(self, text: str) -> None:
         if self._notes is None or self._customer_id is None:
@@ -242,17 +292,15 @@ class CustomerScreen(QWidget):
         self.show_message(describe_failure(error, doing="customer lookup"))
 
     def _hide_profile(self) -> None:
-        self.profile.setVisible(False)
         self._customer_id = None
-        self.hint.setVisible(True)
+        self._arrange()
 
     def show_customer(self, found: IdentifiedCustomerLike, *, checking: bool = False) -> None:
         """Put ``found`` on screen; ``checking``: the device's copy, while the hub is being asked."""
         profile = self._restrict(found.profile) if self._restrict is not None else found.profile
         self.notice.setVisible(False)
-        self.hint.setVisible(False)
-        self.profile.setVisible(True)
         self._customer_id = profile.customer.id
+        self._arrange()
         source: Literal["online", "cache"] = "cache" if found.source == "cache" else "online"
         self.profile.show_profile(
             profile, source=source, as_of=found.as_of, store_names=self._store_names, checking=checking

@@ -50,6 +50,7 @@ def attention_row(entry: Any) -> ListRow:
         "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
         "hold.place": QCoreApplication.translate("MainWindow", "Hold for a customer"),
         "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
+        "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
     reason = entry.last_error or QCoreApplication.translate("MainWindow", "The back office refused it.")
     return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
         self.practice_scan_button.setVisible(True)
         self.customer_screen.hint.setText(
             self.tr(
-                "Scan the customer's loyalty card or the code in their app — or tap "
+                "Or scan the customer's loyalty card or the code in their app — or tap "
                 "“Scan a practice card” above to try it without a scanner."
             )
         )
