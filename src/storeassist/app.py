@@ -18,6 +18,7 @@ import asyncio
 import logging
 import logging.handlers
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -159,6 +160,8 @@ class AssociateStartup(QObject):
         self._keyring_backend = keyring_backend
         self.training_hub: Any = None
         self.services: DeviceServices | None = None
+        self.staff: Any = None  # who is signed in (StaffSessionState), once the device is ready
+        self._activity: ActivityWatcher | None = None
         self._credentials: Any = None
         self._cache: Any = None
         self._outbox: Any = None
@@ -250,10 +253,13 @@ class AssociateStartup(QObject):
 
     def _open_services(self, record: DeviceRecord) -> None:
         from storeassist.client import HubClient
+        from storeassist.domain.privacy import access_for
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
         from storeassist.services.recommend_products import RecommendProducts
+        from storeassist.services.record_profile_view import RecordProfileView
         from storeassist.services.search_customers import SearchCustomers
+        from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
         from storeassist.sync import SyncEngine
 
         client = HubClient(record.hub_url, self._credentials.load)
@@ -261,15 +267,27 @@ class AssociateStartup(QObject):
         client.add_reachability_listener(sync.note_reachability)
         identify = IdentifyCustomer(client, self._cache, self._cache.verification_keys)
         self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
+        staff = StaffSessionState(idle_minutes=self._settings.staff_idle_minutes)
+        self.staff = staff
+        self._activity = ActivityWatcher(staff.touch)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._activity)
+        sign_in = SignInStaff(client, record.store_id)
+        viewed = RecordProfileView(self._outbox, record.store_id, staff_id=staff.staff_id)
         store_name = record.store_name + (_tr(" (practice)") if self._training else "")
         self._window.attach_services(
             identifier=identify,
             sync=sync,
             store_id=record.store_id,
             store_name=store_name,
-            notes=AddCustomerNote(self._outbox, record.store_id),
+            staff_sign_in=sign_in,
+            staff_state=staff,
+            notes=AddCustomerNote(self._outbox, record.store_id, staff_id=staff.staff_id),
             suggestions=RecommendProducts(client, self._cache),
             searcher=SearchCustomers(client),
+            access=lambda: access_for(staff.role) if staff.role is not None else None,
+            viewed_offline=viewed.cached_view,
         )
         sync.start()
         self._runner.run(
@@ -279,6 +297,18 @@ class AssociateStartup(QObject):
             ),
             on_failure=lambda error: log.info("store names not loaded (%s)", type(error).__name__),
         )
+        if self.training_hub is not None:
+            # Training starts signed in as a practice associate: nothing to remember to try it.
+            self._runner.run(
+                self._practice_sign_in(sign_in),
+                on_success=staff.sign_in,
+                on_failure=lambda error: log.info("practice sign-in failed (%s)", type(error).__name__),
+            )
+
+    async def _practice_sign_in(self, sign_in: Any) -> Any:
+        assert self.training_hub is not None
+        badge = await asyncio.to_thread(self.training_hub.practice_badge)
+        return await sign_in.sign_in_badge(badge)
 
     async def practice_loyalty_code(self, customer_id: int = 1) -> str:
         """Training: a loyalty code for a demo customer, as if a card were scanned."""
@@ -288,6 +318,9 @@ class AssociateStartup(QObject):
 
     async def aclose(self) -> None:
         self._runner.cancel_all()
+        app = QCoreApplication.instance()
+        if self._activity is not None and app is not None:
+            app.removeEventFilter(self._activity)
         if self.services is not None:
             await self.services.aclose()
         elif self._cache is not None:
@@ -295,6 +328,23 @@ class AssociateStartup(QObject):
             self._outbox.close()
         if self.training_hub is not None:
             await asyncio.to_thread(self.training_hub.stop)
+
+
+class ActivityWatcher(QObject):
+    """Any touch, click or key press in the app counts as the signed-in staff member's activity."""
+
+    _ACTIVITY = frozenset(
+        {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel}
+    )
+
+    def __init__(self, touch: Callable[[], None]) -> None:
+        super().__init__()
+        self._touch = touch
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._ACTIVITY:
+            self._touch()
+        return False
 
 
 # -- start-up timing ---------------------------------------------------------------------------

@@ -44,6 +44,8 @@ class Settings(BaseModel):
     scanner: ScannerSettings = ScannerSettings()
     #: Personal data in the device cache is dropped after this many days.
     cache_personal_data_days: int = Field(default=30, ge=1, le=365)
+    #: A signed-in staff member is signed out after this many minutes without a touch or key.
+    staff_idle_minutes: int = Field(default=5, ge=1, le=240)
     #: Interface language (a Qt locale name such as ``de_DE``); empty means the system's.
     language: str = ""
 

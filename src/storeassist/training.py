@@ -65,6 +65,25 @@ class TrainingHub:
 
         return issue_enrollment_code(self.db_url, self.store_id)
 
+    def practice_badge(self) -> str:
+        """The badge of an associate at the practice store, so training starts signed in."""
+        from sqlalchemy import create_engine, select
+
+        from storeassist.hub.db import models as m
+
+        engine = create_engine(self.db_url)
+        try:
+            with engine.connect() as connection:
+                badge = connection.execute(
+                    select(m.Staff.badge)
+                    .where(m.Staff.store_id == self.store_id, m.Staff.role == "associate")
+                    .order_by(m.Staff.id)
+                    .limit(1)
+                ).scalar_one()
+        finally:
+            engine.dispose()
+        return str(badge)
+
     def practice_loyalty_code(self, customer_id: int = 1) -> str:
         """A printed-card loyalty code for a demo customer, as if scanned at the till."""
         from storeassist.domain.tokens import TokenKind

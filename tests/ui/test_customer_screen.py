@@ -366,19 +366,46 @@ def test_a_profile_shown_from_the_tablet_alone_is_recorded_for_the_audit_trail(
     assert viewed == [profile.customer.id]
 
 
-def test_the_profile_is_trimmed_to_the_role_before_it_is_shown(
+def test_the_profile_shows_what_the_signed_in_role_may_see(
     qtbot: QtBot, runner: OpRunner, profile_factory
 ) -> None:
+    from storeassist.domain.privacy import access_for
+
     profile = profile_factory()
+    role = {"now": "associate"}
+    identifier = ScriptedIdentifier(*(Found(profile, "online", profile.as_of) for _ in range(2)))
+    screen = _screen(qtbot, runner, identifier, access=lambda: access_for(role["now"]))
 
-    def restrict(p: Any) -> Any:
-        return p.model_copy(update={"customer": p.customer.model_copy(update={"name": "M. J."})})
-
-    screen = _screen(
-        qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)), restrict=restrict
-    )
     _shown(qtbot, runner, screen)
-    assert screen.name.text() == "M. J."
+    assert "not shown for your role" in screen.profile.membership.text()
+
+    role["now"] = "supervisor"
+    _shown(qtbot, runner, screen)
+    assert "Lifetime value" in screen.profile.membership.text()
+    assert "not shown" not in screen.profile.membership.text()
+
+
+def test_nobody_signed_in_opens_no_customer_and_signing_out_clears_the_screen(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.domain.privacy import access_for
+
+    profile = profile_factory()
+    session: dict[str, Any] = {"access": access_for("associate")}
+    identifier = ScriptedIdentifier(Found(profile, "online", profile.as_of))
+    screen = _screen(qtbot, runner, identifier, access=lambda: session["access"])
+    _shown(qtbot, runner, screen)
+    assert screen.profile.isVisible()
+
+    session["access"] = None
+    screen.staff_changed()
+    assert not screen.profile.isVisible()
+    assert not screen.search.isEnabled()
+
+    screen.identify("SA1.token")
+    assert identifier.asked == [("SA1.token", 3)]  # the second scan never left the tablet
+    assert "Sign in first" in screen.notice.text()
+    assert not screen.profile.isVisible()
 
 
 def test_tapping_an_open_pickup_asks_for_the_pickup_flow(

@@ -74,6 +74,12 @@ class AssociateApp:
         with self.qtbot.waitSignal(self.window.ready, timeout=NETWORK_TIMEOUT_MS):
             self.qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
 
+    def sign_in(self, type_keys: Any, badge: str) -> None:
+        """The associate scans their staff badge, through the wedge like any scan."""
+        type_keys(self.window.focusWidget() or self.window, f"SAB.{badge}")
+        self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+        assert self.startup.staff.current is not None, self.window.sign_in_page.notice.text()
+
     def scan(self, type_keys: Any, code: str) -> None:
         screen = self.window.customer_screen
         before = screen.name.text(), screen.offline_badge.isVisible(), screen.notice.text()
@@ -108,6 +114,11 @@ def test_scan_of_a_demo_loyalty_code_shows_name_tier_and_points(
     assert credential not in (tmp_path / "data" / "device.json").read_text()  # the keyring keeps it
 
     app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
+    assert "Sign in first" in app.window.customer_screen.notice.text()  # nobody signed in yet
+    app.sign_in(type_keys, hub.staff_badge)
+    assert app.window.screens.currentWidget() is app.window.customer_screen
+    assert app.startup.staff.current.role == "associate"
+    app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
 
     screen = app.window.customer_screen
     assert not screen.notice.isVisible(), screen.notice.text()
@@ -126,6 +137,7 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     app.start()
     app.enroll(hub.enroll_code())
     code = hub.loyalty_token(hub.customer_ids[0], card=True)
+    app.sign_in(type_keys, hub.staff_badge)
     app.scan(type_keys, code)
     screen = app.window.customer_screen
     online_name = screen.name.text()
@@ -138,5 +150,8 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     assert screen.name.text() == online_name
     assert screen.offline_badge.isVisible()
     assert screen.offline_badge.text().startswith("Offline — as of")
+    # The hub could not audit this view; the tablet keeps it for the audit trail until it can.
+    outbox = app.startup.services.outbox
+    assert outbox.pending_count() == 1
     # The status strip agrees at once, without waiting for the next sync round.
     assert app.window.status_area.online is False

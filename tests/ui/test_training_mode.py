@@ -50,6 +50,10 @@ def test_first_training_start_shows_progress_then_a_practice_scan_finds_a_custom
     assert (tmp_path / "training" / "hub.sqlite").is_file()
     assert memory_keyring.secrets[("storeassist", "training-device")]
 
+    # Training starts signed in as a practice associate.
+    qtbot.waitUntil(lambda: startup.staff.current is not None, timeout=SETUP_TIMEOUT_MS)
+    assert startup.staff.current.role == "associate"
+    assert startup.staff.current.name.split()[0] in window.status_area.staff_button.text()
     task = asyncio.ensure_future(startup.practice_loyalty_code())
     qtbot.waitUntil(task.done, timeout=SETUP_TIMEOUT_MS)
     router.route(task.result())

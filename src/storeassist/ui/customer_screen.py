@@ -18,16 +18,20 @@ from typing import Any, Literal, Protocol
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from storeassist.contract import CustomerProfile
+from storeassist.contract import CustomerProfile, CustomerSummary
+from storeassist.domain.privacy import ProfileAccess, access_for, restrict_profile, restrict_summary
 from storeassist.domain.tokens import TokenError
 from storeassist.local import LocalStoreError
 from storeassist.services.add_note import NoteInvalid
 from storeassist.ui.background import OpRunner
-from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel, Mask
+from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
 
 log = logging.getLogger("storeassist.ui")
+
+#: What shows when the screen is given no access rule (tools and tests): everything.
+_EVERYTHING = access_for("admin")
 
 
 class IdentifiedCustomerLike(Protocol):
@@ -88,8 +92,8 @@ class CustomerScreen(QWidget):
         self._notes: NoteWriter | None = None
         self._suggestions: SuggestionSource | None = None
         self._store_names: Mapping[int, str] = {}
-        self._restrict: Callable[[CustomerProfile], CustomerProfile] | None = None
-        self._viewed_offline: Callable[[int], None] | None = None
+        self._access: Callable[[], ProfileAccess | None] | None = None
+        self._viewed_offline: Callable[[int], object] | None = None
         self._store_id: int | None = None
         self._customer_id: int | None = None
         # Each lookup gets a number; an answer to an older scan must not replace a newer one.
@@ -159,24 +163,25 @@ class CustomerScreen(QWidget):
         notes: NoteWriter | None = None,
         suggestions: SuggestionSource | None = None,
         searcher: CustomerSearch | None = None,
-        restrict: Callable[[CustomerProfile], CustomerProfile] | None = None,
-        mask: Mask | None = None,
-        viewed_offline: Callable[[int], None] | None = None,
+        access: Callable[[], ProfileAccess | None] | None = None,
+        viewed_offline: Callable[[int], object] | None = None,
     ) -> None:
         """Give the screen its services once the device is enrolled (the window exists before).
 
-        ``restrict`` trims a profile, and ``mask`` a search result, to what the signed-in role may
-        see before either is shown; ``viewed_offline`` records a profile shown from the device
-        alone (the hub audits the rest).
+        ``access`` says what the signed-in staff member may see (``None`` from it: nobody is
+        signed in, and customers stay closed); profiles and search results are trimmed to it
+        before they are shown. Without ``access`` everything shows (tools and tests).
+        ``viewed_offline`` records a profile shown from the device alone (the hub audits the rest).
         """
+        self._access = access
         self.search.set_searcher(searcher)
-        self.search.set_mask(mask)
+        self.search.set_mask(self._mask_summary if access is not None else None)
         self._identifier = identifier
         self._store_id = store_id
         self._notes = notes
         self._suggestions = suggestions
-        self._restrict = restrict
         self._viewed_offline = viewed_offline
+        self.staff_changed()
 
     def set_store_names(self, names: Mapping[int, str]) -> None:
         """Store names for "preferred store" and holds; ids are shown until they are known."""
@@ -190,6 +195,8 @@ class CustomerScreen(QWidget):
             self.show_message(
                 self.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
             )
+            return
+        if not self._may_open_customers():
             return
         self.search.clear()
         seq = self._next_lookup()
@@ -216,7 +223,7 @@ class CustomerScreen(QWidget):
 
     def open_customer(self, customer_id: int) -> None:
         """A search result was tapped: open that customer (online, or from the cache)."""
-        if self._identifier is None or self._store_id is None:
+        if self._identifier is None or self._store_id is None or not self._may_open_customers():
             return
         self.search.clear()
         seq = self._next_lookup()
@@ -227,6 +234,40 @@ class CustomerScreen(QWidget):
             on_success=lambda found: self._on_found(seq, found),
             on_failure=lambda error: self._on_failed(seq, error),
         )
+
+    def staff_changed(self) -> None:
+        """Someone signed in or out: a customer on screen goes when nobody may see them."""
+        signed_in = self._access is None or self._access() is not None
+        self.search.setEnabled(signed_in)
+        self.search.field.setPlaceholderText(
+            self.tr("Search by phone, e-mail or name")
+            if signed_in
+            else self.tr("Sign in to search for customers")
+        )
+        if not signed_in:
+            self.clear_customer()
+
+    def clear_customer(self) -> None:
+        """Take the customer and any search off the screen (sign-out, idle)."""
+        self._lookup_seq += 1  # an answer still on its way is dropped
+        self.search.clear()
+        self.notice.setVisible(False)
+        self._set_status("")
+        self._hide_profile()
+
+    def _may_open_customers(self) -> bool:
+        if self._access is None or self._access() is not None:
+            return True
+        self.show_message(self.tr("Sign in first: scan your staff badge, or tap “Sign in” at the top."))
+        return False
+
+    def _current_access(self) -> ProfileAccess:
+        if self._access is None:
+            return _EVERYTHING
+        return self._access() or access_for("associate")  # nobody signed in: the least
+
+    def _mask_summary(self, summary: CustomerSummary) -> CustomerSummary:
+        return restrict_summary(summary, self._current_access().role)
 
     def _next_lookup(self) -> int:
         self._lookup_seq += 1
@@ -242,6 +283,7 @@ class CustomerScreen(QWidget):
         showing = not searching and self._customer_id is not None
         self.profile.setVisible(showing)
         self.hint.setVisible(not searching and self._customer_id is None)
+        self.search.set_idle_hint(not showing)
         self.search.setSizePolicy(
             QSizePolicy.Policy.Preferred,
             QSizePolicy.Policy.Expanding if searching else QSizePolicy.Policy.Maximum,
@@ -297,13 +339,21 @@ class CustomerScreen(QWidget):
 
     def show_customer(self, found: IdentifiedCustomerLike, *, checking: bool = False) -> None:
         """Put ``found`` on screen; ``checking``: the device's copy, while the hub is being asked."""
-        profile = self._restrict(found.profile) if self._restrict is not None else found.profile
+        if self._access is not None and self._access() is None:
+            return  # signed out while the lookup ran: nobody may see this customer now
+        access = self._current_access()
+        profile = restrict_profile(found.profile, access.role)
         self.notice.setVisible(False)
         self._customer_id = profile.customer.id
         self._arrange()
         source: Literal["online", "cache"] = "cache" if found.source == "cache" else "online"
         self.profile.show_profile(
-            profile, source=source, as_of=found.as_of, store_names=self._store_names, checking=checking
+            profile,
+            source=source,
+            as_of=found.as_of,
+            store_names=self._store_names,
+            checking=checking,
+            lifetime_value_visible=access.see_lifetime_value,
         )
         self.customer_shown.emit(found.source)
         if checking:

@@ -264,6 +264,7 @@ class CustomerSearchPanel(QWidget):
         self._runner = runner
         self._searcher = searcher
         self._mask = mask
+        self._idle_hint = True
         # Each search gets a number; an answer to an older one must not replace a newer one.
         self._search_seq = 0
         #: The query the results (or the request under way) belong to, as typed (not cleaned).
@@ -487,11 +488,16 @@ class CustomerSearchPanel(QWidget):
         self.more_button.setVisible(False)
         self.more_button.setEnabled(True)
 
+    def set_idle_hint(self, visible: bool) -> None:
+        """Whether the empty panel explains itself (the screen hides it under a profile)."""
+        self._idle_hint = visible
+        if not self.field.text():
+            self._show_idle()
+
     def _show_idle(self) -> None:
         self.notice.setVisible(False)
-        self._set_status(
-            self.tr("Type the start of a name, phone number or e-mail: a few characters are enough.")
-        )
+        hint = self.tr("Type the start of a name, phone number or e-mail: a few characters are enough.")
+        self._set_status(hint if self._idle_hint else "")
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storeassist.contract import StaffSession
 from storeassist.scanning import ScanRouter
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_screen import CustomerIdentifier, CustomerScreen
@@ -34,6 +35,7 @@ from storeassist.ui.formatting import format_time
 from storeassist.ui.list_models import ListRow, RowListModel
 from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
 from storeassist.ui.shell_screens import ShellScreen, pickups_screen, returns_screen, stock_screen
+from storeassist.ui.staff_sign_in import SignInPage, StaffSignInAction, StaffState, staff_chip_text
 from storeassist.ui.status_area import StatusArea, SyncSignals
 
 log = logging.getLogger("storeassist.ui")
@@ -143,6 +145,11 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self._attention_source: AttentionSource | None = None
         self._screen_before_overlay: QWidget | None = None
+        self._staff_state: StaffState | None = None
+        # Idle sign-out is checked twice a minute; activity itself is noted by the app.
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(30_000)
+        self._idle_timer.timeout.connect(self._check_idle)
         self.setWindowTitle(self.tr("StoreAssist — training") if training else self.tr("StoreAssist"))
 
         self.training_banner = QLabel(
@@ -163,6 +170,7 @@ class MainWindow(QMainWindow):
         self.training_bar.setVisible(training)
         self.status_area = StatusArea()
         self.status_area.attention_requested.connect(self.show_attention)
+        self.status_area.staff_requested.connect(self.show_sign_in)
         runner.busy_changed.connect(self.status_area.set_busy)
 
         self.startup_page = StartupPage()
@@ -192,11 +200,15 @@ class MainWindow(QMainWindow):
         self.attention_page.closed.connect(self._close_overlay)
         self.camera_page = CameraPage()
         self.camera_page.closed.connect(self._close_overlay)
+        self.sign_in_page = SignInPage(self._runner)
+        self.sign_in_page.closed.connect(self._close_overlay)
+        self.sign_in_page.signed_in.connect(self._close_overlay)
         self.screens = QStackedWidget()
         for screen in (self.customer_screen, self.pickups_screen, self.returns_screen, self.stock_screen):
             self.screens.addWidget(screen)
         self.screens.addWidget(self.attention_page)
         self.screens.addWidget(self.camera_page)
+        self.screens.addWidget(self.sign_in_page)
 
         self.navigation = QWidget()
         self.navigation.setObjectName("navigation")
@@ -257,14 +269,24 @@ class MainWindow(QMainWindow):
         sync: AttentionSource | None,
         store_id: int,
         store_name: str,
+        staff_sign_in: StaffSignInAction | None = None,
+        staff_state: StaffState | None = None,
         **customer_services: Any,
     ) -> None:
         """The device is ready: connect the screens to their services and show the workspace.
 
-        ``customer_services`` go to :meth:`CustomerScreen.attach` (notes, suggestions, restrict…).
+        ``customer_services`` go to :meth:`CustomerScreen.attach` (notes, suggestions, access…).
+        With ``staff_sign_in`` and ``staff_state``, badge scans and the status strip sign staff
+        in and out, and an idle session ends by itself.
         """
         self.customer_screen.attach(identifier, store_id, **customer_services)
         self.customer_screen.set_store_names({store_id: store_name})
+        if staff_sign_in is not None and staff_state is not None:
+            self._staff_state = staff_state
+            self.sign_in_page.attach(staff_sign_in, staff_state)
+            staff_state.add_listener(self._staff_changed)
+            self._staff_changed(staff_state.current)
+            self._idle_timer.start()
         self.status_area.set_store_name(store_name)
         if sync is not None:
             self._attention_source = sync
@@ -315,6 +337,21 @@ class MainWindow(QMainWindow):
         for button in self.nav_buttons.values():
             button.setChecked(False)
         self.nav_group.setExclusive(True)
+
+    def show_sign_in(self) -> None:
+        self._show_overlay(self.sign_in_page)
+
+    def _staff_changed(self, session: StaffSession | None) -> None:
+        self.status_area.set_staff(
+            staff_chip_text(session),
+            short=staff_chip_text(session, short=True),
+            signed_in=session is not None,
+        )
+        self.customer_screen.staff_changed()
+
+    def _check_idle(self) -> None:
+        if self._staff_state is not None:
+            self._staff_state.expire_if_idle()
 
     def _open_camera(self) -> None:
         self.camera_page.prepare()
@@ -372,8 +409,10 @@ class MainWindow(QMainWindow):
                 ).format(gtin=gtin)
             )
 
-    def _on_badge_scan(self, _badge: str) -> None:
-        self.show_scan_message(self.tr("Staff badge read. Signing in with a badge comes in a later release."))
+    def _on_badge_scan(self, badge: str) -> None:
+        if self._workspace_ready():
+            self.show_sign_in()
+            self.sign_in_page.sign_in_with_badge(badge)
 
     def show_scan_message(self, text: str) -> None:
         """A refused or not-yet-supported scan: a calm notice on whatever is showing."""
@@ -385,7 +424,7 @@ class MainWindow(QMainWindow):
             self.startup_page.step.setText(text)
             return
         screen = self.screens.currentWidget()
-        if isinstance(screen, CustomerScreen | ShellScreen | CameraPage):
+        if isinstance(screen, CustomerScreen | ShellScreen | CameraPage | SignInPage):
             screen.show_message(text)
         else:
             self.show_screen(self.customer_screen)

@@ -409,6 +409,7 @@ class ProfileView(QWidget):
         as_of: datetime,
         store_names: Mapping[int, str] | None = None,
         checking: bool = False,
+        lifetime_value_visible: bool = True,
     ) -> None:
         """Show ``profile``; ``source="cache"`` marks it as possibly out of date, and ``checking``
         says the back office is being asked for a fresher copy."""
@@ -436,7 +437,7 @@ class ProfileView(QWidget):
                     time=format_time(as_of)
                 )
             )
-        self._fill_header(profile)
+        self._fill_header(profile, lifetime_value_visible)
         self._fill_alerts(profile.alerts)
         self._fill_pickups(profile.open_pickups, profile.holds)
         self._fill_cart(profile.abandoned_cart, profile.recent_views)
@@ -480,7 +481,7 @@ class ProfileView(QWidget):
 
     # -- header ---------------------------------------------------------------------------
 
-    def _fill_header(self, profile: CustomerProfile) -> None:
+    def _fill_header(self, profile: CustomerProfile, lifetime_value_visible: bool) -> None:
         customer, loyalty = profile.customer, profile.loyalty
         self.name.setText(customer.name)
         self.tier.setText(loyalty.tier[:1].upper() + loyalty.tier[1:])
@@ -499,7 +500,9 @@ class ProfileView(QWidget):
                     self.tr("Member since {date}").format(date=format_date(loyalty.member_since)),
                     self.tr("Lifetime value {money}").format(
                         money=format_money(customer.lifetime_value_cents, self._currency)
-                    ),
+                    )
+                    if lifetime_value_visible
+                    else self.tr("Lifetime value: not shown for your role"),
                 )
             )
         )

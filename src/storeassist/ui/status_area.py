@@ -7,7 +7,7 @@ button says how many commands the hub refused; tapping it asks the window to ope
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -49,10 +49,16 @@ def _restyle(widget: QWidget, **properties: str) -> None:
     widget.style().polish(widget)
 
 
+#: Narrower than this, the strip shows less (see ``StatusArea._fit``).
+COMPACT_BELOW = 1000
+
+
 class StatusArea(QWidget):
     """Top strip of the associate window."""
 
     attention_requested = Signal()
+    #: The "who is signed in" button was tapped.
+    staff_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +79,10 @@ class StatusArea(QWidget):
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("attentionButton")
         self.attention_button.clicked.connect(self.attention_requested)
+        self.staff_button = QPushButton()
+        self.staff_button.setObjectName("staffButton")
+        self.staff_button.setVisible(False)  # until the window has a sign-in service
+        self.staff_button.clicked.connect(self.staff_requested)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 6, 10, 6)
@@ -83,8 +93,11 @@ class StatusArea(QWidget):
         layout.addWidget(self.pending_label)
         layout.addWidget(self.sync_label)
         layout.addWidget(self.attention_button)
+        layout.addWidget(self.staff_button)
 
         self._online: bool | None = None
+        self._bound = False
+        self._staff_texts = ("", "")
         # Until a sync engine is bound there is nothing true to say about the connection.
         self._sync_widgets = (self.online_label, self.pending_label, self.sync_label, self.attention_button)
         for widget in self._sync_widgets:
@@ -95,12 +108,32 @@ class StatusArea(QWidget):
         self.set_attention(0)
 
     def bind(self, engine: SyncSignals) -> None:
+        self._bound = True
         for widget in self._sync_widgets:
             widget.setVisible(True)
+        self._fit()
         engine.online_changed.connect(self.set_online)
         engine.pending_changed.connect(self.set_pending)
         engine.synced_at.connect(self.set_synced_at)
         engine.attention_changed.connect(self.set_attention)
+
+    def set_staff(self, text: str, *, short: str | None = None, signed_in: bool) -> None:
+        """``text``: who is signed in, or the invitation to sign in; ``short`` for a narrow strip."""
+        self._staff_texts = (text, short or text)
+        self.staff_button.setVisible(True)
+        self._fit()
+        _restyle(self.staff_button, signedIn="yes" if signed_in else "no")
+
+    def _fit(self) -> None:
+        """A portrait strip drops the last-sync time and shortens the staff name, so the store's
+        name keeps some room."""
+        compact = self.width() < COMPACT_BELOW
+        self.sync_label.setVisible(self._bound and not compact)
+        self.staff_button.setText(self._staff_texts[1 if compact else 0])
+
+    def resizeEvent(self, event: Any) -> None:
+        self._fit()
+        super().resizeEvent(event)
 
     def set_store_name(self, name: str) -> None:
         self.store_label.setText(name)
