@@ -46,6 +46,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from PySide6.QtCore import (
@@ -64,10 +65,12 @@ from bench._results import record
 from bench.bench_hub_api import STORE_ID, mint_loyalty_codes, percentile, served, timed
 from storeassist.client import HubClient
 from storeassist.config import ScannerSettings
+from storeassist.domain.privacy import access_for
 from storeassist.local import LocalCache
 from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.services.enroll_device import EnrollDevice
 from storeassist.services.identify_customer import IdentifyCustomer
+from storeassist.services.recommend_products import RecommendProducts
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
 from storeassist.ui.resources import load_theme
@@ -155,7 +158,9 @@ class PaintCounter(QObject):
 class ScanDesk:
     """The associate window as ``storeassist.app`` wires it, and a scanner to time scans with."""
 
-    def __init__(self, app: QApplication, identify: IdentifyCustomer, store_id: int) -> None:
+    def __init__(
+        self, app: QApplication, identify: IdentifyCustomer, store_id: int, **customer_services: Any
+    ) -> None:
         self._app = app
         self.runner = OpRunner()
         self.window = MainWindow(self.runner, training=False)
@@ -164,7 +169,9 @@ class ScanDesk:
         self.router = ScanRouter()
         self.wedge.scanned.connect(self.router.route)
         self.window.connect_router(self.router)
-        self.window.attach_services(identifier=identify, sync=None, store_id=store_id, store_name="Bench")
+        self.window.attach_services(
+            identifier=identify, sync=None, store_id=store_id, store_name="Bench", **customer_services
+        )
         self.window.resize(1280, 800)
         self.window.show()
 
@@ -298,7 +305,15 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
             raise RuntimeError("enrolment left no public keys in the cache; codes cannot be verified")
         client = HubClient(url, holder.load)
         identify = IdentifyCustomer(client, cache, cache.verification_keys)
-        desk = ScanDesk(app, identify, enrollment.store_id)
+        # As the app wires it for a signed-in associate: the profile is trimmed to the role, and
+        # suggestions are fetched once it is painted (after the timed path, before the next scan).
+        desk = ScanDesk(
+            app,
+            identify,
+            enrollment.store_id,
+            suggestions=RecommendProducts(client, cache),
+            access=lambda: access_for("associate"),
+        )
         try:
             await desk.exposed()
 
