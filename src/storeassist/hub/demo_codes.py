@@ -1,8 +1,9 @@
 """A sheet of real signed codes for trying the app with a scanner or a phone camera.
 
-For a handful of demo customers (printed loyalty cards: no expiry, revocable by serial) and open
-pickup orders at one store (order codes that expire after ``order_ttl``), writes a PNG QR image
-and a ``.txt`` with the code, plus ``index.html`` and ``index.txt`` saying whose code is whose.
+For a handful of demo customers (printed loyalty cards: no expiry, revocable by serial), open
+pickup orders at one store (order codes that expire after ``order_ttl``) and that store's staff
+badges (one per role, so the role-dependent views can be tried), writes a PNG QR image and a
+``.txt`` with the code, plus ``index.html`` and ``index.txt`` saying whose code is whose.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import html
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -18,7 +20,7 @@ from sqlalchemy import select
 
 from storeassist.domain.tokens import TokenKind
 from storeassist.hub.admin import mint_token
-from storeassist.hub.db.models import Customer
+from storeassist.hub.db.models import Customer, Staff
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.seed.demo import demo_cast, demo_pickups
 
@@ -27,7 +29,7 @@ DEFAULT_ORDER_TTL = timedelta(days=14)
 
 @dataclass(frozen=True, slots=True)
 class CodeCard:
-    kind: str  # "loyalty card" or "pickup order"
+    kind: str  # "loyalty card", "pickup order" or "staff badge"
     label: str  # who or what, for the person running the demo
     story: str
     token: str
@@ -77,9 +79,30 @@ def write_demo_codes(
                 cards.append(
                     _write_card(out_dir, f"order-{order.number}", "pickup order", label, story, token)
                 )
+            cards += _staff_cards(session, out_dir, store_id)
     finally:
         engine.dispose()
     _write_index(out_dir, cards, store_id, order_ttl)
+    return cards
+
+
+def _staff_cards(session: Any, out_dir: Path, store_id: int) -> list[CodeCard]:
+    """The first staff member of each role at the store, as the badge barcode reads (``SAB.…``)."""
+    rows = session.execute(
+        select(Staff.id, Staff.name, Staff.role, Staff.badge)
+        .where(Staff.store_id == store_id)
+        .order_by(Staff.id)
+    ).all()
+    cards, seen = [], set()
+    for row in rows:
+        if row.role in seen:
+            continue
+        seen.add(row.role)
+        label = f"{row.name} ({row.role}, badge {row.badge})"
+        story = f"signs in at store {store_id}; sees what a {row.role} may see"
+        cards.append(
+            _write_card(out_dir, f"badge-{row.badge}", "staff badge", label, story, f"SAB.{row.badge}")
+        )
     return cards
 
 
