@@ -170,6 +170,30 @@ def test_hub_answers_settle_each_action_and_refusals_wait_for_a_person(outbox, m
     assert (outbox.pending_count(), outbox.attention_count()) == (1, 2)
 
 
+def test_a_retry_answered_duplicate_of_a_refusal_still_waits_for_a_person(outbox, make_command):
+    # The first answer (a conflict) was lost on the way; the retry hears "duplicate" of it.
+    lost, fine = make_command(), make_command()
+    for command in (lost, fine):
+        outbox.enqueue(command)
+    outbox.mark_sent([c.id for c in outbox.next_batch(10)])
+
+    outbox.record_results(
+        [
+            CommandResult(
+                id=lost.id,
+                status="duplicate",
+                reason="Only 0 left in store",
+                result={"first_status": "conflict"},
+            ),
+            CommandResult(id=fine.id, status="duplicate", result={"first_status": "applied"}),
+        ]
+    )
+
+    assert outbox.get(fine.id).state is OutboxState.DUPLICATE
+    [waiting] = outbox.needs_attention()
+    assert (waiting.command.id, waiting.last_error) == (lost.id, "Only 0 left in store")
+
+
 def test_a_late_answer_never_moves_an_action_the_hub_already_settled(outbox, make_command):
     command = make_command()
     outbox.enqueue(command)

@@ -302,11 +302,15 @@ class Outbox:
 
 
 def _settlement(result: CommandResult) -> dict[str, Any]:
-    if result.status in ("applied", "duplicate"):
+    # A "duplicate" answers a retry with the first attempt's outcome. If that first attempt was
+    # refused (its answer lost on the way), the refusal still needs a person: not filed as done.
+    first = (result.result or {}).get("first_status") if result.status == "duplicate" else None
+    if result.status == "applied" or (result.status == "duplicate" and first in (None, "applied")):
         state, reason = OutboxState(result.status), None
     else:
         state = OutboxState.NEEDS_ATTENTION
-        reason = result.reason or f"The back office answered '{result.status}'."
+        status = first if result.status == "duplicate" else result.status
+        reason = result.reason or f"The back office answered '{status}'."
     answer = result.model_dump(mode="json", exclude={"id"})
     return {
         "command_id": str(result.id),
