@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--replace", action="store_true", help="delete what the database holds first")
     seed.add_argument("--workers", type=int, default=None, help="customer generator processes")
 
-    serve = commands.add_parser("serve", help="serve the HTTP API (one uvicorn worker)")
+    serve = commands.add_parser(
+        "serve", help="serve the HTTP API (one uvicorn worker; 2 request threads on SQLite, 16 on PostgreSQL)"
+    )
     db_option(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)

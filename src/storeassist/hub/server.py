@@ -3,6 +3,12 @@
 Tests, the app's training mode and the benchmarks use :func:`start_in_thread`; the CLI's ``serve``
 runs uvicorn in the foreground with :func:`serve_forever`. Both refuse a database whose schema is
 not at head (:class:`~storeassist.hub.db.schema.SchemaOutOfDate`).
+
+Both serve the same app with the same settings (:func:`_config`): one uvicorn worker, and the
+app's own cap on the threads that run sync routes (``create_app``'s ``request_threads``: 2 on
+SQLite, 16 on PostgreSQL, see ``hub.api.app.default_request_threads``), set in its lifespan on
+whichever event loop serves it. The scan → profile routes run their database work inline on the
+loop on SQLite (``hub.api.deps.run_database_work``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ def _free_port(host: str) -> int:
 
 
 def _config(db_url: str, host: str, port: int, log_level: str) -> uvicorn.Config:
+    """The one server configuration, for the CLI and the in-process hub alike."""
     from storeassist.hub.api import create_app
 
     return uvicorn.Config(

@@ -16,6 +16,7 @@ from storeassist.hub.api.deps import (
     StoreQuery,
     caller,
     database,
+    run_database_work,
     wire_json,
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
@@ -30,9 +31,9 @@ router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"]
 
 
 def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int) -> None:
-    with db.writing() as session:
+    with db.writing_statements() as connection:
         write_audit(
-            session,
+            connection,
             device_id=device.id,
             staff_id=None,
             action="profile.view",
@@ -41,17 +42,21 @@ def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int) ->
 
 
 @router.post("/resolve", response_model=contract.CustomerProfile)
-def resolve_loyalty_code(
+async def resolve_loyalty_code(
     body: contract.ResolveTokenRequest, request: Request, credentials: Credentials
 ) -> Response:
     """A scanned loyalty code (card or app) → the customer's profile. Order codes are refused."""
     db = database(request)
-    with db.reading() as session:
-        device = caller(session, credentials)
-        token = verify_scanned_code(session, body.token, LOYALTY_KINDS)
-        profile = build_profile(session, token.subject_id, body.store_id or device.store_id)
-    _profile_viewed(db, device, profile.customer.id)
-    return wire_json(profile)
+
+    def resolve() -> Response:
+        with db.reading_statements() as connection:
+            device = caller(connection, credentials)
+            token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
+            profile = build_profile(connection, token.subject_id, body.store_id or device.store_id)
+        _profile_viewed(db, device, profile.customer.id)
+        return wire_json(profile)
+
+    return await run_database_work(db, resolve)
 
 
 @router.get("", response_model=contract.CustomerPage)
@@ -65,15 +70,19 @@ def find_customers(
 
 
 @router.get("/{customer_id}/profile", response_model=contract.CustomerProfile)
-def customer_profile(
+async def customer_profile(
     customer_id: EntityId, request: Request, credentials: Credentials, store_id: StoreQuery | None = None
 ) -> Response:
     db = database(request)
-    with db.reading() as session:
-        device = caller(session, credentials)
-        profile = build_profile(session, customer_id, store_id or device.store_id)
-    _profile_viewed(db, device, customer_id)
-    return wire_json(profile)
+
+    def show() -> Response:
+        with db.reading_statements() as connection:
+            device = caller(connection, credentials)
+            profile = build_profile(connection, customer_id, store_id or device.store_id)
+        _profile_viewed(db, device, customer_id)
+        return wire_json(profile)
+
+    return await run_database_work(db, show)
 
 
 @router.get("/{customer_id}/recommendations", response_model=contract.RecommendationList)

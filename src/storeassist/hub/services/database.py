@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from storeassist.hub.db.session import make_engine, make_sessionmaker, normalise_url
@@ -64,6 +64,14 @@ class HubDatabase:
             session.close()
 
     @contextmanager
+    def reading_statements(self) -> Iterator[Connection]:
+        """As :meth:`reading` on a bare connection, for prebuilt Core statements only
+        (``wire.run_prepared``): opening and closing an ORM session costs a profile view more
+        than several of its queries."""
+        with self.read_engine.connect() as connection:
+            yield connection
+
+    @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back on any error."""
         lock = self._write_lock
@@ -72,6 +80,21 @@ class HubDatabase:
         try:
             with self._write_sessions() as session, session.begin():
                 yield session
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextmanager
+    def writing_statements(self) -> Iterator[Connection]:
+        """As :meth:`writing` (same lock, same ``BEGIN IMMEDIATE``) on a bare connection, for
+        prebuilt Core statements only: no ORM session to set up and tear down, which cost more
+        than the insert itself for a transaction that writes one audit row."""
+        lock = self._write_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self.write_engine.begin() as connection:
+                yield connection
         finally:
             if lock is not None:
                 lock.release()

@@ -16,16 +16,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from storeassist import contract
 from storeassist.domain.loyalty import standing
 from storeassist.hub.db import models as m
 from storeassist.hub.services.alerts import alerts_for
-from storeassist.hub.services.availability import availability_of, distances_from
+from storeassist.hub.services.availability import availability_of, distances_at
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import NotFound
-from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, load_stores, orders_with_lines, run_prepared
+from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, Queryable, orders_with_lines, run_prepared
 
 RECENT_ORDERS = 20
 OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
@@ -108,7 +107,7 @@ _RETURNS = (
 )
 
 
-def load_customer_row(session: Session, customer_id: int) -> AnyRow:
+def load_customer_row(session: Queryable, customer_id: int) -> AnyRow:
     row = run_prepared(session, _CUSTOMER, {"customer_id": customer_id}).first()
     if row is None:
         raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
@@ -145,7 +144,7 @@ def loyalty_standing(row: AnyRow) -> contract.LoyaltyStanding:
     )
 
 
-def build_profile(session: Session, customer_id: int, store_id: int | None) -> contract.CustomerProfile:
+def build_profile(session: Queryable, customer_id: int, store_id: int | None) -> contract.CustomerProfile:
     """Everything the profile screen shows for ``customer_id`` as seen from ``store_id``."""
     now = utc_now()
     customer = load_customer_row(session, customer_id)
@@ -191,9 +190,8 @@ def build_profile(session: Session, customer_id: int, store_id: int | None) -> c
 
     abandoned = _distinct_products(events, {"cart_abandon"})
     viewed = _distinct_products(events, {"view"})
-    stores = load_stores(session) if store_id is not None else []
     availability = availability_of(
-        session, [e.product_id for e in abandoned + viewed], store_id, distances_from(stores, store_id)
+        session, [e.product_id for e in abandoned + viewed], store_id, distances_at(session, store_id)
     )
     return contract.CustomerProfile(
         customer=customer_detail(customer),

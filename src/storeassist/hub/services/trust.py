@@ -25,7 +25,7 @@ from storeassist.domain.tokens import (
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import TokenRefused
-from storeassist.hub.services.wire import run_prepared
+from storeassist.hub.services.wire import Queryable, run_prepared
 
 LOYALTY_KINDS = {TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC}
 ORDER_KINDS = {TokenKind.ORDER}
@@ -45,13 +45,13 @@ def _parsed_key(text: str) -> Ed25519PublicKey:
     return public_key_from_text(text)
 
 
-def published_keys(session: Session) -> dict[int, Ed25519PublicKey]:
+def published_keys(session: Queryable) -> dict[int, Ed25519PublicKey]:
     """Every published verification key by key id (as ``hub.keys.public_keys``), read now."""
     return {row.key_id: _parsed_key(row.public_key) for row in run_prepared(session, _PUBLISHED_KEYS)}
 
 
 def verify_scanned_code(
-    session: Session, text: str, expect: set[TokenKind], *, now: datetime | None = None
+    session: Queryable, text: str, expect: set[TokenKind], *, now: datetime | None = None
 ) -> SignedToken:
     """The verified code, or :class:`TokenRefused` carrying the domain's reason and code."""
 
@@ -78,12 +78,13 @@ def record_audit(
 
 
 def write_audit(
-    session: Session, *, device_id: int | None, staff_id: int | None, action: str, subject: str
+    on: Queryable, *, device_id: int | None, staff_id: int | None, action: str, subject: str
 ) -> None:
     """One audit row, inserted now with a plain INSERT (no ORM object, no unit-of-work flush):
-    for a write transaction that records only the audit, such as every profile view."""
+    for a write transaction that records only the audit, such as every profile view
+    (``HubDatabase.writing_statements``)."""
     run_prepared(
-        session,
+        on,
         _AUDIT,
         {"at": utc_now(), "device_id": device_id, "staff_id": staff_id, "action": action, "subject": subject},
     )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Result, Row, bindparam, select
+from sqlalchemy import Connection, Executable, Result, Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -22,6 +22,10 @@ from storeassist.hub.services.database import as_utc
 #: A result row of any width. SQLAlchemy 2.1 types rows by their columns (``Row[int, str]``), so
 #: ``AnyRow`` would mean a one-column row.
 AnyRow = Row[*tuple[Any, ...]]
+
+#: What prebuilt statements run on: an ORM session (on its connection) or a bare Core connection
+#: (``HubDatabase.reading_statements``, cheaper to open and close on the hottest paths).
+Queryable = Session | Connection
 
 PRODUCT_COLUMNS = (
     m.Product.id,
@@ -86,14 +90,15 @@ _CUSTOMER_NAMES = select(m.Customer.id, m.Customer.name).where(
 )
 
 
-def run_prepared(
-    session: Session, statement: Executable, params: dict[str, Any] | None = None
-) -> Result[Any]:
+def run_prepared(on: Queryable, statement: Executable, params: dict[str, Any] | None = None) -> Result[Any]:
     """Rows of a statement built once at import (bound parameters), run on the session's
-    connection. Pending ORM changes are flushed first, as ``Session.execute`` would."""
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
+    connection (pending ORM changes flushed first, as ``Session.execute`` would) or on a bare
+    connection."""
+    if isinstance(on, Session):
+        if on.autoflush:
+            on.flush()
+        on = on.connection()
+    return on.execute(statement, params)
 
 
 def product_from_row(row: AnyRow | Any) -> contract.Product:
@@ -125,12 +130,12 @@ def store_from_row(row: AnyRow | Any) -> contract.StoreInfo:
     )
 
 
-def load_stores(session: Session) -> list[AnyRow]:
+def load_stores(session: Queryable) -> list[AnyRow]:
     """Every store (a chain has tens, not thousands)."""
     return list(run_prepared(session, _STORES))
 
 
-def load_products(session: Session, product_ids: Iterable[int]) -> dict[int, AnyRow]:
+def load_products(session: Queryable, product_ids: Iterable[int]) -> dict[int, AnyRow]:
     ids = sorted(set(product_ids))
     if not ids:
         return {}
@@ -139,7 +144,7 @@ def load_products(session: Session, product_ids: Iterable[int]) -> dict[int, Any
 
 
 def orders_with_lines(
-    session: Session, order_rows: Sequence[AnyRow], names: dict[int, str] | None = None
+    session: Queryable, order_rows: Sequence[AnyRow], names: dict[int, str] | None = None
 ) -> list[contract.Order]:
     """Contract orders for ``order_rows`` (``ORDER_COLUMNS``): lines in one query, customer names in
     another unless the caller already knows them (``names``)."""
