@@ -23,7 +23,7 @@ from storeassist.hub.db.session import make_engine
 def test_upgrading_an_empty_database_reaches_head(tmp_path: Path) -> None:
     db = str(tmp_path / "hub.sqlite")
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0001"
+    assert upgrade(db) == head_revision() == "0002"
     assert require_current(db) == head_revision()
 
 
@@ -54,7 +54,29 @@ def test_a_database_at_an_older_revision_is_refused_until_upgraded(tmp_path: Pat
     with pytest.raises(SchemaOutOfDate) as refused:
         require_current(str(db))
     assert refused.value.current == "0000"
-    assert "revision 0001" in str(refused.value)
+    assert f"revision {head_revision()}" in str(refused.value)
+
+
+def test_a_hub_database_of_the_first_release_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0001")
+    with pytest.raises(SchemaOutOfDate):
+        require_current(str(db))
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert conn.execute("SELECT name FROM stores").fetchall() == [("Old store",)]
+    conn.close()
+    assert "ix_inventory_stock" in indexes and "ix_inventory_product" not in indexes
 
 
 def test_starting_the_server_on_an_old_schema_is_refused(tmp_path: Path) -> None:

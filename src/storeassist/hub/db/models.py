@@ -71,7 +71,8 @@ class Inventory(Base):
     on_hand: Mapped[int] = mapped_column(Integer)
     held: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime]
-    __table_args__ = (Index("ix_inventory_product", "product_id"),)
+    # Covers "which stores have these products in stock" without touching the table (0002).
+    __table_args__ = (Index("ix_inventory_stock", "product_id", "store_id", "on_hand", "held"),)
 
 
 class Customer(Base):
