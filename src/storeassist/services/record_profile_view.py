@@ -8,38 +8,15 @@ arrives. The command carries ids and a time only, never what was on screen.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import UTC
 
 from storeassist.contract import Command, ProfileViewedPayload
+from storeassist.services.outbox_commands import CommandIssuer
 
 
-class CommandQueue(Protocol):
-    def enqueue(self, command: Command) -> None: ...
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class RecordProfileView:
+class RecordProfileView(CommandIssuer):
     """Records views for the device enrolled at ``store_id``; the hub knows the device by its
     credential. ``staff_id`` gives the signed-in staff member's id, if anyone is signed in."""
-
-    def __init__(
-        self,
-        outbox: CommandQueue,
-        store_id: int,
-        *,
-        staff_id: Callable[[], int | None] = lambda: None,
-        clock: Callable[[], datetime] = _utc_now,
-    ) -> None:
-        self._outbox = outbox
-        self._store_id = store_id
-        self._staff_id = staff_id
-        self._clock = clock
 
     def cached_view(self, customer_id: int, staff_id: int | None = None) -> Command:
         """Save the view for sending (durable when this returns) and return its command.
@@ -49,13 +26,4 @@ class RecordProfileView:
         """
         viewed_at = self._clock().astimezone(UTC)
         payload = ProfileViewedPayload(customer_id=customer_id, source="cache", viewed_at=viewed_at)
-        command = Command(
-            id=uuid.uuid4(),
-            type="profile.view",
-            issued_at=viewed_at,
-            store_id=self._store_id,
-            staff_id=staff_id if staff_id is not None else self._staff_id(),
-            payload=payload.model_dump(mode="json"),
-        )
-        self._outbox.enqueue(command)
-        return command
+        return self.issue("profile.view", payload, at=viewed_at, staff_id=staff_id)

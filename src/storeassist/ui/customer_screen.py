@@ -21,8 +21,6 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from storeassist.contract import CustomerProfile, CustomerSummary
 from storeassist.domain.privacy import ProfileAccess, access_for, restrict_profile, restrict_summary
 from storeassist.domain.tokens import TokenError
-from storeassist.local import LocalStoreError
-from storeassist.services.add_note import NoteInvalid
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel
 from storeassist.ui.messages import describe_failure
@@ -299,8 +297,8 @@ class CustomerScreen(QWidget):
             return
         try:
             self._notes.add(self._customer_id, text)
-        except (NoteInvalid, LocalStoreError) as exc:
-            self.show_message(exc.user_message)
+        except Exception as exc:  # a refused note (typed, with its sentence) or a bug: never lost text
+            self.show_message(describe_failure(exc, doing="note"))
             self.profile.note_failed()
         else:
             self.notice.setVisible(False)
@@ -361,8 +359,8 @@ class CustomerScreen(QWidget):
         if source == "cache" and self._viewed_offline is not None:
             try:
                 self._viewed_offline(profile.customer.id)
-            except LocalStoreError as exc:
-                log.warning("an offline profile view could not be recorded: %s", exc)
+            except Exception as exc:  # the customer is served either way; the log says it is missing
+                log.warning("an offline profile view could not be recorded (%s)", type(exc).__name__)
         self._load_suggestions(profile.customer.id)
 
     def _load_suggestions(self, customer_id: int) -> None:

@@ -23,12 +23,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QScroller,
     QSizePolicy,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -48,6 +46,7 @@ from PySide6.QtWidgets import (
 from storeassist.contract import CustomerPage, CustomerSummary
 from storeassist.ui.background import OpRunner
 from storeassist.ui.messages import describe_failure
+from storeassist.ui.row_delegate import TwoLineDelegate
 
 #: Typing pauses this long before the search runs by itself.
 DEBOUNCE_MS = 400
@@ -167,24 +166,14 @@ class CustomerResultsModel(QAbstractListModel):
         return None
 
 
-class _ResultRowDelegate(QStyledItemDelegate):
-    """Draws a result: the name in bold with the tier at the right, loyalty id and contact below.
-
-    Every row has one height; a line too long for the width ends in "…" (the tooltip has it all)."""
+class _ResultRowDelegate(TwoLineDelegate):
+    """Draws a result: the name in bold with the tier at the right, loyalty id and contact below."""
 
     PADDING = 10
+    LINE_GAP = 4
+    MIN_HEIGHT = 56
     SIDE = 14
     GAP = 16
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        title = QFont(option.font)
-        title.setBold(True)
-        return title, QFont(option.font)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        title, detail = self._fonts(option)
-        text = QFontMetrics(title).height() + QFontMetrics(detail).height() + 4
-        return QSize(option.rect.width(), max(text + 2 * self.PADDING, 56))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -197,39 +186,28 @@ class _ResultRowDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         rect: QRect = opt.rect.adjusted(self.SIDE, self.PADDING, -self.SIDE, -self.PADDING)
-        name = str(index.data(CustomerResultsModel.NameRole) or "")
         tier = str(index.data(CustomerResultsModel.TierRole) or "")
-        detail = str(index.data(CustomerResultsModel.DetailRole) or "")
-        title_font, detail_font = self._fonts(opt)
-        title_metrics, detail_metrics = QFontMetrics(title_font), QFontMetrics(detail_font)
-        top = rect.center().y() - (title_metrics.height() + detail_metrics.height() + 4) // 2
+        title_metrics = QFontMetrics(self._fonts(opt)[0])
         tier_width = min(title_metrics.horizontalAdvance(tier), rect.width() // 3)
         name_width = max(0, rect.width() - tier_width - (self.GAP if tier else 0))
-        painter.save()
-        painter.setFont(title_font)
-        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
-        painter.drawText(
-            QRect(rect.left(), top, name_width, title_metrics.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            title_metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width),
-        )
+        name = str(index.data(CustomerResultsModel.NameRole) or "")
+        detail = str(index.data(CustomerResultsModel.DetailRole) or "")
+        # The name takes the first line up to the tier; the detail line has the whole width.
+        top, _ = self._draw_lines(painter, opt, rect.left(), name_width, name, "")
+        self._draw_lines(painter, opt, rect.left(), rect.width(), "", detail)
         if tier:
+            painter.save()
+            painter.setFont(self._fonts(opt)[0])
             painter.setPen(opt.palette.color(opt.palette.ColorRole.Highlight))
-            painter.drawText(
-                QRect(rect.right() - tier_width, top, tier_width + 1, title_metrics.height()),
+            tier_box = QRect(rect.right() - tier_width, top, tier_width + 1, title_metrics.height())
+            self._draw_elided(
+                painter,
+                title_metrics,
+                tier_box,
+                tier,
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                title_metrics.elidedText(tier, Qt.TextElideMode.ElideRight, tier_width + 1),
             )
-        # The second line is the same ink, lighter: it follows the theme's text colour.
-        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
-        painter.setOpacity(0.75)
-        painter.setFont(detail_font)
-        painter.drawText(
-            QRect(rect.left(), top + title_metrics.height() + 4, rect.width(), detail_metrics.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.restore()
+            painter.restore()
 
 
 def _label(role: str, *, wrap: bool = True) -> QLabel:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtGui import QIcon, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QScroller,
     QSizePolicy,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, Recommendation
 from storeassist.ui.formatting import format_date, format_moment, format_money, format_points, format_time
+from storeassist.ui.row_delegate import TwoLineDelegate
 from storeassist.ui.timeline_model import (
     FILTER_KINDS,
     TimelineModel,
@@ -144,25 +144,13 @@ class _Section(QFrame):
         return label
 
 
-class _TimelineRowDelegate(QStyledItemDelegate):
-    """Draws a timeline row: channel icon, the title in bold, when · where · detail below it.
+class _TimelineRowDelegate(TwoLineDelegate):
+    """Draws a timeline row: channel icon, the title in bold, when · where · detail below it."""
 
-    Rows have one height whatever their text, so the list can be exactly as tall as its rows;
-    a line too long for the width ends in "…" (the whole text is the row's tooltip)."""
-
-    PADDING = 8
     GAP = 12
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        title = QFont(option.font)
-        title.setBold(True)
-        return title, QFont(option.font)
-
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        title, detail = self._fonts(option)
-        text = QFontMetrics(title).height() + QFontMetrics(detail).height() + 2
-        height = max(text, _TIMELINE_ICON_PX) + 2 * self.PADDING
-        return QSize(option.rect.width(), max(height, 48))
+        return self._row_size(option, max(self._text_height(option), _TIMELINE_ICON_PX))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -181,28 +169,8 @@ class _TimelineRowDelegate(QStyledItemDelegate):
         if isinstance(icon, QIcon):
             icon.paint(painter, icon_box)
         left = icon_box.right() + self.GAP
-        width = max(0, rect.right() - left)
         title, _, detail = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
-        title_font, detail_font = self._fonts(opt)
-        title_metrics, detail_metrics = QFontMetrics(title_font), QFontMetrics(detail_font)
-        top = rect.center().y() - (title_metrics.height() + detail_metrics.height() + 2) // 2
-        painter.save()
-        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
-        painter.setFont(title_font)
-        painter.drawText(
-            QRect(left, top, width, title_metrics.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
-        )
-        # The second line is the same ink, lighter: it follows the theme's text colour.
-        painter.setOpacity(0.75)
-        painter.setFont(detail_font)
-        painter.drawText(
-            QRect(left, top + title_metrics.height() + 2, width, detail_metrics.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width),
-        )
-        painter.restore()
+        self._draw_lines(painter, opt, left, max(0, rect.right() - left), title, detail)
 
 
 class ProfileView(QWidget):
