@@ -1,7 +1,8 @@
 """The one loader for files in ``resources/``: the theme stylesheet and translations.
 
-In a source checkout ``resources/`` sits at the project root; in a PyInstaller build it is
-unpacked next to the program (``sys._MEIPASS``).
+In a source checkout ``resources/`` sits at the project root; an installed wheel carries it
+inside the package (``storeassist/resources``); in a PyInstaller build it is unpacked next to
+the program (``sys._MEIPASS``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ def resource_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
+    packaged = Path(__file__).resolve().parents[1] / "resources"
+    if packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parents[3] / "resources"
 
 
