@@ -41,6 +41,7 @@ class FakeHub:
         self.offline = False
         self.lose_next_answer = False
         self.unprocessable: set[UUID] = set()
+        self.oversized: set[UUID] = set()
         self.batch_problem: Problem | None = None
         self.pages: dict[str, ChangeFeed] = {"": ChangeFeed(cursor="c1", has_more=False)}
         self.cursors_asked: list[str] = []
@@ -55,6 +56,10 @@ class FakeHub:
                 Problem(
                     title="Invalid", status=422, detail="Hold quantity is over the limit.", code="invalid"
                 )
+            )
+        if any(c.id in self.oversized for c in batch.commands):
+            raise HubRejected(
+                Problem(title="Too large", status=413, detail="The request is too large.", code="too_large")
             )
         self.batch_sizes.append(len(batch.commands))
         results = []
@@ -217,6 +222,23 @@ async def test_one_unprocessable_action_does_not_hold_back_its_batch(engine, fak
     assert outbox.get(also_good.id).state is OutboxState.APPLIED
     [waiting] = engine.needs_attention()
     assert (waiting.command.id, waiting.last_error) == (bad.id, "Hold quantity is over the limit.")
+
+
+async def test_one_action_too_large_for_the_hub_waits_for_a_person_and_the_queue_moves_on(
+    engine, fake_hub, outbox, make_command
+):
+    good, huge = make_command(), make_command()
+    fake_hub.oversized.add(huge.id)
+    for command in (huge, good):
+        outbox.enqueue(command)
+
+    await engine.sync_now()
+    await engine.sync_now()  # and the next round is not stuck on it
+
+    assert outbox.get(good.id).state is OutboxState.APPLIED
+    [waiting] = engine.needs_attention()
+    assert waiting.command.id == huge.id
+    assert outbox.pending_count() == 0
 
 
 async def test_a_refusal_of_the_whole_push_leaves_every_action_waiting(

@@ -44,7 +44,7 @@ CURSOR_RESET_CODES = frozenset({"bad_cursor", "cursor_expired", "cursor_invalid"
 #: Batch-level refusals that may be caused by one bad command, so the batch is retried one by one.
 _SPLITTABLE_STATUSES = frozenset({400, 413, 422})
 #: A refusal of a single command that makes it a case for a person rather than a retry.
-_COMMAND_REFUSED_STATUSES = frozenset({400, 422})
+_COMMAND_REFUSED_STATUSES = frozenset({400, 413, 422})
 
 
 class SyncHub(Protocol):
@@ -220,8 +220,11 @@ class SyncEngine(QObject):
                 log.exception("sync round failed unexpectedly")
             delay = self._interval_s if failures == 0 else self._backoff(failures)
             # Whichever comes first starts the next round: the delay, or a command enqueued while online.
+            # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` can swallow a cancel
+            # that arrives as the wake-up does, and the engine would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     def _backoff(self, failures: int) -> float:
         ceiling: float = min(self._backoff_cap_s, self._backoff_base_s * 2.0 ** (failures - 1))
