@@ -19,7 +19,7 @@ from storeassist.hub.db import models as m
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import Forbidden, Unauthorized
-from storeassist.hub.services.wire import Queryable, run_prepared
+from storeassist.hub.services.wire import Queryable, fetch_prepared
 from storeassist.hub.staff_pins import verify_pin
 
 _SIGN_IN_REFUSED = "Badge, staff number or PIN not recognised."
@@ -47,11 +47,10 @@ def authenticate_device(session: Queryable, credential: str | None) -> CallingDe
         raise Unauthorized(
             "Send the device credential as 'Authorization: Bearer …'. Enroll the device first."
         )
-    row = run_prepared(
-        session, _DEVICE_BY_CREDENTIAL, {"credential_hash": credential_hash(credential)}
-    ).first()
-    if row is None:
+    rows = fetch_prepared(session, _DEVICE_BY_CREDENTIAL, {"credential_hash": credential_hash(credential)})
+    if not rows:
         raise Unauthorized("This device is not enrolled with the hub. Enroll it with a new code.")
+    row = rows[0]
     if row.revoked:
         raise Unauthorized(
             "This device's enrollment was revoked. Ask a manager for a new enrollment code.",

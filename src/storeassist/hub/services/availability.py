@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select
 
 from storeassist.domain.geo import distance_km
 from storeassist.hub.db import models as m
-from storeassist.hub.services.wire import AnyRow, Queryable, run_prepared
+from storeassist.hub.services.wire import AnyRow, Queryable, fetch_prepared
 
 NEARBY_KM = 80.0
 Availability = Literal["here", "nearby", "out"]
@@ -45,7 +45,7 @@ def distances_at(session: Queryable, store_id: int | None) -> dict[int, float]:
     if store_id is None:
         return {}
     # Plain tuples, not rows: the memo compares keys on every hit, and rows compare slowly.
-    places = tuple(map(tuple, run_prepared(session, _STORE_PLACES).all()))
+    places = tuple(map(tuple, fetch_prepared(session, _STORE_PLACES)))
     return dict(_distances(places, store_id))
 
 
@@ -75,7 +75,7 @@ def availability_of(
         return answer
     nearby = {where for where, km in distances.items() if km <= NEARBY_KM}
     nearby.add(store_id)
-    rows = run_prepared(session, _IN_STOCK, {"product_ids": ids, "store_ids": sorted(nearby)})
+    rows = fetch_prepared(session, _IN_STOCK, {"product_ids": ids, "store_ids": sorted(nearby)})
     for row in rows:
         if row.store_id == store_id:
             answer[row.product_id] = "here"

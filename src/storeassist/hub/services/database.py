@@ -66,8 +66,8 @@ class HubDatabase:
     @contextmanager
     def reading_statements(self) -> Iterator[Connection]:
         """As :meth:`reading` on a bare connection, for prebuilt Core statements only
-        (``wire.run_prepared``): opening and closing an ORM session costs a profile view more
-        than several of its queries."""
+        (``wire.fetch_prepared``, ``wire.run_prepared``): opening and closing an ORM session
+        costs a profile view more than several of its queries."""
         with self.read_engine.connect() as connection:
             yield connection
 

@@ -4,9 +4,10 @@ Built from a fixed number of indexed, bounded queries (customer by key; orders, 
 holds, notes and returns by ``customer_id`` with a LIMIT; lines, products and stock in batches),
 so its cost does not grow with the size of the chain or the customer's history.
 
-The statements are built once, at import, with bound parameters, and run on the session's
-connection: a profile is a dozen queries, and building each ``select()`` anew and passing it
-through the ORM cost several times more CPU than SQLite spends answering it.
+The statements are built once, at import, with bound parameters, and run through
+``wire.fetch_prepared`` (on SQLite, straight on the driver): a profile is a dozen queries, and
+building each ``select()`` anew, or even running a prebuilt one through SQLAlchemy's execution
+machinery, cost several times more CPU than SQLite spends answering it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from storeassist.hub.services.alerts import alerts_for
 from storeassist.hub.services.availability import availability_of, distances_at
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import NotFound
-from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, Queryable, orders_with_lines, run_prepared
+from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, Queryable, fetch_prepared, orders_with_lines
 
 RECENT_ORDERS = 20
 OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
@@ -108,9 +109,10 @@ _RETURNS = (
 
 
 def load_customer_row(session: Queryable, customer_id: int) -> AnyRow:
-    row = run_prepared(session, _CUSTOMER, {"customer_id": customer_id}).first()
-    if row is None:
+    rows = fetch_prepared(session, _CUSTOMER, {"customer_id": customer_id})
+    if not rows:
         raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
+    row: AnyRow = rows[0]
     return row
 
 
@@ -149,11 +151,11 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
     now = utc_now()
     customer = load_customer_row(session, customer_id)
     key = {"customer_id": customer_id}
-    order_rows = list(run_prepared(session, _RECENT_ORDERS, key))
+    order_rows: list[AnyRow] = fetch_prepared(session, _RECENT_ORDERS, key)
     pickup_rows: list[AnyRow] = []
     if store_id is not None:
-        pickup_rows = list(
-            run_prepared(session, _OPEN_PICKUPS, {"customer_id": customer_id, "store_id": store_id})
+        pickup_rows = fetch_prepared(
+            session, _OPEN_PICKUPS, {"customer_id": customer_id, "store_id": store_id}
         )
     recent_ids = {row.id for row in order_rows}
     orders = orders_with_lines(
@@ -163,7 +165,7 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
     recent_orders = [by_id[row.id] for row in order_rows]
     open_pickups = [by_id[row.id] for row in pickup_rows]
 
-    events = list(run_prepared(session, _EVENTS, key))
+    events: list[AnyRow] = fetch_prepared(session, _EVENTS, key)
     cases = [
         contract.ServiceCase(
             id=row.id,
@@ -172,7 +174,7 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
             subject=row.subject,
             sentiment=max(-1.0, min(1.0, row.sentiment)),
         )
-        for row in run_prepared(session, _CASES, key)
+        for row in fetch_prepared(session, _CASES, key)
     ]
     holds = [
         contract.Hold(
@@ -183,10 +185,10 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
             qty=row.qty,
             expires_at=as_utc(row.expires_at),
         )
-        for row in run_prepared(session, _HOLDS, {"customer_id": customer_id, "now": now})
+        for row in fetch_prepared(session, _HOLDS, {"customer_id": customer_id, "now": now})
     ]
-    notes = list(run_prepared(session, _NOTES, key).scalars())
-    returns = list(run_prepared(session, _RETURNS, key))
+    notes = [row.text for row in fetch_prepared(session, _NOTES, key)]
+    returns: list[AnyRow] = fetch_prepared(session, _RETURNS, key)
 
     abandoned = _distinct_products(events, {"cart_abandon"})
     viewed = _distinct_products(events, {"view"})

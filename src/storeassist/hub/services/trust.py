@@ -25,7 +25,7 @@ from storeassist.domain.tokens import (
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import TokenRefused
-from storeassist.hub.services.wire import Queryable, run_prepared
+from storeassist.hub.services.wire import Queryable, fetch_prepared, run_prepared
 
 LOYALTY_KINDS = {TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC}
 ORDER_KINDS = {TokenKind.ORDER}
@@ -47,7 +47,7 @@ def _parsed_key(text: str) -> Ed25519PublicKey:
 
 def published_keys(session: Queryable) -> dict[int, Ed25519PublicKey]:
     """Every published verification key by key id (as ``hub.keys.public_keys``), read now."""
-    return {row.key_id: _parsed_key(row.public_key) for row in run_prepared(session, _PUBLISHED_KEYS)}
+    return {row.key_id: _parsed_key(row.public_key) for row in fetch_prepared(session, _PUBLISHED_KEYS)}
 
 
 def verify_scanned_code(
@@ -56,8 +56,7 @@ def verify_scanned_code(
     """The verified code, or :class:`TokenRefused` carrying the domain's reason and code."""
 
     def is_revoked(customer_id: int, serial: int) -> bool:
-        found = run_prepared(session, _REVOKED, {"customer_id": customer_id, "serial": serial}).first()
-        return found is not None
+        return bool(fetch_prepared(session, _REVOKED, {"customer_id": customer_id, "serial": serial}))
 
     try:
         return verify_token(
