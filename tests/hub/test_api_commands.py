@@ -236,3 +236,22 @@ def test_one_id_twice_in_a_batch_applies_once(
     assert results[1].result and results[1].result["note_id"] == (results[0].result or {})["note_id"]
     notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
     assert notes.count(("twice in one batch",)) == 1 and ("other",) not in notes
+
+
+def test_commands_are_committed_with_full_sync_and_other_writes_are_not(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from storeassist.hub.db.schema import upgrade
+    from storeassist.hub.services.database import HubDatabase
+
+    db_path = tmp_path / "hub.sqlite"
+    upgrade(str(db_path))
+    db = HubDatabase(str(db_path))
+    try:
+        with db.writing(durable=True) as session:
+            durable = session.execute(text("PRAGMA synchronous")).scalar_one()
+        with db.writing() as session:
+            ordinary = session.execute(text("PRAGMA synchronous")).scalar_one()
+    finally:
+        db.dispose()
+    assert (durable, ordinary) == (2, 1)  # FULL for what a device is told is done; NORMAL otherwise

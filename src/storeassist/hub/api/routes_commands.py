@@ -20,5 +20,5 @@ def commands(body: contract.CommandBatch, request: Request, credentials: Credent
     db = database(request)
     with db.reading() as session:
         device = caller(session, credentials)
-    with db.writing() as session:
+    with db.writing(durable=True) as session:
         return wire_json(apply_batch(session, device, body))

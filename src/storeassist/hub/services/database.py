@@ -45,11 +45,19 @@ class HubDatabase:
             self.read_engine = make_engine(db_url, pool_size=pool_size, max_overflow=32)
             self.write_engine = make_engine(db_url, pool_size=2, max_overflow=8)
             _begin_immediate(self.write_engine)
+            # Commands are acknowledged to devices, which then forget them: their commits reach
+            # the disk before the answer does (WAL with synchronous=FULL). Audit rows and other
+            # writes keep NORMAL, which in WAL mode never corrupts but may lose the last commits
+            # in a power cut.
+            self.durable_engine = make_engine(db_url, pool_size=1, max_overflow=4)
+            _begin_immediate(self.durable_engine)
+            _full_sync(self.durable_engine)
         else:
             self.read_engine = make_engine(db_url, pool_size=pool_size, max_overflow=16)
-            self.write_engine = self.read_engine
+            self.write_engine = self.durable_engine = self.read_engine
         self._read_sessions = make_sessionmaker(self.read_engine)
         self._write_sessions: sessionmaker[Session] = make_sessionmaker(self.write_engine)
+        self._durable_sessions: sessionmaker[Session] = make_sessionmaker(self.durable_engine)
         # Serialises SQLite writers of this process; PostgreSQL writers run in parallel.
         self._write_lock = threading.Lock() if self.is_sqlite else None
 
@@ -72,13 +80,17 @@ class HubDatabase:
             yield connection
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends normally, rolled back on any error."""
+    def writing(self, *, durable: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back on any error.
+
+        ``durable``: the commit is on disk when the block ends, even on SQLite (for writes
+        acknowledged to a device, such as commands)."""
         lock = self._write_lock
         if lock is not None:
             lock.acquire()
+        sessions = self._durable_sessions if durable else self._write_sessions
         try:
-            with self._write_sessions() as session, session.begin():
+            with sessions() as session, session.begin():
                 yield session
         finally:
             if lock is not None:
@@ -103,6 +115,13 @@ class HubDatabase:
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()
+            self.durable_engine.dispose()
+
+
+def _full_sync(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _synchronous_full(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA synchronous=FULL")
 
 
 def _begin_immediate(engine: Engine) -> None:
