@@ -55,6 +55,36 @@ async def test_a_hub_nobody_answers_for_is_unreachable_after_backing_off(refused
     assert delays.asked == [0.25, 0.5]  # exponential, full jitter at its ceiling
 
 
+async def test_once_the_hub_is_known_unreachable_the_next_call_fails_fast_until_it_answers():
+    calls: list[httpx.Request] = []
+    hub_up = {"now": False}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if not hub_up["now"]:
+            raise httpx.ConnectError("refused")
+        return httpx.Response(200, json={"status": "ok", "schema": "0002"})
+
+    delays = Delays()
+    transport = httpx.MockTransport(handle)
+    async with HubClient(
+        "http://hub", "cred", transport=transport, sleep=delays, jitter=lambda: 1.0
+    ) as client:
+        with pytest.raises(HubUnreachable):
+            await client.health()
+        assert len(calls) == 3  # retried with backoff the first time
+        with pytest.raises(HubUnreachable):
+            await client.health()
+        assert len(calls) == 4  # then tried once: an offline associate gets the cached answer at once
+        hub_up["now"] = True
+        assert (await client.health())["status"] == "ok"
+        hub_up["now"] = False
+        with pytest.raises(HubUnreachable):
+            await client.health()
+        assert len(calls) == 8  # an answer restored the retries
+    assert delays.asked == [0.25, 0.5, 0.25, 0.5]
+
+
 async def test_backoff_is_jittered_and_capped(refused_url):
     delays = Delays()
     client = HubClient(

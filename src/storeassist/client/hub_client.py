@@ -95,6 +95,10 @@ class HubClient:
         self._sleep = sleep
         self._jitter = jitter
         self._reachability_listeners: list[Callable[[bool], None]] = []
+        #: The last call gave up without an answer: the next one is tried once, not retried, so
+        #: an associate working offline gets the device's answer at once (the sync engine's
+        #: rounds keep probing, and the first answer restores retries).
+        self._gave_up = False
 
     def add_reachability_listener(self, listener: Callable[[bool], None]) -> None:
         """Call ``listener(True)`` whenever the hub answers, ``listener(False)`` when a call gives up
@@ -233,7 +237,7 @@ class HubClient:
         content = body.model_dump_json().encode() if body is not None else None
         if content is not None:
             headers["Content-Type"] = "application/json"
-        attempts = self._max_attempts if idempotent else 1
+        attempts = self._max_attempts if idempotent and not self._gave_up else 1
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             try:
@@ -249,10 +253,12 @@ class HubClient:
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 log.debug("%s %s → %d in %.0f ms", method, route, response.status_code, elapsed_ms)
                 if response.status_code < 500:
+                    self._gave_up = False
                     self._report_reachability(True)
                     return _parse(response, model, route)
                 failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
             if attempt == attempts:
+                self._gave_up = True
                 self._report_reachability(False)
                 log.warning(
                     "%s %s failed after %d attempt(s): %s", method, route, attempt, type(failure).__name__
