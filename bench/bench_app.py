@@ -78,17 +78,23 @@ def bench_cold_start(data_dir: Path) -> None:
     app = [_time_to_first_frame(app_argv) for _ in range(runs)]
     record("cold_start_baseline_s", round(statistics.median(baseline), 3))
     record("cold_start_s", round(statistics.median(app), 3))
-    print(f"cold start (median of {runs}): app {statistics.median(app):.3f} s, "
-          f"empty PySide6 window {statistics.median(baseline):.3f} s (target app <= 1.0 s)")
+    print(
+        f"cold start (median of {runs}): app {statistics.median(app):.3f} s, "
+        f"empty PySide6 window {statistics.median(baseline):.3f} s (target app <= 1.0 s)"
+    )
 
 
 # -- enqueue -----------------------------------------------------------------------------------
+
 
 def _note(store_id: int, customer_id: int) -> object:
     from storeassist.contract import Command
 
     return Command(
-        id=uuid.uuid4(), type="note.add", issued_at=datetime.now(UTC), store_id=store_id,
+        id=uuid.uuid4(),
+        type="note.add",
+        issued_at=datetime.now(UTC),
+        store_id=store_id,
         payload={"customer_id": customer_id, "text": "Asked about the autumn range"},
     )
 
@@ -100,16 +106,30 @@ def bench_enqueue(tmp: Path) -> None:
     raw = sqlite3.connect(tmp / "raw.sqlite", isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
-    raw.execute("CREATE TABLE commands (id TEXT PRIMARY KEY, type TEXT, payload TEXT, issued_at TEXT, "
-                "store_id INTEGER, staff_id INTEGER, state TEXT, attempts INTEGER, last_error TEXT, "
-                "result TEXT)")
+    raw.execute(
+        "CREATE TABLE commands (id TEXT PRIMARY KEY, type TEXT, payload TEXT, issued_at TEXT, "
+        "store_id INTEGER, staff_id INTEGER, state TEXT, attempts INTEGER, last_error TEXT, "
+        "result TEXT)"
+    )
     baseline = []
     for _ in range(n):
         t0 = time.perf_counter()
         raw.execute("BEGIN")
-        raw.execute("INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (str(uuid.uuid4()), "note.add", '{"customer_id": 1, "text": "x"}',
-                     datetime.now(UTC).isoformat(), 1, None, "pending", 0, None, None))
+        raw.execute(
+            "INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                str(uuid.uuid4()),
+                "note.add",
+                '{"customer_id": 1, "text": "x"}',
+                datetime.now(UTC).isoformat(),
+                1,
+                None,
+                "pending",
+                0,
+                None,
+                None,
+            ),
+        )
         raw.execute("COMMIT")
         baseline.append((time.perf_counter() - t0) * 1000)
     raw.close()
@@ -124,11 +144,14 @@ def bench_enqueue(tmp: Path) -> None:
     outbox.close()
     record("enqueue_baseline_p95_ms", round(p95(baseline), 3))
     record("enqueue_p95_ms", round(p95(samples), 3))
-    print(f"enqueue p95 over {n}: outbox {p95(samples):.3f} ms, raw WAL+FULL insert {p95(baseline):.3f} ms "
-          f"(target <= 2 ms)")
+    print(
+        f"enqueue p95 over {n}: outbox {p95(samples):.3f} ms, raw WAL+FULL insert {p95(baseline):.3f} ms "
+        f"(target <= 2 ms)"
+    )
 
 
 # -- drain -------------------------------------------------------------------------------------
+
 
 def _serve_hub(db_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     import socket
@@ -138,7 +161,8 @@ def _serve_hub(db_path: Path) -> tuple[subprocess.Popen[bytes], str]:
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "storeassist.hub.cli", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     import httpx
@@ -182,8 +206,10 @@ async def _drain(url: str, code: str, tmp: Path, n: int) -> float:
     await client.aclose()
     outbox.close()
     # The round also pulls the change feed its own commands produced; say how long the push took.
-    print(f"drain: {n} commands, {applied} applied, {outbox.attention_count()} need attention; "
-          f"outbox empty after {emptied[0] - t0:.2f} s, rounds (push + pull) done after {elapsed:.2f} s")
+    print(
+        f"drain: {n} commands, {applied} applied, {outbox.attention_count()} need attention; "
+        f"outbox empty after {emptied[0] - t0:.2f} s, rounds (push + pull) done after {elapsed:.2f} s"
+    )
     return elapsed
 
 

@@ -83,9 +83,7 @@ async def test_a_note_is_saved_on_the_tablet_then_reaches_the_hub_once(device, h
     assert count == 1
 
 
-@pytest.mark.parametrize(
-    "text", ["", "   \n ", "x" * (MAX_NOTE_CHARS + 1)], ids=["empty", "blank", "long"]
-)
+@pytest.mark.parametrize("text", ["", "   \n ", "x" * (MAX_NOTE_CHARS + 1)], ids=["empty", "blank", "long"])
 def test_a_note_that_cannot_be_saved_says_why_and_writes_nothing(outbox, text):
     with pytest.raises(NoteInvalid) as raised:
         AddCustomerNote(outbox, 1).add(7, text)

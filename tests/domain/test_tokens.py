@@ -26,7 +26,10 @@ def test_printed_card_code_verifies_offline_and_is_small_enough_for_a_small_qr()
     assert len(code) <= 120
     token = tokens.verify_token(code, KEYS, now=NOW)
     assert (token.kind, token.subject_id, token.serial, token.expires_at) == (
-        TokenKind.LOYALTY_CARD, 42, 3, None
+        TokenKind.LOYALTY_CARD,
+        42,
+        3,
+        None,
     )
 
 

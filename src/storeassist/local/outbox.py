@@ -217,12 +217,7 @@ class Outbox:
 
     def next_batch(self, limit: int) -> list[Command]:
         """The oldest commands the hub has not answered for, in the order they were enqueued."""
-        query = (
-            select(_commands)
-            .where(_WAITING)
-            .order_by(_ENQUEUE_ORDER)
-            .limit(limit)
-        )
+        query = select(_commands).where(_WAITING).order_by(_ENQUEUE_ORDER).limit(limit)
         with self._engine.connect() as connection:
             return [_command_from_row(row._mapping) for row in connection.execute(query)]
 
