@@ -372,6 +372,22 @@ def test_suggestions_show_why_and_where(qtbot: QtBot, profile_factory) -> None:
     assert _texts(view.recommendations_section) == ["Suggestions", "No suggestions in stock nearby"]
 
 
+def test_two_variants_of_one_style_share_a_row(qtbot: QtBot, profile_factory) -> None:
+    view = _view(qtbot, rich_profile(profile_factory()))
+    jacket = recommendations()[1]
+    charcoal = jacket.model_copy(
+        update={"product": jacket.product.model_copy(update={"sku": "SKU-SHELL-C", "colour": "charcoal"})}
+    )
+    here = charcoal.model_copy(update={"availability": "here"})
+
+    view.show_recommendations([jacket, here])
+
+    row = _texts(_row_with(view.recommendations_section, "Lightweight shell jacket"))
+    detail = next(t for t in row if "navy" in t)
+    assert "charcoal" in detail and "nearby" in detail  # navy is nearby; charcoal is here
+    assert "In stock here" in row
+
+
 def test_sizes_and_preferences_are_listed(qtbot: QtBot, profile_factory) -> None:
     view = _view(qtbot, profile_factory())
     texts = _texts(view.preferences_section)

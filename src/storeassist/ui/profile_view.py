@@ -422,8 +422,12 @@ class ProfileView(QWidget):
         if not items:
             section.add_quiet(self.tr("No suggestions in stock nearby"))
             return
+        # Variants of one style (the hub may suggest two) share a row: one belt, in two colours.
+        groups: dict[str, list[Recommendation]] = {}
         for item in items:
-            section.add(self._recommendation_row(item))
+            groups.setdefault(item.product.style, []).append(item)
+        for variants in groups.values():
+            section.add(self._recommendation_row(variants))
 
     def show_recommendations_placeholder(self) -> None:
         """Before suggestions for the shown customer have arrived."""
@@ -644,23 +648,31 @@ class ProfileView(QWidget):
         layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
         return row
 
-    def _recommendation_row(self, item: Recommendation) -> QFrame:
+    def _recommendation_row(self, variants: Sequence[Recommendation]) -> QFrame:
         row, layout = _row()
-        product = item.product
-        facts = [format_money(product.price_cents, self._currency)]
-        if product.size:
-            facts.append(self.tr("size {size}").format(size=product.size))
-        if product.colour:
-            facts.append(product.colour)
+        first = variants[0]
+        facts = [format_money(first.product.price_cents, self._currency)]
+        for variant in variants:
+            product, what = variant.product, []
+            if product.size:
+                what.append(self.tr("size {size}").format(size=product.size))
+            if product.colour:
+                what.append(product.colour)
+            if len(variants) > 1 and variant.availability != "here":
+                what.append(self.tr("nearby"))
+            if what:
+                facts.append(" ".join(what))
         layout.addLayout(
             _text_column(
-                _label(product.name, "rowTitle", wrap=True),
-                _label(item.reason, "reason", wrap=True),
+                _label(first.product.name, "rowTitle", wrap=True),
+                _label(first.reason, "reason", wrap=True),
                 _label(" · ".join(facts), "detail", wrap=True),
             ),
             1,
         )
-        layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
+        # The best place any of the variants is in stock: "here" when one of them is.
+        where = "here" if any(v.availability == "here" for v in variants) else first.availability
+        layout.addWidget(self._availability(where), 0, Qt.AlignmentFlag.AlignTop)
         return row
 
     def _availability(self, where: str) -> QLabel:
