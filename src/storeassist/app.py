@@ -162,6 +162,8 @@ class AssociateStartup(QObject):
         self.services: DeviceServices | None = None
         self.staff: Any = None  # who is signed in (StaffSessionState), once the device is ready
         self._activity: ActivityWatcher | None = None
+        #: Set once training mode's practice sign-in has finished (either way).
+        self._practice_ready = asyncio.Event()
         self._credentials: Any = None
         self._cache: Any = None
         self._outbox: Any = None
@@ -301,9 +303,17 @@ class AssociateStartup(QObject):
             # Training starts signed in as a practice associate: nothing to remember to try it.
             self._runner.run(
                 self._practice_sign_in(sign_in),
-                on_success=staff.sign_in,
-                on_failure=lambda error: log.info("practice sign-in failed (%s)", type(error).__name__),
+                on_success=self._practice_signed_in,
+                on_failure=self._practice_sign_in_failed,
             )
+
+    def _practice_signed_in(self, session: Any) -> None:
+        self.staff.sign_in(session)
+        self._practice_ready.set()
+
+    def _practice_sign_in_failed(self, error: BaseException) -> None:
+        log.info("practice sign-in failed (%s)", type(error).__name__)
+        self._practice_ready.set()  # a practice scan then asks to sign in, as it would for real
 
     async def _practice_sign_in(self, sign_in: Any) -> Any:
         assert self.training_hub is not None
@@ -314,6 +324,8 @@ class AssociateStartup(QObject):
         """Training: a loyalty code for a demo customer, as if a card were scanned."""
         if self.training_hub is None:
             raise RuntimeError("practice codes exist only in training mode")
+        # A practice scan right after start-up waits for the practice sign-in, not "Sign in first".
+        await self._practice_ready.wait()
         return await asyncio.to_thread(self.training_hub.practice_loyalty_code, customer_id)
 
     async def aclose(self) -> None:
