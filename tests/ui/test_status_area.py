@@ -25,6 +25,7 @@ class SyncSignalsSource(QObject):
     pending_changed = Signal(int)
     synced_at = Signal(datetime)
     attention_changed = Signal(int)
+    sync_failed = Signal(str)
 
     def __init__(self, refused: list[Any]) -> None:
         super().__init__()
@@ -86,6 +87,15 @@ def test_status_shows_online_offline_waiting_and_last_sync(window_and_sync) -> N
     assert status.pending_label.text() == "All sent"
 
     assert status.sync_label.text() == "Not synced yet"
+    sync.synced_at.emit(datetime.now(UTC))
+    assert status.sync_label.text().startswith("Synced ")
+
+    sync.sync_failed.emit("The back office cannot be reached. Keep working.")
+    assert status.sync_label.text().startswith("Synced ")  # offline already says it
+    sync.online_changed.emit(True)
+    sync.sync_failed.emit("The store data on this device was damaged and is being reloaded.")
+    assert status.sync_label.text().startswith("Sync problem · Synced ")
+    assert "damaged" in status.sync_label.toolTip()
     sync.synced_at.emit(datetime.now(UTC))
     assert status.sync_label.text().startswith("Synced ")
 

@@ -23,6 +23,7 @@ class SyncSignals(Protocol):
     pending_changed: SignalInstance
     synced_at: SignalInstance
     attention_changed: SignalInstance
+    sync_failed: SignalInstance
 
 
 class ElidedLabel(QLabel):
@@ -71,6 +72,7 @@ class StatusArea(QWidget):
         self.online_label = QLabel()
         self.pending_label = QLabel()
         self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncLabel")
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: "working on it"
         self.busy_bar.setFixedWidth(80)
@@ -97,6 +99,7 @@ class StatusArea(QWidget):
 
         self._online: bool | None = None
         self._bound = False
+        self._synced_at: datetime | None = None
         self._staff_texts = ("", "")
         # Until a sync engine is bound there is nothing true to say about the connection.
         self._sync_widgets = (self.online_label, self.pending_label, self.sync_label, self.attention_button)
@@ -114,6 +117,7 @@ class StatusArea(QWidget):
         self._fit()
         engine.online_changed.connect(self.set_online)
         engine.pending_changed.connect(self.set_pending)
+        engine.sync_failed.connect(self.set_sync_problem)
         engine.synced_at.connect(self.set_synced_at)
         engine.attention_changed.connect(self.set_attention)
 
@@ -167,7 +171,21 @@ class StatusArea(QWidget):
             self.pending_label.setText(self.tr("Waiting to send: %n", "", count))
 
     def set_synced_at(self, moment: datetime | None) -> None:
+        self._synced_at = moment
         self.sync_label.setText(format_last_sync(moment))
+        self.sync_label.setToolTip("")
+        _restyle(self.sync_label, state="ok")
+
+    def set_sync_problem(self, message: str) -> None:
+        """A sync round failed. Offline says enough already; otherwise (the back office refused,
+        or this tablet's storage failed) the strip says so, and the reason is the tooltip."""
+        self.sync_label.setToolTip(message)
+        if self._online is False:
+            return
+        self.sync_label.setText(
+            self.tr("Sync problem · {last}").format(last=format_last_sync(self._synced_at))
+        )
+        _restyle(self.sync_label, state="problem")
 
     def set_attention(self, count: int) -> None:
         self.attention_button.setText(self.tr("Needs attention: %n", "", count))
