@@ -4,7 +4,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_PYTHON_DOWNLOADS := never
 UV := uv run --locked
 
-.PHONY: setup demo test bench screenshots lint package clean
+.PHONY: setup demo test test-pg bench screenshots lint package clean
 
 setup:
 	@bash tools/bootstrap.sh
@@ -20,6 +20,15 @@ demo: setup
 
 test: setup
 	@$(UV) pytest -q -p no:cacheprovider
+
+# The hub's tests again, served from PostgreSQL (README: "PostgreSQL test run").
+test-pg: setup
+	@if [ -z "$$STOREASSIST_TEST_PG" ]; then \
+		echo "test-pg: set STOREASSIST_TEST_PG to a scratch PostgreSQL database's URL," \
+			"e.g. STOREASSIST_TEST_PG=postgresql:///storeassist_test (see the README)." >&2; \
+		exit 2; \
+	fi
+	@$(UV) --extra postgres pytest tests/hub -q -p no:cacheprovider
 
 bench: setup
 	@$(UV) python -m bench

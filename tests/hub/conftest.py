@@ -1,15 +1,69 @@
-"""Fixtures for the hub API tests: an enrolled device's HTTP client against a real hub on loopback."""
+"""Fixtures for the hub API tests: an enrolled device's HTTP client against a real hub on loopback.
+
+With ``STOREASSIST_TEST_PG`` set to a scratch PostgreSQL database's URL, every hub fixture here
+(``hub_seed_db``, ``hub_server``, ``hub_server_fn``, ``seeded_db_url``, ``empty_db_url``) is served
+from PostgreSQL instead, so the same tests check both backends; tests marked ``sqlite_only`` test
+SQLite itself and are skipped then.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+#: Set: the hub tests run on PostgreSQL (a scratch database's URL; see the README).
+TEST_PG_URL = os.environ.get("STOREASSIST_TEST_PG") or None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): tests SQLite itself; skipped when STOREASSIST_TEST_PG is set"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("sqlite_only")
+    if TEST_PG_URL and marker is not None:
+        reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "tests SQLite itself")
+        pytest.skip(f"SQLite only: {reason}")
+
+
+if TEST_PG_URL:
+
+    @pytest.fixture(scope="session")
+    def hub_seed_db(pg_hub_seed_db: Any) -> Any:
+        return pg_hub_seed_db
+
+    @pytest.fixture(scope="session")
+    def hub_server(pg_hub_server: Any) -> Any:
+        return pg_hub_server
+
+    @pytest.fixture
+    def hub_server_fn(pg_hub_server_fn: Any) -> Any:
+        return pg_hub_server_fn
+
+    @pytest.fixture
+    def seeded_db_url(pg_seeded_db_url: str) -> str:
+        return pg_seeded_db_url
+
+    @pytest.fixture
+    def empty_db_url(pg_empty_db_url: str) -> str:
+        return pg_empty_db_url
+
+else:
+
+    @pytest.fixture
+    def empty_db_url(tmp_path: Path) -> str:
+        """A database that does not exist yet (a SQLite path; on PostgreSQL a new empty database)."""
+        return str(tmp_path / "hub.sqlite")
 
 
 def enroll(hub: Any, store_id: int | None = None) -> httpx.Client:
@@ -53,9 +107,18 @@ def _command(
     }
 
 
-def _query_db(db_path: Any, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Read the hub's SQLite file directly (to check what was, or was not, written)."""
-    with sqlite3.connect(db_path) as conn:
+def _query_db(db: str | Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (``?`` placeholders) on the hub's database directly, by URL or SQLite path, to
+    check what was, or was not, written; a write commits."""
+    target = str(db)
+    if target.startswith(("postgresql:", "postgres:", "postgresql+psycopg:")):
+        import psycopg
+
+        conninfo = "postgresql:" + target.split(":", 1)[1]
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            cursor = conn.execute(sql.replace("%", "%%").replace("?", "%s"), params)  # type: ignore[arg-type]
+            return cursor.fetchall() if cursor.description else []
+    with sqlite3.connect(target.removeprefix("sqlite:///")) as conn:
         return conn.execute(sql, params).fetchall()
 
 
@@ -80,7 +143,7 @@ def make_command() -> Any:
 
 @pytest.fixture(scope="session")
 def query_db() -> Any:
-    """``query_db(db_path, sql, *params)`` → rows, read straight from the hub's SQLite file."""
+    """``query_db(hub.db_url, sql, *params)`` → rows, read straight from the hub's database."""
     return _query_db
 
 

@@ -21,12 +21,9 @@ def test_no_credential_or_unknown_credential_is_401(hub_server: Any, assert_prob
 def test_revoked_device_is_401(
     own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
 ) -> None:
-    import sqlite3
-
     hub, device = own_hub_device
     assert device.get("/v1/stores").status_code == 200
-    with sqlite3.connect(hub.db_path) as conn:
-        conn.execute("UPDATE devices SET revoked = 1")
+    query_db(hub.db_url, "UPDATE devices SET revoked = ?", True)
     assert_problem(device.get("/v1/stores"), 401, "device_revoked")
 
 
@@ -133,11 +130,11 @@ def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
     own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
 ) -> None:
     hub, device = own_hub_device
-    sku = query_db(hub.db_path, "SELECT sku FROM products ORDER BY id LIMIT 1")[0][0]
+    sku = query_db(hub.db_url, "SELECT sku FROM products ORDER BY id LIMIT 1")[0][0]
     order_id = hub.pickup_order_ids[0]
     before = (
-        query_db(hub.db_path, "SELECT sum(held) FROM inventory"),
-        query_db(hub.db_path, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
+        query_db(hub.db_url, "SELECT sum(held) FROM inventory"),
+        query_db(hub.db_url, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
     )
     bad = [
         make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": -3}),
@@ -157,7 +154,7 @@ def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
     assert statuses == ["rejected", "rejected", "rejected", "conflict", "rejected", "rejected"]
     assert all(r["reason"] for r in answer.json()["results"])
     after = (
-        query_db(hub.db_path, "SELECT sum(held) FROM inventory"),
-        query_db(hub.db_path, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
+        query_db(hub.db_url, "SELECT sum(held) FROM inventory"),
+        query_db(hub.db_url, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
     )
     assert after == before

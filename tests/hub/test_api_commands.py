@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from storeassist import contract
 
@@ -29,9 +30,9 @@ def test_note_is_applied_once_and_a_retry_is_a_duplicate(
     assert first.status == "applied" and first.result and first.result["note_id"]
     assert again.status == "duplicate" and again.result and again.result["first_status"] == "applied"
     assert again.result["note_id"] == first.result["note_id"]
-    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    notes = query_db(hub.db_url, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
     assert notes.count(("prefers the blue one",)) == 1
-    assert query_db(hub.db_path, "SELECT count(*) FROM audit WHERE action = 'note.add'")[0][0] == 1
+    assert query_db(hub.db_url, "SELECT count(*) FROM audit WHERE action = 'note.add'")[0][0] == 1
     profile = device.get(f"/v1/customers/{customer_id}/profile").json()
     assert profile["notes"][0] == "prefers the blue one"
 
@@ -57,7 +58,7 @@ def test_hold_reserves_stock_and_conflicts_with_the_facts_when_short(
 ) -> None:
     hub, device = own_hub_device
     product_id, sku, on_hand, held = query_db(
-        hub.db_path,
+        hub.db_url,
         "SELECT p.id, p.sku, i.on_hand, i.held FROM inventory i JOIN products p ON p.id = i.product_id"
         " WHERE i.store_id = 1 AND i.on_hand - i.held BETWEEN 2 AND 20 ORDER BY p.id LIMIT 1",
     )[0]
@@ -65,7 +66,7 @@ def test_hold_reserves_stock_and_conflicts_with_the_facts_when_short(
     placed = _post(device, make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": 1}))[0]
     assert placed.status == "applied"
     assert (
-        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+        query_db(hub.db_url, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
             0
         ][0]
         == held + 1
@@ -86,7 +87,7 @@ def test_pickup_collected_in_parts_then_over_collect_conflicts(
     hub, device = own_hub_device
     order_id = hub.pickup_order_ids[0]
     lines = query_db(
-        hub.db_path, "SELECT line_no, qty, qty_collected FROM order_lines WHERE order_id = ?", order_id
+        hub.db_url, "SELECT line_no, qty, qty_collected FROM order_lines WHERE order_id = ?", order_id
     )
     line_no, qty, collected = lines[0]
     first = _post(
@@ -115,7 +116,7 @@ def test_pickup_collected_in_parts_then_over_collect_conflicts(
     assert again.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": qty}
     assert collected == 0 or qty > collected
     change_rows = query_db(
-        hub.db_path, "SELECT count(*) FROM change_log WHERE entity = 'pickup' AND entity_id = ?", order_id
+        hub.db_url, "SELECT count(*) FROM change_log WHERE entity = 'pickup' AND entity_id = ?", order_id
     )
     assert change_rows[0][0] == 2
 
@@ -140,12 +141,12 @@ def test_concurrent_retries_of_one_id_apply_exactly_once(
 ) -> None:
     hub, device = own_hub_device
     product_id, sku = query_db(
-        hub.db_path,
+        hub.db_url,
         "SELECT p.id, p.sku FROM inventory i JOIN products p ON p.id = i.product_id"
         " WHERE i.store_id = 1 AND i.on_hand - i.held >= 5 ORDER BY p.id LIMIT 1",
     )[0]
     held_before = query_db(
-        hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id
+        hub.db_url, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id
     )[0][0]
     hold = make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": 1})
     threads, statuses, barrier = 8, [], threading.Barrier(8)
@@ -165,12 +166,12 @@ def test_concurrent_retries_of_one_id_apply_exactly_once(
         worker.join()
     assert sorted(statuses) == ["applied"] + ["duplicate"] * (threads - 1)
     assert (
-        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+        query_db(hub.db_url, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
             0
         ][0]
         == held_before + 1
     )
-    assert query_db(hub.db_path, "SELECT count(*) FROM holds WHERE id = ?", hold["id"])[0][0] == 1
+    assert query_db(hub.db_url, "SELECT count(*) FROM holds WHERE id = ?", hold["id"])[0][0] == 1
 
 
 def test_a_conflict_in_the_middle_of_a_batch_rolls_back_only_itself(
@@ -178,7 +179,7 @@ def test_a_conflict_in_the_middle_of_a_batch_rolls_back_only_itself(
 ) -> None:
     hub, device = own_hub_device
     product_id, sku, on_hand, held = query_db(
-        hub.db_path,
+        hub.db_url,
         "SELECT p.id, p.sku, i.on_hand, i.held FROM inventory i JOIN products p ON p.id = i.product_id"
         " WHERE i.store_id = 1 AND i.on_hand - i.held BETWEEN 2 AND 20 ORDER BY p.id LIMIT 1",
     )[0]
@@ -192,17 +193,17 @@ def test_a_conflict_in_the_middle_of_a_batch_rolls_back_only_itself(
     results = _post(device, *batch)
     assert [r.status for r in results] == ["applied", "applied", "conflict", "applied"]
     assert (
-        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+        query_db(hub.db_url, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
             0
         ][0]
         == held + 1
     )
-    assert query_db(hub.db_path, "SELECT count(*) FROM holds WHERE id = ?", batch[2]["id"])[0][0] == 0
-    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    assert query_db(hub.db_url, "SELECT count(*) FROM holds WHERE id = ?", batch[2]["id"])[0][0] == 0
+    notes = query_db(hub.db_url, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
     assert {("before",), ("after",)} <= set(notes)
     statuses = dict(
         query_db(
-            hub.db_path,
+            hub.db_url,
             "SELECT id, status FROM commands WHERE device_id IN "
             "(SELECT device_id FROM commands WHERE id = ?)",
             batch[0]["id"],
@@ -217,7 +218,7 @@ def test_a_conflict_in_the_middle_of_a_batch_rolls_back_only_itself(
     assert again[2].facts == results[2].facts
     assert again[1].result and again[1].result["hold_id"] == batch[1]["id"]
     assert (
-        query_db(hub.db_path, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
+        query_db(hub.db_url, "SELECT held FROM inventory WHERE store_id = 1 AND product_id = ?", product_id)[
             0
         ][0]
         == held + 1
@@ -234,10 +235,11 @@ def test_one_id_twice_in_a_batch_applies_once(
     results = _post(device, note, note, reused)
     assert [r.status for r in results] == ["applied", "duplicate", "rejected"]
     assert results[1].result and results[1].result["note_id"] == (results[0].result or {})["note_id"]
-    notes = query_db(hub.db_path, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
+    notes = query_db(hub.db_url, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
     assert notes.count(("twice in one batch",)) == 1 and ("other",) not in notes
 
 
+@pytest.mark.sqlite_only("SQLite's synchronous PRAGMA; PostgreSQL commits durably by its own settings")
 def test_commands_are_committed_with_full_sync_and_other_writes_are_not(tmp_path) -> None:
     from sqlalchemy import text
 

@@ -65,7 +65,7 @@ def test_scanned_loyalty_code_opens_the_full_profile(
     severities = [a.severity for a in profile.alerts]
     assert severities == sorted(severities, key=["critical", "warning", "info"].index)
     audit = query_db(
-        hub_server.db_path,
+        hub_server.db_url,
         "SELECT action FROM audit WHERE subject = ? AND action = 'profile.view'",
         f"customer:{customer_id}",
     )
@@ -95,9 +95,9 @@ def test_profile_by_id_shows_cart_and_views_with_availability(device: httpx.Clie
 def test_customer_search_by_name_phone_and_email_is_partial_and_paged(
     device: httpx.Client, query_db: Any, hub_server: Any
 ) -> None:
-    name, phone, email = query_db(
-        hub_server.db_path, "SELECT name, phone, email FROM customers WHERE id = 1"
-    )[0]
+    name, phone, email = query_db(hub_server.db_url, "SELECT name, phone, email FROM customers WHERE id = 1")[
+        0
+    ]
     for text in (name[:3].lower(), phone[:6], "+" + phone[:4]):
         found = contract.CustomerPage.model_validate(device.get("/v1/customers", params={"q": text}).json())
         assert found.items, text
@@ -105,7 +105,7 @@ def test_customer_search_by_name_phone_and_email_is_partial_and_paged(
     assert any(c["id"] == 1 for c in by_email["items"])
     # the commonest first letter of a name spans more than one page
     ((letter, matches),) = query_db(
-        hub_server.db_path,
+        hub_server.db_url,
         "SELECT substr(name_key, 1, 1) AS k, count(*) AS n FROM customers GROUP BY k ORDER BY n DESC LIMIT 1",
     )
     assert matches > 20
@@ -127,7 +127,7 @@ def test_recommendations_are_in_reach_and_explained(
     owned = {
         sku
         for (sku,) in query_db(
-            hub_server.db_path,
+            hub_server.db_url,
             "SELECT p.sku FROM order_lines l JOIN orders o ON o.id = l.order_id"
             " JOIN products p ON p.id = l.product_id WHERE o.customer_id = ?",
             customer_id,
@@ -165,7 +165,7 @@ def test_stock_here_and_nearby_by_sku_and_barcode(
     device: httpx.Client, hub_server: Any, query_db: Any
 ) -> None:
     sku, gtin = query_db(
-        hub_server.db_path,
+        hub_server.db_url,
         "SELECT p.sku, p.gtin FROM products p JOIN inventory i ON i.product_id = p.id"
         " GROUP BY p.id HAVING count(*) > 2 ORDER BY p.id LIMIT 1",
     )[0]

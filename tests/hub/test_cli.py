@@ -15,6 +15,7 @@ from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.keys import public_keys
 
 
+@pytest.mark.sqlite_only("the CLI on a SQLite path")
 def test_seed_builds_a_chain_and_reports_its_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "chain.sqlite"
     assert main(["seed", "--db", str(db), "--stores", "2", "--products", "60", "--customers", "80"]) == 0
@@ -24,6 +25,7 @@ def test_seed_builds_a_chain_and_reports_its_time(tmp_path: Path, capsys: pytest
     assert current_revision(str(db)) == head_revision()
 
 
+@pytest.mark.sqlite_only("the CLI on a SQLite path")
 def test_seed_refuses_to_mix_two_chains_unless_told_to_replace(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -35,6 +37,7 @@ def test_seed_refuses_to_mix_two_chains_unless_told_to_replace(
     assert main(["seed", "--db", db, *small, "--replace"]) == 0
 
 
+@pytest.mark.sqlite_only("the CLI on a SQLite path")
 def test_serve_refuses_an_out_of_date_database_and_names_the_upgrade(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -45,6 +48,7 @@ def test_serve_refuses_an_out_of_date_database_and_names_the_upgrade(
     assert f"storeassist-hub upgrade --db {db}" in err
 
 
+@pytest.mark.sqlite_only("the CLI on a SQLite path")
 def test_upgrade_brings_a_database_to_head_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,6 +43,7 @@ def _typed(rows: Any) -> list[list[tuple[type, Any]]]:
     return [[(type(value), value) for value in row] for row in rows]
 
 
+@pytest.mark.sqlite_only("the driver fast path is SQLite's; elsewhere fetch_prepared is run_prepared")
 @pytest.mark.parametrize("customer_id", [1, 2, 3, 7, 11])
 def test_driver_rows_match_sqlalchemy_rows_value_for_value_and_type_for_type(
     seeded_db_url: str, customer_id: int
@@ -75,6 +76,7 @@ def test_profile_on_the_driver_path_matches_the_profile_through_the_orm_session(
         db.dispose()
 
 
+@pytest.mark.sqlite_only("an error of SQLite's driver on the fast path")
 def test_a_driver_error_surfaces_as_sqlalchemys_database_error(tmp_path: Any) -> None:
     db = HubDatabase(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     try:

@@ -20,15 +20,15 @@ from storeassist.hub.db.schema import (
 from storeassist.hub.db.session import make_engine
 
 
-def test_upgrading_an_empty_database_reaches_head(tmp_path: Path) -> None:
-    db = str(tmp_path / "hub.sqlite")
+def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
+    db = empty_db_url
     assert current_revision(db) is None
     assert upgrade(db) == head_revision() == "0002"
     assert require_current(db) == head_revision()
 
 
-def test_migrations_build_exactly_the_schema_the_models_describe(tmp_path: Path) -> None:
-    db = str(tmp_path / "hub.sqlite")
+def test_migrations_build_exactly_the_schema_the_models_describe(empty_db_url: str) -> None:
+    db = empty_db_url
     upgrade(db)
     engine = make_engine(db)
     with engine.connect() as conn:
@@ -37,6 +37,7 @@ def test_migrations_build_exactly_the_schema_the_models_describe(tmp_path: Path)
     assert differences == []
 
 
+@pytest.mark.sqlite_only("the advice names a SQLite path; for PostgreSQL see test_postgres_urls_are_shown…")
 def test_an_empty_database_is_out_of_date_and_says_how_to_upgrade(tmp_path: Path) -> None:
     db = tmp_path / "hub.sqlite"
     with pytest.raises(SchemaOutOfDate) as refused:
@@ -44,6 +45,7 @@ def test_an_empty_database_is_out_of_date_and_says_how_to_upgrade(tmp_path: Path
     assert f"storeassist-hub upgrade --db {db}" in str(refused.value)
 
 
+@pytest.mark.sqlite_only("edits a SQLite file as an older hub saved it")
 def test_a_database_at_an_older_revision_is_refused_until_upgraded(tmp_path: Path) -> None:
     db = tmp_path / "hub.sqlite"
     upgrade(str(db))
@@ -57,6 +59,7 @@ def test_a_database_at_an_older_revision_is_refused_until_upgraded(tmp_path: Pat
     assert f"revision {head_revision()}" in str(refused.value)
 
 
+@pytest.mark.sqlite_only("a SQLite file of the first release, read with sqlite3")
 def test_a_hub_database_of_the_first_release_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
     db = tmp_path / "hub.sqlite"
     upgrade(str(db), "0001")
@@ -79,11 +82,11 @@ def test_a_hub_database_of_the_first_release_upgrades_and_keeps_its_data(tmp_pat
     assert "ix_inventory_stock" in indexes and "ix_inventory_product" not in indexes
 
 
-def test_starting_the_server_on_an_old_schema_is_refused(tmp_path: Path) -> None:
+def test_starting_the_server_on_an_old_schema_is_refused(empty_db_url: str) -> None:
     from storeassist.hub.server import start_in_thread
 
     with pytest.raises(SchemaOutOfDate):
-        start_in_thread(str(tmp_path / "empty.sqlite"))
+        start_in_thread(empty_db_url)
 
 
 def test_postgres_urls_are_shown_without_their_password() -> None:

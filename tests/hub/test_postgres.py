@@ -1,7 +1,9 @@
 """The hub API on PostgreSQL: run when ``STOREASSIST_TEST_PG`` holds a URL of a scratch database
-(its tables are replaced). Seeds a small chain there, serves it on loopback, and checks the paths
-where PostgreSQL differs from SQLite: profile assembly, token resolution, and concurrent retries of
-one command id applying once (row locks and unique violations instead of SQLite's single writer).
+(databases of the run are created next to it and dropped). Seeds a small chain in a database of its
+own, serves it on loopback, and checks the paths where PostgreSQL differs from SQLite: profile
+assembly, token resolution, and concurrent retries of one command id applying once (row locks and
+unique violations instead of SQLite's single writer). The rest of ``tests/hub`` runs on PostgreSQL
+too under the same variable (``tests/hub/conftest.py``).
 """
 
 from __future__ import annotations
@@ -24,22 +26,25 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def pg_hub() -> Iterator[tuple[str, httpx.Client]]:
+def pg_hub(pg_databases: Any) -> Iterator[tuple[str, httpx.Client]]:
     from storeassist.hub.admin import issue_enrollment_code
     from storeassist.hub.seed import seed_chain
     from storeassist.hub.server import start_in_thread
 
-    assert PG_URL is not None
-    seed_chain(PG_URL, stores=3, products=200, customers=300)
-    hub = start_in_thread(PG_URL)
+    db_url = pg_databases.create()
     try:
-        code = issue_enrollment_code(PG_URL, 1)
-        enrolled = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "pg"})
-        headers = {"Authorization": f"Bearer {enrolled.json()['credential']}"}
-        with httpx.Client(base_url=hub.url, headers=headers, timeout=30) as client:
-            yield PG_URL, client
+        seed_chain(db_url, stores=3, products=200, customers=300)
+        hub = start_in_thread(db_url)
+        try:
+            code = issue_enrollment_code(db_url, 1)
+            enrolled = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "pg"})
+            headers = {"Authorization": f"Bearer {enrolled.json()['credential']}"}
+            with httpx.Client(base_url=hub.url, headers=headers, timeout=30) as client:
+                yield db_url, client
+        finally:
+            hub.stop()
     finally:
-        hub.stop()
+        pg_databases.drop(db_url)
 
 
 def test_loyalty_code_resolves_to_a_profile_on_postgres(pg_hub: tuple[str, httpx.Client]) -> None:

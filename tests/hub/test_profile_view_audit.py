@@ -23,16 +23,16 @@ def _view(customer_id: Any, viewed_at: str = SHOWN_AT, source: str = "cache") ->
     return {"customer_id": customer_id, "source": source, "viewed_at": viewed_at}
 
 
-def _views(query_db: Any, db_path: Any, customer_id: int) -> list[tuple[Any, ...]]:
+def _views(query_db: Any, db_url: str, customer_id: int) -> list[tuple[Any, ...]]:
     return query_db(
-        db_path,
+        db_url,
         "SELECT at, device_id, staff_id FROM audit WHERE action = 'profile.view' AND subject = ?",
         f"customer:{customer_id}",
     )
 
 
 def _stored_time(value: Any) -> datetime:
-    """SQLite hands back the stored UTC time as naive text."""
+    """SQLite hands back the stored UTC time as naive text; PostgreSQL as an aware datetime."""
     moment = datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
@@ -42,7 +42,7 @@ def test_a_cached_view_is_audited_once_when_it_was_shown_and_a_retry_is_a_duplic
 ) -> None:
     hub, device = own_hub_device
     customer_id = hub.customer_ids[0]
-    ((device_id,),) = query_db(hub.db_path, "SELECT max(id) FROM devices")
+    ((device_id,),) = query_db(hub.db_url, "SELECT max(id) FROM devices")
     view = make_command("profile.view", _view(customer_id), staff_id=3)
 
     first = _post(device, view)[0]
@@ -50,11 +50,11 @@ def test_a_cached_view_is_audited_once_when_it_was_shown_and_a_retry_is_a_duplic
 
     assert first.status == "applied" and first.result and first.result["audit_id"]
     assert again.status == "duplicate" and again.result and again.result["first_status"] == "applied"
-    [(at, audited_device, staff_id)] = _views(query_db, hub.db_path, customer_id)
+    [(at, audited_device, staff_id)] = _views(query_db, hub.db_url, customer_id)
     assert (audited_device, staff_id) == (device_id, 3)
     assert _stored_time(at) == datetime.fromisoformat(SHOWN_AT)
     # The effect's row is the command's only audit row: none is added for the command itself.
-    assert query_db(hub.db_path, "SELECT count(*) FROM audit WHERE action = 'profile.view'")[0][0] == 1
+    assert query_db(hub.db_url, "SELECT count(*) FROM audit WHERE action = 'profile.view'")[0][0] == 1
 
 
 def test_a_view_without_a_staff_member_and_a_local_time_is_stored_in_utc(
@@ -66,7 +66,7 @@ def test_a_view_without_a_staff_member_and_a_local_time_is_stored_in_utc(
     result = _post(device, make_command("profile.view", _view(customer_id, "2026-03-02T11:15:00+02:00")))[0]
 
     assert result.status == "applied"
-    [(at, _, staff_id)] = _views(query_db, hub.db_path, customer_id)
+    [(at, _, staff_id)] = _views(query_db, hub.db_url, customer_id)
     assert staff_id is None
     assert _stored_time(at) == datetime.fromisoformat(SHOWN_AT)
 
@@ -75,12 +75,12 @@ def test_a_view_of_an_unknown_customer_is_rejected_and_not_audited(
     own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
 ) -> None:
     hub, device = own_hub_device
-    (missing,) = query_db(hub.db_path, "SELECT max(id) + 1 FROM customers")[0]
+    (missing,) = query_db(hub.db_url, "SELECT max(id) + 1 FROM customers")[0]
 
     result = _post(device, make_command("profile.view", _view(missing)))[0]
 
     assert result.status == "rejected" and str(missing) in (result.reason or "")
-    assert _views(query_db, hub.db_path, missing) == []
+    assert _views(query_db, hub.db_url, missing) == []
 
 
 def test_views_that_cannot_be_right_are_rejected_with_a_reason_and_write_nothing(
@@ -104,7 +104,7 @@ def test_views_that_cannot_be_right_are_rejected_with_a_reason_and_write_nothing
 
     assert [r.status for r in results] == ["rejected"] * len(bad)
     assert all(r.reason for r in results)
-    assert _views(query_db, hub.db_path, customer_id) == []
+    assert _views(query_db, hub.db_url, customer_id) == []
 
 
 def _snapshot_customers(device: httpx.Client, store_id: int) -> set[int]:
@@ -126,7 +126,7 @@ def test_an_offline_view_counts_as_a_recent_lookup_for_the_store_snapshot(
 ) -> None:
     hub, device = own_hub_device
     ((customer_id,),) = query_db(
-        hub.db_path,
+        hub.db_url,
         "SELECT max(id) FROM customers WHERE id NOT IN"
         " (SELECT customer_id FROM orders WHERE pickup_state IS NOT NULL AND customer_id IS NOT NULL)",
     )

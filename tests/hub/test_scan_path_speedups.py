@@ -7,7 +7,6 @@ against the rule it replaces, on the seeded chain.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import anyio
@@ -26,15 +25,17 @@ from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.wire import load_stores
 
 
-def _expected_availability(db_path: str, product_ids: list[int], store_id: int) -> dict[int, str]:
+def _expected_availability(
+    query_db: Any, db_url: str, product_ids: list[int], store_id: int
+) -> dict[int, str]:
     """The rule, from raw rows: here if in stock at the store, nearby if within NEARBY_KM, else out."""
-    with sqlite3.connect(db_path) as conn:
-        places = {sid: (lat, lon) for sid, lat, lon in conn.execute("SELECT id, lat, lon FROM stores")}
-        stocked = conn.execute(
-            f"SELECT product_id, store_id FROM inventory WHERE on_hand - held > 0 "
-            f"AND product_id IN ({','.join('?' * len(product_ids))})",
-            product_ids,
-        ).fetchall()
+    places = {sid: (lat, lon) for sid, lat, lon in query_db(db_url, "SELECT id, lat, lon FROM stores")}
+    stocked = query_db(
+        db_url,
+        f"SELECT product_id, store_id FROM inventory WHERE on_hand - held > 0 "
+        f"AND product_id IN ({','.join('?' * len(product_ids))})",
+        *product_ids,
+    )
     here_lat, here_lon = places[store_id]
     answer = dict.fromkeys(product_ids, "out")
     for product_id, where in stocked:
@@ -46,13 +47,11 @@ def _expected_availability(db_path: str, product_ids: list[int], store_id: int) 
 
 
 def test_availability_asked_only_of_nearby_stores_matches_the_rule_for_every_store(
-    seeded_db_url: str,
+    seeded_db_url: str, query_db: Any
 ) -> None:
     db = HubDatabase(seeded_db_url)
-    db_path = seeded_db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(db_path) as conn:
-        product_ids = [row[0] for row in conn.execute("SELECT id FROM products ORDER BY id LIMIT 60")]
-        store_ids = [row[0] for row in conn.execute("SELECT id FROM stores")]
+    product_ids = [row[0] for row in query_db(seeded_db_url, "SELECT id FROM products ORDER BY id LIMIT 60")]
+    store_ids = [row[0] for row in query_db(seeded_db_url, "SELECT id FROM stores")]
     try:
         seen = set()
         with db.reading() as session:
@@ -60,7 +59,7 @@ def test_availability_asked_only_of_nearby_stores_matches_the_rule_for_every_sto
             for store_id in store_ids:
                 distances = distances_from(stores, store_id)
                 found = availability_of(session, product_ids, store_id, distances)
-                assert found == _expected_availability(db_path, product_ids, store_id)
+                assert found == _expected_availability(query_db, seeded_db_url, product_ids, store_id)
                 seen.update(found.values())
         assert seen == {"here", "nearby", "out"}  # the chain exercises every answer
     finally:
@@ -106,11 +105,12 @@ def test_a_profile_read_on_a_bare_connection_equals_one_read_in_a_session(
         db.dispose()
 
 
-def test_the_app_caps_its_request_threads_for_sqlite(seeded_db_url: str) -> None:
+def test_the_app_caps_its_request_threads_for_sqlite_and_widens_them_for_postgres(seeded_db_url: str) -> None:
     async def threads_while_serving(app: FastAPI) -> int:
         async with app.router.lifespan_context(app):
             return int(to_thread.current_default_thread_limiter().total_tokens)
 
-    assert anyio.run(threads_while_serving, create_app(seeded_db_url)) == SQLITE_REQUEST_THREADS
+    default = SQLITE_REQUEST_THREADS if seeded_db_url.startswith("sqlite") else POSTGRES_REQUEST_THREADS
+    assert anyio.run(threads_while_serving, create_app(seeded_db_url)) == default
     assert anyio.run(threads_while_serving, create_app(seeded_db_url, request_threads=5)) == 5
     assert POSTGRES_REQUEST_THREADS > SQLITE_REQUEST_THREADS

@@ -8,7 +8,6 @@ and schemas.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,16 +26,17 @@ def fuzzed_hub(hub_seed_db: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     from storeassist.hub.admin import issue_enrollment_code
     from storeassist.hub.server import start_in_thread
 
-    db_path = Path(tmp_path_factory.mktemp("hub-fuzz")) / "hub.sqlite"
-    with sqlite3.connect(hub_seed_db.path) as source, sqlite3.connect(db_path) as target:
-        source.backup(target)
-    hub = start_in_thread(f"sqlite:///{db_path}")
+    db_url = hub_seed_db.copy(Path(tmp_path_factory.mktemp("hub-fuzz")) / "hub.sqlite")
     try:
-        code = issue_enrollment_code(f"sqlite:///{db_path}", 1)
-        answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "fuzzer"})
-        yield hub.url, answer.json()["credential"]
+        hub = start_in_thread(db_url)
+        try:
+            code = issue_enrollment_code(db_url, 1)
+            answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "fuzzer"})
+            yield hub.url, answer.json()["credential"]
+        finally:
+            hub.stop()
     finally:
-        hub.stop()
+        hub_seed_db.discard(db_url)
 
 
 def test_every_operation_answers_within_its_contract(fuzzed_hub: tuple[str, str]) -> None:

@@ -41,14 +41,7 @@ def _fingerprint(path: Path) -> dict[str, str]:
         conn.close()
 
 
-def _query(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
+@pytest.mark.sqlite_only("fingerprints SQLite files seeded through the SQLite bulk loader")
 def test_same_seed_gives_the_same_chain_and_another_seed_a_different_one(tmp_path: Path) -> None:
     sizes = {"stores": 3, "products": 150, "customers": 300, "today": date(2026, 3, 1)}
     seed_chain(str(tmp_path / "a.sqlite"), seed=11, **sizes)
@@ -60,12 +53,12 @@ def test_same_seed_gives_the_same_chain_and_another_seed_a_different_one(tmp_pat
     assert first["orders"] != other["orders"]
 
 
-def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db) -> None:
-    rows = _query(
-        hub_seed_db.path,
+def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db, query_db) -> None:
+    rows = query_db(
+        hub_seed_db.db_url,
         "SELECT store_id, pickup_state, COUNT(*) FROM orders WHERE pickup_state IS NOT NULL GROUP BY 1, 2",
     )
-    stores = {r[0] for r in _query(hub_seed_db.path, "SELECT id FROM stores")}
+    stores = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT id FROM stores")}
     by_store: dict[int, dict[str, int]] = {}
     for store_id, state, count in rows:
         by_store.setdefault(store_id, {})[state] = count
@@ -74,78 +67,78 @@ def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db) -
         assert by_store[store_id]["ready"] >= 3
 
 
-def test_open_ready_pickups_have_a_deadline_in_the_future(hub_seed_db) -> None:
-    late = _query(
-        hub_seed_db.path,
-        "SELECT COUNT(*) FROM orders WHERE pickup_state = 'ready' AND pickup_deadline < datetime('now')",
+def test_open_ready_pickups_have_a_deadline_in_the_future(hub_seed_db, query_db) -> None:
+    late = query_db(
+        hub_seed_db.db_url,
+        "SELECT COUNT(*) FROM orders WHERE pickup_state = 'ready' AND pickup_deadline < CURRENT_TIMESTAMP",
     )
     assert late == [(0,)]
 
 
-def test_every_product_barcode_is_a_gtin13_with_a_valid_check_digit(hub_seed_db) -> None:
-    gtins = [r[0] for r in _query(hub_seed_db.path, "SELECT gtin FROM products")]
+def test_every_product_barcode_is_a_gtin13_with_a_valid_check_digit(hub_seed_db, query_db) -> None:
+    gtins = [r[0] for r in query_db(hub_seed_db.db_url, "SELECT gtin FROM products")]
     assert len(gtins) == 500 == len(set(gtins))
     assert all(len(g) == 13 and gtin_check_digit_ok(g) for g in gtins)
 
 
-def test_products_come_in_styles_with_size_and_colour_variants(hub_seed_db) -> None:
-    (styles, with_sizes) = _query(
-        hub_seed_db.path, "SELECT COUNT(DISTINCT style), COUNT(size) FROM products"
+def test_products_come_in_styles_with_size_and_colour_variants(hub_seed_db, query_db) -> None:
+    (styles, with_sizes) = query_db(
+        hub_seed_db.db_url, "SELECT COUNT(DISTINCT style), COUNT(size) FROM products"
     )[0]
     assert 20 < styles < 500
     assert with_sizes > 250
 
 
-def test_names_are_written_in_latin_chinese_and_cyrillic_scripts(hub_seed_db) -> None:
-    names = [r[0] for r in _query(hub_seed_db.path, "SELECT name FROM customers")]
+def test_names_are_written_in_latin_chinese_and_cyrillic_scripts(hub_seed_db, query_db) -> None:
+    names = [r[0] for r in query_db(hub_seed_db.db_url, "SELECT name FROM customers")]
     assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names)
     assert any(re.search(r"[\u0400-\u04ff]", n) for n in names)
     assert any(re.fullmatch(r"[A-Za-z' ]+", n) for n in names)
-    addresses = [r[0] for r in _query(hub_seed_db.path, "SELECT address FROM stores")]
+    addresses = [r[0] for r in query_db(hub_seed_db.db_url, "SELECT address FROM stores")]
     assert any(re.search(r"[\u4e00-\u9fff]", a) for a in addresses)
     assert any(re.search(r"[\u0400-\u04ff]", a) for a in addresses)
 
 
-def test_orders_cover_every_channel_and_fulfilment(hub_seed_db) -> None:
-    channels = {r[0] for r in _query(hub_seed_db.path, "SELECT DISTINCT channel FROM orders")}
-    fulfilments = {r[0] for r in _query(hub_seed_db.path, "SELECT DISTINCT fulfilment FROM orders")}
+def test_orders_cover_every_channel_and_fulfilment(hub_seed_db, query_db) -> None:
+    channels = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT DISTINCT channel FROM orders")}
+    fulfilments = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT DISTINCT fulfilment FROM orders")}
     assert channels == {"web", "app", "store", "marketplace"}
     assert fulfilments == {"ship", "bopis", "curbside", "carry"}
-    kinds = {r[0] for r in _query(hub_seed_db.path, "SELECT DISTINCT kind FROM events")}
+    kinds = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT DISTINCT kind FROM events")}
     assert kinds == {"view", "cart_add", "cart_abandon", "review"}
 
 
-def test_loyalty_points_equal_the_ledger(hub_seed_db) -> None:
-    mismatched = _query(
-        hub_seed_db.path,
+def test_loyalty_points_equal_the_ledger(hub_seed_db, query_db) -> None:
+    mismatched = query_db(
+        hub_seed_db.db_url,
         "SELECT COUNT(*) FROM customers c WHERE c.points != "
         "(SELECT SUM(delta) FROM points_ledger p WHERE p.customer_id = c.id)",
     )
     assert mismatched == [(0,)]
 
 
-def test_seeded_chain_is_at_schema_head_with_one_signing_key(hub_seed_db) -> None:
-    assert current_revision(str(hub_seed_db.path)) == head_revision()
-    assert _query(hub_seed_db.path, "SELECT key_id, active FROM signing_keys") == [(1, 1)]
+def test_seeded_chain_is_at_schema_head_with_one_signing_key(hub_seed_db, query_db) -> None:
+    assert current_revision(hub_seed_db.db_url) == head_revision()
+    assert query_db(hub_seed_db.db_url, "SELECT key_id, active FROM signing_keys") == [(1, 1)]
 
 
-def test_staff_sign_in_with_their_badge_digits_as_pin(hub_seed_db) -> None:
-    badge, pin_hash = _query(hub_seed_db.path, "SELECT badge, pin_hash FROM staff WHERE id = 3")[0]
+def test_staff_sign_in_with_their_badge_digits_as_pin(hub_seed_db, query_db) -> None:
+    badge, pin_hash = query_db(hub_seed_db.db_url, "SELECT badge, pin_hash FROM staff WHERE id = 3")[0]
     assert badge == "B1003"
     assert verify_pin("1003", pin_hash)
     assert not verify_pin("0000", pin_hash)
 
 
-def test_demo_customers_start_with_one_whose_pickup_is_ready_at_store_1(hub_seed_db) -> None:
-    ids = demo_customers(str(hub_seed_db.path), 6)
+def test_demo_customers_start_with_one_whose_pickup_is_ready_at_store_1(hub_seed_db, query_db) -> None:
+    ids = demo_customers(hub_seed_db.db_url, 6)
     assert len(ids) == 6 == len(set(ids))
-    ready = _query(
-        hub_seed_db.path,
+    ready = query_db(
+        hub_seed_db.db_url,
         f"SELECT COUNT(*) FROM orders WHERE customer_id = {ids[0]} "
         "AND store_id = 1 AND pickup_state = 'ready'",
     )
     assert ready[0][0] >= 1
-    pickups = demo_pickups(str(hub_seed_db.path), 4)
+    pickups = demo_pickups(hub_seed_db.db_url, 4)
     assert pickups[0].state == "ready"
 
 

@@ -50,8 +50,9 @@ _INSERT_AUDIT = _audit.insert().returning(_audit.c.id)
 Effect = Callable[[Session, contract.Command, BaseModel, int], dict[str, Any]]
 
 
-#: The largest id a database integer column holds; a larger one cannot even be looked up.
-MAX_SQL_ID = 2**63 - 1
+#: The largest id an ``Integer`` id column holds (32-bit on PostgreSQL; SQLite's are wider, but
+#: the hub never issues a larger id); a larger one cannot even be looked up.
+MAX_SQL_ID = 2**31 - 1
 
 
 def _require_customer(session: Session, customer_id: int) -> None:
