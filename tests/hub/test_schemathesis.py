@@ -16,8 +16,11 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 MAX_EXAMPLES = 10
+#: Operations whose input is a value only the hub can mint (see the check exclusion below).
+OPAQUE_INPUT_OPERATIONS = {"GET /v1/stores/{store_id}/changes"}
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +53,17 @@ def test_every_operation_answers_within_its_contract(fuzzed_hub: tuple[str, str]
     assert len(operations) >= 16
 
     for operation in operations:
+        # A sync cursor is opaque: only one the hub issued is valid, which a schema cannot say,
+        # so a generated one is rightly refused (400 bad_cursor). Every other check still runs.
+        excluded = [positive_data_acceptance] if operation.label in OPAQUE_INPUT_OPERATIONS else []
 
         @given(case=operation.as_strategy())
         @settings(
             max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
         )
         def answers_within_contract(case: Any) -> None:
-            case.call_and_validate(headers=headers)
+            # Run at once below, in this iteration, so the loop variable is the right one.
+            case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
 
         try:
             answers_within_contract()
