@@ -85,3 +85,41 @@ def test_concurrent_retries_apply_once_on_postgres(pg_hub: tuple[str, httpx.Clie
     for worker in workers:
         worker.join()
     assert sorted(statuses) == ["applied"] + ["duplicate"] * 5
+
+
+def test_a_command_batch_holds_the_change_log_order_until_it_commits(
+    pg_hub: tuple[str, httpx.Client],
+) -> None:
+    """PostgreSQL writers run in parallel; without one order, a change committed after a device
+    read a higher ``seq`` would never reach that device. A batch holds the order lock to the end."""
+    from sqlalchemy import text
+
+    from storeassist import contract
+    from storeassist.hub.services.access import CallingDevice
+    from storeassist.hub.services.commands import apply_batch
+    from storeassist.hub.services.database import CHANGE_LOG_LOCK, HubDatabase
+
+    db_url, _device = pg_hub
+    db = HubDatabase(db_url)
+    note = contract.Command(
+        id=uuid.uuid4(),
+        type="note.add",
+        issued_at=datetime(2025, 1, 1, tzinfo=UTC),
+        store_id=1,
+        payload={"customer_id": 8, "text": "prefers a call"},
+    )
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = :low"
+    low = CHANGE_LOG_LOCK & 0xFFFFFFFF
+    try:
+        with db.writing(durable=True) as session:
+            apply_batch(
+                session,
+                CallingDevice(id=1, store_id=1, kind="tablet"),
+                contract.CommandBatch(commands=[note]),
+            )
+            with db.reading() as other:
+                assert other.execute(text(held), {"low": low}).scalar_one() == 1  # held mid-transaction
+        with db.reading() as other:
+            assert other.execute(text(held), {"low": low}).scalar_one() == 0  # released at commit
+    finally:
+        db.dispose()

@@ -19,6 +19,7 @@ from storeassist.domain.tokens import TokenKind, sign_token
 from storeassist.hub.db.models import CardRevocation, ChangeLog, Customer, EnrollmentCode, Order, Store
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.keys import private_key
+from storeassist.hub.services.database import hold_change_log_order
 
 ENROLLMENT_CODE_TTL = timedelta(hours=24)
 #: No 0/O or 1/I/L: an associate types this from a screen or a sheet of paper.
@@ -103,6 +104,7 @@ def revoke_card(db_url: str, customer_id: int, *, now: datetime | None = None) -
     and log the change so devices learn of it. Returns the new serial."""
     now = now or datetime.now(UTC)
     with _session(db_url) as session:
+        hold_change_log_order(session)
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise UnknownSubject(f"no customer {customer_id}")

@@ -40,7 +40,7 @@ from storeassist.hub.services.command_effects import (
     CommandConflict,
     CommandRefused,
 )
-from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.database import hold_change_log_order, utc_now
 from storeassist.hub.services.trust import record_audit
 
 REUSED_ID = "This command id was already used for a different action; the device must make a new id."
@@ -71,6 +71,7 @@ def apply_batch(
     session: Session, device: CallingDevice, batch: contract.CommandBatch
 ) -> contract.CommandBatchResult:
     """Apply each command in order; one refused command never stops the ones after it."""
+    hold_change_log_order(session)
     commands = batch.commands
     digests = [payload_hash(command) for command in commands]
     now = utc_now()

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storeassist.hub.db.session import make_engine, make_sessionmaker, normalise_url
@@ -116,6 +116,21 @@ class HubDatabase:
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()
             self.durable_engine.dispose()
+
+
+#: The PostgreSQL advisory lock that orders ``change_log`` writers (any constant of our own).
+CHANGE_LOG_LOCK = 0x5A_C4A6_E106
+
+
+def hold_change_log_order(session: Session) -> None:
+    """Call first in a transaction that may write ``change_log``: on PostgreSQL, such transactions
+    then run one at a time, so rows become visible in ``seq`` order and a device reading
+    ``seq > cursor`` never passes a change still being committed. SQLite has one writer already.
+
+    Taken before any row lock, so two writers never wait on each other both ways.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
 
 
 def _full_sync(engine: Engine) -> None:
