@@ -38,7 +38,7 @@ screenshots: setup
 
 lint: setup
 	@$(UV) ruff check src tests bench tools
-	@$(UV) ruff format --check src tests bench tools || true
+	@$(UV) ruff format --check src tests bench tools
 	@$(UV) mypy
 	@$(UV) lint-imports
 
