@@ -39,6 +39,10 @@ async def grab(window: QWidget, out_dir: Path, name: str) -> list[Path]:
     for orientation, size in ORIENTATIONS.items():
         window.resize(*size)
         await asyncio.sleep(0.15)  # let layouts and the style settle after the resize
+        if (window.width(), window.height()) != size:
+            # Something's least size beats the tablet's screen: on a device, that is cut off.
+            actual = f"{window.width()}x{window.height()}"
+            raise RuntimeError(f"{name}: the window is {actual}, not the tablet's {size[0]}x{size[1]}")
         path = out_dir / f"{name}-{orientation}.png"
         if not window.grab().save(str(path)):
             raise OSError(f"could not write {path}")

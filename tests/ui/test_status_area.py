@@ -126,3 +126,34 @@ def test_busy_work_shows_in_the_status_strip(qtbot: QtBot, window_and_sync) -> N
     assert window.status_area.busy_bar.isVisible()
     runner.busy_changed.emit(False)
     assert not window.status_area.busy_bar.isVisible()
+
+
+def test_a_busy_portrait_strip_says_less_and_never_widens_the_window(qtbot: QtBot, window_and_sync) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from storeassist.ui.resources import load_theme
+
+    window, sync = window_and_sync
+    load_theme(QCoreApplication.instance())  # type: ignore[arg-type]
+    try:
+        window.status_area.set_staff("Joseph · Associate", short="Joseph", signed_in=True)
+        sync.online_changed.emit(False)
+        sync.pending_changed.emit(12)
+        sync.attention_changed.emit(3)
+        window.resize(800, 1280)
+        for _ in range(5):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        qtbot.waitUntil(lambda: window.status_area.width() <= 800)
+
+        status = window.status_area
+        assert window.width() == 800
+        assert status.pending_label.text() == "To send: 12"
+        assert status.attention_button.text() == "Attention: 3"
+        assert status.staff_button.text() == "Joseph"
+        assert not status.sync_label.isVisible()
+
+        window.resize(1280, 800)
+        qtbot.waitUntil(lambda: status.pending_label.text() == "Waiting to send: 12")
+        assert status.attention_button.text() == "Needs attention: 3"
+    finally:
+        QCoreApplication.instance().setStyleSheet("")  # type: ignore[union-attr]

@@ -25,6 +25,7 @@ from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
+from storeassist.ui.widgets import label
 
 log = logging.getLogger("storeassist.ui")
 
@@ -66,14 +67,6 @@ class SuggestionSource(Protocol):
     def for_customer(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
 
 
-def _label(text: str = "", role: str | None = None, *, wrap: bool = False) -> QLabel:
-    label = QLabel(text)
-    if role:
-        label.setProperty("role", role)
-    label.setWordWrap(wrap)
-    return label
-
-
 class CustomerScreen(QWidget):
     """Shows one identified customer at a time."""
 
@@ -99,13 +92,13 @@ class CustomerScreen(QWidget):
         #: The lookup whose customer was painted from the device before the hub answered.
         self._early_shown_for: int | None = None
 
-        self.title = _label(self.tr("Customer"), "screenTitle")
-        self.notice = _label(role="notice", wrap=True)
+        self.title = label(self.tr("Customer"), "screenTitle")
+        self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
-        self.hint = _label(
+        self.hint = label(
             self.tr("Or scan the customer's loyalty card or the code in their app."), "hint", wrap=True
         )
-        self.status = _label(role="hint")
+        self.status = label(role="hint")
         self.status.setVisible(False)
 
         # Typing in the search field swaps the profile for the results; a tap or a scan swaps back.

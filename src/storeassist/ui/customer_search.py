@@ -47,6 +47,7 @@ from storeassist.contract import CustomerPage, CustomerSummary
 from storeassist.ui.background import OpRunner
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.row_delegate import TwoLineDelegate
+from storeassist.ui.widgets import label
 
 #: Typing pauses this long before the search runs by itself.
 DEBOUNCE_MS = 400
@@ -211,13 +212,10 @@ class _ResultRowDelegate(TwoLineDelegate):
 
 
 def _label(role: str, *, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    # Search text and hub messages are data: never let a "<b>" in them turn into markup.
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setProperty("role", role)
-    label.setWordWrap(wrap)
-    label.setVisible(False)
-    return label
+    """Hidden until there is something to say; plain text (search text and hub messages are data)."""
+    hidden = label(role=role, wrap=wrap)
+    hidden.setVisible(False)
+    return hidden
 
 
 # -- the panel --------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QListView,
     QPushButton,
@@ -36,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, Recommendation
-from storeassist.ui.formatting import format_date, format_moment, format_money, format_points, format_time
+from storeassist.ui.formatting import format_moment, format_money
+from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.row_delegate import TwoLineDelegate
 from storeassist.ui.timeline_model import (
     FILTER_KINDS,
@@ -45,6 +45,7 @@ from storeassist.ui.timeline_model import (
     channel_label,
     filter_label,
 )
+from storeassist.ui.widgets import Section, append_shown, clear_layout, label, pill, row_frame, text_column
 
 #: Narrower than this (the widget's own width), the two columns stack into one.
 PORTRAIT_BELOW = 900
@@ -52,96 +53,6 @@ NOTE_MAX_CHARS = 500
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 _ICON_PX = 24
 _TIMELINE_ICON_PX = 28
-
-
-def _label(text: str = "", role: str | None = None, *, wrap: bool = False) -> QLabel:
-    label = QLabel(text)
-    # Names, notes and product names are data: never let a "<b>" in them turn into markup.
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        label.setProperty("role", role)
-    label.setWordWrap(wrap)
-    return label
-
-
-def _pill(text: str, role: str, **properties: str) -> QLabel:
-    """A short tag that keeps its own width (tier, availability, consent, "waiting to sync")."""
-    pill = _label(text, role)
-    for name, value in properties.items():
-        pill.setProperty(name, value)
-    pill.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-    return pill
-
-
-def _clear(layout: QLayout) -> None:
-    """Remove and delete every widget and nested layout in ``layout``."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            break
-        widget, nested = item.widget(), item.layout()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-            widget.setParent(None)
-        elif nested is not None:
-            _clear(nested)
-
-
-def _append(layout: QBoxLayout, widget: QWidget) -> None:
-    """Add ``widget`` and show it now: a layout only shows new children on a later event-loop pass,
-    and callers (and tests) read the profile right after filling it."""
-    layout.addWidget(widget)
-    widget.show()
-
-
-def _row(role: str = "profileRow") -> tuple[QFrame, QHBoxLayout]:
-    frame = QFrame()
-    frame.setProperty("role", role)
-    layout = QHBoxLayout(frame)
-    layout.setContentsMargins(12, 8, 12, 8)
-    layout.setSpacing(12)
-    return frame, layout
-
-
-def _text_column(*labels: QLabel) -> QVBoxLayout:
-    column = QVBoxLayout()
-    column.setSpacing(2)
-    for label in labels:
-        column.addWidget(label)
-    return column
-
-
-class _Section(QFrame):
-    """A white card with a title and a stack of rows below it."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 16)
-        layout.setSpacing(8)
-        self.title = _label(title, "sectionTitle", wrap=True)
-        layout.addWidget(self.title)
-        self.header = QVBoxLayout()  # fixed parts under the title (filters, the note field …)
-        self.header.setSpacing(8)
-        layout.addLayout(self.header)
-        self.rows = QVBoxLayout()
-        self.rows.setSpacing(8)
-        layout.addLayout(self.rows)
-        self.footer = QVBoxLayout()
-        layout.addLayout(self.footer)
-
-    def clear(self) -> None:
-        _clear(self.rows)
-
-    def add(self, widget: QWidget) -> None:
-        _append(self.rows, widget)
-
-    def add_quiet(self, text: str) -> QLabel:
-        label = _label(text, "quiet", wrap=True)
-        _append(self.rows, label)
-        return label
 
 
 class _TimelineRowDelegate(TwoLineDelegate):
@@ -190,7 +101,11 @@ class ProfileView(QWidget):
         self._pending_notes: list[str] = []
         self._saved_notes: list[str] = []
 
-        self._build_header()
+        self.card = ProfileHeader()
+        # The header's labels, named as before (tests and the scan benchmark read them).
+        self.offline_badge, self.name, self.tier = self.card.offline_badge, self.card.name, self.card.tier
+        self.points, self.next_tier = self.card.points, self.card.next_tier
+        self.membership, self.shopping = self.card.membership, self.card.shopping
         self._build_alerts()
         self._build_pickups()
         self._build_cart()
@@ -242,49 +157,6 @@ class ProfileView(QWidget):
 
     # -- building -------------------------------------------------------------------------
 
-    def _build_header(self) -> None:
-        self.offline_badge = _label(role="offline", wrap=True)
-        self.offline_badge.setVisible(False)
-        self.name = _label(role="customerName", wrap=True)
-        self.tier = _label(role="tier")
-        self.tier.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.points = _label(role="points")
-        self.next_tier = _label(role="hint", wrap=True)
-        self.membership = _label(role="detail", wrap=True)
-        self.shopping = _label(role="detail", wrap=True)
-
-        name_row = QHBoxLayout()
-        name_row.addWidget(self.name, 1)
-        name_row.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
-        points_row = QHBoxLayout()
-        points_row.setSpacing(12)
-        points_row.addWidget(self.points)
-        points_row.addWidget(self.next_tier, 1, Qt.AlignmentFlag.AlignBaseline)
-
-        # "May send offers by: ✓ E-mail ✓ Push   Not by: ✗ SMS ✗ Post" — one line in landscape,
-        # the "not by" part on its own line in portrait.
-        self.consent_yes = QHBoxLayout()
-        self.consent_yes.setSpacing(8)
-        self.consent_no = QHBoxLayout()
-        self.consent_no.setSpacing(8)
-        self.consent = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.consent.setSpacing(20)
-        self.consent.addLayout(self.consent_yes)
-        self.consent.addLayout(self.consent_no)
-        self.consent.addStretch(1)
-
-        self.card = QFrame()
-        self.card.setProperty("role", "card")
-        card_layout = QVBoxLayout(self.card)
-        card_layout.setContentsMargins(20, 16, 20, 16)
-        card_layout.setSpacing(8)
-        card_layout.addWidget(self.offline_badge)
-        card_layout.addLayout(name_row)
-        card_layout.addLayout(points_row)
-        card_layout.addWidget(self.membership)
-        card_layout.addWidget(self.shopping)
-        card_layout.addLayout(self.consent)
-
     def _build_alerts(self) -> None:
         self.alerts_section = QWidget()
         self.alerts = QVBoxLayout(self.alerts_section)
@@ -292,19 +164,19 @@ class ProfileView(QWidget):
         self.alerts.setSpacing(8)
 
     def _build_pickups(self) -> None:
-        self.pickups_section = _Section(self.tr("Pickups and holds"))
+        self.pickups_section = Section(self.tr("Pickups and holds"))
 
     def _build_cart(self) -> None:
-        self.cart_section = _Section(self.tr("Cart and recently viewed"))
+        self.cart_section = Section(self.tr("Cart and recently viewed"))
 
     def _build_recommendations(self) -> None:
-        self.recommendations_section = _Section(self.tr("Suggestions"))
+        self.recommendations_section = Section(self.tr("Suggestions"))
 
     def _build_preferences(self) -> None:
-        self.preferences_section = _Section(self.tr("Sizes and preferences"))
+        self.preferences_section = Section(self.tr("Sizes and preferences"))
 
     def _build_notes(self) -> None:
-        self.notes_section = _Section(self.tr("Notes"))
+        self.notes_section = Section(self.tr("Notes"))
         self.note_field = QLineEdit()
         self.note_field.setMaxLength(NOTE_MAX_CHARS)
         self.note_field.setPlaceholderText(self.tr("Add a note for colleagues"))
@@ -321,7 +193,7 @@ class ProfileView(QWidget):
         self.notes_section.header.addLayout(entry)
 
     def _build_timeline(self) -> None:
-        self.timeline_section = _Section(self.tr("Timeline"))
+        self.timeline_section = Section(self.tr("Timeline"))
         self.timeline_model = TimelineModel(self)
 
         self.filter_buttons: dict[str, QPushButton] = {}
@@ -339,7 +211,7 @@ class ProfileView(QWidget):
             self.filter_buttons[name] = button
             chips.addWidget(button)
         chips.addStretch(1)
-        self.timeline_count = _label(role="detail", wrap=True)
+        self.timeline_count = label(role="detail", wrap=True)
         self.timeline_section.header.addLayout(chips)
         self.timeline_section.header.addWidget(self.timeline_count)
 
@@ -358,7 +230,7 @@ class ProfileView(QWidget):
         self.timeline_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.timeline_model.modelReset.connect(self._timeline_changed)
         self.timeline_model.rowsInserted.connect(self._timeline_changed)
-        self.timeline_empty = _label(role="quiet", wrap=True)
+        self.timeline_empty = label(role="quiet", wrap=True)
         self.timeline_section.rows.addWidget(self.timeline_view)
         self.timeline_section.rows.addWidget(self.timeline_empty)
 
@@ -391,21 +263,13 @@ class ProfileView(QWidget):
         self._pending_notes = [n for n in self._pending_notes if n not in profile.notes]
         self._saved_notes = list(profile.notes)
 
-        offline = source == "cache"
-        self.offline_badge.setVisible(offline)
-        if offline and checking:
-            self.offline_badge.setText(
-                self.tr("Saved on this tablet — as of {time}. Checking with the back office…").format(
-                    time=format_time(as_of)
-                )
-            )
-        elif offline:
-            self.offline_badge.setText(
-                self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
-                    time=format_time(as_of)
-                )
-            )
-        self._fill_header(profile, lifetime_value_visible)
+        self.card.show_source(offline=source == "cache", checking=checking, as_of=as_of)
+        self.card.fill(
+            profile,
+            lifetime_value_visible=lifetime_value_visible,
+            store_name=self._store_name,
+            currency=self._currency,
+        )
         self._fill_alerts(profile.alerts)
         self._fill_pickups(profile.open_pickups, profile.holds)
         self._fill_cart(profile.abandoned_cart, profile.recent_views)
@@ -453,82 +317,18 @@ class ProfileView(QWidget):
 
     # -- header ---------------------------------------------------------------------------
 
-    def _fill_header(self, profile: CustomerProfile, lifetime_value_visible: bool) -> None:
-        customer, loyalty = profile.customer, profile.loyalty
-        self.name.setText(customer.name)
-        self.tier.setText(loyalty.tier[:1].upper() + loyalty.tier[1:])
-        self.points.setText(self.tr("{points} points").format(points=format_points(loyalty.points)))
-        if loyalty.next_tier and loyalty.points_to_next is not None:
-            self.next_tier.setText(
-                self.tr("{points} more to {tier}").format(
-                    points=format_points(loyalty.points_to_next), tier=loyalty.next_tier.capitalize()
-                )
-            )
-        else:
-            self.next_tier.setText(self.tr("Top tier"))
-        self.membership.setText(
-            "   ·   ".join(
-                (
-                    self.tr("Member since {date}").format(date=format_date(loyalty.member_since)),
-                    self.tr("Lifetime value {money}").format(
-                        money=format_money(customer.lifetime_value_cents, self._currency)
-                    )
-                    if lifetime_value_visible
-                    else self.tr("Lifetime value: not shown for your role"),
-                )
-            )
-        )
-        if customer.preferred_store_id is None:
-            store = self.tr("No preferred store")
-        else:
-            store = self.tr("Preferred store: {store}").format(
-                store=self._store_name(customer.preferred_store_id)
-            )
-        channel = self.tr("Prefers: {channel}").format(channel=channel_label(customer.preferred_channel))
-        self.shopping.setText(f"{store}   ·   {channel}")
-        self._fill_consent(profile)
-
-    def _fill_consent(self, profile: CustomerProfile) -> None:
-        consent = profile.customer.consent
-        channels = [
-            (self.tr("E-mail"), consent.email),
-            (self.tr("SMS"), consent.sms),
-            (self.tr("Push"), consent.push),
-            (self.tr("Post"), consent.post),
-        ]
-        _clear(self.consent_yes)
-        _clear(self.consent_no)
-        allowed = [name for name, yes in channels if yes]
-        refused = [name for name, yes in channels if not yes]
-        if allowed:
-            _append(self.consent_yes, _label(self.tr("May send offers by:"), "detail"))
-            for name in allowed:
-                chip = _pill(f"✓ {name}", "consent", granted="yes")
-                chip.setToolTip(self.tr("Agreed to offers by {channel}").format(channel=name))
-                _append(self.consent_yes, chip)
-        else:
-            _append(self.consent_yes, _label(self.tr("No marketing contact on any channel"), "detail"))
-        if allowed and refused:
-            _append(self.consent_no, _label(self.tr("Not by:"), "detail"))
-            for name in refused:
-                chip = _pill(f"✗ {name}", "consent", granted="no")
-                chip.setToolTip(self.tr("Did not agree to offers by {channel}").format(channel=name))
-                _append(self.consent_no, chip)
-        self.consent_yes.addStretch(1)
-        self.consent_no.addStretch(1)
-
     # -- alerts ---------------------------------------------------------------------------
 
     def _fill_alerts(self, alerts: Sequence[Alert]) -> None:
-        _clear(self.alerts)
+        clear_layout(self.alerts)
         if not alerts:
-            _append(self.alerts, _label(self.tr("No alerts for this customer."), "quiet", wrap=True))
+            append_shown(self.alerts, label(self.tr("No alerts for this customer."), "quiet", wrap=True))
             return
         for alert in sorted(alerts, key=lambda a: _SEVERITY_ORDER.get(a.severity, 3)):
-            _append(self.alerts, self._alert_box(alert))
+            append_shown(self.alerts, self._alert_box(alert))
 
     def _alert_box(self, alert: Alert) -> QFrame:
-        box, layout = _row("alertBox")
+        box, layout = row_frame("alertBox")
         box.setProperty("severity", alert.severity)
         severity = {
             "critical": self.tr("Urgent"),
@@ -542,9 +342,9 @@ class ProfileView(QWidget):
             "low_sentiment": self.tr("Unhappy support contact"),
             "pickup_expiring": self.tr("Pickup about to expire"),
         }.get(alert.kind, alert.kind)
-        title = _label(f"{severity}: {what}", "alertTitle", wrap=True)
+        title = label(f"{severity}: {what}", "alertTitle", wrap=True)
         title.setProperty("severity", alert.severity)
-        layout.addLayout(_text_column(title, _label(alert.message, "alertText", wrap=True)), 1)
+        layout.addLayout(text_column(title, label(alert.message, "alertText", wrap=True)), 1)
         if alert.kind == "pickup_expiring" and alert.ref:
             layout.addWidget(self._pickup_button(alert.ref), 0, Qt.AlignmentFlag.AlignVCenter)
         return box
@@ -565,16 +365,16 @@ class ProfileView(QWidget):
             section.add_quiet(self.tr("No pickups or items on hold."))
             return
         if pickups:
-            section.add(_label(self.tr("Waiting for pickup here"), "subTitle", wrap=True))
+            section.add(label(self.tr("Waiting for pickup here"), "subTitle", wrap=True))
             for order in pickups:
                 section.add(self._pickup_row(order))
         if holds:
-            section.add(_label(self.tr("On hold"), "subTitle", wrap=True))
+            section.add(label(self.tr("On hold"), "subTitle", wrap=True))
             for hold in holds:
                 section.add(self._hold_row(hold))
 
     def _pickup_row(self, order: Order) -> QFrame:
-        row, layout = _row()
+        row, layout = row_frame()
         state = {
             "placed": self.tr("not picked yet"),
             "picking": self.tr("being picked"),
@@ -587,14 +387,14 @@ class ProfileView(QWidget):
             detail.append(self.tr("curbside"))
         if order.pickup_deadline is not None:
             detail.append(self.tr("collect by {time}").format(time=format_moment(order.pickup_deadline)))
-        headline = _label(self.tr("Order #{number}").format(number=order.number), "rowTitle", wrap=True)
-        layout.addLayout(_text_column(headline, _label(" · ".join(detail), "detail", wrap=True)), 1)
+        headline = label(self.tr("Order #{number}").format(number=order.number), "rowTitle", wrap=True)
+        layout.addLayout(text_column(headline, label(" · ".join(detail), "detail", wrap=True)), 1)
         layout.addWidget(self._pickup_button(order.number), 0, Qt.AlignmentFlag.AlignVCenter)
         return row
 
     def _hold_row(self, hold: Hold) -> QFrame:
-        row, layout = _row()
-        headline = _label(
+        row, layout = row_frame()
+        headline = label(
             self.tr("{product} × {qty}").format(product=hold.product_name, qty=hold.qty),
             "rowTitle",
             wrap=True,
@@ -602,7 +402,7 @@ class ProfileView(QWidget):
         detail = self.tr("Held at {store} until {time}").format(
             store=self._store_name(hold.store_id), time=format_moment(hold.expires_at)
         )
-        layout.addLayout(_text_column(headline, _label(detail, "detail", wrap=True)), 1)
+        layout.addLayout(text_column(headline, label(detail, "detail", wrap=True)), 1)
         return row
 
     # -- cart, views and suggestions ------------------------------------------------------
@@ -614,13 +414,13 @@ class ProfileView(QWidget):
             section.add_quiet(self.tr("Nothing left in a cart or viewed lately."))
             return
         if cart:
-            section.add(_label(self.tr("Left in cart"), "subTitle", wrap=True))
+            section.add(label(self.tr("Left in cart"), "subTitle", wrap=True))
             for item in cart:
                 section.add(
                     self._product_row(item, self.tr("added {time}").format(time=format_moment(item.added_at)))
                 )
         if views:
-            section.add(_label(self.tr("Recently viewed"), "subTitle", wrap=True))
+            section.add(label(self.tr("Recently viewed"), "subTitle", wrap=True))
             for item in views:
                 section.add(
                     self._product_row(
@@ -629,7 +429,7 @@ class ProfileView(QWidget):
                 )
 
     def _product_row(self, item: CartItem, when: str) -> QFrame:
-        row, layout = _row()
+        row, layout = row_frame()
         icon = QLabel()
         icon.setPixmap(channel_icon(item.channel).pixmap(QSize(_ICON_PX, _ICON_PX)))
         icon.setToolTip(channel_label(item.channel))
@@ -640,16 +440,14 @@ class ProfileView(QWidget):
             (format_money(item.price_cents, self._currency), when, channel_label(item.channel))
         )
         layout.addLayout(
-            _text_column(
-                _label(item.product_name, "rowTitle", wrap=True), _label(detail, "detail", wrap=True)
-            ),
+            text_column(label(item.product_name, "rowTitle", wrap=True), label(detail, "detail", wrap=True)),
             1,
         )
         layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
         return row
 
     def _recommendation_row(self, variants: Sequence[Recommendation]) -> QFrame:
-        row, layout = _row()
+        row, layout = row_frame()
         first = variants[0]
         facts = [format_money(first.product.price_cents, self._currency)]
         for variant in variants:
@@ -663,10 +461,10 @@ class ProfileView(QWidget):
             if what:
                 facts.append(" ".join(what))
         layout.addLayout(
-            _text_column(
-                _label(first.product.name, "rowTitle", wrap=True),
-                _label(first.reason, "reason", wrap=True),
-                _label(" · ".join(facts), "detail", wrap=True),
+            text_column(
+                label(first.product.name, "rowTitle", wrap=True),
+                label(first.reason, "reason", wrap=True),
+                label(" · ".join(facts), "detail", wrap=True),
             ),
             1,
         )
@@ -681,7 +479,7 @@ class ProfileView(QWidget):
             "nearby": self.tr("In stock nearby"),
             "out": self.tr("Out of stock"),
         }.get(where, where)
-        return _pill(text, "availability", where=where)
+        return pill(text, "availability", where=where)
 
     # -- sizes, preferences and notes -----------------------------------------------------
 
@@ -708,23 +506,23 @@ class ProfileView(QWidget):
         layout = QHBoxLayout(fact)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        name = _label(what, "factName")
+        name = label(what, "factName")
         name.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         layout.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(_label(value, wrap=True), 1)
+        layout.addWidget(label(value, wrap=True), 1)
         return fact
 
     def _fill_notes(self) -> None:
         section = self.notes_section
         section.clear()
         for text in self._pending_notes:
-            row, layout = _row()
-            layout.addWidget(_label(text, wrap=True), 1)
-            layout.addWidget(_pill(self.tr("waiting to sync"), "pending"), 0, Qt.AlignmentFlag.AlignTop)
+            row, layout = row_frame()
+            layout.addWidget(label(text, wrap=True), 1)
+            layout.addWidget(pill(self.tr("waiting to sync"), "pending"), 0, Qt.AlignmentFlag.AlignTop)
             section.add(row)
         for text in self._saved_notes:
-            row, layout = _row()
-            layout.addWidget(_label(text, wrap=True), 1)
+            row, layout = row_frame()
+            layout.addWidget(label(text, wrap=True), 1)
             section.add(row)
         if not self._pending_notes and not self._saved_notes:
             section.add_quiet(self.tr("No notes yet."))
@@ -778,6 +576,5 @@ class ProfileView(QWidget):
         portrait = self.width() < PORTRAIT_BELOW
         direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         self.columns.setDirection(direction)
-        self.consent.setDirection(direction)
-        self.consent.setSpacing(8 if portrait else 20)
+        self.card.set_portrait(portrait)
         super().resizeEvent(event)

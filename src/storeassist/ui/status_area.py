@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
@@ -52,6 +52,8 @@ def _restyle(widget: QWidget, **properties: str) -> None:
 
 #: Narrower than this, the strip shows less (see ``StatusArea._fit``).
 COMPACT_BELOW = 1000
+#: The least width the strip asks of the window, whatever it shows (see ``minimumSizeHint``).
+COMPACT_MIN_WIDTH = 640
 
 
 class StatusArea(QWidget):
@@ -99,6 +101,9 @@ class StatusArea(QWidget):
 
         self._online: bool | None = None
         self._bound = False
+        self._compact = False
+        self._pending = 0
+        self._attention = 0
         self._synced_at: datetime | None = None
         self._staff_texts = ("", "")
         # Until a sync engine is bound there is nothing true to say about the connection.
@@ -129,15 +134,26 @@ class StatusArea(QWidget):
         _restyle(self.staff_button, signedIn="yes" if signed_in else "no")
 
     def _fit(self) -> None:
-        """A portrait strip drops the last-sync time and shortens the staff name, so the store's
-        name keeps some room."""
+        """A portrait strip drops the last-sync time and says the rest in fewer words ("To send",
+        "Attention", the staff member's first name), so it never pushes the window wider."""
         compact = self.width() < COMPACT_BELOW
+        changed, self._compact = compact != self._compact, compact
         self.sync_label.setVisible(self._bound and not compact)
         self.staff_button.setText(self._staff_texts[1 if compact else 0])
+        if changed:
+            self.set_pending(self._pending)
+            self.set_attention(self._attention)
 
     def resizeEvent(self, event: Any) -> None:
         self._fit()
         super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        # The long wording must not set the window's least width: that would keep a window
+        # turned to portrait wider than the screen before the strip could switch to the short
+        # wording (which fits 800 px). The store name, which elides, gives way meanwhile.
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), COMPACT_MIN_WIDTH), hint.height())
 
     def set_store_name(self, name: str) -> None:
         self.store_label.setText(name)
@@ -165,8 +181,11 @@ class StatusArea(QWidget):
         _restyle(self.online_label, role="online", state=state)
 
     def set_pending(self, count: int) -> None:
+        self._pending = count
         if count == 0:
             self.pending_label.setText(self.tr("All sent"))
+        elif self._compact:
+            self.pending_label.setText(self.tr("To send: %n", "", count))
         else:
             self.pending_label.setText(self.tr("Waiting to send: %n", "", count))
 
@@ -188,7 +207,11 @@ class StatusArea(QWidget):
         _restyle(self.sync_label, state="problem")
 
     def set_attention(self, count: int) -> None:
-        self.attention_button.setText(self.tr("Needs attention: %n", "", count))
+        self._attention = count
+        if self._compact:
+            self.attention_button.setText(self.tr("Attention: %n", "", count))
+        else:
+            self.attention_button.setText(self.tr("Needs attention: %n", "", count))
         self.attention_button.setEnabled(count > 0)
         _restyle(self.attention_button, state="attention" if count else "clear")
 
