@@ -158,3 +158,27 @@ def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
         query_db(hub.db_url, "SELECT qty_collected FROM order_lines WHERE order_id = ?", order_id),
     )
     assert after == before
+
+
+def test_a_device_that_keeps_guessing_pins_is_told_to_wait_and_others_are_not(
+    hub_server_fn: Any, assert_problem: Any
+) -> None:
+    from storeassist.hub.services.sign_in_limits import MAX_REFUSALS
+
+    hub = hub_server_fn
+
+    def enroll() -> httpx.Client:
+        answer = httpx.post(
+            f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(), "device_name": "t"}
+        )
+        credential = answer.json()["credential"]
+        return httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30)
+
+    guess = {"staff_number": hub.staff_number, "pin": "0000"}
+    right = {"staff_number": hub.staff_number, "pin": hub.staff_pin}
+    with enroll() as guesser, enroll() as colleague:
+        for _ in range(MAX_REFUSALS):
+            assert_problem(guesser.post("/v1/staff/sign-in", json=guess), 403, "sign_in_refused")
+        body = assert_problem(guesser.post("/v1/staff/sign-in", json=right), 429, "too_many_sign_in_attempts")
+        assert "minute" in body["detail"] and hub.staff_pin not in body["detail"]
+        assert colleague.post("/v1/staff/sign-in", json=right).status_code == 200

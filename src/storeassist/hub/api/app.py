@@ -25,6 +25,7 @@ from storeassist.hub.api.body_limit import MAX_BODY_BYTES, BodySizeLimit
 from storeassist.hub.api.problems import install_problem_handlers, rewrite_problem_media_types
 from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.sign_in_limits import SignInLimiter
 
 #: Threads serving requests at once; see :func:`default_request_threads`.
 SQLITE_REQUEST_THREADS = 2
@@ -58,6 +59,7 @@ def create_app(
     )
     app.state.db = db
     app.state.recommender = Recommender()
+    app.state.sign_in_limiter = SignInLimiter()
     for module in (
         routes_devices,
         routes_customers,

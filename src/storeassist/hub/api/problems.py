@@ -31,6 +31,7 @@ _HTTP_CODES = {
     413: ("body_too_large", "Request body too large"),
     415: ("unsupported_media_type", "Unsupported media type"),
     422: ("invalid_request", "Invalid request"),
+    429: ("too_many_requests", "Too many requests"),
     500: ("internal_error", "Internal error"),
 }
 

@@ -12,6 +12,8 @@ from storeassist.hub.api.deps import Credentials, caller, database, wire_json
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.access import enroll_device, sign_in_staff
+from storeassist.hub.services.errors import Forbidden
+from storeassist.hub.services.sign_in_limits import SignInLimiter
 from storeassist.hub.services.trust import record_audit
 
 router = APIRouter(prefix=contract.API_PREFIX, responses=PROBLEM_RESPONSES)
@@ -51,13 +53,26 @@ def keys(request: Request) -> Response:
     return wire_json(contract.PublicKeys(keys=published))
 
 
-@router.post("/staff/sign-in", response_model=contract.StaffSession, tags=["staff"])
+@router.post(
+    "/staff/sign-in",
+    response_model=contract.StaffSession,
+    tags=["staff"],
+    responses={429: {"model": contract.Problem, "description": "Too many refused sign-ins from this device"}},
+)
 def staff_sign_in(body: contract.StaffSignInRequest, request: Request, credentials: Credentials) -> Response:
-    """A badge, or a staff number with a PIN. Every failure gets the same answer."""
+    """A badge, or a staff number with a PIN. Every failure gets the same answer; a device with
+    too many recent refusals is told to wait (429) before its next try is even looked at."""
     db = database(request)
+    limiter: SignInLimiter = request.app.state.sign_in_limiter
     with db.reading() as session:
         device = caller(session, credentials)
-        staff = sign_in_staff(session, device, body)
+        limiter.check(device.id)
+        try:
+            staff = sign_in_staff(session, device, body)
+        except Forbidden:
+            limiter.refused(device.id)
+            raise
+    limiter.succeeded(device.id)
     with db.writing() as session:
         record_audit(
             session,
