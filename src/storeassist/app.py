@@ -267,10 +267,12 @@ class AssociateStartup(QObject):
         client = HubClient(record.hub_url, self._credentials.load)
         sync = SyncEngine(client, self._outbox, self._cache, record.store_id)
         client.add_reachability_listener(sync.note_reachability)
-        identify = IdentifyCustomer(client, self._cache, self._cache.verification_keys)
-        self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
         staff = StaffSessionState(idle_minutes=self._settings.staff_idle_minutes)
         self.staff = staff
+        identify = IdentifyCustomer(
+            client, self._cache, self._cache.verification_keys, staff_id=staff.staff_id
+        )
+        self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
         self._activity = ActivityWatcher(staff.touch)
         app = QCoreApplication.instance()
         if app is not None:

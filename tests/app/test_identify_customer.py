@@ -26,17 +26,24 @@ class Resolver:
         self.make_profile = make_profile
         self.failure: HubError | None = None
         self.asked = 0
+        self.staff_ids: list[int | None] = []
 
-    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile:
+    async def resolve_customer(
+        self, token: str, store_id: int | None = None, staff_id: int | None = None
+    ) -> CustomerProfile:
         self.asked += 1
+        self.staff_ids.append(staff_id)
         if self.failure is not None:
             raise self.failure
         from storeassist.domain.tokens import parse_token
 
         return self.make_profile(parse_token(token)[0].subject_id)
 
-    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile:
+    async def customer_profile(
+        self, customer_id: int, store_id: int, staff_id: int | None = None
+    ) -> CustomerProfile:
         self.asked += 1
+        self.staff_ids.append(staff_id)
         if self.failure is not None:
             raise self.failure
         return self.make_profile(customer_id)
@@ -59,6 +66,21 @@ async def test_a_scan_while_online_shows_the_hubs_profile_and_keeps_it_for_later
 
     assert (found.source, found.profile.customer.id, found.as_of) == ("online", 7, now)
     assert trusted_cache.profile(7, now=now) is not None
+
+
+async def test_the_hub_is_told_who_is_looking_for_its_audit_trail(resolver, trusted_cache, codes, now):
+    signed_in = {"staff": 3}
+    identify = IdentifyCustomer(
+        resolver,
+        trusted_cache,
+        trusted_cache.verification_keys,
+        clock=lambda: now,
+        staff_id=lambda: signed_in["staff"],
+    )
+    await identify.identify_by_token(codes.loyalty(7), store_id=1)
+    signed_in["staff"] = None
+    await identify.identify_by_id(7, store_id=1)
+    assert resolver.staff_ids == [3, None]
 
 
 @pytest.mark.parametrize("outage", [HubUnreachable(), HubTimeout(), HubServerError(503)])

@@ -224,3 +224,28 @@ def test_token_issued_for_another_kind_is_refused_per_screen(
     assert_problem(device.post("/v1/customers/resolve", json={"token": order_code}), 403, "token_wrong_kind")
     loyalty_code = hub_server.loyalty_token(hub_server.customer_ids[0])
     assert_problem(device.post("/v1/orders/resolve", json={"token": loyalty_code}), 403, "token_wrong_kind")
+
+
+def test_a_profile_view_is_audited_with_the_staff_member_who_looked(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    staff_id = int(query_db(hub.db_url, "SELECT id FROM staff WHERE badge = ?", hub.staff_badge)[0][0])
+    customer_id = hub.customer_ids[0]
+    code = hub.loyalty_token(customer_id)
+
+    assert device.post("/v1/customers/resolve", json={"token": code, "staff_id": staff_id}).status_code == 200
+    assert (
+        device.get(f"/v1/customers/{customer_id}/profile", params={"staff_id": staff_id}).status_code == 200
+    )
+    assert_problem(
+        device.post("/v1/customers/resolve", json={"token": code, "staff_id": 999_999}), 404, "unknown_staff"
+    )
+
+    rows = query_db(
+        hub.db_url,
+        "SELECT staff_id FROM audit WHERE action = ? AND subject = ? ORDER BY id",
+        "profile.view",
+        f"customer:{customer_id}",
+    )
+    assert [row[0] for row in rows][-2:] == [staff_id, staff_id]

@@ -139,8 +139,10 @@ class HubClient:
     async def staff_sign_in(self, request: StaffSignInRequest) -> StaffSession:
         return await self._call("POST", "/v1/staff/sign-in", StaffSession, body=request, idempotent=False)
 
-    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile:
-        body = ResolveTokenRequest(token=token, store_id=store_id)
+    async def resolve_customer(
+        self, token: str, store_id: int | None = None, staff_id: int | None = None
+    ) -> CustomerProfile:
+        body = ResolveTokenRequest(token=token, store_id=store_id, staff_id=staff_id)
         return await self._call("POST", "/v1/customers/resolve", CustomerProfile, body=body, idempotent=True)
 
     async def search_customers(self, q: str, page: int | None = None) -> CustomerPage:
@@ -149,12 +151,15 @@ class HubClient:
             "GET", "/v1/customers", CustomerPage, params=params, idempotent=True, route="/v1/customers?q"
         )
 
-    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile:
+    async def customer_profile(
+        self, customer_id: int, store_id: int, staff_id: int | None = None
+    ) -> CustomerProfile:
+        params = {"store_id": store_id} if staff_id is None else {"store_id": store_id, "staff_id": staff_id}
         return await self._call(
             "GET",
             f"/v1/customers/{customer_id}/profile",
             CustomerProfile,
-            params={"store_id": store_id},
+            params=params,
             idempotent=True,
             route="/v1/customers/{id}/profile",
         )

@@ -15,6 +15,9 @@ from storeassist.contract.orders import Order
 class ResolveTokenRequest(WireModel):
     token: str = Field(min_length=1, max_length=512)
     store_id: int | None = None
+    staff_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="the signed-in staff member, for the audit trail"
+    )
 
 
 class Consent(WireModel):

@@ -48,9 +48,13 @@ _HUB_TOKEN_ERRORS: dict[str, type[TokenError]] = {
 
 
 class CustomerResolver(Protocol):
-    async def resolve_customer(self, token: str, store_id: int | None = None) -> CustomerProfile: ...
+    async def resolve_customer(
+        self, token: str, store_id: int | None = None, staff_id: int | None = None
+    ) -> CustomerProfile: ...
 
-    async def customer_profile(self, customer_id: int, store_id: int) -> CustomerProfile: ...
+    async def customer_profile(
+        self, customer_id: int, store_id: int, staff_id: int | None = None
+    ) -> CustomerProfile: ...
 
 
 class CustomerCache(Protocol):
@@ -94,7 +98,11 @@ class IdentifyCustomer:
         cache: CustomerCache,
         public_keys: PublicKeysProvider,
         clock: Callable[[], datetime] = _utc_now,
+        *,
+        staff_id: Callable[[], int | None] = lambda: None,
     ) -> None:
+        """``staff_id`` names who is looking, so the hub's audit entry for the view says so."""
+        self._staff_id = staff_id
         self._client = client
         self._cache = cache
         self._public_keys = public_keys
@@ -133,7 +141,7 @@ class IdentifyCustomer:
             unknown_key = None
 
         try:
-            profile = await self._client.resolve_customer(text, store_id)
+            profile = await self._client.resolve_customer(text, store_id, self._staff_id())
         except HubRejected as exc:
             raise _as_token_error(exc, verified) from exc
         except (HubConnectionError, HubServerError) as exc:
@@ -147,7 +155,7 @@ class IdentifyCustomer:
         """A customer chosen from a search result: the hub's profile, or the device's copy offline."""
         now = self._clock()
         try:
-            profile = await self._client.customer_profile(customer_id, store_id)
+            profile = await self._client.customer_profile(customer_id, store_id, self._staff_id())
         except (HubConnectionError, HubServerError) as exc:
             return self._from_cache(customer_id, now, exc)
         return self._keep(profile, now)

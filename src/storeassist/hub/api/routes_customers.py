@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from storeassist import contract
 from storeassist.hub.api.deps import (
+    MAX_ID,
     Credentials,
     EntityId,
     PageQuery,
@@ -21,7 +22,7 @@ from storeassist.hub.api.deps import (
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.recommend import recommend_for
-from storeassist.hub.services.access import CallingDevice
+from storeassist.hub.services.access import CallingDevice, require_staff
 from storeassist.hub.services.database import HubDatabase
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.search import search_customers
@@ -30,12 +31,12 @@ from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code, w
 router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
 
-def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int) -> None:
+def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int, staff_id: int | None) -> None:
     with db.writing_statements() as connection:
         write_audit(
             connection,
             device_id=device.id,
-            staff_id=None,
+            staff_id=staff_id,
             action="profile.view",
             subject=f"customer:{customer_id}",
         )
@@ -51,9 +52,10 @@ async def resolve_loyalty_code(
     def resolve() -> Response:
         with db.reading_statements() as connection:
             device = caller(connection, credentials)
+            require_staff(connection, body.staff_id)
             token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
             profile = build_profile(connection, token.subject_id, body.store_id or device.store_id)
-        _profile_viewed(db, device, profile.customer.id)
+        _profile_viewed(db, device, profile.customer.id, body.staff_id)
         return wire_json(profile)
 
     return await run_database_work(db, resolve)
@@ -71,15 +73,22 @@ def find_customers(
 
 @router.get("/{customer_id}/profile", response_model=contract.CustomerProfile)
 async def customer_profile(
-    customer_id: EntityId, request: Request, credentials: Credentials, store_id: StoreQuery | None = None
+    customer_id: EntityId,
+    request: Request,
+    credentials: Credentials,
+    store_id: StoreQuery | None = None,
+    staff_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="the signed-in staff member, for the audit trail")
+    ] = None,
 ) -> Response:
     db = database(request)
 
     def show() -> Response:
         with db.reading_statements() as connection:
             device = caller(connection, credentials)
+            require_staff(connection, staff_id)
             profile = build_profile(connection, customer_id, store_id or device.store_id)
-        _profile_viewed(db, device, customer_id)
+        _profile_viewed(db, device, customer_id, staff_id)
         return wire_json(profile)
 
     return await run_database_work(db, show)

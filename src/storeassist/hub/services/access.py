@@ -18,7 +18,7 @@ from storeassist.hub.admin import enrollment_code_hash
 from storeassist.hub.db import models as m
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.database import as_utc, utc_now
-from storeassist.hub.services.errors import Forbidden, Unauthorized
+from storeassist.hub.services.errors import Forbidden, NotFound, Unauthorized
 from storeassist.hub.services.wire import Queryable, fetch_prepared
 from storeassist.hub.staff_pins import verify_pin
 
@@ -35,6 +35,15 @@ class CallingDevice:
     id: int
     store_id: int
     kind: str
+
+
+_STAFF_EXISTS = select(m.Staff.id).where(m.Staff.id == bindparam("staff_id"))
+
+
+def require_staff(session: Queryable, staff_id: int | None) -> None:
+    """A staff id a device names (who is looking at a profile) must be a real staff member."""
+    if staff_id is not None and not fetch_prepared(session, _STAFF_EXISTS, {"staff_id": staff_id}):
+        raise NotFound(f"There is no staff member {staff_id}.", code="unknown_staff")
 
 
 def credential_hash(credential: str) -> str:
