@@ -464,3 +464,29 @@ def test_search_swaps_the_profile_for_results_and_a_tap_opens_that_customer(
     assert identifier.asked[-1] == ("id:77", 3)
     assert screen.name.text() == "Mark Allen"
     assert screen.search.field.text() == "" and not screen.search.results.isVisible()
+
+
+def test_a_hand_over_to_another_staff_member_takes_the_previous_view_off_the_screen(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.domain.privacy import access_for
+
+    profile = profile_factory()
+    session: dict[str, Any] = {"access": access_for("manager")}
+    screen = _screen(
+        qtbot,
+        runner,
+        ScriptedIdentifier(Found(profile, "online", profile.as_of)),
+        access=lambda: session["access"],
+    )
+    _shown(qtbot, runner, screen)
+    assert (
+        "Lifetime value" in screen.profile.membership.text()
+        and "not shown" not in screen.profile.membership.text()
+    )
+
+    session["access"] = access_for("associate")  # an associate scans their badge at the same tablet
+    screen.staff_changed()
+
+    assert not screen.profile.isVisible()
+    assert screen.search.isEnabled()

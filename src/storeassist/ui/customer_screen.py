@@ -227,7 +227,8 @@ class CustomerScreen(QWidget):
         )
 
     def staff_changed(self) -> None:
-        """Someone signed in or out: a customer on screen goes when nobody may see them."""
+        """Someone signed in or out. Whatever was on screen was trimmed for the one before (a
+        manager's view must not stay in front of the associate who takes over), so it goes."""
         signed_in = self._access is None or self._access() is not None
         self.search.setEnabled(signed_in)
         self.search.field.setPlaceholderText(
@@ -235,7 +236,7 @@ class CustomerScreen(QWidget):
             if signed_in
             else self.tr("Sign in to search for customers")
         )
-        if not signed_in:
+        if self._access is not None:
             self.clear_customer()
 
     def clear_customer(self) -> None:
