@@ -182,3 +182,17 @@ def test_a_device_that_keeps_guessing_pins_is_told_to_wait_and_others_are_not(
         body = assert_problem(guesser.post("/v1/staff/sign-in", json=right), 429, "too_many_sign_in_attempts")
         assert "minute" in body["detail"] and hub.staff_pin not in body["detail"]
         assert colleague.post("/v1/staff/sign-in", json=right).status_code == 200
+
+
+def test_an_associate_of_another_store_is_kept_out_by_the_hub_and_a_manager_is_not(
+    device: httpx.Client, hub_server: Any, query_db: Any, assert_problem: Any
+) -> None:
+    rows = query_db(
+        hub_server.db_url,
+        "SELECT badge, role FROM staff WHERE store_id <> ? ORDER BY id",
+        hub_server.store_id,
+    )
+    associate = next(badge for badge, role in rows if role == "associate")
+    manager = next(badge for badge, role in rows if role == "manager")
+    assert_problem(device.post("/v1/staff/sign-in", json={"badge": associate}), 403, "sign_in_wrong_store")
+    assert device.post("/v1/staff/sign-in", json={"badge": manager}).status_code == 200

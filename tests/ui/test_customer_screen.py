@@ -490,3 +490,21 @@ def test_a_hand_over_to_another_staff_member_takes_the_previous_view_off_the_scr
 
     assert not screen.profile.isVisible()
     assert screen.search.isEnabled()
+
+
+def test_a_customer_the_hub_no_longer_has_leaves_the_screen_after_the_early_paint(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    from storeassist.client import HubNotFound
+    from storeassist.contract import Problem
+
+    saved = profile_factory()
+    gone = HubNotFound(
+        Problem(title="Not found", status=404, detail="There is no such customer.", code="not_found")
+    )
+    screen = _screen(qtbot, runner, ScriptedIdentifier(gone, on_device=Found(saved, "cache", saved.as_of)))
+
+    _shown(qtbot, runner, screen)
+
+    assert not screen.profile.isVisible()
+    assert screen.notice.isVisible()

@@ -168,3 +168,26 @@ def test_signing_out_from_the_sign_in_page(qtbot: QtBot, setup: Any) -> None:
     page.sign_out_button.click()
     assert state.current is None
     assert not page.sign_out_button.isVisible()
+
+
+def test_a_slow_answer_to_an_earlier_badge_does_not_override_the_later_one(qtbot: QtBot, setup: Any) -> None:
+    window, runner, state, action = setup
+    manager = StaffSession(staff_id=1, name="Mona Manager", role="manager", store_id=1)
+    release = asyncio.Event()
+
+    async def slow_manager(badge: str) -> StaffSession:
+        await release.wait()
+        return manager
+
+    async def quick_associate(badge: str) -> StaffSession:
+        return ANA
+
+    action.sign_in_badge = slow_manager
+    window._on_badge_scan("B1001")
+    action.sign_in_badge = quick_associate
+    window._on_badge_scan("B1003")
+    qtbot.waitUntil(lambda: state.current is not None)
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+
+    assert state.current == ANA

@@ -46,6 +46,11 @@ _STAFF_NUMBER = re.compile(r"[A-Z0-9]{1,16}", re.ASCII)
 _PIN = re.compile(r"[0-9]{4,8}", re.ASCII)
 #: The hub's problem code for an unknown badge, staff number or PIN.
 _REFUSED_CODE = "sign_in_refused"
+_WRONG_STORE_CODE = "sign_in_wrong_store"
+_WRONG_STORE_MESSAGE = (
+    "You are signed up at another store, so you cannot sign in on this store's device. "
+    "Ask a manager here for help."
+)
 
 
 def _seconds_since_boot() -> float:
@@ -154,12 +159,14 @@ class SignInStaff:
         try:
             session = await self._client.staff_sign_in(request)
         except HubRejected as exc:
+            if exc.code == _WRONG_STORE_CODE:
+                raise SignInWrongStore(_WRONG_STORE_MESSAGE) from None
             if exc.code != _REFUSED_CODE and exc.problem.status != 403:
                 raise
             self._note_refusal()
             log.info("staff sign-in refused by the hub")
             raise SignInRefused("That badge or PIN was not accepted.") from None
-        self._refusals.clear()
+        # Refusals are not forgiven by a success: one's own badge between guesses must not reset them.
         if session.store_id != self._store_id and session.role not in CHAIN_WIDE_ROLES:
             log.info(
                 "staff %d of store %d kept out of store %d",
@@ -167,10 +174,7 @@ class SignInStaff:
                 session.store_id,
                 self._store_id,
             )
-            raise SignInWrongStore(
-                "You are signed up at another store, so you cannot sign in on this store's device. "
-                "Ask a manager here for help."
-            )
+            raise SignInWrongStore(_WRONG_STORE_MESSAGE)
         log.info("staff %d signed in as %s", session.staff_id, session.role)
         return session
 

@@ -243,6 +243,7 @@ class CustomerScreen(QWidget):
         """Take the customer and any search off the screen (sign-out, idle)."""
         self._lookup_seq += 1  # an answer still on its way is dropped
         self.search.clear()
+        self.profile.note_field.clear()  # an unsent note must not go out under the next person
         self.notice.setVisible(False)
         self._set_status("")
         self._hide_profile()
@@ -319,9 +320,9 @@ class CustomerScreen(QWidget):
         if seq != self._lookup_seq:
             return
         self._set_status("")
-        if isinstance(error, TokenError) and self._early_shown_for == seq:
-            # The hub refused a code the device let through (a card revoked since the last
-            # sync, say): the customer shown early for it must not stay on screen.
+        if self._early_shown_for == seq:
+            # The hub refused what the device let through (a card revoked since the last sync, a
+            # customer erased, this tablet's enrollment revoked): the copy shown early must go.
             self._hide_profile()
         self.show_message(describe_failure(error, doing="customer lookup"))
 

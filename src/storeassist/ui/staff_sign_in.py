@@ -71,6 +71,7 @@ class SignInPage(QWidget):
         self._runner = runner
         self._action: StaffSignInAction | None = None
         self._state: StaffState | None = None
+        self._attempt = 0
 
         title = QLabel(self.tr("Staff sign-in"))
         title.setProperty("role", "screenTitle")
@@ -157,22 +158,36 @@ class SignInPage(QWidget):
         self.notice.setVisible(True)
 
     def _run(self, call: Awaitable[Any]) -> None:
+        # Each try gets a number: a slow answer to an earlier badge (or one that arrives after
+        # Sign out) must not sign that person in over whoever came after.
+        self._attempt += 1
+        attempt = self._attempt
         self.notice.setVisible(False)
         self.sign_in_button.setEnabled(False)
-        self._runner.run(call, on_success=self._on_signed_in, on_failure=self._on_failed)
+        self._runner.run(
+            call,
+            on_success=lambda session: self._on_signed_in(attempt, session),
+            on_failure=lambda error: self._on_failed(attempt, error),
+        )
 
-    def _on_signed_in(self, session: StaffSession) -> None:
+    def _on_signed_in(self, attempt: int, session: StaffSession) -> None:
+        if attempt != self._attempt:
+            return
         self.sign_in_button.setEnabled(True)
         if self._state is not None:
             self._state.sign_in(session)
         self.staff_number.clear()
         self.signed_in.emit()
 
-    def _on_failed(self, error: BaseException) -> None:
+    def _on_failed(self, attempt: int, error: BaseException) -> None:
+        if attempt != self._attempt:
+            return
         self.sign_in_button.setEnabled(True)
         self.show_message(describe_failure(error, doing="staff sign-in"))
 
     def _sign_out(self) -> None:
+        self._attempt += 1  # a sign-in still on its way is dropped
+        self.sign_in_button.setEnabled(True)
         if self._state is not None:
             self._state.sign_out()
 

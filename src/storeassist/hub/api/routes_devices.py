@@ -72,7 +72,6 @@ def staff_sign_in(body: contract.StaffSignInRequest, request: Request, credentia
         except Forbidden:
             limiter.refused(device.id)
             raise
-    limiter.succeeded(device.id)
     with db.writing() as session:
         record_audit(
             session,

@@ -37,6 +37,9 @@ class CallingDevice:
     kind: str
 
 
+#: Roles that may sign in on any store's device (the app keeps the same rule).
+_CHAIN_WIDE_ROLES = frozenset({"manager", "admin"})
+
 _STAFF_EXISTS = select(m.Staff.id).where(m.Staff.id == bindparam("staff_id"))
 
 
@@ -136,4 +139,8 @@ def sign_in_staff(
         ok = row is not None and request.pin is not None and verify_pin(request.pin, row.pin_hash)
     if row is None or not ok:
         raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused")
+    if row.store_id != device.store_id and row.role not in _CHAIN_WIDE_ROLES:
+        raise Forbidden(
+            "Staff of another store cannot sign in on this store's device.", code="sign_in_wrong_store"
+        )
     return contract.StaffSession(staff_id=row.id, name=row.name, role=row.role, store_id=row.store_id)

@@ -4,7 +4,8 @@ A badge is short and a PIN is four to eight digits: guessing is cheap unless ref
 The app counts refusals too, but a tampered or restarted app forgets; the hub counts per device
 (the device is known by its credential, so a thief cannot dodge the count by changing anything in
 the request). Counts live in this hub process: several processes behind a proxy each count on
-their own, which still bounds guessing to a few attempts a minute per process.
+their own, which still bounds guessing to a few attempts a minute per process. A success does not
+forgive earlier refusals: scanning one's own badge between guesses must not reset the count.
 """
 
 from __future__ import annotations
@@ -75,7 +76,3 @@ class SignInLimiter:
             if len(recent) >= self._max:
                 self._locked_until[device_id] = now + self._lockout_s
                 recent.clear()
-
-    def succeeded(self, device_id: int) -> None:
-        with self._lock:
-            self._refusals.pop(device_id, None)
