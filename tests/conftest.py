@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 if TYPE_CHECKING:
     from storeassist.hub.server import RunningHub
@@ -354,3 +356,28 @@ def pg_empty_db_url(pg_databases: PostgresDatabases) -> Iterator[str]:
     db_url = pg_databases.create()
     yield db_url
     pg_databases.drop(db_url)
+
+
+class InMemoryKeyring(KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError("nothing stored")
+
+
+@pytest.fixture
+def memory_keyring() -> InMemoryKeyring:
+    return InMemoryKeyring()

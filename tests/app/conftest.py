@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from storeassist.client import HubClient
 from storeassist.contract import (
@@ -36,31 +34,6 @@ from storeassist.local import LocalCache, Outbox
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
 KEY_ID = 3
-
-
-class InMemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything when the test ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError("nothing stored")
-
-
-@pytest.fixture
-def memory_keyring() -> InMemoryKeyring:
-    return InMemoryKeyring()
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from datetime import UTC, date, datetime
 
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -51,26 +49,6 @@ class KeyClock:
     def __call__(self, _event: QKeyEvent) -> float:
         self.now_ms += self.gap_ms
         return self.now_ms
-
-
-class InMemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything when the test ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError("nothing stored")
 
 
 def _key_for(char: str) -> int:
@@ -160,11 +138,6 @@ def wedge(qapp: QApplication, key_clock: KeyClock) -> Iterator[ScannerWedge]:
     scanner.install(qapp)
     yield scanner
     scanner.uninstall(qapp)
-
-
-@pytest.fixture
-def memory_keyring() -> InMemoryKeyring:
-    return InMemoryKeyring()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
