@@ -140,6 +140,10 @@ class CameraScannerPanel(QWidget):
             layout.addWidget(self._preview, 1)
             self.message.setText(_tr(_READY))
         layout.addWidget(self.message)
+        if self._preview is None:
+            # Nothing to preview: the title and the reason sit together at the top.
+            self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            layout.addStretch(1)
 
     # -- public -----------------------------------------------------------------------------
 
