@@ -45,15 +45,37 @@ def test_upc_a_is_normalised_to_gtin_13() -> None:
     assert classify_scan("036000291452\r\n").text == "0036000291452"
 
 
-def test_staff_badge_is_recognised() -> None:
-    assert classify_scan("SAB.B1001") == scan_codes.ScannedCode(ScanKind.STAFF_BADGE, "B1001")
+def test_a_signed_staff_badge_is_recognised_and_passed_on_exactly() -> None:
+    badge = tokens.sign_token(Ed25519PrivateKey.generate(), 1, tokens.TokenKind.STAFF_BADGE, 1, 1)
+    assert classify_scan(badge + "\r\n") == scan_codes.ScannedCode(ScanKind.STAFF_BADGE, badge)
 
 
-def test_signed_codes_route_by_kind() -> None:
+@pytest.mark.parametrize("label", ["B1001", "SAB.B1001", "sab.b1001", "SAB.S0001"])
+def test_a_printed_badge_label_is_no_longer_a_badge(label: str) -> None:
+    with pytest.raises(scan_codes.ScanRejected) as refused:
+        classify_scan(label)
+    assert type(refused.value) is scan_codes.ScanRejected  # the calm "not a code we know"
+    assert label not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "routed"),
+    [
+        (tokens.TokenKind.LOYALTY_CARD, ScanKind.LOYALTY),
+        (tokens.TokenKind.LOYALTY_DYNAMIC, ScanKind.LOYALTY),
+        (tokens.TokenKind.ORDER, ScanKind.ORDER),
+        (tokens.TokenKind.STAFF_BADGE, ScanKind.STAFF_BADGE),
+    ],
+)
+def test_signed_codes_route_by_kind(kind: tokens.TokenKind, routed: ScanKind) -> None:
+    code = tokens.sign_token(Ed25519PrivateKey.generate(), 1, kind, 5, 9)
+    assert classify_scan(code) == scan_codes.ScannedCode(routed, code)
+
+
+def test_every_kind_of_signed_code_has_somewhere_to_go() -> None:
     key = Ed25519PrivateKey.generate()
-    loyalty = tokens.sign_token(key, 1, tokens.TokenKind.LOYALTY_DYNAMIC, 5, 9)
-    assert classify_scan(loyalty).kind is ScanKind.LOYALTY
-    assert classify_scan(tokens.sign_token(key, 1, tokens.TokenKind.ORDER, 5, 9)).kind is ScanKind.ORDER
+    for kind in tokens.TokenKind:
+        assert classify_scan(tokens.sign_token(key, 1, kind, 1, 1)).text.startswith(tokens.PREFIX)
 
 
 @given(st.from_regex(r"4[0-9]{15}", fullmatch=True))

@@ -1,4 +1,5 @@
-"""Signed codes: a shopper's code verifies offline; anything altered, expired or revoked does not."""
+"""Signed codes: a shopper's code or a staff badge verifies offline; anything altered, expired or
+revoked does not."""
 
 from __future__ import annotations
 
@@ -72,6 +73,77 @@ def test_order_code_on_the_loyalty_screen_is_wrong_kind() -> None:
             now=NOW,
             expect={TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC},
         )
+
+
+def test_order_code_at_sign_in_is_wrong_kind_and_says_what_it_is() -> None:
+    expiry = int((NOW + timedelta(hours=1)).timestamp())
+    with pytest.raises(tokens.WrongKind) as wrong:
+        tokens.verify_token(
+            _code(TokenKind.ORDER, extra=expiry), KEYS, now=NOW, expect={TokenKind.STAFF_BADGE}
+        )
+    assert str(wrong.value) == "This is an order code; it does not belong on this screen."
+
+
+def test_staff_badge_on_the_loyalty_screen_is_named_as_a_staff_badge() -> None:
+    with pytest.raises(tokens.WrongKind) as wrong:
+        tokens.verify_token(
+            _code(TokenKind.STAFF_BADGE, subject=3, extra=1),
+            KEYS,
+            now=NOW,
+            expect={TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC},
+        )
+    assert wrong.value.kind is TokenKind.STAFF_BADGE
+    assert str(wrong.value) == "This is a staff badge; it does not belong on this screen."
+
+
+@pytest.mark.parametrize("kind", list(TokenKind))
+def test_every_kind_has_a_name_for_the_wrong_kind_message(kind: TokenKind) -> None:
+    message = str(tokens.WrongKind(kind))
+    assert message.startswith("This is a") and "TokenKind" not in message
+
+
+def test_staff_badge_verifies_offline_carrying_staff_id_and_serial_and_never_expires() -> None:
+    code = _code(TokenKind.STAFF_BADGE, subject=3, extra=2)
+    assert len(code) == 103
+    far_future = NOW + timedelta(days=3650)
+    token = tokens.verify_token(code, KEYS, now=far_future, expect={TokenKind.STAFF_BADGE})
+    assert (token.kind, token.subject_id, token.serial, token.expires_at) == (
+        TokenKind.STAFF_BADGE,
+        3,
+        2,
+        None,
+    )
+    assert not token.kind.is_loyalty
+
+
+def test_a_revoked_badge_is_refused_as_a_staff_badge_not_a_loyalty_card() -> None:
+    asked: list[tuple[int, int]] = []
+
+    def is_revoked(staff_id: int, serial: int) -> bool:
+        asked.append((staff_id, serial))
+        return serial < 2  # serial 2 replaced every badge printed before it
+
+    old, current = _code(TokenKind.STAFF_BADGE, 3, 1), _code(TokenKind.STAFF_BADGE, 3, 2)
+    with pytest.raises(tokens.BadgeRevoked) as revoked:
+        tokens.verify_token(old, KEYS, now=NOW, is_revoked=is_revoked, expect={TokenKind.STAFF_BADGE})
+    assert tokens.verify_token(current, KEYS, now=NOW, is_revoked=is_revoked).serial == 2
+    assert asked == [(3, 1), (3, 2)]
+    assert isinstance(revoked.value, tokens.TokenRevoked)
+    assert revoked.value.code == "badge_revoked"
+    assert "staff badge" in str(revoked.value) and "loyalty" not in str(revoked.value)
+
+
+def test_codes_that_expire_are_never_checked_for_revocation() -> None:
+    expiry = int((NOW + timedelta(hours=1)).timestamp())
+    for kind in (TokenKind.LOYALTY_DYNAMIC, TokenKind.ORDER):
+        token = tokens.verify_token(_code(kind, extra=expiry), KEYS, now=NOW, is_revoked=lambda _s, _n: True)
+        assert token.serial is None and token.expires_at is not None
+
+
+def test_a_forged_badge_is_forged_before_anything_else_is_asked() -> None:
+    forged = tokens.sign_token(Ed25519PrivateKey.generate(), 1, TokenKind.STAFF_BADGE, 1, 1)
+    with pytest.raises(tokens.TokenForged):
+        tokens.verify_token(forged, KEYS, now=NOW, is_revoked=lambda _s, _n: pytest.fail("asked"))
 
 
 @given(st.integers(min_value=len(tokens.PREFIX), max_value=102), st.sampled_from("ABCxyz019-_"))

@@ -3,6 +3,11 @@
 Every scanner burst goes through :func:`classify_scan` first. Payment-card data is refused
 here and the payload is dropped: callers must not log or keep ``text`` when
 :class:`PaymentCardRefused` is raised.
+
+Loyalty cards, order codes and staff badges are all signed codes (``SA1.…``, see
+:mod:`storeassist.domain.tokens`), told apart by the kind inside them and taken only in their
+one canonical spelling. A plain badge label such as ``B1001`` (or the ``SAB.B1001`` old badges
+carried) is guessable and so is no longer a badge: it is refused like any unknown scan.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from storeassist.domain import tokens
 #: Longest payload we look at; a real StoreAssist code is 103 characters.
 MAX_SCAN_CHARS = 256
 
-_BADGE = re.compile(r"SAB\.([A-Z0-9]{4,16})")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^")
 _TRACK2 = re.compile(r";?\d{12,19}=\d")
 _DIGITS_IN_TEXT = re.compile(r"\d[\d -]{11,}\d")
@@ -33,7 +37,7 @@ class ScanKind(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class ScannedCode:
     kind: ScanKind
-    text: str  # normalised payload (a GTIN is returned as 13 or 14 digits)
+    text: str  # normalised payload (a GTIN is returned as 13 or 14 digits; a signed code exactly)
 
 
 class ScanRejected(ValueError):
@@ -73,6 +77,15 @@ class PaymentCardRefused(ScanRejected):
 
     code = "scan_payment_card"
     message = "That looks like a payment card. StoreAssist never reads cards — use the payment terminal."
+
+
+#: Where each kind of signed code goes once scanned.
+_SIGNED_KINDS: dict[tokens.TokenKind, ScanKind] = {
+    tokens.TokenKind.LOYALTY_CARD: ScanKind.LOYALTY,
+    tokens.TokenKind.LOYALTY_DYNAMIC: ScanKind.LOYALTY,
+    tokens.TokenKind.ORDER: ScanKind.ORDER,
+    tokens.TokenKind.STAFF_BADGE: ScanKind.STAFF_BADGE,
+}
 
 
 def gtin_check_digit_ok(digits: str) -> bool:
@@ -127,12 +140,9 @@ def classify_scan(raw: str) -> ScannedCode:
     if any(unicodedata.category(ch)[0] == "C" for ch in text) or not text.isascii():
         raise ScanUnsafeCharacters()
     if tokens.looks_like_token(text):
-        token, _body, _sig = tokens.parse_token(text)  # raises TokenMalformed, a TokenError
-        kind = ScanKind.LOYALTY if token.kind.is_loyalty else ScanKind.ORDER
-        return ScannedCode(kind, text)
-    badge = _BADGE.fullmatch(text)
-    if badge:
-        return ScannedCode(ScanKind.STAFF_BADGE, badge.group(1))
+        # Raises TokenMalformed (a TokenError) for any spelling but the canonical one.
+        token, _body, _sig = tokens.parse_token(text)
+        return ScannedCode(_SIGNED_KINDS[token.kind], text)
     if text.isdigit() and len(text) in (8, 12, 13, 14):
         if not gtin_check_digit_ok(text):
             raise ScanBadCheckDigit()

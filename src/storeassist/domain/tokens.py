@@ -1,12 +1,17 @@
-"""Signed loyalty and order codes: the compact wire format and the rules for trusting one.
+"""Signed loyalty, order and staff badge codes: the compact wire format and the rules for trusting one.
 
 A code is ``SA1.`` followed by base64url (no padding) of (field sizes in bytes)::
 
     kind (1) | key id (1) | subject id (4, big endian) | extra (4) | Ed25519 signature (64)
 
 ``extra`` is an expiry (UNIX seconds) for dynamic codes from the shopper's app and for order
-codes, or a card serial for printed loyalty cards (revocable by serial). The whole code is
-103 characters, small enough for a version-6 QR at medium error correction.
+codes, or a serial for printed loyalty cards and staff badges (both revocable by serial). The
+whole code is 103 characters, small enough for a version-6 QR at medium error correction.
+
+Every code has exactly one spelling: the canonical unpadded base64url of its bytes. Base64 has
+spare bits in its last character and decoders that forgive padding, whitespace or a length that
+is not a multiple of four, so the same signed bytes could otherwise be written several ways and
+slip past anything that compares, counts or blocks codes by their text.
 
 The hub signs with a private key; devices hold only the public keys (by key id), so they can
 verify a scan offline but cannot mint one.
@@ -39,10 +44,16 @@ class TokenKind(enum.IntEnum):
     LOYALTY_CARD = 1  # printed card: extra = serial
     LOYALTY_DYNAMIC = 2  # shopper's app: extra = expiry
     ORDER = 3  # pickup / receipt code: extra = expiry
+    STAFF_BADGE = 4  # printed staff badge: subject = staff id, extra = badge serial
 
     @property
     def is_loyalty(self) -> bool:
         return self in (TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC)
+
+    @property
+    def has_serial(self) -> bool:
+        """Printed codes carry a serial (revocable) instead of an expiry."""
+        return self in (TokenKind.LOYALTY_CARD, TokenKind.STAFF_BADGE)
 
 
 class TokenError(ValueError):
@@ -80,6 +91,14 @@ class TokenRevoked(TokenError):
     message = "This loyalty card has been replaced or cancelled. Look the customer up by name or phone."
 
 
+class BadgeRevoked(TokenRevoked):
+    code = "badge_revoked"
+    message = (
+        "This staff badge has been replaced or cancelled. Sign in with your staff number and PIN, "
+        "and ask a manager for a new badge."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SignedToken:
     """A verified code."""
@@ -91,13 +110,15 @@ class SignedToken:
 
     @property
     def expires_at(self) -> datetime | None:
-        if self.kind is TokenKind.LOYALTY_CARD:
+        """When a dynamic or order code stops being accepted; None for cards and badges."""
+        if self.kind.has_serial:
             return None
         return datetime.fromtimestamp(self.extra, UTC)
 
     @property
     def serial(self) -> int | None:
-        return self.extra if self.kind is TokenKind.LOYALTY_CARD else None
+        """The printed card's or badge's serial; None for codes that expire instead."""
+        return self.extra if self.kind.has_serial else None
 
 
 def _b64encode(raw: bytes) -> str:
@@ -105,12 +126,18 @@ def _b64encode(raw: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
+    """The bytes of canonical unpadded base64url ``text``; any other spelling is malformed."""
     if not text.isascii() or any(c not in _B64_ALPHABET for c in text):
         raise TokenMalformed()
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise TokenMalformed() from exc
+    # Decoding forgives non-zero spare bits in the last character and some impossible lengths;
+    # re-encoding gives the one spelling these bytes have, and only that spelling is taken.
+    if _b64encode(raw) != text:
+        raise TokenMalformed()
+    return raw
 
 
 _B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -157,8 +184,11 @@ def verify_token(
 ) -> SignedToken:
     """Return the verified token or raise a :class:`TokenError` saying why it is not trusted.
 
-    ``is_revoked(customer_id, serial)`` answers for printed cards; ``expect`` limits the kinds
-    accepted at this point (a loyalty screen does not take an order code).
+    ``is_revoked(subject_id, serial)`` answers for the codes that carry a serial: printed cards
+    (subject = customer id) and staff badges (subject = staff id); a revoked badge raises
+    :class:`BadgeRevoked`. ``expect`` limits the kinds accepted at this point (a loyalty screen
+    does not take an order code, the hub's sign-in takes only badges). The text must be the
+    code's one canonical spelling.
     """
     token, body, signature = parse_token(text)
     key = public_keys.get(token.key_id)
@@ -173,8 +203,8 @@ def verify_token(
     expires = token.expires_at
     if expires is not None and now.timestamp() > expires.timestamp() + CLOCK_SKEW_S:
         raise TokenExpired()
-    if token.kind is TokenKind.LOYALTY_CARD and is_revoked(token.subject_id, token.extra):
-        raise TokenRevoked()
+    if token.kind.has_serial and is_revoked(token.subject_id, token.extra):
+        raise BadgeRevoked() if token.kind is TokenKind.STAFF_BADGE else TokenRevoked()
     return token
 
 
@@ -183,9 +213,17 @@ class WrongKind(TokenError):
     message = "This is a valid code, but not the kind this screen takes."
 
     def __init__(self, kind: TokenKind) -> None:
-        what = "a loyalty code" if kind.is_loyalty else "an order code"
-        super().__init__(f"This is {what}; it does not belong on this screen.")
+        super().__init__(f"This is {_KIND_NAMES[kind]}; it does not belong on this screen.")
         self.kind = kind
+
+
+#: How a person would name each kind of code, as the object of "This is …".
+_KIND_NAMES: Mapping[TokenKind, str] = {
+    TokenKind.LOYALTY_CARD: "a loyalty code",
+    TokenKind.LOYALTY_DYNAMIC: "a loyalty code",
+    TokenKind.ORDER: "an order code",
+    TokenKind.STAFF_BADGE: "a staff badge",
+}
 
 
 def public_key_to_text(key: Ed25519PublicKey) -> str:
