@@ -7,9 +7,11 @@ import logging
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from storeassist.domain.tokens import TokenKind, TokenMalformed, sign_token
 from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
@@ -44,6 +46,38 @@ def _signals(router: ScanRouter) -> dict[str, list[str]]:
     for name in ("loyalty_scanned", "order_scanned", "product_scanned", "badge_scanned", "rejected"):
         getattr(router, name).connect(lambda text, name=name: seen.setdefault(name, []).append(text))
     return seen
+
+
+def test_a_signed_staff_badge_goes_to_sign_in_as_its_exact_code(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="storeassist")
+    badge = sign_token(Ed25519PrivateKey.generate(), 1, TokenKind.STAFF_BADGE, 1, 1)
+    router = ScanRouter()
+    seen = _signals(router)
+    router.route(badge + "\r\n")
+    assert seen == {"badge_scanned": [badge]}
+    assert badge not in caplog.text
+
+
+@pytest.mark.parametrize("label", ["B1001", "SAB.B1001"])
+def test_a_printed_badge_label_is_not_a_code_we_know(qtbot: QtBot, label: str) -> None:
+    router = ScanRouter()
+    seen = _signals(router)
+    router.route(label)
+    assert list(seen) == ["rejected"]
+    (message,) = seen["rejected"]
+    assert message.startswith("This code is not one StoreAssist knows.")
+    assert label not in message
+
+
+def test_a_badge_with_a_second_spelling_is_refused_as_unreadable(qtbot: QtBot) -> None:
+    badge = sign_token(Ed25519PrivateKey.generate(), 1, TokenKind.STAFF_BADGE, 1, 1)
+    router = ScanRouter()
+    seen = _signals(router)
+    router.route(badge + "=")
+    assert list(seen) == ["rejected"]
+    assert seen["rejected"] == [TokenMalformed.message]
 
 
 def test_the_bad_scans_file_is_there_and_full() -> None:

@@ -5,6 +5,11 @@
 connects those to its screens (this package never imports widgets). Anything refused becomes
 :attr:`ScanRouter.rejected` with a sentence for the associate.
 
+Loyalty cards, order codes and staff badges are all signed ``SA1.`` codes, routed by the kind
+inside them (no signature check here: the screen or the hub that takes the code verifies it).
+A staff badge goes to :attr:`ScanRouter.badge_scanned` as the exact code text; a printed badge
+label (``B1001``, ``SAB.B1001``) is not a code we know and is refused like any other.
+
 Payment-card data is dropped on the spot: the payload is never logged, kept, or put in an
 exception. Logs say only which kind of code was seen or which rule refused it.
 """
@@ -26,7 +31,8 @@ def _tr(text: str) -> str:
 
 
 class ScanRouter(QObject):
-    """Routes classified scans by kind. Each signal carries the normalised code text."""
+    """Routes classified scans by kind. Each signal carries the normalised code text (a signed
+    code exactly as scanned, without the scanner's surrounding whitespace)."""
 
     loyalty_scanned = Signal(str)
     order_scanned = Signal(str)
