@@ -183,11 +183,24 @@ class HubUnderTest:
     customer_ids: list[int]
     pickup_order_ids: list[int]
     store_id: int = DEMO_STORE_ID
-    staff_badge: str = "B1003"  # an associate at store 1
-    staff_number: str = "S0003"
+    staff_number: str = "S0003"  # an associate at store 1
     staff_pin: str = "1003"
-    manager_badge: str = "B1001"
     _running: RunningHub | None = field(default=None, repr=False)
+
+    @property
+    def staff_badge(self) -> str:
+        """The signed badge of an associate at store 1 (signs in alone)."""
+        return self.badge(3)
+
+    @property
+    def manager_badge(self) -> str:
+        """The signed badge of store 1's manager (signs in with the PIN ``1001``)."""
+        return self.badge(1)
+
+    def badge(self, staff_id: int) -> str:
+        from storeassist.hub.admin import issue_badge
+
+        return issue_badge(self.db_url, staff_id)
 
     @property
     def db_path(self) -> Path | None:

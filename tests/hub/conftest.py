@@ -66,13 +66,42 @@ else:
         return str(tmp_path / "hub.sqlite")
 
 
-def enroll(hub: Any, store_id: int | None = None) -> httpx.Client:
-    """A client carrying a freshly enrolled device's credential."""
+def enroll(hub: Any, store_id: int | None = None, *, role: str | None = "manager") -> httpx.Client:
+    """A client carrying a freshly enrolled device's credential and, unless ``role`` is None, the
+    staff session of the first staff member with that role at the device's store."""
     code = hub.enroll_code(store_id)
     answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "test tablet"})
     assert answer.status_code == 200, answer.text
     credential = answer.json()["credential"]
-    return httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30)
+    client = httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30)
+    if role is not None:
+        sign_in(client, hub, store_id or hub.store_id, role)
+    return client
+
+
+def sign_in(client: httpx.Client, hub: Any, store_id: int, role: str) -> dict[str, Any]:
+    """Sign the first ``role`` of ``store_id`` in on ``client`` (staff number and PIN); its later
+    requests carry the session. Answers the hub's StaffSession body."""
+    from storeassist.hub.seed.catalog import demo_pin
+
+    rows = _query_db(
+        hub.db_url,
+        "SELECT id, staff_number FROM staff WHERE store_id = ? AND role = ? ORDER BY id LIMIT 1",
+        store_id,
+        role,
+    )
+    assert rows, f"no {role} at store {store_id}"
+    staff_id, number = rows[0]
+    # A one-off request, so the client itself stays unopened for the caller's ``with``.
+    answer = httpx.post(
+        f"{hub.url}/v1/staff/sign-in",
+        json={"staff_number": number, "pin": demo_pin(staff_id)},
+        headers={"Authorization": client.headers["Authorization"]},
+    )
+    assert answer.status_code == 200, answer.text
+    session = answer.json()
+    client.headers["X-Staff-Session"] = session["session_token"]
+    return dict(session)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +162,12 @@ def _assert_problem(answer: httpx.Response, status: int, code: str | None = None
         assert body["code"] == code, body
     assert "Traceback" not in answer.text and 'File "' not in answer.text
     return body
+
+
+@pytest.fixture(scope="session")
+def enroll_device() -> Any:
+    """``enroll_device(hub, store_id=None, role="manager")`` → an enrolled (and signed-in) client."""
+    return enroll
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from storeassist.contract.common import Role, WireModel
 
@@ -18,20 +18,27 @@ class EnrollRequest(WireModel):
 class PublicKeys(WireModel):
     """Token-verification keys by key id, each the raw Ed25519 key in base64url."""
 
-    keys: dict[int, str]
+    keys: dict[int, str] = Field(description="key id (0-255) → key")
     revoked_serials_url: str | None = None
 
 
 class EnrollResponse(WireModel):
-    device_id: int
+    device_id: int = Field(strict=True, ge=1, le=2**31 - 1)
     credential: str = Field(description="Bearer credential for every later call; keep it in the OS keyring.")
-    store_id: int
+    store_id: int = Field(strict=True, ge=1, le=2**31 - 1)
     store_name: str
     public_keys: PublicKeys
 
 
+#: The header that carries a staff session token on every request made for a signed-in person.
+STAFF_SESSION_HEADER = "X-Staff-Session"
+
+
 class StaffSignInRequest(WireModel):
-    badge: str | None = Field(default=None, min_length=4, max_length=16, pattern=r"^[A-Z0-9]+$")
+    """A signed badge code (alone for an associate; with the PIN above that), or a staff number
+    and PIN. The badge is the scanned code's text (``SA1.…``): the printed label signs no one in."""
+
+    badge: str | None = Field(default=None, min_length=8, max_length=120, pattern=r"^SA1\.[A-Za-z0-9_-]+$")
     pin: str | None = Field(default=None, min_length=4, max_length=8, pattern=r"^[0-9]+$")
     staff_number: str | None = Field(default=None, max_length=16, pattern=r"^[A-Z0-9]+$")
 
@@ -56,7 +63,17 @@ class StaffSignInRequest(WireModel):
 
 
 class StaffSession(WireModel):
-    staff_id: int
-    name: str
+    """Who signed in, and the hub's session for them on this device.
+
+    ``session_token`` goes in the ``X-Staff-Session`` header of every later request made for
+    this person; the hub renews it while it is used and ends it after ``idle_minutes`` without a
+    request, at sign-out, at a new sign-in on the device, or at ``expires_at`` at the latest.
+    """
+
+    staff_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    name: str = Field(max_length=120)
     role: Role
-    store_id: int
+    store_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    session_token: str = Field(min_length=32, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    idle_minutes: int = Field(strict=True, ge=1, le=24 * 60)
+    expires_at: AwareDatetime

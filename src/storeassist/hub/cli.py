@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     db_option(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--docs", action="store_true", help="also serve the interactive API pages /docs and /redoc"
+    )
 
     upgrade = commands.add_parser("upgrade", help="migrate the database schema to this version")
     db_option(upgrade)
@@ -98,7 +101,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
     from storeassist.hub.server import serve_forever
 
     try:
-        serve_forever(db_url, host=args.host, port=args.port)
+        serve_forever(db_url, host=args.host, port=args.port, serve_docs=args.docs)
     except SchemaOutOfDate as exc:
         print(f"Not serving: {exc}", file=sys.stderr)
         return 2

@@ -37,12 +37,12 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _config(db_url: str, host: str, port: int, log_level: str) -> uvicorn.Config:
+def _config(db_url: str, host: str, port: int, log_level: str, *, serve_docs: bool = False) -> uvicorn.Config:
     """The one server configuration, for the CLI and the in-process hub alike."""
     from storeassist.hub.api import create_app
 
     return uvicorn.Config(
-        create_app(db_url),
+        create_app(db_url, serve_docs=serve_docs),
         host=host,
         port=port,
         workers=1,
@@ -105,7 +105,15 @@ def start_in_thread(
     return RunningHub(f"http://{host}:{port}", port, host, db_url, server, thread)
 
 
-def serve_forever(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, log_level: str = "info") -> None:
-    """Serve in the foreground until interrupted (the CLI's ``serve``)."""
+def serve_forever(
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    log_level: str = "info",
+    serve_docs: bool = False,
+) -> None:
+    """Serve in the foreground until interrupted (the CLI's ``serve``); ``serve_docs`` adds the
+    interactive ``/docs`` and ``/redoc`` pages."""
     require_current(db_url)
-    uvicorn.Server(_config(db_url, host, port, log_level)).run()
+    uvicorn.Server(_config(db_url, host, port, log_level, serve_docs=serve_docs)).run()

@@ -25,6 +25,7 @@ from storeassist.hub.api.body_limit import MAX_BODY_BYTES, BodySizeLimit
 from storeassist.hub.api.problems import install_problem_handlers, rewrite_problem_media_types
 from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.read_limits import ReadBudget, ReadKind, ReadLimiter
 from storeassist.hub.services.sign_in_limits import SignInLimiter
 
 #: Threads serving requests at once; see :func:`default_request_threads`.
@@ -33,12 +34,20 @@ POSTGRES_REQUEST_THREADS = 16
 
 
 def create_app(
-    db_url: str, *, max_body_bytes: int = MAX_BODY_BYTES, request_threads: int | None = None
+    db_url: str,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    request_threads: int | None = None,
+    read_budgets: dict[ReadKind, ReadBudget] | None = None,
+    serve_docs: bool = False,
 ) -> FastAPI:
     """The hub API over ``db_url`` (an SQLite path or URL, or a PostgreSQL URL).
 
     ``request_threads`` caps the threads that run the (synchronous) routes; by default
-    :func:`default_request_threads` for the database.
+    :func:`default_request_threads` for the database. ``read_budgets`` replaces the customer
+    read limits per staff session (``read_limits.DEFAULT_BUDGETS``). ``serve_docs`` serves the
+    interactive API pages ``/docs`` and ``/redoc``; a store's hub leaves them off (the OpenAPI
+    document itself is always at ``/openapi.json``).
     """
     db = HubDatabase(db_url)
     threads = request_threads or default_request_threads(db)
@@ -56,10 +65,13 @@ def create_app(
         description="The StoreAssist back office API. Errors are RFC 9457 problems "
         "(application/problem+json).",
         lifespan=lifespan,
+        docs_url="/docs" if serve_docs else None,
+        redoc_url="/redoc" if serve_docs else None,
     )
     app.state.db = db
     app.state.recommender = Recommender()
     app.state.sign_in_limiter = SignInLimiter()
+    app.state.read_limiter = ReadLimiter(read_budgets)
     for module in (
         routes_devices,
         routes_customers,

@@ -1,4 +1,5 @@
-"""What every route needs: the app's database, the caller's device, JSON answers, bounded params."""
+"""What every route needs: the app's database, the caller's device and staff session, the store
+scope, read limits, JSON answers and bounded params."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from typing import Annotated, TypeVar
 
 from anyio import to_thread
 from fastapi import Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.hub.services.access import CallingDevice, authenticate_device
-from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.database import HubDatabase, utc_now
+from storeassist.hub.services.errors import Forbidden
+from storeassist.hub.services.read_limits import ReadKind, ReadLimiter, TooManyReads
+from storeassist.hub.services.staff_sessions import StaffCaller, check_session, touch
+from storeassist.hub.services.trust import write_audit
 from storeassist.hub.services.wire import Queryable
 
 #: Ids fit a 32-bit signed integer column everywhere (SQLite and PostgreSQL).
@@ -24,6 +30,12 @@ T = TypeVar("T")
 
 _bearer = HTTPBearer(auto_error=False, description="the device credential from enrollment")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+_staff_header = APIKeyHeader(
+    name=STAFF_SESSION_HEADER,
+    auto_error=False,
+    description="the staff session from POST /v1/staff/sign-in; needed for personal data and commands",
+)
+StaffToken = Annotated[str | None, Depends(_staff_header)]
 EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
 StoreQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="the asking store")]
 PageQuery = Annotated[int, Query(ge=0, le=10_000, description="0-based page")]
@@ -55,6 +67,48 @@ async def run_database_work(db: HubDatabase, work: Callable[[], T]) -> T:
 def caller(session: Queryable, credentials: HTTPAuthorizationCredentials | None) -> CallingDevice:
     """The device making the request (:class:`~storeassist.hub.services.errors.Unauthorized` if none)."""
     return authenticate_device(session, credentials.credentials if credentials is not None else None)
+
+
+def staff_caller(
+    on: Queryable, credentials: HTTPAuthorizationCredentials | None, token: str | None
+) -> StaffCaller:
+    """The signed-in staff member on the calling device (``Unauthorized`` without a live session)."""
+    return check_session(on, caller(on, credentials), token)
+
+
+def own_store(device: CallingDevice, store_id: int | None) -> int:
+    """The device's store; naming any other store in a request is refused (403 ``wrong_store``)."""
+    if store_id is not None and store_id != device.store_id:
+        raise Forbidden(
+            "This device works for its own store only; another store's data is not served to it.",
+            code="wrong_store",
+        )
+    return device.store_id
+
+
+def renew_if_due(db: HubDatabase, staff: StaffCaller) -> None:
+    """Keep a session in use alive (one write a minute at most per session)."""
+    if staff.touch_due(utc_now()):
+        with db.writing_statements() as connection:
+            touch(connection, staff)
+
+
+def limit_reads(request: Request, db: HubDatabase, staff: StaffCaller, kind: ReadKind) -> None:
+    """Spend one customer read of the session's budget; past it, 429 and (once) an audit alert."""
+    limiter: ReadLimiter = request.app.state.read_limiter
+    try:
+        limiter.take(staff.token_hash, kind)
+    except TooManyReads:
+        if limiter.should_alert(staff.token_hash):
+            with db.writing_statements() as connection:
+                write_audit(
+                    connection,
+                    device_id=staff.device.id,
+                    staff_id=staff.staff_id,
+                    action="privacy.burst",
+                    subject=f"staff:{staff.staff_id}",
+                )
+        raise
 
 
 def wire_json(model: BaseModel, status_code: int = 200) -> Response:

@@ -15,6 +15,7 @@ from storeassist.hub.api.deps import (
     StoreQuery,
     caller,
     database,
+    own_store,
     wire_json,
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
@@ -33,8 +34,8 @@ def stock(
 ) -> Response:
     """Stock here, and at other stores that have it, nearest first, each with its as-of time."""
     with database(request).reading() as session:
-        caller(session, credentials)
-        return wire_json(stock_answer(session, sku_or_gtin, store_id))
+        device = caller(session, credentials)
+        return wire_json(stock_answer(session, sku_or_gtin, own_store(device, store_id)))
 
 
 @router.get("/products", response_model=contract.ProductPage)

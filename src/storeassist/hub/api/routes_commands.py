@@ -6,19 +6,27 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, caller, database, wire_json
+from storeassist.hub.api.deps import Credentials, StaffToken, database, staff_caller, wire_json
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.commands import apply_batch
+from storeassist.hub.services.staff_sessions import touch
 
 router = APIRouter(prefix=contract.API_PREFIX, tags=["commands"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/commands", response_model=contract.CommandBatchResult)
-def commands(body: contract.CommandBatch, request: Request, credentials: Credentials) -> Response:
+def commands(
+    body: contract.CommandBatch, request: Request, credentials: Credentials, staff_token: StaffToken
+) -> Response:
     """Each result is applied, duplicate (a retry: the first outcome), conflict (with the facts
-    found) or rejected (with the reason). The whole batch is one transaction."""
+    found) or rejected (with the reason). The whole batch is one transaction.
+
+    Sending needs a staff session on the device; each command still names who issued it (an
+    outbox may hold commands of several people), and that person must work at this store."""
     db = database(request)
     with db.reading() as session:
-        device = caller(session, credentials)
+        staff = staff_caller(session, credentials, staff_token)
     with db.writing(durable=True) as session:
-        return wire_json(apply_batch(session, device, body))
+        result = apply_batch(session, staff.device, body)
+        touch(session, staff)
+    return wire_json(result)

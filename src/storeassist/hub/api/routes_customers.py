@@ -2,73 +2,101 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from storeassist import contract
+from storeassist.contract import Role
+from storeassist.domain.privacy import restrict_page, restrict_profile
 from storeassist.hub.api.deps import (
     MAX_ID,
     Credentials,
     EntityId,
     PageQuery,
     SearchQuery,
+    StaffToken,
     StoreQuery,
-    caller,
     database,
+    limit_reads,
+    own_store,
+    renew_if_due,
     run_database_work,
+    staff_caller,
     wire_json,
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.recommend import recommend_for
-from storeassist.hub.services.access import CallingDevice, require_staff
-from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.database import HubDatabase, utc_now
+from storeassist.hub.services.errors import HubError
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.search import search_customers
+from storeassist.hub.services.staff_sessions import StaffCaller, touch
 from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code, write_audit
 
 router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
 
-def _profile_viewed(db: HubDatabase, device: CallingDevice, customer_id: int, staff_id: int | None) -> None:
+#: Fewer characters than this find too many people to be a search for one customer.
+MIN_SEARCH_CHARS = 3
+#: Search results show contact details masked, for every role: a list is for picking a person,
+#: and the profile then shows what the role may see.
+SEARCH_ROLE = "associate"
+
+
+def _profile_viewed(db: HubDatabase, staff: StaffCaller, customer_id: int) -> None:
+    """Audit the view, and renew the session in the same write when it is due."""
     with db.writing_statements() as connection:
         write_audit(
             connection,
-            device_id=device.id,
-            staff_id=staff_id,
+            device_id=staff.device.id,
+            staff_id=staff.staff_id,
             action="profile.view",
             subject=f"customer:{customer_id}",
         )
+        if staff.touch_due(utc_now()):
+            touch(connection, staff)
 
 
 @router.post("/resolve", response_model=contract.CustomerProfile)
 async def resolve_loyalty_code(
-    body: contract.ResolveTokenRequest, request: Request, credentials: Credentials
+    body: contract.ResolveTokenRequest, request: Request, credentials: Credentials, staff_token: StaffToken
 ) -> Response:
-    """A scanned loyalty code (card or app) → the customer's profile. Order codes are refused."""
+    """A scanned loyalty code (card or app) → the customer's profile, as the signed-in role may
+    see it. Order codes are refused."""
     db = database(request)
 
     def resolve() -> Response:
         with db.reading_statements() as connection:
-            device = caller(connection, credentials)
-            require_staff(connection, body.staff_id)
+            staff = staff_caller(connection, credentials, staff_token)
+            store_id = own_store(staff.device, body.store_id)
+            limit_reads(request, db, staff, "profile")
             token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
-            profile = build_profile(connection, token.subject_id, body.store_id or device.store_id)
-        _profile_viewed(db, device, profile.customer.id, body.staff_id)
-        return wire_json(profile)
+            profile = build_profile(connection, token.subject_id, store_id)
+        _profile_viewed(db, staff, profile.customer.id)
+        return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
     return await run_database_work(db, resolve)
 
 
 @router.get("", response_model=contract.CustomerPage)
 def find_customers(
-    request: Request, credentials: Credentials, q: SearchQuery, page: PageQuery = 0
+    request: Request, credentials: Credentials, staff_token: StaffToken, q: SearchQuery, page: PageQuery = 0
 ) -> Response:
-    """Phone (digits) or e-mail ('@') by prefix, otherwise name by prefix; 20 a page."""
-    with database(request).reading() as session:
-        caller(session, credentials)
-        return wire_json(search_customers(session, q, page))
+    """Phone (digits) or e-mail ('@') by prefix, otherwise name by prefix; 20 a page; at least
+    three characters; contact details masked."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        if len(q.strip()) < MIN_SEARCH_CHARS:
+            raise HubError(
+                f"Type at least {MIN_SEARCH_CHARS} letters or digits to search.", code="search_too_short"
+            )
+        limit_reads(request, db, staff, "search")
+        page_found = search_customers(session, q, page)
+    renew_if_due(db, staff)
+    return wire_json(restrict_page(page_found, SEARCH_ROLE))
 
 
 @router.get("/{customer_id}/profile", response_model=contract.CustomerProfile)
@@ -76,20 +104,24 @@ async def customer_profile(
     customer_id: EntityId,
     request: Request,
     credentials: Credentials,
+    staff_token: StaffToken,
     store_id: StoreQuery | None = None,
     staff_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="the signed-in staff member, for the audit trail")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="ignored: the staff session names who is looking"),
     ] = None,
 ) -> Response:
+    """The customer's profile, as the signed-in role may see it (the view is audited)."""
     db = database(request)
 
     def show() -> Response:
         with db.reading_statements() as connection:
-            device = caller(connection, credentials)
-            require_staff(connection, staff_id)
-            profile = build_profile(connection, customer_id, store_id or device.store_id)
-        _profile_viewed(db, device, customer_id, staff_id)
-        return wire_json(profile)
+            staff = staff_caller(connection, credentials, staff_token)
+            store = own_store(staff.device, store_id)
+            limit_reads(request, db, staff, "profile")
+            profile = build_profile(connection, customer_id, store)
+        _profile_viewed(db, staff, customer_id)
+        return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
     return await run_database_work(db, show)
 
@@ -99,14 +131,16 @@ def customer_recommendations(
     customer_id: EntityId,
     request: Request,
     credentials: Credentials,
+    staff_token: StaffToken,
     store_id: StoreQuery | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
     """What to suggest, in stock here or nearby, each with a one-line reason."""
     db = database(request)
     with db.reading() as session:
-        device = caller(session, credentials)
+        staff = staff_caller(session, credentials, staff_token)
         answer = recommend_for(
-            session, request.app.state.recommender, customer_id, store_id or device.store_id, limit
+            session, request.app.state.recommender, customer_id, own_store(staff.device, store_id), limit
         )
+    renew_if_due(db, staff)
     return wire_json(answer)

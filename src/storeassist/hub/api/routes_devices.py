@@ -1,6 +1,8 @@
-"""Health, device enrollment, the public keys, and staff sign-in."""
+"""Health, device enrollment, the public keys, and staff sign-in and sign-out."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from fastapi import APIRouter, Request
 from sqlalchemy import text
@@ -8,12 +10,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, caller, database, wire_json
+from storeassist.hub.api.deps import Credentials, StaffToken, caller, database, staff_caller, wire_json
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.access import enroll_device, sign_in_staff
 from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.sign_in_limits import SignInLimiter
+from storeassist.hub.services.staff_sessions import IDLE_MINUTES, end_session, start_session
 from storeassist.hub.services.trust import record_audit
 
 router = APIRouter(prefix=contract.API_PREFIX, responses=PROBLEM_RESPONSES)
@@ -60,8 +63,10 @@ def keys(request: Request) -> Response:
     responses={429: {"model": contract.Problem, "description": "Too many refused sign-ins from this device"}},
 )
 def staff_sign_in(body: contract.StaffSignInRequest, request: Request, credentials: Credentials) -> Response:
-    """A badge, or a staff number with a PIN. Every failure gets the same answer; a device with
-    too many recent refusals is told to wait (429) before its next try is even looked at."""
+    """A signed badge (alone for an associate; with the PIN above that), or a staff number with a
+    PIN. Every failure gets the same answer; a device with too many recent refusals is told to
+    wait (429) before its next try is even looked at. Success opens a staff session bound to this
+    device and store, ending any other open on the device."""
     db = database(request)
     limiter: SignInLimiter = request.app.state.sign_in_limiter
     with db.reading() as session:
@@ -69,15 +74,45 @@ def staff_sign_in(body: contract.StaffSignInRequest, request: Request, credentia
         limiter.check(device.id)
         try:
             staff = sign_in_staff(session, device, body)
-        except Forbidden:
-            limiter.refused(device.id)
+        except Forbidden as refused:
+            if refused.code != "pin_required":  # a valid badge asking for more is not a guess
+                limiter.refused(device.id)
             raise
     with db.writing() as session:
+        token, expires_at = start_session(session, device, staff_id=staff.id, role=staff.role)
         record_audit(
             session,
             device_id=device.id,
-            staff_id=staff.staff_id,
+            staff_id=staff.id,
             action="staff.sign_in",
+            subject=f"staff:{staff.id}",
+        )
+    return wire_json(
+        contract.StaffSession(
+            staff_id=staff.id,
+            name=staff.name,
+            role=cast(contract.Role, staff.role),
+            store_id=staff.store_id,
+            session_token=token,
+            idle_minutes=IDLE_MINUTES,
+            expires_at=expires_at,
+        )
+    )
+
+
+@router.post("/staff/sign-out", status_code=204, tags=["staff"])
+def staff_sign_out(request: Request, credentials: Credentials, staff_token: StaffToken) -> Response:
+    """End this device's staff session."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+    with db.writing() as session:
+        end_session(session, staff)
+        record_audit(
+            session,
+            device_id=staff.device.id,
+            staff_id=staff.staff_id,
+            action="staff.sign_out",
             subject=f"staff:{staff.staff_id}",
         )
-    return wire_json(staff)
+    return Response(status_code=204)

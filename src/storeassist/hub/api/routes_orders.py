@@ -1,4 +1,8 @@
-"""Orders: resolve a scanned order code, or look one up by number."""
+"""Orders: resolve a scanned order code, or look one up by number.
+
+An order that belongs to a store (its pickup store, or the store of sale) is served only to
+that store's devices; an order with no store (shipped home) to any signed-in staff of the chain.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,15 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, caller, database, wire_json
+from storeassist.hub.api.deps import (
+    Credentials,
+    StaffToken,
+    database,
+    own_store,
+    renew_if_due,
+    staff_caller,
+    wire_json,
+)
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.orders import order_by_id, order_by_number
 from storeassist.hub.services.trust import ORDER_KINDS, verify_scanned_code
@@ -18,13 +30,18 @@ router = APIRouter(prefix=contract.API_PREFIX + "/orders", tags=["orders"], resp
 
 @router.post("/resolve", response_model=contract.Order)
 def resolve_order_code(
-    body: contract.ResolveTokenRequest, request: Request, credentials: Credentials
+    body: contract.ResolveTokenRequest, request: Request, credentials: Credentials, staff_token: StaffToken
 ) -> Response:
     """A scanned order (pickup or receipt) code → the order. Loyalty codes are refused."""
-    with database(request).reading() as session:
-        caller(session, credentials)
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        own_store(staff.device, body.store_id)
         token = verify_scanned_code(session, body.token, ORDER_KINDS)
-        return wire_json(order_by_id(session, token.subject_id))
+        order = order_by_id(session, token.subject_id)
+    own_store(staff.device, order.store_id)
+    renew_if_due(db, staff)
+    return wire_json(order)
 
 
 @router.get("/{number}", response_model=contract.Order)
@@ -32,7 +49,12 @@ def order_by_its_number(
     number: Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")],
     request: Request,
     credentials: Credentials,
+    staff_token: StaffToken,
 ) -> Response:
-    with database(request).reading() as session:
-        caller(session, credentials)
-        return wire_json(order_by_number(session, number))
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        order = order_by_number(session, number)
+    own_store(staff.device, order.store_id)
+    renew_if_due(db, staff)
+    return wire_json(order)

@@ -8,12 +8,26 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, EntityId, caller, database, wire_json, wire_json_list
+from storeassist.domain.privacy import restrict_profile
+from storeassist.hub.api.deps import (
+    Credentials,
+    EntityId,
+    StaffToken,
+    caller,
+    database,
+    own_store,
+    renew_if_due,
+    staff_caller,
+    wire_json,
+    wire_json_list,
+)
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.change_feed import changes
-from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.orders import pickup_queue
 from storeassist.hub.services.wire import load_stores, store_from_row
+
+#: What a device's cache may hold of a customer: the least any role sees.
+CACHE_ROLE = "associate"
 
 router = APIRouter(prefix=contract.API_PREFIX + "/stores", tags=["stores"], responses=PROBLEM_RESPONSES)
 
@@ -26,11 +40,16 @@ def stores(request: Request, credentials: Credentials) -> Response:
 
 
 @router.get("/{store_id}/pickups", response_model=contract.PickupQueue)
-def store_pickups(store_id: EntityId, request: Request, credentials: Credentials) -> Response:
+def store_pickups(
+    store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
+) -> Response:
     """Open pickups: ready and partially collected first, then picking and placed; by deadline."""
-    with database(request).reading() as session:
-        caller(session, credentials)
-        return wire_json(pickup_queue(session, store_id))
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        queue = pickup_queue(session, own_store(staff.device, store_id))
+    renew_if_due(db, staff)
+    return wire_json(queue)
 
 
 @router.get("/{store_id}/changes", response_model=contract.ChangeFeed)
@@ -38,12 +57,21 @@ def store_changes(
     store_id: EntityId,
     request: Request,
     credentials: Credentials,
+    staff_token: StaffToken,
     cursor: Annotated[str, Query(max_length=512, description='"" starts the snapshot')] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Response:
-    """One page of the store's snapshot or deltas; repeat with the returned cursor while has_more."""
-    with database(request).reading() as session:
-        device = caller(session, credentials)
-        if device.store_id != store_id:
-            raise Forbidden("A device syncs only the store it is enrolled at.", code="wrong_store")
-        return wire_json(changes(session, store_id, cursor, limit))
+    """One page of the store's snapshot or deltas; repeat with the returned cursor while has_more.
+
+    The feed carries customers (pickups, recent look-ups), so it needs a staff session; their
+    contact details are masked and lifetime values left out whatever the role, because a
+    device's cache outlives the session that filled it."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        feed = changes(session, own_store(staff.device, store_id), cursor, limit)
+    renew_if_due(db, staff)
+    if feed.customers:
+        trimmed = [restrict_profile(profile, CACHE_ROLE) for profile in feed.customers]
+        feed = feed.model_copy(update={"customers": trimmed})
+    return wire_json(feed)

@@ -219,8 +219,30 @@ class Staff(Base):
     staff_number: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(12))  # associate, supervisor, manager, admin
-    badge: Mapped[str] = mapped_column(String(16), unique=True)
+    badge: Mapped[str] = mapped_column(String(16), unique=True)  # printed label only; signs no one in
     pin_hash: Mapped[str] = mapped_column(String(128))  # scrypt, "salt$hash" hex
+    #: The serial of the one valid signed badge; raising it revokes every badge printed before.
+    badge_serial: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class StaffSession(Base):
+    """A staff member signed in on one device: the hub's proof of who is asking.
+
+    Only the token's SHA-256 is kept. A session ends at sign-out, at a new sign-in on the same
+    device, after ``idle`` without a request, or at its absolute ``expires_at``.
+    """
+
+    __tablename__ = "staff_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    store_id: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[str | None] = mapped_column(String(16))  # sign_out, replaced
 
 
 class Device(Base):

@@ -14,11 +14,13 @@ from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
+from storeassist.domain.tokens import TokenError, TokenKind, verify_token
 from storeassist.hub.admin import enrollment_code_hash
 from storeassist.hub.db import models as m
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import Forbidden, NotFound, Unauthorized
+from storeassist.hub.services.trust import published_keys
 from storeassist.hub.services.wire import Queryable, fetch_prepared
 from storeassist.hub.staff_pins import verify_pin
 
@@ -38,7 +40,10 @@ class CallingDevice:
 
 
 #: Roles that may sign in on any store's device (the app keeps the same rule).
-_CHAIN_WIDE_ROLES = frozenset({"manager", "admin"})
+CHAIN_WIDE_ROLES = frozenset({"manager", "admin"})
+_CHAIN_WIDE_ROLES = CHAIN_WIDE_ROLES
+#: The one role a signed badge alone may sign in; every other needs the PIN too.
+BADGE_ALONE_ROLES = frozenset({"associate"})
 
 _STAFF_EXISTS = select(m.Staff.id).where(m.Staff.id == bindparam("staff_id"))
 
@@ -126,21 +131,58 @@ def enroll_device(session: Session, request: contract.EnrollRequest) -> contract
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SignedInStaff:
+    """Who a sign-in proved to be (the route then opens their session)."""
+
+    id: int
+    name: str
+    role: str
+    store_id: int
+
+
 def sign_in_staff(
     session: Session, device: CallingDevice, request: contract.StaffSignInRequest
-) -> contract.StaffSession:
-    """A badge alone, or a staff number with its PIN. One vague refusal for every failure."""
+) -> SignedInStaff:
+    """A signed badge (alone only for an associate), or a staff number with its PIN.
+
+    Every failure to prove who someone is gets one vague refusal (``sign_in_refused``); a valid
+    badge of a role that needs more is told ``pin_required``, which is not a guess that failed.
+    """
     query = select(m.Staff.id, m.Staff.name, m.Staff.role, m.Staff.store_id, m.Staff.pin_hash)
     if request.badge is not None:
-        row = session.execute(query.where(m.Staff.badge == request.badge)).first()
+        staff_id = _badge_holder(session, request.badge)
+        row = session.execute(query.where(m.Staff.id == staff_id)).first()
+        if row is not None and request.pin is None and row.role not in BADGE_ALONE_ROLES:
+            raise Forbidden("Enter your PIN as well to finish signing in.", code="pin_required")
         ok = row is not None and (request.pin is None or verify_pin(request.pin, row.pin_hash))
     else:
         row = session.execute(query.where(m.Staff.staff_number == request.staff_number)).first()
         ok = row is not None and request.pin is not None and verify_pin(request.pin, row.pin_hash)
     if row is None or not ok:
         raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused")
-    if row.store_id != device.store_id and row.role not in _CHAIN_WIDE_ROLES:
+    if row.store_id != device.store_id and row.role not in CHAIN_WIDE_ROLES:
         raise Forbidden(
             "Staff of another store cannot sign in on this store's device.", code="sign_in_wrong_store"
         )
-    return contract.StaffSession(staff_id=row.id, name=row.name, role=row.role, store_id=row.store_id)
+    return SignedInStaff(row.id, row.name, row.role, row.store_id)
+
+
+def _badge_holder(session: Session, text: str) -> int:
+    """The staff id a signed, current badge names; :class:`Forbidden` for anything else."""
+
+    def is_revoked(staff_id: int, serial: int) -> bool:
+        current = session.execute(select(m.Staff.badge_serial).where(m.Staff.id == staff_id)).scalar()
+        return current is None or current != serial
+
+    try:
+        token = verify_token(
+            text,
+            published_keys(session),
+            now=utc_now(),
+            is_revoked=is_revoked,
+            expect={TokenKind.STAFF_BADGE},
+        )
+    except TokenError:
+        raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused") from None
+    return token.subject_id
