@@ -10,6 +10,7 @@ from storeassist.client.errors import (
     HubServerError,
     HubTimeout,
     HubUnreachable,
+    StaffSessionRequired,
 )
 from storeassist.client.hub_client import HubClient
 
@@ -24,4 +25,5 @@ __all__ = [
     "HubServerError",
     "HubTimeout",
     "HubUnreachable",
+    "StaffSessionRequired",
 ]

@@ -65,6 +65,20 @@ class HubAuthError(HubError):
         return self.problem.code if self.problem else "unauthorized"
 
 
+class StaffSessionRequired(HubAuthError):
+    """The hub needs a signed-in staff member for this (401 ``staff_session_*``): nobody is signed
+    in on this device, or the hub ended the session (idle, signed in elsewhere, expired)."""
+
+    default_message = "Sign in first: scan your staff badge, or enter your staff number and PIN."
+
+    def __init__(self, problem: Problem | None = None) -> None:
+        super().__init__(self.default_message, problem)
+
+
+#: The hub's problem codes for a missing, unknown or ended staff session.
+STAFF_SESSION_CODES = frozenset({"staff_session_required", "staff_session_invalid", "staff_session_ended"})
+
+
 class HubRejected(HubError):
     """The hub understood the request and refused it (4xx); ``problem.code`` says why."""
 

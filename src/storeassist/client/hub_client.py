@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from storeassist.client.errors import (
+    STAFF_SESSION_CODES,
     HubAuthError,
     HubError,
     HubNotFound,
@@ -31,6 +32,7 @@ from storeassist.client.errors import (
     HubServerError,
     HubTimeout,
     HubUnreachable,
+    StaffSessionRequired,
 )
 from storeassist.contract import (
     ChangeFeed,
@@ -52,6 +54,7 @@ from storeassist.contract import (
     StockAnswer,
     StoreInfo,
 )
+from storeassist.contract.devices import STAFF_SESSION_HEADER
 
 log = logging.getLogger("storeassist.client")
 
@@ -99,6 +102,23 @@ class HubClient:
         #: an associate working offline gets the device's answer at once (the sync engine's
         #: rounds keep probing, and the first answer restores retries).
         self._gave_up = False
+        #: The hub's session for the staff member signed in through this client, sent with
+        #: every authenticated call; the hub needs it for personal data and commands.
+        self._staff_token: str | None = None
+        self._staff_session_listeners: list[Callable[[], None]] = []
+
+    @property
+    def has_staff_session(self) -> bool:
+        return self._staff_token is not None
+
+    def add_staff_session_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` when the hub says the staff session is missing or has ended, so the
+        app can sign the person out on screen too ("Sign in first")."""
+        self._staff_session_listeners.append(listener)
+
+    def forget_staff_session(self) -> None:
+        """Stop sending the staff session (the hub ends it on its own when idle)."""
+        self._staff_token = None
 
     def add_reachability_listener(self, listener: Callable[[bool], None]) -> None:
         """Call ``listener(True)`` whenever the hub answers, ``listener(False)`` when a call gives up
@@ -137,7 +157,19 @@ class HubClient:
         return await self._call("GET", "/v1/keys", PublicKeys, auth=False, idempotent=True)
 
     async def staff_sign_in(self, request: StaffSignInRequest) -> StaffSession:
-        return await self._call("POST", "/v1/staff/sign-in", StaffSession, body=request, idempotent=False)
+        """Sign a staff member in; later calls carry their session until sign-out."""
+        session = await self._call("POST", "/v1/staff/sign-in", StaffSession, body=request, idempotent=False)
+        self._staff_token = session.session_token
+        return session
+
+    async def staff_sign_out(self) -> None:
+        """End the staff session at the hub (and stop sending it). Without one, nothing is sent."""
+        if self._staff_token is None:
+            return
+        try:
+            await self._call("POST", "/v1/staff/sign-out", None, idempotent=False)
+        finally:
+            self._staff_token = None
 
     async def resolve_customer(
         self, token: str, store_id: int | None = None, staff_id: int | None = None
@@ -229,7 +261,7 @@ class HubClient:
         self,
         method: str,
         path: str,
-        model: type[T] | TypeAdapter[T],
+        model: type[T] | TypeAdapter[T] | None,
         *,
         body: BaseModel | None = None,
         params: dict[str, Any] | None = None,
@@ -239,6 +271,8 @@ class HubClient:
     ) -> T:
         route = route or path
         headers = {"Authorization": f"Bearer {self._require_credential()}"} if auth else {}
+        if auth and self._staff_token is not None:
+            headers[STAFF_SESSION_HEADER] = self._staff_token
         content = body.model_dump_json().encode() if body is not None else None
         if content is not None:
             headers["Content-Type"] = "application/json"
@@ -260,7 +294,11 @@ class HubClient:
                 if response.status_code < 500:
                     self._gave_up = False
                     self._report_reachability(True)
-                    return _parse(response, model, route)
+                    try:
+                        return _parse(response, model, route)
+                    except StaffSessionRequired:
+                        self._staff_session_lost()
+                        raise
                 failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
             if attempt == attempts:
                 self._gave_up = True
@@ -273,6 +311,14 @@ class HubClient:
             log.info("%s %s: %s, retrying in %.2f s", method, route, type(failure).__name__, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _staff_session_lost(self) -> None:
+        self._staff_token = None
+        for listener in list(self._staff_session_listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("staff session listener failed")
 
     def _require_credential(self) -> str:
         credential = self._credential() if callable(self._credential) else self._credential
@@ -289,16 +335,21 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T], route: str) -> T:
+def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T] | None, route: str) -> T:
     status = response.status_code
     if status == 401:
-        raise HubAuthError(problem=_problem(response))
+        problem = _problem(response)
+        if problem.code in STAFF_SESSION_CODES:
+            raise StaffSessionRequired(problem)
+        raise HubAuthError(problem=problem)
     if status == 404:
         raise HubNotFound(_problem(response))
     if 400 <= status < 500:
         raise HubRejected(_problem(response))
     if not 200 <= status < 300:
         raise HubProtocolError()
+    if model is None:  # an answer with no body (204)
+        return None  # type: ignore[return-value]
     adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
     try:
         return adapter.validate_json(response.content)
