@@ -1,5 +1,10 @@
-"""Operator actions on a hub database: enrollment codes, signed codes for demos and tests, card
-revocation. Each takes a database URL (or SQLite path) and runs in its own transaction.
+"""Operator actions on a hub database: enrollment codes, signed codes for demos and tests, staff
+badges, card and badge revocation. Each takes a database URL (or SQLite path) and runs in its own
+transaction.
+
+A staff badge is a signed code (``TokenKind.STAFF_BADGE``) carrying the staff id and the staff
+row's ``badge_serial``; only the current serial signs anyone in, so raising it
+(:func:`revoke_badge`) cancels every badge printed before.
 
 Enrollment codes are stored only as a SHA-256 of the normalised code (:func:`enrollment_code_hash`),
 expire after 24 hours and are consumed by the hub's enroll endpoint on first use.
@@ -13,10 +18,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storeassist.domain.tokens import TokenKind, sign_token
-from storeassist.hub.db.models import CardRevocation, ChangeLog, Customer, EnrollmentCode, Order, Store
+from storeassist.hub.db.models import (
+    CardRevocation,
+    ChangeLog,
+    Customer,
+    EnrollmentCode,
+    Order,
+    Staff,
+    Store,
+)
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.keys import private_key
 from storeassist.hub.services.database import hold_change_log_order
@@ -28,7 +42,7 @@ _CODE_GROUPS, _CODE_GROUP_LEN = 3, 4
 
 
 class UnknownSubject(LookupError):
-    """The store, customer or order named does not exist."""
+    """The store, customer, order or staff member named does not exist."""
 
 
 @contextmanager
@@ -75,9 +89,15 @@ def mint_token(
     session: Session, kind: TokenKind, subject_id: int, *, ttl_s: int = 900, now: datetime | None = None
 ) -> str:
     """Sign a code inside an open session. A printed card (``LOYALTY_CARD``) carries the customer's
-    current card serial; dynamic loyalty codes and order codes carry an expiry ``ttl_s`` from now."""
+    current card serial, a ``STAFF_BADGE`` (subject: staff id) the staff member's current badge
+    serial; dynamic loyalty codes and order codes carry an expiry ``ttl_s`` from now."""
     now = now or datetime.now(UTC)
-    if kind.is_loyalty:
+    if kind is TokenKind.STAFF_BADGE:
+        staff = session.get(Staff, subject_id)
+        if staff is None:
+            raise UnknownSubject(f"no staff member {subject_id}")
+        serial = staff.badge_serial
+    elif kind.is_loyalty:
         customer = session.get(Customer, subject_id)
         if customer is None:
             raise UnknownSubject(f"no customer {subject_id}")
@@ -86,7 +106,7 @@ def mint_token(
         if session.get(Order, subject_id) is None:
             raise UnknownSubject(f"no order {subject_id}")
         serial = 0
-    extra = serial if kind is TokenKind.LOYALTY_CARD else int(now.timestamp()) + ttl_s
+    extra = serial if kind.has_serial else int(now.timestamp()) + ttl_s
     key_id, key = private_key(session)
     return sign_token(key, key_id, kind, subject_id, extra)
 
@@ -94,9 +114,33 @@ def mint_token(
 def issue_token(
     db_url: str, kind: TokenKind, subject_id: int, *, ttl_s: int = 900, now: datetime | None = None
 ) -> str:
-    """A signed loyalty or order code for ``subject_id`` (customer or order id): demos and tests."""
+    """A signed loyalty, order or badge code for ``subject_id`` (customer, order or staff id)."""
     with _session(db_url) as session:
         return mint_token(session, kind, subject_id, ttl_s=ttl_s, now=now)
+
+
+def issue_badge(db_url: str, staff_id: int) -> str:
+    """The signed code to print on ``staff_id``'s badge (their current badge serial).
+
+    Printing it again gives the same code; after :func:`revoke_badge` it gives the new one."""
+    return issue_token(db_url, TokenKind.STAFF_BADGE, staff_id)
+
+
+def revoke_badge(db_url: str, staff_id: int) -> int:
+    """Cancel ``staff_id``'s badge (lost, or they left): every badge printed so far stops signing
+    them in, and :func:`issue_badge` prints the next. Returns the new serial.
+
+    Devices keep no badge revocations: only the hub checks a badge, at sign-in."""
+    with _session(db_url) as session:
+        serial = session.execute(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(badge_serial=Staff.badge_serial + 1)
+            .returning(Staff.badge_serial)
+        ).scalar_one_or_none()
+        if serial is None:
+            raise UnknownSubject(f"no staff member {staff_id}")
+        return int(serial)
 
 
 def revoke_card(db_url: str, customer_id: int, *, now: datetime | None = None) -> int:

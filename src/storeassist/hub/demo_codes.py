@@ -2,8 +2,9 @@
 
 For a handful of demo customers (printed loyalty cards: no expiry, revocable by serial), open
 pickup orders at one store (order codes that expire after ``order_ttl``) and that store's staff
-badges (one per role, so the role-dependent views can be tried), writes a PNG QR image and a
-``.txt`` with the code, plus ``index.html`` and ``index.txt`` saying whose code is whose.
+badges (signed badge codes, revocable by serial; one per role, so the role-dependent views can be
+tried), writes a PNG QR image and a ``.txt`` with the code, plus ``index.html`` and ``index.txt``
+saying whose code is whose. The people are the seeded demo chain's invented staff and customers.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ from storeassist.domain.tokens import TokenKind
 from storeassist.hub.admin import mint_token
 from storeassist.hub.db.models import Customer, Staff
 from storeassist.hub.db.session import make_engine, make_sessionmaker
+from storeassist.hub.seed.catalog import demo_pin
 from storeassist.hub.seed.demo import demo_cast, demo_pickups
+from storeassist.hub.services.access import BADGE_ALONE_ROLES
 
 DEFAULT_ORDER_TTL = timedelta(days=14)
 
 
+LOYALTY_CARD, PICKUP_ORDER, STAFF_BADGE = "loyalty card", "pickup order", "staff badge"
+
+
 @dataclass(frozen=True, slots=True)
 class CodeCard:
-    kind: str  # "loyalty card", "pickup order" or "staff badge"
+    kind: str  # LOYALTY_CARD, PICKUP_ORDER or STAFF_BADGE
     label: str  # who or what, for the person running the demo
     story: str
     token: str
@@ -67,7 +73,7 @@ def write_demo_codes(
                 token = mint_token(session, TokenKind.LOYALTY_CARD, person.id)
                 label = f"{names.get(person.id, '?')} ({person.loyalty_id}, customer {person.id})"
                 cards.append(
-                    _write_card(out_dir, f"loyalty-{person.id}", "loyalty card", label, person.story, token)
+                    _write_card(out_dir, f"loyalty-{person.id}", LOYALTY_CARD, label, person.story, token)
                 )
             for order in orders:
                 token = mint_token(
@@ -76,9 +82,7 @@ def write_demo_codes(
                 owner = names.get(order.customer_id or 0, "guest")
                 label = f"order {order.number} for {owner}"
                 story = f"pickup at store {store_id}, {order.state.replace('_', ' ')}"
-                cards.append(
-                    _write_card(out_dir, f"order-{order.number}", "pickup order", label, story, token)
-                )
+                cards.append(_write_card(out_dir, f"order-{order.number}", PICKUP_ORDER, label, story, token))
             cards += _staff_cards(session, out_dir, store_id)
     finally:
         engine.dispose()
@@ -86,10 +90,21 @@ def write_demo_codes(
     return cards
 
 
+def describe_sheet(cards: list[CodeCard]) -> str:
+    """How many codes of each kind were written, every kind counted (for the command's output)."""
+    counts = {
+        kind: sum(1 for c in cards if c.kind == kind) for kind in (LOYALTY_CARD, PICKUP_ORDER, STAFF_BADGE)
+    }
+    return (
+        f"{len(cards)} codes: {counts[LOYALTY_CARD]} loyalty cards, {counts[PICKUP_ORDER]} pickup orders, "
+        f"{counts[STAFF_BADGE]} staff badges"
+    )
+
+
 def _staff_cards(session: Any, out_dir: Path, store_id: int) -> list[CodeCard]:
-    """The first staff member of each role at the store, as the badge barcode reads (``SAB.…``)."""
+    """The first staff member of each role at the store, with the signed code their badge carries."""
     rows = session.execute(
-        select(Staff.id, Staff.name, Staff.role, Staff.badge)
+        select(Staff.id, Staff.name, Staff.role, Staff.staff_number)
         .where(Staff.store_id == store_id)
         .order_by(Staff.id)
     ).all()
@@ -98,11 +113,16 @@ def _staff_cards(session: Any, out_dir: Path, store_id: int) -> list[CodeCard]:
         if row.role in seen:
             continue
         seen.add(row.role)
-        label = f"{row.name} ({row.role}, badge {row.badge})"
-        story = f"signs in at store {store_id}; sees what a {row.role} may see"
-        cards.append(
-            _write_card(out_dir, f"badge-{row.badge}", "staff badge", label, story, f"SAB.{row.badge}")
+        token = mint_token(session, TokenKind.STAFF_BADGE, row.id)
+        label = f"{row.name} ({row.role}, staff number {row.staff_number})"
+        how = (
+            "scan the badge alone"
+            if row.role in BADGE_ALONE_ROLES  # any other role scans, then gives the PIN
+            else f"scan the badge, then enter the PIN (demo chain: {demo_pin(row.id)})"
         )
+        article = "an" if row.role[:1] in "aeiou" else "a"
+        story = f"signs in at store {store_id}: {how}; sees what {article} {row.role} may see"
+        cards.append(_write_card(out_dir, f"badge-{row.staff_number}", STAFF_BADGE, label, story, token))
     return cards
 
 
@@ -117,8 +137,10 @@ def _write_card(out_dir: Path, stem: str, kind: str, label: str, story: str, tok
 
 
 def _write_index(out_dir: Path, cards: list[CodeCard], store_id: int, order_ttl: timedelta) -> None:
+    summary = describe_sheet(cards)
     lines = [
-        f"StoreAssist demo codes (store {store_id}). Order codes expire after {order_ttl.days} days.",
+        f"StoreAssist demo codes (store {store_id}): {summary}. "
+        f"Order codes expire after {order_ttl.days} days.",
         "",
     ]
     rows = []
@@ -133,6 +155,7 @@ def _write_index(out_dir: Path, cards: list[CodeCard], store_id: int, order_ttl:
     (out_dir / "index.html").write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>StoreAssist demo codes</title></head><body>"
         f"<h1>StoreAssist demo codes: store {store_id}</h1>"
+        f"<p>{html.escape(summary)}. The people are the demo chain's invented staff and customers.</p>"
         f"<p>Scan these with the app. Order codes expire after {order_ttl.days} days; "
         "run <code>storeassist-hub demo-codes</code> again for fresh ones.</p>"
         f"<table cellpadding='8'>{''.join(rows)}</table></body></html>\n",
