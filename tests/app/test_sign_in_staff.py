@@ -1,19 +1,26 @@
-"""Staff sign in with a badge or a staff number and PIN: checked before sending, refused in plain
-words, kept to their own store unless they manage, slowed down after repeated refusals, and
-signed out when the device is left idle. Secrets never reach a message or a log line."""
+"""Staff sign in with a signed badge (and the PIN above an associate) or a staff number and PIN:
+checked before sending, refused in plain words, kept to their own store unless they manage,
+slowed down after repeated refusals, and signed out when the device is left idle. Secrets (PIN,
+badge code) never reach a message or a log line."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from storeassist.client import HubAuthError, HubClient, HubRejected, HubUnreachable
 from storeassist.contract import Problem, Role, StaffSession, StaffSignInRequest
+from storeassist.domain.tokens import TokenKind, sign_token
 from storeassist.services.sign_in_staff import (
+    SignInError,
     SignInInvalid,
     SignInLocked,
+    SignInPinRequired,
     SignInRefused,
     SignInStaff,
     SignInWrongStore,
@@ -23,6 +30,19 @@ from storeassist.services.sign_in_staff import (
 pytestmark = pytest.mark.anyio
 
 STORE = 1
+_KEY = Ed25519PrivateKey.generate()
+
+
+def _badge(staff_id: int = 3, serial: int = 1, kind: TokenKind = TokenKind.STAFF_BADGE) -> str:
+    """A code as the hub prints it, signed with a key of the test's own (the fake hub trusts it)."""
+    return sign_token(_KEY, 1, kind, staff_id, serial)
+
+
+BADGE = _badge(3)
+OTHER_BADGE = _badge(9)
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: The same signed bytes as BADGE with its last character's spare bits set: a second spelling.
+RESPELLED_BADGE = BADGE[:-1] + _ALPHABET[_ALPHABET.index(BADGE[-1]) ^ 1]
 
 
 class FakeClock:
@@ -50,8 +70,17 @@ class FakeHub:
         return self.answer
 
 
+#: The hub's session fields, for a contract that has them (staff sessions are being added to it).
+_SESSION_FIELDS: dict[str, Any] = {
+    "session_token": "t" * 43,
+    "idle_minutes": 5,
+    "expires_at": datetime(2026, 3, 2, 18, 0, tzinfo=UTC),
+}
+
+
 def _session(role: Role = "associate", store_id: int = STORE, staff_id: int = 3) -> StaffSession:
-    return StaffSession(staff_id=staff_id, name="Ada Lindqvist", role=role, store_id=store_id)
+    extra = {k: v for k, v in _SESSION_FIELDS.items() if k in StaffSession.model_fields}
+    return StaffSession(staff_id=staff_id, name="Ada Lindqvist", role=role, store_id=store_id, **extra)
 
 
 def _refusal() -> HubRejected:
@@ -65,20 +94,77 @@ def _refusal() -> HubRejected:
     )
 
 
+def _pin_required() -> HubRejected:
+    return HubRejected(
+        Problem(
+            title="Forbidden",
+            status=403,
+            detail="Enter your PIN as well to finish signing in.",
+            code="pin_required",
+        )
+    )
+
+
 # -- checked before anything is sent ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "badge",
-    ["", "   ", "B1", "B10-03", "B1003;DROP", "x" * 100, "SAB.", "Б1003", "SA1.AAAA"],
-    ids=["empty", "blank", "short", "dash", "injection", "long", "prefix-only", "cyrillic", "token"],
+    [
+        "",
+        "   ",
+        "B1003",
+        "SAB.B1003",
+        "b1003",
+        "B1003;DROP",
+        "x" * 100,
+        "SA1.",
+        "SA1.AAAA",
+        "SA1." + "A" * 200,
+        "sa1." + BADGE[4:],
+        "ЅА1." + BADGE[4:],
+        BADGE[:50] + "\u200b" + BADGE[50:],
+        BADGE[:50] + " " + BADGE[50:],
+        BADGE + "=",
+        RESPELLED_BADGE,
+        _badge(kind=TokenKind.LOYALTY_CARD),
+        _badge(kind=TokenKind.ORDER),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "printed-label",
+        "old-barcode",
+        "lower-case-label",
+        "injection",
+        "long",
+        "prefix-only",
+        "short-code",
+        "oversize-code",
+        "lower-case-prefix",
+        "confusable-prefix",
+        "zero-width-inside",
+        "space-inside",
+        "padding",
+        "spare-bits-set",
+        "loyalty-card",
+        "order-code",
+    ],
 )
-async def test_something_that_is_not_a_badge_is_refused_without_asking_the_hub(badge: str) -> None:
+async def test_something_that_is_not_a_signed_badge_is_refused_without_asking_the_hub(
+    badge: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     hub = FakeHub()
+    sign_in = SignInStaff(hub, STORE)
     with pytest.raises(SignInInvalid) as raised:
-        await SignInStaff(hub, STORE).sign_in_badge(badge)
+        await sign_in.sign_in_badge(badge)
     assert "badge" in raised.value.user_message
     assert hub.requests == []
+    assert raised.value.__cause__ is None
+    if len(badge.strip()) > 8:
+        assert badge.strip() not in raised.value.user_message and badge.strip() not in caplog.text
+    assert sign_in.seconds_locked() == 0
 
 
 @pytest.mark.parametrize(
@@ -106,19 +192,36 @@ async def test_a_pin_or_staff_number_of_the_wrong_shape_is_refused_and_never_ech
     assert raised.value.__cause__ is None
 
 
-async def test_scanned_and_typed_forms_are_cleaned_before_sending() -> None:
+async def test_a_badge_is_sent_exactly_as_signed_and_typed_forms_are_cleaned() -> None:
     hub = FakeHub()
     sign_in = SignInStaff(hub, STORE)
 
-    await sign_in.sign_in_badge("  sab.b1003\r\n")
+    await sign_in.sign_in_badge(f"  {BADGE}\r\n")  # a scanner's line ending
+    await sign_in.sign_in_badge(BADGE, "１００３")  # the PIN the hub asked for, from an IME
     await sign_in.sign_in_pin(" s0003 ", "１００３")  # full-width digits from an IME
     await sign_in.sign_in_pin("S0003", "\u0661\u0660\u0660\u0663")  # Arabic-Indic digits
 
     assert [(r.badge, r.staff_number, r.pin) for r in hub.requests] == [
-        ("B1003", None, None),
+        (BADGE, None, None),
+        (BADGE, None, "1003"),
         (None, "S0003", "1003"),
         (None, "S0003", "1003"),
     ]
+
+
+@pytest.mark.parametrize("pin", ["", "12", "12a4", "123456789"])
+async def test_a_pin_of_the_wrong_shape_with_a_badge_is_not_sent_nor_echoed(
+    pin: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    hub = FakeHub()
+    with pytest.raises(SignInInvalid) as raised:
+        await SignInStaff(hub, STORE).sign_in_badge(BADGE, pin)
+    assert hub.requests == []
+    assert "PIN" in raised.value.user_message
+    if len(pin) > 2:
+        assert pin not in raised.value.user_message and pin not in caplog.text
+    assert BADGE not in caplog.text
 
 
 # -- the hub's answer --------------------------------------------------------------------------------
@@ -139,21 +242,70 @@ async def test_other_hub_errors_reach_the_caller_and_do_not_count_as_refusals(er
     sign_in = SignInStaff(FakeHub(error), STORE, clock=clock)
     for _ in range(10):
         with pytest.raises(type(error)):
-            await sign_in.sign_in_badge("B1003")
+            await sign_in.sign_in_badge(BADGE)
     assert sign_in.seconds_locked() == 0
+
+
+async def test_a_badge_that_needs_the_pin_asks_for_it_and_is_not_a_refusal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    hub = FakeHub(_pin_required())
+    sign_in = SignInStaff(hub, STORE, clock=FakeClock())
+    for _ in range(10):
+        with pytest.raises(SignInPinRequired) as asked:
+            await sign_in.sign_in_badge(BADGE)
+        assert asked.value.user_message == "Enter your PIN to finish signing in."
+        assert asked.value.__cause__ is None
+        assert isinstance(asked.value, SignInError) and not isinstance(asked.value, SignInRefused)
+        assert asked.value.pin_required is True  # how the sign-in page, which sees no services, knows
+    assert sign_in.seconds_locked() == 0
+    assert BADGE not in caplog.text
+
+    hub.answer = _session("manager")
+    session = await sign_in.sign_in_badge(BADGE, "1001")
+    assert session.role == "manager"
+    assert (hub.requests[-1].badge, hub.requests[-1].pin) == (BADGE, "1001")
+    assert "1001" not in caplog.text
+
+
+async def test_a_wrong_pin_with_a_badge_counts_as_a_refusal() -> None:
+    clock, hub = FakeClock(), FakeHub(_refusal())
+    sign_in = SignInStaff(hub, STORE, clock=clock)
+    for _ in range(5):
+        with pytest.raises(SignInRefused):
+            await sign_in.sign_in_badge(BADGE, "0000")
+    with pytest.raises(SignInLocked):
+        await sign_in.sign_in_badge(BADGE, "1001")
+    assert len(hub.requests) == 5
+
+
+async def test_being_asked_for_the_pin_between_guesses_does_not_reset_the_count() -> None:
+    clock, hub = FakeClock(), FakeHub(_refusal())
+    sign_in = SignInStaff(hub, STORE, clock=clock)
+    for _ in range(4):
+        with pytest.raises(SignInRefused):
+            await sign_in.sign_in_badge(BADGE, "0000")
+    hub.answer = _pin_required()
+    with pytest.raises(SignInPinRequired):
+        await sign_in.sign_in_badge(BADGE)
+    hub.answer = _refusal()
+    with pytest.raises(SignInRefused):
+        await sign_in.sign_in_badge(BADGE, "0001")
+    assert sign_in.seconds_locked() > 0
 
 
 @pytest.mark.parametrize("role", ["associate", "supervisor"])
 async def test_staff_of_another_store_cannot_sign_in_here(role: Role) -> None:
     with pytest.raises(SignInWrongStore) as raised:
-        await SignInStaff(FakeHub(_session(role, store_id=2)), STORE).sign_in_badge("B1009")
+        await SignInStaff(FakeHub(_session(role, store_id=2)), STORE).sign_in_badge(OTHER_BADGE)
     assert "another store" in raised.value.user_message
     assert "Ada" not in raised.value.user_message
 
 
 @pytest.mark.parametrize("role", ["manager", "admin"])
 async def test_managers_and_admins_may_sign_in_at_any_store(role: Role) -> None:
-    session = await SignInStaff(FakeHub(_session(role, store_id=2)), STORE).sign_in_badge("B1007")
+    session = await SignInStaff(FakeHub(_session(role, store_id=2)), STORE).sign_in_badge(OTHER_BADGE, "1007")
     assert (session.role, session.store_id) == (role, 2)
 
 
@@ -176,12 +328,12 @@ async def test_five_refusals_in_five_minutes_lock_sign_in_for_a_minute() -> None
 
     clock.advance(29.5)
     with pytest.raises(SignInLocked) as still:
-        await sign_in.sign_in_badge("B1003")
+        await sign_in.sign_in_badge(BADGE)
     assert still.value.seconds_left == 1 and "1 second," in still.value.user_message
 
     clock.advance(0.5)
     hub.answer = _session()
-    assert (await sign_in.sign_in_badge("B1003")).staff_id == 3
+    assert (await sign_in.sign_in_badge(BADGE)).staff_id == 3
 
 
 async def test_refusals_spread_over_more_than_five_minutes_do_not_lock() -> None:
@@ -189,7 +341,7 @@ async def test_refusals_spread_over_more_than_five_minutes_do_not_lock() -> None
     sign_in = SignInStaff(FakeHub(_refusal()), STORE, clock=clock)
     for _ in range(8):
         with pytest.raises(SignInRefused):
-            await sign_in.sign_in_badge("B9999")
+            await sign_in.sign_in_badge(OTHER_BADGE)
         clock.advance(80)
     assert sign_in.seconds_locked() == 0
 
@@ -199,10 +351,10 @@ async def test_each_refusal_after_the_lock_locks_again_while_the_window_lasts() 
     sign_in = SignInStaff(hub, STORE, clock=clock)
     for _ in range(5):
         with pytest.raises(SignInRefused):
-            await sign_in.sign_in_badge("B9999")
+            await sign_in.sign_in_badge(OTHER_BADGE)
     clock.advance(60)
     with pytest.raises(SignInRefused):
-        await sign_in.sign_in_badge("B9999")
+        await sign_in.sign_in_badge(OTHER_BADGE)
     assert sign_in.seconds_locked() == 60
 
 
@@ -211,12 +363,12 @@ async def test_ones_own_badge_between_guesses_does_not_reset_the_count() -> None
     sign_in = SignInStaff(hub, STORE, clock=clock)
     for _ in range(4):
         with pytest.raises(SignInRefused):
-            await sign_in.sign_in_badge("B9999")
+            await sign_in.sign_in_badge(OTHER_BADGE)
     hub.answer = _session()
-    await sign_in.sign_in_badge("B1003")  # a real sign-in between guesses
+    await sign_in.sign_in_badge(BADGE)  # a real sign-in between guesses
     hub.answer = _refusal()
     with pytest.raises(SignInRefused):
-        await sign_in.sign_in_badge("B9999")
+        await sign_in.sign_in_badge(OTHER_BADGE)
     assert sign_in.seconds_locked() > 0  # the fifth refusal in the window locks, success or not
 
 
@@ -294,7 +446,7 @@ async def test_a_badge_signs_an_associate_in_at_their_own_store(device, hub, cap
     caplog.set_level(logging.DEBUG)
     sign_in = SignInStaff(device.client, hub.store_id)
 
-    session = await sign_in.sign_in_badge(f"SAB.{hub.staff_badge}")
+    session = await sign_in.sign_in_badge(hub.staff_badge)
 
     assert (session.role, session.store_id) == ("associate", hub.store_id)
     assert hub.staff_badge not in caplog.text and session.name not in caplog.text
@@ -304,6 +456,29 @@ async def test_a_badge_signs_an_associate_in_at_their_own_store(device, hub, cap
             (f"staff:{session.staff_id}",),
         ).fetchone()
     assert audited >= 1
+
+
+async def test_the_printed_badge_label_no_longer_signs_anyone_in(device, hub):
+    _staff_id, printed, _name = _staff(hub, f"store_id = {hub.store_id} AND role = 'associate'")
+    sign_in = SignInStaff(device.client, hub.store_id)
+    for label in (printed, f"SAB.{printed}"):
+        with pytest.raises(SignInInvalid):
+            await sign_in.sign_in_badge(label)
+
+
+async def test_a_managers_badge_asks_for_the_pin_then_signs_in_with_it(device, hub):
+    staff_id, label, _name = _staff(hub, f"store_id = {hub.store_id} AND role = 'manager'")
+    badge = hub.badge(staff_id)
+    sign_in = SignInStaff(device.client, hub.store_id, clock=FakeClock())
+
+    for _ in range(6):  # more than the lock allows, had these been refusals
+        with pytest.raises(SignInPinRequired):
+            await sign_in.sign_in_badge(badge)
+    with pytest.raises(SignInRefused):
+        await sign_in.sign_in_badge(badge, "98765")
+    session = await sign_in.sign_in_badge(badge, label.removeprefix("B"))  # demo PIN: the label's digits
+
+    assert (session.staff_id, session.role) == (staff_id, "manager")
 
 
 async def test_a_staff_number_and_pin_sign_in_and_a_wrong_pin_is_refused(device, hub):
@@ -318,13 +493,13 @@ async def test_a_staff_number_and_pin_sign_in_and_a_wrong_pin_is_refused(device,
 
 
 async def test_an_associate_of_another_store_is_kept_out_but_its_manager_is_let_in(device, hub):
-    _, associate_badge, _ = _staff(hub, f"store_id != {hub.store_id} AND role = 'associate'")
-    manager_id, manager_badge, _ = _staff(hub, f"store_id != {hub.store_id} AND role = 'manager'")
+    associate_id, _, _ = _staff(hub, f"store_id != {hub.store_id} AND role = 'associate'")
+    manager_id, manager_label, _ = _staff(hub, f"store_id != {hub.store_id} AND role = 'manager'")
     sign_in = SignInStaff(device.client, hub.store_id)
 
     with pytest.raises(SignInWrongStore):
-        await sign_in.sign_in_badge(associate_badge)
-    manager = await sign_in.sign_in_badge(manager_badge)
+        await sign_in.sign_in_badge(hub.badge(associate_id))
+    manager = await sign_in.sign_in_badge(hub.badge(manager_id), manager_label.removeprefix("B"))
 
     assert manager.staff_id == manager_id and manager.store_id != hub.store_id
 
@@ -332,7 +507,7 @@ async def test_an_associate_of_another_store_is_kept_out_but_its_manager_is_let_
 async def test_with_the_hub_out_of_reach_there_is_no_sign_in(device, refused_url):
     async with HubClient(refused_url, device.enrollment.credential, max_attempts=1) as unplugged:
         with pytest.raises(HubUnreachable):
-            await SignInStaff(unplugged, 1).sign_in_badge("B1003")
+            await SignInStaff(unplugged, 1).sign_in_badge(BADGE)
 
 
 async def test_the_hub_refusing_five_times_locks_this_device(device, hub):
@@ -340,6 +515,6 @@ async def test_the_hub_refusing_five_times_locks_this_device(device, hub):
     sign_in = SignInStaff(device.client, hub.store_id, clock=clock)
     for _ in range(5):
         with pytest.raises(SignInRefused):
-            await sign_in.sign_in_badge("B9999")
+            await sign_in.sign_in_badge(BADGE)  # signed, but not with the hub's key
     with pytest.raises(SignInLocked):
         await sign_in.sign_in_badge(hub.staff_badge)

@@ -1,5 +1,11 @@
 """A staff member signs in on this device with a badge scan, or a staff number and PIN.
 
+A badge is a signed code (``SA1.…`` of kind ``STAFF_BADGE``, see :mod:`storeassist.domain.tokens`)
+carrying the staff id and the badge's serial, so a lost badge can be revoked. The printed label
+(``B1003``) signs no one in. An associate signs in with the badge alone; any other role is asked
+for the PIN as well (the hub answers ``pin_required``, :class:`SignInPinRequired`), and the
+caller then sends the same badge with the PIN.
+
 The hub decides who someone is (``POST /v1/staff/sign-in``); this service makes sure nothing of
 the wrong shape is sent, keeps its own count of refusals so a device cannot be used to guess PINs
 quickly, and keeps staff of other stores out unless they manage. There is no offline sign-in:
@@ -26,6 +32,7 @@ from pydantic import ValidationError
 
 from storeassist.client import HubRejected
 from storeassist.contract import Role, StaffSession, StaffSignInRequest
+from storeassist.domain.tokens import MAX_TOKEN_CHARS, TokenError, TokenKind, parse_token
 
 log = logging.getLogger("storeassist.staff")
 
@@ -40,13 +47,17 @@ IDLE_MINUTES = 5.0
 #: Roles that may sign in at any store's device.
 CHAIN_WIDE_ROLES: frozenset[Role] = frozenset({"manager", "admin"})
 
-#: A badge as printed, optionally with the ``SAB.`` prefix its barcode carries.
-_BADGE = re.compile(r"(?:SAB\.)?([A-Z0-9]{4,16})", re.ASCII)
+#: A signed code's shape: the badge's kind and canonical spelling are checked by ``parse_token``.
+_SIGNED_CODE = re.compile(r"SA1\.[A-Za-z0-9_-]+", re.ASCII)
 _STAFF_NUMBER = re.compile(r"[A-Z0-9]{1,16}", re.ASCII)
 _PIN = re.compile(r"[0-9]{4,8}", re.ASCII)
 #: The hub's problem code for an unknown badge, staff number or PIN.
 _REFUSED_CODE = "sign_in_refused"
 _WRONG_STORE_CODE = "sign_in_wrong_store"
+#: The hub's problem code for a valid badge whose holder must also give their PIN.
+_PIN_REQUIRED_CODE = "pin_required"
+_NOT_A_BADGE = "That is not a staff badge. Scan your badge again, or sign in with your staff number and PIN."
+_BAD_PIN = "A PIN is 4 to 8 digits. Type it again."
 _WRONG_STORE_MESSAGE = (
     "You are signed up at another store, so you cannot sign in on this store's device. "
     "Ask a manager here for help."
@@ -83,6 +94,18 @@ class SignInRefused(SignInError):
 
 class SignInWrongStore(SignInError):
     """The hub knows this person, but they work at another store and do not manage."""
+
+
+class SignInPinRequired(SignInError):
+    """The badge is good, but its holder's role needs the PIN too. Not a refusal: nothing was
+    guessed wrong, so it does not count towards the lock. Send the same badge with the PIN.
+
+    ``pin_required`` lets a screen, which may not import this module, tell it apart."""
+
+    pin_required = True
+
+    def __init__(self) -> None:
+        super().__init__("Enter your PIN to finish signing in.")
 
 
 class SignInLocked(SignInError):
@@ -123,19 +146,23 @@ class SignInStaff:
         self._refusals: deque[float] = deque()
         self._locked_until: float | None = None
 
-    async def sign_in_badge(self, badge: str) -> StaffSession:
-        """Sign in with a scanned or typed badge (``B1003``, or ``SAB.B1003`` as its barcode reads).
+    async def sign_in_badge(self, badge: str, pin: str | None = None) -> StaffSession:
+        """Sign in with a scanned badge code (``SA1.…``), and the PIN when the hub asked for it.
 
-        Raises ``SignInLocked``, ``SignInInvalid``, ``SignInRefused``, ``SignInWrongStore``, or a
-        ``HubError`` from the client (``HubConnectionError`` when the hub cannot be reached).
+        The code is sent exactly as scanned (only a scanner's surrounding whitespace is dropped):
+        a signed code has one spelling and the hub is the judge of it. Raises ``SignInLocked``,
+        ``SignInInvalid``, ``SignInPinRequired`` (try again with ``pin``), ``SignInRefused``,
+        ``SignInWrongStore``, or a ``HubError`` from the client (``HubConnectionError`` when the
+        hub cannot be reached).
         """
         self._check_lock()
-        cleaned = _BADGE.fullmatch(_normalise(badge).upper())
-        if cleaned is None:
-            raise SignInInvalid(
-                "That is not a staff badge. Scan your badge again, or sign in with your staff number and PIN."
-            )
-        return await self._sign_in(_request(badge=cleaned.group(1)))
+        code = _badge_code(badge)
+        cleaned_pin = None
+        if pin is not None:
+            cleaned_pin = _normalise(pin)
+            if not _PIN.fullmatch(cleaned_pin):
+                raise SignInInvalid(_BAD_PIN)
+        return await self._sign_in(_request(badge=code, pin=cleaned_pin))
 
     async def sign_in_pin(self, staff_number: str, pin: str) -> StaffSession:
         """Sign in with a staff number and PIN; raises as :meth:`sign_in_badge`."""
@@ -145,7 +172,7 @@ class SignInStaff:
             raise SignInInvalid("A staff number is letters and digits, as on your badge. Type it again.")
         cleaned_pin = _normalise(pin)
         if not _PIN.fullmatch(cleaned_pin):
-            raise SignInInvalid("A PIN is 4 to 8 digits. Type it again.")
+            raise SignInInvalid(_BAD_PIN)
         return await self._sign_in(_request(staff_number=number, pin=cleaned_pin))
 
     def seconds_locked(self) -> int:
@@ -161,6 +188,10 @@ class SignInStaff:
         except HubRejected as exc:
             if exc.code == _WRONG_STORE_CODE:
                 raise SignInWrongStore(_WRONG_STORE_MESSAGE) from None
+            if exc.code == _PIN_REQUIRED_CODE:
+                # Checked before the catch-all 403 below: asking for the PIN is not a refusal.
+                log.info("staff sign-in needs the PIN as well")
+                raise SignInPinRequired() from None
             if exc.code != _REFUSED_CODE and exc.problem.status != 403:
                 raise
             self._note_refusal()
@@ -193,6 +224,21 @@ class SignInStaff:
             log.warning(
                 "staff sign-in locked on this device for %.0f s after repeated refusals", self._lockout_s
             )
+
+
+def _badge_code(text: str) -> str:
+    """The signed badge code in ``text``, or :class:`SignInInvalid`. Nothing is sent for a loyalty
+    or order code, a printed badge label, or a code in any spelling but its canonical one."""
+    code = text.strip()
+    if len(code) > MAX_TOKEN_CHARS or not _SIGNED_CODE.fullmatch(code):
+        raise SignInInvalid(_NOT_A_BADGE)
+    try:
+        token, _body, _signature = parse_token(code)
+    except TokenError:
+        raise SignInInvalid(_NOT_A_BADGE) from None
+    if token.kind is not TokenKind.STAFF_BADGE:
+        raise SignInInvalid(_NOT_A_BADGE)
+    return code
 
 
 def _normalise(text: str) -> str:
