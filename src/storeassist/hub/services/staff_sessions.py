@@ -47,8 +47,8 @@ _BY_TOKEN = select(
 ).where(m.StaffSession.token_hash == bindparam("token_hash"))
 _TOUCH = (
     update(m.StaffSession)
-    .where(m.StaffSession.token_hash == bindparam("token_hash"), m.StaffSession.ended_at.is_(None))
-    .values(last_seen_at=bindparam("now"))
+    .where(m.StaffSession.token_hash == bindparam("session_hash"), m.StaffSession.ended_at.is_(None))
+    .values(last_seen_at=bindparam("seen_at"))
 )
 
 
@@ -137,4 +137,4 @@ def check_session(on: Queryable, device: CallingDevice, token: str | None) -> St
 
 def touch(on: Queryable, caller: StaffCaller) -> None:
     """Record that the session is in use (renewing it); call when :meth:`StaffCaller.touch_due`."""
-    run_prepared(on, _TOUCH, {"token_hash": caller.token_hash, "now": utc_now()})
+    run_prepared(on, _TOUCH, {"session_hash": caller.token_hash, "seen_at": utc_now()})
