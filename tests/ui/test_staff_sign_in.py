@@ -1,38 +1,72 @@
-"""Staff sign in with a badge or number + PIN; customers close when they sign out or go idle."""
+"""Staff sign in with a signed badge (and the PIN above an associate) or number + PIN; customers
+close when they sign out or go idle."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.contract import StaffSession
+from storeassist.contract import Role, StaffSession
 from storeassist.domain.privacy import access_for
+from storeassist.domain.tokens import TokenKind, sign_token
 from storeassist.scanning import ScanRouter
-from storeassist.services.sign_in_staff import SignInRefused, StaffSessionState
+from storeassist.services.sign_in_staff import SignInPinRequired, SignInRefused, StaffSessionState
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
-ANA = StaffSession(staff_id=3, name="Ana Kovač", role="associate", store_id=1)
+_KEY = Ed25519PrivateKey.generate()
+#: The hub's session fields, for a contract that has them (staff sessions are being added to it).
+_SESSION_FIELDS: dict[str, Any] = {
+    "session_token": "t" * 43,
+    "idle_minutes": 5,
+    "expires_at": datetime(2026, 11, 2, 18, 0, tzinfo=UTC),
+}
+
+
+def _staff(staff_id: int, name: str, role: Role) -> StaffSession:
+    extra = {k: v for k, v in _SESSION_FIELDS.items() if k in StaffSession.model_fields}
+    return StaffSession(staff_id=staff_id, name=name, role=role, store_id=1, **extra)
+
+
+def _badge(staff_id: int) -> str:
+    return sign_token(_KEY, 1, TokenKind.STAFF_BADGE, staff_id, 1)
+
+
+ANA = _staff(3, "Ana Kovač", "associate")
+MONA = _staff(1, "Mona Berg", "manager")
+ANA_BADGE, MONA_BADGE, LOST_BADGE = _badge(3), _badge(1), _badge(99)
+MONA_PIN = "1001"
 
 
 class FakeSignIn:
-    """``SignInStaff`` as the window sees it: badge B1003 and S0003/1003 are Ana; all else refused."""
+    """``SignInStaff`` as the window sees it: Ana's badge signs her in alone; Mona's badge needs her
+    PIN 1001; S0003/1003 is Ana; all else is refused. Records what was tried, never the PIN."""
 
     def __init__(self) -> None:
         self.tries: list[tuple[str, ...]] = []
 
-    async def sign_in_badge(self, badge: str) -> StaffSession:
-        self.tries.append(("badge", badge))
+    async def sign_in_badge(self, badge: str, pin: str | None = None) -> StaffSession:
+        self.tries.append(("badge", badge, "with PIN" if pin is not None else "alone"))
         await asyncio.sleep(0)
-        if badge != "B1003":
-            raise SignInRefused("That badge or PIN was not accepted.")
-        return ANA
+        if badge == ANA_BADGE:
+            return ANA
+        if badge == MONA_BADGE:
+            if pin is None:
+                raise SignInPinRequired()
+            if pin == MONA_PIN:
+                return MONA
+        raise SignInRefused("That badge or PIN was not accepted.")
 
     async def sign_in_pin(self, staff_number: str, pin: str) -> StaffSession:
         self.tries.append(("pin", staff_number))
@@ -58,13 +92,22 @@ class NoLookups:
         raise AssertionError("nobody may look customers up here")
 
 
+@dataclass
+class Tablet:
+    window: MainWindow
+    runner: OpRunner
+    state: StaffSessionState
+    action: FakeSignIn
+    router: ScanRouter
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
 
 
 @pytest.fixture
-def setup(qtbot: QtBot, clock: Clock) -> Iterator[tuple[MainWindow, OpRunner, StaffSessionState, FakeSignIn]]:
+def tablet(qtbot: QtBot, clock: Clock) -> Iterator[Tablet]:
     runner = OpRunner()
     window = MainWindow(runner, training=False)
     qtbot.addWidget(window)
@@ -83,7 +126,12 @@ def setup(qtbot: QtBot, clock: Clock) -> Iterator[tuple[MainWindow, OpRunner, St
     )
     window.resize(1280, 800)
     window.show()
-    yield window, runner, state, action
+    yield Tablet(window, runner, state, action, router)
+
+
+@pytest.fixture
+def setup(tablet: Tablet) -> tuple[MainWindow, OpRunner, StaffSessionState, FakeSignIn]:
+    return tablet.window, tablet.runner, tablet.state, tablet.action
 
 
 def test_nobody_is_signed_in_at_first_and_the_strip_invites_to_sign_in(setup: Any) -> None:
@@ -94,26 +142,126 @@ def test_nobody_is_signed_in_at_first_and_the_strip_invites_to_sign_in(setup: An
     assert "Sign in first" in window.customer_screen.notice.text()
 
 
-def test_a_badge_scan_signs_in_and_returns_to_the_screen(qtbot: QtBot, setup: Any) -> None:
-    window, _runner, state, action = setup
+def test_a_badge_scan_signs_in_and_returns_to_the_screen(qtbot: QtBot, tablet: Tablet) -> None:
+    window, state = tablet.window, tablet.state
     window.show_screen(window.stock_screen)
 
-    window._on_badge_scan("B1003")
+    with qtbot.waitSignal(window.sign_in_page.signed_in_as) as confirmed:
+        tablet.router.route(ANA_BADGE + "\r\n")
     qtbot.waitUntil(lambda: state.current is not None)
 
-    assert action.tries == [("badge", "B1003")]
+    assert tablet.action.tries == [("badge", ANA_BADGE, "alone")]
     assert window.screens.currentWidget() is window.stock_screen
+    assert confirmed.args == ["Signed in: Ana Kovač, Associate."]
     assert window.status_area.staff_button.text() == "Ana · Associate"
     assert window.customer_screen.search.isEnabled()
 
 
-def test_a_refused_badge_says_so_on_the_sign_in_page(qtbot: QtBot, setup: Any) -> None:
-    window, runner, state, _action = setup
-    window._on_badge_scan("B9999")
-    qtbot.waitUntil(lambda: not runner.busy)
-    assert state.current is None
-    assert window.screens.currentWidget() is window.sign_in_page
-    assert window.sign_in_page.notice.text() == "That badge or PIN was not accepted."
+@pytest.mark.parametrize("label", ["B1003", "SAB.B1003"])
+def test_a_printed_badge_label_is_not_a_code_we_know_and_signs_no_one_in(
+    qtbot: QtBot, tablet: Tablet, label: str
+) -> None:
+    tablet.router.route(label)
+
+    notice = tablet.window.customer_screen.notice
+    qtbot.waitUntil(notice.isVisible)
+    assert notice.text().startswith("This code is not one StoreAssist knows.")
+    assert tablet.action.tries == [] and tablet.state.current is None
+    assert tablet.window.screens.currentWidget() is tablet.window.customer_screen
+
+
+def test_a_refused_badge_says_so_on_the_sign_in_page(qtbot: QtBot, tablet: Tablet) -> None:
+    tablet.router.route(LOST_BADGE)
+    qtbot.waitUntil(lambda: not tablet.runner.busy)
+    page = tablet.window.sign_in_page
+    assert tablet.state.current is None
+    assert tablet.window.screens.currentWidget() is page
+    assert page.notice.text() == "That badge or PIN was not accepted."
+    assert not page.awaiting_pin and page.staff_number.isVisible()
+
+
+def test_a_managers_badge_asks_for_the_pin_then_signs_in_and_says_who(
+    qtbot: QtBot, tablet: Tablet, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    window, page = tablet.window, tablet.window.sign_in_page
+    window.show_screen(window.pickups_screen)
+
+    tablet.router.route(MONA_BADGE)
+    qtbot.waitUntil(lambda: page.awaiting_pin)
+
+    assert window.screens.currentWidget() is page
+    assert page.notice.text() == "Enter your PIN to finish signing in."
+    assert page.pin.isVisible() and not page.staff_number.isVisible()
+    assert "Enter your PIN" in page.who.text()
+    assert MONA_BADGE not in page.notice.text() + page.who.text()
+    assert tablet.state.current is None
+
+    qtbot.keyClicks(page.pin, MONA_PIN)
+    with qtbot.waitSignal(page.signed_in_as) as confirmed:
+        qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tablet.state.current is not None)
+
+    assert tablet.state.current == MONA
+    assert tablet.action.tries == [("badge", MONA_BADGE, "alone"), ("badge", MONA_BADGE, "with PIN")]
+    assert confirmed.args == ["Signed in: Mona Berg, Manager."]
+    assert window.status_area.staff_button.text() == "Mona · Manager"
+    assert window.screens.currentWidget() is window.pickups_screen
+    assert not page.awaiting_pin and page.pin.text() == ""
+    assert MONA_PIN not in caplog.text and MONA_BADGE not in caplog.text
+
+
+def test_a_wrong_pin_keeps_the_badge_for_another_try(qtbot: QtBot, tablet: Tablet) -> None:
+    page = tablet.window.sign_in_page
+    tablet.router.route(MONA_BADGE)
+    qtbot.waitUntil(lambda: page.awaiting_pin)
+
+    page.pin.setText("9999")
+    page.sign_in_button.click()
+    assert page.pin.text() == ""
+    qtbot.waitUntil(lambda: not tablet.runner.busy)
+    assert page.notice.text() == "That badge or PIN was not accepted."
+    assert "9999" not in page.notice.text()
+    assert page.awaiting_pin and not page.staff_number.isVisible()
+
+    page.sign_in_button.click()  # nothing typed
+    assert page.notice.text() == "Enter your PIN to finish signing in."
+
+    page.pin.setText(MONA_PIN)
+    page.sign_in_button.click()
+    qtbot.waitUntil(lambda: tablet.state.current == MONA)
+
+
+def test_leaving_the_page_forgets_a_badge_waiting_for_its_pin(qtbot: QtBot, tablet: Tablet) -> None:
+    window, page = tablet.window, tablet.window.sign_in_page
+    tablet.router.route(MONA_BADGE)
+    qtbot.waitUntil(lambda: page.awaiting_pin)
+    page.pin.setText("10")
+
+    back = next(b for b in page.findChildren(type(page.sign_in_button)) if b.text() == "Back")
+    back.click()
+    assert window.screens.currentWidget() is not page
+    assert not page.awaiting_pin and page.pin.text() == ""
+
+    window.status_area.staff_button.click()  # the next person opens the page
+    assert window.screens.currentWidget() is page
+    assert page.staff_number.isVisible() and not page.notice.isVisible()
+    page.pin.setText(MONA_PIN)
+    page.sign_in_button.click()
+    assert page.notice.text() == "Enter your staff number and PIN, or scan your badge."
+    assert tablet.action.tries == [("badge", MONA_BADGE, "alone")]
+
+
+def test_another_badge_replaces_one_waiting_for_its_pin(qtbot: QtBot, tablet: Tablet) -> None:
+    page = tablet.window.sign_in_page
+    tablet.router.route(MONA_BADGE)
+    qtbot.waitUntil(lambda: page.awaiting_pin)
+
+    tablet.router.route(ANA_BADGE)
+    qtbot.waitUntil(lambda: tablet.state.current is not None)
+
+    assert tablet.state.current == ANA
+    assert not page.awaiting_pin
 
 
 def test_number_and_pin_sign_in_and_the_pin_never_stays_on_screen(qtbot: QtBot, setup: Any) -> None:
@@ -131,17 +279,17 @@ def test_number_and_pin_sign_in_and_the_pin_never_stays_on_screen(qtbot: QtBot, 
     assert "1234" not in page.notice.text()
 
     page.pin.setText("1003")
-    page.sign_in_button.click()
+    with qtbot.waitSignal(page.signed_in_as) as confirmed:
+        page.sign_in_button.click()
     qtbot.waitUntil(lambda: state.current is not None)
     assert action.tries[-1] == ("pin", "S0003")
     assert page.pin.text() == ""
+    assert confirmed.args == ["Signed in: Ana Kovač, Associate."]
 
 
 def test_going_idle_signs_out_and_takes_the_customer_off_the_screen(
     qtbot: QtBot, setup: Any, clock: Clock, profile_factory
 ) -> None:
-    from datetime import UTC, datetime
-
     from storeassist.services.identify_customer import IdentifiedCustomer
 
     window, _runner, state, _action = setup
@@ -172,20 +320,19 @@ def test_signing_out_from_the_sign_in_page(qtbot: QtBot, setup: Any) -> None:
 
 def test_a_slow_answer_to_an_earlier_badge_does_not_override_the_later_one(qtbot: QtBot, setup: Any) -> None:
     window, runner, state, action = setup
-    manager = StaffSession(staff_id=1, name="Mona Manager", role="manager", store_id=1)
     release = asyncio.Event()
 
-    async def slow_manager(badge: str) -> StaffSession:
+    async def slow_manager(badge: str, pin: str | None = None) -> StaffSession:
         await release.wait()
-        return manager
+        return MONA
 
-    async def quick_associate(badge: str) -> StaffSession:
+    async def quick_associate(badge: str, pin: str | None = None) -> StaffSession:
         return ANA
 
     action.sign_in_badge = slow_manager
-    window._on_badge_scan("B1001")
+    window._on_badge_scan(MONA_BADGE)
     action.sign_in_badge = quick_associate
-    window._on_badge_scan("B1003")
+    window._on_badge_scan(ANA_BADGE)
     qtbot.waitUntil(lambda: state.current is not None)
     release.set()
     qtbot.waitUntil(lambda: not runner.busy)
