@@ -66,23 +66,25 @@ class TrainingHub:
         return issue_enrollment_code(self.db_url, self.store_id)
 
     def practice_badge(self) -> str:
-        """The badge of an associate at the practice store, so training starts signed in."""
+        """The signed badge of an associate at the practice store, so training starts signed in
+        (an associate's badge signs in alone)."""
         from sqlalchemy import create_engine, select
 
+        from storeassist.hub.admin import issue_badge
         from storeassist.hub.db import models as m
 
         engine = create_engine(self.db_url)
         try:
             with engine.connect() as connection:
-                badge = connection.execute(
-                    select(m.Staff.badge)
+                staff_id = connection.execute(
+                    select(m.Staff.id)
                     .where(m.Staff.store_id == self.store_id, m.Staff.role == "associate")
                     .order_by(m.Staff.id)
                     .limit(1)
                 ).scalar_one()
         finally:
             engine.dispose()
-        return str(badge)
+        return issue_badge(self.db_url, staff_id)
 
     def practice_loyalty_code(self, customer_id: int = 1) -> str:
         """A printed-card loyalty code for a demo customer, as if scanned at the till."""
@@ -106,8 +108,12 @@ def _seed(folder: Path) -> None:
 
 
 def _start(db_url: str) -> Any:
+    from storeassist.hub.db.schema import upgrade
     from storeassist.hub.server import start_in_thread
 
+    # The practice chain is generated and this device's own: a newer app brings its schema along
+    # (a store's real hub is upgraded by an operator, after a backup).
+    upgrade(db_url)
     return start_in_thread(db_url)
 
 

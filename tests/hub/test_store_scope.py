@@ -1,0 +1,101 @@
+"""Store scope on every route, found from the hub's own OpenAPI document.
+
+A device of store 2, with a manager of store 2 signed in, asks each route for store 1's data. The
+test reads every operation the hub publishes and needs a case for each one that takes a store,
+order, pickup or customer reference, so a route added later cannot forget the check: it fails
+here until it has a case.
+
+Customers are the chain's, not a store's (a shopper buys everywhere), so a customer route is
+scoped by the store it is asked for; orders and pickups belong to their store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+#: Parameter and body field names that point at a store's, an order's or a customer's data.
+SCOPED_NAMES = {"store_id", "customer_id", "number", "token", "commands"}
+
+#: Routes that take no reference and so need no case (device, staff and catalog plumbing).
+UNSCOPED = {
+    ("get", "/v1/health"),
+    ("post", "/v1/devices/enroll"),
+    ("get", "/v1/keys"),
+    ("post", "/v1/staff/sign-in"),
+    ("post", "/v1/staff/sign-out"),
+    ("get", "/v1/stores"),
+    ("get", "/v1/products"),
+    ("get", "/v1/customers"),  # a search of the chain's customers, rows masked, takes no store
+}
+
+
+def _references(operation: dict[str, Any], schema: dict[str, Any]) -> set[str]:
+    names = {p["name"] for p in operation.get("parameters", [])}
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    if "$ref" in body:
+        body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    names |= set(body.get("properties", {}))
+    return names & SCOPED_NAMES
+
+
+def _cases(hub: Any, store_1_order: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    customer_id = hub.customer_ids[0]
+    order_id = hub.pickup_order_ids[0]
+    return {
+        ("post", "/v1/customers/resolve"): {
+            "json": {"token": hub.loyalty_token(customer_id), "store_id": 1},
+        },
+        ("get", "/v1/customers/{customer_id}/profile"): {
+            "url": f"/v1/customers/{customer_id}/profile",
+            "params": {"store_id": 1},
+        },
+        ("get", "/v1/customers/{customer_id}/recommendations"): {
+            "url": f"/v1/customers/{customer_id}/recommendations",
+            "params": {"store_id": 1},
+        },
+        ("post", "/v1/orders/resolve"): {"json": {"token": hub.order_token(order_id)}},
+        ("get", "/v1/orders/{number}"): {"url": f"/v1/orders/{store_1_order['number']}"},
+        ("get", "/v1/stores/{store_id}/pickups"): {"url": "/v1/stores/1/pickups"},
+        ("get", "/v1/stores/{store_id}/changes"): {"url": "/v1/stores/1/changes"},
+        ("get", "/v1/stock/{sku_or_gtin}"): {"url": "/v1/stock/NO-SUCH-SKU", "params": {"store_id": 1}},
+        ("post", "/v1/commands"): {"commands": True},
+    }
+
+
+def test_a_device_of_another_store_is_refused_on_every_route_that_takes_a_reference(
+    hub_server: Any, enroll_device: Any, device: httpx.Client, make_command: Any, query_db: Any
+) -> None:
+    schema = device.get("/openapi.json").json()
+    order_id = hub_server.pickup_order_ids[0]
+    ((number,),) = query_db(hub_server.db_url, "SELECT number FROM orders WHERE id = ?", order_id)
+    cases = _cases(hub_server, {"number": number})
+
+    operations = {
+        (method, path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    scoped = {key for key, operation in operations.items() if _references(operation, schema)}
+    missing = scoped - set(cases)
+    assert not missing, f"routes that take a store, order or customer reference need a case here: {missing}"
+    assert set(operations) <= scoped | UNSCOPED, "a route with no reference must be listed as unscoped"
+
+    with enroll_device(hub_server, store_id=2) as other:
+        for (method, path), case in cases.items():
+            if case.get("commands"):
+                note = make_command(
+                    "note.add", {"customer_id": hub_server.customer_ids[0], "text": "x"}, store_id=1
+                )
+                answer = other.post(path, json={"commands": [note]})
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["results"][0]["status"] == "rejected", "another store's command"
+                continue
+            answer = other.request(
+                method.upper(), case.get("url", path), params=case.get("params"), json=case.get("json")
+            )
+            assert answer.status_code == 403, (method, path, answer.text)
+            assert answer.json()["code"] == "wrong_store", (method, path, answer.text)
+    notes = query_db(hub_server.db_url, "SELECT count(*) FROM customer_notes WHERE text = 'x'")
+    assert notes == [(0,)], "nothing of another store's was written"
