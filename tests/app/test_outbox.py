@@ -14,7 +14,8 @@ import pytest
 
 from storeassist.contract import CommandResult
 from storeassist.local import DuplicateCommandId, Outbox, OutboxState, OutboxTooNew
-from storeassist.local.outbox import SCHEMA_VERSION
+from storeassist.local.outbox import APPLICATION_ID, SCHEMA_VERSION, OutboxForeign
+from storeassist.local.sqlite import StorageLocationUnusable
 
 #: The v1 schema exactly as the first release created it; a frozen copy, not imported from the code.
 V1_SCHEMA = """
@@ -240,3 +241,72 @@ def test_reopening_an_outbox_keeps_everything(tmp_path: Path, make_command):
         assert reloaded.model_dump(mode="json") == command.model_dump(mode="json")
     finally:
         second.close()
+
+
+def _application_id(path: Path) -> int:
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as raw:
+        found = int(raw.execute("PRAGMA application_id").fetchone()[0])
+    raw.close()
+    return found
+
+
+def test_a_new_outbox_carries_storeassists_mark_not_the_caches(outbox):
+    from storeassist.local.cache import APPLICATION_ID as CACHE_APPLICATION_ID
+
+    assert _application_id(outbox.path) == APPLICATION_ID
+    assert APPLICATION_ID != CACHE_APPLICATION_ID
+
+
+def test_an_outbox_from_before_the_mark_keeps_its_actions_and_is_marked(tmp_path, make_command):
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(V1_SCHEMA)
+    raw.close()
+    first = Outbox(path)
+    first.enqueue(make_command())
+    first.close()
+
+    assert _application_id(path) == APPLICATION_ID
+    again = Outbox(path)
+    try:
+        assert again.pending_count() == 1
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize(
+    ("application_id", "schema"),
+    [
+        (0x1234_5678, V1_SCHEMA),  # another program's mark, though the tables look like ours
+        (0, "CREATE TABLE recipes (name TEXT); PRAGMA user_version = 1;"),  # unmarked, not ours
+    ],
+    ids=["another-app", "unmarked-foreign"],
+)
+def test_a_foreign_file_where_the_outbox_belongs_is_refused_and_left_exactly_as_found(
+    tmp_path, application_id, schema
+):
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(schema)
+        raw.execute(f"PRAGMA application_id = {application_id}")
+    raw.close()
+    before = path.read_bytes()
+
+    with pytest.raises(OutboxForeign) as refused:
+        Outbox(path)
+
+    assert str(path) in refused.value.user_message
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox.sqlite"]  # nothing moved or added
+
+
+def test_a_folder_where_the_outbox_belongs_is_reported_with_its_path(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    path.mkdir()
+
+    with pytest.raises(StorageLocationUnusable) as refused:
+        Outbox(path)
+
+    assert str(path) in refused.value.user_message
+    assert "folder" in refused.value.user_message
+    assert path.is_dir()

@@ -12,6 +12,10 @@ Life of a command::
 
 Resending is safe because the hub applies each command id at most once and answers a
 repeat with the first result.
+
+The file carries StoreAssist's outbox ``PRAGMA application_id`` (an outbox from a build before
+the mark is recognised by its one ``commands`` table and stamped). A file that is not ours is
+refused with :class:`OutboxForeign` and left exactly as found: never deleted, never moved.
 """
 
 from __future__ import annotations
@@ -46,11 +50,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storeassist.contract import COMMAND_PAYLOADS, Command, CommandResult
 from storeassist.local.sqlite import (
+    DatabaseIdentity,
     LocalStoreError,
+    create_database_file,
     execute_script,
+    location_unusable,
     migrate,
     open_engine,
-    stored_schema_version,
+    read_identity,
 )
 
 log = logging.getLogger("storeassist.local")
@@ -124,10 +131,18 @@ def _v2_state_index(connection: Connection) -> None:
 #: Append only. Never edit a step that has shipped: devices in the field have already run it.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_commands_table, _v2_state_index)
 SCHEMA_VERSION = len(MIGRATIONS)
+#: ``PRAGMA application_id`` of StoreAssist's outbox ("SAob"), distinct from the cache's.
+APPLICATION_ID = 0x53416F62
+#: How the associate hears of the outbox.
+_WHAT = "the list of actions waiting for the back office"
 
 
 class OutboxTooNew(LocalStoreError):
     """The outbox was written by a newer StoreAssist; refusing to touch it protects its commands."""
+
+
+class OutboxForeign(LocalStoreError):
+    """The file where the outbox belongs is not StoreAssist's outbox; it is left exactly as found."""
 
 
 class DuplicateCommandId(ValueError):
@@ -155,20 +170,37 @@ class Outbox:
             "The list of actions waiting for the back office cannot be opened. "
             "Check free disk space, then restart StoreAssist."
         )
-        # Read the version before the engine switches the file to WAL: a newer app's file is
-        # left exactly as it was found.
+        # Read whose file it is and its version before the engine switches it to WAL: a file
+        # that is not ours, or a newer app's, is left exactly as it was found.
         try:
-            found = stored_schema_version(path)
+            found = read_identity(path, _WHAT)
         except sqlite3.DatabaseError as exc:
             raise cannot_open from exc
-        if found > SCHEMA_VERSION:
+        if found is not None and not _is_an_outbox(found):
+            raise OutboxForeign(
+                f"The file at {path} is not StoreAssist's list of actions waiting for the back office, "
+                "so StoreAssist left it alone. Ask IT to move that file elsewhere, then restart StoreAssist."
+            )
+        if found is not None and found.user_version > SCHEMA_VERSION:
             raise OutboxTooNew(
                 "The list of actions waiting for the back office was saved by a newer StoreAssist. "
                 "Update the app on this device."
             )
+        if found is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                create_database_file(path, APPLICATION_ID)
+            except OSError as exc:
+                raise location_unusable(path, _WHAT, exc) from exc
+            except sqlite3.Error as exc:
+                raise cannot_open from exc
         self._engine = open_engine(path, durable=True)
         try:
             migrate(self._engine, MIGRATIONS, name="outbox")
+            if found is not None and found.application_id == 0:
+                # An outbox from before the mark: stamp it, in a transaction of its own.
+                with self._engine.begin() as connection:
+                    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         except OperationalError as exc:
             self._engine.dispose()
             raise cannot_open from exc
@@ -336,3 +368,15 @@ def _entry_from_row(row: Any) -> OutboxEntry:
         last_error=row["last_error"],
         result=None if row["result"] is None else json.loads(row["result"]),
     )
+
+
+def _is_an_outbox(found: DatabaseIdentity) -> bool:
+    """StoreAssist's outbox: by its mark, or from a build before the mark by its one table
+    (or, empty, by having none yet)."""
+    if found.application_id == APPLICATION_ID:
+        return True
+    if found.application_id != 0:
+        return False
+    if found.user_version == 0:
+        return not found.tables
+    return found.tables == {"commands"}
