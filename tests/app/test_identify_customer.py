@@ -162,19 +162,32 @@ async def test_a_card_revoked_since_the_last_sync_is_refused_by_the_hub_in_the_s
 
 
 async def test_a_code_signed_with_a_newer_key_is_checked_by_the_hub_when_online(
-    resolver, cache, now, make_profile
+    resolver, trusted_cache, now, make_profile
 ):
     from storeassist.domain.tokens import sign_token
 
     newer = Ed25519PrivateKey.generate()
     code = sign_token(newer, 9, 2, 7, int((now + timedelta(minutes=5)).timestamp()))
-    identify = IdentifyCustomer(resolver, cache, cache.verification_keys, clock=lambda: now)
+    identify = IdentifyCustomer(resolver, trusted_cache, trusted_cache.verification_keys, clock=lambda: now)
 
     assert (await identify.identify_by_token(code, store_id=1)).source == "online"
 
     resolver.failure = HubUnreachable()
     with pytest.raises(TokenUnknownKey):
         await identify.identify_by_token(code, store_id=1)
+
+
+async def test_a_tablet_without_keys_leaves_codes_to_the_hub_and_offline_says_nothing_is_saved(
+    resolver, cache, codes, now
+):
+    identify = IdentifyCustomer(resolver, cache, cache.verification_keys, clock=lambda: now)
+
+    assert identify.cached_customer(codes.loyalty(7)) is None
+    assert (await identify.identify_by_token(codes.loyalty(7), store_id=1)).source == "online"
+
+    resolver.failure = HubUnreachable()
+    with pytest.raises(CustomerNotCached):
+        await identify.identify_by_token(codes.loyalty(7), store_id=1)
 
 
 async def test_a_customer_this_tablet_knows_is_ready_before_the_hub_is_asked(identify, resolver, codes):

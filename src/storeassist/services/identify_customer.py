@@ -10,6 +10,11 @@ A screen paints a customer the device already knows at once (:meth:`IdentifyCust
 one primary-key read) and replaces it when the hub answers: the associate is never kept waiting
 on the network for what the tablet already has. A customer picked from a search result opens the
 same way by id (:meth:`IdentifyCustomer.identify_by_id`).
+
+The device's own records never stand between the associate and an answer: when the cache
+cannot be read (it repairs itself, but may come back empty, or the tablet's storage may be
+failing), the device cannot vouch for the code, so the hub decides; offline, the associate
+hears that this customer is not saved on this tablet.
 """
 
 from __future__ import annotations
@@ -68,6 +73,10 @@ class CustomerCache(Protocol):
 PublicKeysProvider = Callable[[], Mapping[int, Ed25519PublicKey]]
 
 
+class _NothingToCheckWith(TokenUnknownKey):
+    """The device holds no keys to check a code with (its cache is new, or cannot be read)."""
+
+
 class CustomerNotCached(HubError):
     """Offline, and this customer's profile is not on the device."""
 
@@ -120,7 +129,7 @@ class IdentifyCustomer:
         try:
             cached = self._cache.profile(verified.subject_id, now=now)
         except LocalStoreError as exc:
-            log.warning("the device cache could not be read: %s", exc)
+            log.warning("the device cache could not be read (%s)", type(exc).__name__)
             return None
         if cached is None:
             return None
@@ -147,6 +156,9 @@ class IdentifyCustomer:
         except (HubConnectionError, HubServerError) as exc:
             if verified is None:
                 assert unknown_key is not None
+                if isinstance(unknown_key, _NothingToCheckWith):
+                    # A tablet without keys has lost its store data (or never synced): it holds no one.
+                    raise CustomerNotCached() from exc
                 raise unknown_key from exc
             return self._from_cache(verified.subject_id, now, exc)
         return self._keep(profile, now)
@@ -161,13 +173,31 @@ class IdentifyCustomer:
         return self._keep(profile, now)
 
     def _verify(self, text: str, now: datetime) -> SignedToken:
-        return verify_token(
-            text,
-            self._public_keys(),
-            now=now,
-            is_revoked=self._cache.is_revoked,
-            expect=set(LOYALTY_KINDS),
-        )
+        """The code checked against this device's keys and revoked cards.
+
+        Raises ``_NothingToCheckWith`` (a ``TokenUnknownKey``: the hub decides) when the
+        device has no keys or cannot read its records, rather than refusing a good code.
+        """
+        try:
+            keys = self._public_keys()
+        except LocalStoreError as exc:
+            log.warning(
+                "the device's keys could not be read (%s); the hub checks this code", type(exc).__name__
+            )
+            raise _NothingToCheckWith() from exc
+        if not keys:
+            raise _NothingToCheckWith()
+
+        def is_revoked(customer_id: int, serial: int) -> bool:
+            try:
+                return self._cache.is_revoked(customer_id, serial)
+            except LocalStoreError as exc:
+                log.warning(
+                    "revoked cards could not be read (%s); the hub checks this code", type(exc).__name__
+                )
+                raise _NothingToCheckWith() from exc
+
+        return verify_token(text, keys, now=now, is_revoked=is_revoked, expect=set(LOYALTY_KINDS))
 
     def _keep(self, profile: CustomerProfile, now: datetime) -> IdentifiedCustomer:
         try:
@@ -178,7 +208,11 @@ class IdentifyCustomer:
         return IdentifiedCustomer(profile=profile, source="online", as_of=profile.as_of)
 
     def _from_cache(self, customer_id: int, now: datetime, cause: HubError) -> IdentifiedCustomer:
-        cached = self._cache.profile(customer_id, now=now)
+        try:
+            cached = self._cache.profile(customer_id, now=now)
+        except LocalStoreError as exc:
+            log.warning("the device cache could not be read (%s)", type(exc).__name__)
+            cached = None
         if cached is None:
             raise CustomerNotCached() from cause
         log.info("customer identified from the device cache (%s)", type(cause).__name__)
