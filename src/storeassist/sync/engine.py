@@ -9,6 +9,11 @@ Nothing acknowledged is lost or applied twice: a command leaves the "waiting" st
 when the hub has answered for its id, and a command without an answer is pushed again with
 the same id, which the hub deduplicates. A refused command moves to "needs attention" with
 the hub's reason and never holds up the commands behind it.
+
+The cache repairs itself (``LocalCache`` makes a fresh file when it finds its own damaged);
+the engine is told, and refills it from a snapshot at once rather than at the next interval.
+A rebuild in the middle of a pull shows as :class:`~storeassist.local.cache.CacheRebuilt` on
+the next page, and the pull starts again from a snapshot, once per round.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import DatabaseError
 
 from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
 from storeassist.contract import (
@@ -36,6 +40,7 @@ from storeassist.contract import (
 )
 from storeassist.contract.commands import MAX_BATCH
 from storeassist.local import LocalCache, LocalStoreError, Outbox, OutboxEntry
+from storeassist.local.cache import CacheRebuilt
 
 log = logging.getLogger("storeassist.sync")
 
@@ -111,12 +116,14 @@ class SyncEngine(QObject):
         self._round_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._online: bool | None = None
         self._pending = outbox.pending_count()
         self._attention = outbox.attention_count()
         self._keys_checked = False
         self._last_synced_at: datetime | None = None
         outbox.add_change_listener(self._on_outbox_changed)
+        cache.add_rebuild_listener(self._on_cache_rebuilt)
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -154,7 +161,13 @@ class SyncEngine(QObject):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = asyncio.get_event_loop_policy().get_event_loop()
+        self._loop = loop
         self._task = loop.create_task(self._run(), name="storeassist-sync")
+
+    def wake(self) -> None:
+        """Start the next round now instead of after the interval (no-op when not running)."""
+        if self._task is not None and not self._task.done():
+            self._wake.set()
 
     def stop(self) -> None:
         """Stop background rounds. Safe mid-round: anything unanswered stays in the outbox."""
@@ -194,7 +207,7 @@ class SyncEngine(QObject):
     def _purge_expired(self) -> None:
         try:
             purged = self._cache.purge_expired(now=self._clock())
-        except (LocalStoreError, DatabaseError) as exc:
+        except LocalStoreError as exc:
             log.warning("expired customer data could not be purged this round: %s", exc)
             return
         if purged:
@@ -272,7 +285,7 @@ class SyncEngine(QObject):
     async def _pull(self) -> int:
         cursor = self._cache.cursor()
         pages = 0
-        restarted = False
+        restarted = refilled = False
         while True:
             try:
                 feed = await self._client.changes(self._store_id, cursor, self._page_limit)
@@ -283,7 +296,16 @@ class SyncEngine(QObject):
                 self._cache.reset_cursor()
                 cursor, restarted = "", True
                 continue
-            await self._store_page(feed, cursor)
+            try:
+                await self._store_page(feed, cursor)
+            except CacheRebuilt:
+                # The file was made fresh since this pull began: the pages stored so far went with
+                # it, so start again from a snapshot (once; a second time ends the round).
+                if refilled:
+                    raise
+                log.info("the device cache was made fresh during a pull; pulling a snapshot")
+                cursor, refilled = self._cache.cursor(), True
+                continue
             pages += 1
             if not feed.has_more or feed.cursor == cursor:
                 return pages
@@ -291,13 +313,9 @@ class SyncEngine(QObject):
 
     async def _store_page(self, feed: ChangeFeed, requested_cursor: str) -> None:
         now = self._clock()
-        try:
-            # A snapshot page can be large; writing it off the GUI thread keeps the screen responsive.
-            await asyncio.to_thread(self._cache.apply_feed, feed, requested_cursor=requested_cursor, now=now)
-        except DatabaseError as exc:
-            # The cache is disposable: start it again, and the next round pulls a snapshot.
-            self._cache.rebuild("corrupt")
-            raise LocalStoreError("The store data on this device was damaged and is being reloaded.") from exc
+        # A snapshot page can be large; writing it off the GUI thread keeps the screen responsive.
+        # A damaged file is made fresh by the cache itself, which then raises CacheRebuilt.
+        await asyncio.to_thread(self._cache.apply_feed, feed, requested_cursor=requested_cursor, now=now)
 
     async def _refresh_keys(self) -> None:
         if self._keys_checked and self._cache.verification_keys():
@@ -317,6 +335,21 @@ class SyncEngine(QObject):
             self.attention_changed.emit(attention)
         if self._online and self._task is not None:
             self._wake.set()
+
+    def _on_cache_rebuilt(self) -> None:
+        """The cache was made fresh (maybe on the feed writer's thread): refill it without waiting.
+
+        Only while the hub answers: offline, the backed-off rounds come soon enough. A rebuild
+        during a round is handled by that round's pull; waking then would only run a second
+        round straight after."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._wake_unless_in_a_round)
+
+    def _wake_unless_in_a_round(self) -> None:
+        if self._online and not self._round_lock.locked():
+            self.wake()
 
     def note_reachability(self, reachable: bool) -> None:
         """What any other call to the hub just found (``HubClient.add_reachability_listener``).
