@@ -157,6 +157,23 @@ def test_a_badge_scan_signs_in_and_returns_to_the_screen(qtbot: QtBot, tablet: T
     assert window.customer_screen.search.isEnabled()
 
 
+def test_the_screen_returned_to_can_say_who_signed_in(qtbot: QtBot, tablet: Tablet) -> None:
+    # signed_in_as comes after signed_in, so the window is back on its screen when it arrives:
+    # this is how the window is meant to connect it.
+    window = tablet.window
+    window.sign_in_page.signed_in_as.connect(window.show_scan_message)
+    window.show_screen(window.stock_screen)
+
+    tablet.router.route(MONA_BADGE)
+    qtbot.waitUntil(lambda: window.sign_in_page.awaiting_pin)
+    window.sign_in_page.pin.setText(MONA_PIN)
+    window.sign_in_page.sign_in_button.click()
+
+    qtbot.waitUntil(window.stock_screen.notice.isVisible)
+    assert window.screens.currentWidget() is window.stock_screen
+    assert window.stock_screen.notice.text() == "Signed in: Mona Berg, Manager."
+
+
 @pytest.mark.parametrize("label", ["B1003", "SAB.B1003"])
 def test_a_printed_badge_label_is_not_a_code_we_know_and_signs_no_one_in(
     qtbot: QtBot, tablet: Tablet, label: str

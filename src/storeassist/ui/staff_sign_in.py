@@ -74,8 +74,8 @@ class SignInPage(QWidget):
     closed = Signal()
     #: Someone signed in; the window returns to the screen that asked.
     signed_in = Signal()
-    #: Someone signed in: a sentence naming them and their role, for the screen the window
-    #: returns to (emitted just before :attr:`signed_in`).
+    #: Someone signed in: a sentence naming them and their role. Emitted just after
+    #: :attr:`signed_in`, so a window that returned to its screen on that can show it there.
     signed_in_as = Signal(str)
 
     def __init__(self, runner: OpRunner, parent: QWidget | None = None) -> None:
@@ -209,8 +209,8 @@ class SignInPage(QWidget):
             name=session.name, role=role_name(session.role)
         )
         self.show_message(confirmation)
-        self.signed_in_as.emit(confirmation)
         self.signed_in.emit()
+        self.signed_in_as.emit(confirmation)
 
     def _on_failed(self, attempt: int, error: BaseException, badge: str | None) -> None:
         if attempt != self._attempt:
