@@ -45,6 +45,16 @@ def test_upc_a_is_normalised_to_gtin_13() -> None:
     assert classify_scan("036000291452\r\n").text == "0036000291452"
 
 
+@pytest.mark.parametrize("spelling", ["036000291452", "0036000291452", "00036000291452"])
+def test_one_product_has_one_spelling_however_its_barcode_carries_it(spelling: str) -> None:
+    assert classify_scan(spelling) == scan_codes.ScannedCode(ScanKind.PRODUCT, "0036000291452")
+
+
+def test_a_case_code_keeps_its_packaging_digit() -> None:
+    case = scan_codes.gtin_with_check_digit("1003600029145")
+    assert classify_scan(case).text == case
+
+
 def test_a_signed_staff_badge_is_recognised_and_passed_on_exactly() -> None:
     badge = tokens.sign_token(Ed25519PrivateKey.generate(), 1, tokens.TokenKind.STAFF_BADGE, 1, 1)
     assert classify_scan(badge + "\r\n") == scan_codes.ScannedCode(ScanKind.STAFF_BADGE, badge)

@@ -36,8 +36,11 @@ class ScanKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ScannedCode:
+    """What a scan is, and its payload in the one spelling it is passed on in: a signed code
+    exactly as signed; a GTIN as 13 digits (14 only for a case code, 8 for a GTIN-8)."""
+
     kind: ScanKind
-    text: str  # normalised payload (a GTIN is returned as 13 or 14 digits; a signed code exactly)
+    text: str
 
 
 class ScanRejected(ValueError):
@@ -146,5 +149,18 @@ def classify_scan(raw: str) -> ScannedCode:
     if text.isdigit() and len(text) in (8, 12, 13, 14):
         if not gtin_check_digit_ok(text):
             raise ScanBadCheckDigit()
-        return ScannedCode(ScanKind.PRODUCT, text.zfill(13) if len(text) == 12 else text)
+        return ScannedCode(ScanKind.PRODUCT, _one_gtin_spelling(text))
     raise ScanRejected()
+
+
+def _one_gtin_spelling(digits: str) -> str:
+    """A checked GTIN-12/13/14 in the one form products are kept under: 13 digits when it fits.
+
+    A UPC-A (12 digits) and a GTIN-14 that starts with 0 are the same item as the GTIN-13 with
+    the leading zero added or dropped; passing them on as typed would give one product two texts.
+    """
+    if len(digits) == 12:
+        return "0" + digits
+    if len(digits) == 14 and digits.startswith("0"):
+        return digits[1:]
+    return digits
