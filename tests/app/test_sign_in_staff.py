@@ -70,7 +70,7 @@ class FakeHub:
         return self.answer
 
 
-#: The hub's session fields, for a contract that has them (staff sessions are being added to it).
+#: The hub's session for the signed-in person (the device sends the token with later requests).
 _SESSION_FIELDS: dict[str, Any] = {
     "session_token": "t" * 43,
     "idle_minutes": 5,
@@ -79,8 +79,9 @@ _SESSION_FIELDS: dict[str, Any] = {
 
 
 def _session(role: Role = "associate", store_id: int = STORE, staff_id: int = 3) -> StaffSession:
-    extra = {k: v for k, v in _SESSION_FIELDS.items() if k in StaffSession.model_fields}
-    return StaffSession(staff_id=staff_id, name="Ada Lindqvist", role=role, store_id=store_id, **extra)
+    return StaffSession(
+        staff_id=staff_id, name="Ada Lindqvist", role=role, store_id=store_id, **_SESSION_FIELDS
+    )
 
 
 def _refusal() -> HubRejected:

@@ -26,7 +26,7 @@ from storeassist.ui.main_window import MainWindow
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
 _KEY = Ed25519PrivateKey.generate()
-#: The hub's session fields, for a contract that has them (staff sessions are being added to it).
+#: The hub's session for the signed-in person (the device sends the token with later requests).
 _SESSION_FIELDS: dict[str, Any] = {
     "session_token": "t" * 43,
     "idle_minutes": 5,
@@ -35,8 +35,7 @@ _SESSION_FIELDS: dict[str, Any] = {
 
 
 def _staff(staff_id: int, name: str, role: Role) -> StaffSession:
-    extra = {k: v for k, v in _SESSION_FIELDS.items() if k in StaffSession.model_fields}
-    return StaffSession(staff_id=staff_id, name=name, role=role, store_id=1, **extra)
+    return StaffSession(staff_id=staff_id, name=name, role=role, store_id=1, **_SESSION_FIELDS)
 
 
 def _badge(staff_id: int) -> str:
