@@ -298,8 +298,8 @@ class LocalCache:
     def _recover(self, error: Exception, generation: int, what: str, user_message: str) -> None:
         """After ``error`` from ``what`` on the file of ``generation``: make the file fresh once, or
         raise a ``LocalStoreError`` when a fresh file would not help (short of disk, locked)."""
-        if isinstance(getattr(error, "orig", error), sqlite3.IntegrityError | sqlite3.ProgrammingError):
-            raise error  # our own statement is wrong: a bug, which a fresh file would only hide
+        if _is_a_bug(error):
+            raise error  # a fresh file would only hide it
         name = sqlite_error_name(error)
         if sqlite_error_code(error) in _ENVIRONMENT_CODES:
             log.warning("cache %s failed (%s); the file is kept", what, name)
@@ -339,6 +339,8 @@ class LocalCache:
             with self._engine.begin() as connection:
                 return work(connection)
         except _DATABASE_ERRORS as exc:
+            if _is_a_bug(exc):
+                raise
             log.warning("cache %s failed again on a fresh file (%s)", what, sqlite_error_name(exc))
             raise LocalStoreError(user_message) from exc
 
@@ -599,6 +601,11 @@ class LocalCache:
 
 #: Every table this build makes; a cache from before the application id holds these or fewer.
 _OUR_TABLES = frozenset(_Base.metadata.tables)
+
+
+def _is_a_bug(error: Exception) -> bool:
+    """Our own statement is wrong (a constraint it breaks, a misuse of the driver), not the file."""
+    return isinstance(getattr(error, "orig", error), sqlite3.IntegrityError | sqlite3.ProgrammingError)
 
 
 def _inspect(path: Path) -> _Found:
