@@ -28,6 +28,7 @@ from storeassist.contract import (
     EnrollResponse,
     LoyaltyStanding,
     PublicKeys,
+    StaffSignInRequest,
 )
 from storeassist.domain.tokens import TokenKind, public_key_to_text, sign_token
 from storeassist.local import LocalCache, Outbox
@@ -186,4 +187,7 @@ async def device(hub: Any, anyio_backend: str) -> AsyncIterator[EnrolledDevice]:
             EnrollRequest(code=hub.enroll_code(), device_name="pytest tablet")
         )
     async with HubClient(hub.url, enrollment.credential) as client:
+        # A manager of the store signed in, as at a real counter (the hub needs a staff session
+        # for customers and commands; a manager sees every field the tests look at).
+        await client.staff_sign_in(StaffSignInRequest(staff_number="S0001", pin="1001"))
         yield EnrolledDevice(client=client, enrollment=enrollment)

@@ -14,7 +14,7 @@ import pytest
 from storeassist import contract
 
 PERSONAL_READS = [
-    ("GET", "/v1/customers?q=ann"),
+    ("GET", "/v1/customers?q=mar"),
     ("GET", "/v1/customers/1/profile"),
     ("GET", "/v1/customers/1/recommendations"),
     ("GET", "/v1/orders/NOPE123"),
@@ -157,4 +157,4 @@ def test_bulk_reading_is_limited_and_leaves_an_alert_on_the_audit_trail(
     alerts = query_db(hub.db_url, "SELECT staff_id, subject FROM audit WHERE action = 'privacy.burst'")
     assert alerts == [(1, "staff:1")], "one alert per burst, naming who"
     # Searches have a budget of their own.
-    assert device.get("/v1/customers", params={"q": "ann"}).status_code == 200
+    assert device.get("/v1/customers", params={"q": "mar"}).status_code == 200
