@@ -8,6 +8,7 @@ a folder where the file belongs. The outbox beside the cache is never touched.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -573,3 +574,31 @@ async def test_a_repair_in_the_middle_of_a_pull_starts_the_pull_again_from_a_sna
     assert hub.cursors_asked == ["", "s1", "", "s1"]
     assert cache.product("SKU-1") is not None  # the first page again, not a gap
     assert cache.cursor() == "d1"
+
+
+@pytest.mark.anyio
+async def test_a_repair_between_rounds_starts_the_refill_at_once(
+    cache: LocalCache, folder: Path, signing_key: Ed25519PrivateKey, now: datetime
+) -> None:
+    hub = FeedHub(signing_key)
+    folder.mkdir()
+    outbox = Outbox(folder / "outbox.sqlite")
+    engine = SyncEngine(hub, outbox, cache, store_id=1, interval_s=3600, clock=lambda: now)
+    first_round, refilled = asyncio.Event(), asyncio.Event()
+
+    def round_done(_at: object) -> None:
+        (refilled if first_round.is_set() else first_round).set()
+
+    engine.synced_at.connect(round_done)
+    engine.start()
+    try:
+        await first_round.wait()
+        cache.rebuild("unreadable")  # what a scan's read does when it meets a damaged file
+        async with asyncio.timeout(10):  # far less than the hour-long interval
+            await refilled.wait()
+    finally:
+        await engine.aclose()
+        outbox.close()
+
+    assert hub.cursors_asked == ["", "s1", "", "s1"]
+    assert cache.product("SKU-1") is not None
