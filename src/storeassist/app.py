@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -41,6 +41,11 @@ from storeassist.ui.kiosk_window import KioskWindow
 from storeassist.ui.main_window import MainWindow
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.resources import install_translations, load_theme
+
+if TYPE_CHECKING:
+    from storeassist.client import HubClient
+    from storeassist.contract import StaffSession
+    from storeassist.sync import SyncEngine
 
 log = logging.getLogger("storeassist.app")
 
@@ -278,6 +283,9 @@ class AssociateStartup(QObject):
         if app is not None:
             app.installEventFilter(self._activity)
         sign_in = SignInStaff(client, record.store_id)
+        # The hub's staff session and the screen's sign-in end together, whichever ends first.
+        client.add_staff_session_listener(staff.sign_out)
+        staff.add_listener(lambda session: self._staff_changed(client, sync, session))
         viewed = RecordProfileView(self._outbox, record.store_id, staff_id=staff.staff_id)
         store_name = record.store_name + (_tr(" (practice)") if self._training else "")
         self._window.attach_services(
@@ -308,6 +316,16 @@ class AssociateStartup(QObject):
                 on_success=self._practice_signed_in,
                 on_failure=self._practice_sign_in_failed,
             )
+
+    def _staff_changed(self, client: HubClient, sync: SyncEngine, session: StaffSession | None) -> None:
+        if session is not None:
+            sync.wake()  # commands and changes waited for someone to be signed in
+            return
+        self._runner.run(
+            client.staff_sign_out(),
+            on_success=lambda _none: None,
+            on_failure=lambda error: log.info("hub sign-out not confirmed (%s)", type(error).__name__),
+        )
 
     def _practice_signed_in(self, session: Any) -> None:
         self.staff.sign_in(session)

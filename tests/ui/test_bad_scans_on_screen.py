@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from storeassist.client import HubClient
+from storeassist.contract import StaffSignInRequest
 from storeassist.domain.tokens import TokenKind
 from storeassist.local import LocalCache
 from storeassist.scanning import ScanRouter
@@ -65,6 +66,7 @@ def counter(qtbot: QtBot, hub_server_fn: Any, tmp_path: Path) -> Iterator[Counte
         f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(), "device_name": "bad scans"}
     ).json()
     client = HubClient(hub.url, enrolled["credential"])
+    _finish(qtbot, client.staff_sign_in(StaffSignInRequest(staff_number="S0001", pin="1001")))
     cache = LocalCache(tmp_path / "cache.sqlite")
     cache.set_public_keys(_finish(qtbot, client.public_keys()))
     runner = OpRunner()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from storeassist.client import HubClient
-from storeassist.contract import CustomerPage, CustomerSummary
+from storeassist.contract import CustomerPage, CustomerSummary, StaffSignInRequest
 from storeassist.services.search_customers import SearchCustomers
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import FIELD_MAX_CHARS, CustomerResultsModel, CustomerSearchPanel
@@ -73,9 +73,15 @@ def open_clients(qtbot: QtBot) -> Iterator[list[HubClient]]:
         _finish(qtbot, client.aclose())
 
 
+def _signed_in(qtbot: QtBot, client: HubClient) -> HubClient:
+    """A store-1 manager signed in through ``client`` (the hub searches only for staff)."""
+    _finish(qtbot, client.staff_sign_in(StaffSignInRequest(staff_number="S0001", pin="1001")))
+    return client
+
+
 @pytest.fixture
-def hub_client(hub_server: Any, open_clients: list[HubClient]) -> HubClient:
-    client = HubClient(hub_server.url, _credential(hub_server))
+def hub_client(qtbot: QtBot, hub_server: Any, open_clients: list[HubClient]) -> HubClient:
+    client = _signed_in(qtbot, HubClient(hub_server.url, _credential(hub_server)))
     open_clients.append(client)
     return client
 
@@ -391,7 +397,7 @@ def test_hub_gone_while_paging_keeps_the_rows_and_more_can_be_tapped_again(
     qtbot: QtBot, runner: OpRunner, hub_server_fn: Any, open_clients: list[HubClient]
 ) -> None:
     hub = hub_server_fn
-    client = HubClient(hub.url, _credential(hub), max_attempts=1)
+    client = _signed_in(qtbot, HubClient(hub.url, _credential(hub), max_attempts=1))
     open_clients.append(client)
     panel = _panel(qtbot, runner, SearchCustomers(client))
     panel.field.setText(_name_prefix_with_pages(hub, 1))
@@ -415,7 +421,7 @@ def test_too_little_text_says_what_to_type(qtbot: QtBot, runner: OpRunner, searc
     qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(panel.notice.isVisible, timeout=NETWORK_TIMEOUT_MS)
 
-    assert "at least 2 characters" in panel.notice.text()
+    assert "at least 3 characters" in panel.notice.text()
 
 
 def test_before_the_tablet_is_enrolled_it_says_to_wait(qtbot: QtBot, runner: OpRunner) -> None:

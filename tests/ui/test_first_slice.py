@@ -76,7 +76,7 @@ class AssociateApp:
 
     def sign_in(self, type_keys: Any, badge: str) -> None:
         """The associate scans their staff badge, through the wedge like any scan."""
-        type_keys(self.window.focusWidget() or self.window, f"SAB.{badge}")
+        type_keys(self.window.focusWidget() or self.window, badge)
         self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=NETWORK_TIMEOUT_MS)
         assert self.startup.staff.current is not None, self.window.sign_in_page.notice.text()
 

@@ -131,11 +131,10 @@ def _enroll_code(args: argparse.Namespace, db_url: str) -> int:
 
 
 def _demo_codes(args: argparse.Namespace, db_url: str) -> int:
-    from storeassist.hub.demo_codes import write_demo_codes
+    from storeassist.hub.demo_codes import describe_sheet, write_demo_codes
 
     cards = write_demo_codes(db_url, args.out, store_id=args.store)
-    loyalty = sum(1 for c in cards if c.kind == "loyalty card")
-    print(f"wrote {loyalty} loyalty and {len(cards) - loyalty} order codes to {args.out.resolve()}")
+    print(f"wrote {describe_sheet(cards)} to {args.out.resolve()}")
     print(f"open {(args.out / 'index.html').resolve()} to see whose code is whose")
     return 0
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from storeassist.client import HubConnectionError, HubError, HubServerError
 from storeassist.contract import CustomerPage
 
-MIN_CHARS = 2
+MIN_CHARS = 3  # the hub refuses fewer (a search is for one customer, not a list)
 MAX_CHARS = 80
 
 

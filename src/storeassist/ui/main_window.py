@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.sign_in_page = SignInPage(self._runner)
         self.sign_in_page.closed.connect(self._close_overlay)
         self.sign_in_page.signed_in.connect(self._close_overlay)
+        self.sign_in_page.signed_in_as.connect(self.show_scan_message)  # "Signed in: Name, Role."
         self.screens = QStackedWidget()
         for screen in (self.customer_screen, self.pickups_screen, self.returns_screen, self.stock_screen):
             self.screens.addWidget(screen)
