@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storeassist.client import HubClient, HubUnreachable
-from storeassist.contract import Command, CommandBatch
+from storeassist.client import HubClient, HubUnreachable, StaffSessionRequired
+from storeassist.contract import Command, CommandBatch, StaffSignInRequest
 from storeassist.local import OutboxState
 from storeassist.sync import SyncEngine
 
@@ -78,3 +78,22 @@ async def test_actions_saved_during_an_outage_are_applied_once_when_it_ends(
     assert [outbox.get(n.id).state for n in notes] == [OutboxState.APPLIED, OutboxState.APPLIED]
     again = await device.client.push_commands(CommandBatch(commands=notes))
     assert [r.status for r in again.results] == ["duplicate", "duplicate"]
+
+
+async def test_with_nobody_signed_in_actions_wait_quietly_and_go_after_a_sign_in(device, hub, outbox, cache):
+    engine = SyncEngine(device.client, outbox, cache, store_id=hub.store_id)
+    problems: list[str] = []
+    engine.sync_failed.connect(problems.append)
+    note = _note(hub)
+    outbox.enqueue(note)
+    await device.client.staff_sign_out()
+
+    with pytest.raises(StaffSessionRequired):
+        await engine.sync_now()
+
+    assert outbox.get(note.id).state is not OutboxState.APPLIED, "the hub took nothing without a person"
+    assert problems == [], "waiting for a sign-in is not a sync problem"
+    assert engine.online is True
+    await device.client.staff_sign_in(StaffSignInRequest(staff_number="S0003", pin="1003"))
+    await engine.sync_now()
+    assert outbox.get(note.id).state is OutboxState.APPLIED

@@ -29,7 +29,13 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
+from storeassist.client import (
+    HubConnectionError,
+    HubError,
+    HubRejected,
+    HubServerError,
+    StaffSessionRequired,
+)
 from storeassist.contract import (
     ChangeFeed,
     Command,
@@ -193,7 +199,9 @@ class SyncEngine(QObject):
             except HubError as exc:
                 # Any answer, even a refusal, proves the hub is reachable.
                 self._set_online(not isinstance(exc, HubConnectionError | HubServerError))
-                self.sync_failed.emit(exc.user_message)
+                if not isinstance(exc, StaffSessionRequired):
+                    # With nobody signed in, the round waits for a sign-in: not a problem to show.
+                    self.sync_failed.emit(exc.user_message)
                 raise
             finally:
                 # Personal data past its time goes whether or not the hub could be reached.
@@ -219,6 +227,10 @@ class SyncEngine(QObject):
             self._wake.clear()
             try:
                 await self.sync_now()
+                failures = 0
+            except StaffSessionRequired:
+                # Commands and customers need someone signed in; a sign-in wakes the engine.
+                log.info("sync waits for a staff member to sign in")
                 failures = 0
             except HubError as exc:
                 failures += 1
