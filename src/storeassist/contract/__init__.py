@@ -1,7 +1,7 @@
 """The wire format between the app and the hub: pydantic v2 models for every ``/v1`` request and response.
 
 Both programs import this package, so they cannot drift. Money is integer minor units (cents);
-times are timezone-aware UTC.
+times are timezone-aware UTC; every integer is strict and bounded (the types in ``common``).
 """
 
 from storeassist.contract.catalog import Product, ProductPage, StockAnswer, StockLevel, StoreInfo
@@ -17,8 +17,29 @@ from storeassist.contract.commands import (
     CommandType,
     PlaceHoldPayload,
     ProfileViewedPayload,
+    check_payload_bounds,
 )
-from storeassist.contract.common import API_PREFIX, Channel, Problem, Role
+from storeassist.contract.common import (
+    API_PREFIX,
+    MAX_ID,
+    MAX_PAGE,
+    CardSerial,
+    Cents,
+    Channel,
+    Count,
+    EntityId,
+    ErrorStatus,
+    KeyId,
+    LargeCents,
+    LineNo,
+    NextPage,
+    PageNumber,
+    Problem,
+    Quantity,
+    Role,
+    Units,
+    WholeNumber,
+)
 from storeassist.contract.customers import (
     Alert,
     CartItem,
@@ -48,9 +69,13 @@ from storeassist.contract.sync import ChangeFeed, RevokedCard
 __all__ = [
     "API_PREFIX",
     "COMMAND_PAYLOADS",
+    "MAX_ID",
+    "MAX_PAGE",
     "AddNotePayload",
     "Alert",
+    "CardSerial",
     "CartItem",
+    "Cents",
     "ChangeFeed",
     "Channel",
     "CollectPickupPayload",
@@ -61,16 +86,24 @@ __all__ = [
     "CommandStatus",
     "CommandType",
     "Consent",
+    "Count",
     "CustomerDetail",
     "CustomerPage",
     "CustomerProfile",
     "CustomerSummary",
     "EnrollRequest",
     "EnrollResponse",
+    "EntityId",
+    "ErrorStatus",
     "Hold",
+    "KeyId",
+    "LargeCents",
+    "LineNo",
     "LoyaltyStanding",
+    "NextPage",
     "Order",
     "OrderLine",
+    "PageNumber",
     "PickupQueue",
     "PickupState",
     "PlaceHoldPayload",
@@ -79,6 +112,7 @@ __all__ = [
     "ProductPage",
     "ProfileViewedPayload",
     "PublicKeys",
+    "Quantity",
     "Recommendation",
     "RecommendationList",
     "ResolveTokenRequest",
@@ -91,4 +125,7 @@ __all__ = [
     "StockLevel",
     "StoreInfo",
     "TimelineEntry",
+    "Units",
+    "WholeNumber",
+    "check_payload_bounds",
 ]

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from pydantic import Field
 
-from storeassist.contract.common import WireModel
+from storeassist.contract.common import Cents, Count, EntityId, NextPage, WireModel
 
 
 class StoreInfo(WireModel):
-    id: int
+    id: EntityId
     code: str
     name: str
     address: str
@@ -29,22 +29,22 @@ class Product(WireModel):
     name: str
     brand: str
     category: str
-    price_cents: int = Field(ge=0)
+    price_cents: Cents
     size: str | None = None
     colour: str | None = None
 
 
 class ProductPage(WireModel):
     items: list[Product]
-    next_page: int | None = None
+    next_page: NextPage | None = None
 
 
 class StockLevel(WireModel):
-    store_id: int
+    store_id: EntityId
     store_name: str
     distance_km: float = Field(ge=0)
-    on_hand: int
-    held: int = 0
+    on_hand: Count
+    held: Count = 0
     as_of: datetime
 
 

@@ -8,15 +8,24 @@ from typing import Literal
 from pydantic import Field
 
 from storeassist.contract.catalog import Product
-from storeassist.contract.common import Channel, WireModel
+from storeassist.contract.common import (
+    Cents,
+    Channel,
+    Count,
+    EntityId,
+    LargeCents,
+    NextPage,
+    Units,
+    WireModel,
+)
 from storeassist.contract.orders import Order
 
 
 class ResolveTokenRequest(WireModel):
     token: str = Field(min_length=1, max_length=512)
-    store_id: int | None = None
-    staff_id: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="the signed-in staff member, for the audit trail"
+    store_id: EntityId | None = None
+    staff_id: EntityId | None = Field(
+        default=None, description="the signed-in staff member, for the audit trail"
     )
 
 
@@ -29,40 +38,40 @@ class Consent(WireModel):
 
 class LoyaltyStanding(WireModel):
     tier: str
-    points: int
+    points: Count
     next_tier: str | None
-    points_to_next: int | None
+    points_to_next: Count | None
     member_since: date
 
 
 class CustomerSummary(WireModel):
-    id: int
+    id: EntityId
     loyalty_id: str
     name: str
     tier: str
-    points: int
+    points: Count
     email: str
     phone: str
 
 
 class CustomerPage(WireModel):
     items: list[CustomerSummary]
-    next_page: int | None = None
+    next_page: NextPage | None = None
 
 
 class CustomerDetail(WireModel):
-    id: int
+    id: EntityId
     loyalty_id: str
     name: str
     email: str
     phone: str
     language: str
-    preferred_store_id: int | None
+    preferred_store_id: EntityId | None
     preferred_channel: Channel
     sizes: dict[str, str]
     preferences: list[str]
     consent: Consent
-    lifetime_value_cents: int
+    lifetime_value_cents: LargeCents
 
 
 class Alert(WireModel):
@@ -73,7 +82,7 @@ class Alert(WireModel):
 
 
 class ServiceCase(WireModel):
-    id: int
+    id: EntityId
     opened_at: datetime
     status: Literal["open", "pending", "resolved"]
     subject: str
@@ -84,15 +93,15 @@ class Hold(WireModel):
     id: str
     sku: str
     product_name: str
-    store_id: int
-    qty: int
+    store_id: EntityId
+    qty: Units
     expires_at: datetime
 
 
 class CartItem(WireModel):
     sku: str
     product_name: str
-    price_cents: int
+    price_cents: Cents
     added_at: datetime
     channel: Channel
     availability: Literal["here", "nearby", "out"] = "out"
@@ -131,6 +140,6 @@ class Recommendation(WireModel):
 
 
 class RecommendationList(WireModel):
-    customer_id: int
-    store_id: int
+    customer_id: EntityId
+    store_id: EntityId
     items: list[Recommendation]

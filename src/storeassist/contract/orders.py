@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from storeassist.contract.common import Channel, WireModel
+from storeassist.contract.common import Cents, Channel, Count, EntityId, LineNo, Units, WireModel
 
 PickupState = Literal[
     "placed", "picking", "ready", "partially_collected", "collected", "expired", "cancelled"
@@ -16,32 +16,32 @@ Fulfilment = Literal["ship", "bopis", "curbside", "carry"]
 
 
 class OrderLine(WireModel):
-    line_no: int
+    line_no: LineNo
     sku: str
     name: str
-    qty: int = Field(ge=1)
-    price_cents: int = Field(ge=0)
-    qty_collected: int = 0
-    qty_returned: int = 0
+    qty: Units
+    price_cents: Cents
+    qty_collected: Count = 0
+    qty_returned: Count = 0
 
 
 class Order(WireModel):
-    id: int
+    id: EntityId
     number: str
-    customer_id: int | None
+    customer_id: EntityId | None
     customer_name: str | None = None
     channel: Channel
     placed_at: datetime
     status: str
     fulfilment: Fulfilment
-    store_id: int | None = Field(default=None, description="store of sale, or pickup store")
+    store_id: EntityId | None = Field(default=None, description="store of sale, or pickup store")
     pickup_state: PickupState | None = None
     pickup_deadline: datetime | None = None
-    total_cents: int
+    total_cents: Cents
     lines: list[OrderLine]
 
 
 class PickupQueue(WireModel):
-    store_id: int
+    store_id: EntityId
     as_of: datetime
     orders: list[Order]

@@ -5,21 +5,21 @@ from __future__ import annotations
 from pydantic import Field
 
 from storeassist.contract.catalog import Product, StockLevel
-from storeassist.contract.common import WireModel
+from storeassist.contract.common import CardSerial, EntityId, WireModel
 from storeassist.contract.customers import CustomerProfile
 from storeassist.contract.orders import Order
 
 
 class RevokedCard(WireModel):
-    customer_id: int
-    serial: int
+    customer_id: EntityId
+    serial: CardSerial
 
 
 class ChangeFeed(WireModel):
     """One page of changes after ``cursor``. A device starts with ``cursor=""`` (the snapshot)
     and repeats with the returned cursor while ``has_more``; later calls return only deltas."""
 
-    cursor: str
+    cursor: str = Field(max_length=512, description="opaque; send it back as it is")
     has_more: bool
     # Plain ``[]`` defaults (pydantic copies them per instance) keep ``"default": []`` in the
     # published schema, which ``default_factory`` would drop.
