@@ -1,16 +1,28 @@
 """The command endpoint: each id applied at most once, duplicates answered with the first outcome,
-conflicts with the facts found, rejections with the reason."""
+conflicts with the facts found, rejections with the reason; an id is its device's alone."""
 
 from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from storeassist import contract
+from storeassist.hub.services.commands import FOREIGN_ID
+
+
+@pytest.fixture(scope="module")
+def make_command(make_command: Any) -> Any:
+    """The shared maker, but dated now: the hub applies only commands dated near its own clock."""
+
+    def made_now(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {**make_command(*args, **kwargs), "issued_at": datetime.now(UTC).isoformat()}
+
+    return made_now
 
 
 def _post(device: httpx.Client, *commands: dict[str, Any]) -> list[contract.CommandResult]:
@@ -237,6 +249,55 @@ def test_one_id_twice_in_a_batch_applies_once(
     assert results[1].result and results[1].result["note_id"] == (results[0].result or {})["note_id"]
     notes = query_db(hub.db_url, "SELECT text FROM customer_notes WHERE customer_id = ?", customer_id)
     assert notes.count(("twice in one batch",)) == 1 and ("other",) not in notes
+
+
+def test_another_device_sending_a_used_id_is_refused_and_told_nothing_of_the_first(
+    own_hub_device: tuple[Any, httpx.Client], enroll_device: Any, make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    customer_id = hub.customer_ids[0]
+    note = make_command("note.add", {"customer_id": customer_id, "text": "wants it in green"})
+    first = _post(device, note)[0]
+
+    with enroll_device(hub) as other_tablet:
+        replayed = _post(other_tablet, note)[0]
+
+    assert first.status == "applied"
+    assert replayed.model_dump(exclude={"id"}) == {
+        "status": "rejected",
+        "reason": FOREIGN_ID,
+        "facts": None,
+        "result": None,
+    }
+    assert _post(device, note)[0].status == "duplicate"  # still its own device's to retry
+    notes = query_db(hub.db_url, "SELECT count(*) FROM customer_notes WHERE text = 'wants it in green'")
+    assert notes[0][0] == 1
+
+
+def test_a_command_naming_staff_of_another_store_is_rejected(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    ((elsewhere,),) = query_db(
+        hub.db_url, "SELECT min(id) FROM staff WHERE store_id <> ? AND role = 'associate'", hub.store_id
+    )
+    note = make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "x"}, staff_id=elsewhere)
+
+    result = _post(device, note)[0]
+
+    assert result.status == "rejected" and "another store" in (result.reason or "")
+
+
+def test_integers_on_a_command_are_strict_and_bounded(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    note = make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "x"})
+    for field, value in [("store_id", 2**70), ("store_id", True), ("store_id", "1"), ("staff_id", 2**31)]:
+        answer = device.post("/v1/commands", json={"commands": [{**note, field: value}]})
+        assert_problem(answer, 422, "invalid_request")
+    naive = {**note, "issued_at": datetime.now(UTC).replace(tzinfo=None).isoformat()}
+    assert_problem(device.post("/v1/commands", json={"commands": [naive]}), 422, "invalid_request")
 
 
 @pytest.mark.sqlite_only("SQLite's synchronous PRAGMA; PostgreSQL commits durably by its own settings")

@@ -3,12 +3,27 @@ checks before it writes, appends ``change_log`` rows, and raises :class:`Command
 facts found) or :class:`CommandRefused` (with the reason) instead of writing anything.
 
 Every applied command is audited by the caller, except the types in :data:`AUDITED_BY_EFFECT`,
-whose whole effect is their audit row."""
+whose whole effect is their audit row.
+
+**Times a device reports** (a command's ``issued_at``, a profile view's ``viewed_at``) are checked
+against the hub's clock by :func:`device_time`. A device's clock can be reset (to 1970, after a
+flat battery) or set wrong (to 2099), and whatever it dates must not reach the audit trail:
+
+* without a time zone: refused by the contract (422), since "09:15" names no instant;
+* more than :data:`MAX_CLOCK_SKEW` ahead of the hub: **rejected**, because the device's clock is
+  wrong and so is every time it reports;
+* ahead by less than that (ordinary drift between two clocks): **clamped** to the hub's time, so
+  no audit row is ever in the future, and flagged in the command's result
+  (``"viewed_at_clamped": true``);
+* more than :data:`MAX_COMMAND_AGE` before the hub's time: **rejected** (see the constant).
+
+A rejected command waits on the device, with the reason, for a person to look at.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -20,6 +35,15 @@ from storeassist.hub.db import models as m
 from storeassist.hub.services.database import utc_now
 
 COLLECTABLE_STATES = ("ready", "partially_collected")
+
+#: How far ahead of the hub's clock a device's clock may run: ordinary drift, not a wrong date.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+#: The oldest action the hub still applies. A device's outbox never drops a command, but an action
+#: a month old (a hold, a hand-over, a note) no longer describes the store as it is, and the hub
+#: cannot tell it from one dated by a clock reset to 1970; the device's cache keeps personal data
+#: for the same 30 days by default (``cache_personal_data_days``). Older commands are rejected
+#: with a reason, so a person decides what to do with them.
+MAX_COMMAND_AGE = timedelta(days=30)
 
 
 class CommandRefused(Exception):
@@ -50,16 +74,31 @@ _INSERT_AUDIT = _audit.insert().returning(_audit.c.id)
 Effect = Callable[[Session, contract.Command, BaseModel, int], dict[str, Any]]
 
 
-#: The largest id an ``Integer`` id column holds (32-bit on PostgreSQL; SQLite's are wider, but
-#: the hub never issues a larger id); a larger one cannot even be looked up.
-MAX_SQL_ID = 2**31 - 1
+def device_time(moment: datetime, now: datetime, what: str) -> tuple[datetime, bool]:
+    """``moment``, reported by a device, in UTC and checked against the hub's ``now``.
+
+    Answers the time to use and whether it was clamped (a little ahead, moved back to ``now``);
+    raises :class:`CommandRefused` for a time too far ahead or too long ago. ``what`` names it
+    for the reason ("This command", "The profile view").
+    """
+    # Aware minus aware never overflows, whatever the offsets; only converting might.
+    ahead = moment - now
+    if ahead > MAX_CLOCK_SKEW:
+        raise CommandRefused(
+            f"{what} is dated ahead of the back office's clock. Set this device's date and time."
+        )
+    if -ahead > MAX_COMMAND_AGE:
+        raise CommandRefused(
+            f"{what} is dated more than {MAX_COMMAND_AGE.days} days ago, too old to apply now. "
+            "If the device's date was wrong, set it."
+        )
+    if ahead > timedelta(0):
+        return now, True
+    return moment.astimezone(UTC), False
 
 
 def _require_customer(session: Session, customer_id: int) -> None:
-    if (
-        customer_id > MAX_SQL_ID
-        or session.execute(_CUSTOMER_EXISTS, {"customer_id": customer_id}).first() is None
-    ):
+    if session.execute(_CUSTOMER_EXISTS, {"customer_id": customer_id}).first() is None:
         raise CommandRefused(f"There is no customer {customer_id}.")
 
 
@@ -148,8 +187,6 @@ def collect_pickup(
     session: Session, command: contract.Command, payload: BaseModel, device_id: int
 ) -> dict[str, Any]:
     assert isinstance(payload, contract.CollectPickupPayload)
-    if payload.order_id > MAX_SQL_ID:
-        raise CommandRefused(f"There is no order {payload.order_id}.")
     order = session.execute(
         select(m.Order.id, m.Order.number, m.Order.store_id, m.Order.pickup_state, m.Order.customer_id)
         .where(m.Order.id == payload.order_id)
@@ -209,15 +246,13 @@ def record_profile_view(
 ) -> dict[str, Any]:
     """A profile the device showed from its cache: the audit row the hub could not write at the time.
 
-    The row is dated when the device showed the profile (by its clock), not when it arrived here.
+    The row is dated when the device showed the profile (by its clock, checked by
+    :func:`device_time`), not when it arrived here.
     """
     assert isinstance(payload, contract.ProfileViewedPayload)
     _require_customer(session, payload.customer_id)
-    try:
-        # Stored as UTC: SQLite keeps the wall time and drops the offset.
-        viewed_at = payload.viewed_at.astimezone(UTC)
-    except OverflowError:  # 0001-01-01 with a positive offset, say
-        raise CommandRefused("The time this profile was viewed is out of range.") from None
+    # Stored as UTC: SQLite keeps the wall time and drops the offset.
+    viewed_at, clamped = device_time(payload.viewed_at, utc_now(), "The profile view")
     audit_id = session.execute(
         _INSERT_AUDIT,
         {
@@ -228,7 +263,7 @@ def record_profile_view(
             "subject": f"customer:{payload.customer_id}",
         },
     ).scalar_one()
-    return {"audit_id": audit_id}
+    return {"audit_id": audit_id, "viewed_at_clamped": True} if clamped else {"audit_id": audit_id}
 
 
 EFFECTS: dict[str, Effect] = {

@@ -12,8 +12,16 @@ Each claimed command's effect then runs in its own SAVEPOINT, so a refused or co
 command rolls back only itself and never stops the ones after it. The outcomes are written to
 the claimed records in one statement at the end of the batch.
 
-A retry with the same payload answers the first outcome with status ``duplicate`` (its
-``result`` carries ``first_status``); the same id with a different payload is ``rejected``.
+A record belongs to the device that claimed it. A retry from that device with the same payload
+answers the first outcome with status ``duplicate`` (its ``result`` carries ``first_status``);
+the same id with a different payload is ``rejected``. The id from any *other* device is
+``rejected`` with :data:`FOREIGN_ID` and learns nothing of the first outcome: a command id is
+not a key to another tablet's results.
+
+Before its effect, a claimed command must be for the device's own store, dated within the
+window around the hub's clock (``command_effects.device_time``: not ahead by more than
+``MAX_CLOCK_SKEW``, not older than ``MAX_COMMAND_AGE``), and name as its ``staff_id`` nobody or
+a staff member of that store (managers and admins work chain-wide, as at sign-in).
 """
 
 from __future__ import annotations
@@ -32,18 +40,19 @@ from sqlalchemy.orm import Session
 
 from storeassist import contract
 from storeassist.hub.db import models as m
-from storeassist.hub.services.access import CallingDevice
+from storeassist.hub.services.access import CHAIN_WIDE_ROLES, CallingDevice
 from storeassist.hub.services.command_effects import (
     AUDITED_BY_EFFECT,
     EFFECTS,
-    MAX_SQL_ID,
     CommandConflict,
     CommandRefused,
+    device_time,
 )
 from storeassist.hub.services.database import hold_change_log_order, utc_now
 from storeassist.hub.services.trust import record_audit
 
 REUSED_ID = "This command id was already used for a different action; the device must make a new id."
+FOREIGN_ID = "This command id was already used by another device; the device must make a new id."
 
 _records = cast(Table, m.CommandRecord.__table__)
 
@@ -52,6 +61,7 @@ _records = cast(Table, m.CommandRecord.__table__)
 class _FirstOutcome:
     """What the first application of an id decided, as kept in its record."""
 
+    device_id: int
     payload_hash: str
     status: str
     reason: str | None
@@ -72,23 +82,34 @@ def apply_batch(
 ) -> contract.CommandBatchResult:
     """Apply each command in order; one refused command never stops the ones after it."""
     hold_change_log_order(session)
-    commands = batch.commands
-    digests = [payload_hash(command) for command in commands]
     now = utc_now()
+    # A payload past the contract's bounds is rejected before anything hashes or walks it. Its
+    # id is not claimed (nothing was done under it), so a retry gets the same answer.
+    oversized = {index: reason for index, reason in enumerate(map(_oversized, batch.commands)) if reason}
+    commands = [command for index, command in enumerate(batch.commands) if index not in oversized]
+    digests = [payload_hash(command) for command in commands]
     claimed = _claim(session, device, commands, digests, now)
     earlier = _first_outcomes(session, {str(c.id) for c in commands} - claimed)
+    staff = _StaffOfBatch(session, device)
     results: list[contract.CommandResult] = []
     applied: list[contract.Command] = []
-    for command, digest in zip(commands, digests, strict=True):
+    next_digest = iter(digests)
+    for index, command in enumerate(batch.commands):
+        if index in oversized:
+            results.append(contract.CommandResult(id=command.id, status="rejected", reason=oversized[index]))
+            continue
+        digest = next(next_digest)
         key = str(command.id)
         first = earlier.get(key)
         if first is not None:
             # Claimed before this batch, or earlier in this same batch.
-            results.append(_answer_retry(command, digest, first))
+            results.append(_answer_retry(device, command, digest, first))
             continue
-        result = _apply_claimed(session, device, command)
+        result = _apply_claimed(session, device, command, staff, now)
         results.append(result)
-        earlier[key] = _FirstOutcome(digest, result.status, result.reason, result.facts, result.result)
+        earlier[key] = _FirstOutcome(
+            device.id, digest, result.status, result.reason, result.facts, result.result
+        )
         if result.status == "applied":
             applied.append(command)
     _settle_records(session, claimed, earlier)
@@ -105,6 +126,15 @@ def apply_batch(
     return contract.CommandBatchResult(results=results)
 
 
+def _oversized(command: contract.Command) -> str | None:
+    """Why the command's payload is past the contract's bounds, or None if it is within them."""
+    try:
+        contract.check_payload_bounds(command.payload)
+    except ValueError as exc:
+        return f"The command's payload is not valid: {exc}."
+    return None
+
+
 def _claim(
     session: Session,
     device: CallingDevice,
@@ -113,6 +143,8 @@ def _claim(
     now: datetime,
 ) -> set[str]:
     """Insert a record for every id not claimed yet; answer the ids this transaction now owns."""
+    if not commands:
+        return set()
     rows: dict[str, dict[str, Any]] = {}
     for command, digest in zip(commands, digests, strict=True):
         rows.setdefault(
@@ -137,6 +169,7 @@ def _first_outcomes(session: Session, ids: set[str]) -> dict[str, _FirstOutcome]
         return {}
     query = select(
         _records.c.id,
+        _records.c.device_id,
         _records.c.payload_hash,
         _records.c.status,
         _records.c.reason,
@@ -144,17 +177,46 @@ def _first_outcomes(session: Session, ids: set[str]) -> dict[str, _FirstOutcome]
         _records.c.result,
     ).where(_records.c.id.in_(sorted(ids)))
     return {
-        row.id: _FirstOutcome(row.payload_hash, row.status, row.reason, row.facts, row.result)
+        row.id: _FirstOutcome(row.device_id, row.payload_hash, row.status, row.reason, row.facts, row.result)
         for row in session.execute(query)
     }
 
 
+class _StaffOfBatch:
+    """Who may be named as a command's ``staff_id`` on this device: each id looked up once a batch."""
+
+    def __init__(self, session: Session, device: CallingDevice) -> None:
+        self._session = session
+        self._device = device
+        self._checked: dict[int, str | None] = {}
+
+    def refusal(self, staff_id: int) -> str | None:
+        """Why ``staff_id`` may not act on this device, or None if they may."""
+        if staff_id not in self._checked:
+            self._checked[staff_id] = self._look_up(staff_id)
+        return self._checked[staff_id]
+
+    def _look_up(self, staff_id: int) -> str | None:
+        row = self._session.execute(
+            select(m.Staff.store_id, m.Staff.role).where(m.Staff.id == staff_id)
+        ).first()
+        if row is None:
+            return f"There is no staff member {staff_id}."
+        if row.store_id != self._device.store_id and row.role not in CHAIN_WIDE_ROLES:
+            return f"Staff member {staff_id} works at another store, so cannot act on this store's device."
+        return None
+
+
 def _apply_claimed(
-    session: Session, device: CallingDevice, command: contract.Command
+    session: Session,
+    device: CallingDevice,
+    command: contract.Command,
+    staff: _StaffOfBatch,
+    now: datetime,
 ) -> contract.CommandResult:
     try:
         with session.begin_nested():
-            result = _apply_effect(session, device, command)
+            result = _apply_effect(session, device, command, staff, now)
     except CommandConflict as conflict:
         return contract.CommandResult(
             id=command.id, status="conflict", reason=conflict.reason, facts=conflict.facts
@@ -193,24 +255,38 @@ def _settle_records(session: Session, claimed: set[str], outcomes: dict[str, _Fi
     session.connection().execute(statement, rows)
 
 
-def _apply_effect(session: Session, device: CallingDevice, command: contract.Command) -> dict[str, Any]:
+def _apply_effect(
+    session: Session,
+    device: CallingDevice,
+    command: contract.Command,
+    staff: _StaffOfBatch,
+    now: datetime,
+) -> dict[str, Any]:
     if command.store_id != device.store_id:
         raise CommandRefused(
             f"This device is enrolled at store {device.store_id}, not store {command.store_id}."
         )
+    # Only checked: the hub dates what a command does by its own clock (the profile view's
+    # ``viewed_at`` is checked by its effect).
+    device_time(command.issued_at, now, "This command")
     payload_model = contract.COMMAND_PAYLOADS[command.type]
     try:
         payload = payload_model.model_validate(command.payload)
     except ValidationError as exc:
-        raise CommandRefused(_payload_problem(exc)) from exc
-    if command.staff_id is not None and (
-        command.staff_id > MAX_SQL_ID or session.get(m.Staff, command.staff_id) is None
-    ):
-        raise CommandRefused(f"There is no staff member {command.staff_id}.")
+        raise CommandRefused(_payload_problem(exc, set(payload_model.model_fields))) from exc
+    if command.staff_id is not None:
+        refusal = staff.refusal(command.staff_id)
+        if refusal is not None:
+            raise CommandRefused(refusal)
     return EFFECTS[command.type](session, command, payload, device.id)
 
 
-def _answer_retry(command: contract.Command, digest: str, first: _FirstOutcome) -> contract.CommandResult:
+def _answer_retry(
+    device: CallingDevice, command: contract.Command, digest: str, first: _FirstOutcome
+) -> contract.CommandResult:
+    if first.device_id != device.id:
+        # Nothing of the first outcome: it is another device's business.
+        return contract.CommandResult(id=command.id, status="rejected", reason=FOREIGN_ID)
     if first.payload_hash != digest:
         return contract.CommandResult(id=command.id, status="rejected", reason=REUSED_ID)
     return contract.CommandResult(
@@ -222,10 +298,15 @@ def _answer_retry(command: contract.Command, digest: str, first: _FirstOutcome) 
     )
 
 
-def _payload_problem(exc: ValidationError) -> str:
+def _payload_problem(exc: ValidationError, fields: set[str]) -> str:
     first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "payload"
-    return f"The command's payload is not valid: {where}: {first['msg']}."
+    # Anything but a field's name or an index (a map key, an unknown field) is the sender's
+    # text: it is named by its place only, never echoed.
+    where = ".".join(
+        str(part) if isinstance(part, int) or part in fields or part == "[key]" else "…"
+        for part in first["loc"]
+    )
+    return f"The command's payload is not valid: {where or 'payload'}: {first['msg']}."
 
 
 def _audit_subject(command: contract.Command) -> str:
