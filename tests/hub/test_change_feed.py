@@ -1,12 +1,31 @@
-"""The delta feed folds repeated changes of one entity into one item, and pages without skipping."""
+"""The delta feed folds repeated changes of one entity into one item, and pages without skipping;
+a cursor the hub did not write is a 400 ``bad_cursor``, never a server error."""
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storeassist import contract
+from storeassist.hub.services.change_feed import PHASES, FeedCursor
+from storeassist.hub.services.errors import BadCursor
+
+
+@pytest.fixture(scope="module")
+def make_command(make_command: Any) -> Any:
+    """The shared maker, but dated now: the hub applies only commands dated near its own clock."""
+
+    def made_now(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {**make_command(*args, **kwargs), "issued_at": datetime.now(UTC).isoformat()}
+
+    return made_now
 
 
 def _read_to_end(device: httpx.Client, store_id: int, cursor: str, limit: int) -> tuple[str, list[Any]]:
@@ -64,3 +83,70 @@ def test_a_page_ends_before_the_change_that_does_not_fit_and_the_next_page_carri
     assert pages[0].has_more
     flat = [customer_id for page in per_page for customer_id in page]
     assert set(flat) == set(customers)  # nothing skipped by the cut
+
+
+def _encoded(value: Any) -> str:
+    """A cursor as the hub writes one: base64url of JSON, unpadded (``allow_nan``: JSON's own
+    parser reads NaN and Infinity back, so a forger can send them)."""
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def _changes(device: httpx.Client, cursor: str) -> httpx.Response:
+    return device.get("/v1/stores/1/changes", params={"cursor": cursor, "limit": 5})
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"st": 1, "p": "log", "k": None, "s": 0},  # the tester's: TypeError in int(None)
+        {"st": 1, "p": "revoked", "k": 5, "s": 0},  # a pair expected
+        {"st": 1, "p": "revoked", "k": [1, "x"], "s": 0},
+        {"st": 1, "p": "products", "k": "a", "s": 0},
+        {"st": 1, "p": "log", "k": 10**30, "s": 0},  # past a 64-bit database integer
+        {"st": 1, "p": "log", "k": -1, "s": 0},
+        {"st": True, "p": "log", "k": 0, "s": 0},
+        {"st": 1.0, "p": "log", "k": 0, "s": 0},
+        {"st": 1, "p": "log", "k": 0, "s": 2**64},
+        {"st": 1, "p": ["log"], "k": 0, "s": 0},
+        {"st": 1, "p": "log", "k": 0},
+        {"st": 1, "p": "log", "k": 0, "s": 0, "x": 1},
+        [1, "log", 0, 0],
+        "log",
+    ],
+)
+def test_a_forged_but_well_formed_cursor_is_a_bad_cursor(
+    device: httpx.Client, forged: Any, assert_problem: Any
+) -> None:
+    assert_problem(_changes(device, _encoded(forged)), 400, "bad_cursor")
+
+
+def test_every_cursor_the_hub_writes_reads_back() -> None:
+    for phase in PHASES:
+        for after in [None, 0, 2**31 - 1] if phase not in ("log", "revoked") else []:
+            cursor = FeedCursor(1, phase, after, 7)
+            assert FeedCursor.decode(cursor.encode(), 1) == cursor
+    for cursor in (FeedCursor(1, "revoked", [3, 2], 0), FeedCursor(1, "log", 2**40, 2**40)):
+        assert FeedCursor.decode(cursor.encode(), 1) == cursor
+    with pytest.raises(BadCursor):
+        FeedCursor.decode(FeedCursor(2, "log", 0, 0).encode(), 1)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8,
+)
+#: Cursor-shaped objects with any value in each field, and any object at all.
+_objects = st.fixed_dictionaries(
+    {"st": st.integers(min_value=0, max_value=3) | _json, "p": st.sampled_from(PHASES) | _json},
+    optional={"k": _json, "s": st.integers() | _json},
+) | st.dictionaries(st.text(max_size=4), _json, max_size=5)
+
+
+@given(cursor=_objects.map(_encoded) | st.text(max_size=600))
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_cursor_text_is_a_server_error(device: httpx.Client, cursor: str) -> None:
+    answer = _changes(device, cursor)
+    assert answer.status_code < 500, answer.text
+    if answer.status_code != 200:
+        assert answer.json()["code"] in ("bad_cursor", "invalid_request"), answer.text

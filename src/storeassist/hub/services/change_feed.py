@@ -5,12 +5,15 @@ sent, and the ``change_log`` position taken when the snapshot began, so nothing 
 a long snapshot is missed: the deltas start from there. Phases in order: products, this store's
 stock, this store's open pickups, customers (open pickups here, or recently looked up here;
 bounded), revoked cards, then the log for ever after.
+
+A cursor comes back from a device, so it is input like any other: :meth:`FeedCursor.decode`
+accepts exactly the shape :meth:`FeedCursor.encode` writes (these four fields, each of its type and
+range, the key of the type its phase uses) and answers anything else with :class:`BadCursor`.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from dataclasses import dataclass, replace
 from typing import Any
@@ -32,6 +35,14 @@ LOG_READ_AHEAD = 40
 LOG_SCAN_CAP = 20_000
 RECENT_LOOKUPS = 2000
 CUSTOMER_CAP = 500
+#: Ids in a cursor (products, orders, customers, stores) fit the 32-bit id columns.
+MAX_CURSOR_ID = 2**31 - 1
+#: ``change_log`` positions fit a 64-bit integer on every database.
+MAX_CURSOR_SEQ = 2**63 - 1
+#: Phases whose key is the last id sent (or None before the first page).
+_ID_PHASES = frozenset({"products", "stock", "pickups", "customers"})
+_CURSOR_FIELDS = frozenset({"st", "p", "k", "s"})
+_DAMAGED = "That sync cursor is damaged. Start again with an empty cursor."
 
 
 @dataclass(frozen=True)
@@ -47,20 +58,48 @@ class FeedCursor:
 
     @classmethod
     def decode(cls, text: str, store_id: int) -> FeedCursor:
+        """The cursor ``text`` names, or :class:`BadCursor` for anything the hub did not write."""
         try:
             data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            cursor = cls(int(data["st"]), str(data["p"]), data["k"], int(data["s"]))
-        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise BadCursor("That sync cursor is damaged. Start again with an empty cursor.") from exc
-        if cursor.store_id != store_id or cursor.phase not in PHASES:
+        # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors; a route bounds
+        # the text, but a cursor of nothing but brackets still recurses in the JSON parser.
+        except (ValueError, RecursionError) as exc:
+            raise BadCursor(_DAMAGED) from exc
+        if not isinstance(data, dict) or data.keys() != _CURSOR_FIELDS:
+            raise BadCursor(_DAMAGED)
+        store, phase, after, start_seq = data["st"], data["p"], data["k"], data["s"]
+        if not (_is_int(store, 1, MAX_CURSOR_ID) and _is_int(start_seq, 0, MAX_CURSOR_SEQ)):
+            raise BadCursor(_DAMAGED)
+        if store != store_id or phase not in PHASES:
             raise BadCursor(
                 "That sync cursor belongs to another store or feed. Start again with an empty cursor."
             )
-        return cursor
+        if not _key_fits(phase, after):
+            raise BadCursor(_DAMAGED)
+        return cls(store, phase, after, start_seq)
 
     def next_phase(self) -> FeedCursor:
         phase = PHASES[PHASES.index(self.phase) + 1]
         return replace(self, phase=phase, after=self.start_seq if phase == "log" else None)
+
+
+def _is_int(value: object, low: int, high: int) -> bool:
+    """An integer from JSON in ``low..high``; ``true`` and ``1.0`` are not integers here."""
+    return type(value) is int and low <= value <= high
+
+
+def _key_fits(phase: str, after: object) -> bool:
+    """Whether ``after`` is the kind of last key ``phase`` writes."""
+    if phase == "log":
+        return _is_int(after, 0, MAX_CURSOR_SEQ)
+    if after is None:
+        return True
+    if phase in _ID_PHASES:
+        return _is_int(after, 0, MAX_CURSOR_ID)
+    # "revoked": the last (customer id, card serial) pair sent.
+    return (
+        isinstance(after, list) and len(after) == 2 and all(_is_int(part, 0, MAX_CURSOR_ID) for part in after)
+    )
 
 
 def changes(session: Session, store_id: int, cursor_text: str, limit: int) -> contract.ChangeFeed:
