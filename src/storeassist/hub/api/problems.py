@@ -2,11 +2,18 @@
 
 Validation errors are reworded briefly and never echo the input (it may hold a PIN or a code);
 unexpected exceptions are logged with the route, not the request, and answered with a generic 500.
+
+Bad input is never a 500. Besides validation errors, two exceptions can only come from input
+that no bound caught (a number too big for a database integer, nesting too deep to walk), and
+are answered 400 (``number_out_of_range``, ``input_too_deep``) and logged as a warning. These
+handlers, unlike the one for unexpected exceptions, answer without re-raising, so the server
+keeps the client's keep-alive connection: a client's mistake does not cost it its connection.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,6 +50,19 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class InputRefused(StarletteHTTPException):
+    """Input refused before it reaches a route (by a middleware), with a stable problem ``code``."""
+
+    def __init__(self, status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, detail, headers)
+        self.code = code
+
+
+#: FastAPI's detail when a JSON body cannot be read (nesting past the parser's limit, a number of
+#: thousands of digits, bytes that are not UTF-8); JSON that fails to parse has its own error.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
 def problem_response(
     status: int, code: str, title: str, detail: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
@@ -62,8 +82,13 @@ def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-    if exc.status_code == 404 and detail == "Not Found":
+    if isinstance(exc, InputRefused):
+        code = exc.code
+    elif exc.status_code == 404 and detail == "Not Found":
         detail = "There is no such resource on this hub."
+    elif exc.status_code == 400 and detail == _UNREADABLE_BODY:
+        code, title = "malformed_json", "Malformed JSON"
+        detail = "The request body could not be read as JSON."
     return problem_response(exc.status_code, code, title, detail, dict(exc.headers or {}) or None)
 
 
@@ -71,11 +96,23 @@ def describe_validation_errors(errors: list[Any]) -> str:
     """``where: what`` for the first few errors; pydantic's ``input`` is deliberately left out."""
     parts = []
     for error in errors[:3]:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body",)) or "request"
+        where = ".".join(_location_part(p) for p in error.get("loc", ()) if p != "body") or "request"
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         parts.append(f"{where}: {message}")
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return "; ".join(parts) + more
+
+
+#: The names the contract's fields and the routes' parameters (and headers) use.
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+
+def _location_part(part: object) -> str:
+    """A field name or an index as it is; anything else (a map key, an unknown field's name) is
+    the sender's own text and is not echoed."""
+    if isinstance(part, int) or (isinstance(part, str) and (part == "[key]" or _FIELD_NAME.match(part))):
+        return str(part)
+    return "…"
 
 
 def _validation_error(_request: Request, exc: Exception) -> Response:
@@ -86,6 +123,25 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
             400, "malformed_json", "Malformed JSON", "The request body is not valid JSON."
         )
     return problem_response(422, "invalid_request", "Invalid request", describe_validation_errors(errors))
+
+
+def _input_out_of_range(request: Request, exc: Exception) -> Response:
+    _log_refused(request, exc)
+    return problem_response(
+        400, "number_out_of_range", "Bad request", "A number in the request is out of range."
+    )
+
+
+def _input_too_deep(request: Request, exc: Exception) -> Response:
+    _log_refused(request, exc)
+    return problem_response(400, "input_too_deep", "Bad request", "The request is nested too deeply.")
+
+
+def _log_refused(request: Request, exc: Exception) -> None:
+    # A warning, not an error: the input was wrong. But a bound somewhere should have said so
+    # earlier, hence the route in the log (never the input itself).
+    route = getattr(request.scope.get("route"), "path", "?")
+    log.warning("refused input on %s %s: %s", request.method, route, type(exc).__name__)
 
 
 def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -104,6 +160,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HubError, _hub_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OverflowError, _input_out_of_range)
+    app.add_exception_handler(RecursionError, _input_too_deep)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
