@@ -129,7 +129,7 @@ def _command(
     return {
         "id": command_id or str(uuid.uuid4()),
         "type": kind,
-        "issued_at": datetime(2025, 1, 1, tzinfo=UTC).isoformat(),
+        "issued_at": datetime.now(UTC).isoformat(),
         "store_id": store_id,
         "staff_id": staff_id,
         "payload": payload,

@@ -24,6 +24,7 @@ from storeassist.hub.api import (
 from storeassist.hub.api.body_limit import MAX_BODY_BYTES, BodySizeLimit
 from storeassist.hub.api.problems import install_problem_handlers, rewrite_problem_media_types
 from storeassist.hub.recommend import Recommender
+from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.database import HubDatabase
 from storeassist.hub.services.read_limits import ReadBudget, ReadKind, ReadLimiter
 from storeassist.hub.services.sign_in_limits import SignInLimiter
@@ -50,6 +51,7 @@ def create_app(
     document itself is always at ``/openapi.json``).
     """
     db = HubDatabase(db_url)
+    audit_writer = AuditWriter(db)
     threads = request_threads or default_request_threads(db)
 
     @asynccontextmanager
@@ -57,6 +59,7 @@ def create_app(
         # The limiter belongs to the event loop serving this app, so set it once that loop runs.
         to_thread.current_default_thread_limiter().total_tokens = threads
         yield
+        audit_writer.close()
         db.dispose()
 
     app = FastAPI(
@@ -72,6 +75,7 @@ def create_app(
     app.state.recommender = Recommender()
     app.state.sign_in_limiter = SignInLimiter()
     app.state.read_limiter = ReadLimiter(read_budgets)
+    app.state.audit_writer = audit_writer
     for module in (
         routes_devices,
         routes_customers,

@@ -11,6 +11,10 @@ from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.commands import apply_batch
 from storeassist.hub.services.staff_sessions import touch
 
+#: Commands applied per write transaction. A batch of 500 held SQLite's one writer for its whole
+#: length; in chunks, a scan's audit row or a sign-in gets the writer between two of them.
+COMMANDS_PER_TRANSACTION = 50
+
 router = APIRouter(prefix=contract.API_PREFIX, tags=["commands"], responses=PROBLEM_RESPONSES)
 
 
@@ -19,14 +23,23 @@ def commands(
     body: contract.CommandBatch, request: Request, credentials: Credentials, staff_token: StaffToken
 ) -> Response:
     """Each result is applied, duplicate (a retry: the first outcome), conflict (with the facts
-    found) or rejected (with the reason). The whole batch is one transaction.
+    found) or rejected (with the reason). Commands are committed in order, a chunk of them per
+    transaction, all before the answer; a retry after a failure part-way is answered duplicate
+    for the chunks already committed.
 
     Sending needs a staff session on the device; each command still names who issued it (an
     outbox may hold commands of several people), and that person must work at this store."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
-    with db.writing(durable=True) as session:
-        result = apply_batch(session, staff.device, body)
-        touch(session, staff)
-    return wire_json(result)
+    results: list[contract.CommandResult] = []
+    commands = body.commands
+    for start in range(0, len(commands), COMMANDS_PER_TRANSACTION):
+        chunk = contract.CommandBatch.model_construct(
+            commands=commands[start : start + COMMANDS_PER_TRANSACTION]
+        )
+        with db.writing(durable=True) as session:
+            results += apply_batch(session, staff.device, chunk).results
+            if start == 0:
+                touch(session, staff)
+    return wire_json(contract.CommandBatchResult(results=results))

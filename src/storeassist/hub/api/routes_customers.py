@@ -28,12 +28,12 @@ from storeassist.hub.api.deps import (
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.recommend import recommend_for
-from storeassist.hub.services.database import HubDatabase, utc_now
+from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.errors import HubError
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.search import search_customers
-from storeassist.hub.services.staff_sessions import StaffCaller, touch
-from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code, write_audit
+from storeassist.hub.services.staff_sessions import StaffCaller
+from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code
 
 router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
@@ -45,18 +45,11 @@ MIN_SEARCH_CHARS = 3
 SEARCH_ROLE = "associate"
 
 
-def _profile_viewed(db: HubDatabase, staff: StaffCaller, customer_id: int) -> None:
-    """Audit the view, and renew the session in the same write when it is due."""
-    with db.writing_statements() as connection:
-        write_audit(
-            connection,
-            device_id=staff.device.id,
-            staff_id=staff.staff_id,
-            action="profile.view",
-            subject=f"customer:{customer_id}",
-        )
-        if staff.touch_due(utc_now()):
-            touch(connection, staff)
+def _profile_viewed(request: Request, staff: StaffCaller, customer_id: int) -> None:
+    """Audit the view (now, or just after a sync's write if one holds the writer), renewing the
+    session in the same write when due."""
+    audit: AuditWriter = request.app.state.audit_writer
+    audit.record(staff, action="profile.view", subject=f"customer:{customer_id}")
 
 
 @router.post("/resolve", response_model=contract.CustomerProfile)
@@ -74,7 +67,7 @@ async def resolve_loyalty_code(
             limit_reads(request, db, staff, "profile")
             token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
             profile = build_profile(connection, token.subject_id, store_id)
-        _profile_viewed(db, staff, profile.customer.id)
+        _profile_viewed(request, staff, profile.customer.id)
         return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
     return await run_database_work(db, resolve)
@@ -120,7 +113,7 @@ async def customer_profile(
             store = own_store(staff.device, store_id)
             limit_reads(request, db, staff, "profile")
             profile = build_profile(connection, customer_id, store)
-        _profile_viewed(db, staff, customer_id)
+        _profile_viewed(request, staff, customer_id)
         return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
     return await run_database_work(db, show)

@@ -111,6 +111,21 @@ class HubDatabase:
             if lock is not None:
                 lock.release()
 
+    @contextmanager
+    def writing_statements_if_free(self) -> Iterator[Connection | None]:
+        """As :meth:`writing_statements`, but if another write of this process holds the writer,
+        yield ``None`` at once instead of waiting (the caller writes later; ``audit_writer``)."""
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            with self.write_engine.begin() as connection:
+                yield connection
+        finally:
+            if lock is not None:
+                lock.release()
+
     def dispose(self) -> None:
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:

@@ -77,13 +77,25 @@ def record_audit(
 
 
 def write_audit(
-    on: Queryable, *, device_id: int | None, staff_id: int | None, action: str, subject: str
+    on: Queryable,
+    *,
+    device_id: int | None,
+    staff_id: int | None,
+    action: str,
+    subject: str,
+    at: datetime | None = None,
 ) -> None:
     """One audit row, inserted now with a plain INSERT (no ORM object, no unit-of-work flush):
     for a write transaction that records only the audit, such as every profile view
-    (``HubDatabase.writing_statements``)."""
+    (``HubDatabase.writing_statements``). ``at``: when it happened, if not now."""
     run_prepared(
         on,
         _AUDIT,
-        {"at": utc_now(), "device_id": device_id, "staff_id": staff_id, "action": action, "subject": subject},
+        {
+            "at": at or utc_now(),
+            "device_id": device_id,
+            "staff_id": staff_id,
+            "action": action,
+            "subject": subject,
+        },
     )
