@@ -27,7 +27,7 @@ MAX_ID = 2**31 - 1
 MAX_EXACT_JSON_INT = 2**53 - 1
 #: Pages of a search: 0-based, 20 results a page.
 MAX_PAGE = 10_000
-#: The most of one thing one command may hand over or hold.
+#: The most units of one order line one command may hand over.
 MAX_QUANTITY = 10_000
 
 
