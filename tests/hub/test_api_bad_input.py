@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from storeassist.hub.admin import issue_token, revoke_card
-
-
-@pytest.fixture(scope="module")
-def make_command(make_command: Any) -> Any:
-    """The shared maker, but dated now: the hub applies only commands dated near its own clock."""
-
-    def made_now(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**make_command(*args, **kwargs), "issued_at": datetime.now(UTC).isoformat()}
-
-    return made_now
 
 
 def test_no_credential_or_unknown_credential_is_401(hub_server: Any, assert_problem: Any) -> None:

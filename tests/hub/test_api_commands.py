@@ -15,16 +15,6 @@ from storeassist import contract
 from storeassist.hub.services.commands import FOREIGN_ID
 
 
-@pytest.fixture(scope="module")
-def make_command(make_command: Any) -> Any:
-    """The shared maker, but dated now: the hub applies only commands dated near its own clock."""
-
-    def made_now(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**make_command(*args, **kwargs), "issued_at": datetime.now(UTC).isoformat()}
-
-    return made_now
-
-
 def _post(device: httpx.Client, *commands: dict[str, Any]) -> list[contract.CommandResult]:
     answer = device.post("/v1/commands", json={"commands": list(commands)})
     assert answer.status_code == 200, answer.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,16 +15,6 @@ from hypothesis import strategies as st
 from storeassist import contract
 from storeassist.hub.services.change_feed import PHASES, FeedCursor
 from storeassist.hub.services.errors import BadCursor
-
-
-@pytest.fixture(scope="module")
-def make_command(make_command: Any) -> Any:
-    """The shared maker, but dated now: the hub applies only commands dated near its own clock."""
-
-    def made_now(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**make_command(*args, **kwargs), "issued_at": datetime.now(UTC).isoformat()}
-
-    return made_now
 
 
 def _read_to_end(device: httpx.Client, store_id: int, cursor: str, limit: int) -> tuple[str, list[Any]]:
