@@ -198,3 +198,11 @@ def test_an_associate_of_another_store_is_kept_out_by_the_hub_and_a_manager_is_n
             "/v1/staff/sign-in", json={"badge": hub_server.badge(manager), "pin": str(1000 + manager)}
         )
         assert signed_in.status_code == 200, signed_in.text
+
+
+def test_a_query_parameter_a_route_does_not_take_is_refused_not_ignored(
+    device: httpx.Client, assert_problem: Any
+) -> None:
+    # A misspelt store id must not quietly fall back to the device's store or a default.
+    assert_problem(device.get("/v1/customers/1/profile", params={"stor_id": 2}), 400, "unknown_parameter")
+    assert device.get("/v1/customers/1/profile", params={"store_id": 1}).status_code == 200

@@ -1,9 +1,14 @@
 """Property-based tests of the live hub against its own OpenAPI document (schemathesis 4).
 
-Every operation gets a bounded number of generated requests, sent with an enrolled device's
-credential to a hub serving its own copy of the demo chain (generated commands may change data).
-No answer may be a 5xx, and every answer must match the documented status codes, media types
-and schemas.
+Every operation gets a bounded number of generated requests, valid and invalid, sent with an
+enrolled device's credential **and** a signed-in manager's staff session, so they get past
+authentication to each route's real logic, to a hub serving its own copy of the demo chain
+(generated commands may change data). Every check schemathesis has runs (``--checks all``), except
+positive-data acceptance on the opaque sync cursor: no answer may be a 5xx, and every answer must
+match the documented status codes, media types and schemas.
+
+Sign-in and sign-out would end the session the other operations use, so they run on a second
+device of their own.
 """
 
 from __future__ import annotations
@@ -16,26 +21,51 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import CHECKS
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 MAX_EXAMPLES = 10
 #: Operations whose input is a value only the hub can mint (see the check exclusion below).
 OPAQUE_INPUT_OPERATIONS = {"GET /v1/stores/{store_id}/changes"}
+#: Operations that start or end a staff session: run on a device whose session may come and go.
+SESSION_OPERATIONS = {"POST /v1/staff/sign-in", "POST /v1/staff/sign-out"}
+
+
+def _only_headers_negated(case: Any) -> bool:
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return False
+    negated = {location for location, info in meta.components.items() if info.mode is GenerationMode.NEGATIVE}
+    return negated == {ParameterLocation.HEADER}
+
+
+def _device_headers(url: str, db_url: str) -> dict[str, str]:
+    """An enrolled store-1 device with its manager signed in: the headers every request carries."""
+    from storeassist.hub.admin import issue_enrollment_code
+
+    code = issue_enrollment_code(db_url, 1)
+    enrolled = httpx.post(f"{url}/v1/devices/enroll", json={"code": code, "device_name": "fuzzer"})
+    headers = {"Authorization": f"Bearer {enrolled.json()['credential']}"}
+    session = httpx.post(
+        f"{url}/v1/staff/sign-in", json={"staff_number": "S0001", "pin": "1001"}, headers=headers
+    )
+    assert session.status_code == 200, session.text
+    return {**headers, "X-Staff-Session": session.json()["session_token"]}
 
 
 @pytest.fixture(scope="module")
 def fuzzed_hub(hub_seed_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """``(url, credential)`` of a hub of this module's own."""
-    from storeassist.hub.admin import issue_enrollment_code
+    """``(url, database)`` of a hub of this module's own."""
     from storeassist.hub.server import start_in_thread
 
     db_url = hub_seed_db.copy(Path(tmp_path_factory.mktemp("hub-fuzz")) / "hub.sqlite")
     try:
         hub = start_in_thread(db_url)
         try:
-            code = issue_enrollment_code(db_url, 1)
-            answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "fuzzer"})
-            yield hub.url, answer.json()["credential"]
+            yield hub.url, db_url
         finally:
             hub.stop()
     finally:
@@ -45,28 +75,42 @@ def fuzzed_hub(hub_seed_db: Any, tmp_path_factory: pytest.TempPathFactory) -> It
 def test_every_operation_answers_within_its_contract(fuzzed_hub: tuple[str, str]) -> None:
     # schemathesis.pytest.from_fixture reads a node attribute pytest 9 removed, so the operations
     # are driven here, each through Hypothesis with its own bounded example count.
-    url, credential = fuzzed_hub
+    url, db_url = fuzzed_hub
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
-    headers = {"Authorization": f"Bearer {credential}"}
+    counter, sessions = _device_headers(url, db_url), _device_headers(url, db_url)
+    every_check = list(CHECKS.get_all())
     failures: dict[str, str] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 16
+    assert len(operations) >= 17
 
     for operation in operations:
         # A sync cursor is opaque: only one the hub issued is valid, which a schema cannot say,
         # so a generated one is rightly refused (400 bad_cursor). Every other check still runs.
         excluded = [positive_data_acceptance] if operation.label in OPAQUE_INPUT_OPERATIONS else []
+        headers = sessions if operation.label in SESSION_OPERATIONS else counter
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        def answers_within_contract(case: Any) -> None:
-            # Run at once below, in this iteration, so the loop variable is the right one.
-            case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=MAX_EXAMPLES,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def answers_within_contract(case: Any) -> None:
+                # Run at once below, in this iteration, so the loop variables are the right ones.
+                skip = list(excluded)  # noqa: B023
+                if _only_headers_negated(case):
+                    # The credential and session headers are sent on every case, which undoes a
+                    # header the generator left out: such a request is valid by the time it leaves.
+                    skip.append(negative_data_rejection)
+                case.call_and_validate(headers=headers, checks=every_check, excluded_checks=skip)  # noqa: B023
 
-        try:
-            answers_within_contract()
-        except Exception as exc:  # collect every operation's failure, then report them together
-            failures[operation.label] = str(exc)[:2000]
+            try:
+                answers_within_contract()
+            except Unsatisfiable:
+                # Nothing about it can be wrong (no parameters, no body): no invalid request exists.
+                assert mode is GenerationMode.NEGATIVE, operation.label
+            except Exception as exc:  # collect every operation's failure, then report them together
+                failures[f"{operation.label} ({mode.value})"] = str(exc)[:2000]
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())

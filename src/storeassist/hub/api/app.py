@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from storeassist.hub.api import (
     routes_catalog,
@@ -22,6 +22,7 @@ from storeassist.hub.api import (
     routes_stores,
 )
 from storeassist.hub.api.body_limit import MAX_BODY_BYTES, BodySizeLimit
+from storeassist.hub.api.deps import refuse_unknown_query
 from storeassist.hub.api.problems import install_problem_handlers, rewrite_problem_media_types
 from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.audit_writer import AuditWriter
@@ -68,6 +69,7 @@ def create_app(
         description="The StoreAssist back office API. Errors are RFC 9457 problems "
         "(application/problem+json).",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query)],
         docs_url="/docs" if serve_docs else None,
         redoc_url="/redoc" if serve_docs else None,
     )

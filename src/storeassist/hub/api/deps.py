@@ -3,8 +3,8 @@ scope, read limits, JSON answers and bounded params."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from anyio import to_thread
 from fastapi import Depends, Path, Query, Request
@@ -15,7 +15,7 @@ from starlette.responses import Response
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.hub.services.access import CallingDevice, authenticate_device
 from storeassist.hub.services.database import HubDatabase, utc_now
-from storeassist.hub.services.errors import Forbidden
+from storeassist.hub.services.errors import Forbidden, HubError
 from storeassist.hub.services.read_limits import ReadKind, ReadLimiter, TooManyReads
 from storeassist.hub.services.staff_sessions import StaffCaller, check_session, touch
 from storeassist.hub.services.trust import write_audit
@@ -109,6 +109,40 @@ def limit_reads(request: Request, db: HubDatabase, staff: StaffCaller, kind: Rea
                     subject=f"staff:{staff.staff_id}",
                 )
         raise
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is refused (400), never silently ignored: a
+    misspelt ``store_id`` must not fall back to a default."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = _query_names(dependant)
+    unknown = set(request.query_params) - known
+    if unknown:
+        raise HubError(
+            "This request has query parameters the hub does not take. Check the API document.",
+            code="unknown_parameter",
+        )
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Any) -> frozenset[str]:
+    names = _QUERY_NAMES.get(id(dependant))
+    if names is None:
+        names = frozenset(_walk_query_names(dependant))
+        _QUERY_NAMES[id(dependant)] = names
+    return names
+
+
+def _walk_query_names(dependant: Any) -> Iterator[str]:
+    for param in dependant.query_params:
+        yield param.alias
+    for sub in dependant.dependencies:
+        yield from _walk_query_names(sub)
 
 
 def wire_json(model: BaseModel, status_code: int = 200) -> Response:

@@ -15,7 +15,6 @@ from storeassist.hub.api.deps import (
     Credentials,
     EntityId,
     PageQuery,
-    SearchQuery,
     StaffToken,
     StoreQuery,
     database,
@@ -29,7 +28,6 @@ from storeassist.hub.api.deps import (
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.recommend import recommend_for
 from storeassist.hub.services.audit_writer import AuditWriter
-from storeassist.hub.services.errors import HubError
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.search import search_customers
 from storeassist.hub.services.staff_sessions import StaffCaller
@@ -38,8 +36,13 @@ from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code
 router = APIRouter(prefix=contract.API_PREFIX + "/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
 
-#: Fewer characters than this find too many people to be a search for one customer.
-MIN_SEARCH_CHARS = 3
+#: At least three characters that are not spaces: fewer find too many people to be a search
+#: for one customer. Written as a pattern, so the OpenAPI document states the rule too.
+CUSTOMER_SEARCH_TEXT = r"^\s*[^\s\x00-\x1f\x7f]\s*[^\s\x00-\x1f\x7f]\s*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+CustomerSearchQuery = Annotated[
+    str,
+    Query(max_length=100, pattern=CUSTOMER_SEARCH_TEXT, description="at least 3 characters besides spaces"),
+]
 #: Search results show contact details masked, for every role: a list is for picking a person,
 #: and the profile then shows what the role may see.
 SEARCH_ROLE = "associate"
@@ -75,17 +78,17 @@ async def resolve_loyalty_code(
 
 @router.get("", response_model=contract.CustomerPage)
 def find_customers(
-    request: Request, credentials: Credentials, staff_token: StaffToken, q: SearchQuery, page: PageQuery = 0
+    request: Request,
+    credentials: Credentials,
+    staff_token: StaffToken,
+    q: CustomerSearchQuery,
+    page: PageQuery = 0,
 ) -> Response:
     """Phone (digits) or e-mail ('@') by prefix, otherwise name by prefix; 20 a page; at least
     three characters; contact details masked."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
-        if len(q.strip()) < MIN_SEARCH_CHARS:
-            raise HubError(
-                f"Type at least {MIN_SEARCH_CHARS} letters or digits to search.", code="search_too_short"
-            )
         limit_reads(request, db, staff, "search")
         page_found = search_customers(session, q, page)
     renew_if_due(db, staff)
