@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
-from storeassist.contract.common import Role, WireModel
+from storeassist.contract.common import EntityId, KeyId, Role, WholeNumber, WireModel
 
 
 class EnrollRequest(WireModel):
@@ -18,14 +18,14 @@ class EnrollRequest(WireModel):
 class PublicKeys(WireModel):
     """Token-verification keys by key id, each the raw Ed25519 key in base64url."""
 
-    keys: dict[int, str] = Field(description="key id (0-255) → key")
+    keys: dict[KeyId, str] = Field(description="key id (0-255) → key")
     revoked_serials_url: str | None = None
 
 
 class EnrollResponse(WireModel):
-    device_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    device_id: EntityId
     credential: str = Field(description="Bearer credential for every later call; keep it in the OS keyring.")
-    store_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    store_id: EntityId
     store_name: str
     public_keys: PublicKeys
 
@@ -70,10 +70,10 @@ class StaffSession(WireModel):
     request, at sign-out, at a new sign-in on the device, or at ``expires_at`` at the latest.
     """
 
-    staff_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    staff_id: EntityId
     name: str = Field(max_length=120)
     role: Role
-    store_id: int = Field(strict=True, ge=1, le=2**31 - 1)
+    store_id: EntityId
     session_token: str = Field(min_length=32, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    idle_minutes: int = Field(strict=True, ge=1, le=24 * 60)
+    idle_minutes: Annotated[int, Field(strict=True, ge=1, le=24 * 60), WholeNumber]
     expires_at: AwareDatetime

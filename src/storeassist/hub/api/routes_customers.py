@@ -45,7 +45,7 @@ CustomerSearchQuery = Annotated[
 ]
 #: Search results show contact details masked, for every role: a list is for picking a person,
 #: and the profile then shows what the role may see.
-SEARCH_ROLE = "associate"
+SEARCH_ROLE: Role = "associate"
 
 
 def _profile_viewed(request: Request, staff: StaffCaller, customer_id: int) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from storeassist import contract
+from storeassist.contract import Role
 from storeassist.domain.privacy import restrict_profile
 from storeassist.hub.api.deps import (
     Credentials,
@@ -27,7 +28,7 @@ from storeassist.hub.services.orders import pickup_queue
 from storeassist.hub.services.wire import load_stores, store_from_row
 
 #: What a device's cache may hold of a customer: the least any role sees.
-CACHE_ROLE = "associate"
+CACHE_ROLE: Role = "associate"
 
 router = APIRouter(prefix=contract.API_PREFIX + "/stores", tags=["stores"], responses=PROBLEM_RESPONSES)
 

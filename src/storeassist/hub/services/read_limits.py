@@ -107,5 +107,5 @@ class ReadLimiter:
         stale = [key for key, (_tokens, at) in self._buckets.items() if now - at > FORGET_AFTER_S]
         for key in stale:
             del self._buckets[key]
-        for key in [k for k, at in self._alerted.items() if now - at > FORGET_AFTER_S]:
-            del self._alerted[key]
+        for session_key in [k for k, at in self._alerted.items() if now - at > FORGET_AFTER_S]:
+            del self._alerted[session_key]
