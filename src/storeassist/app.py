@@ -208,10 +208,22 @@ class AssociateStartup(QObject):
     def _open_local(self) -> None:
         """Runs on a worker thread: SQLite files and the keyring may be slow to open."""
         from storeassist.local import LocalCache, Outbox
+        from storeassist.local.sqlite import StorageLocationUnusable, location_unusable
         from storeassist.security.credentials import CredentialStore
 
         folder = self.device_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not folder.is_dir():
+            cause = "a file with that name is in the way"
+            raise StorageLocationUnusable(
+                f"StoreAssist cannot keep its data in {folder}: {cause}. "
+                "Move or rename that file (or ask IT to), then restart StoreAssist.",
+                path=folder,
+                cause=cause,
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder should be, no permission, a full disk
+            raise location_unusable(folder, "the device's data folder", exc) from exc
         self._credentials = CredentialStore(
             folder,
             backend=self._keyring_backend,

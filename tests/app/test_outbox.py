@@ -310,3 +310,12 @@ def test_a_folder_where_the_outbox_belongs_is_reported_with_its_path(tmp_path):
     assert str(path) in refused.value.user_message
     assert "folder" in refused.value.user_message
     assert path.is_dir()
+
+
+def test_a_command_the_hub_would_refuse_for_its_size_is_never_stored(outbox: Outbox, make_command) -> None:
+    deep: dict[str, object] = {"customer_id": 1, "text": "x"}
+    for _ in range(40):
+        deep = {"customer_id": 1, "text": "x", "more": deep}
+    with pytest.raises(ValueError):
+        outbox.enqueue(make_command("note.add", **deep))
+    assert outbox.pending_count() == 0

@@ -65,7 +65,7 @@ def test_concurrent_retries_apply_once_on_postgres(pg_hub: tuple[str, httpx.Clie
     note: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "type": "note.add",
-        "issued_at": datetime(2025, 1, 1, tzinfo=UTC).isoformat(),
+        "issued_at": datetime.now(UTC).isoformat(),
         "store_id": 1,
         "payload": {"customer_id": 7, "text": "asked about linen shirts"},
     }
@@ -104,7 +104,7 @@ def test_a_command_batch_holds_the_change_log_order_until_it_commits(
     note = contract.Command(
         id=uuid.uuid4(),
         type="note.add",
-        issued_at=datetime(2025, 1, 1, tzinfo=UTC),
+        issued_at=datetime.now(UTC),
         store_id=1,
         payload={"customer_id": 8, "text": "prefers a call"},
     )

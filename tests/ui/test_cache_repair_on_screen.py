@@ -250,3 +250,31 @@ def test_a_folder_where_the_cache_belongs_is_named_on_the_start_up_page(
     assert "folder" in problem.text()
     assert (data_dir / "cache.sqlite").is_dir()  # reported, not removed
     _finish(qtbot, startup.aclose())
+
+
+def test_a_file_where_the_data_folder_belongs_is_named_on_the_start_up_page(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: Any
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.write_text("not a folder")
+    runner = OpRunner()
+    window = MainWindow(runner, training=False)
+    qtbot.addWidget(window)
+    startup = AssociateStartup(
+        window,
+        runner,
+        Settings(hub_url="http://127.0.0.1:9", device_name="UI test tablet"),
+        data_dir,
+        training=False,
+        keyring_backend=memory_keyring,
+    )
+    window.show()
+
+    with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
+        startup.begin()
+
+    problem = window.startup_page.problem
+    assert problem.isVisible() and str(data_dir) in problem.text()
+    assert "a file with that name is in the way" in problem.text()
+    assert data_dir.read_text() == "not a folder"  # reported, not replaced
+    _finish(qtbot, startup.aclose())

@@ -48,7 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storeassist.contract import COMMAND_PAYLOADS, Command, CommandResult
+from storeassist.contract import COMMAND_PAYLOADS, Command, CommandResult, check_payload_bounds
 from storeassist.local.sqlite import (
     DatabaseIdentity,
     LocalStoreError,
@@ -225,6 +225,7 @@ class Outbox:
         """Store ``command`` durably (committed, fsynced) before returning."""
         # Checking the payload here turns a bad command into the caller's bug now, instead of a
         # rejection at the hub hours later that an associate cannot fix.
+        check_payload_bounds(command.payload)
         COMMAND_PAYLOADS[command.type].model_validate(command.payload)
         row = {
             "id": str(command.id),

@@ -62,7 +62,11 @@ class RecommendProducts:
             fresh = await self._client.recommendations(customer_id, store_id, limit)
         except HubError as exc:
             log.info("suggestions not fetched (%s); using the kept list if any", type(exc).__name__)
-            kept = self._cache.recommendations(customer_id, now=now)
+            try:
+                kept = self._cache.recommendations(customer_id, now=now)
+            except LocalStoreError as local:
+                log.warning("kept suggestions could not be read: %s", type(local).__name__)
+                kept = None
             return Suggestions(kept, "cache" if kept is not None else "none")
         try:
             self._cache.store_recommendations(fresh, now=now)
