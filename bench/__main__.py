@@ -18,7 +18,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 #: Order matters: the seed benchmark builds the database the hub benchmarks read.
-ORDER = ["bench_hub_seed", "bench_hub_api", "bench_reco", "bench_app", "bench_scan_profile"]
+ORDER = [
+    "bench_hub_seed",
+    "bench_hub_api",
+    "bench_reco",
+    "bench_app",
+    "bench_scan_profile",
+    "bench_scan_during_drain",
+]
 
 
 def main() -> int:

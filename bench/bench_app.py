@@ -5,7 +5,8 @@
 - ``enqueue_p95_ms``: ``Outbox.enqueue`` (WAL, synchronous=FULL, one transaction per command),
   beside ``enqueue_baseline_p95_ms``: a raw sqlite3 insert with the same pragmas.
 - ``drain_10k_s``: 10,000 queued commands pushed by the sync engine to a hub served by uvicorn in
-  another process on 127.0.0.1.
+  another process on 127.0.0.1 (``storeassist.hub.cli serve``), through a ``HubClient`` with an
+  associate signed in (the hub takes commands only with a staff session); each note names them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench._hub import ASSOCIATE, free_port, staff_number, staff_pin, wait_for_health
 from bench._results import record
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -87,7 +89,7 @@ def bench_cold_start(data_dir: Path) -> None:
 # -- enqueue -----------------------------------------------------------------------------------
 
 
-def _note(store_id: int, customer_id: int) -> object:
+def _note(store_id: int, customer_id: int, staff_id: int | None = None) -> object:
     from storeassist.contract import Command
 
     return Command(
@@ -95,6 +97,7 @@ def _note(store_id: int, customer_id: int) -> object:
         type="note.add",
         issued_at=datetime.now(UTC),
         store_id=store_id,
+        staff_id=staff_id,
         payload={"customer_id": customer_id, "text": "Asked about the autumn range"},
     )
 
@@ -153,34 +156,29 @@ def bench_enqueue(tmp: Path) -> None:
 # -- drain -------------------------------------------------------------------------------------
 
 
-def _serve_hub(db_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "storeassist.hub.cli", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def _serve_hub(db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``storeassist-hub serve`` on a free port, its output in ``log_path`` (shown if it fails)."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "storeassist.hub.cli", "serve", "--db", str(db_path), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("hub did not start")
+    try:
+        wait_for_health(url, proc)
+    except RuntimeError:
+        proc.kill()
+        proc.wait(timeout=30)
+        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+        raise RuntimeError("the hub did not start; its last lines:\n" + "\n".join(tail)) from None
+    return proc, url
 
 
 async def _drain(url: str, code: str, tmp: Path, n: int) -> float:
     from storeassist.client import HubClient
-    from storeassist.contract import EnrollRequest
+    from storeassist.contract import EnrollRequest, StaffSignInRequest
     from storeassist.local.cache import LocalCache
     from storeassist.local.outbox import Outbox
     from storeassist.sync.engine import SyncEngine
@@ -189,11 +187,16 @@ async def _drain(url: str, code: str, tmp: Path, n: int) -> float:
     enrolled = await client.enroll(EnrollRequest(code=code, device_name="bench"))
     await client.aclose()
     client = HubClient(url, enrolled.credential)
+    # Commands and the change feed need a staff session: an associate signs in, and each note
+    # names them, as AddCustomerNote stamps the signed-in staff id.
+    staff = await client.staff_sign_in(
+        StaffSignInRequest(staff_number=staff_number(ASSOCIATE), pin=staff_pin(ASSOCIATE))
+    )
     outbox = Outbox(tmp / "drain-outbox.sqlite")
     cache = LocalCache(tmp / "drain-cache.sqlite")
     await SyncEngine(client, outbox, cache, enrolled.store_id).sync_now()  # snapshot first: not timed
     for i in range(n):
-        outbox.enqueue(_note(enrolled.store_id, 1 + i % 50))  # type: ignore[arg-type]
+        outbox.enqueue(_note(enrolled.store_id, 1 + i % 50, staff.staff_id))  # type: ignore[arg-type]
     engine = SyncEngine(client, outbox, cache, enrolled.store_id)
     emptied: list[float] = []
     # Registered after the engine's own listener, so ``engine.pending`` is already up to date.
@@ -220,7 +223,7 @@ def bench_drain(tmp: Path) -> None:
     n = 2000 if QUICK else 10_000
     db = tmp / "drain-hub.sqlite"
     seed_chain(str(db), stores=3, products=200, customers=500, seed=11)
-    proc, url = _serve_hub(db)
+    proc, url = _serve_hub(db, tmp / "drain-hub.log")
     try:
         elapsed = asyncio.run(_drain(url, issue_enrollment_code(str(db), 1), tmp, n))
     finally:

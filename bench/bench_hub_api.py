@@ -1,7 +1,11 @@
 """The hub API at a million customers: token → profile latency and throughput, stock and pickups.
 
 Serves ``STOREASSIST_BENCH_DB`` (seeded by ``bench_hub_seed``) with uvicorn, one worker, in a
-subprocess on 127.0.0.1, and measures over loopback with httpx:
+subprocess on 127.0.0.1, and measures over loopback with httpx. Every request comes from one
+enrolled device of store 1 with an associate signed in (``X-Staff-Session``), so the hub checks
+the device, the staff session, the store and the read limit, and trims the profile to the role,
+as for a scan at the counter. The read budgets are too large to refuse (``bench._hub.served``):
+the limiter's check runs, its 30-a-minute refusal does not.
 
 - ``hub_token_profile_p95_ms``: POST /v1/customers/resolve with a signed loyalty code (p50 printed too);
 - ``hub_token_profile_baseline_p95_ms``: a raw SQLite primary-key lookup of the customer row, same run;
@@ -21,82 +25,18 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from bench._hub import STORE_ID, mint_loyalty_codes, percentile, served, signed_in_device, timed
 from bench._results import record
-
-STORE_ID = 1
-SERVER = (
-    "import sys, uvicorn; from storeassist.hub.api import create_app; "
-    "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), workers=1, "
-    "log_level='warning', access_log=False)"
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def served(db_url: str) -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, db_url, str(port)])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the hub did not start")
-            time.sleep(0.1)  # a benchmark waiting for a server process, not a test
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def timed(count: int, call: Callable[[int], object]) -> list[float]:
-    samples = []
-    for i in range(count):
-        started = time.perf_counter()
-        call(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def mint_loyalty_codes(db_url: str, customer_ids: list[int]) -> list[str]:
-    from storeassist.domain.tokens import TokenKind
-    from storeassist.hub.admin import mint_token
-    from storeassist.hub.db.session import make_engine, make_sessionmaker
-
-    engine = make_engine(db_url)
-    with make_sessionmaker(engine)() as session, session.begin():
-        codes = [mint_token(session, TokenKind.LOYALTY_DYNAMIC, c, ttl_s=3600) for c in customer_ids]
-    engine.dispose()
-    return codes
 
 
 def throughput(
@@ -193,14 +133,8 @@ def main() -> int:
     ]
     codes = mint_loyalty_codes(db_url, customer_ids)
 
-    from storeassist.hub.admin import issue_enrollment_code
-
     with served(db_url) as url:
-        enrolled = httpx.post(
-            f"{url}/v1/devices/enroll",
-            json={"code": issue_enrollment_code(db_url, STORE_ID), "device_name": "bench"},
-        ).json()
-        headers = {"Authorization": f"Bearer {enrolled['credential']}"}
+        headers = signed_in_device(url, db_url, name="bench").headers
         with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
 
             def resolve(i: int) -> None:

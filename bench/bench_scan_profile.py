@@ -5,7 +5,11 @@ The app is wired as ``storeassist.app`` wires it, offscreen on a qasync loop: a
 shown 1280×800 :class:`MainWindow` (theme loaded), whose Customer screen calls a real
 :class:`IdentifyCustomer` over a real :class:`HubClient` and :class:`LocalCache` (temporary
 folder). The device is enrolled through :class:`EnrollDevice`, which also gives the cache the
-hub's public keys, so each code is verified on the device first. No sync engine runs.
+hub's public keys, so each code is verified on the device first. An associate of the store signs
+in with staff number and PIN through :class:`SignInStaff` (a :class:`StaffSessionState` holds
+them, key presses count as their activity), so the hub's staff session goes with every lookup
+and the hub trims the profile to the role. The hub is served with read budgets too large to
+refuse (``bench._hub.served``). No sync engine runs.
 
 One sample: the code's characters go through ``QApplication`` as key presses and releases,
 8 ms apart by the wedge's injected clock (scanner speed), then Enter. The timer starts just
@@ -41,8 +45,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,16 +64,29 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from bench._hub import (
+    ASSOCIATE,
+    STORE_ID,
+    hub_database,
+    mint_loyalty_codes,
+    percentile,
+    served,
+    staff_number,
+    staff_pin,
+    timed,
+)
 from bench._results import record
-from bench.bench_hub_api import STORE_ID, mint_loyalty_codes, percentile, served, timed
+from storeassist.app import ActivityWatcher
 from storeassist.client import HubClient
 from storeassist.config import ScannerSettings
+from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.domain.privacy import access_for
 from storeassist.local import LocalCache
 from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.services.enroll_device import EnrollDevice
 from storeassist.services.identify_customer import IdentifyCustomer
 from storeassist.services.recommend_products import RecommendProducts
+from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
 from storeassist.ui.resources import load_theme
@@ -84,32 +100,6 @@ TARGET_ONLINE_MS = 250.0
 SCANNER_KEY_GAP_MS = 8.0
 #: A scan that shows nothing for this long is a failure, not a slow sample.
 SCAN_TIMEOUT_S = 60.0
-#: Customers in the small chain seeded when no 1M database is given.
-SMALL_CHAIN_CUSTOMERS = 5000
-
-
-# -- the hub's database ------------------------------------------------------------------------
-
-
-@contextmanager
-def hub_database() -> Iterator[Path]:
-    """``STOREASSIST_BENCH_DB`` when it is a file, else a small chain seeded into a temporary one."""
-    target = os.environ.get("STOREASSIST_BENCH_DB")
-    if target and Path(target).exists():
-        yield Path(target)
-        return
-    from storeassist.hub.seed import seed_chain
-
-    why = "is not set" if not target else f"({target}) does not exist"
-    with tempfile.TemporaryDirectory(prefix="storeassist-bench-scan-hub-") as tmp:
-        path = Path(tmp) / "hub-small.sqlite"
-        print(
-            f"STOREASSIST_BENCH_DB {why}: seeding a small chain ({SMALL_CHAIN_CUSTOMERS:,} customers) "
-            f"into {path}. These figures are NOT the 1M-customer ones.",
-            flush=True,
-        )
-        seed_chain(str(path), stores=5, products=1000, customers=SMALL_CHAIN_CUSTOMERS, seed=7)
-        yield path
 
 
 # -- the scanner --------------------------------------------------------------------------------
@@ -304,17 +294,30 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
         if not cache.verification_keys():
             raise RuntimeError("enrolment left no public keys in the cache; codes cannot be verified")
         client = HubClient(url, holder.load)
-        identify = IdentifyCustomer(client, cache, cache.verification_keys)
-        # As the app wires it for a signed-in associate: the profile is trimmed to the role, and
-        # suggestions are fetched once it is painted (after the timed path, before the next scan).
+        # As the app wires it (``storeassist.app``): who is signed in, a key press or touch as
+        # their activity, the hub's session and the screen's ending together; the profile is
+        # trimmed to the role, and suggestions are fetched once it is painted (after the timed
+        # path, before the next scan).
+        staff = StaffSessionState()
+        activity = ActivityWatcher(staff.touch)
+        app.installEventFilter(activity)
+        client.add_staff_session_listener(staff.sign_out)
+        identify = IdentifyCustomer(client, cache, cache.verification_keys, staff_id=staff.staff_id)
         desk = ScanDesk(
             app,
             identify,
             enrollment.store_id,
+            staff_sign_in=(sign_in := SignInStaff(client, enrollment.store_id)),
+            staff_state=staff,
             suggestions=RecommendProducts(client, cache),
-            access=lambda: access_for("associate"),
+            access=lambda: access_for(staff.role) if staff.role is not None else None,
         )
         try:
+            # An associate of the store signs in (staff number and PIN) before the first scan.
+            session = await sign_in.sign_in_pin(staff_number(ASSOCIATE), staff_pin(ASSOCIATE))
+            staff.sign_in(session)
+            if session.role != "associate":
+                raise RuntimeError(f"staff {ASSOCIATE} signed in as {session.role}, not an associate")
             await desk.exposed()
 
             # Online: every customer new to this device.
@@ -326,7 +329,11 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
                 if i >= WARMUP:
                     online.append(elapsed)
 
-            headers = {"Authorization": f"Bearer {holder.credential}"}
+            # The same device and staff session as the app's requests (a new sign-in would end it).
+            headers = {
+                "Authorization": f"Bearer {holder.credential}",
+                STAFF_SESSION_HEADER: session.session_token,
+            }
             with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
 
                 def resolve(i: int) -> None:
@@ -350,6 +357,7 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
                     cached.append(elapsed)
         finally:
             desk.close()
+            app.removeEventFilter(activity)
             await client.aclose()
             cache.close()
 
