@@ -155,3 +155,31 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     assert outbox.pending_count() == 1
     # The status strip agrees at once, without waiting for the next sync round.
     assert app.window.status_area.online is False
+
+
+def test_when_the_hub_ends_the_session_the_next_scan_says_sign_in_first_and_shows_nobody(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
+) -> None:
+    import sqlite3
+
+    hub = _hub(request, "hub_server_fn")
+    app = AssociateApp(qtbot, tmp_path / "data", hub.url, memory_keyring, wedge)
+    open_apps.append(app)
+    app.start()
+    app.enroll(hub.enroll_code())
+    app.sign_in(type_keys, hub.staff_badge)
+    app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
+    screen = app.window.customer_screen
+    assert screen.name.text()
+
+    # The session ends at the hub (another sign-in elsewhere, idle there, an operator): a stolen
+    # session token stops working at once, and this tablet finds out at its next request.
+    assert hub.db_path is not None
+    with sqlite3.connect(hub.db_path) as conn:
+        conn.execute("UPDATE staff_sessions SET ended_at = CURRENT_TIMESTAMP")
+    app.scan(type_keys, hub.loyalty_token(hub.customer_ids[1]))
+
+    qtbot.waitUntil(lambda: app.startup.staff.current is None, timeout=NETWORK_TIMEOUT_MS)
+    assert "Sign in first" in screen.notice.text()
+    assert not screen.profile.isVisible(), "the previous customer left the screen"
+    assert "Traceback" not in screen.notice.text()
