@@ -26,3 +26,18 @@ async def test_a_customer_identified_online_is_still_known_when_the_hub_goes_awa
         assert (again.source, again.profile.customer.id, again.as_of) == ("cache", customer_id, found.as_of)
         with pytest.raises(CustomerNotCached):
             await offline.identify_by_token(hub.loyalty_token(stranger_id), hub.store_id)
+
+
+async def test_a_managers_look_up_leaves_only_the_masked_customer_on_the_tablet(device, hub, cache):
+    # The test device is signed in as the store's manager, who is shown everything online.
+    cache.set_public_keys(device.enrollment.public_keys)
+    found = await IdentifyCustomer(device.client, cache, cache.verification_keys).identify_by_token(
+        hub.loyalty_token(hub.customer_ids[0]), hub.store_id
+    )
+    shown = found.profile.customer
+    assert "•" not in shown.email and shown.lifetime_value_cents > 0
+
+    kept = cache.profile(shown.id, now=found.as_of)
+    assert kept is not None
+    assert kept.profile.customer.email != shown.email and "•" in kept.profile.customer.email
+    assert kept.profile.customer.lifetime_value_cents == 0

@@ -113,8 +113,12 @@ def test_scan_of_a_demo_loyalty_code_shows_name_tier_and_points(
     credential = memory_keyring.secrets[("storeassist", "device")]
     assert credential not in (tmp_path / "data" / "device.json").read_text()  # the keyring keeps it
 
-    app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
-    assert "Sign in first" in app.window.customer_screen.notice.text()  # nobody signed in yet
+    # Nobody signed in yet: the screen says so before and after a scan, and opens nobody.
+    assert "Sign in first" in app.window.customer_screen.notice.text()
+    type_keys(app.window.focusWidget() or app.window, hub.loyalty_token(hub.customer_ids[0]))
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert "Sign in first" in app.window.customer_screen.notice.text()
+    assert not app.window.customer_screen.name.text()
     app.sign_in(type_keys, hub.staff_badge)
     assert app.window.screens.currentWidget() is app.window.customer_screen
     assert app.startup.staff.current.role == "associate"

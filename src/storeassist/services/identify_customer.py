@@ -28,7 +28,8 @@ from typing import Literal, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
-from storeassist.contract import CustomerProfile
+from storeassist.contract import CustomerProfile, Role
+from storeassist.domain.privacy import restrict_profile
 from storeassist.domain.tokens import (
     SignedToken,
     TokenError,
@@ -42,6 +43,9 @@ from storeassist.domain.tokens import (
     verify_token,
 )
 from storeassist.local import CachedProfile, LocalStoreError
+
+#: What is kept on the tablet of a customer looked up online: the least any role sees.
+CACHE_ROLE: Role = "associate"
 
 log = logging.getLogger("storeassist.services")
 
@@ -201,7 +205,9 @@ class IdentifyCustomer:
 
     def _keep(self, profile: CustomerProfile, now: datetime) -> IdentifiedCustomer:
         try:
-            self._cache.store_profile(profile, now=now)
+            # The tablet keeps only what the least role may see, whoever looked: the cache
+            # outlives the session, and a lost tablet must not hold a manager's view.
+            self._cache.store_profile(restrict_profile(profile, CACHE_ROLE), now=now)
         except LocalStoreError as exc:
             # Serving this customer matters more than keeping them for offline use later.
             log.warning("could not keep a customer profile for offline use: %s", exc)

@@ -238,6 +238,8 @@ class CustomerScreen(QWidget):
         )
         if self._access is not None:
             self.clear_customer()
+            if not signed_in:  # idle, signed out, or the hub ended the session: say what to do
+                self.show_message(self._sign_in_first_text())
 
     def clear_customer(self) -> None:
         """Take the customer and any search off the screen (sign-out, idle)."""
@@ -251,8 +253,11 @@ class CustomerScreen(QWidget):
     def _may_open_customers(self) -> bool:
         if self._access is None or self._access() is not None:
             return True
-        self.show_message(self.tr("Sign in first: scan your staff badge, or tap “Sign in” at the top."))
+        self.show_message(self._sign_in_first_text())
         return False
+
+    def _sign_in_first_text(self) -> str:
+        return self.tr("Sign in first: scan your staff badge, or tap “Sign in” at the top.")
 
     def _current_access(self) -> ProfileAccess:
         if self._access is None:
