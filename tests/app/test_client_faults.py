@@ -116,7 +116,10 @@ async def test_a_read_timeout_on_a_lookup_is_retried_then_reported_as_slow():
     ("call", "path"),
     [
         (lambda c: c.enroll(EnrollRequest(code="ABCD-1234", device_name="Till 1")), "/v1/devices/enroll"),
-        (lambda c: c.staff_sign_in(StaffSignInRequest(staff_number="S1234", pin="1234")), "/v1/staff/sign-in"),
+        (
+            lambda c: c.staff_sign_in(StaffSignInRequest(staff_number="S1234", pin="1234")),
+            "/v1/staff/sign-in",
+        ),
     ],
 )
 async def test_calls_that_are_not_safe_to_repeat_are_tried_once(call, path):
