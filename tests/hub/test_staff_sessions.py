@@ -160,3 +160,27 @@ def test_bulk_reading_is_limited_and_leaves_an_alert_on_the_audit_trail(
     assert alerts == [(1, "staff:1")], "one alert per burst, naming who"
     # Searches have a budget of their own.
     assert device.get("/v1/customers", params={"q": "mar"}).status_code == 200
+
+
+def test_revoking_a_badge_ends_the_holders_open_session(
+    own_hub_device: tuple[Any, httpx.Client], assert_problem: Any
+) -> None:
+    from storeassist.hub.admin import revoke_badge
+
+    hub, device = own_hub_device  # store 1's manager, staff 1, signed in
+    assert device.get("/v1/customers/1/profile").status_code == 200
+    revoke_badge(hub.db_url, 1)
+    assert_problem(device.get("/v1/customers/1/profile"), 401, "staff_session_ended")
+
+
+def test_the_interactive_api_pages_are_served_only_with_the_flag(seeded_db_url: str) -> None:
+    from storeassist.hub.server import start_in_thread
+
+    for serve_docs, expected in ((False, 404), (True, 200)):
+        hub = start_in_thread(seeded_db_url, serve_docs=serve_docs)
+        try:
+            assert httpx.get(f"{hub.url}/docs").status_code == expected
+            assert httpx.get(f"{hub.url}/redoc").status_code == expected
+            assert httpx.get(f"{hub.url}/openapi.json").status_code == 200
+        finally:
+            hub.stop()

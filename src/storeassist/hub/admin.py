@@ -29,6 +29,7 @@ from storeassist.hub.db.models import (
     EnrollmentCode,
     Order,
     Staff,
+    StaffSession,
     Store,
 )
 from storeassist.hub.db.session import make_engine, make_sessionmaker
@@ -128,10 +129,16 @@ def issue_badge(db_url: str, staff_id: int) -> str:
 
 def revoke_badge(db_url: str, staff_id: int) -> int:
     """Cancel ``staff_id``'s badge (lost, or they left): every badge printed so far stops signing
-    them in, and :func:`issue_badge` prints the next. Returns the new serial.
+    them in, any session they have open ends now, and :func:`issue_badge` prints the next.
+    Returns the new serial.
 
     Devices keep no badge revocations: only the hub checks a badge, at sign-in."""
     with _session(db_url) as session:
+        session.execute(
+            update(StaffSession)
+            .where(StaffSession.staff_id == staff_id, StaffSession.ended_at.is_(None))
+            .values(ended_at=datetime.now(UTC), ended_why="revoked")
+        )
         serial = session.execute(
             update(Staff)
             .where(Staff.id == staff_id)

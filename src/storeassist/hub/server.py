@@ -82,7 +82,12 @@ class RunningHub:
 
 
 def start_in_thread(
-    db_url: str, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    serve_docs: bool = False,
 ) -> RunningHub:
     """Serve the hub for ``db_url`` on ``host:port`` (0: a free port) and return once it accepts
     connections. Raises :class:`SchemaOutOfDate` for an old database, :class:`HubStartFailed` if
@@ -90,7 +95,7 @@ def start_in_thread(
     require_current(db_url)
     if port == 0:
         port = _free_port(host)
-    server = uvicorn.Server(_config(db_url, host, port, log_level))
+    server = uvicorn.Server(_config(db_url, host, port, log_level, serve_docs=serve_docs))
     # uvicorn installs signal handlers only when run on the main thread, so Ctrl-C stays the caller's.
     thread = threading.Thread(target=server.run, name=f"hub-{port}", daemon=True)
     thread.start()
