@@ -222,11 +222,8 @@ def test_a_scan_after_the_cache_file_was_overwritten_while_offline_says_so_calml
     assert tablet.cache.cursor() != ""
 
 
-def test_a_folder_where_the_cache_belongs_is_named_on_the_start_up_page(
-    qtbot: QtBot, tmp_path: Path, memory_keyring: Any
-) -> None:
-    data_dir = tmp_path / "data"
-    (data_dir / "cache.sqlite").mkdir(parents=True)
+def _start_on(qtbot: QtBot, data_dir: Path, memory_keyring: Any) -> tuple[MainWindow, AssociateStartup]:
+    """Start the associate app on ``data_dir`` (a hub nobody serves) and wait until it settles."""
     runner = OpRunner()
     window = MainWindow(runner, training=False)
     qtbot.addWidget(window)
@@ -239,9 +236,17 @@ def test_a_folder_where_the_cache_belongs_is_named_on_the_start_up_page(
         keyring_backend=memory_keyring,
     )
     window.show()
-
     with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
         startup.begin()
+    return window, startup
+
+
+def test_a_folder_where_the_cache_belongs_is_named_on_the_start_up_page(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: Any
+) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "cache.sqlite").mkdir(parents=True)
+    window, startup = _start_on(qtbot, data_dir, memory_keyring)
 
     problem = window.startup_page.problem
     assert window.pages.currentWidget() is window.startup_page
@@ -257,21 +262,7 @@ def test_a_file_where_the_data_folder_belongs_is_named_on_the_start_up_page(
 ) -> None:
     data_dir = tmp_path / "data"
     data_dir.write_text("not a folder")
-    runner = OpRunner()
-    window = MainWindow(runner, training=False)
-    qtbot.addWidget(window)
-    startup = AssociateStartup(
-        window,
-        runner,
-        Settings(hub_url="http://127.0.0.1:9", device_name="UI test tablet"),
-        data_dir,
-        training=False,
-        keyring_backend=memory_keyring,
-    )
-    window.show()
-
-    with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
-        startup.begin()
+    window, startup = _start_on(qtbot, data_dir, memory_keyring)
 
     problem = window.startup_page.problem
     assert problem.isVisible() and str(data_dir) in problem.text()

@@ -92,6 +92,18 @@ class AssociateApp:
         _finish(self.qtbot, self.startup.aclose())
 
 
+def _signed_in_app(
+    qtbot: QtBot, tmp_path: Path, hub: Any, keyring: Any, wedge: Any, type_keys: Any, open_apps: list[Any]
+) -> AssociateApp:
+    """An enrolled app at ``hub`` with an associate signed in by badge."""
+    app = AssociateApp(qtbot, tmp_path / "data", hub.url, keyring, wedge)
+    open_apps.append(app)
+    app.start()
+    app.enroll(hub.enroll_code())
+    app.sign_in(type_keys, hub.staff_badge)
+    return app
+
+
 @pytest.fixture
 def open_apps(qtbot: QtBot) -> Iterator[list[AssociateApp]]:
     apps: list[AssociateApp] = []
@@ -136,12 +148,8 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
 ) -> None:
     hub = _hub(request, "hub_server_fn")
-    app = AssociateApp(qtbot, tmp_path / "data", hub.url, memory_keyring, wedge)
-    open_apps.append(app)
-    app.start()
-    app.enroll(hub.enroll_code())
+    app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
     code = hub.loyalty_token(hub.customer_ids[0], card=True)
-    app.sign_in(type_keys, hub.staff_badge)
     app.scan(type_keys, code)
     screen = app.window.customer_screen
     online_name = screen.name.text()
@@ -167,11 +175,7 @@ def test_when_the_hub_ends_the_session_the_next_scan_says_sign_in_first_and_show
     import sqlite3
 
     hub = _hub(request, "hub_server_fn")
-    app = AssociateApp(qtbot, tmp_path / "data", hub.url, memory_keyring, wedge)
-    open_apps.append(app)
-    app.start()
-    app.enroll(hub.enroll_code())
-    app.sign_in(type_keys, hub.staff_badge)
+    app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
     app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
     screen = app.window.customer_screen
     assert screen.name.text()

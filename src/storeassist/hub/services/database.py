@@ -101,22 +101,21 @@ class HubDatabase:
         """As :meth:`writing` (same lock, same ``BEGIN IMMEDIATE``) on a bare connection, for
         prebuilt Core statements only: no ORM session to set up and tear down, which cost more
         than the insert itself for a transaction that writes one audit row."""
-        lock = self._write_lock
-        if lock is not None:
-            lock.acquire()
-        try:
-            with self.write_engine.begin() as connection:
-                yield connection
-        finally:
-            if lock is not None:
-                lock.release()
+        with self._statements(wait=True) as connection:
+            assert connection is not None  # a waiting writer always gets the writer
+            yield connection
 
     @contextmanager
     def writing_statements_if_free(self) -> Iterator[Connection | None]:
         """As :meth:`writing_statements`, but if another write of this process holds the writer,
         yield ``None`` at once instead of waiting (the caller writes later; ``audit_writer``)."""
+        with self._statements(wait=False) as connection:
+            yield connection
+
+    @contextmanager
+    def _statements(self, *, wait: bool) -> Iterator[Connection | None]:
         lock = self._write_lock
-        if lock is not None and not lock.acquire(blocking=False):
+        if lock is not None and not lock.acquire(blocking=wait):
             yield None
             return
         try:
