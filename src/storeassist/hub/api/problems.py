@@ -75,6 +75,9 @@ def problem_response(
 def _hub_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HubError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    seconds_left = getattr(exc, "seconds_left", None)
+    if exc.status == 429 and isinstance(seconds_left, int):
+        headers = {"Retry-After": str(seconds_left)}  # the limiters say how long to wait
     return problem_response(exc.status, exc.code, exc.title, exc.detail, headers)
 
 
