@@ -18,7 +18,7 @@ from storeassist.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
-BAD_SCANS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "bad-scans.txt"
+BAD_SCANS = Path(__file__).resolve().parents[1] / "data" / "bad-scans.txt"
 CARD_DIGITS = "4111111111111111"
 
 
