@@ -13,8 +13,10 @@ Two enrolled devices of store 1 each have their own associate signed in (``X-Sta
 - the other device drains: ``COMMANDS`` ``note.add`` commands naming its associate, in batches of
   500 (POST /v1/commands), each batch sent as soon as the one before is answered, as the sync
   engine pushes a full outbox. The bodies are built before the clock starts;
-- a third client asks GET /v1/health every ``HEALTH_GAP_S``, in both phases: the health route
-  touches no database, so a slow answer there means the hub's event loop itself was held up.
+- a third client asks GET /v1/health every ``HEALTH_GAP_S``, in both phases. Health reads one
+  row (the schema revision) in the hub's request thread pool, the pool the command route runs
+  in, while a scan runs on the event loop itself: a slow health answer means the hub's threads,
+  its GIL or its loop were held up, not that a customer's data was slow to read.
 
 The pusher and the health probe run in processes of their own, so none of the three clients
 waits for another's GIL; the hub has its own process too.
@@ -265,6 +267,13 @@ def note_batches(device: SignedInDevice, customer_ids: list[int]) -> list[bytes]
 # -- the run ------------------------------------------------------------------------------------
 
 
+def machine_load(when: str) -> str:
+    """The machine's load beside its cores: the hub, the three clients and anything else running
+    share them, and a busy machine stretches the scans during the drain more than the idle ones."""
+    one_minute = os.getloadavg()[0]
+    return f"load average {when}: {one_minute:.2f} (1 min) on {os.cpu_count()} CPUs"
+
+
 @dataclass
 class Figures:
     idle: list[float]
@@ -295,11 +304,13 @@ def measure() -> Figures:
             try:
                 for _ in range(WARMUP):
                     counter.scan()
+                print(machine_load("before the idle scans"), flush=True)
                 with HealthProbe(url) as health_idle:
                     idle = [counter.scan() for _ in range(IDLE_SAMPLES)]
 
                 drain = Drain(url, drain_device, note_batches(drain_device, noted))
                 during: list[float] = []
+                print(machine_load("before the drain"), flush=True)
                 with HealthProbe(url) as health_during:
                     drain.start()
                     deadline = time.monotonic() + DRAIN_TIMEOUT_S
