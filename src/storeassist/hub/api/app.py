@@ -26,6 +26,7 @@ from storeassist.hub.api.deps import refuse_unknown_query
 from storeassist.hub.api.problems import install_problem_handlers, rewrite_problem_media_types
 from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.audit_writer import AuditWriter
+from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase
 from storeassist.hub.services.read_limits import ReadBudget, ReadKind, ReadLimiter
 from storeassist.hub.services.sign_in_limits import SignInLimiter
@@ -78,6 +79,7 @@ def create_app(
     app.state.sign_in_limiter = SignInLimiter()
     app.state.read_limiter = ReadLimiter(read_budgets)
     app.state.audit_writer = audit_writer
+    app.state.counter_first = CounterFirst()
     for module in (
         routes_devices,
         routes_customers,

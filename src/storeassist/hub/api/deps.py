@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.hub.services.access import CallingDevice, authenticate_device
+from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase, utc_now
 from storeassist.hub.services.errors import Forbidden, HubError
 from storeassist.hub.services.read_limits import ReadKind, ReadLimiter, TooManyReads
@@ -47,8 +48,9 @@ def database(request: Request) -> HubDatabase:
     return db
 
 
-async def run_database_work(db: HubDatabase, work: Callable[[], T]) -> T:
-    """Run an ``async`` route's database work, for the hottest routes (a scan → profile).
+async def run_database_work(request: Request, db: HubDatabase, work: Callable[[], T]) -> T:
+    """Run an ``async`` route's database work, for the hottest routes (a scan → profile), as
+    counter work: a command batch steps aside while it runs (``counter_first``).
 
     On SQLite it runs inline on the event loop. The work is a millisecond of CPU under the GIL
     with short stretches inside SQLite, and handing it to a pool thread and back cost about
@@ -59,9 +61,11 @@ async def run_database_work(db: HubDatabase, work: Callable[[], T]) -> T:
     On PostgreSQL it runs in the thread pool, as a sync route does: there the work is mostly
     waiting on the network, which must not stop the loop.
     """
-    if db.is_sqlite:
-        return work()
-    return await to_thread.run_sync(work)
+    counter: CounterFirst = request.app.state.counter_first
+    with counter.serving():
+        if db.is_sqlite:
+            return work()
+        return await to_thread.run_sync(work)
 
 
 def caller(session: Queryable, credentials: HTTPAuthorizationCredentials | None) -> CallingDevice:
@@ -111,9 +115,10 @@ def limit_reads(request: Request, db: HubDatabase, staff: StaffCaller, kind: Rea
         raise
 
 
-def refuse_unknown_query(request: Request) -> None:
+async def refuse_unknown_query(request: Request) -> None:
     """A query parameter the route does not take is refused (400), never silently ignored: a
-    misspelt ``store_id`` must not fall back to a default."""
+    misspelt ``store_id`` must not fall back to a default. ``async`` so that FastAPI runs it on
+    the event loop: a plain function dependency would cost every request a thread hand-off."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.query_params:

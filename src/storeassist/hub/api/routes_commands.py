@@ -9,6 +9,7 @@ from storeassist import contract
 from storeassist.hub.api.deps import Credentials, StaffToken, database, staff_caller, wire_json
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.commands import apply_batch
+from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.staff_sessions import touch
 
 #: Commands applied per write transaction. A batch of 500 held SQLite's one writer for its whole
@@ -32,6 +33,7 @@ def commands(
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
+    counter: CounterFirst = request.app.state.counter_first
     results: list[contract.CommandResult] = []
     commands = body.commands
     for start in range(0, len(commands), COMMANDS_PER_TRANSACTION):
@@ -39,7 +41,7 @@ def commands(
             commands=commands[start : start + COMMANDS_PER_TRANSACTION]
         )
         with db.writing(durable=True) as session:
-            results += apply_batch(session, staff.device, chunk).results
+            results += apply_batch(session, staff.device, chunk, between=counter.step_aside).results
             if start == 0:
                 touch(session, staff)
     return wire_json(contract.CommandBatchResult(results=results))

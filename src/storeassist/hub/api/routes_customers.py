@@ -73,7 +73,7 @@ async def resolve_loyalty_code(
         _profile_viewed(request, staff, profile.customer.id)
         return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
-    return await run_database_work(db, resolve)
+    return await run_database_work(request, db, resolve)
 
 
 @router.get("", response_model=contract.CustomerPage)
@@ -119,7 +119,7 @@ async def customer_profile(
         _profile_viewed(request, staff, customer_id)
         return wire_json(restrict_profile(profile, cast(Role, staff.role)))
 
-    return await run_database_work(db, show)
+    return await run_database_work(request, db, show)
 
 
 @router.get("/{customer_id}/recommendations", response_model=contract.RecommendationList)

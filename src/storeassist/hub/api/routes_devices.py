@@ -10,7 +10,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, StaffToken, caller, database, staff_caller, wire_json
+from storeassist.hub.api.deps import (
+    Credentials,
+    StaffToken,
+    caller,
+    database,
+    run_database_work,
+    staff_caller,
+    wire_json,
+)
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
 from storeassist.hub.services.access import enroll_device, sign_in_staff
@@ -23,16 +31,24 @@ router = APIRouter(prefix=contract.API_PREFIX, responses=PROBLEM_RESPONSES)
 
 
 @router.get("/health", response_model=dict[str, str], tags=["health"])
-def health(request: Request) -> Response:
-    """``{"status": "ok", "schema": "<alembic revision>"}`` when the database answers."""
+async def health(request: Request) -> Response:
+    """``{"status": "ok", "schema": "<alembic revision>"}`` when the database answers.
+
+    A read only (never the writer lock), run like a scan: not queued behind a sync's command
+    batch in the request threads."""
     db = database(request)
-    with db.reading() as session:
-        try:
-            revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except SQLAlchemyError:
-            session.rollback()
-            revision = None
-            session.execute(text("SELECT 1"))
+
+    def read_revision() -> str | None:
+        with db.reading() as session:
+            try:
+                found = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except SQLAlchemyError:
+                session.rollback()
+                session.execute(text("SELECT 1"))
+                return None
+            return str(found) if found is not None else None
+
+    revision = await run_database_work(request, db, read_revision)
     return Response(f'{{"status":"ok","schema":"{revision or "unknown"}"}}', media_type="application/json")
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -78,9 +78,15 @@ def payload_hash(command: contract.Command) -> str:
 
 
 def apply_batch(
-    session: Session, device: CallingDevice, batch: contract.CommandBatch
+    session: Session,
+    device: CallingDevice,
+    batch: contract.CommandBatch,
+    *,
+    between: Callable[[], None] | None = None,
 ) -> contract.CommandBatchResult:
-    """Apply each command in order; one refused command never stops the ones after it."""
+    """Apply each command in order; one refused command never stops the ones after it.
+
+    ``between`` is called before each command's effect (``CounterFirst.step_aside``)."""
     hold_change_log_order(session)
     now = utc_now()
     # A payload past the contract's bounds is rejected before anything hashes or walks it. Its
@@ -105,6 +111,8 @@ def apply_batch(
             # Claimed before this batch, or earlier in this same batch.
             results.append(_answer_retry(device, command, digest, first))
             continue
+        if between is not None:
+            between()
         result = _apply_claimed(session, device, command, staff, now)
         results.append(result)
         earlier[key] = _FirstOutcome(
