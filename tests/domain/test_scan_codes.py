@@ -27,9 +27,7 @@ def _bad_scan_cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("description", "payload"), _bad_scan_cases(), ids=lambda v: str(v)[:30])
-def test_hostile_scans_are_refused_with_a_message_or_are_valid_gtins(
-    description: str, payload: str
-) -> None:
+def test_hostile_scans_are_refused_with_a_message_or_are_valid_gtins(description: str, payload: str) -> None:
     if description.endswith(" valid"):
         assert classify_scan(payload).kind is ScanKind.PRODUCT
         return

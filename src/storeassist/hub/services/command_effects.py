@@ -114,16 +114,20 @@ def add_note(
 ) -> dict[str, Any]:
     assert isinstance(payload, contract.AddNotePayload)
     _require_customer(session, payload.customer_id)
-    note_id = session.connection().execute(
-        _INSERT_NOTE,
-        {
-            "customer_id": payload.customer_id,
-            "at": utc_now(),
-            "staff_id": command.staff_id,
-            "store_id": command.store_id,
-            "text": payload.text,
-        },
-    ).scalar_one()
+    note_id = (
+        session.connection()
+        .execute(
+            _INSERT_NOTE,
+            {
+                "customer_id": payload.customer_id,
+                "at": utc_now(),
+                "staff_id": command.staff_id,
+                "store_id": command.store_id,
+                "text": payload.text,
+            },
+        )
+        .scalar_one()
+    )
     _log(session, command.store_id, "customer", payload.customer_id)
     return {"note_id": note_id}
 
