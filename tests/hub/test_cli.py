@@ -10,7 +10,7 @@ import pytest
 from storeassist.domain.scan_codes import ScanKind, classify_scan
 from storeassist.domain.tokens import TokenKind, verify_token
 from storeassist.hub.cli import main
-from storeassist.hub.db.schema import current_revision, head_revision
+from storeassist.hub.db.schema import current_revision, head_revision, upgrade
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.keys import public_keys
 
@@ -42,7 +42,8 @@ def test_serve_refuses_an_out_of_date_database_and_names_the_upgrade(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "old.sqlite"
-    assert main(["serve", "--db", str(db), "--port", "0"]) == 2
+    upgrade(str(db), "0002")  # as an older hub left it
+    assert main(["serve", "--db", str(db), "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert "Not serving" in err
     assert f"storeassist-hub upgrade --db {db}" in err
@@ -53,7 +54,7 @@ def test_upgrade_brings_a_database_to_head_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "hub.sqlite")
-    assert main(["upgrade", "--db", db]) == 0
+    assert main(["upgrade", "--create", "--db", db]) == 0
     assert f"empty -> {head_revision()}" in capsys.readouterr().out
     assert main(["upgrade", "--db", db]) == 0
     assert f"already at {head_revision()}" in capsys.readouterr().out
@@ -97,3 +98,69 @@ def test_demo_codes_are_scannable_images_of_codes_the_hub_signed(
         token = verify_token(text, keys, now=datetime.now(UTC))
         assert token.kind is (TokenKind.ORDER if png.name.startswith("order-") else TokenKind.LOYALTY_CARD)
     assert "<img src='loyalty-" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.sqlite_only("mistyped SQLite paths")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["upgrade"],
+        ["serve", "--port", "1"],
+        ["enroll-code", "--store", "1"],
+        ["demo-codes", "--out", "codes"],
+    ],
+)
+def test_a_mistyped_database_path_is_refused_and_no_empty_hub_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    missing = tmp_path / "hub-typo.sqlite"
+    assert main([command[0], "--db", str(missing), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert f"There is no hub database at {missing}" in err and "storeassist-hub seed" in err
+    assert "Traceback" not in err
+    assert not missing.exists()
+
+
+@pytest.mark.sqlite_only("a folder given as the database")
+def test_a_folder_given_as_the_database_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["upgrade", "--db", str(tmp_path)]) == 2
+    assert "is a folder, not a hub database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", ["-5", "0", "many"])
+def test_a_size_that_is_not_a_positive_number_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], size: str
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["seed", "--db", str(tmp_path / "x.sqlite"), "--customers", size])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "--customers" in err and "Traceback" not in err
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_serving_on_a_port_in_use_says_so_without_a_traceback(
+    seeded_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", seeded_db_url, "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"Cannot serve on 127.0.0.1:{port}" in err and "another --port" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.sqlite_only("upgrades a SQLite file")
+def test_upgrade_prints_no_alembic_info_lines(
+    seeded_db_url: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    assert main(["upgrade", "--db", seeded_db_url]) == 0
+    captured = capsys.readouterr()
+    assert "schema already at" in captured.out
+    assert not [r for r in caplog.records if r.name.startswith("alembic") and r.levelname == "INFO"]

@@ -31,6 +31,10 @@ class HubStartFailed(RuntimeError):
     """The server thread ended or timed out before it was serving."""
 
 
+class PortInUse(RuntimeError):
+    """Something else already listens on the port ``serve`` was asked to use."""
+
+
 def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -121,4 +125,12 @@ def serve_forever(
     """Serve in the foreground until interrupted (the CLI's ``serve``); ``serve_docs`` adds the
     interactive ``/docs`` and ``/redoc`` pages."""
     require_current(db_url)
+    try:
+        # Bind first: uvicorn reports a taken port by logging and exiting the process.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        raise PortInUse(
+            f"Cannot serve on {host}:{port}: {exc.strerror or exc}. Pick another --port."
+        ) from None
     uvicorn.Server(_config(db_url, host, port, log_level, serve_docs=serve_docs)).run()
