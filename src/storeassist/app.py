@@ -462,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     wedge.scanned.connect(router.route)
 
     startup: AssociateStartup | None = None
+    problems: list[str] = []
     if args.kiosk:
         kiosk = KioskWindow(training=args.demo)
         window: QWidget = kiosk
@@ -470,10 +471,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         main_window = MainWindow(runner, training=args.demo)
         main_window.connect_router(router)
+        main_window.startup_failed.connect(problems.append)
         window, settled = main_window, main_window.settled
         startup = AssociateStartup(main_window, runner, settings, data_dir, training=args.demo)
         if config_problem:
-            main_window.show_startup_problem(config_problem)
+            # Once the loop runs, as start-up would: a --screenshot run is listening by then.
+            problem = config_problem
+            QTimer.singleShot(0, lambda: main_window.show_startup_problem(problem))
         else:
             QTimer.singleShot(0, startup.begin)
         if args.demo:
@@ -498,6 +502,10 @@ def main(argv: list[str] | None = None) -> int:
         if startup is not None:
             loop.run_until_complete(startup.aclose())
     wedge.uninstall(app)
+    if args.screenshot and problems:
+        # An unattended run (a build check, CI) must not read a start-up problem as success.
+        print(f"StoreAssist did not start: {problems[-1]}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
     ready = Signal()
     #: The window waits for a person now: workspace ready, enrollment form, or a start-up problem.
     settled = Signal()
+    #: Start-up stopped on a problem the start-up page now explains (the text is that sentence).
+    startup_failed = Signal(str)
 
     def __init__(self, runner: OpRunner, *, training: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
     def show_startup_problem(self, text: str) -> None:
         self.startup_page.set_problem(text)
         self.pages.setCurrentWidget(self.startup_page)
+        self.startup_failed.emit(text)
         self.settled.emit()
 
     def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
