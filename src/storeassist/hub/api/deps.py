@@ -123,7 +123,10 @@ async def refuse_unknown_query(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.query_params:
         return
-    known = _query_names(dependant)
+    known: frozenset[str] | None = getattr(route, _QUERY_NAMES, None)
+    if known is None:  # worked out once per route, and kept on the route itself
+        known = frozenset(_walk_query_names(dependant))
+        setattr(route, _QUERY_NAMES, known)
     unknown = set(request.query_params) - known
     if unknown:
         raise HubError(
@@ -132,15 +135,7 @@ async def refuse_unknown_query(request: Request) -> None:
         )
 
 
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
-def _query_names(dependant: Any) -> frozenset[str]:
-    names = _QUERY_NAMES.get(id(dependant))
-    if names is None:
-        names = frozenset(_walk_query_names(dependant))
-        _QUERY_NAMES[id(dependant)] = names
-    return names
+_QUERY_NAMES = "_storeassist_query_names"
 
 
 def _walk_query_names(dependant: Any) -> Iterator[str]:
