@@ -287,7 +287,11 @@ class AssociateStartup(QObject):
         staff = StaffSessionState(idle_minutes=self._settings.staff_idle_minutes)
         self.staff = staff
         identify = IdentifyCustomer(
-            client, self._cache, self._cache.verification_keys, staff_id=staff.staff_id
+            client,
+            self._cache,
+            self._cache.verification_keys,
+            staff_id=staff.staff_id,
+            hub_went_quiet=client.note_gave_up,
         )
         self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
         self._activity = ActivityWatcher(staff.touch)

@@ -6,6 +6,7 @@ test key, and checked by the real domain rules against a real cache file.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -223,3 +224,36 @@ async def test_a_customer_picked_from_a_search_opens_online_or_from_the_device(i
     assert (again.source, again.profile.customer.id) == ("cache", 7)
     with pytest.raises(CustomerNotCached):
         await identify.identify_by_id(8, store_id=1)
+
+
+class SilentHub(Resolver):
+    """A hub that takes the request and never answers (a cut cable behind the switch)."""
+
+    async def resolve_customer(self, token: str, store_id: int | None = None, staff_id: int | None = None):
+        self.asked += 1
+        await asyncio.Event().wait()
+
+    async def customer_profile(self, customer_id: int, store_id: int, staff_id: int | None = None):
+        self.asked += 1
+        await asyncio.Event().wait()
+
+
+async def test_a_hub_gone_quiet_gets_the_counter_the_tablets_answer_within_its_deadline(
+    make_profile, trusted_cache, codes, now
+):
+    quiet: list[bool] = []
+    identify = IdentifyCustomer(
+        SilentHub(make_profile),
+        trusted_cache,
+        trusted_cache.verification_keys,
+        clock=lambda: now,
+        counter_deadline_s=0.05,
+        hub_went_quiet=lambda: quiet.append(True),
+    )
+    trusted_cache.store_profile(make_profile(7), now=now)
+
+    found = await identify.identify_by_token(codes.loyalty(7), store_id=1)
+    assert (found.source, found.profile.customer.id) == ("cache", 7)
+    with pytest.raises(CustomerNotCached):
+        await identify.identify_by_token(codes.loyalty(8), store_id=1)
+    assert quiet == [True, True], "the status strip is told at once, each time"

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from storeassist.client import HubUnreachable
 from storeassist.domain.tokens import TokenExpired
+from storeassist.services.identify_customer import CustomerNotCached
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_screen import CustomerScreen
 
@@ -102,21 +103,43 @@ def test_profile_from_the_cache_is_marked_offline_with_its_time(
     assert screen.name.text() == "Maria Jensen"
 
 
-def test_scan_of_expired_code_explains_and_keeps_the_customer_shown(
-    qtbot: QtBot, runner: OpRunner, profile_factory
+@pytest.mark.parametrize(
+    "failure",
+    [TokenExpired(), CustomerNotCached(), HubUnreachable()],
+    ids=["refused", "offline and not on this tablet", "hub unreachable"],
+)
+def test_a_scan_that_cannot_be_answered_explains_and_takes_the_previous_customer_off(
+    qtbot: QtBot, runner: OpRunner, profile_factory, failure: Exception
 ) -> None:
     profile = profile_factory()
-    identifier = ScriptedIdentifier(Found(profile, "online", profile.as_of), TokenExpired())
+    identifier = ScriptedIdentifier(Found(profile, "online", profile.as_of), failure)
     screen = _screen(qtbot, runner, identifier)
     with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
         screen.identify("SA1.first")
+    assert screen.profile.isVisible()
 
     with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
-        screen.identify("SA1.expired")
+        screen.identify("SA1.second")
 
-    assert screen.notice.isVisible()
+    # The associate must not serve the next person as the one before.
+    assert screen.notice.isVisible() and screen.notice.text()
+    assert not screen.profile.isVisible()
+
+
+def test_a_code_refused_on_the_device_takes_the_previous_customer_off_too(
+    qtbot: QtBot, runner: OpRunner, profile_factory
+) -> None:
+    profile = profile_factory()
+    identifier = ScriptedIdentifier(Found(profile, "online", profile.as_of))
+    screen = _screen(qtbot, runner, identifier)
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+        screen.identify("SA1.first")
+    identifier.on_device = TokenExpired()
+
+    screen.identify("SA1.expired")
+
     assert screen.notice.text() == TokenExpired.message
-    assert screen.name.text() == "Maria Jensen"
+    assert not screen.profile.isVisible()
 
 
 def test_hub_trouble_shows_its_message_not_a_traceback(qtbot: QtBot, runner: OpRunner) -> None:

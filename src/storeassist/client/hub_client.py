@@ -120,6 +120,12 @@ class HubClient:
         """Stop sending the staff session (the hub ends it on its own when idle)."""
         self._staff_token = None
 
+    def note_gave_up(self) -> None:
+        """A caller stopped waiting for the hub (a counter lookup's deadline): treat it as a call
+        that gave up, so the device shows Offline now and the next call is not retried."""
+        self._gave_up = True
+        self._report_reachability(False)
+
     def add_reachability_listener(self, listener: Callable[[bool], None]) -> None:
         """Call ``listener(True)`` whenever the hub answers, ``listener(False)`` when a call gives up
         without an answer (or with only 5xx). Any caller's request counts, not only the sync engine's,

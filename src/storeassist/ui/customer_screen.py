@@ -90,7 +90,6 @@ class CustomerScreen(QWidget):
         # Each lookup gets a number; an answer to an older scan must not replace a newer one.
         self._lookup_seq = 0
         #: The lookup whose customer was painted from the device before the hub answered.
-        self._early_shown_for: int | None = None
 
         self.title = label(self.tr("Customer"), "screenTitle")
         self.notice = label(role="notice", wrap=True)
@@ -195,17 +194,14 @@ class CustomerScreen(QWidget):
         try:
             early = self._identifier.cached_customer(token)
         except TokenError as exc:
-            # Refused on the device: never sent, and whoever was on screen stays.
-            self._set_status("")
-            self.show_message(describe_failure(exc, doing="customer lookup"))
+            # Refused on the device: never sent; whoever was on screen goes with the notice.
+            self._on_failed(seq, exc)
             return
-        self._early_shown_for = None
         if early is None:
             self._set_status(self.tr("Looking up the customer…"))
         else:
             self._set_status("")
             self.show_customer(early, checking=True)
-            self._early_shown_for = seq
         self._runner.run(
             self._identifier.identify_by_token(token, self._store_id),
             on_success=lambda found: self._on_found(seq, found),
@@ -218,7 +214,6 @@ class CustomerScreen(QWidget):
             return
         self.search.clear()
         seq = self._next_lookup()
-        self._early_shown_for = None
         self._set_status(self.tr("Opening the customer…"))
         self._runner.run(
             self._identifier.identify_by_id(customer_id, self._store_id),
@@ -325,10 +320,11 @@ class CustomerScreen(QWidget):
         if seq != self._lookup_seq:
             return
         self._set_status("")
-        if self._early_shown_for == seq:
-            # The hub refused what the device let through (a card revoked since the last sync, a
-            # customer erased, this tablet's enrollment revoked): the copy shown early must go.
-            self._hide_profile()
+        # Whoever was on screen goes with the notice: a scan that could not be answered (offline
+        # and not on this tablet, refused, failed) must not leave the previous customer there,
+        # inviting the associate to serve the wrong person. A copy shown early goes the same way
+        # (the hub refused what the device let through: a card revoked since the last sync).
+        self._hide_profile()
         self.show_message(describe_failure(error, doing="customer lookup"))
 
     def _hide_profile(self) -> None:
