@@ -277,8 +277,9 @@ class HubClient:
     ) -> T:
         route = route or path
         headers = {"Authorization": f"Bearer {self._require_credential()}"} if auth else {}
-        if auth and self._staff_token is not None:
-            headers[STAFF_SESSION_HEADER] = self._staff_token
+        sent_session = self._staff_token if auth else None
+        if sent_session is not None:
+            headers[STAFF_SESSION_HEADER] = sent_session
         content = body.model_dump_json().encode() if body is not None else None
         if content is not None:
             headers["Content-Type"] = "application/json"
@@ -303,7 +304,7 @@ class HubClient:
                     try:
                         return _parse(response, model, route)
                     except StaffSessionRequired:
-                        self._staff_session_lost()
+                        self._staff_session_lost(sent_session)
                         raise
                 failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
             if attempt == attempts:
@@ -318,7 +319,11 @@ class HubClient:
             await self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")
 
-    def _staff_session_lost(self) -> None:
+    def _staff_session_lost(self, sent_session: str | None) -> None:
+        """The hub refused the session this call carried. Only that session is lost: a call made
+        before anyone signed in, or before a newer sign-in, must not sign the newer person out."""
+        if sent_session is None or sent_session != self._staff_token:
+            return
         self._staff_token = None
         for listener in list(self._staff_session_listeners):
             try:
