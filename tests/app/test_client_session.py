@@ -75,3 +75,26 @@ async def test_a_refusal_of_a_call_that_carried_no_session_signs_nobody_out() ->
         with pytest.raises(StaffSessionRequired):
             await client.pickups(1)
     assert lost == []
+
+
+async def test_a_sign_out_that_lands_after_the_next_sign_in_keeps_the_new_session() -> None:
+    release = asyncio.Event()
+    tokens = iter(["A" * 43, "B" * 43])
+
+    async def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/staff/sign-in":
+            return httpx.Response(200, json=_session(next(tokens)))
+        if request.url.path == "/v1/staff/sign-out":
+            await release.wait()  # slow Wi-Fi: the sign-out of A lands late
+            return httpx.Response(401, json=ENDED)
+        return httpx.Response(200, json={"store_id": 1, "as_of": datetime.now(UTC).isoformat(), "orders": []})
+
+    async with HubClient("http://hub", "cred", transport=httpx.MockTransport(hub), max_attempts=1) as client:
+        await client.staff_sign_in(StaffSignInRequest(staff_number="S0003", pin="1003"))
+        signing_out = asyncio.ensure_future(client.staff_sign_out())
+        await asyncio.sleep(0)
+        await client.staff_sign_in(StaffSignInRequest(staff_number="S0004", pin="1004"))
+        release.set()
+        with pytest.raises(StaffSessionRequired):
+            await signing_out
+        assert client.has_staff_session, "B's session survives A's late sign-out"

@@ -159,6 +159,10 @@ def test_bulk_reading_is_limited_and_leaves_an_alert_on_the_audit_trail(
     assert "Wait" in body["detail"] and int(refused.headers["Retry-After"]) >= 1
     alerts = query_db(hub.db_url, "SELECT staff_id, subject FROM audit WHERE action = 'privacy.burst'")
     assert alerts == [(1, "staff:1")], "one alert per burst, naming who"
+    # Signing in again does not refill the budget: it is the person's, not the session's.
+    again = device.post("/v1/staff/sign-in", json={"staff_number": "S0001", "pin": "1001"})
+    device.headers["X-Staff-Session"] = again.json()["session_token"]
+    assert_problem(device.get("/v1/customers/2/profile"), 429, "too_many_reads")
     # Searches have a budget of their own.
     assert device.get("/v1/customers", params={"q": "mar"}).status_code == 200
 

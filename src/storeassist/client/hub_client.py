@@ -170,12 +170,15 @@ class HubClient:
 
     async def staff_sign_out(self) -> None:
         """End the staff session at the hub (and stop sending it). Without one, nothing is sent."""
-        if self._staff_token is None:
+        ending = self._staff_token
+        if ending is None:
             return
         try:
             await self._call("POST", "/v1/staff/sign-out", None, idempotent=False)
         finally:
-            self._staff_token = None
+            # Someone may have signed in while the sign-out was on its way: keep their session.
+            if self._staff_token == ending:
+                self._staff_token = None
 
     async def resolve_customer(
         self, token: str, store_id: int | None = None, staff_id: int | None = None

@@ -14,12 +14,12 @@ from starlette.responses import Response
 
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.hub.services.access import CallingDevice, authenticate_device
+from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase, utc_now
 from storeassist.hub.services.errors import Forbidden, HubError
 from storeassist.hub.services.read_limits import ReadKind, ReadLimiter, TooManyReads
 from storeassist.hub.services.staff_sessions import StaffCaller, check_session, touch
-from storeassist.hub.services.trust import write_audit
 from storeassist.hub.services.wire import Queryable
 
 #: Ids fit a 32-bit signed integer column everywhere (SQLite and PostgreSQL).
@@ -97,21 +97,20 @@ def renew_if_due(db: HubDatabase, staff: StaffCaller) -> None:
             touch(connection, staff)
 
 
-def limit_reads(request: Request, db: HubDatabase, staff: StaffCaller, kind: ReadKind) -> None:
-    """Spend one customer read of the session's budget; past it, 429 and (once) an audit alert."""
+def limit_reads(request: Request, staff: StaffCaller, kind: ReadKind) -> None:
+    """Spend one customer read of the staff member's budget; past it, 429 and (once) an audit alert.
+
+    The budget belongs to the person, not the session: signing in again must not refill it. The
+    alert goes through the audit writer, which never waits for SQLite's writer (this runs on the
+    event loop during a scan)."""
     limiter: ReadLimiter = request.app.state.read_limiter
+    budget_key = f"staff:{staff.staff_id}"
     try:
-        limiter.take(staff.token_hash, kind)
+        limiter.take(budget_key, kind)
     except TooManyReads:
-        if limiter.should_alert(staff.token_hash):
-            with db.writing_statements() as connection:
-                write_audit(
-                    connection,
-                    device_id=staff.device.id,
-                    staff_id=staff.staff_id,
-                    action="privacy.burst",
-                    subject=f"staff:{staff.staff_id}",
-                )
+        if limiter.should_alert(budget_key):
+            audit: AuditWriter = request.app.state.audit_writer
+            audit.record(staff, action="privacy.burst", subject=f"staff:{staff.staff_id}")
         raise
 
 

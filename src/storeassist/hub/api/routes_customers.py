@@ -67,7 +67,7 @@ async def resolve_loyalty_code(
         with db.reading_statements() as connection:
             staff = staff_caller(connection, credentials, staff_token)
             store_id = own_store(staff.device, body.store_id)
-            limit_reads(request, db, staff, "profile")
+            limit_reads(request, staff, "profile")
             token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
             profile = build_profile(connection, token.subject_id, store_id)
         _profile_viewed(request, staff, profile.customer.id)
@@ -89,7 +89,7 @@ def find_customers(
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
-        limit_reads(request, db, staff, "search")
+        limit_reads(request, staff, "search")
         page_found = search_customers(session, q, page)
     renew_if_due(db, staff)
     return wire_json(restrict_page(page_found, SEARCH_ROLE))
@@ -114,7 +114,7 @@ async def customer_profile(
         with db.reading_statements() as connection:
             staff = staff_caller(connection, credentials, staff_token)
             store = own_store(staff.device, store_id)
-            limit_reads(request, db, staff, "profile")
+            limit_reads(request, staff, "profile")
             profile = build_profile(connection, customer_id, store)
         _profile_viewed(request, staff, customer_id)
         return wire_json(restrict_profile(profile, cast(Role, staff.role)))

@@ -60,8 +60,12 @@ class AuditWriter:
                 if staff.touch_due(utc_now()):
                     touch(connection, staff)
                 return
+        row = _Pending(utc_now(), staff, action, subject)
+        if self._closed:  # the hub is stopping and the thread is gone: write it here, waiting
+            self._write([row])
+            return
         with self._wake:
-            self._queue.append(_Pending(utc_now(), staff, action, subject))
+            self._queue.append(row)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hub-audit", daemon=True)
                 self._thread.start()

@@ -2,9 +2,10 @@
 
 An associate serves one customer at a time: a scan, a search as they type, a look at a profile.
 Someone exporting the chain's customers through a tablet reads hundreds a minute. Each staff
-session gets a token bucket per kind of read (profiles, searches): a burst the size of the bucket
+member gets a token bucket per kind of read (profiles, searches), kept across their sessions so
+that signing in again does not refill it: a burst the size of the bucket
 passes, and after that reads are let through at the refill rate; the rest are answered 429 with
-the seconds to wait. The first refusal of a session in each :data:`ALERT_EVERY_S` writes a
+the seconds to wait. The first refusal of a person in each :data:`ALERT_EVERY_S` writes a
 ``privacy.burst`` row on the audit trail, so a manager can see who tried.
 
 Buckets live in this hub process, like the sign-in limiter: several processes behind a proxy each
