@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from storeassist.client import HubClient
+from storeassist.client import HubClient, HubError
 from storeassist.contract import (
     Command,
     Consent,
@@ -27,6 +27,8 @@ from storeassist.contract import (
     EnrollRequest,
     EnrollResponse,
     LoyaltyStanding,
+    Order,
+    OrderLine,
     PublicKeys,
     StaffSignInRequest,
 )
@@ -191,3 +193,64 @@ async def device(hub: Any, anyio_backend: str) -> AsyncIterator[EnrolledDevice]:
         # for customers and commands; a manager sees every field the tests look at).
         await client.staff_sign_in(StaffSignInRequest(staff_number="S0001", pin="1001"))
         yield EnrolledDevice(client=client, enrollment=enrollment)
+
+
+class Resolver:
+    """The hub's two profile routes, standing in for the app's services: a profile, or the failure
+    a test sets."""
+
+    def __init__(self, make_profile) -> None:
+        self.make_profile = make_profile
+        self.failure: HubError | None = None
+        self.asked = 0
+        self.staff_ids: list[int | None] = []
+
+    async def resolve_customer(
+        self, token: str, store_id: int | None = None, staff_id: int | None = None
+    ) -> CustomerProfile:
+        self.asked += 1
+        self.staff_ids.append(staff_id)
+        if self.failure is not None:
+            raise self.failure
+        from storeassist.domain.tokens import parse_token
+
+        return self.make_profile(parse_token(token)[0].subject_id)
+
+    async def customer_profile(
+        self, customer_id: int, store_id: int, staff_id: int | None = None
+    ) -> CustomerProfile:
+        self.asked += 1
+        self.staff_ids.append(staff_id)
+        if self.failure is not None:
+            raise self.failure
+        return self.make_profile(customer_id)
+
+
+@pytest.fixture
+def resolver(make_profile: Any) -> Resolver:
+    """The hub's profile routes answering with ``make_profile``, or with ``resolver.failure``."""
+    return Resolver(make_profile)
+
+
+def make_pickup(order_id: int, state: str, now: datetime, *, deadline_days: int | None = None) -> Order:
+    """An open web pickup order of customer 7 at store 1, one line."""
+    return Order(
+        id=order_id,
+        number=f"W{order_id:06d}",
+        customer_id=7,
+        channel="web",
+        placed_at=now,
+        status="open",
+        fulfilment="bopis",
+        store_id=1,
+        pickup_state=state,
+        pickup_deadline=now + timedelta(days=order_id if deadline_days is None else deadline_days),
+        total_cents=8999,
+        lines=[OrderLine(line_no=1, sku="SKU-1", name="Trail shoe", qty=1, price_cents=8999)],
+    )
+
+
+@pytest.fixture(name="make_pickup")
+def make_pickup_fixture() -> Any:
+    """``make_pickup(order_id, state, now, deadline_days=None)`` → an Order."""
+    return make_pickup

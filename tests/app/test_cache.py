@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from storeassist.contract import ChangeFeed, Order, OrderLine, Product, PublicKeys, RevokedCard, StockLevel
+from storeassist.contract import ChangeFeed, Product, PublicKeys, RevokedCard, StockLevel
 from storeassist.local import LocalCache
 from storeassist.local.cache import SCHEMA_VERSION
 
@@ -13,23 +13,6 @@ from storeassist.local.cache import SCHEMA_VERSION
 def _product(sku: str, gtin: str = "4006381333931") -> Product:
     return Product(
         sku=sku, gtin=gtin, style="S1", name="Trail shoe", brand="Acme", category="shoes", price_cents=8999
-    )
-
-
-def _pickup(order_id: int, state: str, now) -> Order:
-    return Order(
-        id=order_id,
-        number=f"W{order_id:06d}",
-        customer_id=7,
-        channel="web",
-        placed_at=now,
-        status="open",
-        fulfilment="bopis",
-        store_id=1,
-        pickup_state=state,
-        pickup_deadline=now + timedelta(days=order_id),
-        total_cents=8999,
-        lines=[OrderLine(line_no=1, sku="SKU-1", name="Trail shoe", qty=1, price_cents=8999)],
     )
 
 
@@ -113,13 +96,13 @@ def test_a_cache_from_another_schema_version_is_replaced(tmp_path, now):
         reopened.close()
 
 
-def test_a_snapshot_replaces_the_replica_and_deltas_update_it(cache, now):
+def test_a_snapshot_replaces_the_replica_and_deltas_update_it(cache, now, make_pickup):
     cache.apply_feed(
         ChangeFeed(
             cursor="snap-1",
             has_more=False,
             products=[_product("OLD", gtin="0000000000017")],
-            pickups=[_pickup(1, "ready", now)],
+            pickups=[make_pickup(1, "ready", now)],
         ),
         requested_cursor="",
         now=now,
@@ -130,7 +113,7 @@ def test_a_snapshot_replaces_the_replica_and_deltas_update_it(cache, now):
             has_more=False,
             products=[_product("SKU-1")],
             stock=[("SKU-1", _level(now))],
-            pickups=[_pickup(2, "ready", now), _pickup(3, "picking", now)],
+            pickups=[make_pickup(2, "ready", now), make_pickup(3, "picking", now)],
         ),
         requested_cursor="",
         now=now,
@@ -143,7 +126,7 @@ def test_a_snapshot_replaces_the_replica_and_deltas_update_it(cache, now):
             cursor="delta-1",
             has_more=False,
             stock=[("SKU-1", _level(now, on_hand=1))],
-            pickups=[_pickup(2, "collected", now)],
+            pickups=[make_pickup(2, "collected", now)],
         ),
         requested_cursor="snap-2",
         now=now,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from storeassist.client import HubUnreachable
 from storeassist.contract import (
     ChangeFeed,
-    CustomerProfile,
-    Order,
-    OrderLine,
     Product,
     PublicKeys,
     RecommendationList,
@@ -46,24 +43,9 @@ def _product(sku: str = "SKU-1", gtin: str = "4006381333931") -> Product:
     )
 
 
-def _pickup(now: datetime, order_id: int = 2) -> Order:
-    return Order(
-        id=order_id,
-        number=f"W{order_id:06d}",
-        customer_id=7,
-        channel="web",
-        placed_at=now,
-        status="open",
-        fulfilment="bopis",
-        store_id=1,
-        pickup_state="ready",
-        pickup_deadline=now + timedelta(days=2),
-        total_cents=8999,
-        lines=[OrderLine(line_no=1, sku="SKU-1", name="Trail shoe", qty=1, price_cents=8999)],
-    )
-
-
-def _fill(cache: LocalCache, signing_key: Ed25519PrivateKey, make_profile: Any, now: datetime) -> None:
+def _fill(
+    cache: LocalCache, signing_key: Ed25519PrivateKey, make_profile: Any, make_pickup: Any, now: datetime
+) -> None:
     """What a tablet holds after a day's work: a snapshot, keys, a customer and their suggestions."""
     cache.apply_feed(
         ChangeFeed(
@@ -71,7 +53,7 @@ def _fill(cache: LocalCache, signing_key: Ed25519PrivateKey, make_profile: Any, 
             has_more=False,
             products=[_product()],
             stock=[("SKU-1", StockLevel(store_id=1, store_name="Main", distance_km=0, on_hand=4, as_of=now))],
-            pickups=[_pickup(now)],
+            pickups=[make_pickup(2, "ready", now, deadline_days=2)],
             revoked=[RevokedCard(customer_id=7, serial=2)],
         ),
         requested_cursor="",
@@ -109,14 +91,14 @@ def outbox_in_folder(folder: Path, make_command: Any) -> Iterator[Outbox]:
 
 @pytest.fixture
 def running_cache(
-    folder: Path, signing_key: Ed25519PrivateKey, make_profile: Any, now: datetime
+    folder: Path, signing_key: Ed25519PrivateKey, make_profile: Any, make_pickup: Any, now: datetime
 ) -> Iterator[LocalCache]:
     """A cache as on a tablet that has been running since its last start: filled, then closed
     once, so the data sits in the main file, not the WAL. (Pages SQLite still holds in memory
     would be served as they were; the first page read from the file meets the damage.)"""
     folder.mkdir(exist_ok=True)
     first = LocalCache(folder / "cache.sqlite")
-    _fill(first, signing_key, make_profile, now)
+    _fill(first, signing_key, make_profile, make_pickup, now)
     first.close()
     cache = LocalCache(folder / "cache.sqlite")
     assert cache.rebuilt_reason is None
@@ -200,12 +182,16 @@ def test_one_damaged_file_is_made_fresh_once_not_at_every_read(
 
 
 def test_after_the_repair_the_cache_works_again(
-    running_cache: LocalCache, signing_key: Ed25519PrivateKey, make_profile: Any, now: datetime
+    running_cache: LocalCache,
+    signing_key: Ed25519PrivateKey,
+    make_profile: Any,
+    make_pickup: Any,
+    now: datetime,
 ) -> None:
     _overwrite_with_garbage(running_cache.path)
     assert running_cache.profile(7, now=now) is None
 
-    _fill(running_cache, signing_key, make_profile, now)
+    _fill(running_cache, signing_key, make_profile, make_pickup, now)
 
     kept = running_cache.profile(7, now=now)
     assert kept is not None and kept.profile.customer.id == 7
@@ -297,11 +283,12 @@ def test_other_damaged_rows_are_dropped_too(
     cache: LocalCache,
     signing_key: Ed25519PrivateKey,
     make_profile: Any,
+    make_pickup: Any,
     now: datetime,
     table: str,
     read: Callable[[LocalCache, datetime], object],
 ) -> None:
-    _fill(cache, signing_key, make_profile, now)
+    _fill(cache, signing_key, make_profile, make_pickup, now)
     _damage(cache.path, f"UPDATE {table} SET data = '{{\"broken\": '")
 
     assert read(cache, now) is None
@@ -313,9 +300,9 @@ def test_other_damaged_rows_are_dropped_too(
 
 @pytest.mark.anyio
 async def test_a_damaged_profile_is_fetched_again_from_the_hub(
-    trusted_cache: LocalCache, codes: Any, make_profile: Any, now: datetime
+    trusted_cache: LocalCache, codes: Any, resolver: Any, now: datetime
 ) -> None:
-    hub = Resolver(make_profile)
+    hub = resolver
     identify = IdentifyCustomer(hub, trusted_cache, trusted_cache.verification_keys, clock=lambda: now)
     await identify.identify_by_token(codes.loyalty(7), store_id=1)
     _damage(trusted_cache.path, "UPDATE customer_profiles SET data = '{' WHERE customer_id = 7")
@@ -443,30 +430,6 @@ def test_a_file_where_the_data_folder_belongs_is_reported_too(tmp_path: Path) ->
 # -- the scan in hand, and the refill -------------------------------------------------------------
 
 
-class Resolver:
-    """The hub's two profile routes: the customer's profile, or ``failure``."""
-
-    def __init__(self, make_profile: Any) -> None:
-        self.make_profile = make_profile
-        self.failure: Exception | None = None
-
-    async def resolve_customer(
-        self, token: str, store_id: int | None = None, staff_id: int | None = None
-    ) -> CustomerProfile:
-        from storeassist.domain.tokens import parse_token
-
-        if self.failure is not None:
-            raise self.failure
-        return self.make_profile(parse_token(token)[0].subject_id)
-
-    async def customer_profile(
-        self, customer_id: int, store_id: int, staff_id: int | None = None
-    ) -> CustomerProfile:
-        if self.failure is not None:
-            raise self.failure
-        return self.make_profile(customer_id)
-
-
 @pytest.fixture
 def overwritten(running_cache: LocalCache) -> LocalCache:
     _overwrite_with_garbage(running_cache.path)
@@ -475,12 +438,10 @@ def overwritten(running_cache: LocalCache) -> LocalCache:
 
 @pytest.mark.anyio
 async def test_a_scan_on_an_overwritten_cache_is_answered_by_the_hub_when_online(
-    overwritten: LocalCache, codes: Any, make_profile: Any, now: datetime
+    overwritten: LocalCache, codes: Any, resolver: Any, now: datetime
 ) -> None:
     rebuilds = Rebuilds(overwritten)
-    identify = IdentifyCustomer(
-        Resolver(make_profile), overwritten, overwritten.verification_keys, clock=lambda: now
-    )
+    identify = IdentifyCustomer(resolver, overwritten, overwritten.verification_keys, clock=lambda: now)
 
     assert identify.cached_customer(codes.loyalty(7)) is None  # the early look: nothing, no traceback
     found = await identify.identify_by_token(codes.loyalty(7), store_id=1)
@@ -492,9 +453,9 @@ async def test_a_scan_on_an_overwritten_cache_is_answered_by_the_hub_when_online
 
 @pytest.mark.anyio
 async def test_a_scan_on_an_overwritten_cache_while_offline_says_the_customer_is_not_saved_here(
-    overwritten: LocalCache, codes: Any, make_profile: Any, now: datetime
+    overwritten: LocalCache, codes: Any, resolver: Any, now: datetime
 ) -> None:
-    hub = Resolver(make_profile)
+    hub = resolver
     hub.failure = HubUnreachable()
     identify = IdentifyCustomer(hub, overwritten, overwritten.verification_keys, clock=lambda: now)
 

@@ -12,47 +12,12 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from storeassist.client import HubError, HubRejected, HubServerError, HubTimeout, HubUnreachable
-from storeassist.contract import ChangeFeed, CustomerProfile, Problem, RevokedCard
+from storeassist.client import HubRejected, HubServerError, HubTimeout, HubUnreachable
+from storeassist.contract import ChangeFeed, Problem, RevokedCard
 from storeassist.domain.tokens import TokenExpired, TokenForged, TokenRevoked, TokenUnknownKey, WrongKind
 from storeassist.services.identify_customer import CustomerNotCached, IdentifyCustomer
 
 pytestmark = pytest.mark.anyio
-
-
-class Resolver:
-    """The hub's ``/v1/customers/resolve``: a profile, or a failure given by the test."""
-
-    def __init__(self, make_profile) -> None:
-        self.make_profile = make_profile
-        self.failure: HubError | None = None
-        self.asked = 0
-        self.staff_ids: list[int | None] = []
-
-    async def resolve_customer(
-        self, token: str, store_id: int | None = None, staff_id: int | None = None
-    ) -> CustomerProfile:
-        self.asked += 1
-        self.staff_ids.append(staff_id)
-        if self.failure is not None:
-            raise self.failure
-        from storeassist.domain.tokens import parse_token
-
-        return self.make_profile(parse_token(token)[0].subject_id)
-
-    async def customer_profile(
-        self, customer_id: int, store_id: int, staff_id: int | None = None
-    ) -> CustomerProfile:
-        self.asked += 1
-        self.staff_ids.append(staff_id)
-        if self.failure is not None:
-            raise self.failure
-        return self.make_profile(customer_id)
-
-
-@pytest.fixture
-def resolver(make_profile) -> Resolver:
-    return Resolver(make_profile)
 
 
 @pytest.fixture
@@ -226,15 +191,13 @@ async def test_a_customer_picked_from_a_search_opens_online_or_from_the_device(i
         await identify.identify_by_id(8, store_id=1)
 
 
-class SilentHub(Resolver):
+class SilentHub:
     """A hub that takes the request and never answers (a cut cable behind the switch)."""
 
     async def resolve_customer(self, token: str, store_id: int | None = None, staff_id: int | None = None):
-        self.asked += 1
         await asyncio.Event().wait()
 
     async def customer_profile(self, customer_id: int, store_id: int, staff_id: int | None = None):
-        self.asked += 1
         await asyncio.Event().wait()
 
 
@@ -243,7 +206,7 @@ async def test_a_hub_gone_quiet_gets_the_counter_the_tablets_answer_within_its_d
 ):
     quiet: list[bool] = []
     identify = IdentifyCustomer(
-        SilentHub(make_profile),
+        SilentHub(),
         trusted_cache,
         trusted_cache.verification_keys,
         clock=lambda: now,
