@@ -1,0 +1,144 @@
+"""Order and pickup rules: the state lists agree with each other, and a hand-over never gives out
+more than was ordered and not returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storeassist.domain.orders import (
+    ALL_PICKUP_STATES,
+    COLLECTABLE_STATES,
+    FINAL_PICKUP_STATES,
+    OPEN_PICKUP_STATES,
+    PICKUP_TRANSITIONS,
+    QUEUE_STATES,
+    HandoverProblem,
+    can_move,
+    items_to_collect,
+    plan_handover,
+    returnable,
+    to_collect,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    qty: int
+    qty_collected: int = 0
+    qty_returned: int = 0
+
+
+def test_every_state_is_open_or_final_and_only_final_states_are_dead_ends() -> None:
+    assert set(OPEN_PICKUP_STATES) | set(FINAL_PICKUP_STATES) == set(ALL_PICKUP_STATES)
+    assert not set(OPEN_PICKUP_STATES) & set(FINAL_PICKUP_STATES)
+    assert set(PICKUP_TRANSITIONS) == set(ALL_PICKUP_STATES)
+    for state in ALL_PICKUP_STATES:
+        assert (not PICKUP_TRANSITIONS[state]) == (state in FINAL_PICKUP_STATES), state
+
+
+def test_the_queue_holds_every_open_state_once_and_collectable_ones_first() -> None:
+    assert sorted(QUEUE_STATES) == sorted(OPEN_PICKUP_STATES)
+    assert QUEUE_STATES[: len(COLLECTABLE_STATES)] == COLLECTABLE_STATES
+    assert set(COLLECTABLE_STATES) <= set(OPEN_PICKUP_STATES)
+
+
+def test_a_collected_pickup_cannot_move_and_a_ready_one_can_be_collected() -> None:
+    assert can_move("ready", "collected") and can_move("ready", "partially_collected")
+    assert can_move("partially_collected", "partially_collected")
+    assert not can_move("collected", "ready") and not can_move("placed", "collected")
+
+
+def test_quantities_never_go_negative_whatever_a_row_says() -> None:
+    assert to_collect(Line(qty=3, qty_collected=1)) == 2
+    assert to_collect(Line(qty=3, qty_collected=2, qty_returned=2)) == 0  # a bad row, not -1
+    assert returnable(Line(qty=3, qty_collected=2, qty_returned=1)) == 1
+    assert returnable(Line(qty=3, qty_collected=0, qty_returned=1)) == 0
+    assert items_to_collect([Line(qty=2), Line(qty=5, qty_collected=4)]) == 3
+
+
+@pytest.mark.parametrize(
+    ("state", "handed", "code", "line_no"),
+    [
+        (None, {1: 1}, "not_pickup", None),
+        ("picking", {1: 1}, "not_collectable", None),
+        ("collected", {1: 1}, "not_collectable", None),
+        ("ready", {}, "nothing_handed", None),
+        ("ready", {1: 0, 2: 0}, "nothing_handed", None),
+        ("ready", {1: 1, 2: -1}, "nothing_handed", None),
+        ("ready", {9: 1, 1: 1}, "unknown_line", 9),
+        ("ready", {1: 1, 2: 3}, "over_collected", 2),
+    ],
+)
+def test_a_hand_over_the_rules_refuse_names_the_rule_and_the_line(
+    state: str | None, handed: dict[int, int], code: str, line_no: int | None
+) -> None:
+    lines = {1: Line(qty=2), 2: Line(qty=3, qty_collected=1)}
+
+    with pytest.raises(HandoverProblem) as refused:
+        plan_handover(state, lines, handed)
+
+    assert (refused.value.code, refused.value.line_no) == (code, line_no)
+
+
+def test_handing_over_the_rest_collects_the_order_and_a_part_leaves_it_partly_collected() -> None:
+    lines = {1: Line(qty=2), 2: Line(qty=3, qty_collected=1, qty_returned=1)}
+
+    part = plan_handover("ready", lines, {1: 1})
+    rest = plan_handover("partially_collected", lines, {1: 2, 2: 1})
+
+    assert (part.state, part.remaining) == ("partially_collected", 2)
+    assert (rest.state, rest.remaining) == ("collected", 0)
+
+
+_lines = st.dictionaries(
+    st.integers(min_value=1, max_value=6),
+    st.integers(min_value=1, max_value=20).flatmap(
+        lambda qty: st.integers(min_value=0, max_value=qty).flatmap(
+            lambda collected: st.integers(min_value=0, max_value=collected).map(
+                lambda returned: Line(qty=qty, qty_collected=collected, qty_returned=returned)
+            )
+        )
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(
+    state=st.one_of(st.none(), st.sampled_from(ALL_PICKUP_STATES)),
+    lines=_lines,
+    handed=st.dictionaries(
+        st.integers(min_value=1, max_value=7), st.integers(min_value=-1, max_value=25), max_size=6
+    ),
+)
+@settings(max_examples=400, deadline=None, database=None)
+def test_a_hand_over_never_gives_out_more_than_ordered_and_not_returned(
+    state: str | None, lines: dict[int, Line], handed: dict[int, int]
+) -> None:
+    try:
+        plan = plan_handover(state, lines, handed)
+    except HandoverProblem as problem:
+        # Refused: and rightly, for the rule it names.
+        if problem.code == "over_collected":
+            assert problem.line_no is not None
+            assert handed[problem.line_no] > to_collect(lines[problem.line_no])
+        elif problem.code == "unknown_line":
+            assert problem.line_no not in lines
+        elif problem.code == "not_collectable":
+            assert state not in COLLECTABLE_STATES
+        return
+    assert state in COLLECTABLE_STATES
+    after = {
+        n: Line(line.qty, line.qty_collected + handed.get(n, 0), line.qty_returned)
+        for n, line in lines.items()
+    }
+    for n, line in after.items():
+        assert line.qty_collected <= line.qty - line.qty_returned, n
+    assert plan.remaining == items_to_collect(after.values())
+    assert plan.remaining == sum(line.qty - line.qty_returned - line.qty_collected for line in after.values())
+    assert plan.state == ("collected" if plan.remaining == 0 else "partially_collected")
+    assert can_move(state, plan.state)  # type: ignore[arg-type]
