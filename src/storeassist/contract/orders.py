@@ -1,4 +1,6 @@
-"""Cross-channel orders and the pickup (BOPIS) queue."""
+"""Cross-channel orders and the pickup (BOPIS) queue. Pickup states and their rules are the domain's
+(``storeassist.domain.orders``).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +10,8 @@ from typing import Literal
 from pydantic import Field
 
 from storeassist.contract.common import Cents, Channel, Count, EntityId, LineNo, Units, WireModel
+from storeassist.domain.orders import PickupState as PickupState
 
-PickupState = Literal[
-    "placed", "picking", "ready", "partially_collected", "collected", "expired", "cancelled"
-]
 Fulfilment = Literal["ship", "bopis", "curbside", "carry"]
 
 

@@ -32,6 +32,7 @@ from storeassist.contract import (
     RecommendationList,
     StockLevel,
 )
+from storeassist.domain.orders import OPEN_PICKUP_STATES as OPEN_PICKUP_STATES
 from storeassist.domain.tokens import TokenError, public_key_from_text
 
 # The `name as name` imports are re-exports: these were defined here before the split.
@@ -62,7 +63,6 @@ from storeassist.local.sqlite import LocalStoreError
 log = logging.getLogger("storeassist.local")
 
 DEFAULT_PERSONAL_DATA_TTL = timedelta(days=30)
-OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
 _CURSOR_KEY = "changes_cursor"
 
 

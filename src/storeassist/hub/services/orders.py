@@ -6,13 +6,12 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
+from storeassist.domain.orders import QUEUE_STATES
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import NotFound
 from storeassist.hub.services.wire import ORDER_COLUMNS, orders_with_lines
 
-#: What the pickup desk works on, most urgent first.
-QUEUE_STATES = ("ready", "partially_collected", "picking", "placed")
 QUEUE_LIMIT = 500
 
 
