@@ -30,6 +30,8 @@ test-pg: setup
 	fi
 	@$(UV) --extra postgres pytest tests/hub -q -p no:cacheprovider
 
+# Figures into bench/results.json. bench_frozen adds PyInstaller (the `package` group) and keeps its
+# builds in build/bench-frozen/ while the sources are unchanged.
 bench: setup
 	@$(UV) python -m bench
 
@@ -42,8 +44,10 @@ lint: setup
 	@$(UV) mypy
 	@$(UV) lint-imports
 
+# The store build, dist/storeassist/ (packaging/storeassist.spec). CAMERA=1 ships camera scanning too
+# (the `camera` extra; the build machine then needs libpulse0).
 package: setup
-	@uv sync --locked --group package --quiet
+	@uv sync --locked --group package $(if $(CAMERA),--extra camera) --quiet
 	@$(UV) pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/storeassist.spec
 
 clean:

@@ -1,8 +1,9 @@
 """Run every benchmark in order, each in its own process, and print the collected figures.
 
 The 1M-customer hub database is seeded once (``bench_hub_seed``) into a temporary folder and
-reused by the benchmarks after it through ``STOREASSIST_BENCH_DB``. ``BENCH_QUICK=1`` asks each
-benchmark for a smaller run.
+reused by the benchmarks after it through ``STOREASSIST_BENCH_DB``. ``bench_frozen`` builds the
+store app with PyInstaller into ``build/bench-frozen/`` (kept while the sources are unchanged).
+``BENCH_QUICK=1`` asks each benchmark for a smaller run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ORDER = [
     "bench_hub_api",
     "bench_reco",
     "bench_app",
+    "bench_frozen",
     "bench_scan_profile",
     "bench_scan_during_drain",
 ]
