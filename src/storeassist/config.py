@@ -80,6 +80,12 @@ class DeviceRecord(BaseModel):
     store_id: int
     store_name: str
     hub_url: str
+    #: How the store writes numbers, dates and money (a Qt locale name, an ISO 4217 currency, an
+    #: IANA time zone), from the enrollment answer or ``/v1/stores``. None in a record written
+    #: before the hub sent them, until the app has asked.
+    store_locale: str | None = None
+    store_currency: str | None = None
+    store_timezone: str | None = None
 
 
 DEVICE_RECORD_NAME = "device.json"

@@ -137,6 +137,7 @@ def make_profile(customer_id: int, *, as_of: datetime = NOW, name: str = "Test C
         cases=[],
         timeline=[],
         as_of=as_of,
+        currency="USD",
     )
 
 

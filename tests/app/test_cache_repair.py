@@ -373,6 +373,7 @@ def test_a_cache_from_before_the_mark_is_ours_and_simply_replaced(
     old.close()
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA application_id = 0")  # as every cache was before this build
+        raw.execute("PRAGMA user_version = 2")  # the last schema before the mark
     raw.close()
 
     cache = LocalCache(path)

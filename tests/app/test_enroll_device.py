@@ -19,7 +19,14 @@ class Enroller:
     async def enroll(self, request: EnrollRequest) -> EnrollResponse:
         self.requests.append(request)
         return EnrollResponse(
-            device_id=4, credential="dev-cred", store_id=2, store_name="Harbour", public_keys=self.keys
+            device_id=4,
+            credential="dev-cred",
+            store_id=2,
+            store_name="Harbour",
+            public_keys=self.keys,
+            store_locale="de_DE",
+            store_currency="EUR",
+            store_timezone="Europe/Berlin",
         )
 
 
@@ -37,6 +44,12 @@ async def test_enrolling_stores_the_credential_and_the_keys_for_offline_scans(
     )
 
     assert (enrollment.device_id, enrollment.store_id, enrollment.store_name) == (4, 2, "Harbour")
+    # How the store writes money and times travels with it, for the device record.
+    assert (enrollment.store_locale, enrollment.store_currency, enrollment.store_timezone) == (
+        "de_DE",
+        "EUR",
+        "Europe/Berlin",
+    )
     assert credentials.load() == "dev-cred"
     assert list(cache.verification_keys()) == [1]
     assert enroller.requests[0].code == "ABCD-1234"

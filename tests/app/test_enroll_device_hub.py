@@ -19,6 +19,7 @@ async def test_a_device_enrolled_with_a_code_can_use_the_hub_with_its_stored_cre
         enrollment = await EnrollDevice(client, credentials, cache).enroll(hub.enroll_code(), "Till 2")
 
         assert enrollment.store_id == hub.store_id
+        assert (enrollment.store_locale, enrollment.store_currency) == ("en_US", "USD")
         assert cache.verification_keys()
         stores = await client.stores()  # authorised by the credential just stored
         assert hub.store_id in {store.id for store in stores}

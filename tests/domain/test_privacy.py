@@ -65,6 +65,7 @@ def _profile(email: str = EMAIL, phone: str = PHONE, lifetime_value_cents: int =
         timeline=[],
         notes=["prefers the navy one"],
         as_of=datetime(2026, 3, 2, 10, 30, tzinfo=UTC),
+        currency="USD",
     )
 
 

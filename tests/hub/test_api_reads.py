@@ -38,6 +38,7 @@ def test_enrolled_device_gets_credential_keys_and_store(hub_server: Any) -> None
     )
     enrolled = contract.EnrollResponse.model_validate(answer.json())
     assert enrolled.store_id == hub_server.store_id and enrolled.public_keys.keys and enrolled.credential
+    assert (enrolled.store_locale, enrolled.store_currency) == ("en_US", "USD")
 
 
 def test_staff_sign_in_by_badge_and_by_number_with_pin(

@@ -23,7 +23,7 @@ from storeassist.hub.db.session import make_engine
 def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
     db = empty_db_url
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0003"
+    assert upgrade(db) == head_revision() == "0004"
     assert require_current(db) == head_revision()
 
 
@@ -93,3 +93,34 @@ def test_postgres_urls_are_shown_without_their_password() -> None:
     error = SchemaOutOfDate("postgresql://hub:s3cret@db.example:5432/chain", None, "0001")
     assert "s3cret" not in str(error)
     assert "storeassist-hub upgrade --db postgresql+psycopg://hub:***@db.example:5432/chain" in str(error)
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0003, read with sqlite3")
+def test_stores_of_an_older_hub_get_their_countrys_locale_and_currency(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0003")
+    conn = sqlite3.connect(db)
+    conn.executemany(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (?, ?, ?, 'x', 'y', ?, 0, 0, ?, '9-18')",
+        [
+            (1, "S1", "Union Square", "US", "America/New_York"),
+            (2, "S2", "Mitte", "DE", "Europe/Berlin"),
+            (3, "S3", "Тверская", "RU", "Europe/Moscow"),
+            (4, "S4", "Somewhere", "ZZ", "UTC"),
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT name, locale, currency, timezone FROM stores ORDER BY id").fetchall()
+    conn.close()
+    assert rows == [
+        ("Union Square", "en_US", "USD", "America/New_York"),
+        ("Mitte", "de_DE", "EUR", "Europe/Berlin"),
+        ("Тверская", "ru_RU", "RUB", "Europe/Moscow"),
+        ("Somewhere", "en_US", "USD", "UTC"),  # a country the migration does not know: the defaults
+    ]

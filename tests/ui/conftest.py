@@ -95,7 +95,9 @@ def make_profile(name: str = "Maria Jensen", *, tier: str = "Gold", points: int 
             Alert(
                 kind="late_delivery",
                 severity="warning",
-                message="Last web order arrived 4 days late — apologise.",
+                code="late_delivery",
+                params={"number": "W1001", "channel": "web", "days": 4},
+                ref="W1001",
             )
         ],
         open_pickups=[],
@@ -106,11 +108,19 @@ def make_profile(name: str = "Maria Jensen", *, tier: str = "Gold", points: int 
         cases=[],
         timeline=[
             TimelineEntry(
-                at=when, kind="order", channel="web", title="Order W-1001: trail shoes", detail="€129.00"
+                at=when,
+                kind="order",
+                channel="web",
+                code="order_placed",
+                params={"number": "W1001", "items": 1, "total": 12_900, "status": "late"},
+                ref="W1001",
             ),
-            TimelineEntry(at=when, kind="view", channel="app", title="Viewed rain jacket"),
+            TimelineEntry(
+                at=when, kind="view", channel="app", code="product_viewed", params={"product": "Rain jacket"}
+            ),
         ],
         as_of=when,
+        currency="USD",
     )
 
 

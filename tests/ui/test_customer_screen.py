@@ -84,7 +84,7 @@ def test_scan_of_a_member_shows_name_tier_and_points(qtbot: QtBot, runner: OpRun
     assert "Platinum" in screen.next_tier.text()
     assert not screen.offline_badge.isVisible()
     alerts = [label.text() for label in screen.profile.alerts_section.findChildren(QLabel)]
-    assert any("4 days late" in text for text in alerts)
+    assert any("running late (placed 4 day(s) ago)" in text for text in alerts)
     assert screen.profile.timeline_model.rowCount() == 2
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,7 +33,7 @@ from storeassist.contract import (
     TimelineEntry,
 )
 from storeassist.contract.catalog import Product
-from storeassist.ui.formatting import format_date, format_money, format_points, format_time
+from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.profile_view import ProfileView
 from storeassist.ui.resources import load_theme
 from storeassist.ui.timeline_model import ICON_NAMES, TimelineModel, channel_icon
@@ -56,6 +56,8 @@ KINDS_AND_CHANNELS: list[tuple[Any, Any]] = [
     ("order", "marketplace"),
 ]
 TIMELINE_SIZE = 45
+#: What a view is given until the app sets the store's format.
+DEFAULT_FORMAT = StoreFormat("en_US", "USD", "UTC")
 
 
 @pytest.fixture(autouse=True)
@@ -100,17 +102,32 @@ def _item(name: str, where: Any, *, days_ago: int, channel: Any = "web") -> Cart
     )
 
 
+def _entry_words(kind: str, n: int) -> tuple[str, dict[str, str | int]]:
+    """The code and parameters the hub sends for an entry of ``kind`` (the n-th of the history)."""
+    number = f"W{1000 + n}"
+    return {
+        "order": ("order_placed", {"number": number, "items": 2, "total": 5_800 + n, "status": "delivered"}),
+        "pickup": ("order_placed", {"number": number, "items": 1, "total": 2_900, "status": "ready"}),
+        "return": ("order_returned", {"number": number, "refund": 1_950, "reason": "too_small"}),
+        "case": ("case_opened", {"subject": "Parcel arrived damaged", "status": "open"}),
+        "review": ("product_reviewed", {"product": "Trail running shoes", "rating": 4}),
+        "view": ("product_viewed", {"product": "Rain jacket"}),
+        "cart": ("cart_added", {"product": "Merino base layer"}),
+    }[kind]
+
+
 def _timeline(count: int = TIMELINE_SIZE) -> list[TimelineEntry]:
     entries = []
     for n in range(count):
         kind, channel = KINDS_AND_CHANNELS[n % len(KINDS_AND_CHANNELS)]
+        code, params = _entry_words(kind, n)
         entries.append(
             TimelineEntry(
                 at=NOW - timedelta(days=3 * n, hours=n),
                 kind=kind,
                 channel=channel,
-                title=f"{kind.capitalize()} event {n}",
-                detail=f"detail {n}",
+                code=code,
+                params=params,
                 ref=f"R{n}",
             )
         )
@@ -125,28 +142,29 @@ def rich_profile(base: CustomerProfile) -> CustomerProfile:
                 Alert(
                     kind="low_sentiment",
                     severity="info",
-                    message="Was unhappy when contacting support 12 days ago (refund delay): take extra care",
+                    code="low_sentiment",
+                    params={"subject": "Refund not received yet", "days": 12},
                     ref="7",
                 ),
                 Alert(
                     kind="late_delivery",
                     severity="warning",
-                    message="Web order #W1001 is running late (placed 9 days ago): apologise and offer "
-                    "to check where it is",
+                    code="late_delivery",
+                    params={"number": "W1001", "channel": "web", "days": 9},
                     ref="W1001",
                 ),
                 Alert(
                     kind="service_case",
                     severity="critical",
-                    message="Open support case about a damaged parcel (3 days): apologise and offer to "
-                    "check status",
+                    code="service_case",
+                    params={"subject": "Parcel arrived damaged", "days": 3},
                     ref="9",
                 ),
                 Alert(
                     kind="pickup_expiring",
                     severity="warning",
-                    message="Pickup order #A10008104 is ready here and expires in 5 h: offer to hand it "
-                    "over now",
+                    code="pickup_expiring",
+                    params={"number": "A10008104", "hours": 5},
                     ref="A10008104",
                 ),
             ],
@@ -269,11 +287,11 @@ def test_header_shows_who_they_are_and_how_to_reach_them(qtbot: QtBot, profile_f
 
     assert view.name.text() == "Maria Jensen"
     assert view.tier.text() == "Gold"
-    assert view.points.text() == f"{format_points(12480)} points"
-    assert f"{format_points(2520)} more to Platinum" in header
+    assert view.points.text() == "12,480 points"
+    assert "2,520 more to Platinum" in header
     membership = view.membership.text()
-    assert f"Member since {format_date(profile.loyalty.member_since)}" in membership
-    assert f"Lifetime value {format_money(183_400)}" in membership
+    assert "Member since Apr 1, 2019" in membership
+    assert "Lifetime value $1,834.00" in membership
     assert "Preferred store: Aarhus C" in view.shopping.text()
     assert "Prefers: App" in view.shopping.text()
     # Consent in words: who may be sent offers, on which channel.
@@ -302,7 +320,7 @@ def test_cached_profile_says_it_may_be_out_of_date(qtbot: QtBot, profile_factory
     view = _view(qtbot, profile, source="cache")
     assert view.offline_badge.isVisible()
     assert view.offline_badge.text() == (
-        f"Offline — as of {format_time(profile.as_of)}. Points and orders may have changed since."
+        f"Offline — as of {DEFAULT_FORMAT.time(profile.as_of)}. Points and orders may have changed since."
     )
     view.show_profile(profile, source="online", as_of=profile.as_of)
     assert not view.offline_badge.isVisible()
@@ -314,7 +332,11 @@ def test_alerts_come_first_most_serious_first_with_what_to_say(qtbot: QtBot, pro
     boxes = _rows(view.alerts_section)
     assert [box.property("severity") for box in boxes] == ["critical", "warning", "warning", "info"]
     assert "Urgent: Open support case" in _texts(boxes[0])
-    assert any("apologise and offer to check status" in t for t in _texts(boxes[0]))
+    assert (
+        "Support case “Parcel arrived damaged” open for 3 day(s): apologise and offer to check its status"
+        in _texts(boxes[0])
+    )
+    assert any("Web shop order #W1001 is running late (placed 9 day(s) ago)" in t for t in _texts(boxes[1]))
 
     # Right under the header card, above everything else.
     def top(widget: QWidget) -> int:
@@ -355,7 +377,7 @@ def test_holds_cart_and_views_say_where_the_item_is_in_words(qtbot: QtBot, profi
     assert "Out of stock" in _texts(_row_with(view.cart_section, "Merino base layer"))
     viewed = _texts(_row_with(view.cart_section, "Waterproof hiking boots"))
     assert "In stock nearby" in viewed
-    assert any(format_money(8_995) in t and "App" in t for t in viewed)
+    assert any("$89.95" in t and "App" in t for t in viewed)
 
 
 def test_suggestions_show_why_and_where(qtbot: QtBot, profile_factory) -> None:
@@ -485,8 +507,9 @@ def test_timeline_rows_carry_channel_icon_and_words(qtbot: QtBot) -> None:
     for name in ICON_NAMES:
         assert not channel_icon(name).isNull(), f"icon for {name} did not load"
     first = model.index(0)
-    assert model.data(first).splitlines()[0] == "Order event 0"
-    assert "Web shop" in model.data(first)
+    title, detail = model.data(first).splitlines()
+    assert title == "Order #W1000"
+    assert "Web shop" in detail and "2 item(s), $58.00 — delivered" in detail
     assert not model.data(first, Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(first, Qt.ItemDataRole.ToolTipRole).startswith("Order · Web shop")
     case = model.index(4)
@@ -613,15 +636,17 @@ def test_showing_another_customer_replaces_every_row(qtbot: QtBot, profile_facto
 
 
 @pytest.mark.parametrize(
-    ("locale", "currency", "expected"),
-    [("en_US", "EUR", "€1,834.00"), ("de_DE", "EUR", "1.834,00\xa0€"), ("en_US", "XYZ", "XYZ1,834.00")],
+    ("locale", "currency", "minor_units", "expected"),
+    [
+        ("en_US", "USD", 183_400, "$1,834.00"),
+        ("en_US", "EUR", 183_400, "€1,834.00"),
+        ("de_DE", "EUR", 183_400, "1.834,00\xa0€"),
+        ("de_DE", "USD", 1_950, "19,50\xa0$"),
+        ("en_US", "XYZ", 183_400, "XYZ1,834.00"),
+        ("en_US", "JPY", 1_834, "¥1,834"),  # a yen has no minor unit
+    ],
 )
-def test_money_is_written_with_its_currency_in_the_locale_style(
-    locale: str, currency: str, expected: str
+def test_money_is_written_with_its_currency_in_the_stores_style(
+    locale: str, currency: str, minor_units: int, expected: str
 ) -> None:
-    before = QLocale()
-    QLocale.setDefault(QLocale(locale))
-    try:
-        assert format_money(183_400, currency) == expected
-    finally:
-        QLocale.setDefault(before)
+    assert StoreFormat(locale, currency).money(minor_units) == expected

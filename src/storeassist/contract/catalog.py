@@ -1,15 +1,30 @@
-"""Stores, products and stock."""
+"""Stores, products and stock.
+
+Prices are minor units in the currency of the store an answer is for (``StoreInfo.currency``):
+the chain keeps one price list, and each store sells in its own currency.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import AwareDatetime, Field
 
-from pydantic import Field
-
-from storeassist.contract.common import Cents, Count, EntityId, NextPage, WireModel
+from storeassist.contract.common import (
+    Cents,
+    Count,
+    CurrencyCode,
+    EntityId,
+    LocaleName,
+    NextPage,
+    TimeZoneName,
+    WireModel,
+)
 
 
 class StoreInfo(WireModel):
+    """A store, and how its tablets write for its people: ``locale`` (numbers, dates, the
+    currency's symbol), ``currency`` (of every amount an answer for this store carries) and
+    ``timezone`` (the clock times are shown in)."""
+
     id: EntityId
     code: str
     name: str
@@ -18,8 +33,10 @@ class StoreInfo(WireModel):
     country: str
     lat: float
     lon: float
-    timezone: str
+    timezone: TimeZoneName
     hours: str
+    locale: LocaleName
+    currency: CurrencyCode
 
 
 class Product(WireModel):
@@ -45,7 +62,7 @@ class StockLevel(WireModel):
     distance_km: float = Field(ge=0)
     on_hand: Count
     held: Count = 0
-    as_of: datetime
+    as_of: AwareDatetime
 
 
 class StockAnswer(WireModel):

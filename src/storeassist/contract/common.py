@@ -8,6 +8,17 @@ the hub. JSON has one kind of number, so ``12.0`` is the integer 12, as JSON Sch
 
 The bounds follow the columns: ids, counts, quantities and prices are 32-bit there; a customer's
 lifetime value is 64-bit, and is bounded by what a JSON number carries exactly.
+
+Money is an integer number of the currency's minor units (cents, pence, kopecks; a yen has none)
+and never a float. The currency (ISO 4217, :data:`CurrencyCode`) is named once per answer, not
+on every amount: a ``CustomerProfile`` names its own (``currency``: every amount in it, its orders
+and lines, cart, views, lifetime value and timeline parameters). Every other answer (catalog,
+stock, pickup queue, change feed, suggestions) is in the currency of the store it is for, which a
+device learns at enrollment and from ``/v1/stores`` (``StoreInfo.currency``).
+
+The hub sends no sentences for the screen: alerts and timeline entries carry a :data:`MessageCode`
+and :data:`MessageParams` (names, numbers, amounts in minor units, other codes) that the tablet
+words in its reader's language with Qt's ``tr()`` (style.md §15). Times are UTC.
 """
 
 from __future__ import annotations
@@ -72,6 +83,7 @@ Units = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WholeNumber]
 #: How many units one command hands over.
 Quantity = Annotated[int, Field(strict=True, ge=0, le=MAX_QUANTITY), WholeNumber]
 #: An amount of money in minor units (cents), as a price or an order total is stored (32-bit).
+#: Its currency is the answer's (see the module docstring).
 Cents = Annotated[int, Field(strict=True, ge=0, le=MAX_ID), WholeNumber]
 #: A sum of money over years (a customer's lifetime value), stored in a 64-bit column.
 LargeCents = Annotated[int, Field(strict=True, ge=0, le=MAX_EXACT_JSON_INT), WholeNumber]
@@ -85,6 +97,30 @@ CardSerial = Annotated[int, Field(strict=True, ge=0, le=MAX_ID), WholeNumber]
 LineNo = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WholeNumber, _KEY]
 #: A signing key's id (one byte of every signed code); also a map key, like :data:`LineNo`.
 KeyId = Annotated[int, Field(strict=True, ge=0, le=255), WholeNumber, _KEY]
+#: An ISO 4217 currency code in capitals ("USD", "EUR", "CNY").
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]
+#: A locale as Qt and CLDR name it: language, optional script, territory ("en_US", "de_DE", "zh_Hans_CN").
+LocaleName = Annotated[
+    str, Field(max_length=16, pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?_[A-Z]{2}$", examples=["en_US"])
+]
+#: An IANA time zone ("America/New_York", "UTC"); as long as the stores' column allows.
+TimeZoneName = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+]
+#: What a message is, for the tablet to word: lower case, digits and ``_`` (``late_delivery``).
+#: A code the tablet does not know yet is shown as a general sentence, never as the code.
+MessageCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+#: One value a message is worded with: text (a product's name, an order number, another code) or
+#: a whole number (days, a rating, an amount in minor units). Never a float, never a boolean.
+MessageParam = (
+    Annotated[str, Field(strict=True, max_length=200)]
+    | Annotated[int, Field(strict=True, ge=-MAX_EXACT_JSON_INT, le=MAX_EXACT_JSON_INT)]
+)
+#: A message's values by name; each code documents its names (``customers.Alert``, ``TimelineEntry``).
+MessageParams = Annotated[
+    dict[Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_]*$")], MessageParam],
+    Field(max_length=16),
+]
 #: An HTTP status of an error answer.
 ErrorStatus = Annotated[int, Field(strict=True, ge=400, le=599), WholeNumber]
 

@@ -1,19 +1,27 @@
-"""The cross-channel customer profile, search and recommendations."""
+"""The cross-channel customer profile, search and recommendations.
+
+A profile names its currency once (:attr:`CustomerProfile.currency`); every amount in it is in
+minor units of that currency. Alerts and timeline entries are codes with parameters, never
+sentences: the tablet words them (``storeassist.ui.hub_words``). Times are UTC.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from storeassist.contract.catalog import Product
 from storeassist.contract.common import (
     Cents,
     Channel,
     Count,
+    CurrencyCode,
     EntityId,
     LargeCents,
+    MessageCode,
+    MessageParams,
     NextPage,
     Units,
     WireModel,
@@ -75,15 +83,30 @@ class CustomerDetail(WireModel):
 
 
 class Alert(WireModel):
+    """Something to know before speaking to the customer; the tablet words it from ``code``.
+
+    ``kind`` is the alert's family (what the box is headed with); ``code`` is the sentence, the
+    kind's own name unless one kind has several. ``params`` by code (amounts in minor units of the
+    profile's currency, ``days`` and ``hours`` whole and rounded down):
+
+    - ``service_case``: ``subject`` (the case's, as customer service wrote it), ``days`` open
+    - ``late_delivery``: ``number``, ``channel`` (web, app, store, marketplace), ``days`` since placed
+    - ``failed_delivery`` (kind ``late_delivery``): ``number``
+    - ``negative_review``: ``product``, ``rating`` (1-5), ``days`` ago
+    - ``low_sentiment``: ``subject``, ``days`` ago
+    - ``pickup_expiring``: ``number``, ``hours`` left
+    """
+
     kind: Literal["service_case", "late_delivery", "negative_review", "low_sentiment", "pickup_expiring"]
     severity: Literal["info", "warning", "critical"]
-    message: str = Field(description="what happened and what to say, for the associate")
+    code: MessageCode
+    params: MessageParams = Field(default_factory=dict)
     ref: str | None = None
 
 
 class ServiceCase(WireModel):
     id: EntityId
-    opened_at: datetime
+    opened_at: AwareDatetime
     status: Literal["open", "pending", "resolved"]
     subject: str
     sentiment: float = Field(ge=-1, le=1)
@@ -95,28 +118,44 @@ class Hold(WireModel):
     product_name: str
     store_id: EntityId
     qty: Units
-    expires_at: datetime
+    expires_at: AwareDatetime
 
 
 class CartItem(WireModel):
     sku: str
     product_name: str
     price_cents: Cents
-    added_at: datetime
+    added_at: AwareDatetime
     channel: Channel
     availability: Literal["here", "nearby", "out"] = "out"
 
 
 class TimelineEntry(WireModel):
-    at: datetime
+    """One thing the customer did, newest first in a profile; the tablet words it from ``code``.
+
+    ``kind`` files it (the screen's filters and icons); ``params`` by code (amounts in minor units
+    of the profile's currency; states and reasons are codes too):
+
+    - ``order_placed``: ``number``, ``items`` (units), ``total``, ``status`` (the pickup state of
+      a pickup order, else the order's status: ``shipped``, ``delivered``, ``late`` …)
+    - ``order_returned``: ``number``, ``refund``, ``reason`` (``too_small``, ``damaged`` …)
+    - ``case_opened``: ``subject``, ``status`` (open, pending, resolved)
+    - ``product_reviewed``: ``product``, ``rating`` (1-5; absent when the review had none)
+    - ``product_viewed``, ``cart_added``, ``cart_left``: ``product``
+    """
+
+    at: AwareDatetime
     kind: Literal["order", "return", "pickup", "case", "review", "view", "cart"]
     channel: Channel
-    title: str
-    detail: str = ""
+    code: MessageCode
+    params: MessageParams = Field(default_factory=dict)
     ref: str | None = None
 
 
 class CustomerProfile(WireModel):
+    """Everything about one customer as seen from one store. ``currency`` is the currency of
+    every amount in it (that store's); ``as_of`` is when the hub built it."""
+
     customer: CustomerDetail
     loyalty: LoyaltyStanding
     alerts: list[Alert]
@@ -129,7 +168,8 @@ class CustomerProfile(WireModel):
     timeline: list[TimelineEntry]
     # A plain ``[]`` (pydantic copies it per instance) keeps ``"default": []`` in the published schema.
     notes: list[str] = []  # noqa: RUF012
-    as_of: datetime
+    as_of: AwareDatetime
+    currency: CurrencyCode
 
 
 class Recommendation(WireModel):

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
-from storeassist.contract.common import EntityId, KeyId, Role, WholeNumber, WireModel
+from storeassist.contract.common import (
+    CurrencyCode,
+    EntityId,
+    KeyId,
+    LocaleName,
+    Role,
+    TimeZoneName,
+    WholeNumber,
+    WireModel,
+)
 
 
 class EnrollRequest(WireModel):
@@ -23,11 +32,18 @@ class PublicKeys(WireModel):
 
 
 class EnrollResponse(WireModel):
+    """The device's credential, and the store it now belongs to, with how that store writes
+    numbers, money and times (as ``StoreInfo`` has them). The hub sends all three store fields;
+    a device that has none of them (enrolled before) reads them from ``/v1/stores``."""
+
     device_id: EntityId
     credential: str = Field(description="Bearer credential for every later call; keep it in the OS keyring.")
     store_id: EntityId
     store_name: str
     public_keys: PublicKeys
+    store_locale: LocaleName | None = None
+    store_currency: CurrencyCode | None = None
+    store_timezone: TimeZoneName | None = None
 
 
 #: The header that carries a staff session token on every request made for a signed-in person.

@@ -12,7 +12,9 @@ from typing import cast
 from sqlalchemy import Integer, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 2  # 2: recommendations kept beside profiles
+#: 2: recommendations kept beside profiles; 3: profiles name their currency, alerts and timeline
+#: entries are codes with parameters (a kept profile of version 2 would not read).
+SCHEMA_VERSION = 3
 
 
 class Base(DeclarativeBase):

@@ -40,11 +40,17 @@ class EnrollmentInputInvalid(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Enrollment:
-    """What the app keeps in its settings after enrolling; the credential is not part of it."""
+    """What the app keeps in its settings after enrolling; the credential is not part of it.
+
+    ``store_locale``, ``store_currency`` and ``store_timezone`` say how the store writes numbers,
+    money and times (None if the hub did not say; ``/v1/stores`` has them too)."""
 
     device_id: int
     store_id: int
     store_name: str
+    store_locale: str | None = None
+    store_currency: str | None = None
+    store_timezone: str | None = None
 
 
 class EnrollDevice:
@@ -71,4 +77,11 @@ class EnrollDevice:
         if self._cache is not None:
             self._cache.set_public_keys(answer.public_keys)
         log.info("device enrolled as device %d for store %d", answer.device_id, answer.store_id)
-        return Enrollment(device_id=answer.device_id, store_id=answer.store_id, store_name=answer.store_name)
+        return Enrollment(
+            device_id=answer.device_id,
+            store_id=answer.store_id,
+            store_name=answer.store_name,
+            store_locale=answer.store_locale,
+            store_currency=answer.store_currency,
+            store_timezone=answer.store_timezone,
+        )

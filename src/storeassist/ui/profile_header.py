@@ -3,7 +3,8 @@
 Name and tier, points and what the next tier needs, membership and lifetime value (or that the
 role may not see it), preferred store and channel, and marketing consent per channel: one line in
 landscape, the "not by" part on its own line in portrait. An offline badge sits on top when the
-profile came from the tablet.
+profile came from the tablet. Points, dates and money are written as the store writes them
+(:meth:`ProfileHeader.set_store_format`); the lifetime value is in the profile's currency.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from storeassist.contract import CustomerProfile
-from storeassist.ui.formatting import format_date, format_money, format_points, format_time
-from storeassist.ui.timeline_model import channel_label
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.hub_words import channel_label
 from storeassist.ui.widgets import append_shown, clear_layout, label, pill
 
 
 class ProfileHeader(QFrame):
     """The top card of :class:`~storeassist.ui.profile_view.ProfileView`."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, store_format: StoreFormat | None = None) -> None:
         super().__init__(parent)
+        self._format = store_format or StoreFormat()
         self.offline_badge = label(role="offline", wrap=True)
         self.offline_badge.setVisible(False)
         self.name = label(role="customerName", wrap=True)
@@ -66,19 +68,23 @@ class ProfileHeader(QFrame):
         card_layout.addWidget(self.shopping)
         card_layout.addLayout(self.consent)
 
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        """Write points, dates, times and money as this store does, from the next :meth:`fill`."""
+        self._format = fmt
+
     def show_source(self, *, offline: bool, checking: bool, as_of: datetime) -> None:
         """Mark a profile from the tablet with its age; ``checking``: the hub is being asked too."""
         self.offline_badge.setVisible(offline)
         if offline and checking:
             self.offline_badge.setText(
                 self.tr("Saved on this tablet — as of {time}. Checking with the back office…").format(
-                    time=format_time(as_of)
+                    time=self._format.time(as_of)
                 )
             )
         elif offline:
             self.offline_badge.setText(
                 self.tr("Offline — as of {time}. Points and orders may have changed since.").format(
-                    time=format_time(as_of)
+                    time=self._format.time(as_of)
                 )
             )
 
@@ -88,17 +94,16 @@ class ProfileHeader(QFrame):
         *,
         lifetime_value_visible: bool,
         store_name: Callable[[int], str],
-        currency: str,
     ) -> None:
         """Who, tier and points, membership, how they shop, and consent per channel."""
-        customer, loyalty = profile.customer, profile.loyalty
+        customer, loyalty, fmt = profile.customer, profile.loyalty, self._format
         self.name.setText(customer.name)
         self.tier.setText(loyalty.tier[:1].upper() + loyalty.tier[1:])
-        self.points.setText(self.tr("{points} points").format(points=format_points(loyalty.points)))
+        self.points.setText(self.tr("{points} points").format(points=fmt.number(loyalty.points)))
         if loyalty.next_tier and loyalty.points_to_next is not None:
             self.next_tier.setText(
                 self.tr("{points} more to {tier}").format(
-                    points=format_points(loyalty.points_to_next), tier=loyalty.next_tier.capitalize()
+                    points=fmt.number(loyalty.points_to_next), tier=loyalty.next_tier.capitalize()
                 )
             )
         else:
@@ -106,9 +111,9 @@ class ProfileHeader(QFrame):
         self.membership.setText(
             "   ·   ".join(
                 (
-                    self.tr("Member since {date}").format(date=format_date(loyalty.member_since)),
+                    self.tr("Member since {date}").format(date=fmt.date(loyalty.member_since)),
                     self.tr("Lifetime value {money}").format(
-                        money=format_money(customer.lifetime_value_cents, currency)
+                        money=fmt.money(customer.lifetime_value_cents, profile.currency)
                     )
                     if lifetime_value_visible
                     else self.tr("Lifetime value: not shown for your role"),

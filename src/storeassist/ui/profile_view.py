@@ -5,6 +5,10 @@ alerts worded for the associate, then — two columns in landscape, one in portr
 holds, cart and recently viewed, suggestions, sizes and preferences, notes; last the timeline
 with filters and paging. The widget only shows what it is given and reports taps as signals
 (``pickup_requested``, ``note_submitted``); the screen calls the services (style.md §3, §5).
+
+Alerts and timeline rows are worded here from the hub's codes (``hub_words``); money, numbers,
+dates and times are written as the store writes them, in its time zone
+(:meth:`ProfileView.set_store_format`; en_US, USD and UTC until it is called).
 """
 
 from __future__ import annotations
@@ -35,16 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, Recommendation
-from storeassist.ui.formatting import format_moment, format_money
+from storeassist.domain.orders import items_to_collect
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.hub_words import alert_heading, alert_text, channel_label
 from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.row_delegate import TwoLineDelegate
-from storeassist.ui.timeline_model import (
-    FILTER_KINDS,
-    TimelineModel,
-    channel_icon,
-    channel_label,
-    filter_label,
-)
+from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
 from storeassist.ui.widgets import Section, append_shown, clear_layout, label, pill, row_frame, text_column
 
 #: Narrower than this (the widget's own width), the two columns stack into one.
@@ -93,15 +93,21 @@ class ProfileView(QWidget):
     #: then calls :meth:`note_saved` (or :meth:`note_failed`).
     note_submitted = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, currency: str = "EUR") -> None:
+    def __init__(self, parent: QWidget | None = None, *, store_format: StoreFormat | None = None) -> None:
         super().__init__(parent)
-        self._currency = currency
+        self._format = store_format or StoreFormat()
+        #: The currency of the profile shown (its amounts'); suggestions are in the store's.
+        self._currency = self._format.currency
+        #: What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write
+        #: again when the store's format changes.
+        self._shown: tuple[CustomerProfile, dict[str, Any]] | None = None
+        self._recommendations: list[Recommendation] | Literal["waiting", "unavailable"] = "waiting"
         self._store_names: Mapping[int, str] = {}
         self._customer_id: int | None = None
         self._pending_notes: list[str] = []
         self._saved_notes: list[str] = []
 
-        self.card = ProfileHeader()
+        self.card = ProfileHeader(store_format=self._format)
         # The header's labels, named as before (tests and the scan benchmark read them).
         self.offline_badge, self.name, self.tier = self.card.offline_badge, self.card.name, self.card.tier
         self.points, self.next_tier = self.card.points, self.card.next_tier
@@ -195,6 +201,7 @@ class ProfileView(QWidget):
     def _build_timeline(self) -> None:
         self.timeline_section = Section(self.tr("Timeline"))
         self.timeline_model = TimelineModel(self)
+        self.timeline_model.set_store_format(self._format)
 
         self.filter_buttons: dict[str, QPushButton] = {}
         self._filter_group = QButtonGroup(self)
@@ -241,6 +248,30 @@ class ProfileView(QWidget):
 
     # -- filling --------------------------------------------------------------------------
 
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        """Write money, numbers, dates and times as this store does (its locale, currency and time
+        zone); a profile on screen is written again."""
+        if fmt == self._format:
+            return
+        self._format = fmt
+        self.card.set_store_format(fmt)
+        self.timeline_model.set_store_format(fmt)
+        if self._shown is None:
+            self._currency = fmt.currency
+            return
+        profile, shown_with = self._shown
+        recommendations = self._recommendations
+        scrolled = self.scroll_area.verticalScrollBar().value()
+        self.show_profile(profile, **shown_with)
+        if recommendations == "unavailable":
+            self.show_recommendations_unavailable()
+        elif isinstance(recommendations, list):
+            self.show_recommendations(recommendations)
+        self.scroll_area.verticalScrollBar().setValue(scrolled)
+
+    def store_format(self) -> StoreFormat:
+        return self._format
+
     def show_profile(
         self,
         profile: CustomerProfile,
@@ -253,6 +284,17 @@ class ProfileView(QWidget):
     ) -> None:
         """Show ``profile``; ``source="cache"`` marks it as possibly out of date, and ``checking``
         says the back office is being asked for a fresher copy."""
+        self._shown = (
+            profile,
+            {
+                "source": source,
+                "as_of": as_of,
+                "store_names": store_names,
+                "checking": checking,
+                "lifetime_value_visible": lifetime_value_visible,
+            },
+        )
+        self._currency = profile.currency
         self._store_names = dict(store_names or {})
         customer = profile.customer
         if customer.id != self._customer_id:
@@ -268,7 +310,6 @@ class ProfileView(QWidget):
             profile,
             lifetime_value_visible=lifetime_value_visible,
             store_name=self._store_name,
-            currency=self._currency,
         )
         self._fill_alerts(profile.alerts)
         self._fill_pickups(profile.open_pickups, profile.holds)
@@ -276,11 +317,12 @@ class ProfileView(QWidget):
         self.show_recommendations_placeholder()
         self._fill_preferences(profile)
         self._fill_notes()
-        self.timeline_model.set_entries(profile.timeline)
+        self.timeline_model.set_entries(profile.timeline, currency=profile.currency)
         self.scroll_area.verticalScrollBar().setValue(0)
 
     def show_recommendations(self, items: Sequence[Recommendation]) -> None:
         """Suggestions for this customer, each with why and where it is in stock."""
+        self._recommendations = list(items)
         section = self.recommendations_section
         section.clear()
         if not items:
@@ -295,11 +337,13 @@ class ProfileView(QWidget):
 
     def show_recommendations_placeholder(self) -> None:
         """Before suggestions for the shown customer have arrived."""
+        self._recommendations = "waiting"
         self.recommendations_section.clear()
         self.recommendations_section.add_quiet(self.tr("Looking for suggestions…"))
 
     def show_recommendations_unavailable(self) -> None:
         """Offline, and no suggestions for this customer were kept on the tablet."""
+        self._recommendations = "unavailable"
         self.recommendations_section.clear()
         self.recommendations_section.add_quiet(
             self.tr("No suggestions offline: none were saved on this tablet for this customer.")
@@ -330,21 +374,10 @@ class ProfileView(QWidget):
     def _alert_box(self, alert: Alert) -> QFrame:
         box, layout = row_frame("alertBox")
         box.setProperty("severity", alert.severity)
-        severity = {
-            "critical": self.tr("Urgent"),
-            "warning": self.tr("Take care"),
-            "info": self.tr("Good to know"),
-        }[alert.severity]
-        what = {
-            "service_case": self.tr("Open support case"),
-            "late_delivery": self.tr("Delivery problem"),
-            "negative_review": self.tr("Unhappy review"),
-            "low_sentiment": self.tr("Unhappy support contact"),
-            "pickup_expiring": self.tr("Pickup about to expire"),
-        }.get(alert.kind, alert.kind)
-        title = label(f"{severity}: {what}", "alertTitle", wrap=True)
+        title = label(alert_heading(alert), "alertTitle", wrap=True)
         title.setProperty("severity", alert.severity)
-        layout.addLayout(text_column(title, label(alert.message, "alertText", wrap=True)), 1)
+        text = label(alert_text(alert, self._format), "alertText", wrap=True)
+        layout.addLayout(text_column(title, text), 1)
         if alert.kind == "pickup_expiring" and alert.ref:
             layout.addWidget(self._pickup_button(alert.ref), 0, Qt.AlignmentFlag.AlignVCenter)
         return box
@@ -381,12 +414,13 @@ class ProfileView(QWidget):
             "ready": self.tr("ready"),
             "partially_collected": self.tr("partly collected"),
         }.get(order.pickup_state or "", (order.pickup_state or order.status).replace("_", " "))
-        items = sum(max(0, line.qty - line.qty_collected - line.qty_returned) for line in order.lines)
+        items = items_to_collect(order.lines)
         detail = [self.tr("%n item(s)", "", items), state]
         if order.fulfilment == "curbside":
             detail.append(self.tr("curbside"))
         if order.pickup_deadline is not None:
-            detail.append(self.tr("collect by {time}").format(time=format_moment(order.pickup_deadline)))
+            deadline = self._format.moment(order.pickup_deadline)
+            detail.append(self.tr("collect by {time}").format(time=deadline))
         headline = label(self.tr("Order #{number}").format(number=order.number), "rowTitle", wrap=True)
         layout.addLayout(text_column(headline, label(" · ".join(detail), "detail", wrap=True)), 1)
         layout.addWidget(self._pickup_button(order.number), 0, Qt.AlignmentFlag.AlignVCenter)
@@ -400,7 +434,7 @@ class ProfileView(QWidget):
             wrap=True,
         )
         detail = self.tr("Held at {store} until {time}").format(
-            store=self._store_name(hold.store_id), time=format_moment(hold.expires_at)
+            store=self._store_name(hold.store_id), time=self._format.moment(hold.expires_at)
         )
         layout.addLayout(text_column(headline, label(detail, "detail", wrap=True)), 1)
         return row
@@ -416,15 +450,14 @@ class ProfileView(QWidget):
         if cart:
             section.add(label(self.tr("Left in cart"), "subTitle", wrap=True))
             for item in cart:
-                section.add(
-                    self._product_row(item, self.tr("added {time}").format(time=format_moment(item.added_at)))
-                )
+                added = self._format.moment(item.added_at)
+                section.add(self._product_row(item, self.tr("added {time}").format(time=added)))
         if views:
             section.add(label(self.tr("Recently viewed"), "subTitle", wrap=True))
             for item in views:
                 section.add(
                     self._product_row(
-                        item, self.tr("viewed {time}").format(time=format_moment(item.added_at))
+                        item, self.tr("viewed {time}").format(time=self._format.moment(item.added_at))
                     )
                 )
 
@@ -437,7 +470,7 @@ class ProfileView(QWidget):
         icon.setFixedSize(_ICON_PX, _ICON_PX)
         layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         detail = " · ".join(
-            (format_money(item.price_cents, self._currency), when, channel_label(item.channel))
+            (self._format.money(item.price_cents, self._currency), when, channel_label(item.channel))
         )
         layout.addLayout(
             text_column(label(item.product_name, "rowTitle", wrap=True), label(detail, "detail", wrap=True)),
@@ -449,7 +482,8 @@ class ProfileView(QWidget):
     def _recommendation_row(self, variants: Sequence[Recommendation]) -> QFrame:
         row, layout = row_frame()
         first = variants[0]
-        facts = [format_money(first.product.price_cents, self._currency)]
+        # Suggestions carry no currency of their own: they are in the store's.
+        facts = [self._format.money(first.product.price_cents)]
         for variant in variants:
             product, what = variant.product, []
             if product.size:

@@ -4,6 +4,9 @@ The hub sends the newest entries first (``hub/services/profiles.py``, ``_timelin
 shows one page of the entries that match the filter; the view asks for more with
 :meth:`TimelineModel.show_more`, so a long history never becomes a long column of widgets
 (style.md §7). Each row carries a small channel icon drawn from ``resources/icons/``.
+
+Rows are worded from the entries' codes (``hub_words.timeline_words``), with amounts and times
+written as the store writes them (:meth:`TimelineModel.set_store_format`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from storeassist.contract import TimelineEntry
-from storeassist.ui.formatting import format_moment
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.hub_words import channel_label, kind_label, timeline_words
 from storeassist.ui.resources import resource_dir
 
 log = logging.getLogger("storeassist.ui")
@@ -48,45 +52,16 @@ FILTER_KINDS: dict[str, frozenset[str] | None] = {
 ICON_NAMES = ("web", "app", "store", "marketplace", "support")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("timeline", text)
-
-
-def channel_label(channel: str) -> str:
-    """A sales channel in words an associate would say ("Web shop", "App", …)."""
-    labels = {
-        "web": _tr("Web shop"),
-        "app": _tr("App"),
-        "store": _tr("Store"),
-        "marketplace": _tr("Marketplace"),
-        "support": _tr("Customer service"),
-    }
-    return labels.get(channel, channel)
-
-
 def filter_label(name: str) -> str:
     labels = {
-        "all": _tr("All"),
-        "orders": _tr("Orders"),
-        "returns": _tr("Returns"),
-        "pickups": _tr("Pickups"),
-        "service": _tr("Service"),
-        "reviews": _tr("Reviews"),
+        "all": QCoreApplication.translate("timeline", "All"),
+        "orders": QCoreApplication.translate("timeline", "Orders"),
+        "returns": QCoreApplication.translate("timeline", "Returns"),
+        "pickups": QCoreApplication.translate("timeline", "Pickups"),
+        "service": QCoreApplication.translate("timeline", "Service"),
+        "reviews": QCoreApplication.translate("timeline", "Reviews"),
     }
     return labels[name]
-
-
-def kind_label(kind: str) -> str:
-    labels = {
-        "order": _tr("Order"),
-        "return": _tr("Return"),
-        "pickup": _tr("Pickup order"),
-        "case": _tr("Support case"),
-        "review": _tr("Review"),
-        "view": _tr("Product viewed"),
-        "cart": _tr("Cart"),
-    }
-    return labels.get(kind, kind)
 
 
 def entry_icon_name(entry: TimelineEntry) -> str:
@@ -130,6 +105,8 @@ class TimelineModel(QAbstractListModel):
         super().__init__(parent)
         self._page_size = page_size
         self._now = now or (lambda: datetime.now(UTC))
+        self._format = StoreFormat()
+        self._currency: str | None = None
         self._all: list[TimelineEntry] = []
         self._matching: list[TimelineEntry] = []
         self._filter = "all"
@@ -137,10 +114,18 @@ class TimelineModel(QAbstractListModel):
 
     # -- what is shown --------------------------------------------------------------------
 
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        """A new customer's history: back to the first page, the filter kept."""
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        """Write amounts, dates and times as this store does; the rows shown are written again."""
+        self._format = fmt
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    def set_entries(self, entries: Sequence[TimelineEntry], *, currency: str | None = None) -> None:
+        """A new customer's history, its amounts in ``currency`` (the profile's; None: the store's):
+        back to the first page, the filter kept."""
         self.beginResetModel()
         self._all = list(entries)
+        self._currency = currency
         self._matching = self._select(self._filter)
         self._limit = self._page_size
         self.endResetModel()
@@ -194,7 +179,8 @@ class TimelineModel(QAbstractListModel):
             return None
         entry = self._matching[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{entry.title}\n{self._second_line(entry)}"
+            title, detail = timeline_words(entry, self._format, self._currency)
+            return f"{title}\n{self._second_line(entry, detail)}"
         if role == Qt.ItemDataRole.DecorationRole:
             return channel_icon(entry_icon_name(entry))
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -205,10 +191,10 @@ class TimelineModel(QAbstractListModel):
             return entry.kind
         return None
 
-    def _second_line(self, entry: TimelineEntry) -> str:
-        parts = [format_moment(entry.at, now=self._now()), channel_label(entry_icon_name(entry))]
-        if entry.detail:
-            parts.append(entry.detail)
+    def _second_line(self, entry: TimelineEntry, detail: str) -> str:
+        parts = [self._format.moment(entry.at, now=self._now()), channel_label(entry_icon_name(entry))]
+        if detail:
+            parts.append(detail)
         return " · ".join(parts)
 
     def _description(self, entry: TimelineEntry) -> str:
@@ -216,8 +202,9 @@ class TimelineModel(QAbstractListModel):
             (
                 kind_label(entry.kind),
                 channel_label(entry_icon_name(entry)),
-                format_moment(entry.at, now=self._now()),
+                self._format.moment(entry.at, now=self._now()),
             )
         )
-        body = f"{entry.title} — {entry.detail}" if entry.detail else entry.title
+        title, detail = timeline_words(entry, self._format, self._currency)
+        body = f"{title} — {detail}" if detail else title
         return f"{heading}\n{body}"

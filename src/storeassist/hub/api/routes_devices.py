@@ -26,6 +26,7 @@ from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.sign_in_limits import SignInLimiter
 from storeassist.hub.services.staff_sessions import IDLE_MINUTES, end_session, start_session
 from storeassist.hub.services.trust import record_audit
+from storeassist.hub.services.wire import load_store
 
 router = APIRouter(prefix=contract.API_PREFIX, responses=PROBLEM_RESPONSES)
 
@@ -54,9 +55,19 @@ async def health(request: Request) -> Response:
 
 @router.post("/devices/enroll", response_model=contract.EnrollResponse, tags=["devices"])
 def enroll(body: contract.EnrollRequest, request: Request) -> Response:
-    """Consume a one-time enrollment code; answer the device's credential (shown once)."""
+    """Consume a one-time enrollment code; answer the device's credential (shown once), and its
+    store with the store's locale, currency and time zone."""
     with database(request).writing() as session:
-        return wire_json(enroll_device(session, body))
+        enrolled = enroll_device(session, body)
+        store = load_store(session, enrolled.store_id)
+        if store is not None:
+            how_it_writes = {
+                "store_locale": store.locale,
+                "store_currency": store.currency,
+                "store_timezone": store.timezone,
+            }
+            enrolled = contract.EnrollResponse.model_validate(enrolled.model_dump() | how_it_writes)
+        return wire_json(enrolled)
 
 
 @router.get("/keys", response_model=contract.PublicKeys, tags=["devices"])

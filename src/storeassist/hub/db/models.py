@@ -47,6 +47,10 @@ class Store(Base):
     lon: Mapped[float] = mapped_column(Float)
     timezone: Mapped[str] = mapped_column(String(40))
     hours: Mapped[str] = mapped_column(String(80))
+    # How the store's tablets write numbers, dates and money (0004): a Qt/CLDR locale name, and the
+    # ISO 4217 currency every amount for this store is in.
+    locale: Mapped[str] = mapped_column(String(16), default="en_US", server_default="en_US")
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
 
 
 class Product(Base):

@@ -1,8 +1,10 @@
 """Stores, staff, the catalog and per-store stock of the demo chain.
 
-Stores cluster around a few metro areas so "stock nearby" means something. Products are styles
-in one category and brand, each in several colours × sizes; every variant is a SKU with a GTIN-13
-(valid GS1 check digit). Popularity is Zipf-like over styles, so a few sell a lot.
+Stores cluster around a few metro areas so "stock nearby" means something; each store has its
+metro's time zone, locale and currency (New York in en_US and USD, Moscow in ru_RU and RUB …).
+Products are styles in one category and brand, each in several colours × sizes; every variant is
+a SKU with a GTIN-13 (valid GS1 check digit). Popularity is Zipf-like over styles, so a few sell a
+lot. Prices are one list for the chain, in minor units of whichever currency a store sells in.
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ def store_rows(rng: random.Random, count: int) -> tuple[list[Row], list[StoreFac
                 lon,
                 metro.timezone,
                 STORE_HOURS[store_id % len(STORE_HOURS)],
+                metro.locale,
+                metro.currency,
             )
         )
         facts.append(StoreFacts(store_id, metro, lat, lon, 2.5 if store_id == 1 else rng.uniform(0.6, 1.6)))

@@ -24,7 +24,20 @@ from storeassist.hub.seed.catalog import Row
 
 #: Columns of the tables written outside customer blocks, in insert order.
 FIXED_TABLES: dict[str, tuple[str, ...]] = {
-    "stores": ("id", "code", "name", "address", "city", "country", "lat", "lon", "timezone", "hours"),
+    "stores": (
+        "id",
+        "code",
+        "name",
+        "address",
+        "city",
+        "country",
+        "lat",
+        "lon",
+        "timezone",
+        "hours",
+        "locale",
+        "currency",
+    ),
     "products": (
         "id",
         "sku",

@@ -21,6 +21,8 @@ class Metro:
     districts: tuple[str, ...]
     phone_prefix: str  # E.164 country code plus a mobile range
     email_domain: str
+    locale: str  # how the stores here write numbers, dates and money (Qt/CLDR name)
+    currency: str  # ISO 4217: what the stores here sell in
 
 
 METROS: dict[str, Metro] = {
@@ -37,6 +39,8 @@ METROS: dict[str, Metro] = {
             ("Union Square", "Midtown", "SoHo", "Brooklyn Heights", "Astoria", "Hoboken", "Harlem"),
             "1212",
             "example.com",
+            locale="en_US",
+            currency="USD",
         ),
         Metro(
             "sfo",
@@ -49,6 +53,8 @@ METROS: dict[str, Metro] = {
             ("Union Square", "Mission", "Oakland Uptown", "Palo Alto", "San Jose Santana Row"),
             "1415",
             "example.com",
+            locale="en_US",
+            currency="USD",
         ),
         Metro(
             "lon",
@@ -61,6 +67,8 @@ METROS: dict[str, Metro] = {
             ("Oxford Circus", "Covent Garden", "Shoreditch", "Canary Wharf", "Westfield Stratford"),
             "447700",
             "example.co.uk",
+            locale="en_GB",
+            currency="GBP",
         ),
         Metro(
             "sha",
@@ -73,6 +81,8 @@ METROS: dict[str, Metro] = {
             ("南京东路", "淮海中路", "陆家嘴", "徐家汇", "五角场", "静安寺"),
             "86139",
             "example.cn",
+            locale="zh_CN",
+            currency="CNY",
         ),
         Metro(
             "bjs",
@@ -85,6 +95,8 @@ METROS: dict[str, Metro] = {
             ("王府井", "三里屯", "西单", "中关村", "望京"),
             "86138",
             "example.cn",
+            locale="zh_CN",
+            currency="CNY",
         ),
         Metro(
             "mow",
@@ -97,6 +109,8 @@ METROS: dict[str, Metro] = {
             ("Тверская", "Арбат", "Киевская", "Сокольники", "Таганская", "Белорусская"),
             "7916",
             "example.ru",
+            locale="ru_RU",
+            currency="RUB",
         ),
         Metro(
             "led",
@@ -109,6 +123,8 @@ METROS: dict[str, Metro] = {
             ("Невский проспект", "Петроградская", "Василеостровская", "Московская"),
             "7921",
             "example.ru",
+            locale="ru_RU",
+            currency="RUB",
         ),
     )
 }

@@ -1,6 +1,8 @@
-"""Alerts at the top of a profile: what went wrong for this customer, and what to say about it.
+"""Alerts at the top of a profile: what went wrong for this customer, as codes with parameters.
 
-Ordered most serious first. Wording is for the associate, in plain words, with the next step.
+Ordered most serious first. The hub says what happened (a code, the order number, how many days);
+the tablet says it to the associate in their language, with the next step (``ui/hub_words.py``).
+The codes and their parameters are listed on :class:`storeassist.contract.Alert`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from storeassist import contract
+from storeassist.domain.orders import is_collectable
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.wire import AnyRow
 
@@ -21,9 +24,9 @@ NEGATIVE_RATING = 2
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
-def _days(delta: timedelta) -> str:
-    days = max(0, delta.days)
-    return "today" if days == 0 else ("1 day" if days == 1 else f"{days} days")
+def _days(delta: timedelta) -> int:
+    """Whole days, never negative (a clock a little ahead is "today", not "-1 days")."""
+    return max(0, delta.days)
 
 
 def alerts_for(
@@ -36,13 +39,12 @@ def alerts_for(
     alerts: list[contract.Alert] = []
     for case in cases:
         if case.status in ("open", "pending"):
-            age = _days(now - case.opened_at)
             alerts.append(
                 contract.Alert(
                     kind="service_case",
                     severity="critical" if case.sentiment <= LOW_SENTIMENT else "warning",
-                    message=f"Open support case about {case.subject.lower()} ({age}): "
-                    "apologise and offer to check status",
+                    code="service_case",
+                    params={"subject": case.subject, "days": _days(now - case.opened_at)},
                     ref=str(case.id),
                 )
             )
@@ -54,8 +56,12 @@ def alerts_for(
                 contract.Alert(
                     kind="late_delivery",
                     severity="warning",
-                    message=f"{order.channel.capitalize()} order #{order.number} is running late "
-                    f"(placed {_days(now - order.placed_at)} ago): apologise and offer to check where it is",
+                    code="late_delivery",
+                    params={
+                        "number": order.number,
+                        "channel": order.channel,
+                        "days": _days(now - order.placed_at),
+                    },
                     ref=order.number,
                 )
             )
@@ -64,8 +70,8 @@ def alerts_for(
                 contract.Alert(
                     kind="late_delivery",
                     severity="critical",
-                    message=f"Delivery of order #{order.number} failed: apologise and offer to reship "
-                    "it or to refund",
+                    code="failed_delivery",
+                    params={"number": order.number},
                     ref=order.number,
                 )
             )
@@ -78,8 +84,8 @@ def alerts_for(
                 contract.Alert(
                     kind="negative_review",
                     severity="warning",
-                    message=f"Left a {event.rating}-star review of {event.name} {_days(now - at)} ago: "
-                    "ask what went wrong and offer help",
+                    code="negative_review",
+                    params={"product": event.name, "rating": int(event.rating), "days": _days(now - at)},
                     ref=event.sku,
                 )
             )
@@ -99,14 +105,14 @@ def alerts_for(
             contract.Alert(
                 kind="low_sentiment",
                 severity="info",
-                message=f"Was unhappy when contacting support {_days(now - unhappy.opened_at)} ago "
-                f"({unhappy.subject.lower()}): take extra care",
+                code="low_sentiment",
+                params={"subject": unhappy.subject, "days": _days(now - unhappy.opened_at)},
                 ref=str(unhappy.id),
             )
         )
     for order in open_pickups:
         deadline = order.pickup_deadline
-        if order.pickup_state in ("ready", "partially_collected") and deadline is not None:
+        if is_collectable(order.pickup_state) and deadline is not None:
             left = deadline - now
             if left <= PICKUP_EXPIRY_WARNING:
                 hours = max(0, int(left.total_seconds() // 3600))
@@ -114,8 +120,8 @@ def alerts_for(
                     contract.Alert(
                         kind="pickup_expiring",
                         severity="warning",
-                        message=f"Pickup order #{order.number} is ready here and expires in {hours} h: "
-                        "offer to hand it over now",
+                        code="pickup_expiring",
+                        params={"number": order.number, "hours": hours},
                         ref=order.number,
                     )
                 )

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, select
 
 from storeassist import contract
 from storeassist.domain.loyalty import standing
+from storeassist.domain.orders import OPEN_PICKUP_STATES
 from storeassist.hub.db import models as m
 from storeassist.hub.services.alerts import alerts_for
 from storeassist.hub.services.availability import availability_of, distances_at
@@ -27,8 +28,10 @@ from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import NotFound
 from storeassist.hub.services.wire import ORDER_COLUMNS, AnyRow, Queryable, fetch_prepared, orders_with_lines
 
+#: The currency of a profile seen from no store (and of a store the database lost): the default
+#: of ``stores.currency``.
+DEFAULT_CURRENCY = "USD"
 RECENT_ORDERS = 20
-OPEN_PICKUP_STATES = ("placed", "picking", "ready", "partially_collected")
 RECENT_EVENTS = 200
 CART_AND_VIEWS = 10
 RECENT_CASES = 20
@@ -38,6 +41,7 @@ TIMELINE_ENTRIES = 60
 _CHANNELS = {"web", "app", "store", "marketplace"}
 
 _CUSTOMER = select(m.Customer.__table__).where(m.Customer.id == bindparam("customer_id"))
+_STORE_CURRENCY = select(m.Store.currency).where(m.Store.id == bindparam("store_id"))
 _RECENT_ORDERS = (
     select(*ORDER_COLUMNS)
     .where(m.Order.customer_id == bindparam("customer_id"))
@@ -208,7 +212,16 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
         timeline=_timeline(recent_orders, returns, cases, events),
         notes=notes,
         as_of=now,
+        currency=_currency(session, store_id if store_id is not None else customer.preferred_store_id),
     )
+
+
+def _currency(session: Queryable, store_id: int | None) -> str:
+    """The currency of the store a profile is seen from: every amount in it is in that currency."""
+    if store_id is None:
+        return DEFAULT_CURRENCY
+    rows = fetch_prepared(session, _STORE_CURRENCY, {"store_id": store_id})
+    return str(rows[0].currency) if rows else DEFAULT_CURRENCY
 
 
 def _channel(value: str | None) -> Any:
@@ -238,23 +251,38 @@ def _cart_item(event: AnyRow, availability: Any) -> contract.CartItem:
     )
 
 
+#: The event kinds the timeline shows: the entry's kind and its code.
+_EVENT_ENTRIES: dict[str, tuple[Any, str]] = {
+    "review": ("review", "product_reviewed"),
+    "view": ("view", "product_viewed"),
+    "cart_add": ("cart", "cart_added"),
+    "cart_abandon": ("cart", "cart_left"),
+}
+
+
 def _timeline(
     orders: list[contract.Order],
     returns: Sequence[AnyRow],
     cases: list[contract.ServiceCase],
     events: Sequence[AnyRow],
 ) -> list[contract.TimelineEntry]:
+    """The newest of everything the customer did, as codes and parameters (``TimelineEntry``)."""
     entries: list[contract.TimelineEntry] = []
     for order in orders:
         is_pickup = order.fulfilment in ("bopis", "curbside")
-        state = order.pickup_state.replace("_", " ") if is_pickup and order.pickup_state else order.status
+        state = order.pickup_state if is_pickup and order.pickup_state else order.status
         entries.append(
             contract.TimelineEntry(
                 at=order.placed_at,
                 kind="pickup" if is_pickup else "order",
                 channel=order.channel,
-                title=f"Order #{order.number}",
-                detail=f"{len(order.lines)} item(s), {order.total_cents / 100:.2f} — {state}",
+                code="order_placed",
+                params={
+                    "number": order.number,
+                    "items": sum(line.qty for line in order.lines),
+                    "total": order.total_cents,
+                    "status": _code_of(state),
+                },
                 ref=order.number,
             )
         )
@@ -264,8 +292,8 @@ def _timeline(
                 at=as_utc(row.at),
                 kind="return",
                 channel="store" if row.store_id is not None else "web",
-                title=f"Return on order #{row.number}",
-                detail=f"refund {row.refund_cents / 100:.2f} — {row.reason}",
+                code="order_returned",
+                params={"number": row.number, "refund": row.refund_cents, "reason": _code_of(row.reason)},
                 ref=row.number,
             )
         )
@@ -275,28 +303,36 @@ def _timeline(
                 at=case.opened_at,
                 kind="case",
                 channel="web",
-                title=f"Support case: {case.subject}",
-                detail=case.status,
+                code="case_opened",
+                params={"subject": case.subject, "status": case.status},
                 ref=str(case.id),
             )
         )
-    kinds: dict[str, Any] = {"review": "review", "view": "view", "cart_add": "cart", "cart_abandon": "cart"}
     for event in events:
-        kind = kinds.get(event.kind)
-        if kind is None:
+        found = _EVENT_ENTRIES.get(event.kind)
+        if found is None:
             continue
-        title = {
-            "review": f"Reviewed {event.name}: {event.rating or '?'}/5",
-            "view": f"Viewed {event.name}",
-            "cart": f"{'Left' if event.kind == 'cart_abandon' else 'Added'} {event.name} in cart",
-        }[kind]
+        kind, code = found
+        params: dict[str, str | int] = {"product": event.name}
+        if kind == "review" and event.rating is not None:
+            params["rating"] = int(event.rating)
         entries.append(
             contract.TimelineEntry(
-                at=as_utc(event.at), kind=kind, channel=_channel(event.channel), title=title, ref=event.sku
+                at=as_utc(event.at),
+                kind=kind,
+                channel=_channel(event.channel),
+                code=code,
+                params=params,
+                ref=event.sku,
             )
         )
     entries.sort(key=_entry_time, reverse=True)
     return entries[:TIMELINE_ENTRIES]
+
+
+def _code_of(value: str) -> str:
+    """A stored state or reason as a code: "late delivery" → ``late_delivery`` (the tablet words it)."""
+    return "_".join("".join(c if c.isascii() and c.isalnum() else " " for c in value.lower()).split())[:200]
 
 
 def _entry_time(entry: contract.TimelineEntry) -> datetime:

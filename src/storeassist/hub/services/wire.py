@@ -68,10 +68,13 @@ STORE_COLUMNS = (
     m.Store.lon,
     m.Store.timezone,
     m.Store.hours,
+    m.Store.locale,
+    m.Store.currency,
 )
 
 
 _STORES = select(*STORE_COLUMNS).order_by(m.Store.id)
+_STORE = select(*STORE_COLUMNS).where(m.Store.id == bindparam("store_id"))
 _PRODUCTS = select(*PRODUCT_COLUMNS).where(m.Product.id.in_(bindparam("ids", expanding=True)))
 _ORDER_LINES = (
     select(
@@ -219,12 +222,20 @@ def store_from_row(row: AnyRow | Any) -> contract.StoreInfo:
         lon=row.lon,
         timezone=row.timezone,
         hours=row.hours,
+        locale=row.locale,
+        currency=row.currency,
     )
 
 
 def load_stores(session: Queryable) -> list[AnyRow]:
     """Every store (a chain has tens, not thousands)."""
     return list(run_prepared(session, _STORES))
+
+
+def load_store(session: Queryable, store_id: int) -> AnyRow | None:
+    """One store's row (``STORE_COLUMNS``), or None if there is no such store."""
+    rows = fetch_prepared(session, _STORE, {"store_id": store_id})
+    return rows[0] if rows else None
 
 
 def load_products(session: Queryable, product_ids: Iterable[int]) -> dict[int, AnyRow]:
