@@ -4,12 +4,26 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_PYTHON_DOWNLOADS := never
 UV := uv run --locked
 
-.PHONY: setup demo test test-pg bench screenshots lint package clean
+.PHONY: setup translations translations-update demo test test-pg bench screenshots lint package clean
+
+# The interface's translations: the .ts sources are in git, the .qm files the app loads are built
+# from them (and ignored by git). `translations-update` refreshes every .ts from the source code
+# after tr() strings were added or changed; translators' work in them is kept.
+TS_FILES := $(wildcard resources/translations/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
 
 setup:
 	@bash tools/bootstrap.sh
 
-demo: setup
+translations: setup $(QM_FILES)
+
+resources/translations/%.qm: resources/translations/%.ts | setup
+	@$(UV) pyside6-lrelease -silent $< -qm $@
+
+translations-update: setup
+	@$(UV) pyside6-lupdate -silent -locations relative -extensions py src/storeassist -ts $(TS_FILES)
+
+demo: setup translations
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		$(UV) storeassist --demo; \
 	else \
@@ -18,7 +32,7 @@ demo: setup
 		&& echo "Saved offline_cache/demo.png"; \
 	fi
 
-test: setup
+test: setup translations
 	@$(UV) pytest -q -p no:cacheprovider
 
 # The hub's tests again, served from PostgreSQL (README: "PostgreSQL test run").
@@ -35,7 +49,7 @@ test-pg: setup
 bench: setup
 	@$(UV) python -m bench
 
-screenshots: setup
+screenshots: setup translations
 	@$(UV) python tools/screenshots.py screenshots
 
 lint: setup
@@ -46,9 +60,9 @@ lint: setup
 
 # The store build, dist/storeassist/ (packaging/storeassist.spec). CAMERA=1 ships camera scanning too
 # (the `camera` extra; the build machine then needs libpulse0).
-package: setup
+package: setup translations
 	@uv sync --locked --group package $(if $(CAMERA),--extra camera) --quiet
 	@$(UV) pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/storeassist.spec
 
 clean:
-	rm -rf build dist screenshots .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build dist screenshots .pytest_cache .mypy_cache .ruff_cache resources/translations/*.qm

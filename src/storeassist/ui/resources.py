@@ -3,6 +3,11 @@
 In a source checkout ``resources/`` sits at the project root; an installed wheel carries it
 inside the package (``storeassist/resources``); in a PyInstaller build it is unpacked next to
 the program (``sys._MEIPASS``).
+
+Translations are ``resources/translations/storeassist_<language>.qm``, built from the ``.ts``
+files beside them by ``make translations`` (``pyside6-lrelease``; ``make test``, ``demo`` and
+``package`` build them first). A missing ``.qm`` is not an error: the app then speaks the source
+strings, which are English.
 """
 
 from __future__ import annotations
@@ -36,11 +41,22 @@ def load_theme(app: QApplication) -> None:
         log.warning("theme not loaded from %s: %s", path, exc.strerror)
 
 
-def install_translations(app: QCoreApplication, language: str) -> QTranslator | None:
-    """Load ``storeassist_<locale>.qm`` for ``language`` (or the system locale); None if none ships."""
+def translations_dir() -> Path:
+    return resource_dir() / "translations"
+
+
+def install_translations(
+    app: QCoreApplication, language: str, folder: Path | None = None
+) -> QTranslator | None:
+    """Load ``storeassist_<locale>.qm`` for ``language`` (a Qt locale name such as ``de_DE``, or
+    empty for the system's) from ``folder`` (``resources/translations``), trying the full name
+    then the language alone (``zh_Hans_CN``, ``zh_CN``, ``zh``). None, logged, if none is there."""
     locale = QLocale(language) if language else QLocale.system()
+    where = folder or translations_dir()
     translator = QTranslator(app)
-    if translator.load(locale, "storeassist", "_", str(resource_dir() / "translations")):
+    if translator.load(locale, "storeassist", "_", str(where)):
         app.installTranslator(translator)
+        log.info("interface language %s from %s", locale.name(), Path(translator.filePath()).name)
         return translator
+    log.info("no translation for %s in %s; showing the source strings", locale.name(), where)
     return None
