@@ -18,43 +18,33 @@ import asyncio
 import logging
 import logging.handlers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
-from storeassist.config import (
-    ConfigError,
-    DeviceRecord,
-    Settings,
-    load_device_record,
-    load_settings,
-    save_device_record,
-)
+from storeassist.config import ConfigError, DeviceRecord, Settings, load_settings
 from storeassist.scanning import ScannerWedge, ScanRouter
+from storeassist.startup import DeviceKind, DeviceServices, DeviceStartup
 from storeassist.ui.background import OpRunner
+from storeassist.ui.features import Feature
 from storeassist.ui.kiosk_window import KioskWindow
 from storeassist.ui.main_window import MainWindow
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.resources import install_translations, load_theme
+from storeassist.ui.setup_pages import EnrollAction
+from storeassist.ui.status_area import SyncSignals
 
 if TYPE_CHECKING:
-    from storeassist.client import HubClient
-    from storeassist.contract import StaffSession
-    from storeassist.sync import SyncEngine
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger("storeassist.app")
 
 #: Give up waiting for "ready" and take the screenshot of whatever shows (e.g. a start-up problem).
 SCREENSHOT_DEADLINE_MS = 120_000
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("app", text)
 
 
 # -- arguments, data folder, logging ----------------------------------------------------------
@@ -119,263 +109,113 @@ def configure_logging(data_dir: Path) -> None:
     root.addHandler(file_handler)
 
 
-# -- the associate app's start-up ------------------------------------------------------------
+# -- getting a shell's device ready ------------------------------------------------------------
 
 
-@dataclass
-class DeviceServices:
-    """What a ready device runs on; closed in reverse at shutdown."""
+class Shell(Protocol):
+    """A window that can show a device's start-up: the associate window and the kiosk."""
 
-    client: Any
-    cache: Any
-    outbox: Any
-    sync: Any
-    identify: Any
+    def show_progress(self, text: str, fraction: float | None = None) -> None: ...
 
-    async def aclose(self) -> None:
-        await self.sync.aclose()
-        await self.client.aclose()
-        self.cache.close()
-        self.outbox.close()
+    def show_startup_problem(self, text: str) -> None: ...
+
+    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None: ...
+
+    def attach_device(self, services: DeviceServices) -> None: ...
+
+    def bind_sync(self, sync: SyncSignals) -> None: ...
 
 
-class AssociateStartup(QObject):
-    """Gets the device from "window just shown" to "ready for scans", reporting progress in the window.
+class ShellStartup(QObject):
+    """Runs the typed :class:`~storeassist.startup.DeviceStartup` for a shell, on the op runner.
 
-    ``keyring_backend`` is for tests (an in-memory keyring); the app uses the OS keyring.
+    The shell shows the progress, the enrollment form or a start-up problem, and gets the
+    device's services once ready; this class adds what only a running app has: activity
+    watching for idle sign-out, starting sync, and training's practice sign-in.
     """
 
     def __init__(
         self,
-        window: MainWindow,
+        shell: Shell,
         runner: OpRunner,
-        settings: Settings,
-        data_dir: Path,
+        device: DeviceStartup,
         *,
-        training: bool,
-        keyring_backend: Any = None,
+        practice_sign_in: bool | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """``practice_sign_in``: in training, sign a practice associate in once ready (the
+        default for a tablet; a kiosk has no associate)."""
         super().__init__(parent)
-        self._window = window
+        self._shell = shell
+        self._practice_sign_in = device.training and (
+            device.kind == "tablet" if practice_sign_in is None else practice_sign_in
+        )
         self._runner = runner
-        self._settings = settings
-        self._data_dir = data_dir
-        self._training = training
-        self._keyring_backend = keyring_backend
-        self.training_hub: Any = None
-        self.services: DeviceServices | None = None
-        self.staff: Any = None  # who is signed in (StaffSessionState), once the device is ready
+        self.device = device
         self._activity: ActivityWatcher | None = None
         #: Set once training mode's practice sign-in has finished (either way).
         self._practice_ready = asyncio.Event()
-        self._credentials: Any = None
-        self._cache: Any = None
-        self._outbox: Any = None
 
     @property
-    def device_dir(self) -> Path:
-        from storeassist.training import training_dir
-
-        return training_dir(self._data_dir) if self._training else self._data_dir
+    def services(self) -> DeviceServices | None:
+        return self.device.services
 
     def begin(self) -> None:
-        self._runner.run(self._prepare(), on_success=self._on_prepared, on_failure=self._on_failed)
-
-    def _progress(self, text: str, fraction: float | None) -> None:
-        self._window.show_progress(QCoreApplication.translate("training", text), fraction)
-
-    async def _prepare(self) -> DeviceRecord | None:
-        if self._training:
-            from storeassist.training import start_training_hub
-
-            self.training_hub = await start_training_hub(self._data_dir, self._progress)
-        self._progress("Opening this tablet's records…", 0.9)
-        await asyncio.to_thread(self._open_local)
-        record = await asyncio.to_thread(load_device_record, self.device_dir)
-        enrolled = record is not None and await asyncio.to_thread(self._credentials.load) is not None
-        if self._training and self.training_hub is not None:
-            if not enrolled:
-                self._progress("Enrolling this tablet with the practice back office…", 0.95)
-                code = await asyncio.to_thread(self.training_hub.issue_enrollment_code)
-                record = await self._enroll(self.training_hub.url, code)
-                enrolled = True
-            assert record is not None
-            # The practice hub listens on a new port each start.
-            record = record.model_copy(update={"hub_url": self.training_hub.url})
-        return record if enrolled else None
-
-    def _open_local(self) -> None:
-        """Runs on a worker thread: SQLite files and the keyring may be slow to open."""
-        from storeassist.local import LocalCache, Outbox
-        from storeassist.local.sqlite import StorageLocationUnusable, location_unusable
-        from storeassist.security.credentials import CredentialStore
-
-        folder = self.device_dir
-        if folder.exists() and not folder.is_dir():
-            cause = "a file with that name is in the way"
-            raise StorageLocationUnusable(
-                f"StoreAssist cannot keep its data in {folder}: {cause}. "
-                "Move or rename that file (or ask IT to), then restart StoreAssist.",
-                path=folder,
-                cause=cause,
-            )
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:  # a file where the folder should be, no permission, a full disk
-            raise location_unusable(folder, "the device's data folder", exc) from exc
-        self._credentials = CredentialStore(
-            folder,
-            backend=self._keyring_backend,
-            account="training-device" if self._training else "device",
-        )
-        ttl = timedelta(days=self._settings.cache_personal_data_days)
-        self._cache = LocalCache(folder / "cache.sqlite", personal_data_ttl=ttl)
-        # Customers not seen for longer than the configured time leave the tablet before anyone looks.
-        purged = self._cache.purge_expired(now=datetime.now(UTC))
-        if purged:
-            log.info("purged %d expired customer profiles at start-up", purged)
-        self._outbox = Outbox(folder / "outbox.sqlite")
-
-    async def _enroll(self, hub_url: str, code: str) -> DeviceRecord:
-        from storeassist.client import HubClient
-        from storeassist.services.enroll_device import EnrollDevice
-
-        client = HubClient(hub_url)
-        try:
-            enrollment = await EnrollDevice(client, self._credentials, self._cache).enroll(
-                code, self._settings.device_name, "tablet"
-            )
-        finally:
-            await client.aclose()
-        record = DeviceRecord(
-            device_id=enrollment.device_id,
-            store_id=enrollment.store_id,
-            store_name=enrollment.store_name,
-            hub_url=hub_url,
-        )
-        await asyncio.to_thread(save_device_record, self.device_dir, record)
-        return record
-
-    async def _enroll_and_open(self, hub_url: str, code: str) -> None:
-        record = await self._enroll(hub_url, code)
-        self._open_services(record)
+        self._runner.run(self.device.prepare(), on_success=self._on_prepared, on_failure=self._on_failed)
 
     def _on_prepared(self, record: DeviceRecord | None) -> None:
         if record is None:
-            self._window.show_enrollment(self._settings.hub_url, self._enroll_and_open)
+            self._shell.show_enrollment(self.device.settings.hub_url, self._enroll_and_open)
         else:
-            self._open_services(record)
+            self._open(record)
+
+    async def _enroll_and_open(self, hub_url: str, code: str) -> None:
+        self._open(await self.device.enroll(hub_url, code))
 
     def _on_failed(self, error: BaseException) -> None:
-        self._window.show_startup_problem(describe_failure(error, doing="start-up"))
+        self._shell.show_startup_problem(describe_failure(error, doing="start-up"))
 
-    def _open_services(self, record: DeviceRecord) -> None:
-        from storeassist.client import HubClient
-        from storeassist.domain.privacy import access_for
-        from storeassist.services.add_note import AddCustomerNote
-        from storeassist.services.identify_customer import IdentifyCustomer
-        from storeassist.services.recommend_products import RecommendProducts
-        from storeassist.services.record_profile_view import RecordProfileView
-        from storeassist.services.search_customers import SearchCustomers
-        from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
-        from storeassist.sync import SyncEngine
+    async def start_enrolled(self, hub_url: str, code: str) -> DeviceServices:
+        """Get ready as :meth:`begin` does, enrolling with ``code`` if this device is not enrolled
+        yet (instead of showing the form): for tools and benchmarks that hold a code."""
+        record = await self.device.prepare()
+        if record is None:
+            record = await self.device.enroll(hub_url, code)
+        return self._open(record)
 
-        client = HubClient(record.hub_url, self._credentials.load)
-        sync = SyncEngine(client, self._outbox, self._cache, record.store_id)
-        client.add_reachability_listener(sync.note_reachability)
-        staff = StaffSessionState(idle_minutes=self._settings.staff_idle_minutes)
-        self.staff = staff
-        identify = IdentifyCustomer(
-            client,
-            self._cache,
-            self._cache.verification_keys,
-            staff_id=staff.staff_id,
-            hub_went_quiet=client.note_gave_up,
-        )
-        self.services = DeviceServices(client, self._cache, self._outbox, sync, identify)
-        self._activity = ActivityWatcher(staff.touch)
+    def _open(self, record: DeviceRecord) -> DeviceServices:
+        services = self.device.open(record)
+        self._activity = ActivityWatcher(services.staff.touch)
         app = QCoreApplication.instance()
         if app is not None:
             app.installEventFilter(self._activity)
-        sign_in = SignInStaff(client, record.store_id)
-        # The hub's staff session and the screen's sign-in end together, whichever ends first.
-        client.add_staff_session_listener(staff.sign_out)
-        staff.add_listener(lambda session: self._staff_changed(client, sync, session))
-        viewed = RecordProfileView(self._outbox, record.store_id, staff_id=staff.staff_id)
-        store_name = record.store_name + (_tr(" (practice)") if self._training else "")
-        self._window.attach_services(
-            identifier=identify,
-            sync=sync,
-            store_id=record.store_id,
-            store_name=store_name,
-            staff_sign_in=sign_in,
-            staff_state=staff,
-            notes=AddCustomerNote(self._outbox, record.store_id, staff_id=staff.staff_id),
-            suggestions=RecommendProducts(client, self._cache),
-            searcher=SearchCustomers(client),
-            access=lambda: access_for(staff.role) if staff.role is not None else None,
-            viewed_offline=viewed.cached_view,
-        )
-        sync.start()
-        self._runner.run(
-            client.stores(),
-            on_success=lambda stores: self._window.customer_screen.set_store_names(
-                {store.id: store.name for store in stores}
-            ),
-            on_failure=lambda error: log.info("store names not loaded (%s)", type(error).__name__),
-        )
-        if self.training_hub is not None:
-            # Training starts signed in as a practice associate: nothing to remember to try it.
+        self._shell.bind_sync(services.sync)
+        self._shell.attach_device(services)
+        services.sync.start()
+        if self._practice_sign_in and self.device.training_hub is not None:
             self._runner.run(
-                self._practice_sign_in(sign_in),
-                on_success=self._practice_signed_in,
+                self.device.practice_sign_in(),
+                on_success=lambda _session: self._practice_ready.set(),
                 on_failure=self._practice_sign_in_failed,
             )
-
-    def _staff_changed(self, client: HubClient, sync: SyncEngine, session: StaffSession | None) -> None:
-        if session is not None:
-            sync.wake()  # commands and changes waited for someone to be signed in
-            return
-        self._runner.run(
-            client.staff_sign_out(),
-            on_success=lambda _none: None,
-            on_failure=lambda error: log.info("hub sign-out not confirmed (%s)", type(error).__name__),
-        )
-
-    def _practice_signed_in(self, session: Any) -> None:
-        self.staff.sign_in(session)
-        self._practice_ready.set()
+        return services
 
     def _practice_sign_in_failed(self, error: BaseException) -> None:
         log.info("practice sign-in failed (%s)", type(error).__name__)
         self._practice_ready.set()  # a practice scan then asks to sign in, as it would for real
 
-    async def _practice_sign_in(self, sign_in: Any) -> Any:
-        assert self.training_hub is not None
-        badge = await asyncio.to_thread(self.training_hub.practice_badge)
-        return await sign_in.sign_in_badge(badge)
-
     async def practice_loyalty_code(self, customer_id: int = 1) -> str:
-        """Training: a loyalty code for a demo customer, as if a card were scanned."""
-        if self.training_hub is None:
-            raise RuntimeError("practice codes exist only in training mode")
+        """Training: a loyalty code for a demo customer, once the practice sign-in is done."""
         # A practice scan right after start-up waits for the practice sign-in, not "Sign in first".
         await self._practice_ready.wait()
-        return await asyncio.to_thread(self.training_hub.practice_loyalty_code, customer_id)
+        return await self.device.practice_loyalty_code(customer_id)
 
     async def aclose(self) -> None:
         self._runner.cancel_all()
         app = QCoreApplication.instance()
         if self._activity is not None and app is not None:
             app.removeEventFilter(self._activity)
-        if self.services is not None:
-            await self.services.aclose()
-        elif self._cache is not None:
-            self._cache.close()
-            self._outbox.close()
-        if self.training_hub is not None:
-            await asyncio.to_thread(self.training_hub.stop)
+        await self.device.aclose()
 
 
 class ActivityWatcher(QObject):
@@ -412,7 +252,9 @@ class FirstFrameExit(QObject):
 # -- screenshots -------------------------------------------------------------------------------
 
 
-def take_screenshot_when_settled(window: QWidget, settled: Any, path: Path, runner: OpRunner) -> None:
+def take_screenshot_when_settled(
+    window: QWidget, settled: SignalInstance, path: Path, runner: OpRunner
+) -> None:
     """Save ``window`` to ``path`` once ``settled`` fired and no op is running, then quit."""
     taken = False
 
@@ -439,6 +281,76 @@ def take_screenshot_when_settled(window: QWidget, settled: Any, path: Path, runn
 # -- main -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AssociateApp:
+    """The associate app, put together: what :func:`main`, the tests, the benchmarks and the
+    screenshot tool run (each adds only what its process needs: a loop, a scanner, a size)."""
+
+    window: MainWindow[DeviceServices]
+    router: ScanRouter
+    startup: ShellStartup
+    runner: OpRunner
+
+
+@dataclass(frozen=True)
+class KioskApp:
+    window: KioskWindow
+    router: ScanRouter
+    startup: ShellStartup
+    runner: OpRunner
+
+
+def _device(
+    settings: Settings,
+    data_dir: Path,
+    shell: Shell,
+    *,
+    training: bool,
+    kind: DeviceKind = "tablet",
+    keyring_backend: KeyringBackend | None,
+) -> DeviceStartup:
+    def progress(text: str, fraction: float | None) -> None:
+        shell.show_progress(QCoreApplication.translate("training", text), fraction)
+
+    return DeviceStartup(
+        settings, data_dir, training=training, kind=kind, keyring_backend=keyring_backend, progress=progress
+    )
+
+
+def build_associate_app(
+    settings: Settings,
+    data_dir: Path,
+    *,
+    training: bool,
+    keyring_backend: KeyringBackend | None = None,
+    features: Sequence[Feature[DeviceServices]] | None = None,
+) -> AssociateApp:
+    """The associate window with its features, a scan router wired to it, and its start-up
+    (not begun: call ``startup.begin()`` once a loop runs)."""
+    if features is None:
+        from storeassist.features import ASSOCIATE_FEATURES
+
+        features = ASSOCIATE_FEATURES
+    runner = OpRunner()
+    window = MainWindow(runner, features, training=training)
+    router = ScanRouter()
+    window.connect_router(router)
+    device = _device(settings, data_dir, window, training=training, keyring_backend=keyring_backend)
+    return AssociateApp(window, router, ShellStartup(window, runner, device), runner)
+
+
+def build_kiosk_app(
+    settings: Settings, data_dir: Path, *, training: bool, keyring_backend: KeyringBackend | None = None
+) -> KioskApp:
+    """The kiosk shell on the same start-up, enrolled as a kiosk device."""
+    runner = OpRunner()
+    window = KioskWindow(runner, training=training)
+    device = _device(
+        settings, data_dir, window, training=training, kind="kiosk", keyring_backend=keyring_backend
+    )
+    return KioskApp(window, ScanRouter(), ShellStartup(window, runner, device), runner)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir: Path = (args.data_dir or default_data_dir()).resolve()
@@ -446,10 +358,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import qasync
 
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("StoreAssist")
-    load_theme(app)
-    loop = qasync.QEventLoop(app)
+    qt_app = QApplication(sys.argv[:1])
+    qt_app.setApplicationName("StoreAssist")
+    load_theme(qt_app)
+    loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
 
     config_problem = None
@@ -457,55 +369,39 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(data_dir)
     except ConfigError as exc:
         settings, config_problem = Settings(), str(exc)
-    install_translations(app, settings.language)
-    runner = OpRunner()
+    install_translations(qt_app, settings.language)
 
-    wedge = ScannerWedge(settings.scanner)
-    wedge.install(app)
-    router = ScanRouter()
-    wedge.scanned.connect(router.route)
-
-    startup: AssociateStartup | None = None
-    problems: list[str] = []
+    built: AssociateApp | KioskApp
     if args.kiosk:
-        kiosk = KioskWindow(training=args.demo)
-        window: QWidget = kiosk
-        settled: Any = kiosk.settled
-        QTimer.singleShot(0, kiosk.settled.emit)
+        built = build_kiosk_app(settings, data_dir, training=args.demo)
     else:
-        main_window = MainWindow(runner, training=args.demo)
-        main_window.connect_router(router)
-        main_window.startup_failed.connect(problems.append)
-        window, settled = main_window, main_window.settled
-        startup = AssociateStartup(main_window, runner, settings, data_dir, training=args.demo)
-        if config_problem:
-            # Once the loop runs, as start-up would: a --screenshot run is listening by then.
-            problem = config_problem
-            QTimer.singleShot(0, lambda: main_window.show_startup_problem(problem))
-        else:
-            QTimer.singleShot(0, startup.begin)
+        built = build_associate_app(settings, data_dir, training=args.demo)
         if args.demo:
-            _offer_practice_scan(main_window, startup, runner, router, auto=args.practice_scan)
-
-    if args.size:
-        window.resize(*args.size)
-        window.show()
-    elif args.screenshot:
-        window.resize(1280, 800)
-        window.show()
+            _offer_practice_scan(built, auto=args.practice_scan)
+    window, startup, runner = built.window, built.startup, built.runner
+    wedge = ScannerWedge(settings.scanner)
+    wedge.install(qt_app)
+    wedge.scanned.connect(built.router.route)
+    problems: list[str] = []
+    window.startup_failed.connect(problems.append)
+    if config_problem:
+        # Once the loop runs, as start-up would: a --screenshot run is listening by then.
+        problem = config_problem
+        QTimer.singleShot(0, lambda: window.show_startup_problem(problem))
     else:
-        window.showMaximized()
+        QTimer.singleShot(0, startup.begin)
+
+    show_window(window, qt_app, args.size or ((1280, 800) if args.screenshot else None))
     if args.screenshot:
-        take_screenshot_when_settled(window, settled, args.screenshot, runner)
+        take_screenshot_when_settled(window, window.settled, args.screenshot, runner)
     first_frame = FirstFrameExit(window) if args.first_frame_exit else None
     if first_frame is not None:
         window.installEventFilter(first_frame)
 
     with loop:
         loop.run_forever()
-        if startup is not None:
-            loop.run_until_complete(startup.aclose())
-    wedge.uninstall(app)
+        loop.run_until_complete(startup.aclose())
+    wedge.uninstall(qt_app)
     if args.screenshot and problems:
         # An unattended run (a build check, CI) must not read a start-up problem as success.
         print(f"StoreAssist did not start: {problems[-1]}", file=sys.stderr)
@@ -513,15 +409,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _offer_practice_scan(
-    window: MainWindow, startup: AssociateStartup, runner: OpRunner, router: ScanRouter, *, auto: bool
-) -> None:
+def show_window(window: QWidget, app: QApplication, size: tuple[int, int] | None) -> None:
+    """At ``size``, or filling the screen. Without a window manager (a kiosk or a store image
+    started straight into X), "maximised" means nothing, so the window is given the screen's
+    whole area first and then asks to be maximised where a manager can do it."""
+    if size is not None:
+        window.resize(*size)
+        window.show()
+        return
+    screen = app.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
+
+
+def _offer_practice_scan(built: AssociateApp, *, auto: bool) -> None:
     """Training without a scanner: a button that "scans" a practice loyalty card."""
+    window = built.window
 
     def scan() -> None:
-        runner.run(
-            startup.practice_loyalty_code(),
-            on_success=router.route,
+        built.runner.run(
+            built.startup.practice_loyalty_code(),
+            on_success=built.router.route,
             on_failure=lambda error: window.show_scan_message(describe_failure(error, doing="practice scan")),
         )
 

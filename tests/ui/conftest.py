@@ -166,3 +166,11 @@ def type_keys():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def profile_factory():  # type: ignore[no-untyped-def]
     return make_profile
+
+
+@pytest.fixture
+def fake_device():  # type: ignore[no-untyped-def]
+    """``fake_device(lookup, role=…, store_name=…, sync=…)``: see :func:`make_fake_device`."""
+    from fake_devices import make_fake_device
+
+    return make_fake_device

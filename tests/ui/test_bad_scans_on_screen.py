@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from storeassist.client import HubClient
 from storeassist.contract import StaffSignInRequest
 from storeassist.domain.tokens import TokenKind
+from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.local import LocalCache
 from storeassist.scanning import ScanRouter
 from storeassist.services.identify_customer import IdentifyCustomer
@@ -46,21 +47,21 @@ class Counter:
 
     def scan(self, qtbot: QtBot, text: str) -> str:
         """Scan ``text``; return the notice the associate reads."""
-        self.window.show_screen(self.window.customer_screen)
-        self.window.customer_screen.notice.setVisible(False)
+        self.window.show_screen(self.window.feature_widget("customer"))
+        self.window.feature_widget("customer").notice.setVisible(False)
         self.router.route(text)
         qtbot.waitUntil(lambda: not self.runner.busy, timeout=WAIT_MS)
         screen = self.window.screens.currentWidget()
         notice = screen.notice  # type: ignore[attr-defined]
         assert notice.isVisible(), f"no message for a bad scan on {type(screen).__name__}"
-        assert not self.window.customer_screen.profile.isVisible()
+        assert not self.window.feature_widget("customer").profile.isVisible()
         text = notice.text()
         assert text and "Traceback" not in text and "Error" not in text
         return str(text)
 
 
 @pytest.fixture
-def counter(qtbot: QtBot, hub_server_fn: Any, tmp_path: Path) -> Iterator[Counter]:
+def counter(qtbot: QtBot, hub_server_fn: Any, tmp_path: Path, fake_device: Any) -> Iterator[Counter]:
     hub = hub_server_fn
     enrolled = httpx.post(
         f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(), "device_name": "bad scans"}
@@ -70,16 +71,12 @@ def counter(qtbot: QtBot, hub_server_fn: Any, tmp_path: Path) -> Iterator[Counte
     cache = LocalCache(tmp_path / "cache.sqlite")
     cache.set_public_keys(_finish(qtbot, client.public_keys()))
     runner = OpRunner()
-    window = MainWindow(runner, training=False)
+    window = MainWindow(runner, ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
     router = ScanRouter()
     window.connect_router(router)
-    window.attach_services(
-        identifier=IdentifyCustomer(client, cache, cache.verification_keys),
-        sync=None,
-        store_id=hub.store_id,
-        store_name="Bad scans",
-    )
+    lookup = IdentifyCustomer(client, cache, cache.verification_keys)
+    window.attach_device(fake_device(lookup, store_id=hub.store_id, store_name="Bad scans"))
     window.resize(1280, 800)
     window.show()
     yield Counter(hub, window, runner, router)
@@ -127,7 +124,7 @@ def test_an_oversized_scan_is_refused(qtbot: QtBot, counter: Counter) -> None:
 def test_a_code_of_another_kind_opens_no_customer(qtbot: QtBot, counter: Counter) -> None:
     order_code = counter.hub.order_token(counter.hub.pickup_order_ids[0])
     counter.scan(qtbot, order_code)
-    assert counter.window.screens.currentWidget() is counter.window.pickups_screen
+    assert counter.window.screens.currentWidget() is counter.window.feature_widget("pickups")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

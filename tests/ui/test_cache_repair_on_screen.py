@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_devices import FakeDevice
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import AssociateStartup
+from storeassist.app import ShellStartup, build_associate_app
 from storeassist.client import HubClient
 from storeassist.config import Settings
 from storeassist.contract import EnrollRequest, StaffSession
-from storeassist.domain.privacy import access_for
 from storeassist.local import LocalCache, Outbox
 from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.services.identify_customer import CustomerNotCached, IdentifyCustomer
 from storeassist.services.sign_in_staff import SignInStaff
+from storeassist.services.view_customer import ViewCustomer
 from storeassist.sync import SyncEngine
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_screen import CustomerScreen
@@ -78,13 +79,11 @@ class Tablet:
         self.runner = OpRunner()
         self.screen = CustomerScreen(self.runner)
         qtbot.addWidget(self.screen)
-        self.screen.attach(
-            IdentifyCustomer(
-                self.client, self.cache, self.cache.verification_keys, staff_id=lambda: self.session.staff_id
-            ),
-            self.store_id,
-            access=lambda: access_for(self.session.role),
+        lookup = IdentifyCustomer(
+            self.client, self.cache, self.cache.verification_keys, staff_id=lambda: self.session.staff_id
         )
+        viewer = ViewCustomer(lookup, self.store_id, lambda: self.session.role)
+        self.screen.attach(FakeDevice(viewer, store_id=self.store_id))
         self.router = ScanRouter()
         self.router.loyalty_scanned.connect(self.screen.identify)
         wedge.scanned.connect(self.router.route)
@@ -222,19 +221,16 @@ def test_a_scan_after_the_cache_file_was_overwritten_while_offline_says_so_calml
     assert tablet.cache.cursor() != ""
 
 
-def _start_on(qtbot: QtBot, data_dir: Path, memory_keyring: Any) -> tuple[MainWindow, AssociateStartup]:
+def _start_on(qtbot: QtBot, data_dir: Path, memory_keyring: Any) -> tuple[MainWindow, ShellStartup]:
     """Start the associate app on ``data_dir`` (a hub nobody serves) and wait until it settles."""
-    runner = OpRunner()
-    window = MainWindow(runner, training=False)
-    qtbot.addWidget(window)
-    startup = AssociateStartup(
-        window,
-        runner,
+    built = build_associate_app(
         Settings(hub_url="http://127.0.0.1:9", device_name="UI test tablet"),
         data_dir,
         training=False,
         keyring_backend=memory_keyring,
     )
+    window, startup = built.window, built.startup
+    qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
         startup.begin()

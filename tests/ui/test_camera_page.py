@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.scanning import ScanRouter
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
@@ -27,13 +28,13 @@ class _NoLookups:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, qapp: Any) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, qapp: Any, fake_device: Any) -> Iterator[MainWindow]:
     load_theme(qapp)
-    window = MainWindow(OpRunner(), training=False)
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
     router = ScanRouter()
     window.connect_router(router)
-    window.attach_services(identifier=_NoLookups(), sync=None, store_id=1, store_name="Test store")
+    window.attach_device(fake_device(_NoLookups()))
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
@@ -42,7 +43,7 @@ def window(qtbot: QtBot, qapp: Any) -> Iterator[MainWindow]:
 
 
 def test_the_camera_button_opens_the_camera_page_and_back_returns(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_screen(window.stock_screen)
+    window.show_screen(window.feature_widget("stock"))
     window.camera_button.click()
 
     assert window.screens.currentWidget() is window.camera_page
@@ -51,8 +52,8 @@ def test_the_camera_button_opens_the_camera_page_and_back_returns(qtbot: QtBot, 
     assert window.camera_button.height() >= 44
 
     window.camera_page.closed.emit()
-    assert window.screens.currentWidget() is window.stock_screen
-    assert window.nav_buttons[window.stock_screen].isChecked()
+    assert window.screens.currentWidget() is window.feature_widget("stock")
+    assert window.nav_buttons[window.feature_widget("stock")].isChecked()
 
 
 def test_a_code_the_camera_reads_is_routed_like_a_scanner_scan(qtbot: QtBot, window: MainWindow) -> None:
@@ -61,8 +62,8 @@ def test_a_code_the_camera_reads_is_routed_like_a_scanner_scan(qtbot: QtBot, win
 
     window.camera_page.panel.scanned.emit(VALID_GTIN)  # type: ignore[attr-defined]
 
-    assert window.screens.currentWidget() is window.stock_screen
-    assert VALID_GTIN in window.stock_screen.notice.text()
+    assert window.screens.currentWidget() is window.feature_widget("stock")
+    assert VALID_GTIN in window.feature_widget("stock").notice.text()
 
 
 def test_a_refused_camera_read_is_explained_on_the_camera_page(qtbot: QtBot, window: MainWindow) -> None:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fake_devices import FakeDevice
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from storeassist.client import HubUnreachable
+from storeassist.contract import Role
+from storeassist.domain.privacy import ProfileAccess, access_for
 from storeassist.domain.tokens import TokenExpired
 from storeassist.services.identify_customer import CustomerNotCached
+from storeassist.services.view_customer import ViewCustomer
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_screen import CustomerScreen
 
@@ -59,11 +64,26 @@ def runner() -> OpRunner:
 
 
 def _screen(
-    qtbot: QtBot, runner: OpRunner, identifier: ScriptedIdentifier, **services: Any
+    qtbot: QtBot,
+    runner: OpRunner,
+    identifier: ScriptedIdentifier,
+    *,
+    access: Callable[[], ProfileAccess | None] = lambda: access_for("admin"),
+    viewed_offline: Callable[[int], object] | None = None,
+    searcher: Any = None,
+    open_elsewhere: Callable[[str, str], None] | None = None,
+    **services: Any,
 ) -> CustomerScreen:
-    screen = CustomerScreen(runner)
+    """The screen with a real ``ViewCustomer`` over the scripted lookups (store 3)."""
+
+    def role() -> Role | None:
+        now = access()
+        return None if now is None else now.role
+
+    viewer = ViewCustomer(identifier, 3, role, record_cached_view=viewed_offline, search=searcher)
+    screen = CustomerScreen(runner, open_elsewhere)
     qtbot.addWidget(screen)
-    screen.attach(identifier, store_id=3, **services)
+    screen.attach(FakeDevice(viewer, store_id=3, **services))
     screen.resize(1000, 700)
     screen.show()
     return screen
@@ -392,8 +412,6 @@ def test_a_profile_shown_from_the_tablet_alone_is_recorded_for_the_audit_trail(
 def test_the_profile_shows_what_the_signed_in_role_may_see(
     qtbot: QtBot, runner: OpRunner, profile_factory
 ) -> None:
-    from storeassist.domain.privacy import access_for
-
     profile = profile_factory()
     role = {"now": "associate"}
     identifier = ScriptedIdentifier(*(Found(profile, "online", profile.as_of) for _ in range(2)))
@@ -411,8 +429,6 @@ def test_the_profile_shows_what_the_signed_in_role_may_see(
 def test_nobody_signed_in_opens_no_customer_and_signing_out_clears_the_screen(
     qtbot: QtBot, runner: OpRunner, profile_factory
 ) -> None:
-    from storeassist.domain.privacy import access_for
-
     profile = profile_factory()
     session: dict[str, Any] = {"access": access_for("associate")}
     identifier = ScriptedIdentifier(Found(profile, "online", profile.as_of))
@@ -436,14 +452,20 @@ def test_tapping_an_open_pickup_asks_for_the_pickup_flow(
 ) -> None:
     profile = profile_factory()
     profile = profile.model_copy(update={"open_pickups": [_pickup("B-2001")]})
-    screen = _screen(qtbot, runner, ScriptedIdentifier(Found(profile, "online", profile.as_of)))
+    opened: list[tuple[str, str]] = []
+    screen = _screen(
+        qtbot,
+        runner,
+        ScriptedIdentifier(Found(profile, "online", profile.as_of)),
+        open_elsewhere=lambda kind, text: opened.append((kind, text)),
+    )
     _shown(qtbot, runner, screen)
 
     button = next(
         b for b in screen.profile.pickups_section.findChildren(QPushButton) if b.isVisibleTo(screen)
     )
-    with qtbot.waitSignal(screen.pickup_requested, check_params_cb=lambda number: number == "B-2001"):
-        button.click()
+    button.click()
+    assert opened == [("order_number", "B-2001")]  # the window opens it on the Pickups feature
 
 
 def test_search_swaps_the_profile_for_results_and_a_tap_opens_that_customer(
@@ -492,8 +514,6 @@ def test_search_swaps_the_profile_for_results_and_a_tap_opens_that_customer(
 def test_a_hand_over_to_another_staff_member_takes_the_previous_view_off_the_screen(
     qtbot: QtBot, runner: OpRunner, profile_factory
 ) -> None:
-    from storeassist.domain.privacy import access_for
-
     profile = profile_factory()
     session: dict[str, Any] = {"access": access_for("manager")}
     screen = _screen(

@@ -16,11 +16,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import AssociateStartup
+from storeassist.app import build_associate_app
 from storeassist.config import Settings, load_device_record
-from storeassist.scanning import ScannerWedge, ScanRouter
-from storeassist.ui.background import OpRunner
-from storeassist.ui.main_window import MainWindow
+from storeassist.scanning import ScannerWedge
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
@@ -45,20 +43,20 @@ class AssociateApp:
 
     def __init__(self, qtbot: QtBot, data_dir: Path, hub_url: str, keyring: Any, wedge: ScannerWedge) -> None:
         self.qtbot = qtbot
-        self.runner = OpRunner()
-        self.window = MainWindow(self.runner, training=False)
-        qtbot.addWidget(self.window)
-        self.router = ScanRouter()
-        self.window.connect_router(self.router)
-        wedge.scanned.connect(self.router.route)
-        self.startup = AssociateStartup(
-            self.window,
-            self.runner,
+        built = build_associate_app(
             Settings(hub_url=hub_url, device_name="UI test tablet"),
             data_dir,
             training=False,
             keyring_backend=keyring,
         )
+        self.runner, self.window, self.router, self.startup = (
+            built.runner,
+            built.window,
+            built.router,
+            built.startup,
+        )
+        qtbot.addWidget(self.window)
+        wedge.scanned.connect(self.router.route)
         self.window.resize(1280, 800)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -78,10 +76,10 @@ class AssociateApp:
         """The associate scans their staff badge, through the wedge like any scan."""
         type_keys(self.window.focusWidget() or self.window, badge)
         self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=NETWORK_TIMEOUT_MS)
-        assert self.startup.staff.current is not None, self.window.sign_in_page.notice.text()
+        assert self.startup.services.staff.current is not None, self.window.sign_in_page.notice.text()
 
     def scan(self, type_keys: Any, code: str) -> None:
-        screen = self.window.customer_screen
+        screen = self.window.feature_widget("customer")
         before = screen.name.text(), screen.offline_badge.isVisible(), screen.notice.text()
         type_keys(self.window.focusWidget() or self.window, code)
         self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=NETWORK_TIMEOUT_MS)
@@ -126,17 +124,17 @@ def test_scan_of_a_demo_loyalty_code_shows_name_tier_and_points(
     assert credential not in (tmp_path / "data" / "device.json").read_text()  # the keyring keeps it
 
     # Nobody signed in yet: the screen says so before and after a scan, and opens nobody.
-    assert "Sign in first" in app.window.customer_screen.notice.text()
+    assert "Sign in first" in app.window.feature_widget("customer").notice.text()
     type_keys(app.window.focusWidget() or app.window, hub.loyalty_token(hub.customer_ids[0]))
     qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
-    assert "Sign in first" in app.window.customer_screen.notice.text()
-    assert not app.window.customer_screen.name.text()
+    assert "Sign in first" in app.window.feature_widget("customer").notice.text()
+    assert not app.window.feature_widget("customer").name.text()
     app.sign_in(type_keys, hub.staff_badge)
-    assert app.window.screens.currentWidget() is app.window.customer_screen
-    assert app.startup.staff.current.role == "associate"
+    assert app.window.screens.currentWidget() is app.window.feature_widget("customer")
+    assert app.startup.services.staff.current.role == "associate"
     app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
 
-    screen = app.window.customer_screen
+    screen = app.window.feature_widget("customer")
     assert not screen.notice.isVisible(), screen.notice.text()
     assert screen.name.text()
     assert screen.tier.text()
@@ -151,7 +149,7 @@ def test_with_the_hub_down_the_same_scan_shows_the_cached_customer_marked_offlin
     app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
     code = hub.loyalty_token(hub.customer_ids[0], card=True)
     app.scan(type_keys, code)
-    screen = app.window.customer_screen
+    screen = app.window.feature_widget("customer")
     online_name = screen.name.text()
     assert online_name and not screen.offline_badge.isVisible()
 
@@ -177,7 +175,7 @@ def test_when_the_hub_ends_the_session_the_next_scan_says_sign_in_first_and_show
     hub = _hub(request, "hub_server_fn")
     app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
     app.scan(type_keys, hub.loyalty_token(hub.customer_ids[0]))
-    screen = app.window.customer_screen
+    screen = app.window.feature_widget("customer")
     assert screen.name.text()
 
     # The session ends at the hub (another sign-in elsewhere, idle there, an operator): a stolen
@@ -187,7 +185,7 @@ def test_when_the_hub_ends_the_session_the_next_scan_says_sign_in_first_and_show
         conn.execute("UPDATE staff_sessions SET ended_at = CURRENT_TIMESTAMP")
     app.scan(type_keys, hub.loyalty_token(hub.customer_ids[1]))
 
-    qtbot.waitUntil(lambda: app.startup.staff.current is None, timeout=NETWORK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: app.startup.services.staff.current is None, timeout=NETWORK_TIMEOUT_MS)
     assert "Sign in first" in screen.notice.text()
     assert not screen.profile.isVisible(), "the previous customer left the screen"
     assert "Traceback" not in screen.notice.text()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from storeassist.domain.tokens import TokenKind, TokenMalformed, sign_token
+from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
@@ -112,21 +113,22 @@ def test_bad_scan_through_the_scanner_shows_a_notice_and_types_nothing(
     qapp,
     key_clock,
     type_keys,
+    fake_device,
     caplog: pytest.LogCaptureFixture,
     description: str,
     payload: str,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="storeassist")
-    window = MainWindow(OpRunner(), training=False)
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
     router = ScanRouter()
     window.connect_router(router)
-    window.attach_services(identifier=_NeverCalled(), sync=None, store_id=1, store_name="Test store")
+    window.attach_device(fake_device(_NeverCalled()))
     wedge = ScannerWedge(window_settings(), key_time_ms=key_clock)
     wedge.scanned.connect(router.route)
     wedge.install(qapp)
     try:
-        field = QLineEdit(window.customer_screen)
+        field = QLineEdit(window.feature_widget("customer"))
         window.resize(1280, 800)
         window.show()
         qtbot.waitExposed(window)
@@ -141,7 +143,7 @@ def test_bad_scan_through_the_scanner_shows_a_notice_and_types_nothing(
         screen = window.screens.currentWidget()
         notice = screen.notice
         if is_valid_product(description):
-            assert screen is window.stock_screen
+            assert screen is window.feature_widget("stock")
         qtbot.waitUntil(notice.isVisible)
         assert notice.text()
         assert field.text() == ""

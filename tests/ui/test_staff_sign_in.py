@@ -16,10 +16,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from storeassist.contract import Role, StaffSession
-from storeassist.domain.privacy import access_for
 from storeassist.domain.tokens import TokenKind, sign_token
+from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.scanning import ScanRouter
 from storeassist.services.sign_in_staff import SignInPinRequired, SignInRefused, StaffSessionState
+from storeassist.services.view_customer import ViewCustomer
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
 
@@ -84,11 +85,18 @@ class Clock:
 
 
 class NoLookups:
+    """Looks nobody up unless a test gives it the one customer to answer with."""
+
+    def __init__(self) -> None:
+        self.answer: Any = None
+
     def cached_customer(self, text: str) -> None:
         return None
 
     async def identify_by_token(self, text: str, store_id: int) -> Any:
-        raise AssertionError("nobody may look customers up here")
+        if self.answer is None:
+            raise AssertionError("nobody may look customers up here")
+        return self.answer
 
 
 @dataclass
@@ -98,6 +106,7 @@ class Tablet:
     state: StaffSessionState
     action: FakeSignIn
     router: ScanRouter
+    lookup: NoLookups
 
 
 @pytest.fixture
@@ -106,26 +115,21 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def tablet(qtbot: QtBot, clock: Clock) -> Iterator[Tablet]:
+def tablet(qtbot: QtBot, clock: Clock, fake_device: Any) -> Iterator[Tablet]:
     runner = OpRunner()
-    window = MainWindow(runner, training=False)
+    window = MainWindow(runner, ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
     router = ScanRouter()
     window.connect_router(router)
     state = StaffSessionState(idle_minutes=5, clock=clock)
     action = FakeSignIn()
-    window.attach_services(
-        identifier=NoLookups(),
-        sync=None,
-        store_id=1,
-        store_name="Test store",
-        staff_sign_in=action,
-        staff_state=state,
-        access=lambda: access_for(state.role) if state.role is not None else None,
-    )
+    lookup = NoLookups()
+    device = fake_device(lookup, sign_in=action, staff=state)
+    device.view_customer = ViewCustomer(lookup, 1, lambda: state.role)
+    window.attach_device(device)
     window.resize(1280, 800)
     window.show()
-    yield Tablet(window, runner, state, action, router)
+    yield Tablet(window, runner, state, action, router, lookup)
 
 
 @pytest.fixture
@@ -137,23 +141,23 @@ def test_nobody_is_signed_in_at_first_and_the_strip_invites_to_sign_in(setup: An
     window, _runner, state, _action = setup
     assert state.current is None
     assert window.status_area.staff_button.text() == "Sign in"
-    window.customer_screen.identify("SA1.anything")
-    assert "Sign in first" in window.customer_screen.notice.text()
+    window.feature_widget("customer").identify("SA1.anything")
+    assert "Sign in first" in window.feature_widget("customer").notice.text()
 
 
 def test_a_badge_scan_signs_in_and_returns_to_the_screen(qtbot: QtBot, tablet: Tablet) -> None:
     window, state = tablet.window, tablet.state
-    window.show_screen(window.stock_screen)
+    window.show_screen(window.feature_widget("stock"))
 
     with qtbot.waitSignal(window.sign_in_page.signed_in_as) as confirmed:
         tablet.router.route(ANA_BADGE + "\r\n")
     qtbot.waitUntil(lambda: state.current is not None)
 
     assert tablet.action.tries == [("badge", ANA_BADGE, "alone")]
-    assert window.screens.currentWidget() is window.stock_screen
+    assert window.screens.currentWidget() is window.feature_widget("stock")
     assert confirmed.args == ["Signed in: Ana Kovač, Associate."]
     assert window.status_area.staff_button.text() == "Ana · Associate"
-    assert window.customer_screen.search.isEnabled()
+    assert window.feature_widget("customer").search.isEnabled()
 
 
 def test_the_screen_returned_to_can_say_who_signed_in(qtbot: QtBot, tablet: Tablet) -> None:
@@ -161,16 +165,16 @@ def test_the_screen_returned_to_can_say_who_signed_in(qtbot: QtBot, tablet: Tabl
     # this is how the window is meant to connect it.
     window = tablet.window
     window.sign_in_page.signed_in_as.connect(window.show_scan_message)
-    window.show_screen(window.stock_screen)
+    window.show_screen(window.feature_widget("stock"))
 
     tablet.router.route(MONA_BADGE)
     qtbot.waitUntil(lambda: window.sign_in_page.awaiting_pin)
     window.sign_in_page.pin.setText(MONA_PIN)
     window.sign_in_page.sign_in_button.click()
 
-    qtbot.waitUntil(window.stock_screen.notice.isVisible)
-    assert window.screens.currentWidget() is window.stock_screen
-    assert window.stock_screen.notice.text() == "Signed in: Mona Berg, Manager."
+    qtbot.waitUntil(window.feature_widget("stock").notice.isVisible)
+    assert window.screens.currentWidget() is window.feature_widget("stock")
+    assert window.feature_widget("stock").notice.text() == "Signed in: Mona Berg, Manager."
 
 
 @pytest.mark.parametrize("label", ["B1003", "SAB.B1003"])
@@ -179,11 +183,11 @@ def test_a_printed_badge_label_is_not_a_code_we_know_and_signs_no_one_in(
 ) -> None:
     tablet.router.route(label)
 
-    notice = tablet.window.customer_screen.notice
+    notice = tablet.window.feature_widget("customer").notice
     qtbot.waitUntil(notice.isVisible)
     assert notice.text().startswith("This code is not one StoreAssist knows.")
     assert tablet.action.tries == [] and tablet.state.current is None
-    assert tablet.window.screens.currentWidget() is tablet.window.customer_screen
+    assert tablet.window.screens.currentWidget() is tablet.window.feature_widget("customer")
 
 
 def test_a_refused_badge_says_so_on_the_sign_in_page(qtbot: QtBot, tablet: Tablet) -> None:
@@ -201,7 +205,7 @@ def test_a_managers_badge_asks_for_the_pin_then_signs_in_and_says_who(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     window, page = tablet.window, tablet.window.sign_in_page
-    window.show_screen(window.pickups_screen)
+    window.show_screen(window.feature_widget("pickups"))
 
     tablet.router.route(MONA_BADGE)
     qtbot.waitUntil(lambda: page.awaiting_pin)
@@ -222,7 +226,7 @@ def test_a_managers_badge_asks_for_the_pin_then_signs_in_and_says_who(
     assert tablet.action.tries == [("badge", MONA_BADGE, "alone"), ("badge", MONA_BADGE, "with PIN")]
     assert confirmed.args == ["Signed in: Mona Berg, Manager."]
     assert window.status_area.staff_button.text() == "Mona · Manager"
-    assert window.screens.currentWidget() is window.pickups_screen
+    assert window.screens.currentWidget() is window.feature_widget("pickups")
     assert not page.awaiting_pin and page.pin.text() == ""
     assert MONA_PIN not in caplog.text and MONA_BADGE not in caplog.text
 
@@ -304,22 +308,25 @@ def test_number_and_pin_sign_in_and_the_pin_never_stays_on_screen(qtbot: QtBot, 
 
 
 def test_going_idle_signs_out_and_takes_the_customer_off_the_screen(
-    qtbot: QtBot, setup: Any, clock: Clock, profile_factory
+    qtbot: QtBot, tablet: Tablet, clock: Clock, profile_factory
 ) -> None:
     from storeassist.services.identify_customer import IdentifiedCustomer
 
-    window, _runner, state, _action = setup
+    window, state = tablet.window, tablet.state
     state.sign_in(ANA)
     profile = profile_factory()
-    window.customer_screen.show_customer(IdentifiedCustomer(profile, "online", datetime.now(UTC)))
-    assert window.customer_screen.profile.isVisible()
-    assert "not shown for your role" in window.customer_screen.profile.membership.text()
+    tablet.lookup.answer = IdentifiedCustomer(profile, "online", datetime.now(UTC))
+    screen = window.feature_widget("customer")
+    with qtbot.waitSignal(screen.customer_shown):
+        screen.identify("SA1.anything")
+    assert window.feature_widget("customer").profile.isVisible()
+    assert "not shown for your role" in window.feature_widget("customer").profile.membership.text()
 
     clock.now += 5 * 60 + 1
     window._check_idle()
 
     assert state.current is None
-    assert not window.customer_screen.profile.isVisible()
+    assert not window.feature_widget("customer").profile.isVisible()
     assert window.status_area.staff_button.text() == "Sign in"
 
 

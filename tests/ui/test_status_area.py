@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from pytestqt.qtbot import QtBot
 
-from storeassist.contract import Command
+from storeassist.contract import Command, PlaceHoldCommand, PlaceHoldPayload
+from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
 
@@ -38,7 +39,8 @@ class SyncSignalsSource(QObject):
 @dataclass
 class Refused:
     command: Command
-    last_error: str | None
+    code: str | None
+    params: dict[str, str | int]
 
 
 class NoLookups:
@@ -47,22 +49,23 @@ class NoLookups:
 
 
 def _refused_hold() -> Refused:
-    command = Command(
+    command = PlaceHoldCommand(
         id=uuid.uuid4(),
         type="hold.place",
         issued_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
         store_id=1,
-        payload={"customer_id": 42, "sku": "SKU-1", "qty": 1},
+        payload=PlaceHoldPayload(customer_id=42, sku="SKU-1", qty=1),
     )
-    return Refused(command, "Only 0 left in this store; the hold was not placed.")
+    return Refused(command, "not_enough_stock", {"sku": "SKU-1", "available": 0, "requested": 1})
 
 
 @pytest.fixture
-def window_and_sync(qtbot: QtBot) -> tuple[MainWindow, SyncSignalsSource]:
+def window_and_sync(qtbot: QtBot, fake_device: Any) -> tuple[MainWindow, SyncSignalsSource]:
     sync = SyncSignalsSource([_refused_hold()])
-    window = MainWindow(OpRunner(), training=False)
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
-    window.attach_services(identifier=NoLookups(), sync=sync, store_id=1, store_name="Aarhus C")
+    window.bind_sync(sync)
+    window.attach_device(fake_device(NoLookups(), store_name="Aarhus C", sync=sync))
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
@@ -110,10 +113,10 @@ def test_needs_attention_button_counts_and_opens_the_list(qtbot: QtBot, window_a
     assert "1" in button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
-    assert window.screens.currentWidget() is window.attention_page
-    (row,) = window.attention_page.model.rows()
+    assert window.screens.currentWidget() is window.feature_widget("attention")
+    (row,) = window.feature_widget("attention").model.rows()
     assert "Hold" in row.headline
-    assert "the hold was not placed" in row.detail
+    assert "The hold was not placed" in row.detail
 
     sync.attention_changed.emit(0)
     assert not button.isEnabled()

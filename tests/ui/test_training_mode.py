@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import AssociateStartup
+from storeassist.app import build_associate_app
 from storeassist.config import Settings
-from storeassist.scanning import ScanRouter
-from storeassist.ui.background import OpRunner
-from storeassist.ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
@@ -22,19 +19,11 @@ SETUP_TIMEOUT_MS = 90_000
 def test_first_training_start_shows_progress_then_a_practice_scan_finds_a_customer(
     qtbot: QtBot, tmp_path: Path, memory_keyring
 ) -> None:
-    runner = OpRunner()
-    window = MainWindow(runner, training=True)
-    qtbot.addWidget(window)
-    router = ScanRouter()
-    window.connect_router(router)
-    startup = AssociateStartup(
-        window,
-        runner,
-        Settings(device_name="training test"),
-        tmp_path,
-        training=True,
-        keyring_backend=memory_keyring,
+    built = build_associate_app(
+        Settings(device_name="training test"), tmp_path, training=True, keyring_backend=memory_keyring
     )
+    window, router, startup = built.window, built.router, built.startup
+    qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
@@ -54,12 +43,12 @@ def test_first_training_start_shows_progress_then_a_practice_scan_finds_a_custom
     task = asyncio.ensure_future(startup.practice_loyalty_code())
     qtbot.waitUntil(task.done, timeout=SETUP_TIMEOUT_MS)
     router.route(task.result())
-    screen = window.customer_screen
+    screen = window.feature_widget("customer")
     qtbot.waitUntil(lambda: bool(screen.name.text()) or screen.notice.isVisible(), timeout=SETUP_TIMEOUT_MS)
     assert not screen.notice.isVisible(), screen.notice.text()
     assert screen.points.text().endswith("points")
-    assert startup.staff.current.role == "associate"  # training starts signed in
-    assert startup.staff.current.name.split()[0] in window.status_area.staff_button.text()
+    assert startup.services.staff.current.role == "associate"  # training starts signed in
+    assert startup.services.staff.current.name.split()[0] in window.status_area.staff_button.text()
 
     closing = asyncio.ensure_future(startup.aclose())
     qtbot.waitUntil(closing.done, timeout=SETUP_TIMEOUT_MS)

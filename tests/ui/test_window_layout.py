@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,6 +10,8 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from storeassist.features import ASSOCIATE_FEATURES
+from storeassist.services.view_customer import ShownCustomer
 from storeassist.ui.background import OpRunner
 from storeassist.ui.kiosk_window import KioskWindow
 from storeassist.ui.main_window import MainWindow
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.gui
 
 SIZES = [(1280, 800), (800, 1280)]
 MIN_TOUCH_PX = 44
-
-
-@dataclass
-class Found:
-    profile: Any
-    source: str
-    as_of: datetime
 
 
 class NoLookups:
@@ -103,13 +96,17 @@ def _show(qtbot: QtBot, window: QWidget, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
-def test_customer_screen_with_a_customer_fits(qtbot: QtBot, size: tuple[int, int], profile_factory) -> None:
-    window = MainWindow(OpRunner(), training=True)
+def test_customer_screen_with_a_customer_fits(
+    qtbot: QtBot, size: tuple[int, int], profile_factory, fake_device
+) -> None:
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=True)
     window.enable_practice_scan(lambda: None)
-    window.attach_services(identifier=NoLookups(), sync=None, store_id=1, store_name="Aarhus C (practice)")
+    window.attach_device(fake_device(NoLookups(), store_name="Aarhus C"))
     profile = profile_factory("Maria Fernanda Jensen-Østergaard")
-    window.customer_screen.show_customer(Found(profile, "cache", profile.as_of))
-    window.customer_screen.show_message(
+    window.feature_widget("customer").show_customer(
+        ShownCustomer(profile, "cache", profile.as_of, role="associate", see_lifetime_value=False)
+    )
+    window.feature_widget("customer").show_message(
         "This code has expired. Ask the customer to refresh the code in their app."
     )
     _show(qtbot, window, size)
@@ -123,14 +120,16 @@ def test_customer_screen_with_a_customer_fits(qtbot: QtBot, size: tuple[int, int
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
-@pytest.mark.parametrize("screen", ["pickups_screen", "returns_screen", "stock_screen"])
-def test_coming_later_screens_fit_and_say_so(qtbot: QtBot, size: tuple[int, int], screen: str) -> None:
-    window = MainWindow(OpRunner(), training=False)
-    window.attach_services(identifier=NoLookups(), sync=None, store_id=1, store_name="Aarhus C")
-    window.show_screen(getattr(window, screen))
+@pytest.mark.parametrize("screen", ["pickups", "returns", "stock"])
+def test_coming_later_screens_fit_and_say_so(
+    qtbot: QtBot, size: tuple[int, int], screen: str, fake_device
+) -> None:
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
+    window.attach_device(fake_device(NoLookups(), store_name="Aarhus C"))
+    window.show_screen(window.feature_widget(screen))
     _show(qtbot, window, size)
     assert not window.training_bar.isVisible()
-    assert "later release" in getattr(window, screen).badge.text()
+    assert "later release" in window.feature_widget(screen).badge.text()
     _assert_inside(window)
     _assert_labels_fit(window)
     _assert_touch_targets(window)
@@ -138,7 +137,7 @@ def test_coming_later_screens_fit_and_say_so(qtbot: QtBot, size: tuple[int, int]
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
 def test_enrollment_page_fits(qtbot: QtBot, size: tuple[int, int]) -> None:
-    window = MainWindow(OpRunner(), training=False)
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
 
     async def enroll(_url: str, _code: str) -> None:
         return None
@@ -151,8 +150,10 @@ def test_enrollment_page_fits(qtbot: QtBot, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
-def test_kiosk_placeholder_fits(qtbot: QtBot, size: tuple[int, int]) -> None:
-    window = KioskWindow(training=True)
+def test_kiosk_placeholder_fits(qtbot: QtBot, size: tuple[int, int], fake_device) -> None:
+    window = KioskWindow(OpRunner(), training=True)
+    window.attach_device(fake_device(NoLookups(), store_name="Aarhus C"))
+    assert window.pages.currentWidget() is window.welcome
     _show(qtbot, window, size)
     _assert_inside(window)
     _assert_labels_fit(window)

@@ -11,48 +11,60 @@ whatever customer was showing stays.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from storeassist.contract import CustomerProfile, CustomerSummary
-from storeassist.domain.privacy import ProfileAccess, access_for, restrict_profile, restrict_summary
+from storeassist.contract import CustomerPage, CustomerProfile
 from storeassist.domain.tokens import TokenError
 from storeassist.ui.background import OpRunner
-from storeassist.ui.customer_search import CustomerSearch, CustomerSearchPanel
+from storeassist.ui.customer_search import CustomerSearchPanel
+from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
 from storeassist.ui.widgets import label
 
 log = logging.getLogger("storeassist.ui")
 
-#: What shows when the screen is given no access rule (tools and tests): everything.
-_EVERYTHING = access_for("admin")
 
+class ShownCustomerLike(Protocol):
+    """``storeassist.services.view_customer.ShownCustomer``: already trimmed and audited."""
 
-class IdentifiedCustomerLike(Protocol):
     @property
     def profile(self) -> CustomerProfile: ...
 
     @property
-    def source(self) -> str:  # "online" | "cache"
-        ...
+    def source(self) -> Literal["online", "cache"]: ...
 
     @property
     def as_of(self) -> datetime: ...
 
+    @property
+    def see_lifetime_value(self) -> bool: ...
 
-class CustomerIdentifier(Protocol):
-    """``storeassist.services.identify_customer.IdentifyCustomer`` as this screen uses it."""
+    @property
+    def waiting_notes(self) -> Sequence[str]: ...
 
-    def cached_customer(self, text: str) -> IdentifiedCustomerLike | None: ...
+    @property
+    def checking(self) -> bool: ...
 
-    def identify_by_token(self, text: str, store_id: int) -> Awaitable[Any]: ...
 
-    def identify_by_id(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
+class CustomerViewer(Protocol):
+    """``storeassist.services.view_customer.ViewCustomer`` as this screen uses it."""
+
+    @property
+    def signed_in(self) -> bool: ...
+
+    def cached(self, text: str) -> ShownCustomerLike | None: ...
+
+    def by_token(self, text: str) -> Awaitable[ShownCustomerLike]: ...
+
+    def by_id(self, customer_id: int) -> Awaitable[ShownCustomerLike]: ...
+
+    async def search(self, text: str, page: int = 0) -> CustomerPage: ...
 
 
 class NoteWriter(Protocol):
@@ -67,24 +79,39 @@ class SuggestionSource(Protocol):
     def for_customer(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
 
 
+class CustomerServices(Protocol):
+    """What the Customer feature needs of the device."""
+
+    @property
+    def store_id(self) -> int: ...
+
+    @property
+    def view_customer(self) -> CustomerViewer: ...
+
+    @property
+    def notes(self) -> NoteWriter | None: ...
+
+    @property
+    def suggestions(self) -> SuggestionSource | None: ...
+
+
 class CustomerScreen(QWidget):
     """Shows one identified customer at a time."""
 
     #: A profile was just put on screen; the argument is where it came from ("online" or "cache").
     #: Emitted after the widgets are filled, so a listener that repaints sees the new profile.
     customer_shown = Signal(str)
-    #: The associate tapped an open pickup of the shown customer; the argument is the order number.
-    pickup_requested = Signal(str)
 
-    def __init__(self, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: OpRunner, open_elsewhere: OpenElsewhere | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._identifier: CustomerIdentifier | None = None
+        self._open_elsewhere = open_elsewhere
+        self._viewer: CustomerViewer | None = None
         self._notes: NoteWriter | None = None
         self._suggestions: SuggestionSource | None = None
         self._store_names: Mapping[int, str] = {}
-        self._access: Callable[[], ProfileAccess | None] | None = None
-        self._viewed_offline: Callable[[int], object] | None = None
         self._store_id: int | None = None
         self._customer_id: int | None = None
         # Each lookup gets a number; an answer to an older scan must not replace a newer one.
@@ -108,7 +135,7 @@ class CustomerScreen(QWidget):
         self.profile = ProfileView()
         self.profile.setVisible(False)
         self.profile.note_submitted.connect(self._save_note)
-        self.profile.pickup_requested.connect(self.pickup_requested)
+        self.profile.pickup_requested.connect(self._pickup_requested)
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(24, 18, 24, 0)
@@ -145,54 +172,48 @@ class CustomerScreen(QWidget):
 
     # -- wiring ---------------------------------------------------------------------------
 
-    def attach(
-        self,
-        identifier: CustomerIdentifier,
-        store_id: int,
-        *,
-        notes: NoteWriter | None = None,
-        suggestions: SuggestionSource | None = None,
-        searcher: CustomerSearch | None = None,
-        access: Callable[[], ProfileAccess | None] | None = None,
-        viewed_offline: Callable[[int], object] | None = None,
-    ) -> None:
+    def attach(self, services: CustomerServices) -> None:
         """Give the screen its services once the device is enrolled (the window exists before).
 
-        ``access`` says what the signed-in staff member may see (``None`` from it: nobody is
-        signed in, and customers stay closed); profiles and search results are trimmed to it
-        before they are shown. Without ``access`` everything shows (tools and tests).
-        ``viewed_offline`` records a profile shown from the device alone (the hub audits the rest).
-        """
-        self._access = access
-        self.search.set_searcher(searcher)
-        self.search.set_mask(self._mask_summary if access is not None else None)
-        self._identifier = identifier
-        self._store_id = store_id
-        self._notes = notes
-        self._suggestions = suggestions
-        self._viewed_offline = viewed_offline
+        What a profile or a search result shows of the customer, and the audit of a view, are
+        decided by ``services.view_customer``; this screen only shows what it is given."""
+        self._viewer = services.view_customer
+        self._store_id = services.store_id
+        self._notes = services.notes
+        self._suggestions = services.suggestions
+        self.search.set_searcher(services.view_customer)
         self.staff_changed()
 
     def set_store_names(self, names: Mapping[int, str]) -> None:
         """Store names for "preferred store" and holds; ids are shown until they are known."""
         self._store_names = dict(names)
 
+    def handle_scan(self, kind: OpenKind, text: str) -> None:
+        if kind == "loyalty":
+            self.identify(text)
+
     # -- user actions ---------------------------------------------------------------------
+
+    def _pickup_requested(self, number: str) -> None:
+        """The associate tapped one of the customer's open pickups: the Pickups feature opens it."""
+        if self._open_elsewhere is not None:
+            self._open_elsewhere("order_number", number)
 
     def identify(self, token: str) -> None:
         """A loyalty code was scanned: look the customer up (online, or from the cache)."""
-        if self._identifier is None or self._store_id is None:
+        viewer = self._viewer
+        if viewer is None:
             self.show_message(
                 self.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
             )
             return
-        if not self._may_open_customers():
+        if not self._may_open_customers(viewer):
             return
         self.search.clear()
         seq = self._next_lookup()
         # A customer this tablet already knows is on screen at once; the hub's answer replaces it.
         try:
-            early = self._identifier.cached_customer(token)
+            early = viewer.cached(token)
         except TokenError as exc:
             # Refused on the device: never sent; whoever was on screen goes with the notice.
             self._on_failed(seq, exc)
@@ -201,22 +222,23 @@ class CustomerScreen(QWidget):
             self._set_status(self.tr("Looking up the customer…"))
         else:
             self._set_status("")
-            self.show_customer(early, checking=True)
+            self.show_customer(early)
         self._runner.run(
-            self._identifier.identify_by_token(token, self._store_id),
+            viewer.by_token(token),
             on_success=lambda found: self._on_found(seq, found),
             on_failure=lambda error: self._on_failed(seq, error),
         )
 
     def open_customer(self, customer_id: int) -> None:
         """A search result was tapped: open that customer (online, or from the cache)."""
-        if self._identifier is None or self._store_id is None or not self._may_open_customers():
+        viewer = self._viewer
+        if viewer is None or not self._may_open_customers(viewer):
             return
         self.search.clear()
         seq = self._next_lookup()
         self._set_status(self.tr("Opening the customer…"))
         self._runner.run(
-            self._identifier.identify_by_id(customer_id, self._store_id),
+            viewer.by_id(customer_id),
             on_success=lambda found: self._on_found(seq, found),
             on_failure=lambda error: self._on_failed(seq, error),
         )
@@ -224,14 +246,14 @@ class CustomerScreen(QWidget):
     def staff_changed(self) -> None:
         """Someone signed in or out. Whatever was on screen was trimmed for the one before (a
         manager's view must not stay in front of the associate who takes over), so it goes."""
-        signed_in = self._access is None or self._access() is not None
+        signed_in = self._viewer is not None and self._viewer.signed_in
         self.search.setEnabled(signed_in)
         self.search.field.setPlaceholderText(
             self.tr("Search by phone, e-mail or name")
             if signed_in
             else self.tr("Sign in to search for customers")
         )
-        if self._access is not None:
+        if self._viewer is not None:
             self.clear_customer()
             if not signed_in:  # idle, signed out, or the hub ended the session: say what to do
                 self.show_message(self._sign_in_first_text())
@@ -245,22 +267,14 @@ class CustomerScreen(QWidget):
         self._set_status("")
         self._hide_profile()
 
-    def _may_open_customers(self) -> bool:
-        if self._access is None or self._access() is not None:
+    def _may_open_customers(self, viewer: CustomerViewer) -> bool:
+        if viewer.signed_in:
             return True
         self.show_message(self._sign_in_first_text())
         return False
 
     def _sign_in_first_text(self) -> str:
         return self.tr("Sign in first: scan your staff badge, or tap “Sign in” at the top.")
-
-    def _current_access(self) -> ProfileAccess:
-        if self._access is None:
-            return _EVERYTHING
-        return self._access() or access_for("associate")  # nobody signed in: the least
-
-    def _mask_summary(self, summary: CustomerSummary) -> CustomerSummary:
-        return restrict_summary(summary, self._current_access().role)
 
     def _next_lookup(self) -> int:
         self._lookup_seq += 1
@@ -310,7 +324,7 @@ class CustomerScreen(QWidget):
 
     # -- results --------------------------------------------------------------------------
 
-    def _on_found(self, seq: int, found: IdentifiedCustomerLike) -> None:
+    def _on_found(self, seq: int, found: ShownCustomerLike) -> None:
         if seq != self._lookup_seq:
             return
         self._set_status("")
@@ -331,33 +345,23 @@ class CustomerScreen(QWidget):
         self._customer_id = None
         self._arrange()
 
-    def show_customer(self, found: IdentifiedCustomerLike, *, checking: bool = False) -> None:
-        """Put ``found`` on screen; ``checking``: the device's copy, while the hub is being asked."""
-        if self._access is not None and self._access() is None:
-            return  # signed out while the lookup ran: nobody may see this customer now
-        access = self._current_access()
-        profile = restrict_profile(found.profile, access.role)
+    def show_customer(self, found: ShownCustomerLike) -> None:
+        """Put ``found`` on screen as it came: trimmed and audited by the service already."""
+        profile = found.profile
         self.notice.setVisible(False)
         self._customer_id = profile.customer.id
         self._arrange()
-        source: Literal["online", "cache"] = "cache" if found.source == "cache" else "online"
         self.profile.show_profile(
             profile,
-            source=source,
+            source=found.source,
             as_of=found.as_of,
             store_names=self._store_names,
-            checking=checking,
-            lifetime_value_visible=access.see_lifetime_value,
+            checking=found.checking,
+            lifetime_value_visible=found.see_lifetime_value,
         )
         self.customer_shown.emit(found.source)
-        if checking:
-            return  # the hub's answer follows; suggestions and the audit go with that one
-        if source == "cache" and self._viewed_offline is not None:
-            try:
-                self._viewed_offline(profile.customer.id)
-            except Exception as exc:  # the customer is served either way; the log says it is missing
-                log.warning("an offline profile view could not be recorded (%s)", type(exc).__name__)
-        self._load_suggestions(profile.customer.id)
+        if not found.checking:  # the hub's answer follows a device copy; suggestions go with it
+            self._load_suggestions(profile.customer.id)
 
     def _load_suggestions(self, customer_id: int) -> None:
         if self._suggestions is None or self._store_id is None:

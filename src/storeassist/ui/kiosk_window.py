@@ -1,21 +1,37 @@
-"""The self-service kiosk shell (``storeassist --kiosk``): a placeholder saying what it will be.
+"""The self-service kiosk shell (``storeassist --kiosk``): started like the associate app, then a
+placeholder saying what it will be.
 
-The kiosk will let shoppers scan their loyalty code or a product and see, without help, their
-points, their pickups and where an item is in stock. Personal data is never shown unmasked here
-(architecture.md, "Trust").
+It gets its device through the same start-up as the associate window (progress, enrollment as a
+kiosk device, start-up problems); the shopper screens come in a later release. The kiosk will
+let shoppers scan their loyalty code or a product and see, without help, their points, their
+pickups and where an item is in stock. Personal data is never shown unmasked here.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from storeassist.ui.background import OpRunner
+from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
+
+
+class KioskServices(Protocol):
+    """What the kiosk shell uses of the device so far."""
+
+    @property
+    def store_name(self) -> str: ...
 
 
 class KioskWindow(QWidget):
     #: Shown and waiting for a person (for ``--screenshot``).
     settled = Signal()
+    #: Start-up stopped on a problem the start-up page now explains.
+    startup_failed = Signal(str)
 
-    def __init__(self, *, training: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: OpRunner, *, training: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -52,12 +68,53 @@ class KioskWindow(QWidget):
         what_row.addWidget(what, 6)
         what_row.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        self.store = QLabel()
+        self.store.setProperty("role", "hint")
+        self.store.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome = QWidget()
+        layout = QVBoxLayout(self.welcome)
         layout.setContentsMargins(0, 0, 0, 40)
         layout.setSpacing(24)
-        layout.addWidget(banner)
         layout.addStretch(1)
         layout.addWidget(title)
+        layout.addWidget(self.store)
         layout.addWidget(coming, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addLayout(what_row)
         layout.addStretch(2)
+
+        self.startup_page = StartupPage()
+        self.enrollment_page = EnrollmentPage(runner)
+        self.pages = QStackedWidget()
+        for page in (self.startup_page, self.enrollment_page, self.welcome):
+            self.pages.addWidget(page)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(banner)
+        column.addWidget(self.pages, 1)
+        self.show_progress(self.tr("Starting…"))
+
+    # -- start-up (the same steps as the associate window) ----------------------------------
+
+    def show_progress(self, text: str, fraction: float | None = None) -> None:
+        self.startup_page.set_step(text, fraction)
+        self.pages.setCurrentWidget(self.startup_page)
+
+    def show_startup_problem(self, text: str) -> None:
+        self.startup_page.set_problem(text)
+        self.pages.setCurrentWidget(self.startup_page)
+        self.startup_failed.emit(text)
+        self.settled.emit()
+
+    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
+        self.enrollment_page.prepare(hub_url, enroll)
+        self.pages.setCurrentWidget(self.enrollment_page)
+        self.settled.emit()
+
+    def bind_sync(self, sync: object) -> None:
+        """The kiosk shows shoppers no sync state (the associates' tablets do)."""
+
+    def attach_device(self, services: KioskServices) -> None:
+        self.store.setText(services.store_name)
+        self.pages.setCurrentWidget(self.welcome)
+        self.settled.emit()

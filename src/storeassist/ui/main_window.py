@@ -1,17 +1,19 @@
 """The associate's main window for tablets: status strip, navigation, and one screen at a time.
 
-The window is built and shown first, empty of services; :mod:`storeassist.app` then gets the
-device ready (training set-up or enrollment) and hands the services over with
-:meth:`MainWindow.attach_services`. Scans arrive through a :class:`~storeassist.scanning.ScanRouter`
-and open the screen their kind belongs to. Works in landscape (1280×800) and portrait (800×1280):
-the navigation is a rail on the left or a bar at the bottom.
+The window knows no screen by name: it is given the features (:mod:`storeassist.features`),
+builds their screens, lists those placed in the navigation, and sends each scan to the feature
+that takes its kind. It is built and shown first, empty of services; the start-up
+(:mod:`storeassist.app`) then gets the device ready and hands its services over with
+:meth:`MainWindow.attach_device`, which passes them to every feature. Staff sign-in and the
+camera are the window's own pages. Works in landscape (1280×800) and portrait (800×1280): the
+navigation is a rail on the left or a bar at the bottom.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -29,23 +31,36 @@ from PySide6.QtWidgets import (
 from storeassist.contract import StaffSession
 from storeassist.scanning import ScanRouter
 from storeassist.ui.background import OpRunner
-from storeassist.ui.customer_screen import CustomerIdentifier, CustomerScreen
-from storeassist.ui.list_models import ListRow
-from storeassist.ui.overlay_pages import AttentionPage, CameraPage, attention_row
+from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
+from storeassist.ui.overlay_pages import CameraPage
 from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
-from storeassist.ui.shell_screens import ShellScreen, pickups_screen, returns_screen, stock_screen
 from storeassist.ui.staff_sign_in import SignInPage, StaffSignInAction, StaffState, staff_chip_text
 from storeassist.ui.status_area import StatusArea, SyncSignals
 
 log = logging.getLogger("storeassist.ui")
 
+#: The feature the status strip's "needs attention" chip opens.
+ATTENTION = "attention"
 
-class AttentionSource(SyncSignals, Protocol):
-    def needs_attention(self) -> list[Any]: ...
+
+class WindowServices(Protocol):
+    """What the window itself needs of the device (each feature states its own needs)."""
+
+    @property
+    def store_name(self) -> str: ...
+
+    @property
+    def sign_in(self) -> StaffSignInAction | None: ...
+
+    @property
+    def staff(self) -> StaffState | None: ...
 
 
-class MainWindow(QMainWindow):
-    """Status strip on top, then start-up, enrollment, or the workspace with its screens."""
+S = TypeVar("S", bound=WindowServices)
+
+
+class MainWindow(QMainWindow, Generic[S]):
+    """Status strip on top, then start-up, enrollment, or the workspace with its features' screens."""
 
     #: The workspace is showing and services are attached (used by ``--screenshot`` and tests).
     ready = Signal()
@@ -54,10 +69,18 @@ class MainWindow(QMainWindow):
     #: Start-up stopped on a problem the start-up page now explains (the text is that sentence).
     startup_failed = Signal(str)
 
-    def __init__(self, runner: OpRunner, *, training: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: OpRunner,
+        features: Sequence[Feature[S]],
+        *,
+        training: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._attention_source: AttentionSource | None = None
+        self._features = tuple(features)
+        self._training = training
         self._screen_before_overlay: QWidget | None = None
         self._staff_state: StaffState | None = None
         # Idle sign-out is checked twice a minute; activity itself is noted by the app.
@@ -105,26 +128,11 @@ class MainWindow(QMainWindow):
         self.show_progress(self.tr("Starting…"))
 
     def _build_workspace(self) -> QWidget:
-        self.customer_screen = CustomerScreen(self._runner)
-        self.customer_screen.pickup_requested.connect(self._on_pickup_requested)
-        self.pickups_screen = pickups_screen()
-        self.returns_screen = returns_screen()
-        self.stock_screen = stock_screen()
-        self.attention_page = AttentionPage()
-        self.attention_page.closed.connect(self._close_overlay)
-        self.camera_page = CameraPage()
-        self.camera_page.closed.connect(self._close_overlay)
-        self.sign_in_page = SignInPage(self._runner)
-        self.sign_in_page.closed.connect(self._close_overlay)
-        self.sign_in_page.signed_in.connect(self._close_overlay)
-        self.sign_in_page.signed_in_as.connect(self.show_scan_message)  # "Signed in: Name, Role."
         self.screens = QStackedWidget()
-        for screen in (self.customer_screen, self.pickups_screen, self.returns_screen, self.stock_screen):
-            self.screens.addWidget(screen)
-        self.screens.addWidget(self.attention_page)
-        self.screens.addWidget(self.camera_page)
-        self.screens.addWidget(self.sign_in_page)
-
+        #: Each feature's screen, by feature key, in registration order.
+        self.feature_screens: dict[str, FeatureScreen[S]] = {}
+        self._feature_widgets: dict[str, QWidget] = {}
+        self.nav_buttons: dict[QWidget, QPushButton] = {}
         self.navigation = QWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -132,25 +140,42 @@ class MainWindow(QMainWindow):
         self.nav_layout.setContentsMargins(10, 12, 10, 12)
         self.nav_layout.setSpacing(8)
         self.nav_group = QButtonGroup(self)
-        self.nav_buttons: dict[QWidget, QPushButton] = {}
-        for screen, label in (
-            (self.customer_screen, self.tr("Customer")),
-            (self.pickups_screen, self.tr("Pickups")),
-            (self.returns_screen, self.tr("Returns")),
-            (self.stock_screen, self.tr("Stock")),
-        ):
-            button = QPushButton(label)
-            button.setCheckable(True)
-            button.clicked.connect(lambda _checked=False, s=screen: self.show_screen(s))
-            self.nav_group.addButton(button)
-            self.nav_layout.addWidget(button)
-            self.nav_buttons[screen] = button
+        for feature in self._features:
+            if feature.key in self.feature_screens:
+                raise ValueError(f"two features are called {feature.key!r}")
+            screen = feature.build(self._runner, self.open)
+            widget = as_widget(screen)
+            self.feature_screens[feature.key] = screen
+            self._feature_widgets[feature.key] = widget
+            self.screens.addWidget(widget)
+            closed = getattr(widget, "closed", None)
+            if feature.placement == "page" and closed is not None:
+                closed.connect(self._close_overlay)  # a page's Back
+            if feature.placement == "navigation":
+                button = QPushButton(feature.label())
+                button.setCheckable(True)
+                button.clicked.connect(lambda _checked=False, w=widget: self.show_screen(w))
+                self.nav_group.addButton(button)
+                self.nav_layout.addWidget(button)
+                self.nav_buttons[widget] = button
+        self._home: QWidget | None = next(iter(self.nav_buttons), None)
+
+        self.camera_page = CameraPage()
+        self.camera_page.closed.connect(self._close_overlay)
+        self.sign_in_page = SignInPage(self._runner)
+        self.sign_in_page.closed.connect(self._close_overlay)
+        self.sign_in_page.signed_in.connect(self._close_overlay)
+        self.sign_in_page.signed_in_as.connect(self.show_scan_message)  # "Signed in: Name, Role."
+        self.screens.addWidget(self.camera_page)
+        self.screens.addWidget(self.sign_in_page)
+
         self.nav_layout.addStretch(1)
         self.camera_button = QPushButton(self.tr("Camera"))
         self.camera_button.setAccessibleName(self.tr("Scan with the tablet's camera"))
         self.camera_button.clicked.connect(self._open_camera)
         self.nav_layout.addWidget(self.camera_button)
-        self.nav_buttons[self.customer_screen].setChecked(True)
+        if self._home is not None:
+            self.nav_buttons[self._home].setChecked(True)
 
         workspace = QWidget()
         workspace.setObjectName("workspace")
@@ -178,52 +203,42 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.enrollment_page)
         self.settled.emit()
 
-    def attach_services(
-        self,
-        *,
-        identifier: CustomerIdentifier,
-        sync: AttentionSource | None,
-        store_id: int,
-        store_name: str,
-        staff_sign_in: StaffSignInAction | None = None,
-        staff_state: StaffState | None = None,
-        **customer_services: Any,
-    ) -> None:
-        """The device is ready: connect the screens to their services and show the workspace.
+    def attach_device(self, services: S) -> None:
+        """The device is ready: give every feature its services and show the workspace.
 
-        ``customer_services`` go to :meth:`CustomerScreen.attach` (notes, suggestions, access…).
-        With ``staff_sign_in`` and ``staff_state``, badge scans and the status strip sign staff
-        in and out, and an idle session ends by itself.
-        """
-        self.customer_screen.attach(identifier, store_id, **customer_services)
-        self.customer_screen.set_store_names({store_id: store_name})
-        if staff_sign_in is not None and staff_state is not None:
-            self._staff_state = staff_state
-            self.sign_in_page.attach(staff_sign_in, staff_state)
-            staff_state.add_listener(self._staff_changed)
-            self._staff_changed(staff_state.current)
+        With a sign-in action and staff state, badge scans and the status strip sign staff in
+        and out, and an idle session ends by itself."""
+        for screen in self.feature_screens.values():
+            screen.attach(services)
+        sign_in, staff = services.sign_in, services.staff
+        if sign_in is not None and staff is not None:
+            self._staff_state = staff
+            self.sign_in_page.attach(sign_in, staff)
+            staff.add_listener(self._staff_changed)
+            self._staff_changed(staff.current)
             self._idle_timer.start()
-        self.status_area.set_store_name(store_name)
-        if sync is not None:
-            self._attention_source = sync
-            self.status_area.bind(sync)
+        practice = self.tr(" (practice)") if self._training else ""
+        self.status_area.set_store_name(services.store_name + practice)
         self.pages.setCurrentWidget(self.workspace)
-        self.show_screen(self.customer_screen)
+        if self._home is not None:
+            self.show_screen(self._home)
         self.ready.emit()
         self.settled.emit()
+
+    def bind_sync(self, sync: SyncSignals) -> None:
+        """The status strip follows the device's sync: online, waiting, last sync, needs attention."""
+        self.status_area.bind(sync)
 
     def enable_practice_scan(self, scan: Callable[[], None]) -> None:
         """Training: a button that stands in for a scanner, so anyone can try the flow."""
         self.practice_scan_button.clicked.connect(scan)
         self.practice_scan_button.setVisible(True)
-        self.customer_screen.hint.setText(
-            self.tr(
-                "Or scan the customer's loyalty card or the code in their app — or tap "
-                "“Scan a practice card” above to try it without a scanner."
-            )
-        )
 
     # -- screens --------------------------------------------------------------------------
+
+    def feature_widget(self, key: str) -> QWidget:
+        """The widget of the feature called ``key`` (``KeyError`` if there is none)."""
+        return self._feature_widgets[key]
 
     def show_screen(self, screen: QWidget) -> None:
         self.screens.setCurrentWidget(screen)
@@ -232,13 +247,8 @@ class MainWindow(QMainWindow):
             button.setChecked(True)
 
     def show_attention(self) -> None:
-        rows = []
-        if self._attention_source is not None:
-            rows = [attention_row(entry) for entry in self._attention_source.needs_attention()]
-        if not rows:
-            rows = [ListRow(self.tr("Nothing needs attention."))]
-        self.attention_page.model.set_rows(rows)
-        self._show_overlay(self.attention_page)
+        if ATTENTION in self._feature_widgets:
+            self._show_overlay(self._feature_widgets[ATTENTION])
 
     def _show_overlay(self, page: QWidget) -> None:
         """A page over the current screen (needs attention, camera); Back returns to the screen."""
@@ -263,7 +273,8 @@ class MainWindow(QMainWindow):
             short=staff_chip_text(session, short=True),
             signed_in=session is not None,
         )
-        self.customer_screen.staff_changed()
+        for screen in self.feature_screens.values():
+            screen.staff_changed()
 
     def _check_idle(self) -> None:
         if self._staff_state is not None:
@@ -274,14 +285,16 @@ class MainWindow(QMainWindow):
         self._show_overlay(self.camera_page)
 
     def _close_overlay(self) -> None:
-        self.show_screen(self._screen_before_overlay or self.customer_screen)
+        target = self._screen_before_overlay or self._home
+        if target is not None:
+            self.show_screen(target)
 
     # -- scans ----------------------------------------------------------------------------
 
     def connect_router(self, router: ScanRouter) -> None:
-        router.loyalty_scanned.connect(self._on_loyalty_scan)
-        router.order_scanned.connect(self._on_order_scan)
-        router.product_scanned.connect(self._on_product_scan)
+        router.loyalty_scanned.connect(lambda text: self._on_scan("loyalty", text))
+        router.order_scanned.connect(lambda text: self._on_scan("order", text))
+        router.product_scanned.connect(lambda text: self._on_scan("product", text))
         router.badge_scanned.connect(self._on_badge_scan)
         router.rejected.connect(self.show_scan_message)
         self.camera_page.scanned.connect(router.route)
@@ -292,38 +305,22 @@ class MainWindow(QMainWindow):
         self.show_scan_message(self.tr("The tablet is not ready for scans yet. Finish setting it up first."))
         return False
 
-    def _on_loyalty_scan(self, token: str) -> None:
+    def _on_scan(self, kind: OpenKind, text: str) -> None:
         if self._workspace_ready():
-            self.show_screen(self.customer_screen)
-            self.customer_screen.identify(token)
+            self.open(kind, text)
 
-    def _on_order_scan(self, _token: str) -> None:
-        if self._workspace_ready():
-            self.show_screen(self.pickups_screen)
-            self.pickups_screen.show_message(
-                self.tr(
-                    "Order code read. Opening orders from a scan comes with the Pickups screen "
-                    "in a later release."
-                )
-            )
-
-    def _on_pickup_requested(self, number: str) -> None:
-        self.show_screen(self.pickups_screen)
-        self.pickups_screen.show_message(
-            self.tr(
-                "Pickup order #{number}: handing over from this screen comes with the Pickups "
-                "screen in a later release. Until then, use the back-office pickup process."
-            ).format(number=number)
-        )
-
-    def _on_product_scan(self, gtin: str) -> None:
-        if self._workspace_ready():
-            self.show_screen(self.stock_screen)
-            self.stock_screen.show_message(
-                self.tr(
-                    "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
-                ).format(gtin=gtin)
-            )
+    def open(self, kind: OpenKind, text: str) -> None:
+        """Show the feature that takes ``kind`` and hand it ``text`` (a scan, or a screen's request)."""
+        for feature in self._features:
+            if kind in feature.scans:
+                widget = self._feature_widgets[feature.key]
+                if feature.placement == "page":
+                    self._show_overlay(widget)
+                else:
+                    self.show_screen(widget)
+                self.feature_screens[feature.key].handle_scan(kind, text)
+                return
+        self.show_scan_message(self.tr("This tablet has no screen for that code yet."))
 
     def _on_badge_scan(self, badge: str) -> None:
         if self._workspace_ready():
@@ -339,12 +336,17 @@ class MainWindow(QMainWindow):
         if page is self.startup_page:
             self.startup_page.step.setText(text)
             return
-        screen = self.screens.currentWidget()
-        if isinstance(screen, CustomerScreen | ShellScreen | CameraPage | SignInPage):
-            screen.show_message(text)
-        else:
-            self.show_screen(self.customer_screen)
-            self.customer_screen.show_message(text)
+        current = self.screens.currentWidget()
+        if current is self.camera_page or current is self.sign_in_page:
+            current.show_message(text)
+            return
+        for key, widget in self._feature_widgets.items():
+            if widget is current:
+                self.feature_screens[key].show_message(text)
+                return
+        if self._home is not None:
+            self.show_screen(self._home)
+            self.show_scan_message(text)
 
     # -- layout ---------------------------------------------------------------------------
 

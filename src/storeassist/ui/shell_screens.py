@@ -1,6 +1,7 @@
 """Pickups, Returns and Stock: empty shells for now, clearly saying what they will do.
 
-Scans routed here (an order code to Pickups, a product barcode to Stock) are acknowledged with a
+Each is a feature (registered in :mod:`storeassist.features`) that needs no services yet. Scans
+routed here (an order code to Pickups, a product barcode to Stock) are acknowledged with a
 notice, so the associate knows the scan was read and what will happen in a later release.
 """
 
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from storeassist.ui.background import OpRunner
+from storeassist.ui.features import OpenElsewhere, OpenKind
 
 
 def _tr(text: str) -> str:
@@ -40,13 +44,44 @@ class ShellScreen(QWidget):
         layout.addWidget(self.purpose)
         layout.addStretch(1)
 
+    def attach(self, services: object) -> None:
+        """A shell uses no services yet."""
+
+    def staff_changed(self) -> None:
+        """A shell shows nobody's data."""
+
+    def handle_scan(self, kind: OpenKind, text: str) -> None:
+        self.show_message(self._scan_notice(kind, text))
+
+    def _scan_notice(self, kind: OpenKind, text: str) -> str:
+        return _tr("That code was read. This screen comes in a later release.")
+
     def show_message(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(True)
 
 
-def pickups_screen() -> ShellScreen:
-    return ShellScreen(
+class PickupsShell(ShellScreen):
+    def _scan_notice(self, kind: OpenKind, text: str) -> str:
+        if kind == "order_number":
+            return _tr(
+                "Pickup order #{number}: handing over from this screen comes with the Pickups "
+                "screen in a later release. Until then, use the back-office pickup process."
+            ).format(number=text)
+        return _tr(
+            "Order code read. Opening orders from a scan comes with the Pickups screen in a later release."
+        )
+
+
+class StockShell(ShellScreen):
+    def _scan_notice(self, kind: OpenKind, text: str) -> str:
+        return _tr(
+            "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
+        ).format(gtin=text)
+
+
+def pickups_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
+    return PickupsShell(
         _tr("Pickups"),
         _tr(
             "Here you will see today's click-and-collect orders for this store, scan a customer's "
@@ -56,7 +91,7 @@ def pickups_screen() -> ShellScreen:
     )
 
 
-def returns_screen() -> ShellScreen:
+def returns_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
     return ShellScreen(
         _tr("Returns"),
         _tr(
@@ -67,8 +102,8 @@ def returns_screen() -> ShellScreen:
     )
 
 
-def stock_screen() -> ShellScreen:
-    return ShellScreen(
+def stock_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
+    return StockShell(
         _tr("Stock"),
         _tr(
             "Here you will scan a product barcode to see how many are on hand in this store and in "

@@ -19,11 +19,21 @@ from storeassist.ui.formatting import format_last_sync
 class SyncSignals(Protocol):
     """What the status area needs from ``storeassist.sync.SyncEngine``."""
 
-    online_changed: SignalInstance
-    pending_changed: SignalInstance
-    synced_at: SignalInstance
-    attention_changed: SignalInstance
-    sync_failed: SignalInstance
+    # Read-only: a QObject's class-level ``Signal`` reads as that object's SignalInstance.
+    @property
+    def online_changed(self) -> SignalInstance: ...
+
+    @property
+    def pending_changed(self) -> SignalInstance: ...
+
+    @property
+    def synced_at(self) -> SignalInstance: ...
+
+    @property
+    def attention_changed(self) -> SignalInstance: ...
+
+    @property
+    def sync_failed(self) -> SignalInstance: ...
 
 
 class ElidedLabel(QLabel):

@@ -1,0 +1,50 @@
+"""Every screen of the associate app, registered once: its key, navigation label, screen and scans.
+
+Adding a screen is its own module (the screen and the Protocol of the services it uses) plus
+one line here. The order here is the order of the navigation; the first navigation entry is the
+home screen. mypy checks at each line that :class:`~storeassist.startup.DeviceServices` gives
+the screen what its ``attach`` asks for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from storeassist.ui.attention_screen import AttentionScreen
+from storeassist.ui.customer_screen import CustomerScreen
+from storeassist.ui.features import Feature
+from storeassist.ui.shell_screens import pickups_screen, returns_screen, stock_screen
+
+if TYPE_CHECKING:
+    from storeassist.startup import DeviceServices
+
+
+def _customer() -> str:
+    return QCoreApplication.translate("features", "Customer")
+
+
+def _pickups() -> str:
+    return QCoreApplication.translate("features", "Pickups")
+
+
+def _returns() -> str:
+    return QCoreApplication.translate("features", "Returns")
+
+
+def _stock() -> str:
+    return QCoreApplication.translate("features", "Stock")
+
+
+def _attention() -> str:
+    return QCoreApplication.translate("features", "Needs attention")
+
+
+ASSOCIATE_FEATURES: tuple[Feature[DeviceServices], ...] = (
+    Feature("customer", _customer, CustomerScreen, frozenset({"loyalty"})),
+    Feature("pickups", _pickups, pickups_screen, frozenset({"order", "order_number"})),
+    Feature("returns", _returns, returns_screen),
+    Feature("stock", _stock, stock_screen, frozenset({"product"})),
+    Feature("attention", _attention, AttentionScreen, placement="page"),
+)

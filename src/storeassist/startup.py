@@ -1,0 +1,310 @@
+"""One start-up for every shell: open the data folder, enroll or load the device, build its services.
+
+:class:`DeviceStartup` knows no window. The associate window, the kiosk, the tests and the
+benchmarks all get a ready device the same way::
+
+    startup = DeviceStartup(settings, data_dir, training=False, kind="tablet")
+    record = await startup.prepare()          # None: not enrolled yet
+    record = record or await startup.enroll(hub_url, code)
+    device = startup.open(record)             # DeviceServices, typed
+    ...
+    await startup.aclose()
+
+Everything slow (SQLite files, the keyring, seeding the training hub) runs on worker threads;
+nothing here blocks the event loop. Progress is reported through ``progress(text, fraction)``
+with English source text the shell translates (``QCoreApplication.translate("training", …)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from storeassist.config import DeviceRecord, Settings, load_device_record, save_device_record
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    from storeassist.client import HubClient
+    from storeassist.contract import StaffSession
+    from storeassist.local import LocalCache, Outbox
+    from storeassist.security.credentials import CredentialStore
+    from storeassist.services.add_note import AddCustomerNote
+    from storeassist.services.identify_customer import IdentifyCustomer
+    from storeassist.services.recommend_products import RecommendProducts
+    from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+    from storeassist.services.view_customer import ViewCustomer
+    from storeassist.sync import SyncEngine
+    from storeassist.training import TrainingHub
+
+log = logging.getLogger("storeassist.app")
+
+DeviceKind = Literal["tablet", "kiosk"]
+Progress = Callable[[str, "float | None"], None]
+
+
+def _no_progress(_text: str, _fraction: float | None) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DeviceServices:
+    """A ready device: every service a shell or feature may use, closed in reverse at shutdown.
+
+    Each feature's screen declares the part it uses as a Protocol; this class satisfies them all.
+    """
+
+    record: DeviceRecord
+    credentials: CredentialStore
+    client: HubClient
+    cache: LocalCache
+    outbox: Outbox
+    sync: SyncEngine
+    staff: StaffSessionState
+    sign_in: SignInStaff
+    identify: IdentifyCustomer
+    view_customer: ViewCustomer
+    notes: AddCustomerNote
+    suggestions: RecommendProducts
+
+    @property
+    def store_id(self) -> int:
+        return self.record.store_id
+
+    @property
+    def store_name(self) -> str:
+        return self.record.store_name
+
+    async def store_names(self) -> Mapping[int, str]:
+        """The chain's store names by id (the hub's list; raises the client's error offline)."""
+        return {store.id: store.name for store in await self.client.stores()}
+
+    async def aclose(self) -> None:
+        await self.sync.aclose()
+        await self.client.aclose()
+        self.cache.close()
+        self.outbox.close()
+
+
+class DeviceStartup:
+    """From "data folder" to "device ready": the typed builder shared by every shell.
+
+    ``keyring_backend`` is for tests (an in-memory keyring); the app uses the OS keyring.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path,
+        *,
+        training: bool,
+        kind: DeviceKind = "tablet",
+        keyring_backend: KeyringBackend | None = None,
+        progress: Progress = _no_progress,
+    ) -> None:
+        self.settings = settings
+        self.data_dir = data_dir
+        self.training = training
+        self.kind: DeviceKind = kind
+        self._keyring_backend = keyring_backend
+        self._progress = progress
+        self.training_hub: TrainingHub | None = None
+        self.services: DeviceServices | None = None
+        self._credentials: CredentialStore | None = None
+        self._cache: LocalCache | None = None
+        self._outbox: Outbox | None = None
+        #: Sign-outs on their way to the hub (kept so the loop does not drop them).
+        self._sign_outs: set[asyncio.Future[None]] = set()
+
+    @property
+    def device_dir(self) -> Path:
+        from storeassist.training import training_dir
+
+        return training_dir(self.data_dir) if self.training else self.data_dir
+
+    # -- getting ready ----------------------------------------------------------------------
+
+    async def prepare(self) -> DeviceRecord | None:
+        """Open this device's records (and, in training, start the practice hub and enroll).
+
+        Returns the device's record, or None when it is not enrolled yet: then :meth:`enroll`."""
+        if self.training:
+            from storeassist.training import start_training_hub
+
+            self.training_hub = await start_training_hub(self.data_dir, self._progress)
+        self._progress("Opening this tablet's records…", 0.9)
+        await asyncio.to_thread(self._open_local)
+        record = await asyncio.to_thread(load_device_record, self.device_dir)
+        credentials = self._credentials
+        assert credentials is not None
+        enrolled = record is not None and await asyncio.to_thread(credentials.load) is not None
+        if self.training_hub is not None:
+            if not enrolled:
+                self._progress("Enrolling this tablet with the practice back office…", 0.95)
+                code = await asyncio.to_thread(self.training_hub.issue_enrollment_code)
+                record = await self.enroll(self.training_hub.url, code)
+                enrolled = True
+            assert record is not None
+            # The practice hub listens on a new port each start.
+            record = record.model_copy(update={"hub_url": self.training_hub.url})
+        return record if enrolled else None
+
+    def _open_local(self) -> None:
+        """Runs on a worker thread: SQLite files and the keyring may be slow to open."""
+        from storeassist.local import LocalCache, Outbox
+        from storeassist.local.sqlite import StorageLocationUnusable, location_unusable
+        from storeassist.security.credentials import CredentialStore
+
+        folder = self.device_dir
+        if folder.exists() and not folder.is_dir():
+            cause = "a file with that name is in the way"
+            raise StorageLocationUnusable(
+                f"StoreAssist cannot keep its data in {folder}: {cause}. "
+                "Move or rename that file (or ask IT to), then restart StoreAssist.",
+                path=folder,
+                cause=cause,
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder should be, no permission, a full disk
+            raise location_unusable(folder, "the device's data folder", exc) from exc
+        self._credentials = CredentialStore(
+            folder,
+            backend=self._keyring_backend,
+            account="training-device" if self.training else "device",
+        )
+        ttl = timedelta(days=self.settings.cache_personal_data_days)
+        self._cache = LocalCache(folder / "cache.sqlite", personal_data_ttl=ttl)
+        # Customers not seen for longer than the configured time leave the tablet before anyone looks.
+        purged = self._cache.purge_expired(now=datetime.now(UTC))
+        if purged:
+            log.info("purged %d expired customer profiles at start-up", purged)
+        self._outbox = Outbox(folder / "outbox.sqlite")
+
+    async def enroll(self, hub_url: str, code: str) -> DeviceRecord:
+        """Enroll with ``hub_url`` using a one-time ``code``; the record is saved when it returns."""
+        from storeassist.client import HubClient
+        from storeassist.services.enroll_device import EnrollDevice
+
+        assert self._credentials is not None and self._cache is not None, "prepare() first"
+        client = HubClient(hub_url)
+        try:
+            enrollment = await EnrollDevice(client, self._credentials, self._cache).enroll(
+                code, self.settings.device_name, self.kind
+            )
+        finally:
+            await client.aclose()
+        record = DeviceRecord(
+            device_id=enrollment.device_id,
+            store_id=enrollment.store_id,
+            store_name=enrollment.store_name,
+            hub_url=hub_url,
+        )
+        await asyncio.to_thread(save_device_record, self.device_dir, record)
+        return record
+
+    def open(self, record: DeviceRecord) -> DeviceServices:
+        """Build the enrolled device's services (nothing runs yet: the shell starts sync)."""
+        from storeassist.client import HubClient
+        from storeassist.services.add_note import AddCustomerNote
+        from storeassist.services.identify_customer import IdentifyCustomer
+        from storeassist.services.recommend_products import RecommendProducts
+        from storeassist.services.record_profile_view import RecordProfileView
+        from storeassist.services.search_customers import SearchCustomers
+        from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+        from storeassist.services.view_customer import ViewCustomer
+        from storeassist.sync import SyncEngine
+
+        credentials, cache, outbox = self._credentials, self._cache, self._outbox
+        assert credentials is not None and cache is not None and outbox is not None, "prepare() first"
+        client = HubClient(record.hub_url, credentials.load)
+        sync = SyncEngine(client, outbox, cache, record.store_id)
+        client.add_reachability_listener(sync.note_reachability)
+        staff = StaffSessionState(idle_minutes=self.settings.staff_idle_minutes)
+        # The hub's staff session and the tablet's sign-in end together, whichever ends first.
+        client.add_staff_session_listener(staff.sign_out)
+        identify = IdentifyCustomer(
+            client,
+            cache,
+            cache.verification_keys,
+            staff_id=staff.staff_id,
+            hub_went_quiet=client.note_gave_up,
+        )
+        notes = AddCustomerNote(outbox, record.store_id, staff_id=staff.staff_id)
+        viewed = RecordProfileView(outbox, record.store_id, staff_id=staff.staff_id)
+        view_customer = ViewCustomer(
+            identify,
+            record.store_id,
+            lambda: staff.role,
+            record_cached_view=viewed.cached_view,
+            search=SearchCustomers(client),
+        )
+        self.services = DeviceServices(
+            record=record,
+            credentials=credentials,
+            client=client,
+            cache=cache,
+            outbox=outbox,
+            sync=sync,
+            staff=staff,
+            sign_in=SignInStaff(client, record.store_id),
+            identify=identify,
+            view_customer=view_customer,
+            notes=notes,
+            suggestions=RecommendProducts(client, cache),
+        )
+        staff.add_listener(self._staff_changed)
+        return self.services
+
+    def _staff_changed(self, session: StaffSession | None) -> None:
+        services = self.services
+        if services is None:
+            return
+        if session is not None:
+            services.sync.wake()  # commands and changes waited for someone to be signed in
+            return
+        task = asyncio.ensure_future(self._tell_hub_signed_out(services.client))
+        self._sign_outs.add(task)
+        task.add_done_callback(self._sign_outs.discard)
+
+    @staticmethod
+    async def _tell_hub_signed_out(client: HubClient) -> None:
+        try:
+            await client.staff_sign_out()
+        except Exception as exc:  # the session ends at the hub by itself when idle
+            log.info("hub sign-out not confirmed (%s)", type(exc).__name__)
+
+    # -- training ---------------------------------------------------------------------------
+
+    async def practice_sign_in(self) -> StaffSession:
+        """Training starts signed in as a practice associate: nothing to remember to try it."""
+        if self.training_hub is None or self.services is None:
+            raise RuntimeError("practice sign-in exists only in training mode, once the device is open")
+        badge = await asyncio.to_thread(self.training_hub.practice_badge)
+        session = await self.services.sign_in.sign_in_badge(badge)
+        self.services.staff.sign_in(session)
+        return session
+
+    async def practice_loyalty_code(self, customer_id: int = 1) -> str:
+        """Training: a loyalty code for a demo customer, as if a card were scanned."""
+        if self.training_hub is None:
+            raise RuntimeError("practice codes exist only in training mode")
+        return await asyncio.to_thread(self.training_hub.practice_loyalty_code, customer_id)
+
+    # -- shutting down ----------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        if self.services is not None:
+            await self.services.aclose()
+        else:
+            if self._cache is not None:
+                self._cache.close()
+            if self._outbox is not None:
+                self._outbox.close()
+        if self.training_hub is not None:
+            await asyncio.to_thread(self.training_hub.stop)
