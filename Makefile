@@ -45,8 +45,8 @@ test-pg: setup
 	@$(UV) --extra postgres pytest tests/hub -q -p no:cacheprovider
 
 # Figures into bench/results.json. bench_frozen adds PyInstaller (the `package` group) and keeps its
-# builds in build/bench-frozen/ while the sources are unchanged.
-bench: setup
+# builds in build/bench-frozen/ while the sources are unchanged; the .qm files travel in them.
+bench: setup translations
 	@$(UV) python -m bench
 
 screenshots: setup translations
