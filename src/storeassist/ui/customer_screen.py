@@ -94,6 +94,10 @@ class CustomerServices(Protocol):
     @property
     def suggestions(self) -> SuggestionSource | None: ...
 
+    def store_names(self) -> Awaitable[Mapping[int, str]]:
+        """The chain's store names by id (for "preferred store" and holds)."""
+        ...
+
 
 class CustomerScreen(QWidget):
     """Shows one identified customer at a time."""
@@ -183,6 +187,11 @@ class CustomerScreen(QWidget):
         self._suggestions = services.suggestions
         self.search.set_searcher(services.view_customer)
         self.staff_changed()
+        self._runner.run(
+            services.store_names(),
+            on_success=self.set_store_names,
+            on_failure=lambda error: log.info("store names not loaded (%s)", type(error).__name__),
+        )
 
     def set_store_names(self, names: Mapping[int, str]) -> None:
         """Store names for "preferred store" and holds; ids are shown until they are known."""
