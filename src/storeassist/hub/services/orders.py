@@ -6,7 +6,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from storeassist import contract
-from storeassist.domain.orders import QUEUE_STATES
+from storeassist.domain.orders import QUEUE_STATES as QUEUE_STATES
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import NotFound
