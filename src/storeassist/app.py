@@ -192,6 +192,12 @@ class ShellStartup(QObject):
         self._shell.bind_sync(services.sync)
         self._shell.attach_device(services)
         services.sync.start()
+        if record.store_locale is None:
+            self._runner.run(
+                self.device.learn_store_details(),
+                on_success=_note_store_details,
+                on_failure=lambda error: log.info("store formats not learned (%s)", type(error).__name__),
+            )
         if self._practice_sign_in and self.device.training_hub is not None:
             self._runner.run(
                 self.device.practice_sign_in(),
@@ -216,6 +222,11 @@ class ShellStartup(QObject):
         if self._activity is not None and app is not None:
             app.removeEventFilter(self._activity)
         await self.device.aclose()
+
+
+def _note_store_details(learned: DeviceRecord | None) -> None:
+    if learned is not None:
+        log.info("the store's locale, currency and time zone are kept for the next start")
 
 
 class ActivityWatcher(QObject):

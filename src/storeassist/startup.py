@@ -80,6 +80,19 @@ class DeviceServices:
     def store_name(self) -> str:
         return self.record.store_name
 
+    # How the store writes numbers, money and times (None: the hub has not said; defaults apply).
+    @property
+    def store_locale(self) -> str | None:
+        return self.record.store_locale
+
+    @property
+    def store_currency(self) -> str | None:
+        return self.record.store_currency
+
+    @property
+    def store_timezone(self) -> str | None:
+        return self.record.store_timezone
+
     async def store_names(self) -> Mapping[int, str]:
         """The chain's store names by id (the hub's list; raises the client's error offline)."""
         return {store.id: store.name for store in await self.client.stores()}
@@ -204,6 +217,9 @@ class DeviceStartup:
             store_id=enrollment.store_id,
             store_name=enrollment.store_name,
             hub_url=hub_url,
+            store_locale=enrollment.store_locale,
+            store_currency=enrollment.store_currency,
+            store_timezone=enrollment.store_timezone,
         )
         await asyncio.to_thread(save_device_record, self.device_dir, record)
         return record
@@ -260,6 +276,26 @@ class DeviceStartup:
         )
         staff.add_listener(self._staff_changed)
         return self.services
+
+    async def learn_store_details(self) -> DeviceRecord | None:
+        """A device enrolled before the hub said how its store writes (locale, currency, time
+        zone): ask the hub's store list and keep the answer for the next start. Returns the
+        updated record, or None when it had them already or the hub does not list the store."""
+        services = self.services
+        if services is None or services.record.store_locale is not None:
+            return None
+        for store in await services.client.stores():
+            if store.id == services.record.store_id:
+                record = services.record.model_copy(
+                    update={
+                        "store_locale": store.locale,
+                        "store_currency": store.currency,
+                        "store_timezone": store.timezone,
+                    }
+                )
+                await asyncio.to_thread(save_device_record, self.device_dir, record)
+                return record
+        return None
 
     def _staff_changed(self, session: StaffSession | None) -> None:
         services = self.services

@@ -23,6 +23,9 @@ class FakeDevice:
     sync: Any = None
     notes: Any = None
     suggestions: Any = None
+    store_locale: str | None = None
+    store_currency: str | None = None
+    store_timezone: str | None = None
 
     async def store_names(self) -> Mapping[int, str]:
         return {self.store_id: self.store_name}

@@ -23,6 +23,7 @@ from storeassist.domain.tokens import TokenError
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearchPanel
 from storeassist.ui.features import OpenElsewhere, OpenKind
+from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
 from storeassist.ui.widgets import label
@@ -93,6 +94,15 @@ class CustomerServices(Protocol):
 
     @property
     def suggestions(self) -> SuggestionSource | None: ...
+
+    @property
+    def store_locale(self) -> str | None: ...
+
+    @property
+    def store_currency(self) -> str | None: ...
+
+    @property
+    def store_timezone(self) -> str | None: ...
 
     def store_names(self) -> Awaitable[Mapping[int, str]]:
         """The chain's store names by id (for "preferred store" and holds)."""
@@ -186,6 +196,9 @@ class CustomerScreen(QWidget):
         self._notes = services.notes
         self._suggestions = services.suggestions
         self.search.set_searcher(services.view_customer)
+        self.profile.set_store_format(
+            StoreFormat.of_store(services.store_locale, services.store_currency, services.store_timezone)
+        )
         self.staff_changed()
         self._runner.run(
             services.store_names(),

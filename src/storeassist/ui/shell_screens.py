@@ -14,10 +14,6 @@ from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ShellScreen", text)
-
-
 class ShellScreen(QWidget):
     """A screen that is not built yet: its name, a "later release" marker and its purpose."""
 
@@ -25,7 +21,7 @@ class ShellScreen(QWidget):
         super().__init__(parent)
         self.title = QLabel(title)
         self.title.setProperty("role", "screenTitle")
-        self.badge = QLabel(_tr("Coming in a later release"))
+        self.badge = QLabel(QCoreApplication.translate("ShellScreen", "Coming in a later release"))
         self.badge.setProperty("role", "tier")
         self.purpose = QLabel(purpose)
         self.purpose.setProperty("role", "hint")
@@ -54,7 +50,9 @@ class ShellScreen(QWidget):
         self.show_message(self._scan_notice(kind, text))
 
     def _scan_notice(self, kind: OpenKind, text: str) -> str:
-        return _tr("That code was read. This screen comes in a later release.")
+        return QCoreApplication.translate(
+            "ShellScreen", "That code was read. This screen comes in a later release."
+        )
 
     def show_message(self, text: str) -> None:
         self.notice.setText(text)
@@ -64,49 +62,54 @@ class ShellScreen(QWidget):
 class PickupsShell(ShellScreen):
     def _scan_notice(self, kind: OpenKind, text: str) -> str:
         if kind == "order_number":
-            return _tr(
+            return QCoreApplication.translate(
+                "ShellScreen",
                 "Pickup order #{number}: handing over from this screen comes with the Pickups "
-                "screen in a later release. Until then, use the back-office pickup process."
+                "screen in a later release. Until then, use the back-office pickup process.",
             ).format(number=text)
-        return _tr(
-            "Order code read. Opening orders from a scan comes with the Pickups screen in a later release."
+        return QCoreApplication.translate(
+            "ShellScreen",
+            "Order code read. Opening orders from a scan comes with the Pickups screen in a later release.",
         )
 
 
 class StockShell(ShellScreen):
     def _scan_notice(self, kind: OpenKind, text: str) -> str:
-        return _tr(
-            "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
+        return QCoreApplication.translate(
+            "ShellScreen", "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
         ).format(gtin=text)
 
 
 def pickups_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
     return PickupsShell(
-        _tr("Pickups"),
-        _tr(
+        QCoreApplication.translate("ShellScreen", "Pickups"),
+        QCoreApplication.translate(
+            "ShellScreen",
             "Here you will see today's click-and-collect orders for this store, scan a customer's "
             "order code to bring up their order, check it against ID, and hand it over — fully or "
-            "in part. Handovers are saved on this tablet first, so they work offline too."
+            "in part. Handovers are saved on this tablet first, so they work offline too.",
         ),
     )
 
 
 def returns_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
     return ShellScreen(
-        _tr("Returns"),
-        _tr(
+        QCoreApplication.translate("ShellScreen", "Returns"),
+        QCoreApplication.translate(
+            "ShellScreen",
             "Here you will take back items bought in any channel — web, app, marketplace or store: "
             "scan the receipt or order code, see what the return policy allows for each item, and "
-            "record the return and refund method."
+            "record the return and refund method.",
         ),
     )
 
 
 def stock_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
     return StockShell(
-        _tr("Stock"),
-        _tr(
+        QCoreApplication.translate("ShellScreen", "Stock"),
+        QCoreApplication.translate(
+            "ShellScreen",
             "Here you will scan a product barcode to see how many are on hand in this store and in "
-            "the nearest stores, and place a hold for a customer."
+            "the nearest stores, and place a hold for a customer.",
         ),
     )
