@@ -94,12 +94,14 @@ def test_handing_over_the_rest_collects_the_order_and_a_part_leaves_it_partly_co
     assert (rest.state, rest.remaining) == ("collected", 0)
 
 
+#: Lines as the rules keep them: what was collected and what was returned never exceed what was
+#: ordered together (``to_collect`` counts a returned unit as one not to hand over).
 _lines = st.dictionaries(
     st.integers(min_value=1, max_value=6),
     st.integers(min_value=1, max_value=20).flatmap(
         lambda qty: st.integers(min_value=0, max_value=qty).flatmap(
-            lambda collected: st.integers(min_value=0, max_value=collected).map(
-                lambda returned: Line(qty=qty, qty_collected=collected, qty_returned=returned)
+            lambda returned: st.integers(min_value=0, max_value=qty - returned).map(
+                lambda collected: Line(qty=qty, qty_collected=collected, qty_returned=returned)
             )
         )
     ),
