@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from storeassist.client import HubClient, HubError
 from storeassist.contract import (
+    COMMAND_ADAPTER,
     Command,
     Consent,
     CustomerDetail,
@@ -93,19 +94,22 @@ def codes(signing_key: Ed25519PrivateKey) -> CodeMaker:
 
 
 def make_command(kind: str = "note.add", **payload: Any) -> Command:
+    """A ``kind`` command (its variant of the union) with a sample payload, changed by ``payload``."""
     payloads: dict[str, dict[str, Any]] = {
         "note.add": {"customer_id": 7, "text": "Prefers the blue one"},
         "hold.place": {"customer_id": 7, "sku": "SKU-1", "qty": 1},
         "pickup.collect": {"order_id": 11, "lines": {1: 1}, "verified_by": "order_code"},
         "profile.view": {"customer_id": 7, "source": "cache", "viewed_at": "2026-03-02T10:30:00Z"},
     }
-    return Command(
-        id=uuid.uuid4(),
-        type=kind,  # type: ignore[arg-type]
-        issued_at=NOW,
-        store_id=1,
-        staff_id=5,
-        payload={**payloads[kind], **payload},
+    return COMMAND_ADAPTER.validate_python(
+        {
+            "id": uuid.uuid4(),
+            "type": kind,
+            "issued_at": NOW,
+            "store_id": 1,
+            "staff_id": 5,
+            "payload": {**payloads[kind], **payload},
+        }
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storeassist.client import HubAuthError, HubClient, HubNotFound, HubRejected
-from storeassist.contract import Command, CommandBatch, EnrollRequest
+from storeassist.contract import AddNoteCommand, AddNotePayload, CommandBatch, EnrollRequest
 
 pytestmark = pytest.mark.anyio
 
@@ -84,12 +84,12 @@ async def test_catalogue_stock_and_pickups_come_back_as_contract_models(device, 
 
 
 async def test_a_command_sent_twice_is_applied_once(device, hub):
-    command = Command(
+    command = AddNoteCommand(
         id=uuid.uuid4(),
         type="note.add",
         issued_at=datetime.now(UTC),
         store_id=hub.store_id,
-        payload={"customer_id": hub.customer_ids[0], "text": "Asked about running shoes"},
+        payload=AddNotePayload(customer_id=hub.customer_ids[0], text="Asked about running shoes"),
     )
     first = await device.client.push_commands(CommandBatch(commands=[command]))
     again = await device.client.push_commands(CommandBatch(commands=[command]))

@@ -69,7 +69,7 @@ async def test_a_note_is_saved_on_the_tablet_then_reaches_the_hub_once(device, h
 
     command = notes.add(customer_id, "  Prefers the\x07 navy one; size 40 runs small.  ")
 
-    assert command.payload["text"] == "Prefers the navy one; size 40 runs small."
+    assert command.payload.text == "Prefers the navy one; size 40 runs small."
     assert outbox.pending_count() == 1
     engine = SyncEngine(device.client, outbox, cache, hub.store_id)
     await engine.sync_now()
@@ -78,7 +78,7 @@ async def test_a_note_is_saved_on_the_tablet_then_reaches_the_hub_once(device, h
     with sqlite3.connect(hub.db_path) as db:
         (count,) = db.execute(
             "SELECT count(*) FROM customer_notes WHERE customer_id = ? AND text = ?",
-            (customer_id, command.payload["text"]),
+            (customer_id, command.payload.text),
         ).fetchone()
     assert count == 1
 

@@ -11,8 +11,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from storeassist.contract import CommandResult
+from storeassist.contract import (
+    AddNoteCommand,
+    AddNotePayload,
+    CollectPickupCommand,
+    CollectPickupPayload,
+    CommandBatch,
+    CommandResult,
+    PayloadOutOfBounds,
+    PlaceHoldCommand,
+    ProfileViewedCommand,
+)
 from storeassist.local import DuplicateCommandId, Outbox, OutboxState, OutboxTooNew
 from storeassist.local.outbox import APPLICATION_ID, SCHEMA_VERSION, OutboxForeign
 from storeassist.local.sqlite import StorageLocationUnusable
@@ -46,7 +57,7 @@ def test_enqueued_action_is_on_disk_before_enqueue_returns(outbox, make_command,
         ).fetchone()
     assert row[0] == "note.add"
     assert row[1] == "pending"
-    assert json.loads(row[2]) == command.payload
+    assert json.loads(row[2]) == command.payload.model_dump(mode="json")
 
 
 def test_action_survives_the_app_being_killed_right_after_saving(tmp_path, make_command):
@@ -55,10 +66,10 @@ def test_action_survives_the_app_being_killed_right_after_saving(tmp_path, make_
         f"""
         import os
         from pathlib import Path
-        from storeassist.contract import Command
+        from storeassist.contract import COMMAND_ADAPTER
         from storeassist.local import Outbox
         box = Outbox(Path({str(tmp_path / "outbox.sqlite")!r}))
-        box.enqueue(Command.model_validate_json({command.model_dump_json()!r}))
+        box.enqueue(COMMAND_ADAPTER.validate_json({command.model_dump_json()!r}))
         os._exit(0)  # no close, no cleanup: as if the tablet lost power
         """
     )
@@ -85,7 +96,7 @@ def test_outbox_made_by_the_v1_schema_opens_and_keeps_its_waiting_actions(tmp_pa
         raw.execute(
             "INSERT INTO commands (id, type, payload, issued_at, store_id, staff_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (str(old.id), old.type, json.dumps(old.payload), old.issued_at.isoformat(), 1, 5),
+            (str(old.id), old.type, old.payload.model_dump_json(), old.issued_at.isoformat(), 1, 5),
         )
     raw.close()
 
@@ -123,10 +134,77 @@ def test_the_same_action_id_twice_is_a_bug_not_a_second_action(outbox, make_comm
     assert outbox.pending_count() == 1
 
 
-def test_an_action_with_a_bad_payload_is_refused_before_it_is_stored(outbox, make_command):
-    with pytest.raises(ValueError):
-        outbox.enqueue(make_command("hold.place", qty=0))
-    assert outbox.pending_count() == 0
+def test_an_action_with_a_bad_payload_cannot_even_be_made(make_command):
+    with pytest.raises(ValidationError):
+        make_command("hold.place", qty=0)
+    with pytest.raises(ValidationError):
+        make_command("note.add", sku="SKU-1")  # another type's field
+
+
+#: Rows exactly as the build before typed commands wrote them: the type's name, the payload's
+#: JSON (``model_dump(mode="json")`` of the payload model, compact), the common fields.
+ROWS_BEFORE_TYPED_COMMANDS = [
+    ("note.add", '{"customer_id":7,"text":"Prefers the blue one"}'),
+    ("hold.place", '{"customer_id":7,"sku":"SKU-1","qty":1,"hours":48}'),
+    ("pickup.collect", '{"order_id":11,"lines":{"1":1,"2":0},"verified_by":"order_code"}'),
+    ("profile.view", '{"customer_id":7,"source":"cache","viewed_at":"2026-03-02T10:30:00Z"}'),
+]
+
+
+def test_rows_written_before_typed_commands_load_as_their_variants_and_are_sent_unchanged(tmp_path):
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(V1_SCHEMA)
+        raw.executescript("CREATE INDEX ix_commands_state ON commands (state); PRAGMA user_version = 2;")
+        for kind, payload in ROWS_BEFORE_TYPED_COMMANDS:
+            raw.execute(
+                "INSERT INTO commands (id, type, payload, issued_at, store_id, staff_id)"
+                " VALUES (?, ?, ?, '2026-03-02T10:30:00+00:00', 1, 5)",
+                (str(uuid.uuid4()), kind, payload),
+            )
+    raw.close()
+
+    box = Outbox(path)
+    try:
+        loaded = box.next_batch(10)
+    finally:
+        box.close()
+
+    assert [type(c) for c in loaded] == [
+        AddNoteCommand,
+        PlaceHoldCommand,
+        CollectPickupCommand,
+        ProfileViewedCommand,
+    ]
+    assert isinstance(loaded[2].payload, CollectPickupPayload) and loaded[2].payload.lines == {1: 1, 2: 0}
+    # On the wire each is what the earlier build sent: the same payload, the same fields.
+    for command, (kind, payload) in zip(loaded, ROWS_BEFORE_TYPED_COMMANDS, strict=True):
+        sent = json.loads(CommandBatch(commands=[command]).model_dump_json())["commands"][0]
+        assert sent["type"] == kind and sent["payload"] == json.loads(payload)
+        assert (sent["issued_at"], sent["store_id"], sent["staff_id"]) == ("2026-03-02T10:30:00Z", 1, 5)
+
+
+def test_a_refusal_keeps_its_code_and_params_for_the_screen(outbox, make_command):
+    old_hub, new_hub = make_command(), make_command()
+    for command in (old_hub, new_hub):
+        outbox.enqueue(command)
+
+    outbox.record_results(
+        [
+            CommandResult(id=old_hub.id, status="rejected", reason="There is no customer 7."),
+            CommandResult(
+                id=new_hub.id,
+                status="conflict",
+                code="over_collected",
+                params={"order_number": "W-1001", "line_no": 2},
+                reason="That is more than is left to collect on line 2 of #W-1001.",
+            ),
+        ]
+    )
+
+    [first, second] = outbox.needs_attention()
+    assert (first.code, first.params, first.last_error) == (None, {}, "There is no customer 7.")
+    assert (second.code, second.params) == ("over_collected", {"order_number": "W-1001", "line_no": 2})
 
 
 def test_waiting_actions_come_out_in_the_order_they_were_made_in_batches(outbox, make_command):
@@ -313,9 +391,10 @@ def test_a_folder_where_the_outbox_belongs_is_reported_with_its_path(tmp_path):
 
 
 def test_a_command_the_hub_would_refuse_for_its_size_is_never_stored(outbox: Outbox, make_command) -> None:
-    deep: dict[str, object] = {"customer_id": 1, "text": "x"}
-    for _ in range(40):
-        deep = {"customer_id": 1, "text": "x", "more": deep}
-    with pytest.raises(ValueError):
-        outbox.enqueue(make_command("note.add", **deep))
+    # No variant lets a payload past the bounds today; one built unchecked shows the guard holds.
+    huge = make_command().model_copy(
+        update={"payload": AddNotePayload.model_construct(customer_id=1, text="x" * 9000)}
+    )
+    with pytest.raises(PayloadOutOfBounds):
+        outbox.enqueue(huge)
     assert outbox.pending_count() == 0

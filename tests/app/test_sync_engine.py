@@ -222,6 +222,7 @@ async def test_one_unprocessable_action_does_not_hold_back_its_batch(engine, fak
     assert outbox.get(also_good.id).state is OutboxState.APPLIED
     [waiting] = engine.needs_attention()
     assert (waiting.command.id, waiting.last_error) == (bad.id, "Hold quantity is over the limit.")
+    assert (waiting.code, waiting.params) == ("refused_by_hub", {"problem": "invalid"})
 
 
 async def test_one_action_too_large_for_the_hub_waits_for_a_person_and_the_queue_moves_on(

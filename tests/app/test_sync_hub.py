@@ -8,20 +8,27 @@ from datetime import UTC, datetime
 import pytest
 
 from storeassist.client import HubClient, HubUnreachable, StaffSessionRequired
-from storeassist.contract import Command, CommandBatch, StaffSignInRequest
+from storeassist.contract import (
+    AddNoteCommand,
+    AddNotePayload,
+    CommandBatch,
+    PlaceHoldCommand,
+    PlaceHoldPayload,
+    StaffSignInRequest,
+)
 from storeassist.local import OutboxState
 from storeassist.sync import SyncEngine
 
 pytestmark = pytest.mark.anyio
 
 
-def _note(hub, text: str = "Wants a call when size 42 is back") -> Command:
-    return Command(
+def _note(hub, text: str = "Wants a call when size 42 is back") -> AddNoteCommand:
+    return AddNoteCommand(
         id=uuid.uuid4(),
         type="note.add",
         issued_at=datetime.now(UTC),
         store_id=hub.store_id,
-        payload={"customer_id": hub.customer_ids[0], "text": text},
+        payload=AddNotePayload(customer_id=hub.customer_ids[0], text=text),
     )
 
 
@@ -41,12 +48,12 @@ async def test_a_fresh_device_pulls_its_store_and_pushes_its_actions(device, hub
 
 async def test_a_refused_action_waits_for_a_person_and_the_next_one_still_goes(device, hub, outbox, cache):
     engine = SyncEngine(device.client, outbox, cache, store_id=hub.store_id)
-    impossible = Command(
+    impossible = PlaceHoldCommand(
         id=uuid.uuid4(),
         type="hold.place",
         issued_at=datetime.now(UTC),
         store_id=hub.store_id,
-        payload={"customer_id": hub.customer_ids[0], "sku": "NO-SUCH-SKU", "qty": 1},
+        payload=PlaceHoldPayload(customer_id=hub.customer_ids[0], sku="NO-SUCH-SKU", qty=1),
     )
     fine = _note(hub)
     outbox.enqueue(impossible)
@@ -58,6 +65,7 @@ async def test_a_refused_action_waits_for_a_person_and_the_next_one_still_goes(d
     [waiting] = engine.needs_attention()
     assert waiting.command.id == impossible.id
     assert waiting.last_error
+    assert (waiting.code, waiting.params) == ("unknown_product", {"sku": "NO-SUCH-SKU"})
 
 
 async def test_actions_saved_during_an_outage_are_applied_once_when_it_ends(

@@ -116,6 +116,8 @@ def test_pickup_collected_in_parts_then_over_collect_conflicts(
     assert again.status == "conflict" and again.facts
     assert again.facts["pickup_state"] == "collected"
     assert again.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": qty}
+    assert again.code == "order_not_collectable"
+    assert again.params == {"order_number": again.params["order_number"], "pickup_state": "collected"}
     assert collected == 0 or qty > collected
     change_rows = query_db(
         hub.db_url, "SELECT count(*) FROM change_log WHERE entity = 'pickup' AND entity_id = ?", order_id
@@ -136,6 +138,83 @@ def test_a_refused_command_does_not_stop_the_rest_of_the_batch(
     )
     assert [r.status for r in results] == ["applied", "rejected", "rejected", "applied"]
     assert "text" in (results[1].reason or "") and "store" in (results[2].reason or "")
+    assert (results[1].code, results[1].params) == ("invalid_command", {"field": "payload.text"})
+    assert (results[2].code, results[2].params) == ("wrong_store", {"store_id": 2, "device_store_id": 1})
+
+
+def test_a_command_of_a_type_the_hub_does_not_know_is_one_rejected_result(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    unknown = make_command("points.adjust", {"customer_id": hub.customer_ids[0], "points": 50})
+    results = _post(
+        device,
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "before"}),
+        unknown,
+        make_command("note.add", {"customer_id": hub.customer_ids[0], "text": "after"}),
+    )
+
+    assert [r.status for r in results] == ["applied", "rejected", "applied"]
+    assert (results[1].code, results[1].params) == ("unknown_command_type", {})
+    assert results[1].reason and "points" not in results[1].reason
+    # Nothing was done under its id: it is not claimed, and a retry gets the same answer.
+    assert query_db(hub.db_url, "SELECT count(*) FROM commands WHERE id = ?", unknown["id"])[0][0] == 0
+    assert _post(device, unknown)[0].code == "unknown_command_type"
+
+
+def test_a_pickup_hand_over_the_order_rules_refuse_is_answered_with_a_code_for_each_rule(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    order_id = hub.pickup_order_ids[0]
+    ((number, state),) = query_db(
+        hub.db_url, "SELECT number, pickup_state FROM orders WHERE id = ?", order_id
+    )
+    line_no, qty, collected = query_db(
+        hub.db_url, "SELECT line_no, qty, qty_collected FROM order_lines WHERE order_id = ?", order_id
+    )[0]
+
+    def collect(handed: dict[str, int], order: int = order_id) -> contract.CommandResult:
+        payload = {"order_id": order, "lines": handed, "verified_by": "photo_id"}
+        return _post(device, make_command("pickup.collect", payload))[0]
+
+    over = collect({str(line_no): qty - collected + 1})
+    unknown_line = collect({"999": 1})
+    nothing = collect({str(line_no): 0})
+    no_order = collect({"1": 1}, order=2**31 - 1)
+
+    assert (over.status, over.code, over.params) == (
+        "conflict",
+        "over_collected",
+        {"order_number": number, "line_no": line_no},
+    )
+    assert over.facts and over.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": collected}
+    assert (unknown_line.status, unknown_line.code, unknown_line.params) == (
+        "rejected",
+        "unknown_line",
+        {"order_number": number, "line_no": 999},
+    )
+    assert (nothing.status, nothing.code) == ("rejected", "nothing_handed")
+    assert (no_order.code, no_order.params) == ("unknown_order", {"order_id": 2**31 - 1})
+    assert query_db(hub.db_url, "SELECT pickup_state FROM orders WHERE id = ?", order_id)[0][0] == state
+
+
+def test_a_retry_of_a_refused_command_is_answered_with_the_first_code(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any
+) -> None:
+    _hub, device = own_hub_device
+    nobody = make_command("note.add", {"customer_id": 2**31 - 1, "text": "for nobody"})
+
+    first = _post(device, nobody)[0]
+    again = _post(device, nobody)[0]
+
+    assert (first.status, first.code, first.params) == (
+        "rejected",
+        "unknown_customer",
+        {"customer_id": 2**31 - 1},
+    )
+    assert (again.status, again.code, again.params) == ("duplicate", "unknown_customer", first.params)
+    assert again.reason == first.reason and again.result == {"first_status": "rejected"}
 
 
 def test_concurrent_retries_of_one_id_apply_exactly_once(
@@ -255,6 +334,8 @@ def test_another_device_sending_a_used_id_is_refused_and_told_nothing_of_the_fir
     assert first.status == "applied"
     assert replayed.model_dump(exclude={"id"}) == {
         "status": "rejected",
+        "code": "id_foreign",
+        "params": {},
         "reason": FOREIGN_ID,
         "facts": None,
         "result": None,
@@ -276,6 +357,7 @@ def test_a_command_naming_staff_of_another_store_is_rejected(
     result = _post(device, note)[0]
 
     assert result.status == "rejected" and "another store" in (result.reason or "")
+    assert (result.code, result.params) == ("staff_of_another_store", {"staff_id": elsewhere})
 
 
 def test_integers_on_a_command_are_strict_and_bounded(

@@ -64,31 +64,34 @@ def _note(
     staff_id: int | None = None,
     issued_at: datetime | None = None,
 ) -> contract.Command:
-    return contract.Command(
+    return contract.AddNoteCommand(
         id=command_id or uuid.uuid4(),
         type="note.add",
         issued_at=issued_at or datetime.now(UTC),
         store_id=STORE,
         staff_id=staff_id,
-        payload={"customer_id": customer_id, "text": text},
+        payload=contract.AddNotePayload(customer_id=customer_id, text=text),
     )
 
 
 def _view(customer_id: int, viewed_at: datetime) -> contract.Command:
-    return contract.Command(
+    return contract.ProfileViewedCommand(
         id=uuid.uuid4(),
         type="profile.view",
         issued_at=datetime.now(UTC),
         store_id=STORE,
-        payload={"customer_id": customer_id, "source": "cache", "viewed_at": viewed_at.isoformat()},
+        payload=contract.ProfileViewedPayload(customer_id=customer_id, source="cache", viewed_at=viewed_at),
     )
 
 
 def _send(
     db: HubDatabase, device: CallingDevice, *commands: contract.Command
 ) -> list[contract.CommandResult]:
+    """Apply ``commands`` as the hub receives them (read from JSON, as the route does)."""
+    batch = contract.CommandBatch(commands=list(commands)).model_dump_json()
+    received = contract.ReceivedCommandBatch.model_validate_json(batch).commands
     with db.writing(durable=True) as session:
-        return apply_batch(session, device, contract.CommandBatch(commands=list(commands))).results
+        return apply_batch(session, device, received).results
 
 
 def _as_utc(at: datetime) -> datetime:
@@ -110,8 +113,9 @@ def test_another_device_replaying_a_command_id_is_refused_and_learns_nothing(hub
     again_from_a = _send(hub_db, tablet_a, note)[0]
 
     assert first.status == "applied" and first.result
-    assert (replayed.status, replayed.reason, replayed.facts, replayed.result) == (
+    assert (replayed.status, replayed.code, replayed.reason, replayed.facts, replayed.result) == (
         "rejected",
+        "id_foreign",
         FOREIGN_ID,
         None,
         None,
@@ -145,18 +149,19 @@ def test_a_conflict_found_for_one_device_is_not_told_to_another(hub_db: HubDatab
             .where(m.Inventory.store_id == STORE)
             .limit(1)
         ).one()
-    hold = contract.Command(
+    hold = contract.PlaceHoldCommand(
         id=uuid.uuid4(),
         type="hold.place",
         issued_at=datetime.now(UTC),
         store_id=STORE,
-        payload={"customer_id": _customer(hub_db), "sku": sku, "qty": 20},
+        payload=contract.PlaceHoldPayload(customer_id=_customer(hub_db), sku=sku, qty=20),
     )
     assert _send(hub_db, tablet_a, hold)[0].status == "conflict"
 
     replayed = _send(hub_db, tablet_b, hold)[0]
 
-    assert (replayed.status, replayed.facts, replayed.result) == ("rejected", None, None)
+    assert (replayed.status, replayed.code, replayed.params) == ("rejected", "id_foreign", {})
+    assert (replayed.facts, replayed.result) == (None, None)
 
 
 def test_staff_of_another_store_cannot_be_named_on_a_command_but_a_manager_can(hub_db: HubDatabase) -> None:
@@ -176,6 +181,10 @@ def test_staff_of_another_store_cannot_be_named_on_a_command_but_a_manager_can(h
     )
 
     assert [r.status for r in results] == ["applied", "rejected", "applied", "applied"]
+    assert (results[1].code, results[1].params) == (
+        "staff_of_another_store",
+        {"staff_id": associate_elsewhere},
+    )
     assert "another store" in (results[1].reason or "")
     assert _count(hub_db, m.CustomerNote, m.CustomerNote.staff_id == associate_elsewhere) == 0
 
@@ -202,6 +211,12 @@ def test_a_command_dated_ahead_of_the_hub_or_long_ago_is_rejected_and_within_the
 
     assert [r.status for r in results] == ["rejected"] * 4 + ["applied"] * 2 + ["rejected"]
     assert "ahead" in (results[0].reason or "") and "days ago" in (results[3].reason or "")
+    assert [(r.code, r.params) for r in results[:4]] == [
+        ("clock_ahead", {"subject": "command"}),
+        ("clock_ahead", {"subject": "command"}),
+        ("too_old", {"subject": "command", "days": MAX_COMMAND_AGE.days}),
+        ("too_old", {"subject": "command", "days": MAX_COMMAND_AGE.days}),
+    ]
 
 
 def test_an_offline_view_is_never_audited_with_a_date_from_a_wrong_clock(hub_db: HubDatabase) -> None:
@@ -220,6 +235,8 @@ def test_an_offline_view_is_never_audited_with_a_date_from_a_wrong_clock(hub_db:
 
     assert [r.status for r in results] == ["rejected"] * len(wrong)
     assert all(r.reason for r in results)
+    assert [r.code for r in results] == ["too_old", "clock_ahead", "clock_ahead", "too_old"]
+    assert {r.params["subject"] for r in results} == {"profile_view"}
     assert _count(hub_db, m.AuditEntry, m.AuditEntry.action == "profile.view") == before
 
 

@@ -101,7 +101,7 @@ def test_a_command_batch_holds_the_change_log_order_until_it_commits(
 
     db_url, _device = pg_hub
     db = HubDatabase(db_url)
-    note = contract.Command(
+    note = contract.ReceivedCommand(
         id=uuid.uuid4(),
         type="note.add",
         issued_at=datetime.now(UTC),
@@ -115,7 +115,7 @@ def test_a_command_batch_holds_the_change_log_order_until_it_commits(
             apply_batch(
                 session,
                 CallingDevice(id=1, store_id=1, kind="tablet"),
-                contract.CommandBatch(commands=[note]),
+                [note],
             )
             with db.reading() as other:
                 assert other.execute(text(held), {"low": low}).scalar_one() == 1  # held mid-transaction

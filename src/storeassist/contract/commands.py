@@ -1,23 +1,55 @@
 """State-changing actions: a batch of commands, each applied at most once by its client-made id.
 
-A command's ``payload`` stays a plain JSON object here (at most :data:`MAX_PAYLOAD_KEYS` keys),
-and each type's model checks it command by command, so one bad payload is one rejected command,
-never a refused batch. Before that, and before anything hashes or serialises it (both recurse),
+**One registry.** :data:`Command` is a discriminated union with one variant per command type: its
+``type`` tag and its typed ``payload``. The hub's effects (``hub/services/command_effects.EFFECTS``)
+are keyed by the variant, and the tablet's services make variants (``services/outbox_commands``).
+Adding a command is a payload model and a variant here (in the union), an effect at the hub, and a
+service on the tablet; a test checks that every variant has an effect.
+
+**Reading a batch.** The tablet sends a :class:`CommandBatch`. The hub reads the same body as a
+:class:`ReceivedCommandBatch`: the fields every command has (id, time, store, staff) are checked
+for the whole batch, so a malformed one refuses it (422), but each command's type and payload are
+checked on their own with :data:`COMMAND_ADAPTER`, so one bad payload, or a type this hub does not
+know yet, is one rejected command, never a refused batch. The published schema is the union's.
+
+Before that, and before anything hashes or serialises a payload (both recurse),
 :func:`check_payload_bounds` bounds its shape: at most :data:`MAX_PAYLOAD_DEPTH` levels,
 :data:`MAX_PAYLOAD_ITEMS` values, :data:`MAX_PAYLOAD_TEXT` characters of text, numbers within
 64 bits. The hub rejects a command past them; a device can check its own before it stores one.
 Those bounds are not in the published schema (JSON Schema cannot say them), so they are checked
 there, not by the model.
+
+**Results.** A refused or conflicting command's result carries a ``code`` (:data:`RESULT_CODES`)
+and ``params`` for the tablet to word in its reader's language; ``reason`` is the hub's English
+sentence, kept for tablets from before codes and never shown by this one.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    TypeAdapter,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
-from storeassist.contract.common import EntityId, LineNo, Quantity, WholeNumber, WireModel
+from storeassist.contract.common import (
+    EntityId,
+    LineNo,
+    MessageCode,
+    MessageParams,
+    Quantity,
+    WholeNumber,
+    WireModel,
+)
 
 CommandType = Literal["note.add", "hold.place", "pickup.collect", "profile.view"]
 CommandStatus = Literal["applied", "duplicate", "conflict", "rejected"]
@@ -33,6 +65,23 @@ MAX_PAYLOAD_ITEMS = 256
 MAX_PAYLOAD_TEXT = 8192
 #: Lines one pickup hand-over may name.
 MAX_PICKUP_LINES = 100
+#: Characters of a command's type name (the hub's record column holds 32).
+MAX_TYPE_NAME = 32
+
+#: The start of an RFC 3339 date-time, which is what the published schema says a time is.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}")
+
+
+def _date_time_text(value: object) -> object:
+    """A time as the schema spells it: pydantic alone would also take a number, or a number in a
+    string, as seconds since 1970, and a device's time must not be read from one."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _DATE_TIME.match(value)):
+        return value
+    raise ValueError("a time is written as an RFC 3339 date-time with its offset")
+
+
+#: A moment a device reports, with its offset (``2026-03-02T09:15:00Z``).
+DeviceTime = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
 
 
 class AddNotePayload(WireModel):
@@ -63,22 +112,71 @@ class ProfileViewedPayload(WireModel):
 
     customer_id: EntityId
     source: Literal["cache"] = Field(description="where the device took the profile from")
-    viewed_at: AwareDatetime = Field(description="when the profile was shown, by the device's clock")
+    viewed_at: DeviceTime = Field(description="when the profile was shown, by the device's clock")
 
 
-COMMAND_PAYLOADS: dict[str, type[BaseModel]] = {
-    "note.add": AddNotePayload,
-    "hold.place": PlaceHoldPayload,
-    "pickup.collect": CollectPickupPayload,
-    "profile.view": ProfileViewedPayload,
-}
+class CommandBase(WireModel):
+    """The fields every command has; each variant adds its ``type`` tag and its typed ``payload``."""
+
+    id: UUID = Field(description="made by the device; the hub applies each id at most once")
+    issued_at: DeviceTime = Field(description="when the device made it, by its clock")
+    store_id: EntityId
+    staff_id: EntityId | None = Field(default=None, description="who did it: staff of this store")
+
+
+class AddNoteCommand(CommandBase):
+    type: Literal["note.add"]
+    payload: AddNotePayload
+
+
+class PlaceHoldCommand(CommandBase):
+    type: Literal["hold.place"]
+    payload: PlaceHoldPayload
+
+
+class CollectPickupCommand(CommandBase):
+    type: Literal["pickup.collect"]
+    payload: CollectPickupPayload
+
+
+class ProfileViewedCommand(CommandBase):
+    type: Literal["profile.view"]
+    payload: ProfileViewedPayload
+
+
+#: Every command the hub applies: one variant per type, told apart by ``type``.
+Command = Annotated[
+    AddNoteCommand | PlaceHoldCommand | CollectPickupCommand | ProfileViewedCommand,
+    Field(discriminator="type"),
+]
+#: Reads one command (JSON or Python values) as its variant; a type not in the union is refused.
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+#: The union's variants, in its order.
+COMMAND_VARIANTS: tuple[type[CommandBase], ...] = get_args(get_args(Command)[0])
+
+
+def type_name(variant: type[CommandBase]) -> str:
+    """The ``type`` tag of a variant (``AddNoteCommand`` → ``"note.add"``)."""
+    tag: str = get_args(variant.model_fields["type"].annotation)[0]
+    return tag
+
 
 #: Numbers in a payload fit 64 bits; every real one (ids, quantities) is far smaller.
 _MAX_PAYLOAD_INT_BITS = 63
 
 
-def check_payload_bounds(payload: dict[str, Any]) -> dict[str, Any]:
-    """``payload`` itself, or :class:`ValueError` if it is nested too deep or is too big.
+class PayloadOutOfBounds(ValueError):
+    """A payload past :func:`check_payload_bounds`; ``bound`` names which (``depth``, ``values``,
+    ``text`` or ``number``) and ``limit`` its size."""
+
+    def __init__(self, bound: Literal["depth", "values", "text", "number"], limit: int, message: str) -> None:
+        super().__init__(message)
+        self.bound = bound
+        self.limit = limit
+
+
+def check_payload_bounds(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``payload`` itself, or :class:`PayloadOutOfBounds` if it is nested too deep or is too big.
 
     The walk keeps its own stack (no recursion) and stops at the first bound passed, so a hostile
     payload costs at most :data:`MAX_PAYLOAD_ITEMS` steps whatever its size.
@@ -88,13 +186,19 @@ def check_payload_bounds(payload: dict[str, Any]) -> dict[str, Any]:
     pending: list[tuple[object, int]] = [(payload, 1)]
     while pending:
         value, depth = pending.pop()
-        if isinstance(value, dict | list | tuple):
+        if isinstance(value, Mapping | list | tuple):
             if value and depth >= MAX_PAYLOAD_DEPTH:
-                raise ValueError(f"the payload is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
+                raise PayloadOutOfBounds(
+                    "depth",
+                    MAX_PAYLOAD_DEPTH,
+                    f"the payload is nested more than {MAX_PAYLOAD_DEPTH} levels deep",
+                )
             items += len(value)
             if items > MAX_PAYLOAD_ITEMS:
-                raise ValueError(f"the payload holds more than {MAX_PAYLOAD_ITEMS} values")
-            if isinstance(value, dict):
+                raise PayloadOutOfBounds(
+                    "values", MAX_PAYLOAD_ITEMS, f"the payload holds more than {MAX_PAYLOAD_ITEMS} values"
+                )
+            if isinstance(value, Mapping):
                 text += sum(len(key) for key in value if isinstance(key, str))
                 pending.extend((member, depth + 1) for member in value.values())
             else:
@@ -102,33 +206,86 @@ def check_payload_bounds(payload: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, str):
             text += len(value)
         elif isinstance(value, int) and value.bit_length() > _MAX_PAYLOAD_INT_BITS:
-            raise ValueError("a number in the payload is out of range")
+            raise PayloadOutOfBounds(
+                "number", _MAX_PAYLOAD_INT_BITS, "a number in the payload is out of range"
+            )
         if text > MAX_PAYLOAD_TEXT:
-            raise ValueError(f"the payload holds more than {MAX_PAYLOAD_TEXT} characters of text")
+            raise PayloadOutOfBounds(
+                "text", MAX_PAYLOAD_TEXT, f"the payload holds more than {MAX_PAYLOAD_TEXT} characters of text"
+            )
     return payload
 
 
-class Command(WireModel):
-    id: UUID = Field(description="made by the device; the hub applies each id at most once")
-    type: CommandType
-    issued_at: AwareDatetime = Field(description="when the device made it, by its clock")
-    store_id: EntityId
-    staff_id: EntityId | None = Field(default=None, description="who did it: staff of this store")
-    payload: dict[str, Any] = Field(
-        max_length=MAX_PAYLOAD_KEYS,
-        description=f"the type's payload; the hub rejects one over {MAX_PAYLOAD_DEPTH} levels deep "
-        f"or {MAX_PAYLOAD_ITEMS} values",
-    )
+class ReceivedCommand(CommandBase):
+    """A command as the hub first reads it: the fields every command has are checked, its type and
+    payload not yet (that is :data:`COMMAND_ADAPTER`'s job, command by command)."""
+
+    type: str = Field(min_length=1, max_length=MAX_TYPE_NAME)
+    payload: dict[str, Any] = Field(max_length=MAX_PAYLOAD_KEYS)
+
+
+def _as_received(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    return handler(value)
+
+
+#: Read as a :class:`ReceivedCommand`, published as the :data:`Command` union.
+_PublishedAsCommand = Annotated[ReceivedCommand, WrapValidator(_as_received, json_schema_input_type=Command)]
 
 
 class CommandBatch(WireModel):
+    """What a tablet sends: its commands, in the order it made them."""
+
     commands: list[Command] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ReceivedCommandBatch(WireModel):
+    """A batch of commands, in the order the device made them. Each command's id, time, store and
+    staff are checked for the whole batch; its type and payload on their own, so one the hub
+    cannot apply is one rejected result."""
+
+    commands: list[_PublishedAsCommand] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+#: Why a command was rejected or conflicted, and the names of the ``params`` each code carries.
+#: The tablet words each one; a code it does not know (from a newer hub) gets a general sentence.
+RESULT_CODES: Mapping[str, tuple[str, ...]] = {
+    # The command itself.
+    "payload_out_of_bounds": ("bound", "limit"),  # bound: depth, values, text or number
+    "invalid_command": ("field",),  # the first field the contract refused ("payload.text")
+    "unknown_command_type": (),
+    "id_reused": (),  # this device used the id for another action
+    "id_foreign": (),  # another device used the id first
+    "wrong_store": ("store_id", "device_store_id"),
+    "unknown_staff": ("staff_id",),
+    "staff_of_another_store": ("staff_id",),
+    "clock_ahead": ("subject",),  # subject: command or profile_view
+    "too_old": ("subject", "days"),
+    # What it acts on.
+    "unknown_customer": ("customer_id",),
+    "unknown_product": ("sku",),
+    "not_enough_stock": ("sku", "available", "requested"),  # conflict
+    "unknown_order": ("order_id",),
+    "not_a_pickup": ("order_number",),
+    "pickup_at_another_store": ("order_number", "store_id"),
+    "order_not_collectable": ("order_number", "pickup_state"),  # conflict
+    "nothing_handed": ("order_number",),
+    "unknown_line": ("order_number", "line_no"),
+    "over_collected": ("order_number", "line_no"),  # conflict
+    # Made by the tablet: the hub refused the command alone with an HTTP problem (its code).
+    "refused_by_hub": ("problem",),
+}
 
 
 class CommandResult(WireModel):
     id: UUID
     status: CommandStatus
-    reason: str | None = Field(default=None, description="why it was rejected or conflicted, for a person")
+    code: MessageCode | None = Field(
+        default=None, description="why it was rejected or conflicted: one of the documented codes"
+    )
+    params: MessageParams = Field(default_factory=dict, description="the values the code is worded with")
+    reason: str | None = Field(
+        default=None, description="the same in English, for tablets from before codes; not for parsing"
+    )
     facts: dict[str, Any] | None = Field(default=None, description="for a conflict: the state found")
     result: dict[str, Any] | None = None
 

@@ -13,6 +13,11 @@ Life of a command::
 Resending is safe because the hub applies each command id at most once and answers a
 repeat with the first result.
 
+A command is kept as its type's name and its payload as JSON beside the fields every command
+has, and read back as its variant of ``contract.Command`` (``COMMAND_ADAPTER``); rows written by
+earlier builds, which kept the same columns, read back the same way. The hub's answer is kept
+whole (``result``); a refusal's ``code`` and ``params`` are read from it for the screen.
+
 The file carries StoreAssist's outbox ``PRAGMA application_id`` (an outbox from a build before
 the mark is recognised by its one ``commands`` table and stamped). A file that is not ours is
 refused with :class:`OutboxForeign` and left exactly as found: never deleted, never moved.
@@ -24,8 +29,8 @@ import enum
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -48,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storeassist.contract import COMMAND_PAYLOADS, Command, CommandResult, check_payload_bounds
+from storeassist.contract import COMMAND_ADAPTER, Command, CommandResult, check_payload_bounds
 from storeassist.local.sqlite import (
     DatabaseIdentity,
     LocalStoreError,
@@ -151,13 +156,19 @@ class DuplicateCommandId(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """One stored command and what has become of it."""
+    """One stored command and what has become of it.
+
+    ``code`` and ``params`` say why the hub did not apply it (``contract.RESULT_CODES``), for the
+    screen to word; None for an answer from a hub before codes, or no answer yet. ``last_error``
+    is the English reason, for the log."""
 
     command: Command
     state: OutboxState
     attempts: int
     last_error: str | None
     result: dict[str, Any] | None
+    code: str | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict)
 
 
 class Outbox:
@@ -223,14 +234,14 @@ class Outbox:
 
     def enqueue(self, command: Command) -> None:
         """Store ``command`` durably (committed, fsynced) before returning."""
-        # Checking the payload here turns a bad command into the caller's bug now, instead of a
-        # rejection at the hub hours later that an associate cannot fix.
-        check_payload_bounds(command.payload)
-        COMMAND_PAYLOADS[command.type].model_validate(command.payload)
+        # The variant checked its payload when it was made; its size is checked here, which turns
+        # a command the hub would refuse into the caller's bug now, instead of a rejection at the
+        # hub hours later that an associate cannot fix.
+        payload = check_payload_bounds(command.payload.model_dump(mode="json"))
         row = {
             "id": str(command.id),
             "type": command.type,
-            "payload": json.dumps(command.payload, separators=(",", ":")),
+            "payload": json.dumps(payload, separators=(",", ":")),
             "issued_at": command.issued_at.astimezone(UTC).isoformat(),
             "store_id": command.store_id,
             "staff_id": command.staff_id,
@@ -349,7 +360,7 @@ def _settlement(result: CommandResult) -> dict[str, Any]:
 
 
 def _command_from_row(row: Any) -> Command:
-    return Command.model_validate(
+    return COMMAND_ADAPTER.validate_python(
         {
             "id": row["id"],
             "type": row["type"],
@@ -362,12 +373,21 @@ def _command_from_row(row: Any) -> Command:
 
 
 def _entry_from_row(row: Any) -> OutboxEntry:
+    answer = None if row["result"] is None else json.loads(row["result"])
+    code, params = None, {}
+    if isinstance(answer, dict) and isinstance(answer.get("code"), str):
+        code = answer["code"]
+        found = answer.get("params")
+        if isinstance(found, dict):
+            params = {k: v for k, v in found.items() if isinstance(v, str | int) and not isinstance(v, bool)}
     return OutboxEntry(
         command=_command_from_row(row),
         state=OutboxState(row["state"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
-        result=None if row["result"] is None else json.loads(row["result"]),
+        result=answer,
+        code=code,
+        params=params,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from storeassist.contract import AddNotePayload, Command
+from storeassist.contract import AddNoteCommand, AddNotePayload
 from storeassist.services.outbox_commands import CommandIssuer
 
 #: The screen's limit; the wire allows more, so a note typed here is never refused for length there.
@@ -36,6 +36,9 @@ def clean_note(text: str) -> str:
 
 
 class AddCustomerNote(CommandIssuer):
-    def add(self, customer_id: int, text: str) -> Command:
+    def add(self, customer_id: int, text: str) -> AddNoteCommand:
         """Save the note for sending; returns the command, already durable. Raises ``NoteInvalid``."""
-        return self.issue("note.add", AddNotePayload(customer_id=customer_id, text=clean_note(text)))
+        payload = AddNotePayload(customer_id=customer_id, text=clean_note(text))
+        command = AddNoteCommand(type="note.add", payload=payload, **self.fields())
+        self.issue(command)
+        return command

@@ -1,8 +1,10 @@
 """What every service that records an action shares: make the command here, put it in the outbox.
 
-The command id is made on the device, so a retry after a lost answer is applied once by the hub;
-the command is durable when :meth:`CommandIssuer.issue` returns (the outbox commits with
-``synchronous=FULL``). Each command carries this device's store and the signed-in staff member.
+A service makes its variant of ``contract.Command`` with a typed payload and the fields every
+command has (:meth:`CommandIssuer.fields`), then :meth:`CommandIssuer.issue` stores it. The command
+id is made on the device, so a retry after a lost answer is applied once by the hub; the command
+is durable when ``issue`` returns (the outbox commits with ``synchronous=FULL``). Each command
+carries this device's store and the signed-in staff member.
 """
 
 from __future__ import annotations
@@ -10,15 +12,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypedDict
 
-from pydantic import BaseModel
-
-from storeassist.contract import Command, CommandType
+from storeassist.contract import Command
 
 
 class CommandQueue(Protocol):
     def enqueue(self, command: Command) -> None: ...
+
+
+class CommandFields(TypedDict):
+    """The fields every command has (``contract.CommandBase``), as keyword arguments for a variant."""
+
+    id: uuid.UUID
+    issued_at: datetime
+    store_id: int
+    staff_id: int | None
 
 
 def utc_now() -> datetime:
@@ -41,22 +50,16 @@ class CommandIssuer:
         self._staff_id = staff_id
         self._clock = clock
 
-    def issue(
-        self,
-        kind: CommandType,
-        payload: BaseModel,
-        *,
-        at: datetime | None = None,
-        staff_id: int | None = None,
-    ) -> Command:
-        """Enqueue a ``kind`` command with ``payload``; raises the outbox's ``LocalStoreError``."""
-        command = Command(
+    def fields(self, *, at: datetime | None = None, staff_id: int | None = None) -> CommandFields:
+        """A new id, the time (``at``, else now), this device's store, and who acts (``staff_id``,
+        else whoever is signed in)."""
+        return CommandFields(
             id=uuid.uuid4(),
-            type=kind,
             issued_at=at if at is not None else self._clock(),
             store_id=self._store_id,
             staff_id=staff_id if staff_id is not None else self._staff_id(),
-            payload=payload.model_dump(mode="json"),
         )
+
+    def issue(self, command: Command) -> None:
+        """Store ``command`` for sending; raises the outbox's ``LocalStoreError``."""
         self._outbox.enqueue(command)
-        return command

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from storeassist.contract import Command, ProfileViewedPayload
+from storeassist.contract import ProfileViewedCommand, ProfileViewedPayload
 from storeassist.services.outbox_commands import CommandIssuer
 
 
@@ -18,7 +18,7 @@ class RecordProfileView(CommandIssuer):
     """Records views for the device enrolled at ``store_id``; the hub knows the device by its
     credential. ``staff_id`` gives the signed-in staff member's id, if anyone is signed in."""
 
-    def cached_view(self, customer_id: int, staff_id: int | None = None) -> Command:
+    def cached_view(self, customer_id: int, staff_id: int | None = None) -> ProfileViewedCommand:
         """Save the view for sending (durable when this returns) and return its command.
 
         ``staff_id`` defaults to the constructor's provider. Raises the outbox's
@@ -26,4 +26,8 @@ class RecordProfileView(CommandIssuer):
         """
         viewed_at = self._clock().astimezone(UTC)
         payload = ProfileViewedPayload(customer_id=customer_id, source="cache", viewed_at=viewed_at)
-        return self.issue("profile.view", payload, at=viewed_at, staff_id=staff_id)
+        command = ProfileViewedCommand(
+            type="profile.view", payload=payload, **self.fields(at=viewed_at, staff_id=staff_id)
+        )
+        self.issue(command)
+        return command

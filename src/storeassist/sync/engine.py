@@ -8,7 +8,7 @@ while online, and back off with jitter while the hub cannot be reached.
 Nothing acknowledged is lost or applied twice: a command leaves the "waiting" states only
 when the hub has answered for its id, and a command without an answer is pushed again with
 the same id, which the hub deduplicates. A refused command moves to "needs attention" with
-the hub's reason and never holds up the commands behind it.
+the hub's result code and never holds up the commands behind it.
 
 The cache repairs itself (``LocalCache`` makes a fresh file when it finds its own damaged);
 the engine is told, and refills it from a snapshot at once rather than at the next interval.
@@ -56,6 +56,8 @@ CURSOR_RESET_CODES = frozenset({"bad_cursor", "cursor_expired", "cursor_invalid"
 _SPLITTABLE_STATUSES = frozenset({400, 413, 422})
 #: A refusal of a single command that makes it a case for a person rather than a retry.
 _COMMAND_REFUSED_STATUSES = frozenset({400, 413, 422})
+#: The longest text a result's param holds (``contract.common.MessageParam``).
+_MAX_PARAM_TEXT = 200
 
 
 class SyncHub(Protocol):
@@ -151,7 +153,7 @@ class SyncEngine(QObject):
         return self._last_synced_at
 
     def needs_attention(self) -> list[OutboxEntry]:
-        """Commands the hub refused, each with its reason, oldest first."""
+        """Commands the hub refused, each with its result code and params, oldest first."""
         return self._outbox.needs_attention()
 
     # -- running ------------------------------------------------------------------------------
@@ -289,7 +291,14 @@ class SyncEngine(QObject):
                     results.extend(await self._send([command]))
                 return results
             if len(batch) == 1 and exc.problem.status in _COMMAND_REFUSED_STATUSES:
-                return [CommandResult(id=batch[0].id, status="rejected", reason=exc.user_message)]
+                refused = CommandResult(
+                    id=batch[0].id,
+                    status="rejected",
+                    code="refused_by_hub",
+                    params={"problem": exc.code[:_MAX_PARAM_TEXT]},
+                    reason=exc.user_message,
+                )
+                return [refused]
             raise
 
     # -- pull -----------------------------------------------------------------------------------

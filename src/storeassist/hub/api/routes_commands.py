@@ -21,12 +21,17 @@ router = APIRouter(prefix=contract.API_PREFIX, tags=["commands"], responses=PROB
 
 @router.post("/commands", response_model=contract.CommandBatchResult)
 def commands(
-    body: contract.CommandBatch, request: Request, credentials: Credentials, staff_token: StaffToken
+    body: contract.ReceivedCommandBatch, request: Request, credentials: Credentials, staff_token: StaffToken
 ) -> Response:
     """Each result is applied, duplicate (a retry: the first outcome), conflict (with the facts
-    found) or rejected (with the reason). Commands are committed in order, a chunk of them per
-    transaction, all before the answer; a retry after a failure part-way is answered duplicate
-    for the chunks already committed.
+    found) or rejected; a conflict or a rejection has a ``code`` and its ``params`` (and the
+    reason in English). Commands are committed in order, a chunk of them per transaction, all
+    before the answer; a retry after a failure part-way is answered duplicate for the chunks
+    already committed.
+
+    The fields every command has are checked for the whole batch (422); each command's type and
+    payload are checked on their own, so one the contract refuses, or of a type this hub does not
+    know, is one rejected result and the others are applied.
 
     Sending needs a staff session on the device; each command still names who issued it (an
     outbox may hold commands of several people), and that person must work at this store."""
@@ -37,9 +42,7 @@ def commands(
     results: list[contract.CommandResult] = []
     commands = body.commands
     for start in range(0, len(commands), COMMANDS_PER_TRANSACTION):
-        chunk = contract.CommandBatch.model_construct(
-            commands=commands[start : start + COMMANDS_PER_TRANSACTION]
-        )
+        chunk = commands[start : start + COMMANDS_PER_TRANSACTION]
         with db.writing(durable=True) as session:
             results += apply_batch(session, staff.device, chunk, between=counter.step_aside).results
             if start == 0:

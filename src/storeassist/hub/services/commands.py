@@ -8,14 +8,21 @@ one that PostgreSQL made this insert wait for); its first record is read back an
 Ids are claimed in sorted order, so two overlapping batches take their row locks in the same
 order and cannot deadlock each other.
 
+Before any of that, each received command is read as its variant of ``contract.Command``: its
+payload within ``contract.check_payload_bounds`` first, then the union's own check. A command past
+the bounds, of a type this hub does not know, or that the contract refuses is rejected there and
+its id is not claimed (nothing was done under it, so a retry gets the same answer).
+
 Each claimed command's effect then runs in its own SAVEPOINT, so a refused or conflicting
 command rolls back only itself and never stops the ones after it. The outcomes are written to
-the claimed records in one statement at the end of the batch.
+the claimed records in one statement at the end of the batch. A record's ``reason`` is the
+English sentence; the code and params of an outcome that was not applied are kept in its
+``result`` column (``{"code": …, "params": …}``), so a retry is answered with them too.
 
 A record belongs to the device that claimed it. A retry from that device with the same payload
 answers the first outcome with status ``duplicate`` (its ``result`` carries ``first_status``);
 the same id with a different payload is ``rejected``. The id from any *other* device is
-``rejected`` with :data:`FOREIGN_ID` and learns nothing of the first outcome: a command id is
+``rejected`` (``id_foreign``) and learns nothing of the first outcome: a command id is
 not a key to another tablet's results.
 
 Before its effect, a claimed command must be for the device's own store, dated within the
@@ -32,8 +39,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
+from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import JSON, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -45,6 +53,7 @@ from storeassist.hub.services.command_effects import (
     AUDITED_BY_EFFECT,
     EFFECTS,
     CommandConflict,
+    CommandNotApplied,
     CommandRefused,
     device_time,
 )
@@ -52,6 +61,15 @@ from storeassist.hub.services.database import hold_change_log_order, utc_now
 
 REUSED_ID = "This command id was already used for a different action; the device must make a new id."
 FOREIGN_ID = "This command id was already used by another device; the device must make a new id."
+
+#: The names of every command's fields and its payload's: the only text a reason may repeat.
+_FIELD_NAMES = frozenset(
+    name
+    for variant in contract.COMMAND_VARIANTS
+    for model in (variant, variant.model_fields["payload"].annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel)
+    for name in model.model_fields
+)
 
 _records = cast(Table, m.CommandRecord.__table__)
 _INSERT_AUDIT = cast(Table, m.AuditEntry.__table__).insert()
@@ -64,13 +82,34 @@ class _FirstOutcome:
     device_id: int
     payload_hash: str
     status: str
+    code: str | None
+    params: dict[str, str | int]
     reason: str | None
     facts: dict[str, Any] | None
     result: dict[str, Any] | None
 
+    @classmethod
+    def of(cls, device_id: int, digest: str, result: contract.CommandResult) -> _FirstOutcome:
+        return cls(
+            device_id,
+            digest,
+            result.status,
+            result.code,
+            dict(result.params),
+            result.reason,
+            result.facts,
+            result.result,
+        )
 
-def payload_hash(command: contract.Command) -> str:
-    """SHA-256 of everything in the command except its id, in a canonical JSON form."""
+    def record_result(self) -> dict[str, Any] | None:
+        """What the record's ``result`` column keeps: the effect's result, or the code and params."""
+        if self.code is None:
+            return self.result
+        return {"code": self.code, "params": self.params}
+
+
+def payload_hash(command: contract.ReceivedCommand) -> str:
+    """SHA-256 of everything in the command as received except its id, in a canonical JSON form."""
     canonical = json.dumps(
         command.model_dump(mode="json", exclude={"id"}), sort_keys=True, separators=(",", ":")
     )
@@ -80,7 +119,7 @@ def payload_hash(command: contract.Command) -> str:
 def apply_batch(
     session: Session,
     device: CallingDevice,
-    batch: contract.CommandBatch,
+    received: Sequence[contract.ReceivedCommand],
     *,
     between: Callable[[], None] | None = None,
 ) -> contract.CommandBatchResult:
@@ -89,20 +128,24 @@ def apply_batch(
     ``between`` is called before each command's effect (``CounterFirst.step_aside``)."""
     hold_change_log_order(session)
     now = utc_now()
-    # A payload past the contract's bounds is rejected before anything hashes or walks it. Its
-    # id is not claimed (nothing was done under it), so a retry gets the same answer.
-    oversized = {index: reason for index, reason in enumerate(map(_oversized, batch.commands)) if reason}
-    commands = [command for index, command in enumerate(batch.commands) if index not in oversized]
-    digests = [payload_hash(command) for command in commands]
+    # Read before anything is claimed, hashed or walked; one that cannot be read is not claimed.
+    readings = [_read(raw) for raw in received]
+    readable = [
+        (raw, command)
+        for raw, command in zip(received, readings, strict=True)
+        if not isinstance(command, CommandNotApplied)
+    ]
+    commands = [command for _raw, command in readable]
+    digests = [payload_hash(raw) for raw, _command in readable]
     claimed = _claim(session, device, commands, digests, now)
     earlier = _first_outcomes(session, {str(c.id) for c in commands} - claimed)
     staff = _StaffOfBatch(session, device)
     results: list[contract.CommandResult] = []
     applied: list[contract.Command] = []
     next_digest = iter(digests)
-    for index, command in enumerate(batch.commands):
-        if index in oversized:
-            results.append(contract.CommandResult(id=command.id, status="rejected", reason=oversized[index]))
+    for raw, command in zip(received, readings, strict=True):
+        if isinstance(command, CommandNotApplied):
+            results.append(_not_applied(raw.id, command))
             continue
         digest = next(next_digest)
         key = str(command.id)
@@ -115,9 +158,7 @@ def apply_batch(
             between()
         result = _apply_claimed(session, device, command, staff, now)
         results.append(result)
-        earlier[key] = _FirstOutcome(
-            device.id, digest, result.status, result.reason, result.facts, result.result
-        )
+        earlier[key] = _FirstOutcome.of(device.id, digest, result)
         if result.status == "applied":
             applied.append(command)
     _settle_records(session, claimed, earlier)
@@ -130,7 +171,7 @@ def apply_batch(
             "subject": _audit_subject(command),
         }
         for command in applied
-        if command.type not in AUDITED_BY_EFFECT
+        if type(command) not in AUDITED_BY_EFFECT
     ]
     if audit_rows:
         # One executemany for the batch: an ORM object and unit-of-work flush per row cost more.
@@ -138,13 +179,53 @@ def apply_batch(
     return contract.CommandBatchResult(results=results)
 
 
-def _oversized(command: contract.Command) -> str | None:
-    """Why the command's payload is past the contract's bounds, or None if it is within them."""
+def _read(raw: contract.ReceivedCommand) -> contract.Command | CommandRefused:
+    """``raw`` as its variant, or why it cannot be: past the payload bounds, a type this hub does
+    not know, or refused by the contract."""
     try:
-        contract.check_payload_bounds(command.payload)
-    except ValueError as exc:
-        return f"The command's payload is not valid: {exc}."
-    return None
+        contract.check_payload_bounds(raw.payload)
+    except contract.PayloadOutOfBounds as exc:
+        return CommandRefused(
+            "payload_out_of_bounds",
+            f"The command's payload is not valid: {exc}.",
+            bound=exc.bound,
+            limit=exc.limit,
+        )
+    try:
+        return contract.COMMAND_ADAPTER.validate_python(raw.model_dump())
+    except ValidationError as exc:
+        return _unreadable(exc)
+
+
+def _unreadable(exc: ValidationError) -> CommandRefused:
+    first = exc.errors()[0]
+    if first["type"] == "union_tag_invalid":
+        return CommandRefused(
+            "unknown_command_type", "This back office does not know this kind of command; update it."
+        )
+    # The location starts with the variant's tag; the rest names the field. Anything but a
+    # field's name or an index (a map key, an unknown field) is the sender's text: it is named
+    # by its place only, never echoed.
+    where = ".".join(
+        str(part) if isinstance(part, int) or part in _FIELD_NAMES or part == "[key]" else "…"
+        for part in first["loc"][1:]
+    )
+    return CommandRefused(
+        "invalid_command",
+        f"The command is not valid: {where or 'command'}: {first['msg']}.",
+        field=where or "command",
+    )
+
+
+def _not_applied(command_id: UUID, outcome: CommandNotApplied) -> contract.CommandResult:
+    return contract.CommandResult(
+        id=command_id,
+        status="conflict" if isinstance(outcome, CommandConflict) else "rejected",
+        code=outcome.code,
+        params=outcome.params,
+        reason=outcome.reason,
+        facts=outcome.facts if isinstance(outcome, CommandConflict) else None,
+    )
 
 
 def _claim(
@@ -188,10 +269,18 @@ def _first_outcomes(session: Session, ids: set[str]) -> dict[str, _FirstOutcome]
         _records.c.facts,
         _records.c.result,
     ).where(_records.c.id.in_(sorted(ids)))
-    return {
-        row.id: _FirstOutcome(row.device_id, row.payload_hash, row.status, row.reason, row.facts, row.result)
-        for row in session.execute(query)
-    }
+    return {row.id: _outcome_of_record(row) for row in session.execute(query)}
+
+
+def _outcome_of_record(row: Any) -> _FirstOutcome:
+    """A record as the outcome it keeps. A record written before result codes has none: its
+    retry is answered with the English reason alone."""
+    result, code, params = row.result, None, {}
+    if row.status != "applied" and isinstance(result, dict) and isinstance(result.get("code"), str):
+        code, params, result = result["code"], dict(result.get("params") or {}), None
+    return _FirstOutcome(
+        row.device_id, row.payload_hash, row.status, code, params, row.reason, row.facts, result
+    )
 
 
 class _StaffOfBatch:
@@ -200,22 +289,26 @@ class _StaffOfBatch:
     def __init__(self, session: Session, device: CallingDevice) -> None:
         self._session = session
         self._device = device
-        self._checked: dict[int, str | None] = {}
+        self._checked: dict[int, CommandRefused | None] = {}
 
-    def refusal(self, staff_id: int) -> str | None:
+    def refusal(self, staff_id: int) -> CommandRefused | None:
         """Why ``staff_id`` may not act on this device, or None if they may."""
         if staff_id not in self._checked:
             self._checked[staff_id] = self._look_up(staff_id)
         return self._checked[staff_id]
 
-    def _look_up(self, staff_id: int) -> str | None:
+    def _look_up(self, staff_id: int) -> CommandRefused | None:
         row = self._session.execute(
             select(m.Staff.store_id, m.Staff.role).where(m.Staff.id == staff_id)
         ).first()
         if row is None:
-            return f"There is no staff member {staff_id}."
+            return CommandRefused("unknown_staff", f"There is no staff member {staff_id}.", staff_id=staff_id)
         if row.store_id != self._device.store_id and row.role not in CHAIN_WIDE_ROLES:
-            return f"Staff member {staff_id} works at another store, so cannot act on this store's device."
+            return CommandRefused(
+                "staff_of_another_store",
+                f"Staff member {staff_id} works at another store, so cannot act on this store's device.",
+                staff_id=staff_id,
+            )
         return None
 
 
@@ -229,12 +322,8 @@ def _apply_claimed(
     try:
         with session.begin_nested():
             result = _apply_effect(session, device, command, staff, now)
-    except CommandConflict as conflict:
-        return contract.CommandResult(
-            id=command.id, status="conflict", reason=conflict.reason, facts=conflict.facts
-        )
-    except CommandRefused as refused:
-        return contract.CommandResult(id=command.id, status="rejected", reason=refused.reason)
+    except CommandNotApplied as outcome:
+        return _not_applied(command.id, outcome)
     return contract.CommandResult(id=command.id, status="applied", result=result)
 
 
@@ -260,7 +349,7 @@ def _settle_records(session: Session, claimed: set[str], outcomes: dict[str, _Fi
             "new_status": outcomes[key].status,
             "new_reason": outcomes[key].reason,
             "new_facts": outcomes[key].facts,
-            "new_result": outcomes[key].result,
+            "new_result": outcomes[key].record_result(),
         }
         for key in sorted(claimed)
     ]
@@ -276,21 +365,19 @@ def _apply_effect(
 ) -> dict[str, Any]:
     if command.store_id != device.store_id:
         raise CommandRefused(
-            f"This device is enrolled at store {device.store_id}, not store {command.store_id}."
+            "wrong_store",
+            f"This device is enrolled at store {device.store_id}, not store {command.store_id}.",
+            store_id=command.store_id,
+            device_store_id=device.store_id,
         )
     # Only checked: the hub dates what a command does by its own clock (the profile view's
     # ``viewed_at`` is checked by its effect).
-    device_time(command.issued_at, now, "This command")
-    payload_model = contract.COMMAND_PAYLOADS[command.type]
-    try:
-        payload = payload_model.model_validate(command.payload)
-    except ValidationError as exc:
-        raise CommandRefused(_payload_problem(exc, set(payload_model.model_fields))) from exc
+    device_time(command.issued_at, now, "command")
     if command.staff_id is not None:
         refusal = staff.refusal(command.staff_id)
         if refusal is not None:
-            raise CommandRefused(refusal)
-    return EFFECTS[command.type](session, command, payload, device.id)
+            raise refusal
+    return EFFECTS[type(command)](session, command, device.id)
 
 
 def _answer_retry(
@@ -298,31 +385,21 @@ def _answer_retry(
 ) -> contract.CommandResult:
     if first.device_id != device.id:
         # Nothing of the first outcome: it is another device's business.
-        return contract.CommandResult(id=command.id, status="rejected", reason=FOREIGN_ID)
+        return _not_applied(command.id, CommandRefused("id_foreign", FOREIGN_ID))
     if first.payload_hash != digest:
-        return contract.CommandResult(id=command.id, status="rejected", reason=REUSED_ID)
+        return _not_applied(command.id, CommandRefused("id_reused", REUSED_ID))
     return contract.CommandResult(
         id=command.id,
         status="duplicate",
+        code=first.code,
+        params=first.params,
         reason=first.reason,
         facts=first.facts,
         result={**(first.result or {}), "first_status": first.status},
     )
 
 
-def _payload_problem(exc: ValidationError, fields: set[str]) -> str:
-    first = exc.errors()[0]
-    # Anything but a field's name or an index (a map key, an unknown field) is the sender's
-    # text: it is named by its place only, never echoed.
-    where = ".".join(
-        str(part) if isinstance(part, int) or part in fields or part == "[key]" else "…"
-        for part in first["loc"]
-    )
-    return f"The command's payload is not valid: {where or 'payload'}: {first['msg']}."
-
-
 def _audit_subject(command: contract.Command) -> str:
-    payload = command.payload
-    if command.type == "pickup.collect":
-        return f"order:{payload.get('order_id')}"
-    return f"customer:{payload.get('customer_id')}"
+    if isinstance(command, contract.CollectPickupCommand):
+        return f"order:{command.payload.order_id}"
+    return f"customer:{command.payload.customer_id}"
