@@ -1,19 +1,37 @@
 """Pages that show over the current screen, with Back to return to it: the commands the back
-office refused ("needs attention") and the tablet's camera as a scanner."""
+office refused ("needs attention") and the tablet's camera as a scanner.
+
+A refused command is worded here from the hub's result code and params (style.md §15), with
+``QCoreApplication.translate`` on literal strings so ``pyside6-lupdate`` finds every one."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
+from storeassist.contract import Command
 from storeassist.ui.formatting import format_time
 from storeassist.ui.list_models import ListRow, RowListModel
 
 
-def attention_row(entry: Any) -> ListRow:
-    """One refused command (``storeassist.local.OutboxEntry``) as a list row."""
+class RefusedCommand(Protocol):
+    """A command the back office refused, as the page reads it (``storeassist.local.OutboxEntry``)."""
+
+    @property
+    def command(self) -> Command: ...
+
+    @property
+    def code(self) -> str | None: ...
+
+    @property
+    def params(self) -> Mapping[str, str | int]: ...
+
+
+def attention_row(entry: RefusedCommand) -> ListRow:
+    """One refused command as a list row: what it was, when, and why, in the reader's language."""
     command = entry.command
     what = {
         "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
@@ -21,8 +39,142 @@ def attention_row(entry: Any) -> ListRow:
         "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
-    reason = entry.last_error or QCoreApplication.translate("MainWindow", "The back office refused it.")
+    reason = result_sentence(entry.code, entry.params)
     return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
+
+
+def result_sentence(code: str | None, params: Mapping[str, str | int]) -> str:
+    """Why the back office did not apply a command, worded from its result code and params
+    (``contract.RESULT_CODES``); a code this tablet does not know, or one without the params it
+    needs, is a general sentence, never the code itself."""
+    template = _result_template(code, params)
+    if template is not None:
+        try:
+            return template.format_map(params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return QCoreApplication.translate("AttentionPage", "The back office refused it.")
+
+
+def _result_template(code: str | None, params: Mapping[str, str | int]) -> str | None:
+    """The sentence for ``code``, with ``{name}`` where a param goes (literal, for lupdate)."""
+    profile_view = params.get("subject") == "profile_view"
+    match code:
+        case "payload_out_of_bounds":
+            return QCoreApplication.translate(
+                "AttentionPage", "This action holds more than the back office accepts. Tell a manager."
+            )
+        case "invalid_command" | "refused_by_hub":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The back office could not read this action. Update StoreAssist on this tablet; "
+                "if it keeps happening, tell a manager.",
+            )
+        case "unknown_command_type":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The back office does not know this kind of action yet. Ask a manager to update it.",
+            )
+        case "id_reused" | "id_foreign":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The back office already had another action under this one's number, so it was not "
+                "applied. Do it again if it is still needed.",
+            )
+        case "wrong_store":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This action was made for store {store_id}; this tablet belongs to store {device_store_id}.",
+            )
+        case "unknown_staff":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The back office does not know staff member {staff_id}, who made this action.",
+            )
+        case "staff_of_another_store":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Staff member {staff_id} works at another store, so cannot act on this store's tablet.",
+            )
+        case "clock_ahead" if profile_view:
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This profile view is dated ahead of the back office's clock. "
+                "Set this tablet's date and time.",
+            )
+        case "clock_ahead":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This action is dated ahead of the back office's clock. Set this tablet's date and time.",
+            )
+        case "too_old" if profile_view:
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This profile view is more than {days} days old, too old to record now. "
+                "If this tablet's date was wrong, set it.",
+            )
+        case "too_old":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This action is more than {days} days old, too old to apply now. "
+                "If this tablet's date was wrong, set it.",
+            )
+        case "unknown_customer":
+            return QCoreApplication.translate(
+                "AttentionPage", "The back office has no customer {customer_id}."
+            )
+        case "unknown_product":
+            return QCoreApplication.translate(
+                "AttentionPage", "The back office has no product with SKU {sku}."
+            )
+        case "not_enough_stock":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Only {available} of {sku} available to hold here; {requested} asked. "
+                "The hold was not placed.",
+            )
+        case "unknown_order":
+            return QCoreApplication.translate("AttentionPage", "The back office has no order {order_id}.")
+        case "not_a_pickup":
+            return QCoreApplication.translate("AttentionPage", "Order #{order_number} is not a pickup order.")
+        case "pickup_at_another_store":
+            return QCoreApplication.translate(
+                "AttentionPage", "Order #{order_number} is to be collected at store {store_id}."
+            )
+        case "order_not_collectable":
+            state = _pickup_state_words().get(str(params.get("pickup_state")))
+            if state is None:
+                return QCoreApplication.translate(
+                    "AttentionPage", "Order #{order_number} cannot be handed over now."
+                )
+            return QCoreApplication.translate(
+                "AttentionPage", "Order #{order_number} cannot be handed over: it is {state}."
+            ).replace("{state}", state)
+        case "nothing_handed":
+            return QCoreApplication.translate(
+                "AttentionPage", "No line of order #{order_number} was marked as handed over."
+            )
+        case "unknown_line":
+            return QCoreApplication.translate("AttentionPage", "Order #{order_number} has no line {line_no}.")
+        case "over_collected":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "That is more than is left to collect on line {line_no} of order #{order_number}.",
+            )
+    return None
+
+
+def _pickup_state_words() -> dict[str, str]:
+    """A pickup's state as the sentence "it is …" ends."""
+    return {
+        "placed": QCoreApplication.translate("AttentionPage", "not picked yet"),
+        "picking": QCoreApplication.translate("AttentionPage", "being picked"),
+        "ready": QCoreApplication.translate("AttentionPage", "ready to collect"),
+        "partially_collected": QCoreApplication.translate("AttentionPage", "partly collected"),
+        "collected": QCoreApplication.translate("AttentionPage", "already collected"),
+        "expired": QCoreApplication.translate("AttentionPage", "expired"),
+        "cancelled": QCoreApplication.translate("AttentionPage", "cancelled"),
+    }
 
 
 class AttentionPage(QWidget):
