@@ -2,8 +2,10 @@
 
 ``storeassist [--demo] [--kiosk] [--data-dir PATH] [--screenshot PNG] [--size WxH]``
 
-The window appears first. Everything slow — opening the local databases, reading the keyring,
-seeding and starting the training hub, enrolling — then runs as one coroutine on the qasync loop
+The window appears first, built from what its first frame shows (the status strip and "Starting…"):
+this module imports the rest — settings, the features' screens, the services — only once that
+frame is painted. Everything slow — opening the local databases, reading the keyring, seeding
+and starting the training hub, enrolling — then runs as one coroutine on the qasync loop
 (:class:`~storeassist.ui.background.OpRunner`), its progress shown inside the window. Nothing
 blocks and nothing modal opens before the window is up (style.md §8).
 
@@ -26,20 +28,21 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
-from storeassist.config import ConfigError, DeviceRecord, Settings, load_settings
-from storeassist.scanning import ScannerWedge, ScanRouter
-from storeassist.startup import DeviceKind, DeviceServices, DeviceStartup
+from storeassist.settings_file import interface_language
 from storeassist.ui.background import OpRunner
-from storeassist.ui.features import Feature
-from storeassist.ui.kiosk_window import KioskWindow
 from storeassist.ui.main_window import MainWindow
-from storeassist.ui.messages import describe_failure
 from storeassist.ui.resources import install_translations, load_theme
-from storeassist.ui.setup_pages import EnrollAction
-from storeassist.ui.status_area import SyncSignals
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used, after the first frame (see the module's docstring)
     from keyring.backend import KeyringBackend
+
+    from storeassist.config import DeviceRecord, Settings
+    from storeassist.scanning import ScannerWedge, ScanRouter
+    from storeassist.startup import DeviceKind, DeviceServices, DeviceStartup
+    from storeassist.ui.features import Feature
+    from storeassist.ui.kiosk_window import KioskWindow
+    from storeassist.ui.setup_pages import EnrollAction
+    from storeassist.ui.status_area import SyncSignals
 
 log = logging.getLogger("storeassist.app")
 
@@ -173,6 +176,8 @@ class ShellStartup(QObject):
         self._open(await self.device.enroll(hub_url, code))
 
     def _on_failed(self, error: BaseException) -> None:
+        from storeassist.ui.messages import describe_failure
+
         self._shell.show_startup_problem(describe_failure(error, doing="start-up"))
 
     async def start_enrolled(self, hub_url: str, code: str) -> DeviceServices:
@@ -323,6 +328,8 @@ def _device(
     def progress(text: str, fraction: float | None) -> None:
         shell.show_progress(QCoreApplication.translate("training", text), fraction)
 
+    from storeassist.startup import DeviceStartup
+
     return DeviceStartup(
         settings, data_dir, training=training, kind=kind, keyring_backend=keyring_backend, progress=progress
     )
@@ -335,15 +342,23 @@ def build_associate_app(
     training: bool,
     keyring_backend: KeyringBackend | None = None,
     features: Sequence[Feature[DeviceServices]] | None = None,
+    window: MainWindow[DeviceServices] | None = None,
+    runner: OpRunner | None = None,
 ) -> AssociateApp:
     """The associate window with its features, a scan router wired to it, and its start-up
-    (not begun: call ``startup.begin()`` once a loop runs)."""
+    (not begun: call ``startup.begin()`` once a loop runs). ``window`` (with its ``runner``):
+    one already showing, without features yet — the app's first frame."""
+    from storeassist.scanning import ScanRouter
+
     if features is None:
         from storeassist.features import ASSOCIATE_FEATURES
 
         features = ASSOCIATE_FEATURES
-    runner = OpRunner()
-    window = MainWindow(runner, features, training=training)
+    if window is None or runner is None:
+        runner = OpRunner()
+        window = MainWindow(runner, features, training=training)
+    else:
+        window.install_features(features)
     router = ScanRouter()
     window.connect_router(router)
     device = _device(settings, data_dir, window, training=training, keyring_backend=keyring_backend)
@@ -351,15 +366,83 @@ def build_associate_app(
 
 
 def build_kiosk_app(
-    settings: Settings, data_dir: Path, *, training: bool, keyring_backend: KeyringBackend | None = None
+    settings: Settings,
+    data_dir: Path,
+    *,
+    training: bool,
+    keyring_backend: KeyringBackend | None = None,
+    window: KioskWindow | None = None,
+    runner: OpRunner | None = None,
 ) -> KioskApp:
     """The kiosk shell on the same start-up, enrolled as a kiosk device."""
-    runner = OpRunner()
-    window = KioskWindow(runner, training=training)
+    from storeassist.scanning import ScanRouter
+
+    if window is None or runner is None:
+        from storeassist.ui.kiosk_window import KioskWindow
+
+        runner = OpRunner()
+        window = KioskWindow(runner, training=training)
     device = _device(
         settings, data_dir, window, training=training, kind="kiosk", keyring_backend=keyring_backend
     )
     return KioskApp(window, ScanRouter(), ShellStartup(window, runner, device), runner)
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, as soon as the watched window has painted its first frame."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint is on screen
+        return False
+
+
+@dataclass
+class Running:
+    """What :func:`main` started after the first frame, to stop at the end."""
+
+    built: AssociateApp | KioskApp | None = None
+    wedge: ScannerWedge | None = None
+
+
+def _after_first_frame(
+    qt_app: QApplication,
+    window: KioskWindow | MainWindow[DeviceServices],
+    runner: OpRunner,
+    args: argparse.Namespace,
+    data_dir: Path,
+    running: Running,
+) -> None:
+    """The rest of start-up: settings, the features, the scanner, and the device's start-up."""
+    from storeassist.config import ConfigError, Settings, load_settings
+    from storeassist.scanning import ScannerWedge
+
+    config_problem = None
+    try:
+        settings = load_settings(data_dir)
+    except ConfigError as exc:
+        settings, config_problem = Settings(), str(exc)
+    built: AssociateApp | KioskApp
+    if not isinstance(window, MainWindow):
+        built = build_kiosk_app(settings, data_dir, training=args.demo, window=window, runner=runner)
+    else:
+        built = build_associate_app(settings, data_dir, training=args.demo, window=window, runner=runner)
+        if args.demo:
+            _offer_practice_scan(built, auto=args.practice_scan)
+    running.built = built
+    running.wedge = ScannerWedge(settings.scanner)
+    running.wedge.install(qt_app)
+    running.wedge.scanned.connect(built.router.route)
+    if config_problem:
+        window.show_startup_problem(config_problem)
+    else:
+        built.startup.begin()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,33 +457,20 @@ def main(argv: list[str] | None = None) -> int:
     load_theme(qt_app)
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
+    install_translations(qt_app, interface_language(data_dir))
 
-    config_problem = None
-    try:
-        settings = load_settings(data_dir)
-    except ConfigError as exc:
-        settings, config_problem = Settings(), str(exc)
-    install_translations(qt_app, settings.language)
-
-    built: AssociateApp | KioskApp
+    runner = OpRunner()
+    window: KioskWindow | MainWindow[DeviceServices]
     if args.kiosk:
-        built = build_kiosk_app(settings, data_dir, training=args.demo)
+        from storeassist.ui.kiosk_window import KioskWindow
+
+        window = KioskWindow(runner, training=args.demo)
     else:
-        built = build_associate_app(settings, data_dir, training=args.demo)
-        if args.demo:
-            _offer_practice_scan(built, auto=args.practice_scan)
-    window, startup, runner = built.window, built.startup, built.runner
-    wedge = ScannerWedge(settings.scanner)
-    wedge.install(qt_app)
-    wedge.scanned.connect(built.router.route)
+        window = MainWindow(runner, training=args.demo)
     problems: list[str] = []
     window.startup_failed.connect(problems.append)
-    if config_problem:
-        # Once the loop runs, as start-up would: a --screenshot run is listening by then.
-        problem = config_problem
-        QTimer.singleShot(0, lambda: window.show_startup_problem(problem))
-    else:
-        QTimer.singleShot(0, startup.begin)
+    running = Running()
+    AfterFirstPaint(window, lambda: _after_first_frame(qt_app, window, runner, args, data_dir, running))
 
     show_window(window, qt_app, args.size or ((1280, 800) if args.screenshot else None))
     if args.screenshot:
@@ -411,8 +481,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with loop:
         loop.run_forever()
-        loop.run_until_complete(startup.aclose())
-    wedge.uninstall(qt_app)
+        if running.built is not None:
+            loop.run_until_complete(running.built.startup.aclose())
+    if running.wedge is not None:
+        running.wedge.uninstall(qt_app)
     if args.screenshot and problems:
         # An unattended run (a build check, CI) must not read a start-up problem as success.
         print(f"StoreAssist did not start: {problems[-1]}", file=sys.stderr)
@@ -442,12 +514,18 @@ def _offer_practice_scan(built: AssociateApp, *, auto: bool) -> None:
         built.runner.run(
             built.startup.practice_loyalty_code(),
             on_success=built.router.route,
-            on_failure=lambda error: window.show_scan_message(describe_failure(error, doing="practice scan")),
+            on_failure=lambda error: window.show_scan_message(_practice_failed(error)),
         )
 
     window.enable_practice_scan(scan)
     if auto:
         window.ready.connect(scan)
+
+
+def _practice_failed(error: BaseException) -> str:
+    from storeassist.ui.messages import describe_failure
+
+    return describe_failure(error, doing="practice scan")
 
 
 if __name__ == "__main__":

@@ -8,16 +8,23 @@ defaults; a file that does not validate is reported with a message a person can 
 from __future__ import annotations
 
 import platform
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-CONFIG_FILE_NAME = "storeassist.toml"
+from storeassist.settings_file import CONFIG_FILE_NAME, ConfigError, read_settings_file
 
-
-class ConfigError(Exception):
-    """The settings file exists but cannot be used. ``args[0]`` is written for a person."""
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "DEVICE_RECORD_NAME",
+    "ConfigError",
+    "DeviceRecord",
+    "ScannerSettings",
+    "Settings",
+    "load_device_record",
+    "load_settings",
+    "save_device_record",
+]
 
 
 class ScannerSettings(BaseModel):
@@ -53,16 +60,7 @@ class Settings(BaseModel):
 def load_settings(data_dir: Path) -> Settings:
     """Read ``<data_dir>/storeassist.toml``; defaults when the file does not exist."""
     path = data_dir / CONFIG_FILE_NAME
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Settings()
-    except OSError as exc:
-        raise ConfigError(f"The settings file {path} cannot be read ({exc.strerror}).") from exc
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"The settings file {path} is not valid TOML: {exc}") from exc
+    data = read_settings_file(data_dir)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

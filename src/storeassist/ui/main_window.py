@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storeassist.contract import StaffSession
-from storeassist.scanning import ScanRouter
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
-from storeassist.ui.overlay_pages import CameraPage
 from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
-from storeassist.ui.staff_sign_in import SignInPage, StaffSignInAction, StaffState, staff_chip_text
 from storeassist.ui.status_area import StatusArea, SyncSignals
+
+if TYPE_CHECKING:  # the first frame needs none of these; the workspace imports them when built
+    from storeassist.contract import StaffSession
+    from storeassist.scanning import ScanRouter
+    from storeassist.ui.overlay_pages import CameraPage
+    from storeassist.ui.staff_sign_in import SignInPage, StaffSignInAction, StaffState
 
 log = logging.getLogger("storeassist.ui")
 
@@ -72,14 +74,16 @@ class MainWindow(QMainWindow, Generic[S]):
     def __init__(
         self,
         runner: OpRunner,
-        features: Sequence[Feature[S]],
+        features: Sequence[Feature[S]] = (),
         *,
         training: bool,
         parent: QWidget | None = None,
     ) -> None:
+        """``features``: the screens, now; or later with :meth:`install_features` (the app's
+        first frame is painted before the screens' modules are even imported)."""
         super().__init__(parent)
         self._runner = runner
-        self._features = tuple(features)
+        self._features: tuple[Feature[S], ...] = ()
         self._training = training
         self._screen_before_overlay: QWidget | None = None
         self._staff_state: StaffState | None = None
@@ -112,7 +116,13 @@ class MainWindow(QMainWindow, Generic[S]):
 
         self.startup_page = StartupPage()
         self.enrollment_page = EnrollmentPage(runner)
-        self.workspace = self._build_workspace()
+        #: The navigation and the features' screens, once installed.
+        self.workspace = QWidget()
+        self.workspace.setObjectName("workspace")
+        self.feature_screens: dict[str, FeatureScreen[S]] = {}
+        self._feature_widgets: dict[str, QWidget] = {}
+        self.nav_buttons: dict[QWidget, QPushButton] = {}
+        self._home: QWidget | None = None
         self.pages = QStackedWidget()
         for page in (self.startup_page, self.enrollment_page, self.workspace):
             self.pages.addWidget(page)
@@ -126,13 +136,18 @@ class MainWindow(QMainWindow, Generic[S]):
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.show_progress(self.tr("Starting…"))
+        if features:
+            self.install_features(features)
 
-    def _build_workspace(self) -> QWidget:
+    def install_features(self, features: Sequence[Feature[S]]) -> None:
+        """Build each feature's screen and the navigation, in the order given (once)."""
+        from storeassist.ui.overlay_pages import CameraPage
+        from storeassist.ui.staff_sign_in import SignInPage
+
+        if self._features:
+            raise RuntimeError("the window's features are installed once")
+        self._features = tuple(features)
         self.screens = QStackedWidget()
-        #: Each feature's screen, by feature key, in registration order.
-        self.feature_screens: dict[str, FeatureScreen[S]] = {}
-        self._feature_widgets: dict[str, QWidget] = {}
-        self.nav_buttons: dict[QWidget, QPushButton] = {}
         self.navigation = QWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -158,11 +173,11 @@ class MainWindow(QMainWindow, Generic[S]):
                 self.nav_group.addButton(button)
                 self.nav_layout.addWidget(button)
                 self.nav_buttons[widget] = button
-        self._home: QWidget | None = next(iter(self.nav_buttons), None)
+        self._home = next(iter(self.nav_buttons), None)
 
-        self.camera_page = CameraPage()
+        self.camera_page: CameraPage = CameraPage()
         self.camera_page.closed.connect(self._close_overlay)
-        self.sign_in_page = SignInPage(self._runner)
+        self.sign_in_page: SignInPage = SignInPage(self._runner)
         self.sign_in_page.closed.connect(self._close_overlay)
         self.sign_in_page.signed_in.connect(self._close_overlay)
         self.sign_in_page.signed_in_as.connect(self.show_scan_message)  # "Signed in: Name, Role."
@@ -177,14 +192,12 @@ class MainWindow(QMainWindow, Generic[S]):
         if self._home is not None:
             self.nav_buttons[self._home].setChecked(True)
 
-        workspace = QWidget()
-        workspace.setObjectName("workspace")
-        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight, workspace)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.workspace)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(0)
         self.body.addWidget(self.navigation)
         self.body.addWidget(self.screens, 1)
-        return workspace
+        self._arrange_navigation()
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -247,7 +260,7 @@ class MainWindow(QMainWindow, Generic[S]):
             button.setChecked(True)
 
     def show_attention(self) -> None:
-        if ATTENTION in self._feature_widgets:
+        if ATTENTION in self._feature_widgets:  # (none before the features are installed)
             self._show_overlay(self._feature_widgets[ATTENTION])
 
     def _show_overlay(self, page: QWidget) -> None:
@@ -265,9 +278,12 @@ class MainWindow(QMainWindow, Generic[S]):
         self.nav_group.setExclusive(True)
 
     def show_sign_in(self) -> None:
-        self._show_overlay(self.sign_in_page)
+        if self._features:
+            self._show_overlay(self.sign_in_page)
 
     def _staff_changed(self, session: StaffSession | None) -> None:
+        from storeassist.ui.staff_sign_in import staff_chip_text
+
         self.status_area.set_staff(
             staff_chip_text(session),
             short=staff_chip_text(session, short=True),
@@ -351,6 +367,12 @@ class MainWindow(QMainWindow, Generic[S]):
     # -- layout ---------------------------------------------------------------------------
 
     def resizeEvent(self, event: Any) -> None:
+        self._arrange_navigation()
+        super().resizeEvent(event)
+
+    def _arrange_navigation(self) -> None:
+        if not self._features:
+            return
         portrait = self.height() > self.width()
         # Portrait: the navigation becomes a bar under the screens, reachable by thumb.
         self.body.setDirection(
@@ -372,4 +394,3 @@ class MainWindow(QMainWindow, Generic[S]):
         for button in self.nav_buttons.values():
             button.style().unpolish(button)
             button.style().polish(button)
-        super().resizeEvent(event)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
-from storeassist.ui.messages import describe_failure
 
 EnrollAction = Callable[[str, str], Coroutine[Any, Any, Any]]
 
@@ -139,4 +138,6 @@ class EnrollmentPage(QWidget):
 
     def _on_failed(self, error: BaseException) -> None:
         self.button.setEnabled(True)
+        from storeassist.ui.messages import describe_failure  # not needed for the first frame
+
         self.show_message(describe_failure(error, doing="enrollment"))
