@@ -1,9 +1,13 @@
 """``make screenshots``: a PNG of every screen, in tablet landscape (1280×800) and portrait (800×1280).
 
-Runs the real app offscreen in training mode, in a fresh data folder: the demo chain is seeded, the
-practice hub starts on loopback, the device enrolls, a practice card is "scanned", and each screen
-is grabbed as an associate would see it. Then the hub is stopped and the same card scanned again,
-so the offline profile is captured too. Usage: ``python tools/screenshots.py OUT_DIR``.
+Runs the real app (``storeassist.app.build_associate_app``) offscreen in training mode, in a fresh
+data folder: the demo chain is seeded, the practice hub starts on loopback, the device enrolls,
+a practice card is "scanned", and each screen is grabbed as an associate would see it — the
+profile, a search, the shell screens, needs attention, staff sign-in, the camera page and a
+refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
+dates. Then the hub is stopped and the same card scanned again, so the offline profile is
+captured too; last the enrollment form and the kiosk (started and enrolled as a kiosk).
+Usage: ``python tools/screenshots.py OUT_DIR``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -63,14 +68,11 @@ async def grab_scrolled(window: QWidget, page: QWidget, out_dir: Path, name: str
 
 
 async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path) -> list[Path]:
-    from storeassist.app import AssociateStartup
+    from storeassist.app import build_associate_app
     from storeassist.config import Settings
-    from storeassist.ui.background import OpRunner
-    from storeassist.ui.main_window import MainWindow
 
-    runner = OpRunner()
-    window = MainWindow(runner, training=True)
-    startup = AssociateStartup(window, runner, Settings(), data_dir, training=True)
+    built = build_associate_app(Settings(), data_dir, training=True)
+    window, runner, startup = built.window, built.runner, built.startup
     window.resize(*ORIENTATIONS["landscape"])
     window.show()
     saved = await grab(window, out_dir, "00-starting")
@@ -81,42 +83,87 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         saved += await grab(window, out_dir, "01-customer-waiting")
 
         code = await startup.practice_loyalty_code()
-        screen = window.customer_screen
+        screen = window.feature_widget("customer")
         screen.identify(code)
         await wait_until(lambda: screen.profile.isVisible() and not runner.busy, "the profile")
         saved += await grab(window, out_dir, "02-customer-profile")
         saved += await grab_scrolled(window, screen.profile.content, out_dir, "02-customer-profile-whole")
 
-        for number, (name, page) in enumerate(
-            (
-                ("pickups", window.pickups_screen),
-                ("returns", window.returns_screen),
-                ("stock", window.stock_screen),
-            ),
-            start=3,
-        ):
-            window.show_screen(page)
-            saved += await grab(window, out_dir, f"{number:02d}-{name}")
-        window.show_attention()
-        saved += await grab(window, out_dir, "06-needs-attention")
+        # A search for the customer just shown, as if typed and sent with Search.
+        screen.search.field.setText(screen.name.text())
+        screen.search.search()
+        await wait_until(lambda: screen.search.model.rowCount() > 0 and not runner.busy, "search results")
+        saved += await grab(window, out_dir, "03-customer-search")
+        screen.search.field.clear()
 
+        for number, key in enumerate(("pickups", "returns", "stock"), start=4):
+            window.show_screen(window.feature_widget(key))
+            saved += await grab(window, out_dir, f"{number:02d}-{key}")
+        window.show_attention()
+        saved += await grab(window, out_dir, "07-needs-attention")
+        window.show_sign_in()
+        saved += await grab(window, out_dir, "08-sign-in")
+        window.camera_button.click()
+        saved += await grab(window, out_dir, "09-camera")
+        window.camera_page.closed.emit()
+
+        window.show_screen(screen)
         window.show_scan_message(
             "This looks like a payment card. StoreAssist never reads card numbers: take payment at the till."
         )
-        saved += await grab(window, out_dir, "07-refused-scan")
+        saved += await grab(window, out_dir, "10-refused-scan")
+
+        saved += await shoot_other_store(out_dir, data_dir, startup.device.training_hub)
 
         # Offline: the practice hub goes away; the same card opens from the cache.
-        assert startup.training_hub is not None
-        await asyncio.to_thread(startup.training_hub.stop)
-        startup.training_hub = None
-        window.show_screen(screen)
+        training_hub = startup.device.training_hub
+        assert training_hub is not None
+        await asyncio.to_thread(training_hub.stop)
+        startup.device.training_hub = None
         screen.identify(code)
         await wait_until(lambda: screen.offline_badge.isVisible() and not runner.busy, "the offline profile")
-        saved += await grab(window, out_dir, "08-customer-offline")
+        saved += await grab(window, out_dir, "11-customer-offline")
     finally:
-        await startup.aclose()
+        await asyncio.ensure_future(startup.aclose())
         window.close()
     return saved
+
+
+async def shoot_other_store(out_dir: Path, data_dir: Path, training_hub: Any) -> list[Path]:
+    """A tablet of the practice chain's store in another country: its own money, numbers and times."""
+    import dataclasses
+
+    from sqlalchemy import create_engine, select
+
+    from storeassist.app import build_associate_app
+    from storeassist.config import Settings
+    from storeassist.hub.db import models as m
+
+    engine = create_engine(training_hub.db_url)
+    try:
+        with engine.connect() as connection:
+            store_id = connection.execute(
+                select(m.Store.id).where(m.Store.currency != "USD").order_by(m.Store.id).limit(1)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    there = dataclasses.replace(training_hub, store_id=store_id)
+    built = build_associate_app(
+        Settings(hub_url=training_hub.url, device_name="abroad"), data_dir / "abroad", training=False
+    )
+    window, runner = built.window, built.runner
+    window.resize(*ORIENTATIONS["landscape"])
+    window.show()
+    try:
+        device = await built.startup.start_enrolled(training_hub.url, there.issue_enrollment_code())
+        device.staff.sign_in(await device.sign_in.sign_in_badge(there.practice_badge()))
+        screen = window.feature_widget("customer")
+        screen.identify(there.practice_loyalty_code(2))
+        await wait_until(lambda: screen.profile.isVisible() and not runner.busy, "the profile abroad")
+        return await grab(window, out_dir, "12-customer-another-store")
+    finally:
+        await asyncio.ensure_future(built.startup.aclose())
+        window.close()
 
 
 async def shoot_enrollment(out_dir: Path) -> list[Path]:
@@ -126,43 +173,52 @@ async def shoot_enrollment(out_dir: Path) -> list[Path]:
     async def never_enroll(_url: str, _code: str) -> None:
         raise RuntimeError("screenshots do not enroll")
 
-    window = MainWindow(OpRunner(), training=False)
+    window: MainWindow[Any] = MainWindow(OpRunner(), training=False)
     window.show_enrollment(None, never_enroll)
     window.show()
     try:
-        return await grab(window, out_dir, "09-enrollment")
+        return await grab(window, out_dir, "13-enrollment")
     finally:
         window.close()
 
 
-async def shoot_kiosk(out_dir: Path) -> list[Path]:
-    from storeassist.ui.kiosk_window import KioskWindow
+async def shoot_kiosk(out_dir: Path, data_dir: Path) -> list[Path]:
+    from storeassist.app import build_kiosk_app
+    from storeassist.config import Settings
 
-    kiosk = KioskWindow(training=True)
+    built = build_kiosk_app(Settings(), data_dir, training=True)
+    kiosk = built.window
+    kiosk.resize(*ORIENTATIONS["landscape"])
     kiosk.show()
+    built.startup.begin()
     try:
-        return await grab(kiosk, out_dir, "10-kiosk")
+        await wait_until(
+            lambda: kiosk.pages.currentWidget() is not kiosk.startup_page, "the kiosk's start-up"
+        )
+        return await grab(kiosk, out_dir, "14-kiosk")
     finally:
+        await asyncio.ensure_future(built.startup.aclose())
         kiosk.close()
 
 
 async def shoot_all(app: QApplication, out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="storeassist-screens-") as tmp:
         saved = await shoot_associate_shell(app, out_dir, Path(tmp))
-    saved += await shoot_enrollment(out_dir)
-    saved += await shoot_kiosk(out_dir)
+        saved += await shoot_enrollment(out_dir)
+        saved += await shoot_kiosk(out_dir, Path(tmp) / "kiosk")
     return saved
 
 
 def main(argv: list[str]) -> int:
     import qasync
 
-    from storeassist.ui.resources import load_theme
+    from storeassist.ui.resources import install_translations, load_theme
 
     out_dir = Path(argv[0] if argv else "screenshots")
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     load_theme(app)
+    install_translations(app, "en_US")  # the words as the app shows them (plurals included)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
