@@ -229,6 +229,7 @@ class DeviceStartup:
         from storeassist.client import HubClient
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
+        from storeassist.services.pending_actions import PendingActions
         from storeassist.services.recommend_products import RecommendProducts
         from storeassist.services.record_profile_view import RecordProfileView
         from storeassist.services.search_customers import SearchCustomers
@@ -258,6 +259,7 @@ class DeviceStartup:
             record.store_id,
             lambda: staff.role,
             record_cached_view=viewed.cached_view,
+            waiting_notes=PendingActions(outbox).notes_for,
             search=SearchCustomers(client),
         )
         self.services = DeviceServices(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from storeassist.app import build_associate_app
@@ -189,3 +190,29 @@ def test_when_the_hub_ends_the_session_the_next_scan_says_sign_in_first_and_show
     assert "Sign in first" in screen.notice.text()
     assert not screen.profile.isVisible(), "the previous customer left the screen"
     assert "Traceback" not in screen.notice.text()
+
+
+def test_a_note_taken_offline_shows_on_its_own_tablet_as_waiting_until_the_hub_has_it(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
+) -> None:
+    hub = _hub(request, "hub_server_fn")
+    app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
+    code, other = (hub.loyalty_token(customer, card=True) for customer in hub.customer_ids[:2])
+    app.scan(type_keys, other)
+    app.scan(type_keys, code)  # both customers are now on this tablet
+    screen = app.window.feature_widget("customer")
+    services = app.startup.services
+    assert services is not None
+    services.sync.stop()  # the hub is out of reach: nothing leaves the tablet
+    hub.stop()
+
+    screen.profile.note_field.setText("Wants the blue one in a 40; call when it is in")
+    screen.profile.add_note_button.click()
+    # Another customer, then back: the note comes from this tablet's outbox, marked waiting.
+    app.scan(type_keys, other)
+    assert screen.offline_badge.isVisible()
+    app.scan(type_keys, code)
+    notes = [label.text() for label in screen.profile.notes_section.findChildren(QLabel)]
+    assert "Wants the blue one in a 40; call when it is in" in notes
+    assert "waiting to sync" in notes
+    assert services.outbox.pending_count() >= 1

@@ -63,13 +63,18 @@ def is_collectable(state: str | None) -> bool:
 
 
 def to_collect(line: LineQuantities) -> int:
-    """Units of a line still to hand over (never negative, whatever the row says)."""
-    return max(0, line.qty - line.qty_collected - line.qty_returned)
+    """Units of a pickup line still to hand over: ordered and not collected yet (never negative,
+    whatever the row says). A returned unit was received first, so it counts as collected."""
+    return max(0, line.qty - line.qty_collected)
 
 
-def returnable(line: LineQuantities) -> int:
-    """Units of a line the customer has and may bring back: collected (or shipped) and not yet returned."""
-    return max(0, line.qty_collected - line.qty_returned)
+def returnable(line: LineQuantities, *, picked_up: bool = True) -> int:
+    """Units of a line the customer has and may bring back: received and not returned yet.
+
+    Received means collected for a pickup order (``picked_up``), delivered with the order for
+    any other; returned units are always among the received ones."""
+    received = min(line.qty, line.qty_collected if picked_up else line.qty)
+    return max(0, received - line.qty_returned)
 
 
 def items_to_collect(lines: Iterable[LineQuantities]) -> int:

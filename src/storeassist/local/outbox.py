@@ -312,6 +312,13 @@ class Outbox:
         self._changed()
         return settled
 
+    def unacknowledged(self, command_type: str) -> list[Command]:
+        """Commands of ``command_type`` made here that the hub has not answered for yet, oldest
+        first: what this tablet shows as "waiting to sync"."""
+        query = select(_commands).where(_WAITING, _commands.c.type == command_type).order_by(_ENQUEUE_ORDER)
+        with self._engine.connect() as connection:
+            return [_command_from_row(row._mapping) for row in connection.execute(query)]
+
     def get(self, command_id: UUID) -> OutboxEntry | None:
         with self._engine.connect() as connection:
             row = connection.execute(select(_commands).where(_commands.c.id == str(command_id))).first()

@@ -381,6 +381,7 @@ class CustomerScreen(QWidget):
             checking=found.checking,
             lifetime_value_visible=found.see_lifetime_value,
         )
+        self.profile.show_waiting_notes(found.waiting_notes)
         self.customer_shown.emit(found.source)
         if not found.checking:  # the hub's answer follows a device copy; suggestions go with it
             self._load_suggestions(profile.customer.id)

@@ -355,6 +355,16 @@ class ProfileView(QWidget):
         self._pending_notes.insert(0, text)
         self._fill_notes()
 
+    def show_waiting_notes(self, texts: Sequence[str]) -> None:
+        """Notes written on this tablet the hub has not confirmed yet (from the outbox): shown
+        on top, marked waiting to sync, until the hub's profile carries them."""
+        shown = set(self._pending_notes)
+        for text in texts:
+            if text not in shown and text not in self._saved_notes:
+                self._pending_notes.insert(0, text)
+                shown.add(text)
+        self._fill_notes()
+
     def note_failed(self) -> None:
         """The note could not be saved: the text stays in the field and may be sent again."""
         self._note_text_changed(self.note_field.text())
