@@ -90,15 +90,15 @@ def bench_cold_start(data_dir: Path) -> None:
 
 
 def _note(store_id: int, customer_id: int, staff_id: int | None = None) -> object:
-    from storeassist.contract import Command
+    from storeassist.contract import AddNoteCommand, AddNotePayload
 
-    return Command(
+    return AddNoteCommand(
         id=uuid.uuid4(),
         type="note.add",
         issued_at=datetime.now(UTC),
         store_id=store_id,
         staff_id=staff_id,
-        payload={"customer_id": customer_id, "text": "Asked about the autumn range"},
+        payload=AddNotePayload(customer_id=customer_id, text="Asked about the autumn range"),
     )
 
 

@@ -244,17 +244,17 @@ def push_batches(
 
 def note_batches(device: SignedInDevice, customer_ids: list[int]) -> list[bytes]:
     """``COMMANDS`` note.add commands as the app's outbox holds them, serialised in batches."""
-    from storeassist.contract import Command, CommandBatch
+    from storeassist.contract import AddNoteCommand, AddNotePayload, CommandBatch
 
     now = datetime.now(UTC)
     commands = [
-        Command(
+        AddNoteCommand(
             id=uuid.uuid4(),
             type="note.add",
             issued_at=now,
             store_id=device.store_id,
             staff_id=device.staff_id,
-            payload={"customer_id": customer_id, "text": "Asked about the autumn range"},
+            payload=AddNotePayload(customer_id=customer_id, text="Asked about the autumn range"),
         )
         for customer_id in customer_ids
     ]
