@@ -160,3 +160,17 @@ def test_a_busy_portrait_strip_says_less_and_never_widens_the_window(qtbot: QtBo
         assert status.attention_button.text() == "Needs attention: 3"
     finally:
         QCoreApplication.instance().setStyleSheet("")  # type: ignore[union-attr]
+
+
+def test_the_last_sync_is_told_on_the_stores_clock_in_its_locale(qtbot: QtBot) -> None:
+    from storeassist.ui.formatting import StoreFormat
+    from storeassist.ui.status_area import StatusArea
+
+    strip = StatusArea()
+    qtbot.addWidget(strip)
+    synced = datetime(2026, 11, 30, 14, 18, tzinfo=UTC)
+    strip.set_store_format(StoreFormat("zh_CN", "CNY", "Asia/Shanghai"))
+    strip.set_synced_at(synced)
+    assert "22:18" in strip.sync_label.text()  # Shanghai is UTC+8
+    strip.set_store_format(StoreFormat("en_US", "USD", "America/New_York"))
+    assert "9:18" in strip.sync_label.text() and "AM" in strip.sync_label.text()

@@ -198,7 +198,9 @@ def format_date(day: date) -> str:
     return QLocale().toString(QDate(day.year, day.month, day.day), _date_format(QLocale().name(), True))
 
 
-def format_last_sync(moment: datetime | None) -> str:
+def format_last_sync(moment: datetime | None, store: StoreFormat | None = None) -> str:
+    """ "Synced 14:05" on the store's clock, in its locale (the tablet's own without ``store``)."""
     if moment is None:
         return QCoreApplication.translate("formatting", "Not synced yet")
-    return QCoreApplication.translate("formatting", "Synced {time}").format(time=format_time(moment))
+    when = store.time(moment) if store is not None else format_time(moment)
+    return QCoreApplication.translate("formatting", "Synced {time}").format(time=when)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
+from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
 from storeassist.ui.status_area import StatusArea, SyncSignals
 
@@ -56,6 +57,16 @@ class WindowServices(Protocol):
 
     @property
     def staff(self) -> StaffState | None: ...
+
+    # How the store writes times (the status strip's "Synced 14:05"); None: the defaults.
+    @property
+    def store_locale(self) -> str | None: ...
+
+    @property
+    def store_currency(self) -> str | None: ...
+
+    @property
+    def store_timezone(self) -> str | None: ...
 
 
 S = TypeVar("S", bound=WindowServices)
@@ -232,6 +243,9 @@ class MainWindow(QMainWindow, Generic[S]):
             self._idle_timer.start()
         practice = self.tr(" (practice)") if self._training else ""
         self.status_area.set_store_name(services.store_name + practice)
+        self.status_area.set_store_format(
+            StoreFormat.of_store(services.store_locale, services.store_currency, services.store_timezone)
+        )
         self.pages.setCurrentWidget(self.workspace)
         if self._home is not None:
             self.show_screen(self._home)

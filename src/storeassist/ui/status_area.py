@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
-from storeassist.ui.formatting import format_last_sync
+from storeassist.ui.formatting import StoreFormat, format_last_sync
 
 
 class SyncSignals(Protocol):
@@ -115,6 +115,7 @@ class StatusArea(QWidget):
         self._pending = 0
         self._attention = 0
         self._synced_at: datetime | None = None
+        self._store_format: StoreFormat | None = None
         self._staff_texts = ("", "")
         # Until a sync engine is bound there is nothing true to say about the connection.
         self._sync_widgets = (self.online_label, self.pending_label, self.sync_label, self.attention_button)
@@ -199,9 +200,14 @@ class StatusArea(QWidget):
         else:
             self.pending_label.setText(self.tr("Waiting to send: %n", "", count))
 
+    def set_store_format(self, store: StoreFormat) -> None:
+        """Times in the strip on the store's clock and in its locale, like the rest of the screen."""
+        self._store_format = store
+        self.set_synced_at(self._synced_at)
+
     def set_synced_at(self, moment: datetime | None) -> None:
         self._synced_at = moment
-        self.sync_label.setText(format_last_sync(moment))
+        self.sync_label.setText(format_last_sync(moment, self._store_format))
         self.sync_label.setToolTip("")
         _restyle(self.sync_label, state="ok")
 
@@ -212,7 +218,9 @@ class StatusArea(QWidget):
         if self._online is False:
             return
         self.sync_label.setText(
-            self.tr("Sync problem · {last}").format(last=format_last_sync(self._synced_at))
+            self.tr("Sync problem · {last}").format(
+                last=format_last_sync(self._synced_at, self._store_format)
+            )
         )
         _restyle(self.sync_label, state="problem")
 
