@@ -4,7 +4,157 @@
 <context>
     <name>AttentionPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+35"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+56"/>
+        <source>The back office refused it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This action holds more than the back office accepts. Tell a manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office could not read this action. Update StoreAssist on this tablet; if it keeps happening, tell a manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The back office does not know this kind of action yet. Ask a manager to update it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The back office already had another action under this one&apos;s number, so it was not applied. Do it again if it is still needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This action was made for store {store_id}; this tablet belongs to store {device_store_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The back office does not know staff member {staff_id}, who made this action.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Staff member {staff_id} works at another store, so cannot act on this store&apos;s tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This profile view is dated ahead of the back office&apos;s clock. Set this tablet&apos;s date and time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This action is dated ahead of the back office&apos;s clock. Set this tablet&apos;s date and time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This profile view is more than {days} days old, too old to record now. If this tablet&apos;s date was wrong, set it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This action is more than {days} days old, too old to apply now. If this tablet&apos;s date was wrong, set it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The back office has no customer {customer_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office has no product with SKU {sku}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only {available} of {sku} available to hold here; {requested} asked. The hold was not placed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The back office has no order {order_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order #{order_number} is not a pickup order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order #{order_number} is to be collected at store {store_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Order #{order_number} cannot be handed over now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order #{order_number} cannot be handed over: it is {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No line of order #{order_number} was marked as handed over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order #{order_number} has no line {line_no}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That is more than is left to collect on line {line_no} of order #{order_number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>not picked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>being picked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ready to collect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>partly collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>already collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Needs attention</source>
         <translation type="unfinished"></translation>
     </message>
@@ -20,9 +170,17 @@
     </message>
 </context>
 <context>
+    <name>AttentionScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/attention_screen.py" line="+56"/>
+        <source>Nothing needs attention.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
-        <location line="+25"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+25"/>
         <source>Back</source>
         <extracomment>The text of a code the camera read; the window connects it to the scan router.</extracomment>
         <translation type="unfinished"></translation>
@@ -31,9 +189,9 @@
 <context>
     <name>CustomerScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/customer_screen.py" line="+94"/>
+        <location filename="../../src/storeassist/ui/customer_screen.py" line="+135"/>
         <source>Customer</source>
-        <extracomment>What shows when the screen is given no access rule (tools and tests): everything. A profile was just put on screen; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). Emitted after the widgets are filled, so a listener that repaints sees the new profile. The associate tapped an open pickup of the shown customer; the argument is the order number. The lookup whose customer was painted from the device before the hub answered.</extracomment>
+        <extracomment>A profile was just put on screen; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). Emitted after the widgets are filled, so a listener that repaints sees the new profile. The lookup whose customer was painted from the device before the hub answered.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -42,7 +200,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -52,7 +210,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Opening the customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -72,7 +230,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+27"/>
         <source>Notes cannot be saved on this tablet yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -119,7 +277,7 @@
 <context>
     <name>EnrollmentPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/setup_pages.py" line="+78"/>
+        <location filename="../../src/storeassist/ui/setup_pages.py" line="+77"/>
         <source>Set up this tablet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -152,7 +310,7 @@
 <context>
     <name>HubWords</name>
     <message>
-        <location filename="../../src/storeassist/ui/hub_words.py" line="+62"/>
+        <location filename="../../src/storeassist/ui/hub_words.py" line="+63"/>
         <source>Web shop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -501,13 +659,120 @@
         <source>Left {product} in the cart</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+28"/>
+        <source>Suggested for this customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Goes with the {product} from their order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Goes with their order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Goes with the {product} they bought</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes with something they bought</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Often bought with the {product} they viewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Often bought with something they viewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Often bought with the {product} they put in their cart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Often bought with something they put in their cart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>In their online cart today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>In their online cart %n day(s) ago</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>In their online cart %n month(s) ago</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Viewed online %n time(s) this week</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Viewed online %n time(s) this month</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n month(s) ago</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Viewed online %n time(s), most recently {when}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A best seller in {category}, a category they shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A best seller in {category}, which goes with what they shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Popular right now</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+22"/>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+38"/>
         <source>StoreAssist kiosk</source>
-        <extracomment>Shown and waiting for a person (for ``--screenshot``).</extracomment>
+        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -530,13 +795,18 @@
         <source>Shoppers will scan their loyalty code to see their points and pickups, or scan a product to find its size and colour in stock here or in a nearby store. Names and contact details are always shown masked on the kiosk.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+39"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/storeassist/ui/main_window.py" line="+67"/>
+        <location filename="../../src/storeassist/ui/main_window.py" line="+105"/>
         <source>StoreAssist — training</source>
-        <extracomment>The workspace is showing and services are attached (used by ``--screenshot`` and tests). The window waits for a person now: workspace ready, enrollment form, or a start-up problem. Start-up stopped on a problem the start-up page now explains (the text is that sentence).</extracomment>
+        <extracomment>The feature the status strip&apos;s &quot;needs attention&quot; chip opens. The workspace is showing and services are attached (used by ``--screenshot`` and tests). The window waits for a person now: workspace ready, enrollment form, or a start-up problem. Start-up stopped on a problem the start-up page now explains (the text is that sentence).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -555,32 +825,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+37"/>
         <source>Starting…</source>
+        <extracomment>The navigation and the features&apos; screens, once installed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>Customer</source>
+        <location line="+95"/>
+        <source> (practice)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Pickups</source>
+        <location line="+109"/>
+        <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Returns</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stock</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="-154"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -590,37 +851,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
-        <source>Or scan the customer&apos;s loyalty card or the code in their app — or tap “Scan a practice card” above to try it without a scanner.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Nothing needs attention.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+53"/>
+        <location line="+135"/>
         <source>The tablet is not ready for scans yet. Finish setting it up first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>Order code read. Opening orders from a scan comes with the Pickups screen in a later release.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Pickup order #{number}: handing over from this screen comes with the Pickups screen in a later release. Until then, use the back-office pickup process.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Product {gtin} read. Stock lookup comes with the Stock screen in a later release.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-55"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-189"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -637,11 +873,6 @@
     <message>
         <location line="+1"/>
         <source>Customer profile opened offline (audit)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The back office refused it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -812,7 +1043,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+30"/>
         <source>No alerts for this customer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -995,6 +1226,64 @@
     </message>
 </context>
 <context>
+    <name>ShellScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/shell_screens.py" line="+24"/>
+        <source>Coming in a later release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>That code was read. This screen comes in a later release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Pickup order #{number}: handing over from this screen comes with the Pickups screen in a later release. Until then, use the back-office pickup process.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Order code read. Opening orders from a scan comes with the Pickups screen in a later release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Product {gtin} read. Stock lookup comes with the Stock screen in a later release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Pickups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Here you will see today&apos;s click-and-collect orders for this store, scan a customer&apos;s order code to bring up their order, check it against ID, and hand it over — fully or in part. Handovers are saved on this tablet first, so they work offline too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Returns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Here you will take back items bought in any channel — web, app, marketplace or store: scan the receipt or order code, see what the return policy allows for each item, and record the return and refund method.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Stock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Here you will scan a product barcode to see how many are on hand in this store and in the nearest stores, and place a hold for a customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <location filename="../../src/storeassist/ui/staff_sign_in.py" line="+90"/>
@@ -1080,13 +1369,13 @@
 <context>
     <name>StatusArea</name>
     <message>
-        <location filename="../../src/storeassist/ui/status_area.py" line="+72"/>
+        <location filename="../../src/storeassist/ui/status_area.py" line="+82"/>
         <source>StoreAssist</source>
         <extracomment>Narrower than this, the strip shows less (see ``StatusArea._fit``). The least width the strip asks of the window, whatever it shows (see ``minimumSizeHint``). The &quot;who is signed in&quot; button was tapped.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>● Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1125,12 +1414,12 @@
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>Sync problem · {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Attention: %n</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1145,23 +1434,213 @@
     </message>
 </context>
 <context>
+    <name>domain</name>
+    <message>
+        <location filename="../../src/storeassist/ui/messages.py" line="+55"/>
+        <source>This is an order code; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This is a staff badge; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This is a loyalty code; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+128"/>
+        <source>This code is not a StoreAssist code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>This code could not be read. Ask the customer to show it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This code&apos;s signature does not check out. It was not issued by us.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This code was signed with a key this device does not know. Sync, then scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This code has expired. Ask the customer to refresh the code in their app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This loyalty card has been replaced or cancelled. Look the customer up by name or phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This staff badge has been replaced or cancelled. Sign in with your staff number and PIN, and ask a manager for a new badge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This is a valid code, but not the kind this screen takes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>features</name>
+    <message>
+        <location filename="../../src/storeassist/features.py" line="+25"/>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pickups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>formatting</name>
     <message>
-        <location filename="../../src/storeassist/ui/formatting.py" line="+203"/>
+        <location filename="../../src/storeassist/ui/formatting.py" line="+204"/>
         <source>Not synced yet</source>
         <extracomment>What a store is written as until the app knows better (a device enrolled before stores had a locale, and nothing heard from the hub yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Synced {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hub</name>
+    <message>
+        <location filename="../../src/storeassist/ui/messages.py" line="-112"/>
+        <source>The back office has no record of this customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>There is no order with that number. Check it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No product has that SKU or barcode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The back office has no record of that. It may have been removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office does not know this tablet&apos;s store. Ask a manager to enrol the tablet again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That belongs to another store, so this tablet cannot open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office does not know that staff member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter your PIN as well to finish signing in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That badge or PIN was not accepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff of another store cannot sign in on this store&apos;s tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many sign-in attempts. Wait a few minutes, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many customers were opened in a short time. Wait a minute, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That enrollment code is not valid. Check it, or ask for a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That enrollment code was already used. Ask for a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That enrollment code has expired. Ask for a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This tablet&apos;s enrollment was revoked. Ask a manager for a new enrollment code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This tablet is not signed in to the back office. Ask a manager to enrol it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign in first: scan your staff badge, or enter your staff number and PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The back office could not read this request. Update StoreAssist on this tablet; if it keeps happening, tell a manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The back office refused this request. Try again; if it keeps happening, tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../src/storeassist/ui/messages.py" line="+34"/>
+        <location line="-109"/>
         <source>Something went wrong on this tablet. Try again; if it keeps happening, tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import timedelta
 
-from storeassist.contract import ChangeFeed, Product, PublicKeys, RevokedCard, StockLevel
+from storeassist.contract import (
+    ChangeFeed,
+    Product,
+    PublicKeys,
+    Recommendation,
+    RecommendationList,
+    RevokedCard,
+    StockLevel,
+)
 from storeassist.local import LocalCache
 from storeassist.local.cache import SCHEMA_VERSION
 
@@ -92,6 +101,38 @@ def test_a_cache_from_another_schema_version_is_replaced(tmp_path, now):
     try:
         assert reopened.rebuilt_reason == "schema"
         assert reopened.cursor() == ""
+    finally:
+        reopened.close()
+
+
+def test_suggestions_kept_by_the_build_before_reason_codes_are_dropped_with_their_cache(tmp_path, now):
+    """Version 3 kept each suggestion's reason as an English sentence; such a file is made fresh
+    (its rows are not read as today's shape), and what is kept now reads back with its code."""
+    path = tmp_path / "cache.sqlite"
+    cache = LocalCache(path)
+    item = Recommendation(
+        product=_product("SKU-2"),
+        score=0.5,
+        reason_code="viewed_online",
+        reason_params={"views": 2, "days": 1},
+        availability="here",
+    )
+    cache.store_recommendations(RecommendationList(customer_id=7, store_id=1, items=[item]), now=now)
+    assert cache.recommendations(7, now=now) == RecommendationList(customer_id=7, store_id=1, items=[item])
+    cache.close()
+    old_item = item.model_dump(mode="json", exclude={"reason_code", "reason_params"})
+    old_item["reason"] = "viewed online 2 times this week"
+    old_list = json.dumps({"customer_id": 7, "store_id": 1, "items": [old_item]})
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE customer_recommendations SET data = ?", (old_list,))
+        raw.execute("PRAGMA user_version = 3")
+    raw.close()
+
+    reopened = LocalCache(path)
+    try:
+        assert SCHEMA_VERSION == 4
+        assert reopened.rebuilt_reason == "schema"
+        assert reopened.recommendations(7, now=now) is None
     finally:
         reopened.close()
 

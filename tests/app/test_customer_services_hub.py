@@ -95,7 +95,7 @@ async def test_suggestions_come_online_and_are_kept_for_offline_use(device, hub,
     customer_id = hub.customer_ids[0]
     online = await RecommendProducts(device.client, cache).for_customer(customer_id, hub.store_id)
     assert online.source == "online" and online.items is not None and online.items.items
-    assert all(item.reason for item in online.items.items)
+    assert all(item.reason_code for item in online.items.items)
 
     async with HubClient(refused_url, device.enrollment.credential, max_attempts=1) as unplugged:
         offline = await RecommendProducts(unplugged, cache).for_customer(customer_id, hub.store_id)

@@ -147,7 +147,7 @@ def test_recommendations_are_in_reach_and_explained(
         )
     }
     assert all(r.product.sku not in owned for r in recommended.items)
-    assert all(r.reason and r.availability in ("here", "nearby") for r in recommended.items)
+    assert all(r.reason_code and r.availability in ("here", "nearby") for r in recommended.items)
     styles = [r.product.style for r in recommended.items]
     assert all(styles.count(style) <= 2 for style in styles), "two variants of a style at most"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 
@@ -33,6 +33,23 @@ TIMELINE_PARAMS = {
     "cart_added": {"product"},
     "cart_left": {"product"},
 }
+#: Each reason for a suggestion, with the parameters it always carries (and may carry).
+REASON_PARAMS: dict[str, tuple[set[str], set[str]]] = {
+    "goes_with_order": (set(), {"number", "product"}),
+    "bought_with_viewed": (set(), {"product"}),
+    "bought_with_carted": (set(), {"product"}),
+    "left_in_cart": ({"days"}, set()),
+    "viewed_online": ({"views", "days"}, set()),
+    "category_best_seller": ({"category"}, set()),
+    "related_category_best_seller": ({"category"}, set()),
+    "popular_now": (set(), set()),
+}
+#: What the hub used to write as a suggestion's reason, in English.
+REASON_WORDS = re.compile(
+    r"goes with|bought with|in (their|a) cart|viewed online|best seller|popular|right now|"
+    r"this week|this month|months? ago|times?\b",
+    re.IGNORECASE,
+)
 #: Parameters that are codes the tablet words, not text from the data.
 CODE_PARAMS = {"status", "reason", "channel"}
 #: What the hub used to write for the screen.
@@ -103,3 +120,22 @@ def test_a_profile_seen_from_another_country_is_in_its_currency(hub_server: Any,
         profile = contract.CustomerProfile.model_validate(answer.json())
     assert profile.currency == "RUB"
     assert all(e.at.utcoffset() == timedelta(0) for e in profile.timeline), "times are UTC"
+
+
+def test_suggestions_say_why_with_a_code_and_values_never_an_english_reason(
+    device: httpx.Client, hub_server: Any
+) -> None:
+    assert set(REASON_PARAMS) == set(get_args(contract.RecommendationReason))
+    seen: set[str] = set()
+    for customer_id in hub_server.customer_ids:
+        answer = device.get(f"/v1/customers/{customer_id}/recommendations", params={"limit": 20})
+        assert answer.status_code == 200, answer.text
+        for item in answer.json()["items"]:
+            assert set(item) == {"product", "score", "reason_code", "reason_params", "availability"}, item
+            needed, optional = REASON_PARAMS[item["reason_code"]]
+            assert needed <= set(item["reason_params"]) <= needed | optional, item
+            for name, value in item["reason_params"].items():
+                if isinstance(value, str) and name not in ("product", "category"):
+                    assert not REASON_WORDS.search(value), (name, value)
+            seen.add(item["reason_code"])
+    assert len(seen) >= 3, f"the demo customers' suggestions have several kinds of reason: {seen}"

@@ -263,7 +263,7 @@ def _texts(widget: Any) -> str:
     return " | ".join(label.text() for label in widget.findChildren(QLabel) if label.isVisibleTo(widget))
 
 
-def _pick(name: str, reason: str) -> Any:
+def _pick(name: str, category: str) -> Any:
     from storeassist.contract import Product, Recommendation
 
     product = Product(
@@ -277,7 +277,13 @@ def _pick(name: str, reason: str) -> Any:
         size="M",
         colour="navy",
     )
-    return Recommendation(product=product, score=0.5, reason=reason, availability="here")
+    return Recommendation(
+        product=product,
+        score=0.5,
+        reason_code="category_best_seller",
+        reason_params={"category": category},
+        availability="here",
+    )
 
 
 def _pickup(number: str) -> Any:
@@ -371,9 +377,9 @@ def test_suggestions_follow_the_customer_and_a_late_list_for_someone_else_is_dro
         async def for_customer(self, customer_id: int, store_id: int) -> Suggestions:
             if customer_id == first.customer.id:
                 await self.release.wait()
-                items = [_pick("Old pick", "bought before")]
+                items = [_pick("Old pick", "Scarves")]
             else:
-                items = [_pick("Rain jacket", "viewed online 3 times this week")]
+                items = [_pick("Rain jacket", "Outerwear")]
             return Suggestions(RecommendationList(customer_id=customer_id, store_id=3, items=items), "online")
 
     source = Slow()
@@ -389,7 +395,7 @@ def test_suggestions_follow_the_customer_and_a_late_list_for_someone_else_is_dro
     qtbot.waitUntil(lambda: not runner.busy)
 
     shown = _texts(screen.profile.recommendations_section)
-    assert "viewed online 3 times this week" in shown
+    assert "A best seller in Outerwear, a category they shop" in shown
     assert "Old pick" not in shown
 
 

@@ -224,13 +224,15 @@ def recommendations() -> list[Recommendation]:
         Recommendation(
             product=product("SKU-TRAIL2", "Trail socks, 3-pack", "39-42"),
             score=0.9,
-            reason="Goes with the trail shoes in their cart",
+            reason_code="goes_with_order",
+            reason_params={"number": "W1001", "product": "Trail shoes"},
             availability="here",
         ),
         Recommendation(
             product=product("SKU-SHELL", "Lightweight shell jacket", "M"),
             score=0.7,
-            reason="Viewed rain jackets twice this week",
+            reason_code="viewed_online",
+            reason_params={"views": 2, "days": 3},
             availability="nearby",
         ),
     ]
@@ -386,9 +388,11 @@ def test_suggestions_show_why_and_where(qtbot: QtBot, profile_factory) -> None:
 
     view.show_recommendations(recommendations())
     row = _texts(_row_with(view.recommendations_section, "Trail socks, 3-pack"))
-    assert "Goes with the trail shoes in their cart" in row
+    assert "Goes with the Trail shoes from their order #W1001" in row  # worded here, from the code
     assert "In stock here" in row
-    assert "In stock nearby" in _texts(_row_with(view.recommendations_section, "Lightweight shell jacket"))
+    jacket = _texts(_row_with(view.recommendations_section, "Lightweight shell jacket"))
+    assert "In stock nearby" in jacket
+    assert "Viewed online 2 time(s) this week" in jacket  # the source string: no catalogue loaded
 
     view.show_recommendations([])
     assert _texts(view.recommendations_section) == ["Suggestions", "No suggestions in stock nearby"]

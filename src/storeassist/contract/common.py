@@ -16,9 +16,10 @@ and lines, cart, views, lifetime value and timeline parameters). Every other ans
 stock, pickup queue, change feed, suggestions) is in the currency of the store it is for, which a
 device learns at enrollment and from ``/v1/stores`` (``StoreInfo.currency``).
 
-The hub sends no sentences for the screen: alerts and timeline entries carry a :data:`MessageCode`
-and :data:`MessageParams` (names, numbers, amounts in minor units, other codes) that the tablet
-words in its reader's language with Qt's ``tr()`` (style.md §15). Times are UTC.
+The hub sends no sentences for the screen: alerts, timeline entries and the reasons for a
+suggestion carry a :data:`MessageCode` and :data:`MessageParams` (names, numbers, amounts in minor
+units, other codes) that the tablet words in its reader's language with Qt's ``tr()`` (style.md
+§15). Times are UTC.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ MessageParam = (
     Annotated[str, Field(strict=True, max_length=200)]
     | Annotated[int, Field(strict=True, ge=-MAX_EXACT_JSON_INT, le=MAX_EXACT_JSON_INT)]
 )
-#: A message's values by name; each code documents its names (``customers.Alert``, ``TimelineEntry``).
+#: A message's values by name; each code documents its names (``customers.Alert``, ``TimelineEntry``,
+#: ``Recommendation``).
 MessageParams = Annotated[
     dict[Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_]*$")], MessageParam],
     Field(max_length=16),

@@ -1,8 +1,9 @@
 """The cross-channel customer profile, search and recommendations.
 
 A profile names its currency once (:attr:`CustomerProfile.currency`); every amount in it is in
-minor units of that currency. Alerts and timeline entries are codes with parameters, never
-sentences: the tablet words them (``storeassist.ui.hub_words``). Times are UTC.
+minor units of that currency. Alerts, timeline entries and the reasons for a suggestion are codes
+with parameters, never sentences: the tablet words them (``storeassist.ui.hub_words``). Times
+are UTC.
 """
 
 from __future__ import annotations
@@ -172,10 +173,42 @@ class CustomerProfile(WireModel):
     currency: CurrencyCode
 
 
+#: Why a product is suggested (``Recommendation.reason_code``); the tablet words each one.
+RecommendationReason = Literal[
+    "goes_with_order",
+    "bought_with_viewed",
+    "bought_with_carted",
+    "left_in_cart",
+    "viewed_online",
+    "category_best_seller",
+    "related_category_best_seller",
+    "popular_now",
+]
+
+
 class Recommendation(WireModel):
+    """A product to suggest, in the store's currency, and why: the tablet words ``reason_code``
+    with ``reason_params`` (``days`` whole and rounded down, as of the answer):
+
+    - ``goes_with_order``: goes with something they bought; ``number`` (the order's) and
+      ``product`` (the name of the item it goes with), each when known
+    - ``bought_with_viewed``, ``bought_with_carted``: often bought with something they viewed
+      online, or put in an online cart; ``product`` (that item's name) when known
+    - ``left_in_cart``: in their online cart and not bought; ``days`` since it was last put there
+    - ``viewed_online``: viewed online and not bought; ``views`` (how many times), ``days`` since
+      the last view
+    - ``category_best_seller``: a best seller in ``category``, one they buy from and browse
+    - ``related_category_best_seller``: a best seller in ``category``, one that goes with those
+      they shop
+    - ``popular_now``: one of the chain's best sellers (no params)
+    """
+
     product: Product
     score: float
-    reason: str
+    reason_code: RecommendationReason
+    reason_params: MessageParams = Field(
+        default_factory=dict, description="the values the reason is worded with, by reason_code"
+    )
     availability: Literal["here", "nearby"]
 
 

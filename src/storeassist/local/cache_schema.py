@@ -13,8 +13,9 @@ from sqlalchemy import Integer, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: 2: recommendations kept beside profiles; 3: profiles name their currency, alerts and timeline
-#: entries are codes with parameters (a kept profile of version 2 would not read).
-SCHEMA_VERSION = 3
+#: entries are codes with parameters (a kept profile of version 2 would not read); 4: a kept
+#: suggestion's reason is a code with parameters, not a sentence.
+SCHEMA_VERSION = 4
 
 
 class Base(DeclarativeBase):

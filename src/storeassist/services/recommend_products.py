@@ -1,7 +1,8 @@
 """Suggestions for the customer in front of the associate: from the hub, kept for offline use.
 
 The hub ranks them (co-purchase, co-view, recency, the customer's own carts and views) and keeps
-only what is in stock here or nearby; each carries a one-line reason. The last list fetched for
+only what is in stock here or nearby; each carries its reason as a code with values, which the
+screen words (``ui.hub_words.recommendation_reason``). The last list fetched for
 a customer is kept beside their profile, with the same expiry, and served when the hub is away.
 """
 

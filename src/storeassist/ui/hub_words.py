@@ -1,6 +1,7 @@
 """The words for what the hub sends as codes: alerts, timeline entries, channels, states, reasons.
 
-The hub says what happened as a code with parameters (``contract.Alert``, ``TimelineEntry``);
+The hub says what happened as a code with parameters (``contract.Alert``, ``TimelineEntry``, and
+why it suggests a product, ``Recommendation.reason_code``);
 this module says it to the associate (style.md §15). Every sentence is a literal in a
 ``HubWords.tr(...)`` call, so ``pyside6-lupdate`` extracts it under the context ``HubWords``;
 counts use Qt's ``%n`` plurals. There is one function per code; a code this build does not know,
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QCoreApplication, QObject
 
-from storeassist.contract import Alert, TimelineEntry
+from storeassist.contract import Alert, Recommendation, TimelineEntry
 from storeassist.ui.formatting import StoreFormat
 
 log = logging.getLogger("storeassist.ui")
@@ -294,4 +295,100 @@ _TIMELINE_WORDS: dict[str, Callable[[Params, StoreFormat, str | None], tuple[str
     "product_viewed": _product_viewed,
     "cart_added": _cart_added,
     "cart_left": _cart_left,
+}
+
+
+# -- suggestions ---------------------------------------------------------------------------------
+
+
+def recommendation_reason(item: Recommendation) -> str:
+    """Why the hub suggests this product, in a line ("Goes with the Merino Beanie from their order
+    #S10000003", "In their online cart 3 days ago")."""
+    sentence = _REASON_SENTENCES.get(item.reason_code)
+    if sentence is not None:
+        try:
+            return sentence(item.reason_params)
+        except (_Missing, KeyError, IndexError, ValueError) as problem:
+            log.warning(
+                "suggestion reason %s could not be worded: %s", item.reason_code, type(problem).__name__
+            )
+    return HubWords.tr("Suggested for this customer")
+
+
+def _goes_with_order(p: Params) -> str:
+    number = _text(p, "number") if "number" in p else None
+    product = _text(p, "product") if "product" in p else None
+    if number is not None and product is not None:
+        return HubWords.tr("Goes with the {product} from their order #{number}").format(
+            product=product, number=number
+        )
+    if number is not None:
+        return HubWords.tr("Goes with their order #{number}").format(number=number)
+    if product is not None:
+        return HubWords.tr("Goes with the {product} they bought").format(product=product)
+    return HubWords.tr("Goes with something they bought")
+
+
+def _bought_with_viewed(p: Params) -> str:
+    if "product" in p:
+        return HubWords.tr("Often bought with the {product} they viewed").format(product=_text(p, "product"))
+    return HubWords.tr("Often bought with something they viewed")
+
+
+def _bought_with_carted(p: Params) -> str:
+    if "product" in p:
+        return HubWords.tr("Often bought with the {product} they put in their cart").format(
+            product=_text(p, "product")
+        )
+    return HubWords.tr("Often bought with something they put in their cart")
+
+
+def _months(days: int) -> int:
+    return max(1, days // 30)
+
+
+def _left_in_cart(p: Params) -> str:
+    days = _whole(p, "days")
+    if days == 0:
+        return HubWords.tr("In their online cart today")
+    if days < 31:
+        return HubWords.tr("In their online cart %n day(s) ago", "", days)
+    return HubWords.tr("In their online cart %n month(s) ago", "", _months(days))
+
+
+def _viewed_online(p: Params) -> str:
+    views, days = _whole(p, "views"), _whole(p, "days")
+    if days < 7:
+        return HubWords.tr("Viewed online %n time(s) this week", "", views)
+    if days < 31:
+        return HubWords.tr("Viewed online %n time(s) this month", "", views)
+    when = HubWords.tr("%n month(s) ago", "", _months(days))
+    return HubWords.tr("Viewed online %n time(s), most recently {when}", "", views).format(when=when)
+
+
+def _category_best_seller(p: Params) -> str:
+    return HubWords.tr("A best seller in {category}, a category they shop").format(
+        category=_text(p, "category")
+    )
+
+
+def _related_category_best_seller(p: Params) -> str:
+    return HubWords.tr("A best seller in {category}, which goes with what they shop").format(
+        category=_text(p, "category")
+    )
+
+
+def _popular_now(p: Params) -> str:
+    return HubWords.tr("Popular right now")
+
+
+_REASON_SENTENCES: dict[str, Callable[[Params], str]] = {
+    "goes_with_order": _goes_with_order,
+    "bought_with_viewed": _bought_with_viewed,
+    "bought_with_carted": _bought_with_carted,
+    "left_in_cart": _left_in_cart,
+    "viewed_online": _viewed_online,
+    "category_best_seller": _category_best_seller,
+    "related_category_best_seller": _related_category_best_seller,
+    "popular_now": _popular_now,
 }

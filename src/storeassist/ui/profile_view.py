@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, Recommendation
 from storeassist.domain.orders import items_to_collect
 from storeassist.ui.formatting import StoreFormat
-from storeassist.ui.hub_words import alert_heading, alert_text, channel_label
+from storeassist.ui.hub_words import alert_heading, alert_text, channel_label, recommendation_reason
 from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.row_delegate import TwoLineDelegate
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
@@ -507,7 +507,7 @@ class ProfileView(QWidget):
         layout.addLayout(
             text_column(
                 label(first.product.name, "rowTitle", wrap=True),
-                label(first.reason, "reason", wrap=True),
+                label(recommendation_reason(first), "reason", wrap=True),
                 label(" · ".join(facts), "detail", wrap=True),
             ),
             1,

@@ -131,7 +131,7 @@ def customer_recommendations(
     store_id: StoreQuery | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
-    """What to suggest, in stock here or nearby, each with a one-line reason."""
+    """What to suggest, in stock here or nearby, each with its reason as a code the tablet words."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)

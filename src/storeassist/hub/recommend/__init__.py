@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,11 @@ SAMPLE_LINES = 400_000
 SAMPLE_EVENTS = 400_000
 HISTORY_LINES = 60
 HISTORY_EVENTS = 100
-_EVENT_KINDS = {"view": "view", "cart_add": "cart", "cart_abandon": "cart"}
+_EVENT_KINDS: dict[str, Literal["view", "cart"]] = {
+    "view": "view",
+    "cart_add": "cart",
+    "cart_abandon": "cart",
+}
 
 __all__ = ["Recommender", "recommend_for"]
 
@@ -80,30 +84,35 @@ def load_item_model(session: Session) -> ItemModel:
 
 
 def customer_history(session: Session, customer_id: int) -> list[HistoryItem]:
+    """What they bought (newest orders first), viewed and put in carts, each item with its name."""
     history = [
-        HistoryItem(row.product_id, "purchase", as_utc(row.placed_at), row.number)
+        HistoryItem(row.product_id, "purchase", as_utc(row.placed_at), row.number, row.name)
         for row in session.execute(
-            select(m.OrderLine.product_id, m.Order.placed_at, m.Order.number)
+            select(m.OrderLine.product_id, m.Order.placed_at, m.Order.number, m.Product.name)
             .join(m.Order, m.Order.id == m.OrderLine.order_id)
+            .join(m.Product, m.Product.id == m.OrderLine.product_id)
             .where(m.Order.customer_id == customer_id)
             .order_by(m.Order.placed_at.desc())
             .limit(HISTORY_LINES)
         )
     ]
     for row in session.execute(
-        select(m.Event.product_id, m.Event.kind, m.Event.at)
+        select(m.Event.product_id, m.Event.kind, m.Event.at, m.Product.name)
+        .join(m.Product, m.Product.id == m.Event.product_id)
         .where(m.Event.customer_id == customer_id, m.Event.kind.in_(tuple(_EVENT_KINDS)))
         .order_by(m.Event.at.desc())
         .limit(HISTORY_EVENTS)
     ):
-        history.append(HistoryItem(row.product_id, _EVENT_KINDS[row.kind], as_utc(row.at)))  # type: ignore[arg-type]
+        kind = _EVENT_KINDS[row.kind]
+        history.append(HistoryItem(row.product_id, kind, as_utc(row.at), product_name=row.name))
     return history
 
 
 def recommend_for(
     session: Session, recommender: Recommender, customer_id: int, store_id: int, limit: int
 ) -> contract.RecommendationList:
-    """Up to ``limit`` products in stock here or nearby, best first, each with its reason."""
+    """Up to ``limit`` products in stock here or nearby, best first, each with its reason as a code
+    and values (``contract.Recommendation``), for the tablet to word."""
     if session.execute(select(m.Customer.id).where(m.Customer.id == customer_id)).first() is None:
         raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
     stores = load_stores(session)
@@ -119,7 +128,8 @@ def recommend_for(
         contract.Recommendation(
             product=product_from_row(products[c.product_id]),
             score=c.score,
-            reason=c.reason,
+            reason_code=c.reason.code,
+            reason_params=dict(c.reason.params),
             availability=availability[c.product_id],  # type: ignore[arg-type]
         )
         for c in in_reach

@@ -4,7 +4,8 @@ Score = what goes with things they bought or looked at (item neighbours, weighte
 + what they showed intent for and did not buy (repeat views, carts) + the best sellers of the
 categories they favour (and their companion categories) + a little overall popularity.
 Products they bought, and other sizes or colours of a style they bought, are left out.
-Each pick keeps the reason that contributed most, worded for the associate.
+Each pick keeps the reason that contributed most, as a code with its values
+(``contract.Recommendation``): the tablet words it for the associate.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from storeassist.contract import RecommendationReason
 from storeassist.hub.recommend.model import ItemModel
 
 HALF_LIFE_DAYS = 365.0
@@ -37,13 +39,23 @@ class HistoryItem:
     kind: Literal["purchase", "cart", "view"]
     at: datetime
     order_number: str | None = None
+    #: The product's name, for the reason of what goes with it (the model knows ids only).
+    product_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a product is suggested: a ``contract.RecommendationReason`` and the values it is worded with."""
+
+    code: RecommendationReason
+    params: Mapping[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class RankedProduct:
     product_id: int
     score: float
-    reason: str
+    reason: Reason
 
 
 def _recency(now: datetime, at: datetime) -> float:
@@ -51,9 +63,18 @@ def _recency(now: datetime, at: datetime) -> float:
     return math.pow(0.5, age_days / HALF_LIFE_DAYS)
 
 
-def _ago(now: datetime, at: datetime) -> str:
-    days = max(0, (now - at).days)
-    return "this week" if days < 7 else "this month" if days < 31 else f"{days // 30} months ago"
+def _days_ago(now: datetime, at: datetime) -> int:
+    """Whole days from ``at`` to ``now``, rounded down (a time ahead of ``now`` is today)."""
+    return max(0, (now - at).days)
+
+
+def _goes_with(item: HistoryItem) -> Reason:
+    """The reason for a neighbour of something in their history."""
+    named = {"product": item.product_name} if item.product_name else {}
+    if item.kind == "purchase":
+        number = {"number": item.order_number} if item.order_number else {}
+        return Reason("goes_with_order", {**number, **named})
+    return Reason("bought_with_viewed" if item.kind == "view" else "bought_with_carted", named)
 
 
 def rank_products(
@@ -63,13 +84,14 @@ def rank_products(
     owned = {h.product_id for h in history if h.kind == "purchase"}
     owned_styles = {model.style_of.get(p) for p in owned} - {None}
     scores: dict[int, float] = defaultdict(float)
-    reasons: dict[int, tuple[float, str]] = {}
+    reasons: dict[int, tuple[float, Reason]] = {}
 
-    def add(product_id: int, amount: float, reason: str) -> None:
+    def add(product_id: int, amount: float, reason: Reason) -> None:
         if amount <= 0:
             return
         scores[product_id] += amount
-        if amount > reasons.get(product_id, (0.0, ""))[0]:
+        best = reasons.get(product_id)
+        if best is None or amount > best[0]:
             reasons[product_id] = (amount, reason)
 
     category_weight: defaultdict[str, float] = defaultdict(float)
@@ -81,24 +103,27 @@ def rank_products(
             category_weight[category] += weight
         if item.kind != "purchase":
             interest[item.product_id].append(item)
-        for neighbour, similarity in model.neighbours.get(item.product_id, ()):
-            if item.kind == "purchase" and item.order_number:
-                why = f"goes with order #{item.order_number}"
-            else:
-                why = (
-                    f"often bought with something they {'viewed' if item.kind == 'view' else 'put in a cart'}"
-                )
-            add(neighbour, NEIGHBOUR_WEIGHT * weight * similarity, why)
+        neighbours = model.neighbours.get(item.product_id)
+        if neighbours:
+            why = _goes_with(item)
+            # Another size or colour of the item itself shares its name: "goes with the Belt" of a
+            # belt says nothing, so its reason leaves the name out.
+            unnamed = _goes_with(replace(item, product_name=None)) if item.product_name else why
+            style = model.style_of.get(item.product_id)
+            for neighbour, similarity in neighbours:
+                same_style = style is not None and model.style_of.get(neighbour) == style
+                add(neighbour, NEIGHBOUR_WEIGHT * weight * similarity, unnamed if same_style else why)
 
     for product_id, items in interest.items():
         latest = max(items, key=lambda h: h.at)
         views = sum(1 for h in items if h.kind == "view")
         carts = len(items) - views
         weight = sum(KIND_WEIGHT[h.kind] * _recency(now, h.at) for h in items)
+        days = _days_ago(now, latest.at)
         if carts:
-            why = f"left in their cart online {_ago(now, latest.at)}"
+            why = Reason("left_in_cart", {"days": days})
         else:
-            why = f"viewed online {views} time{'s' if views != 1 else ''} {_ago(now, latest.at)}"
+            why = Reason("viewed_online", {"views": views, "days": days})
         add(product_id, INTENT_WEIGHT * weight, why)
 
     total = sum(category_weight.values()) or 1.0
@@ -113,16 +138,17 @@ def rank_products(
             continue
         best = model.popularity.get(top[0], 1.0) or 1.0
         liked = category in category_weight
-        why = f"a best seller in {category}, which they {'buy and browse' if liked else 'may like'}"
+        why = Reason(
+            "category_best_seller" if liked else "related_category_best_seller", {"category": category}
+        )
         for product_id in top:
             add(product_id, CATEGORY_WEIGHT * share * model.popularity.get(product_id, 0.0) / best, why)
 
     if model.global_top:
         best = model.popularity.get(model.global_top[0], 1.0) or 1.0
+        popular = Reason("popular_now")
         for product_id in model.global_top[:50]:
-            add(
-                product_id, POPULAR_WEIGHT * model.popularity.get(product_id, 0.0) / best, "popular right now"
-            )
+            add(product_id, POPULAR_WEIGHT * model.popularity.get(product_id, 0.0) / best, popular)
 
     ranked: list[RankedProduct] = []
     per_style: Counter[str | None] = Counter()
