@@ -1,22 +1,47 @@
 """The command endpoint: each id applied at most once, duplicates answered with the first outcome,
-conflicts with the facts found, rejections with the reason; an id is its device's alone."""
+conflicts with the facts found, rejections with the reason; an id is its device's alone. Results
+carry a code and params only for a client that asks (``X-StoreAssist-Results: codes``, as the app
+does); a tablet of the release before codes gets results it can read."""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
+from uuid import UUID
 
 import httpx
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from storeassist import contract
 from storeassist.hub.services.commands import FOREIGN_ID
 
+#: What the app sends with every batch (``HubClient.push_commands``).
+WITH_CODES = {contract.RESULTS_HEADER: contract.RESULTS_WITH_CODES}
+
+
+class PreviousReleaseResult(BaseModel):
+    """``CommandResult`` as the release before codes reads it: unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: UUID
+    status: Literal["applied", "duplicate", "conflict", "rejected"]
+    reason: str | None = Field(default=None)
+    facts: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+
+
+class PreviousReleaseBatchResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    results: list[PreviousReleaseResult]
+
 
 def _post(device: httpx.Client, *commands: dict[str, Any]) -> list[contract.CommandResult]:
-    answer = device.post("/v1/commands", json={"commands": list(commands)})
+    answer = device.post("/v1/commands", json={"commands": list(commands)}, headers=WITH_CODES)
     assert answer.status_code == 200, answer.text
     return contract.CommandBatchResult.model_validate(answer.json()).results
 
@@ -390,3 +415,66 @@ def test_commands_are_committed_with_full_sync_and_other_writes_are_not(tmp_path
     finally:
         db.dispose()
     assert (durable, ordinary) == (2, 1)  # FULL for what a device is told is done; NORMAL otherwise
+
+
+def _every_outcome(hub: Any, query_db: Any, make_command: Any) -> list[dict[str, Any]]:
+    """A note, the same note again, a hold for more than there is, and a note for another store:
+    applied, duplicate, conflict and rejected, in that order (sent twice, all but the first two
+    are answered the same again; the first two are then duplicates)."""
+    sku, available = query_db(
+        hub.db_url,
+        "SELECT p.sku, i.on_hand - i.held FROM inventory i JOIN products p ON p.id = i.product_id"
+        " WHERE i.store_id = 1 AND i.on_hand - i.held BETWEEN 1 AND 20 ORDER BY p.id LIMIT 1",
+    )[0]
+    customer_id = hub.customer_ids[0]
+    note = make_command("note.add", {"customer_id": customer_id, "text": "wants the green one"})
+    return [
+        note,
+        note,
+        make_command("hold.place", {"customer_id": customer_id, "sku": sku, "qty": available + 5}),
+        make_command("note.add", {"customer_id": customer_id, "text": "elsewhere"}, store_id=2),
+    ]
+
+
+def test_a_tablet_from_before_codes_gets_results_it_can_read(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    """The hub is upgraded first: a tablet still on the previous release sends no header and must
+    keep syncing, so each result has only the fields its contract knows, and the English reason."""
+    hub, device = own_hub_device
+    answer = device.post("/v1/commands", json={"commands": _every_outcome(hub, query_db, make_command)})
+    assert answer.status_code == 200, answer.text
+
+    old = PreviousReleaseBatchResult.model_validate_json(answer.content)
+    assert [r.status for r in old.results] == ["applied", "duplicate", "conflict", "rejected"]
+    assert all("code" not in r and "params" not in r for r in answer.json()["results"])
+    assert old.results[2].reason and old.results[2].facts
+    assert old.results[3].reason and "store" in old.results[3].reason
+    # Today's contract reads the same answer too (the codes are simply absent).
+    assert [r.code for r in contract.CommandBatchResult.model_validate_json(answer.content).results] == [
+        None
+    ] * 4
+
+
+def test_a_client_that_asks_for_codes_gets_them_with_the_reason(
+    own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    commands = {"commands": _every_outcome(hub, query_db, make_command)}
+    answer = device.post("/v1/commands", json=commands, headers={contract.RESULTS_HEADER: "Codes"})
+    assert answer.status_code == 200, answer.text
+
+    results = contract.CommandBatchResult.model_validate_json(answer.content).results
+    assert [r.status for r in results] == ["applied", "duplicate", "conflict", "rejected"]
+    assert [r.code for r in results[2:]] == ["not_enough_stock", "wrong_store"]
+    assert results[3].params == {"store_id": 2, "device_store_id": 1}
+    assert all(r.reason for r in results[2:])
+    assert all("code" in r and "params" in r for r in answer.json()["results"])
+
+
+@pytest.mark.parametrize(
+    ("header", "codes"),
+    [(None, False), ("", False), ("codes", True), ("CODES", True), ("later, codes", True), ("codex", False)],
+)
+def test_only_the_codes_name_in_the_results_header_asks_for_codes(header: str | None, codes: bool) -> None:
+    assert contract.wants_result_codes(header) is codes

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -35,6 +35,8 @@ from storeassist.client.errors import (
     StaffSessionRequired,
 )
 from storeassist.contract import (
+    RESULTS_HEADER,
+    RESULTS_WITH_CODES,
     ChangeFeed,
     CommandBatch,
     CommandBatchResult,
@@ -262,7 +264,16 @@ class HubClient:
 
     async def push_commands(self, batch: CommandBatch) -> CommandBatchResult:
         # Safe to repeat: the hub applies each command id at most once and replays the first answer.
-        return await self._call("POST", "/v1/commands", CommandBatchResult, body=batch, idempotent=True)
+        # The header asks for each result's code and params, which the outbox and screens word; a
+        # hub leaves them out for tablets from before codes, whose contract refuses them.
+        return await self._call(
+            "POST",
+            "/v1/commands",
+            CommandBatchResult,
+            body=batch,
+            idempotent=True,
+            extra_headers={RESULTS_HEADER: RESULTS_WITH_CODES},
+        )
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -277,9 +288,12 @@ class HubClient:
         auth: bool = True,
         idempotent: bool,
         route: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> T:
         route = route or path
-        headers = {"Authorization": f"Bearer {self._require_credential()}"} if auth else {}
+        headers = dict(extra_headers or {})
+        if auth:
+            headers["Authorization"] = f"Bearer {self._require_credential()}"
         sent_session = self._staff_token if auth else None
         if sent_session is not None:
             headers[STAFF_SESSION_HEADER] = sent_session

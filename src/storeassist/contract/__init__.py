@@ -9,6 +9,8 @@ from storeassist.contract.commands import (
     COMMAND_ADAPTER,
     COMMAND_VARIANTS,
     RESULT_CODES,
+    RESULTS_HEADER,
+    RESULTS_WITH_CODES,
     AddNoteCommand,
     AddNotePayload,
     CollectPickupCommand,
@@ -29,6 +31,7 @@ from storeassist.contract.commands import (
     ReceivedCommandBatch,
     check_payload_bounds,
     type_name,
+    wants_result_codes,
 )
 from storeassist.contract.common import (
     API_PREFIX,
@@ -84,6 +87,8 @@ __all__ = [
     "COMMAND_VARIANTS",
     "MAX_ID",
     "MAX_PAGE",
+    "RESULTS_HEADER",
+    "RESULTS_WITH_CODES",
     "RESULT_CODES",
     "AddNoteCommand",
     "AddNotePayload",
@@ -152,4 +157,5 @@ __all__ = [
     "WholeNumber",
     "check_payload_bounds",
     "type_name",
+    "wants_result_codes",
 ]

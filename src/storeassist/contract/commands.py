@@ -22,6 +22,13 @@ there, not by the model.
 **Results.** A refused or conflicting command's result carries a ``code`` (:data:`RESULT_CODES`)
 and ``params`` for the tablet to word in its reader's language; ``reason`` is the hub's English
 sentence, kept for tablets from before codes and never shown by this one.
+
+**Who gets codes.** A tablet of the release before codes reads results with unknown fields
+refused, and a hub is upgraded before its tablets. So the hub puts ``code`` and ``params`` in a
+result only for a client that asks, with the request header :data:`RESULTS_HEADER`
+(``X-StoreAssist-Results: codes``) on ``POST /v1/commands``; without it the results have the
+previous release's fields (``id``, ``status``, ``reason``, ``facts``, ``result``) and no more
+(:meth:`CommandBatchResult.wire_json`). This app always sends it (``client.hub_client``).
 """
 
 from __future__ import annotations
@@ -280,9 +287,14 @@ class CommandResult(WireModel):
     id: UUID
     status: CommandStatus
     code: MessageCode | None = Field(
-        default=None, description="why it was rejected or conflicted: one of the documented codes"
+        default=None,
+        description="why it was rejected or conflicted: one of the documented codes; sent only to a "
+        "client that asks with X-StoreAssist-Results: codes",
     )
-    params: MessageParams = Field(default_factory=dict, description="the values the code is worded with")
+    params: MessageParams = Field(
+        default_factory=dict,
+        description="the values the code is worded with; sent only with code (X-StoreAssist-Results: codes)",
+    )
     reason: str | None = Field(
         default=None, description="the same in English, for tablets from before codes; not for parsing"
     )
@@ -290,5 +302,28 @@ class CommandResult(WireModel):
     result: dict[str, Any] | None = None
 
 
+#: The request header by which a client says which optional fields of command results it reads:
+#: a comma-separated list of names, of which the hub knows :data:`RESULTS_WITH_CODES` today. It
+#: sits with ``X-Staff-Session`` (``contract.devices.STAFF_SESSION_HEADER``) on ``POST /v1/commands``.
+RESULTS_HEADER = "X-StoreAssist-Results"
+#: :data:`RESULTS_HEADER`'s value for ``code`` and ``params`` in each result.
+RESULTS_WITH_CODES = "codes"
+
+
+def wants_result_codes(header: str | None) -> bool:
+    """Whether a :data:`RESULTS_HEADER` value asks for ``code`` and ``params`` (names are
+    compared without case or spaces; names this hub does not know are ignored)."""
+    if not header:
+        return False
+    return RESULTS_WITH_CODES in {name.strip().lower() for name in header.split(",")}
+
+
 class CommandBatchResult(WireModel):
     results: list[CommandResult]
+
+    def wire_json(self, *, codes: bool) -> str:
+        """The answer's JSON: every field for a client that reads codes, else only the fields the
+        release before codes reads (``reason`` stays, in English)."""
+        if codes:
+            return self.model_dump_json()
+        return self.model_dump_json(exclude={"results": {"__all__": {"code", "params"}}})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
 from starlette.responses import Response
 
 from storeassist import contract
-from storeassist.hub.api.deps import Credentials, StaffToken, database, staff_caller, wire_json
+from storeassist.hub.api.deps import Credentials, StaffToken, database, staff_caller
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.commands import apply_batch
 from storeassist.hub.services.counter_first import CounterFirst
@@ -16,18 +18,34 @@ from storeassist.hub.services.staff_sessions import touch
 #: length; in chunks, a scan's audit row or a sign-in gets the writer between two of them.
 COMMANDS_PER_TRANSACTION = 50
 
+#: The client's opt-in to ``code`` and ``params`` in results (``contract.RESULTS_HEADER``).
+ResultsWanted = Annotated[
+    str | None,
+    Header(
+        alias=contract.RESULTS_HEADER,
+        max_length=200,
+        description=f"'{contract.RESULTS_WITH_CODES}': put code and params in each result (a tablet "
+        "from before them refuses unknown fields, so they are left out without it)",
+    ),
+]
+
 router = APIRouter(prefix=contract.API_PREFIX, tags=["commands"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/commands", response_model=contract.CommandBatchResult)
 def commands(
-    body: contract.ReceivedCommandBatch, request: Request, credentials: Credentials, staff_token: StaffToken
+    body: contract.ReceivedCommandBatch,
+    request: Request,
+    credentials: Credentials,
+    staff_token: StaffToken,
+    results_wanted: ResultsWanted = None,
 ) -> Response:
     """Each result is applied, duplicate (a retry: the first outcome), conflict (with the facts
-    found) or rejected; a conflict or a rejection has a ``code`` and its ``params`` (and the
-    reason in English). Commands are committed in order, a chunk of them per transaction, all
-    before the answer; a retry after a failure part-way is answered duplicate for the chunks
-    already committed.
+    found) or rejected; a conflict or a rejection has the reason in English and, for a client that
+    sends ``X-StoreAssist-Results: codes``, a ``code`` and its ``params`` (without that header the
+    results have only the fields the release before codes reads). Commands are committed in order,
+    a chunk of them per transaction, all before the answer; a retry after a failure part-way is
+    answered duplicate for the chunks already committed.
 
     The fields every command has are checked for the whole batch (422); each command's type and
     payload are checked on their own, so one the contract refuses, or of a type this hub does not
@@ -47,4 +65,6 @@ def commands(
             results += apply_batch(session, staff.device, chunk, between=counter.step_aside).results
             if start == 0:
                 touch(session, staff)
-    return wire_json(contract.CommandBatchResult(results=results))
+    answer = contract.CommandBatchResult(results=results)
+    codes = contract.wants_result_codes(results_wanted)
+    return Response(answer.wire_json(codes=codes), media_type="application/json")
