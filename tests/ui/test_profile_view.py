@@ -375,11 +375,15 @@ def test_holds_cart_and_views_say_where_the_item_is_in_words(qtbot: QtBot, profi
     hold = _texts(_row_with(view.pickups_section, "Rain jacket, navy"))
     assert any(t.startswith("Held at Aarhus Nord until") for t in hold)
 
-    assert "In stock here" in _texts(_row_with(view.cart_section, "Trail running shoes"))
-    assert "Out of stock" in _texts(_row_with(view.cart_section, "Merino base layer"))
-    viewed = _texts(_row_with(view.cart_section, "Waterproof hiking boots"))
-    assert "In stock nearby" in viewed
-    assert any("$89.95" in t and "App" in t for t in viewed)
+    cart = {row.name: row for row in view.cart_model.rows()}
+    assert cart["Trail running shoes"].where_text == "In stock here"
+    assert cart["Merino base layer"].where_text == "Out of stock"
+    viewed = next(row for row in view.views_model.rows() if row.name == "Waterproof hiking boots")
+    assert viewed.where_text == "In stock nearby"
+    assert "$89.95" in viewed.detail and "App" in viewed.detail
+    assert view.cart_title.isVisibleTo(view) and view.views_title.isVisibleTo(view)
+    # Each list is as tall as its rows: nothing hidden behind a scroll of its own.
+    assert view.cart_view.height() >= 2 * view.cart_view.sizeHintForRow(0)
 
 
 def test_suggestions_show_why_and_where(qtbot: QtBot, profile_factory) -> None:

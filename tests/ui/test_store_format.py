@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from storeassist.contract import Alert, CartItem, CustomerProfile, TimelineEntry
@@ -45,10 +44,6 @@ def _profile(base: CustomerProfile, currency: str) -> CustomerProfile:
     )
 
 
-def _texts(widget: QWidget) -> list[str]:
-    return [label.text() for label in widget.findChildren(QLabel) if label.text()]
-
-
 def _show(qtbot: QtBot, profile: CustomerProfile, fmt: StoreFormat) -> ProfileView:
     view = ProfileView()
     qtbot.addWidget(view)
@@ -58,7 +53,7 @@ def _show(qtbot: QtBot, profile: CustomerProfile, fmt: StoreFormat) -> ProfileVi
 
 
 def _cart_line(view: ProfileView) -> str:
-    return next(text for text in _texts(view.cart_section) if "added" in text)
+    return next(row.detail for row in view.cart_model.rows() if "added" in row.detail)
 
 
 def test_a_profile_in_a_berlin_store_shows_euros_german_numbers_and_berlin_time(

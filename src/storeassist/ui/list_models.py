@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +55,53 @@ class RowListModel(QAbstractListModel):
             return row.severity
         if role == Qt.ItemDataRole.ForegroundRole and row.severity == "critical":
             return QColor("#b3261e")
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    """A product someone left in a cart or looked at: its name over one line of facts, and where
+    it is in stock (``where``: "here", "nearby" or "out"; ``where_text`` says it in words)."""
+
+    name: str
+    detail: str
+    icon: QIcon
+    where: str
+    where_text: str
+
+
+class ProductRowModel(QAbstractListModel):
+    """Read-only list of :class:`ProductRow`; ``AvailabilityRole`` gives ``(where, where_text)``."""
+
+    AvailabilityRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ProductRow] = []
+
+    def set_rows(self, rows: list[ProductRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[ProductRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{row.name}\n{row.detail}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return row.icon
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{row.name}\n{row.detail}\n{row.where_text}"
+        if role == self.AvailabilityRole:
+            return (row.where, row.where_text)
         return None

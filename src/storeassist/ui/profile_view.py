@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -42,6 +42,7 @@ from storeassist.contract import Alert, CartItem, CustomerProfile, Hold, Order, 
 from storeassist.domain.orders import items_to_collect
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import alert_heading, alert_text, channel_label, recommendation_reason
+from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.row_delegate import TwoLineDelegate
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
@@ -63,6 +64,10 @@ class _TimelineRowDelegate(TwoLineDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return self._row_size(option, max(self._text_height(option), _TIMELINE_ICON_PX))
 
+    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
+        """Width kept free at the row's right end for what a subclass draws there."""
+        return 0
+
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
@@ -80,8 +85,75 @@ class _TimelineRowDelegate(TwoLineDelegate):
         if isinstance(icon, QIcon):
             icon.paint(painter, icon_box)
         left = icon_box.right() + self.GAP
+        right = rect.right() - self._right_part(opt, index)
         title, _, detail = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
-        self._draw_lines(painter, opt, left, max(0, rect.right() - left), title, detail)
+        self._draw_lines(painter, opt, left, max(0, right - left), title, detail)
+        self._paint_right(painter, opt, index, rect)
+
+    def _paint_right(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        rect: QRect,
+    ) -> None:
+        """Draw in the space :meth:`_right_part` kept (nothing here)."""
+
+
+#: The availability pill's colours (border, fill, text), as the theme draws its availability labels.
+_PILL_COLOURS = {
+    "here": ("#9fd3ae", "#e3f4e8", "#1e6b34"),
+    "nearby": ("#f0c36d", "#fff4e0", "#6b4500"),
+    "out": ("#cfd5de", "#eef0f3", "#4f5968"),
+}
+
+
+class _ProductRowDelegate(_TimelineRowDelegate):
+    """A product in a cart or recently viewed: channel icon, name over price · when · channel,
+    and where it is in stock as a pill at the right end. One painted row, no widgets, so a
+    profile with many items paints as fast as one with few."""
+
+    PILL_PAD = 10
+    PILL_GAP = 12
+
+    def _pill_font(self, option: QStyleOptionViewItem) -> QFont:
+        font = QFont(option.font)
+        font.setBold(True)
+        return font
+
+    def _pill_text(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
+        where, text = index.data(ProductRowModel.AvailabilityRole) or ("out", "")
+        return str(where), str(text)
+
+    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
+        _where, text = self._pill_text(index)
+        width = QFontMetrics(self._pill_font(option)).horizontalAdvance(text)
+        return width + 2 * self.PILL_PAD + self.PILL_GAP if text else 0
+
+    def _paint_right(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        rect: QRect,
+    ) -> None:
+        where, text = self._pill_text(index)
+        if not text:
+            return
+        font = self._pill_font(option)
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(text) + 2 * self.PILL_PAD, metrics.height() + 6
+        box = QRectF(rect.right() - width, rect.top(), width, height)
+        border, fill, ink = _PILL_COLOURS.get(where, _PILL_COLOURS["out"])
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(border), 1))
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(box, 8, 8)
+        painter.setPen(QColor(ink))
+        painter.setFont(font)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
 
 
 class ProfileView(QWidget):
@@ -174,6 +246,29 @@ class ProfileView(QWidget):
 
     def _build_cart(self) -> None:
         self.cart_section = Section(self.tr("Cart and recently viewed"))
+        self.cart_empty = label(self.tr("Nothing left in a cart or viewed lately."), "quiet", wrap=True)
+        self.cart_title = label(self.tr("Left in cart"), "subTitle", wrap=True)
+        self.cart_model = ProductRowModel(self)
+        self.cart_view = self._product_list(self.cart_model, "cartList")
+        self.views_title = label(self.tr("Recently viewed"), "subTitle", wrap=True)
+        self.views_model = ProductRowModel(self)
+        self.views_view = self._product_list(self.views_model, "viewedList")
+        for widget in (self.cart_empty, self.cart_title, self.cart_view, self.views_title, self.views_view):
+            self.cart_section.header.addWidget(widget)
+
+    def _product_list(self, model: ProductRowModel, name: str) -> QListView:
+        view = QListView()
+        view.setObjectName(name)
+        view.setModel(model)
+        view.setItemDelegate(_ProductRowDelegate(view))
+        view.setUniformItemSizes(True)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The page scrolls, not the list: the list is always as tall as its rows.
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return view
 
     def _build_recommendations(self) -> None:
         self.recommendations_section = Section(self.tr("Suggestions"))
@@ -452,42 +547,28 @@ class ProfileView(QWidget):
     # -- cart, views and suggestions ------------------------------------------------------
 
     def _fill_cart(self, cart: Sequence[CartItem], views: Sequence[CartItem]) -> None:
-        section = self.cart_section
-        section.clear()
-        if not cart and not views:
-            section.add_quiet(self.tr("Nothing left in a cart or viewed lately."))
-            return
-        if cart:
-            section.add(label(self.tr("Left in cart"), "subTitle", wrap=True))
-            for item in cart:
-                added = self._format.moment(item.added_at)
-                section.add(self._product_row(item, self.tr("added {time}").format(time=added)))
-        if views:
-            section.add(label(self.tr("Recently viewed"), "subTitle", wrap=True))
-            for item in views:
-                section.add(
-                    self._product_row(
-                        item, self.tr("viewed {time}").format(time=self._format.moment(item.added_at))
-                    )
-                )
+        self.cart_model.set_rows([self._product_row(item, self.tr("added {time}")) for item in cart])
+        self.views_model.set_rows([self._product_row(item, self.tr("viewed {time}")) for item in views])
+        self.cart_empty.setVisible(not cart and not views)
+        for title, view, items in (
+            (self.cart_title, self.cart_view, cart),
+            (self.views_title, self.views_view, views),
+        ):
+            title.setVisible(bool(items))
+            view.setVisible(bool(items))
+            _fit_list_height(view)
 
-    def _product_row(self, item: CartItem, when: str) -> QFrame:
-        row, layout = row_frame()
-        icon = QLabel()
-        icon.setPixmap(channel_icon(item.channel).pixmap(QSize(_ICON_PX, _ICON_PX)))
-        icon.setToolTip(channel_label(item.channel))
-        icon.setAccessibleName(channel_label(item.channel))
-        icon.setFixedSize(_ICON_PX, _ICON_PX)
-        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        detail = " · ".join(
-            (self._format.money(item.price_cents, self._currency), when, channel_label(item.channel))
+    def _product_row(self, item: CartItem, when: str) -> ProductRow:
+        """``when``: "added {time}" or "viewed {time}", already translated."""
+        moment = when.format(time=self._format.moment(item.added_at))
+        price = self._format.money(item.price_cents, self._currency)
+        return ProductRow(
+            name=item.product_name,
+            detail=" · ".join((price, moment, channel_label(item.channel))),
+            icon=channel_icon(item.channel),
+            where=item.availability,
+            where_text=self._availability_text(item.availability),
         )
-        layout.addLayout(
-            text_column(label(item.product_name, "rowTitle", wrap=True), label(detail, "detail", wrap=True)),
-            1,
-        )
-        layout.addWidget(self._availability(item.availability), 0, Qt.AlignmentFlag.AlignTop)
-        return row
 
     def _recommendation_row(self, variants: Sequence[Recommendation]) -> QFrame:
         row, layout = row_frame()
@@ -517,13 +598,15 @@ class ProfileView(QWidget):
         layout.addWidget(self._availability(where), 0, Qt.AlignmentFlag.AlignTop)
         return row
 
-    def _availability(self, where: str) -> QLabel:
-        text = {
+    def _availability_text(self, where: str) -> str:
+        return {
             "here": self.tr("In stock here"),
             "nearby": self.tr("In stock nearby"),
             "out": self.tr("Out of stock"),
         }.get(where, where)
-        return pill(text, "availability", where=where)
+
+    def _availability(self, where: str) -> QLabel:
+        return pill(self._availability_text(where), "availability", where=where)
 
     # -- sizes, preferences and notes -----------------------------------------------------
 
@@ -605,11 +688,7 @@ class ProfileView(QWidget):
         self._fit_timeline_height()
 
     def _fit_timeline_height(self) -> None:
-        view = self.timeline_view
-        view.ensurePolished()
-        rows = self.timeline_model.rowCount()
-        height = sum(max(0, view.sizeHintForRow(row)) for row in range(rows))
-        view.setFixedHeight(height + 2 * view.frameWidth() + 2)
+        _fit_list_height(self.timeline_view)
 
     # -- helpers and layout ---------------------------------------------------------------
 
@@ -622,3 +701,12 @@ class ProfileView(QWidget):
         self.columns.setDirection(direction)
         self.card.set_portrait(portrait)
         super().resizeEvent(event)
+
+
+def _fit_list_height(view: QListView) -> None:
+    """As tall as its rows: the page scrolls, the list does not."""
+    view.ensurePolished()
+    model = view.model()
+    rows = model.rowCount() if model is not None else 0
+    height = sum(max(0, view.sizeHintForRow(row)) for row in range(rows))
+    view.setFixedHeight(height + 2 * view.frameWidth() + 2)
