@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from storeassist.contract import CustomerProfile
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import channel_label
-from storeassist.ui.widgets import append_shown, clear_layout, label, pill
+from storeassist.ui.widgets import label, pill
 
 
 class ProfileHeader(QFrame):
@@ -55,6 +55,7 @@ class ProfileHeader(QFrame):
         self.consent.setSpacing(20)
         self.consent.addLayout(self.consent_yes)
         self.consent.addLayout(self.consent_no)
+        self._build_consent()
         self.consent.addStretch(1)
 
         self.setProperty("role", "card")
@@ -128,34 +129,39 @@ class ProfileHeader(QFrame):
         self.shopping.setText(f"{store}   ·   {channel}")
         self._fill_consent(profile)
 
-    def _fill_consent(self, profile: CustomerProfile) -> None:
-        consent = profile.customer.consent
-        channels = [
-            (self.tr("E-mail"), consent.email),
-            (self.tr("SMS"), consent.sms),
-            (self.tr("Push"), consent.push),
-            (self.tr("Post"), consent.post),
-        ]
-        clear_layout(self.consent_yes)
-        clear_layout(self.consent_no)
-        allowed = [name for name, yes in channels if yes]
-        refused = [name for name, yes in channels if not yes]
-        if allowed:
-            append_shown(self.consent_yes, label(self.tr("May send offers by:"), "detail"))
-            for name in allowed:
-                chip = pill(f"✓ {name}", "consent", granted="yes")
-                chip.setToolTip(self.tr("Agreed to offers by {channel}").format(channel=name))
-                append_shown(self.consent_yes, chip)
-        else:
-            append_shown(self.consent_yes, label(self.tr("No marketing contact on any channel"), "detail"))
-        if allowed and refused:
-            append_shown(self.consent_no, label(self.tr("Not by:"), "detail"))
-            for name in refused:
-                chip = pill(f"✗ {name}", "consent", granted="no")
-                chip.setToolTip(self.tr("Did not agree to offers by {channel}").format(channel=name))
-                append_shown(self.consent_no, chip)
+    def _build_consent(self) -> None:
+        """The consent line's words and chips, made once; a customer shows some of them."""
+        self._offers_by = label(self.tr("May send offers by:"), "detail")
+        self._no_offers = label(self.tr("No marketing contact on any channel"), "detail")
+        self._not_by = label(self.tr("Not by:"), "detail")
+        names = (self.tr("E-mail"), self.tr("SMS"), self.tr("Push"), self.tr("Post"))
+        self._granted: list[QLabel] = []
+        self._refused: list[QLabel] = []
+        self.consent_yes.addWidget(self._offers_by)
+        self.consent_yes.addWidget(self._no_offers)
+        self.consent_no.addWidget(self._not_by)
+        for name in names:
+            granted = pill(f"✓ {name}", "consent", granted="yes")
+            granted.setToolTip(self.tr("Agreed to offers by {channel}").format(channel=name))
+            refused = pill(f"✗ {name}", "consent", granted="no")
+            refused.setToolTip(self.tr("Did not agree to offers by {channel}").format(channel=name))
+            self._granted.append(granted)
+            self._refused.append(refused)
+            self.consent_yes.addWidget(granted)
+            self.consent_no.addWidget(refused)
         self.consent_yes.addStretch(1)
         self.consent_no.addStretch(1)
+
+    def _fill_consent(self, profile: CustomerProfile) -> None:
+        consent = profile.customer.consent
+        agreed = (consent.email, consent.sms, consent.push, consent.post)
+        any_agreed, any_refused = any(agreed), not all(agreed)
+        self._offers_by.setVisible(any_agreed)
+        self._no_offers.setVisible(not any_agreed)
+        self._not_by.setVisible(any_agreed and any_refused)
+        for yes, granted, refused in zip(agreed, self._granted, self._refused, strict=True):
+            granted.setVisible(yes)
+            refused.setVisible(any_agreed and not yes)
 
     def set_portrait(self, portrait: bool) -> None:
         self.consent.setDirection(

@@ -275,6 +275,13 @@ class ProfileView(QWidget):
 
     def _build_preferences(self) -> None:
         self.preferences_section = Section(self.tr("Sizes and preferences"))
+        # Made once; each customer sets their texts and shows the ones they have.
+        self._sizes, self._sizes_value = self._fact(self.tr("Sizes"))
+        self._likes, self._likes_value = self._fact(self.tr("Likes"))
+        self._language, self._language_value = self._fact(self.tr("Language"))
+        self._no_preferences = label(self.tr("No sizes or preferences recorded."), "quiet", wrap=True)
+        for widget in (self._sizes, self._likes, self._language, self._no_preferences):
+            self.preferences_section.header.addWidget(widget)
 
     def _build_notes(self) -> None:
         self.notes_section = Section(self.tr("Notes"))
@@ -454,11 +461,14 @@ class ProfileView(QWidget):
         """Notes written on this tablet the hub has not confirmed yet (from the outbox): shown
         on top, marked waiting to sync, until the hub's profile carries them."""
         shown = set(self._pending_notes)
+        added = False
         for text in texts:
             if text not in shown and text not in self._saved_notes:
                 self._pending_notes.insert(0, text)
                 shown.add(text)
-        self._fill_notes()
+                added = True
+        if added:
+            self._fill_notes()
 
     def note_failed(self) -> None:
         """The note could not be saved: the text stays in the field and may be sent again."""
@@ -611,24 +621,24 @@ class ProfileView(QWidget):
     # -- sizes, preferences and notes -----------------------------------------------------
 
     def _fill_preferences(self, profile: CustomerProfile) -> None:
-        section = self.preferences_section
-        section.clear()
         customer = profile.customer
-        if customer.sizes:
-            sizes = "   ·   ".join(
-                f"{kind.capitalize()} {size}" for kind, size in sorted(customer.sizes.items())
-            )
-            section.add(self._fact(self.tr("Sizes"), sizes))
-        if customer.preferences:
-            section.add(self._fact(self.tr("Likes"), ", ".join(customer.preferences)))
+        sizes = "   ·   ".join(f"{kind.capitalize()} {size}" for kind, size in sorted(customer.sizes.items()))
+        language_name = ""
         if customer.language:
             language = QLocale(customer.language).language()
-            name = QLocale.languageToString(language) if language != QLocale.Language.C else ""
-            section.add(self._fact(self.tr("Language"), name or customer.language))
-        if not customer.sizes and not customer.preferences:
-            section.add_quiet(self.tr("No sizes or preferences recorded."))
+            known = QLocale.languageToString(language) if language != QLocale.Language.C else ""
+            language_name = known or customer.language
+        for row, value_label, value in (
+            (self._sizes, self._sizes_value, sizes),
+            (self._likes, self._likes_value, ", ".join(customer.preferences)),
+            (self._language, self._language_value, language_name),
+        ):
+            value_label.setText(value)
+            row.setVisible(bool(value))
+        self._no_preferences.setVisible(not customer.sizes and not customer.preferences)
 
-    def _fact(self, what: str, value: str) -> QWidget:
+    def _fact(self, what: str) -> tuple[QWidget, QLabel]:
+        """A "name  value" line; the value is set per customer."""
         fact = QWidget()
         layout = QHBoxLayout(fact)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -636,8 +646,9 @@ class ProfileView(QWidget):
         name = label(what, "factName")
         name.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         layout.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(label(value, wrap=True), 1)
-        return fact
+        value = label(wrap=True)
+        layout.addWidget(value, 1)
+        return fact, value
 
     def _fill_notes(self) -> None:
         section = self.notes_section

@@ -40,7 +40,8 @@ def pill(text: str, role: str, **properties: str) -> QLabel:
 
 
 def clear_layout(layout: QLayout) -> None:
-    """Remove and delete every widget and nested layout in ``layout``."""
+    """Remove every widget and nested layout in ``layout``: hidden now, deleted at the next turn
+    of the event loop (unparenting each one now would cost a screen refill more than its paint)."""
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
@@ -49,7 +50,6 @@ def clear_layout(layout: QLayout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-            widget.setParent(None)
         elif nested is not None:
             clear_layout(nested)
 
