@@ -903,7 +903,7 @@
 <context>
     <name>ProfileHeader</name>
     <message>
-        <location filename="../../src/storeassist/ui/profile_header.py" line="+80"/>
+        <location filename="../../src/storeassist/ui/profile_header.py" line="+81"/>
         <source>Saved on this tablet — as of {time}. Checking with the back office…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -958,47 +958,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>E-mail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>SMS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Push</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Post</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-3"/>
         <source>May send offers by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+11"/>
         <source>Agreed to offers by {channel}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-10"/>
         <source>No marketing contact on any channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Not by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+11"/>
         <source>Did not agree to offers by {channel}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1006,9 +1006,9 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../../src/storeassist/ui/profile_view.py" line="+173"/>
+        <location filename="../../src/storeassist/ui/profile_view.py" line="+245"/>
         <source>Pickups and holds</source>
-        <extracomment>Narrower than this (the widget&apos;s own width), the two columns stack into one. The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
+        <extracomment>Narrower than this (the widget&apos;s own width), the two columns stack into one. The availability pill&apos;s colours (border, fill, text), as the theme draws its availability labels. The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1017,7 +1017,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+26"/>
         <source>Suggestions</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1027,7 +1027,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1067,7 +1067,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>No alerts for this customer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1151,27 +1151,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-302"/>
         <source>Nothing left in a cart or viewed lately.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Left in cart</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+310"/>
         <source>added {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-307"/>
         <source>Recently viewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+308"/>
         <source>viewed {time}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,27 +1201,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-336"/>
         <source>Sizes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Likes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>No sizes or preferences recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+377"/>
         <source>waiting to sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1246,7 +1246,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>store #{id}</source>
         <translation type="unfinished"></translation>
     </message>
