@@ -23,7 +23,7 @@ from storeassist.domain.tokens import TokenError
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearchPanel
 from storeassist.ui.features import OpenElsewhere, OpenKind
-from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.formatting import StoreFormat, StorePlace
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
 from storeassist.ui.widgets import label
@@ -80,8 +80,8 @@ class SuggestionSource(Protocol):
     def for_customer(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
 
 
-class CustomerServices(Protocol):
-    """What the Customer feature needs of the device."""
+class CustomerServices(StorePlace, Protocol):
+    """What the Customer feature needs of the device (and how its store writes)."""
 
     @property
     def store_id(self) -> int: ...
@@ -94,15 +94,6 @@ class CustomerServices(Protocol):
 
     @property
     def suggestions(self) -> SuggestionSource | None: ...
-
-    @property
-    def store_locale(self) -> str | None: ...
-
-    @property
-    def store_currency(self) -> str | None: ...
-
-    @property
-    def store_timezone(self) -> str | None: ...
 
     def store_names(self) -> Awaitable[Mapping[int, str]]:
         """The chain's store names by id (for "preferred store" and holds)."""
@@ -196,9 +187,7 @@ class CustomerScreen(QWidget):
         self._notes = services.notes
         self._suggestions = services.suggestions
         self.search.set_searcher(services.view_customer)
-        self.profile.set_store_format(
-            StoreFormat.of_store(services.store_locale, services.store_currency, services.store_timezone)
-        )
+        self.profile.set_store_format(StoreFormat.of_place(services))
         self.staff_changed()
         self._runner.run(
             services.store_names(),

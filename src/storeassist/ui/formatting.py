@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, cached_property
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
@@ -63,6 +64,19 @@ def minor_digits(currency: str) -> int:
     return _MINOR_DIGITS.get(currency.upper(), 2)
 
 
+class StorePlace(Protocol):
+    """Where a device is: how its store writes (None where the hub has not said)."""
+
+    @property
+    def store_locale(self) -> str | None: ...
+
+    @property
+    def store_currency(self) -> str | None: ...
+
+    @property
+    def store_timezone(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class StoreFormat:
     """How one store writes money, numbers, dates and times: its locale, currency and time zone.
@@ -80,6 +94,10 @@ class StoreFormat:
     def of_store(cls, locale: str | None, currency: str | None, time_zone: str | None) -> StoreFormat:
         """The store's format from what the device knows; each unknown part (None) is the default."""
         return cls(locale or DEFAULT_LOCALE, currency or DEFAULT_CURRENCY, time_zone or DEFAULT_TIME_ZONE)
+
+    @classmethod
+    def of_place(cls, place: StorePlace) -> StoreFormat:
+        return cls.of_store(place.store_locale, place.store_currency, place.store_timezone)
 
     @cached_property
     def qlocale(self) -> QLocale:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
-from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
+from storeassist.ui.setup_pages import EnrollmentPage, SetupSteps, StartupPage
 
 
 class KioskServices(Protocol):
@@ -25,7 +25,7 @@ class KioskServices(Protocol):
     def store_name(self) -> str: ...
 
 
-class KioskWindow(QWidget):
+class KioskWindow(SetupSteps, QWidget):
     #: Shown and waiting for a person (for ``--screenshot``).
     settled = Signal()
     #: Start-up stopped on a problem the start-up page now explains.
@@ -93,23 +93,6 @@ class KioskWindow(QWidget):
         column.addWidget(banner)
         column.addWidget(self.pages, 1)
         self.show_progress(self.tr("Starting…"))
-
-    # -- start-up (the same steps as the associate window) ----------------------------------
-
-    def show_progress(self, text: str, fraction: float | None = None) -> None:
-        self.startup_page.set_step(text, fraction)
-        self.pages.setCurrentWidget(self.startup_page)
-
-    def show_startup_problem(self, text: str) -> None:
-        self.startup_page.set_problem(text)
-        self.pages.setCurrentWidget(self.startup_page)
-        self.startup_failed.emit(text)
-        self.settled.emit()
-
-    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
-        self.enrollment_page.prepare(hub_url, enroll)
-        self.pages.setCurrentWidget(self.enrollment_page)
-        self.settled.emit()
 
     def bind_sync(self, sync: object) -> None:
         """The kiosk shows shoppers no sync state (the associates' tablets do)."""

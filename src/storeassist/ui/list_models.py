@@ -7,10 +7,12 @@ Lists can be long, so screens bind a :class:`QListView` to a model instead of fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,32 +23,41 @@ class ListRow:
     severity: str = "info"
 
 
-class RowListModel(QAbstractListModel):
-    """Read-only list of :class:`ListRow`; ``Qt.DisplayRole`` gives both lines."""
-
-    SeverityRole = Qt.ItemDataRole.UserRole + 1
+class _RowsModel(QAbstractListModel, Generic[R]):
+    """A read-only list of rows of one kind; subclasses say what each role shows of a row."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ListRow] = []
+        self._rows: list[R] = []
 
-    def set_rows(self, rows: list[ListRow]) -> None:
+    def set_rows(self, rows: list[R]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> list[ListRow]:
+    def rows(self) -> list[R]:
         return list(self._rows)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
+    def _row(self, index: QModelIndex | QPersistentModelIndex) -> R | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+
+class RowListModel(_RowsModel[ListRow]):
+    """Read-only list of :class:`ListRow`; ``Qt.DisplayRole`` gives both lines."""
+
+    SeverityRole = Qt.ItemDataRole.UserRole + 1
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._row(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row.headline}\n{row.detail}" if row.detail else row.headline
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -70,32 +81,17 @@ class ProductRow:
     where_text: str
 
 
-class ProductRowModel(QAbstractListModel):
+class ProductRowModel(_RowsModel[ProductRow]):
     """Read-only list of :class:`ProductRow`; ``AvailabilityRole`` gives ``(where, where_text)``."""
 
     AvailabilityRole = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ProductRow] = []
-
-    def set_rows(self, rows: list[ProductRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ProductRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._row(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row.name}\n{row.detail}"
         if role == Qt.ItemDataRole.DecorationRole:

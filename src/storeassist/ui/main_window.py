@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
-from storeassist.ui.formatting import StoreFormat
-from storeassist.ui.setup_pages import EnrollAction, EnrollmentPage, StartupPage
+from storeassist.ui.formatting import StoreFormat, StorePlace
+from storeassist.ui.setup_pages import EnrollmentPage, SetupSteps, StartupPage
 from storeassist.ui.status_area import StatusArea, SyncSignals
 
 if TYPE_CHECKING:  # the first frame needs none of these; the workspace imports them when built
@@ -46,8 +46,9 @@ log = logging.getLogger("storeassist.ui")
 ATTENTION = "attention"
 
 
-class WindowServices(Protocol):
-    """What the window itself needs of the device (each feature states its own needs)."""
+class WindowServices(StorePlace, Protocol):
+    """What the window itself needs of the device (each feature states its own needs); the
+    store's way of writing times is for the status strip's "Synced 14:05"."""
 
     @property
     def store_name(self) -> str: ...
@@ -58,21 +59,11 @@ class WindowServices(Protocol):
     @property
     def staff(self) -> StaffState | None: ...
 
-    # How the store writes times (the status strip's "Synced 14:05"); None: the defaults.
-    @property
-    def store_locale(self) -> str | None: ...
-
-    @property
-    def store_currency(self) -> str | None: ...
-
-    @property
-    def store_timezone(self) -> str | None: ...
-
 
 S = TypeVar("S", bound=WindowServices)
 
 
-class MainWindow(QMainWindow, Generic[S]):
+class MainWindow(SetupSteps, QMainWindow, Generic[S]):
     """Status strip on top, then start-up, enrollment, or the workspace with its features' screens."""
 
     #: The workspace is showing and services are attached (used by ``--screenshot`` and tests).
@@ -210,23 +201,6 @@ class MainWindow(QMainWindow, Generic[S]):
         self.body.addWidget(self.screens, 1)
         self._arrange_navigation()
 
-    # -- pages ----------------------------------------------------------------------------
-
-    def show_progress(self, text: str, fraction: float | None = None) -> None:
-        self.startup_page.set_step(text, fraction)
-        self.pages.setCurrentWidget(self.startup_page)
-
-    def show_startup_problem(self, text: str) -> None:
-        self.startup_page.set_problem(text)
-        self.pages.setCurrentWidget(self.startup_page)
-        self.startup_failed.emit(text)
-        self.settled.emit()
-
-    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
-        self.enrollment_page.prepare(hub_url, enroll)
-        self.pages.setCurrentWidget(self.enrollment_page)
-        self.settled.emit()
-
     def attach_device(self, services: S) -> None:
         """The device is ready: give every feature its services and show the workspace.
 
@@ -243,9 +217,7 @@ class MainWindow(QMainWindow, Generic[S]):
             self._idle_timer.start()
         practice = self.tr(" (practice)") if self._training else ""
         self.status_area.set_store_name(services.store_name + practice)
-        self.status_area.set_store_format(
-            StoreFormat.of_store(services.store_locale, services.store_currency, services.store_timezone)
-        )
+        self.status_area.set_store_format(StoreFormat.of_place(services))
         self.pages.setCurrentWidget(self.workspace)
         if self._home is not None:
             self.show_screen(self._home)

@@ -9,8 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from storeassist.ui.background import OpRunner
 
@@ -141,3 +150,30 @@ class EnrollmentPage(QWidget):
         from storeassist.ui.messages import describe_failure  # not needed for the first frame
 
         self.show_message(describe_failure(error, doing="enrollment"))
+
+
+class SetupSteps:
+    """What every shell shows while its device gets ready: progress, a start-up problem, or the
+    enrollment form. For a window with ``pages`` holding ``startup_page`` and ``enrollment_page``,
+    and the ``settled`` and ``startup_failed`` signals (the associate window and the kiosk)."""
+
+    pages: QStackedWidget
+    startup_page: StartupPage
+    enrollment_page: EnrollmentPage
+    settled: SignalInstance
+    startup_failed: SignalInstance
+
+    def show_progress(self, text: str, fraction: float | None = None) -> None:
+        self.startup_page.set_step(text, fraction)
+        self.pages.setCurrentWidget(self.startup_page)
+
+    def show_startup_problem(self, text: str) -> None:
+        self.startup_page.set_problem(text)
+        self.pages.setCurrentWidget(self.startup_page)
+        self.startup_failed.emit(text)
+        self.settled.emit()
+
+    def show_enrollment(self, hub_url: str | None, enroll: EnrollAction) -> None:
+        self.enrollment_page.prepare(hub_url, enroll)
+        self.pages.setCurrentWidget(self.enrollment_page)
+        self.settled.emit()
