@@ -48,6 +48,8 @@ log = logging.getLogger("storeassist.app")
 
 #: Give up waiting for "ready" and take the screenshot of whatever shows (e.g. a start-up problem).
 SCREENSHOT_DEADLINE_MS = 120_000
+#: Start the device this long after the window was shown even if it has not painted yet.
+FIRST_PAINT_FALLBACK_MS = 1_000
 
 
 # -- arguments, data folder, logging ----------------------------------------------------------
@@ -169,16 +171,28 @@ class ShellStartup(QObject):
     def _on_prepared(self, record: DeviceRecord | None) -> None:
         if record is None:
             self._shell.show_enrollment(self.device.settings.hub_url, self._enroll_and_open)
-        else:
+            return
+        try:
             self._open(record)
+        except Exception as exc:  # a start-up that stops half-way must say so, not hang at 90 %
+            self._on_failed(exc)
 
     async def _enroll_and_open(self, hub_url: str, code: str) -> None:
-        self._open(await self.device.enroll(hub_url, code))
+        record = await self.device.enroll(hub_url, code)
+        try:
+            self._open(record)
+        except Exception as exc:
+            self._on_failed(exc)
 
     def _on_failed(self, error: BaseException) -> None:
         from storeassist.ui.messages import describe_failure
 
+        self._practice_ready.set()  # nothing to wait for: a practice scan says the tablet is not ready
         self._shell.show_startup_problem(describe_failure(error, doing="start-up"))
+
+    def fail(self, error: BaseException) -> None:
+        """Start-up could not even begin (e.g. a screen failed to build): the shell says so."""
+        self._on_failed(error)
 
     async def start_enrolled(self, hub_url: str, code: str) -> DeviceServices:
         """Get ready as :meth:`begin` does, enrolling with ``code`` if this device is not enrolled
@@ -197,12 +211,6 @@ class ShellStartup(QObject):
         self._shell.bind_sync(services.sync)
         self._shell.attach_device(services)
         services.sync.start()
-        if record.store_locale is None:
-            self._runner.run(
-                self.device.learn_store_details(),
-                on_success=_note_store_details,
-                on_failure=lambda error: log.info("store formats not learned (%s)", type(error).__name__),
-            )
         if self._practice_sign_in and self.device.training_hub is not None:
             self._runner.run(
                 self.device.practice_sign_in(),
@@ -227,11 +235,6 @@ class ShellStartup(QObject):
         if self._activity is not None and app is not None:
             app.removeEventFilter(self._activity)
         await self.device.aclose()
-
-
-def _note_store_details(learned: DeviceRecord | None) -> None:
-    if learned is not None:
-        log.info("the store's locale, currency and time zone are kept for the next start")
 
 
 class ActivityWatcher(QObject):
@@ -354,6 +357,8 @@ def build_associate_app(
         from storeassist.features import ASSOCIATE_FEATURES
 
         features = ASSOCIATE_FEATURES
+    if (window is None) != (runner is None):
+        raise ValueError("give the window together with the op runner it was built with")
     if window is None or runner is None:
         runner = OpRunner()
         window = MainWindow(runner, features, training=training)
@@ -377,6 +382,8 @@ def build_kiosk_app(
     """The kiosk shell on the same start-up, enrolled as a kiosk device."""
     from storeassist.scanning import ScanRouter
 
+    if (window is None) != (runner is None):
+        raise ValueError("give the window together with the op runner it was built with")
     if window is None or runner is None:
         from storeassist.ui.kiosk_window import KioskWindow
 
@@ -389,18 +396,27 @@ def build_kiosk_app(
 
 
 class AfterFirstPaint(QObject):
-    """Calls ``then`` once, as soon as the watched window has painted its first frame."""
+    """Calls ``then`` once, as soon as the watched window has painted its first frame — or after
+    :data:`FIRST_PAINT_FALLBACK_MS` if it never paints (started minimised, never exposed), so the
+    device starts, syncs and takes scans either way."""
 
     def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
         super().__init__(window)
-        self._then = then
+        self._then: Callable[[], None] | None = then
+        self._window = window
         window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)  # after this paint is on screen
+            QTimer.singleShot(0, self, self._run)  # after this paint is on screen
         return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._window.removeEventFilter(self)
+            then()
 
 
 @dataclass
@@ -445,6 +461,25 @@ def _after_first_frame(
         built.startup.begin()
 
 
+def _start_after_first_frame(
+    qt_app: QApplication,
+    window: KioskWindow | MainWindow[DeviceServices],
+    runner: OpRunner,
+    args: argparse.Namespace,
+    data_dir: Path,
+    running: Running,
+) -> None:
+    """:func:`_after_first_frame`, and any failure in it on the start-up page (never a window
+    stuck on "Starting…", and ``--screenshot`` then exits non-zero)."""
+    try:
+        _after_first_frame(qt_app, window, runner, args, data_dir, running)
+    except Exception as exc:
+        from storeassist.ui.messages import describe_failure
+
+        log.exception("start-up after the first frame failed")
+        window.show_startup_problem(describe_failure(exc, doing="start-up"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir: Path = (args.data_dir or default_data_dir()).resolve()
@@ -470,7 +505,10 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     window.startup_failed.connect(problems.append)
     running = Running()
-    AfterFirstPaint(window, lambda: _after_first_frame(qt_app, window, runner, args, data_dir, running))
+    if not args.first_frame_exit:  # that run measures the first frame and quits: nothing to start
+        AfterFirstPaint(
+            window, lambda: _start_after_first_frame(qt_app, window, runner, args, data_dir, running)
+        )
 
     show_window(window, qt_app, args.size or ((1280, 800) if args.screenshot else None))
     if args.screenshot:

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("storeassist.app")
 
 DeviceKind = Literal["tablet", "kiosk"]
+#: How long start-up waits for the hub's store list when it must learn the store's formats.
+STORE_DETAILS_DEADLINE_S = 3.0
 Progress = Callable[[str, "float | None"], None]
 
 
@@ -136,9 +138,12 @@ class DeviceStartup:
 
     @property
     def device_dir(self) -> Path:
+        """This device's own records: a kiosk started from the same folder as a tablet (the demo
+        does) keeps its own enrollment, never the tablet's."""
         from storeassist.training import training_dir
 
-        return training_dir(self.data_dir) if self.training else self.data_dir
+        base = training_dir(self.data_dir) if self.training else self.data_dir
+        return base / "kiosk" if self.kind == "kiosk" else base
 
     # -- getting ready ----------------------------------------------------------------------
 
@@ -165,7 +170,9 @@ class DeviceStartup:
             assert record is not None
             # The practice hub listens on a new port each start.
             record = record.model_copy(update={"hub_url": self.training_hub.url})
-        return record if enrolled else None
+        if not enrolled or record is None:
+            return None
+        return await self._with_store_details(record)
 
     def _open_local(self) -> None:
         """Runs on a worker thread: SQLite files and the keyring may be slow to open."""
@@ -189,7 +196,7 @@ class DeviceStartup:
         self._credentials = CredentialStore(
             folder,
             backend=self._keyring_backend,
-            account="training-device" if self.training else "device",
+            account=("training-" if self.training else "") + ("kiosk" if self.kind == "kiosk" else "device"),
         )
         ttl = timedelta(days=self.settings.cache_personal_data_days)
         self._cache = LocalCache(folder / "cache.sqlite", personal_data_ttl=ttl)
@@ -258,7 +265,8 @@ class DeviceStartup:
             identify,
             record.store_id,
             lambda: staff.role,
-            record_cached_view=viewed.cached_view,
+            staff_id=staff.staff_id,
+            record_cached_view=lambda customer_id, who: viewed.cached_view(customer_id, staff_id=who),
             waiting_notes=PendingActions(outbox).notes_for,
             search=SearchCustomers(client),
         )
@@ -279,25 +287,36 @@ class DeviceStartup:
         staff.add_listener(self._staff_changed)
         return self.services
 
-    async def learn_store_details(self) -> DeviceRecord | None:
+    async def _with_store_details(self, record: DeviceRecord) -> DeviceRecord:
         """A device enrolled before the hub said how its store writes (locale, currency, time
-        zone): ask the hub's store list and keep the answer for the next start. Returns the
-        updated record, or None when it had them already or the hub does not list the store."""
-        services = self.services
-        if services is None or services.record.store_locale is not None:
-            return None
-        for store in await services.client.stores():
-            if store.id == services.record.store_id:
-                record = services.record.model_copy(
+        zone) asks the hub's store list once, briefly, and keeps the answer; offline it starts
+        with the defaults and asks again at the next start."""
+        from storeassist.client import HubClient, HubError
+
+        if record.store_locale is not None or self._credentials is None:
+            return record
+        self._progress("Asking the back office how this store writes dates and prices…", 0.95)
+        client = HubClient(record.hub_url, self._credentials.load)
+        try:
+            async with asyncio.timeout(STORE_DETAILS_DEADLINE_S):
+                stores = await client.stores()
+        except (HubError, TimeoutError) as exc:
+            log.info("the store's formats are not known yet (%s)", type(exc).__name__)
+            return record
+        finally:
+            await client.aclose()
+        for store in stores:
+            if store.id == record.store_id:
+                learned = record.model_copy(
                     update={
                         "store_locale": store.locale,
                         "store_currency": store.currency,
                         "store_timezone": store.timezone,
                     }
                 )
-                await asyncio.to_thread(save_device_record, self.device_dir, record)
-                return record
-        return None
+                await asyncio.to_thread(save_device_record, self.device_dir, learned)
+                return learned
+        return record
 
     def _staff_changed(self, session: StaffSession | None) -> None:
         services = self.services
@@ -337,6 +356,8 @@ class DeviceStartup:
     # -- shutting down ----------------------------------------------------------------------
 
     async def aclose(self) -> None:
+        if self._sign_outs:  # let a sign-out on its way reach the hub before the client closes
+            await asyncio.wait(self._sign_outs, timeout=2)
         if self.services is not None:
             await self.services.aclose()
         else:

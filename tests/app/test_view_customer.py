@@ -69,18 +69,43 @@ def test_the_profile_comes_trimmed_for_the_signed_in_role(
     assert shown.role == role and shown.source == "online" and not shown.checking
 
 
-def test_a_profile_from_the_tablet_alone_is_queued_for_the_audit_once(make_profile: Any) -> None:
+def test_a_profile_from_the_tablet_alone_is_queued_for_the_audit_once_when_shown(make_profile: Any) -> None:
     profile = make_profile(42)
     copy = IdentifiedCustomer(profile, "cache", NOW)
-    recorded: list[int] = []
-    viewer = _viewer(Lookup(copy, cached=copy), Who("associate"), record_cached_view=recorded.append)
+    recorded: list[tuple[int, int | None]] = []
+    viewer = _viewer(
+        Lookup(copy, cached=copy),
+        Who("associate"),
+        staff_id=lambda: 5,
+        record_cached_view=lambda customer, staff: recorded.append((customer, staff)),
+    )
 
     early = viewer.cached("SA1.code")  # painted while the hub is asked: not a view of its own
     assert early is not None and early.checking
+    early.shown()
     assert recorded == []
 
-    asyncio.run(viewer.by_token("SA1.code"))  # the hub did not answer: the tablet's copy is the view
-    assert recorded == [42]
+    answer = asyncio.run(viewer.by_token("SA1.code"))  # the hub did not answer: the tablet's copy
+    assert recorded == []  # not on screen yet: a newer scan may still replace it
+    answer.shown()
+    answer.shown()
+    assert recorded == [(42, 5)]
+
+
+def test_a_view_is_recorded_in_the_name_of_who_asked(make_profile: Any) -> None:
+    staff = {"id": 5}
+    recorded: list[tuple[int, int | None]] = []
+    copy = IdentifiedCustomer(make_profile(42), "cache", NOW)
+    lookup = Lookup(copy)
+    lookup.during = lambda: staff.update(id=9)  # another associate signed in while it was looked up
+    viewer = _viewer(
+        lookup,
+        Who("associate"),
+        staff_id=lambda: staff["id"],
+        record_cached_view=lambda customer, who: recorded.append((customer, who)),
+    )
+    asyncio.run(viewer.by_id(42)).shown()
+    assert recorded == [(42, 5)]
 
 
 def test_a_profile_the_hub_served_is_not_queued_again(make_profile: Any) -> None:
@@ -88,9 +113,9 @@ def test_a_profile_the_hub_served_is_not_queued_again(make_profile: Any) -> None
     viewer = _viewer(
         Lookup(IdentifiedCustomer(make_profile(42), "online", NOW)),
         Who("associate"),
-        record_cached_view=recorded.append,
+        record_cached_view=lambda customer, _staff: recorded.append(customer),
     )
-    asyncio.run(viewer.by_id(42))
+    asyncio.run(viewer.by_id(42)).shown()
     assert recorded == []  # the hub audited it when it served it
 
 

@@ -80,7 +80,8 @@ def _screen(
         now = access()
         return None if now is None else now.role
 
-    viewer = ViewCustomer(identifier, 3, role, record_cached_view=viewed_offline, search=searcher)
+    record = None if viewed_offline is None else (lambda customer, _staff: viewed_offline(customer))
+    viewer = ViewCustomer(identifier, 3, role, record_cached_view=record, search=searcher)
     screen = CustomerScreen(runner, open_elsewhere)
     qtbot.addWidget(screen)
     screen.attach(FakeDevice(viewer, store_id=3, **services))

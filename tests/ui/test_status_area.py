@@ -174,3 +174,15 @@ def test_the_last_sync_is_told_on_the_stores_clock_in_its_locale(qtbot: QtBot) -
     assert "22:18" in strip.sync_label.text()  # Shanghai is UTC+8
     strip.set_store_format(StoreFormat("en_US", "USD", "America/New_York"))
     assert "9:18" in strip.sync_label.text() and "AM" in strip.sync_label.text()
+
+
+def test_a_notice_on_the_needs_attention_page_keeps_the_refused_actions_listed(
+    window_and_sync: tuple[MainWindow, SyncSignalsSource],
+) -> None:
+    window, _sync = window_and_sync
+    window.show_attention()
+    page = window.feature_widget("attention")
+    rows = page.model.rows()
+    window.show_scan_message("This looks like a payment card.")
+    assert page.model.rows() == rows
+    assert page.notice.isVisible() and "payment card" in page.notice.text()

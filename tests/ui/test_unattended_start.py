@@ -64,3 +64,40 @@ def test_without_a_size_the_window_takes_the_whole_screen_even_with_no_window_ma
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1366", "768"]
+
+
+def test_a_failure_after_the_first_frame_is_shown_on_the_start_up_page_not_a_hang(
+    qtbot, qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """E.g. a screen's module missing from a store build: the window says so (and a --screenshot
+    run exits non-zero), instead of "Starting…" for ever."""
+    import argparse
+
+    from storeassist import app as storeassist_app
+    from storeassist.ui.background import OpRunner
+    from storeassist.ui.main_window import MainWindow
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ImportError("a screen's module is missing")
+
+    monkeypatch.setattr(storeassist_app, "build_associate_app", broken)
+    runner = OpRunner()
+    window: MainWindow[object] = MainWindow(runner, training=False)  # type: ignore[type-var]
+    qtbot.addWidget(window)
+    args = argparse.Namespace(demo=False, practice_scan=False)
+    with qtbot.waitSignal(window.startup_failed):
+        storeassist_app._start_after_first_frame(
+            qapp, window, runner, args, tmp_path, storeassist_app.Running()
+        )
+    assert window.pages.currentWidget() is window.startup_page
+    assert "Something went wrong" in window.startup_page.problem.text()
+
+
+def test_a_kiosk_keeps_its_own_enrollment_beside_a_tablets(tmp_path: Path) -> None:
+    from storeassist.config import Settings
+    from storeassist.startup import DeviceStartup
+
+    tablet = DeviceStartup(Settings(), tmp_path, training=True)
+    kiosk = DeviceStartup(Settings(), tmp_path, training=True, kind="kiosk")
+    assert kiosk.device_dir != tablet.device_dir
+    assert kiosk.device_dir.parent == tablet.device_dir

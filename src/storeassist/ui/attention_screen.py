@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.list_models import ListRow
 from storeassist.ui.overlay_pages import AttentionPage, attention_row
+from storeassist.ui.widgets import label
 
 
 class AttentionSource(Protocol):
     """``storeassist.sync.SyncEngine`` as this page uses it."""
+
+    @property
+    def attention_changed(self) -> SignalInstance: ...
 
     def needs_attention(self) -> list[Any]: ...
 
@@ -38,15 +43,28 @@ class AttentionScreen(AttentionPage):
     ) -> None:
         super().__init__(parent)
         self._source: AttentionSource | None = None
+        self.notice = label(role="notice", wrap=True)
+        self.notice.setVisible(False)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(1, self.notice)
 
     def attach(self, services: AttentionServices) -> None:
         self._source = services.sync
+        if self._source is not None:  # a refusal arriving while the page is open shows at once
+            self._source.attention_changed.connect(self._attention_changed)
 
     def handle_scan(self, kind: OpenKind, text: str) -> None:
         """Takes no scans."""
 
+    def _attention_changed(self, _count: int) -> None:
+        if self.isVisible():
+            self.refresh()
+
     def show_message(self, text: str) -> None:
-        self.model.set_rows([ListRow(text)])
+        """A notice above the list (a refused scan); the refused actions stay listed."""
+        self.notice.setText(text)
+        self.notice.setVisible(True)
 
     def staff_changed(self) -> None:
         """Refused actions are the store's, not a person's: they stay."""
@@ -56,5 +74,6 @@ class AttentionScreen(AttentionPage):
         self.model.set_rows(rows or [ListRow(self.tr("Nothing needs attention."))])
 
     def showEvent(self, event: QShowEvent) -> None:
+        self.notice.setVisible(False)
         self.refresh()
         super().showEvent(event)

@@ -52,6 +52,9 @@ class ShownCustomerLike(Protocol):
     @property
     def checking(self) -> bool: ...
 
+    def shown(self) -> None:
+        """Tell the service this answer is on screen (it records the view if the hub did not)."""
+
 
 class CustomerViewer(Protocol):
     """``storeassist.services.view_customer.ViewCustomer`` as this screen uses it."""
@@ -230,6 +233,9 @@ class CustomerScreen(QWidget):
             self._on_failed(seq, exc)
             return
         if early is None:
+            # Whoever was on screen goes now: a note typed while the hub answers must not land on
+            # the previous customer, nor may the associate serve the wrong person meanwhile.
+            self._hide_profile()
             self._set_status(self.tr("Looking up the customer…"))
         else:
             self._set_status("")
@@ -247,6 +253,7 @@ class CustomerScreen(QWidget):
             return
         self.search.clear()
         seq = self._next_lookup()
+        self._hide_profile()  # not the previous customer while this one opens
         self._set_status(self.tr("Opening the customer…"))
         self._runner.run(
             viewer.by_id(customer_id),
@@ -373,6 +380,7 @@ class CustomerScreen(QWidget):
         self.profile.show_waiting_notes(found.waiting_notes)
         self.customer_shown.emit(found.source)
         if not found.checking:  # the hub's answer follows a device copy; suggestions go with it
+            found.shown()
             self._load_suggestions(profile.customer.id)
 
     def _load_suggestions(self, customer_id: int) -> None:

@@ -40,8 +40,9 @@ def pill(text: str, role: str, **properties: str) -> QLabel:
 
 
 def clear_layout(layout: QLayout) -> None:
-    """Remove every widget and nested layout in ``layout``: hidden now, deleted at the next turn
-    of the event loop (unparenting each one now would cost a screen refill more than its paint)."""
+    """Empty ``layout``: its widgets (and those of nested layouts) are hidden now and deleted at
+    the event loop's next turn (unparenting each one now would cost a refill more than its paint);
+    the emptied nested layouts go with their parent widget."""
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
