@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
-from storeassist.ui.setup_pages import EnrollmentPage, SetupSteps, StartupPage
+from storeassist.ui.setup_pages import SetupSteps, StartupPage
 
 
 class KioskServices(Protocol):
@@ -83,9 +83,9 @@ class KioskWindow(SetupSteps, QWidget):
         layout.addStretch(2)
 
         self.startup_page = StartupPage()
-        self.enrollment_page = EnrollmentPage(runner)
+        self.setup_runner = runner
         self.pages = QStackedWidget()
-        for page in (self.startup_page, self.enrollment_page, self.welcome):
+        for page in (self.startup_page, self.welcome):
             self.pages.addWidget(page)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)

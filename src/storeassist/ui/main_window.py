@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
 from storeassist.ui.formatting import StoreFormat, StorePlace
-from storeassist.ui.setup_pages import EnrollmentPage, SetupSteps, StartupPage
+from storeassist.ui.setup_pages import SetupSteps, StartupPage
 from storeassist.ui.status_area import StatusArea, SyncSignals
 
 if TYPE_CHECKING:  # the first frame needs none of these; the workspace imports them when built
@@ -117,7 +117,7 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         runner.busy_changed.connect(self.status_area.set_busy)
 
         self.startup_page = StartupPage()
-        self.enrollment_page = EnrollmentPage(runner)
+        self.setup_runner = runner
         #: The navigation and the features' screens, once installed.
         self.workspace = QWidget()
         self.workspace.setObjectName("workspace")
@@ -126,7 +126,7 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         self.nav_buttons: dict[QWidget, QPushButton] = {}
         self._home: QWidget | None = None
         self.pages = QStackedWidget()
-        for page in (self.startup_page, self.enrollment_page, self.workspace):
+        for page in (self.startup_page, self.workspace):
             self.pages.addWidget(page)
 
         central = QWidget()
@@ -332,7 +332,7 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
     def show_scan_message(self, text: str) -> None:
         """A refused or not-yet-supported scan: a calm notice on whatever is showing."""
         page = self.pages.currentWidget()
-        if page is self.enrollment_page:
+        if self.showing_enrollment():
             self.enrollment_page.show_message(text)
             return
         if page is self.startup_page:

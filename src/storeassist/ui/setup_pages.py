@@ -154,14 +154,28 @@ class EnrollmentPage(QWidget):
 
 class SetupSteps:
     """What every shell shows while its device gets ready: progress, a start-up problem, or the
-    enrollment form. For a window with ``pages`` holding ``startup_page`` and ``enrollment_page``,
-    and the ``settled`` and ``startup_failed`` signals (the associate window and the kiosk)."""
+    enrollment form. For a window with ``pages`` holding ``startup_page``, its op runner in
+    ``setup_runner``, and the ``settled`` and ``startup_failed`` signals (the associate window and
+    the kiosk). The enrollment page is made the first time it is needed: an enrolled device
+    never shows it, and its first frame is painted sooner without it."""
 
     pages: QStackedWidget
     startup_page: StartupPage
-    enrollment_page: EnrollmentPage
+    setup_runner: OpRunner
     settled: SignalInstance
     startup_failed: SignalInstance
+    _enrollment_page: EnrollmentPage | None = None
+
+    @property
+    def enrollment_page(self) -> EnrollmentPage:
+        if self._enrollment_page is None:
+            self._enrollment_page = EnrollmentPage(self.setup_runner)
+            self.pages.addWidget(self._enrollment_page)
+        return self._enrollment_page
+
+    def showing_enrollment(self) -> bool:
+        page = self._enrollment_page
+        return page is not None and self.pages.currentWidget() is page
 
     def show_progress(self, text: str, fraction: float | None = None) -> None:
         self.startup_page.set_step(text, fraction)
