@@ -1,11 +1,13 @@
 """The Customer screen: who was just scanned, with everything the associate should know.
 
-One user action, one service call (style.md §3): a loyalty scan calls
-``IdentifyCustomer.identify_by_token`` through the :class:`OpRunner`; a note goes to the outbox
-through ``AddCustomerNote``; suggestions come from ``RecommendProducts`` once the customer is
-shown. The profile itself is a :class:`ProfileView`. A profile from the device cache is marked
-"offline — as of <time>". A refused code becomes a calm notice at the top of the screen, and
-whatever customer was showing stays.
+The Customer feature (registered in :mod:`storeassist.features`). One user action, one service
+call (style.md §3): a loyalty scan or a tapped search result asks ``ViewCustomer`` (through the
+:class:`OpRunner`), which answers the customer already trimmed for the signed-in role; the screen
+only shows it and reports it shown. A note goes to the outbox through ``AddCustomerNote``;
+suggestions come from ``RecommendProducts`` once the customer is shown. The profile itself is a
+:class:`ProfileView`; one from the device cache is marked "offline — as of <time>". A lookup
+that cannot be answered (refused, offline and not on this tablet, failed) becomes a calm notice
+at the top, and the customer who was showing leaves the screen with it.
 """
 
 from __future__ import annotations
