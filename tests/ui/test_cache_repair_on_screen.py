@@ -26,7 +26,7 @@ import pytest
 from fake_devices import FakeDevice
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import ShellStartup, build_associate_app
+from storeassist.app import build_associate_app
 from storeassist.client import HubClient
 from storeassist.config import Settings
 from storeassist.contract import EnrollRequest, StaffSession
@@ -35,6 +35,7 @@ from storeassist.scanning import ScannerWedge, ScanRouter
 from storeassist.services.identify_customer import CustomerNotCached, IdentifyCustomer
 from storeassist.services.sign_in_staff import SignInStaff
 from storeassist.services.view_customer import ViewCustomer
+from storeassist.shell import ShellStartup
 from storeassist.sync import SyncEngine
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_screen import CustomerScreen

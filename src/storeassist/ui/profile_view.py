@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -32,8 +31,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QScroller,
     QSizePolicy,
-    QStyle,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +41,7 @@ from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import alert_heading, alert_text, channel_label, recommendation_reason
 from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.profile_header import ProfileHeader
-from storeassist.ui.row_delegate import TwoLineDelegate
+from storeassist.ui.row_delegate import IconRowDelegate, ProductRowDelegate
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
 from storeassist.ui.widgets import Section, append_shown, clear_layout, label, pill, row_frame, text_column
 
@@ -52,108 +49,6 @@ from storeassist.ui.widgets import Section, append_shown, clear_layout, label, p
 PORTRAIT_BELOW = 900
 NOTE_MAX_CHARS = 500
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-_ICON_PX = 24
-_TIMELINE_ICON_PX = 28
-
-
-class _TimelineRowDelegate(TwoLineDelegate):
-    """Draws a timeline row: channel icon, the title in bold, when · where · detail below it."""
-
-    GAP = 12
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return self._row_size(option, max(self._text_height(option), _TIMELINE_ICON_PX))
-
-    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
-        """Width kept free at the row's right end for what a subclass draws there."""
-        return 0
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
-        rect: QRect = opt.rect.adjusted(12, self.PADDING, -12, -self.PADDING)
-        icon = index.data(Qt.ItemDataRole.DecorationRole)
-        icon_box = QRect(
-            rect.left(), rect.center().y() - _TIMELINE_ICON_PX // 2, _TIMELINE_ICON_PX, _TIMELINE_ICON_PX
-        )
-        if isinstance(icon, QIcon):
-            icon.paint(painter, icon_box)
-        left = icon_box.right() + self.GAP
-        right = rect.right() - self._right_part(opt, index)
-        title, _, detail = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
-        self._draw_lines(painter, opt, left, max(0, right - left), title, detail)
-        self._paint_right(painter, opt, index, rect)
-
-    def _paint_right(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-        rect: QRect,
-    ) -> None:
-        """Draw in the space :meth:`_right_part` kept (nothing here)."""
-
-
-#: The availability pill's colours (border, fill, text), as the theme draws its availability labels.
-_PILL_COLOURS = {
-    "here": ("#9fd3ae", "#e3f4e8", "#1e6b34"),
-    "nearby": ("#f0c36d", "#fff4e0", "#6b4500"),
-    "out": ("#cfd5de", "#eef0f3", "#4f5968"),
-}
-
-
-class _ProductRowDelegate(_TimelineRowDelegate):
-    """A product in a cart or recently viewed: channel icon, name over price · when · channel,
-    and where it is in stock as a pill at the right end. One painted row, no widgets, so a
-    profile with many items paints as fast as one with few."""
-
-    PILL_PAD = 10
-    PILL_GAP = 12
-
-    def _pill_font(self, option: QStyleOptionViewItem) -> QFont:
-        font = QFont(option.font)
-        font.setBold(True)
-        return font
-
-    def _pill_text(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
-        where, text = index.data(ProductRowModel.AvailabilityRole) or ("out", "")
-        return str(where), str(text)
-
-    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
-        _where, text = self._pill_text(index)
-        width = QFontMetrics(self._pill_font(option)).horizontalAdvance(text)
-        return width + 2 * self.PILL_PAD + self.PILL_GAP if text else 0
-
-    def _paint_right(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-        rect: QRect,
-    ) -> None:
-        where, text = self._pill_text(index)
-        if not text:
-            return
-        font = self._pill_font(option)
-        metrics = QFontMetrics(font)
-        width, height = metrics.horizontalAdvance(text) + 2 * self.PILL_PAD, metrics.height() + 6
-        box = QRectF(rect.right() - width, rect.top(), width, height)
-        border, fill, ink = _PILL_COLOURS.get(where, _PILL_COLOURS["out"])
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(border), 1))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(box, 8, 8)
-        painter.setPen(QColor(ink))
-        painter.setFont(font)
-        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
-        painter.restore()
 
 
 class ProfileView(QWidget):
@@ -260,7 +155,7 @@ class ProfileView(QWidget):
         view = QListView()
         view.setObjectName(name)
         view.setModel(model)
-        view.setItemDelegate(_ProductRowDelegate(view))
+        view.setItemDelegate(ProductRowDelegate(view))
         view.setUniformItemSizes(True)
         view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -327,7 +222,7 @@ class ProfileView(QWidget):
         self.timeline_view = QListView()
         self.timeline_view.setModel(self.timeline_model)
         self.timeline_view.setObjectName("timelineList")
-        self.timeline_view.setItemDelegate(_TimelineRowDelegate(self.timeline_view))
+        self.timeline_view.setItemDelegate(IconRowDelegate(self.timeline_view))
         self.timeline_view.setWordWrap(False)
         self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.timeline_view.setUniformItemSizes(True)

@@ -1,14 +1,18 @@
-"""What the list delegates share: a bold first line over a lighter second one, each cut with "…".
+"""Painted list rows: a bold first line over a lighter second one, each cut with "…".
 
-Rows drawn this way have one height whatever their text, so a list can be sized exactly to its
-rows; the whole text stays in the row's tooltip.
+:class:`TwoLineDelegate` is the base; :class:`IconRowDelegate` adds an icon at the left (the
+timeline), :class:`ProductRowDelegate` an availability pill at the right (cart, recently
+viewed). Rows drawn this way have one height whatever their text, so a list can be sized exactly
+to its rows, and a long list costs no widgets; the whole text stays in the row's tooltip.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from storeassist.ui.list_models import ProductRowModel
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -60,3 +64,106 @@ class TwoLineDelegate(QStyledItemDelegate):
         self._draw_elided(painter, detail_metrics, line_two, detail)
         painter.restore()
         return top, title_metrics
+
+
+#: The icon at the left of an icon row (the timeline's channel, a product's channel).
+ROW_ICON_PX = 28
+
+
+class IconRowDelegate(TwoLineDelegate):
+    """A row with an icon (``DecorationRole``) at its left: the title in bold, the detail below
+    (the timeline's when · where · what)."""
+
+    GAP = 12
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return self._row_size(option, max(self._text_height(option), ROW_ICON_PX))
+
+    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
+        """Width kept free at the row's right end for what a subclass draws there."""
+        return 0
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        rect: QRect = opt.rect.adjusted(12, self.PADDING, -12, -self.PADDING)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        icon_box = QRect(rect.left(), rect.center().y() - ROW_ICON_PX // 2, ROW_ICON_PX, ROW_ICON_PX)
+        if isinstance(icon, QIcon):
+            icon.paint(painter, icon_box)
+        left = icon_box.right() + self.GAP
+        right = rect.right() - self._right_part(opt, index)
+        title, _, detail = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        self._draw_lines(painter, opt, left, max(0, right - left), title, detail)
+        self._paint_right(painter, opt, index, rect)
+
+    def _paint_right(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        rect: QRect,
+    ) -> None:
+        """Draw in the space :meth:`_right_part` kept (nothing here)."""
+
+
+#: The availability pill's colours (border, fill, text), as the theme draws its availability labels.
+_PILL_COLOURS = {
+    "here": ("#9fd3ae", "#e3f4e8", "#1e6b34"),
+    "nearby": ("#f0c36d", "#fff4e0", "#6b4500"),
+    "out": ("#cfd5de", "#eef0f3", "#4f5968"),
+}
+
+
+class ProductRowDelegate(IconRowDelegate):
+    """A product in a cart or recently viewed: channel icon, name over price · when · channel,
+    and where it is in stock as a pill at the right end. One painted row, no widgets, so a
+    profile with many items paints as fast as one with few."""
+
+    PILL_PAD = 10
+    PILL_GAP = 12
+
+    def _pill_font(self, option: QStyleOptionViewItem) -> QFont:
+        font = QFont(option.font)
+        font.setBold(True)
+        return font
+
+    def _pill_text(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
+        where, text = index.data(ProductRowModel.AvailabilityRole) or ("out", "")
+        return str(where), str(text)
+
+    def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
+        _where, text = self._pill_text(index)
+        width = QFontMetrics(self._pill_font(option)).horizontalAdvance(text)
+        return width + 2 * self.PILL_PAD + self.PILL_GAP if text else 0
+
+    def _paint_right(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        rect: QRect,
+    ) -> None:
+        where, text = self._pill_text(index)
+        if not text:
+            return
+        font = self._pill_font(option)
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(text) + 2 * self.PILL_PAD, metrics.height() + 6
+        box = QRectF(rect.right() - width, rect.top(), width, height)
+        border, fill, ink = _PILL_COLOURS.get(where, _PILL_COLOURS["out"])
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(border), 1))
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(box, 8, 8)
+        painter.setPen(QColor(ink))
+        painter.setFont(font)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
