@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from storeassist.contract import CustomerPage, CustomerProfile
+from storeassist.contract import CustomerPage, CustomerProfile, RecommendationList
 from storeassist.domain.tokens import TokenError
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearchPanel
@@ -79,10 +79,17 @@ class NoteWriter(Protocol):
     def add(self, customer_id: int, text: str) -> Any: ...
 
 
+class SuggestionsLike(Protocol):
+    """``storeassist.services.recommend_products.Suggestions``: None when there are none to show."""
+
+    @property
+    def items(self) -> RecommendationList | None: ...
+
+
 class SuggestionSource(Protocol):
     """``storeassist.services.recommend_products.RecommendProducts``: never raises for the hub."""
 
-    def for_customer(self, customer_id: int, store_id: int) -> Awaitable[Any]: ...
+    def for_customer(self, customer_id: int, store_id: int) -> Awaitable[SuggestionsLike]: ...
 
 
 class CustomerServices(StorePlace, Protocol):
@@ -395,7 +402,7 @@ class CustomerScreen(QWidget):
             on_failure=lambda error: log.info("suggestions not shown (%s)", type(error).__name__),
         )
 
-    def _on_suggestions(self, seq: int, customer_id: int, found: Any) -> None:
+    def _on_suggestions(self, seq: int, customer_id: int, found: SuggestionsLike) -> None:
         if seq != self._lookup_seq or customer_id != self._customer_id:
             return
         if found.items is None:
