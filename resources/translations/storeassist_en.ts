@@ -172,7 +172,7 @@
 <context>
     <name>AttentionScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/attention_screen.py" line="+56"/>
+        <location filename="../../src/storeassist/ui/attention_screen.py" line="+74"/>
         <source>Nothing needs attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -189,7 +189,7 @@
 <context>
     <name>CustomerScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/customer_screen.py" line="+135"/>
+        <location filename="../../src/storeassist/ui/customer_screen.py" line="+138"/>
         <source>Customer</source>
         <extracomment>A profile was just put on screen; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). Emitted after the widgets are filled, so a listener that repaints sees the new profile. The lookup whose customer was painted from the device before the hub answered.</extracomment>
         <translation type="unfinished"></translation>
@@ -200,17 +200,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+88"/>
         <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Looking up the customer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Opening the customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -277,7 +277,7 @@
 <context>
     <name>EnrollmentPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/setup_pages.py" line="+77"/>
+        <location filename="../../src/storeassist/ui/setup_pages.py" line="+86"/>
         <source>Set up this tablet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -816,7 +816,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/storeassist/ui/main_window.py" line="+105"/>
+        <location filename="../../src/storeassist/ui/main_window.py" line="+96"/>
         <source>StoreAssist — training</source>
         <extracomment>The feature the status strip&apos;s &quot;needs attention&quot; chip opens. The workspace is showing and services are attached (used by ``--screenshot`` and tests). The window waits for a person now: workspace ready, enrollment form, or a start-up problem. Start-up stopped on a problem the start-up page now explains (the text is that sentence).</extracomment>
         <translation type="unfinished"></translation>
@@ -843,17 +843,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+78"/>
         <source> (practice)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+107"/>
         <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-135"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -863,7 +863,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+116"/>
         <source>The tablet is not ready for scans yet. Finish setting it up first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -994,9 +994,9 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../../src/storeassist/ui/profile_view.py" line="+245"/>
+        <location filename="../../src/storeassist/ui/profile_view.py" line="+140"/>
         <source>Pickups and holds</source>
-        <extracomment>Narrower than this (the widget&apos;s own width), the two columns stack into one. The availability pill&apos;s colours (border, fill, text), as the theme draws its availability labels. The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
+        <extracomment>Narrower than this (the widget&apos;s own width), the two columns stack into one. The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1453,7 +1453,7 @@
 <context>
     <name>domain</name>
     <message>
-        <location filename="../../src/storeassist/ui/messages.py" line="+55"/>
+        <location filename="../../src/storeassist/ui/messages.py" line="+56"/>
         <source>This is an order code; it does not belong on this screen.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1540,7 +1540,7 @@
 <context>
     <name>formatting</name>
     <message>
-        <location filename="../../src/storeassist/ui/formatting.py" line="+204"/>
+        <location filename="../../src/storeassist/ui/formatting.py" line="+222"/>
         <source>Not synced yet</source>
         <extracomment>What a store is written as until the app knows better (a device enrolled before stores had a locale, and nothing heard from the hub yet).</extracomment>
         <translation type="unfinished"></translation>
@@ -1659,6 +1659,118 @@
     <message>
         <location line="-109"/>
         <source>Something went wrong on this tablet. Try again; if it keeps happening, tell a manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/client/errors.py" line="+16"/>
+        <source>The back office could not complete this request. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The back office cannot be reached. You can keep working: actions are saved on this device and sent when the connection is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The back office is taking too long to answer. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The back office had a problem answering. Try again in a moment; if it keeps happening, tell a manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The back office answered in a way this app does not understand. Update StoreAssist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This device is not signed in to the back office. Ask a manager to enrol it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sign in first: scan your staff badge, or enter your staff number and PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/local/cache.py" line="+82"/>
+        <source>The store data on this device was damaged and is being reloaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>The store data on this device could not be updated. Check free disk space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The back office&apos;s keys could not be saved on this device. Check free disk space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>This customer could not be saved for offline use on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Suggestions could not be saved for offline use on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Old customer data could not be removed from this device just now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/services/add_note.py" line="+34"/>
+        <source>The note is empty. Type what a colleague should know, then save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/services/identify_customer.py" line="+92"/>
+        <source>The back office cannot be reached and this customer is not saved on this device. Serve them without their profile, or try again when the connection is back.</source>
+        <extracomment>What is kept on the tablet of a customer looked up online: the least any role sees. Hub problem codes that mean the same as a local token check failing; raised as the domain error.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/services/search_customers.py" line="+30"/>
+        <source>Searching needs the back office, which cannot be reached right now. Scan the customer&apos;s loyalty code instead: customers served here before open from this tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>That is too long for a name, phone number or e-mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/services/sign_in_staff.py" line="+109"/>
+        <source>Enter your PIN to finish signing in.</source>
+        <extracomment>Refusals from the hub that lock this device&apos;s sign-in … … when they all fall within this many seconds … … for this many seconds (and again after each further refusal in the window). Minutes of no activity after which the signed-in person is signed out. Roles that may sign in at any store&apos;s device. A signed code&apos;s shape: the badge&apos;s kind and canonical spelling are checked by ``parse_token``. The hub&apos;s problem code for an unknown badge, staff number or PIN. The hub&apos;s problem code for a valid badge whose holder must also give their PIN.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>A staff number is letters and digits, as on your badge. Type it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>That badge or PIN was not accepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>That badge, staff number or PIN cannot be right. Type it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/services/view_customer.py" line="+35"/>
+        <source>Sign in first: scan your staff badge, or tap “Sign in” at the top.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -204,3 +204,29 @@ def test_a_translation_made_from_the_extracted_strings_is_what_the_associate_rea
         assert view.pickups_section.title.text() == f"{PSEUDO} Pickups and holds"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_a_sentence_a_service_writes_is_extracted_and_shown_translated(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """Services, the client and the device store mark their fixed sentences for lupdate
+    (``storeassist.words``); the screen shows them in the reader's language."""
+    from storeassist.client import HubTimeout
+    from storeassist.services.view_customer import SignInRequired
+    from storeassist.ui.messages import describe_failure
+
+    package = UI.parent
+    catalogue = _lupdate(tmp_path / "storeassist_de.ts", "de", package)
+    sources = {message.findtext("source") for message in catalogue.iter("message")}
+    assert HubTimeout.default_message in sources
+    assert SignInRequired.user_message in sources
+    _pseudo_translate(catalogue)
+    catalogue.write(tmp_path / "storeassist_de.ts", encoding="utf-8", xml_declaration=True)
+    _lrelease(tmp_path / "storeassist_de.ts", tmp_path / "storeassist_de.qm")
+    translator = install_translations(qapp, "de_DE", tmp_path)
+    assert translator is not None
+    try:
+        shown = describe_failure(HubTimeout(), doing="customer lookup")
+        assert shown == f"{PSEUDO} {HubTimeout.default_message}"
+    finally:
+        qapp.removeTranslator(translator)

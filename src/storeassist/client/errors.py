@@ -7,12 +7,15 @@ a message comes from a stack trace, and nothing contains personal data.
 from __future__ import annotations
 
 from storeassist.contract import Problem
+from storeassist.words import QT_TRANSLATE_NOOP
 
 
 class HubError(Exception):
     """Base of every hub error."""
 
-    default_message = "The back office could not complete this request. Try again in a moment."
+    default_message = QT_TRANSLATE_NOOP(
+        "messages", "The back office could not complete this request. Try again in a moment."
+    )
 
     def __init__(self, user_message: str | None = None) -> None:
         self.user_message = user_message or self.default_message
@@ -24,20 +27,27 @@ class HubConnectionError(HubError):
 
 
 class HubUnreachable(HubConnectionError):
-    default_message = (
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
         "The back office cannot be reached. You can keep working: actions are saved on this device "
-        "and sent when the connection is back."
+        "and sent when the connection is back.",
     )
 
 
 class HubTimeout(HubConnectionError):
-    default_message = "The back office is taking too long to answer. Try again in a moment."
+    default_message = QT_TRANSLATE_NOOP(
+        "messages", "The back office is taking too long to answer. Try again in a moment."
+    )
 
 
 class HubServerError(HubError):
     """The hub answered 5xx: it is up but broken or overloaded."""
 
-    default_message = "The back office had a problem answering. Try again in a moment; if it keeps happening, tell a manager."  # noqa: E501
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
+        "The back office had a problem answering. Try again in a moment; if it keeps happening, "
+        "tell a manager.",
+    )
 
     def __init__(self, status: int, user_message: str | None = None) -> None:
         super().__init__(user_message)
@@ -47,14 +57,18 @@ class HubServerError(HubError):
 class HubProtocolError(HubError):
     """The hub answered something this app cannot read: a version mismatch, i.e. a bug to report."""
 
-    default_message = "The back office answered in a way this app does not understand. Update StoreAssist."
+    default_message = QT_TRANSLATE_NOOP(
+        "messages", "The back office answered in a way this app does not understand. Update StoreAssist."
+    )
 
 
 class HubAuthError(HubError):
     """The device credential is missing, wrong or revoked (401). A 403 is a refusal of what was
     asked (a code not accepted, a used enrolment code, another store's data): ``HubRejected``."""
 
-    default_message = "This device is not signed in to the back office. Ask a manager to enrol it again."
+    default_message = QT_TRANSLATE_NOOP(
+        "messages", "This device is not signed in to the back office. Ask a manager to enrol it again."
+    )
 
     def __init__(self, user_message: str | None = None, problem: Problem | None = None) -> None:
         super().__init__(user_message or (problem.detail if problem else None))
@@ -69,7 +83,9 @@ class StaffSessionRequired(HubAuthError):
     """The hub needs a signed-in staff member for this (401 ``staff_session_*``): nobody is signed
     in on this device, or the hub ended the session (idle, signed in elsewhere, expired)."""
 
-    default_message = "Sign in first: scan your staff badge, or enter your staff number and PIN."
+    default_message = QT_TRANSLATE_NOOP(
+        "messages", "Sign in first: scan your staff badge, or enter your staff number and PIN."
+    )
 
     def __init__(self, problem: Problem | None = None) -> None:
         super().__init__(self.default_message, problem)

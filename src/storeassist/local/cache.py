@@ -59,6 +59,7 @@ from storeassist.local.cache_schema import RevokedCardRow as RevokedCardRow
 from storeassist.local.cache_schema import StockRow as StockRow
 from storeassist.local.cache_schema import SyncStateRow as SyncStateRow
 from storeassist.local.sqlite import LocalStoreError
+from storeassist.words import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("storeassist.local")
 
@@ -77,7 +78,9 @@ class CacheRebuilt(LocalStoreError):
     """The cache was made fresh while a change feed was being stored: pull again from a snapshot."""
 
     def __init__(self) -> None:
-        super().__init__("The store data on this device was damaged and is being reloaded.")
+        super().__init__(
+            QT_TRANSLATE_NOOP("messages", "The store data on this device was damaged and is being reloaded.")
+        )
 
 
 class LocalCache:
@@ -179,7 +182,9 @@ class LocalCache:
         self._file.write(
             "change feed write",
             store,
-            user_message="The store data on this device could not be updated. Check free disk space.",
+            user_message=QT_TRANSLATE_NOOP(
+                "messages", "The store data on this device could not be updated. Check free disk space."
+            ),
         )
 
     # -- trust ------------------------------------------------------------------------------
@@ -195,7 +200,9 @@ class LocalCache:
         self._file.write(
             "key write",
             store,
-            user_message="The back office's keys could not be saved on this device. Check free disk space.",
+            user_message=QT_TRANSLATE_NOOP(
+                "messages", "The back office's keys could not be saved on this device. Check free disk space."
+            ),
         )
 
     def verification_keys(self) -> Mapping[int, Ed25519PublicKey]:
@@ -272,7 +279,9 @@ class LocalCache:
         self._file.write(
             "profile write",
             lambda c: self._put_profile(c, profile, now),
-            user_message="This customer could not be saved for offline use on this device.",
+            user_message=QT_TRANSLATE_NOOP(
+                "messages", "This customer could not be saved for offline use on this device."
+            ),
         )
 
     def profile(self, customer_id: int, *, now: datetime) -> CachedProfile | None:
@@ -308,7 +317,9 @@ class LocalCache:
         self._file.write(
             "suggestions write",
             lambda c: c.execute(recommendations.insert().prefix_with("OR REPLACE"), row),
-            user_message="Suggestions could not be saved for offline use on this device.",
+            user_message=QT_TRANSLATE_NOOP(
+                "messages", "Suggestions could not be saved for offline use on this device."
+            ),
         )
 
     def recommendations(self, customer_id: int, *, now: datetime) -> RecommendationList | None:
@@ -334,7 +345,11 @@ class LocalCache:
             return int(purged.rowcount)
 
         return self._file.write(
-            "purge", purge, user_message="Old customer data could not be removed from this device just now."
+            "purge",
+            purge,
+            user_message=QT_TRANSLATE_NOOP(
+                "messages", "Old customer data could not be removed from this device just now."
+            ),
         )
 
     def _put_profile(self, connection: Connection, profile: CustomerProfile, now: datetime) -> None:

@@ -11,6 +11,7 @@ import unicodedata
 
 from storeassist.contract import AddNoteCommand, AddNotePayload
 from storeassist.services.outbox_commands import CommandIssuer
+from storeassist.words import QT_TRANSLATE_NOOP
 
 #: The screen's limit; the wire allows more, so a note typed here is never refused for length there.
 MAX_NOTE_CHARS = 500
@@ -29,7 +30,9 @@ def clean_note(text: str) -> str:
     kept = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
     note = kept.strip()
     if not note:
-        raise NoteInvalid("The note is empty. Type what a colleague should know, then save.")
+        raise NoteInvalid(
+            QT_TRANSLATE_NOOP("messages", "The note is empty. Type what a colleague should know, then save.")
+        )
     if len(note) > MAX_NOTE_CHARS:
         raise NoteInvalid(f"Notes are at most {MAX_NOTE_CHARS} characters. Shorten it, then save.")
     return note

@@ -44,6 +44,7 @@ from storeassist.domain.tokens import (
     verify_token,
 )
 from storeassist.local import CachedProfile, LocalStoreError
+from storeassist.words import QT_TRANSLATE_NOOP
 
 #: Seconds a lookup at the counter waits for the hub before the device answers by itself.
 COUNTER_DEADLINE_S = 3.0
@@ -88,9 +89,10 @@ class _NothingToCheckWith(TokenUnknownKey):
 class CustomerNotCached(HubError):
     """Offline, and this customer's profile is not on the device."""
 
-    default_message = (
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
         "The back office cannot be reached and this customer is not saved on this device. "
-        "Serve them without their profile, or try again when the connection is back."
+        "Serve them without their profile, or try again when the connection is back.",
     )
 
 

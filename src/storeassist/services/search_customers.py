@@ -12,6 +12,7 @@ from typing import Protocol
 
 from storeassist.client import HubConnectionError, HubError, HubServerError
 from storeassist.contract import CustomerPage
+from storeassist.words import QT_TRANSLATE_NOOP
 
 MIN_CHARS = 3  # the hub refuses fewer (a search is for one customer, not a list)
 MAX_CHARS = 80
@@ -26,9 +27,10 @@ class SearchNotPossible(HubError):
 
 
 class SearchNeedsHub(HubError):
-    default_message = (
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
         "Searching needs the back office, which cannot be reached right now. "
-        "Scan the customer's loyalty code instead: customers served here before open from this tablet."
+        "Scan the customer's loyalty code instead: customers served here before open from this tablet.",
     )
 
 
@@ -41,7 +43,9 @@ def clean_query(text: str) -> str:
             f"Type at least {MIN_CHARS} characters of a name, phone number or e-mail address."
         )
     if len(query) > MAX_CHARS:
-        raise SearchNotPossible("That is too long for a name, phone number or e-mail address.")
+        raise SearchNotPossible(
+            QT_TRANSLATE_NOOP("messages", "That is too long for a name, phone number or e-mail address.")
+        )
     return query
 
 

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from storeassist.client import HubRejected
 from storeassist.contract import Role, StaffSession, StaffSignInRequest
 from storeassist.domain.tokens import MAX_TOKEN_CHARS, TokenError, TokenKind, parse_token
+from storeassist.words import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("storeassist.staff")
 
@@ -105,7 +106,7 @@ class SignInPinRequired(SignInError):
     pin_required = True
 
     def __init__(self) -> None:
-        super().__init__("Enter your PIN to finish signing in.")
+        super().__init__(QT_TRANSLATE_NOOP("messages", "Enter your PIN to finish signing in."))
 
 
 class SignInLocked(SignInError):
@@ -169,7 +170,11 @@ class SignInStaff:
         self._check_lock()
         number = _normalise(staff_number).upper()
         if not _STAFF_NUMBER.fullmatch(number):
-            raise SignInInvalid("A staff number is letters and digits, as on your badge. Type it again.")
+            raise SignInInvalid(
+                QT_TRANSLATE_NOOP(
+                    "messages", "A staff number is letters and digits, as on your badge. Type it again."
+                )
+            )
         cleaned_pin = _normalise(pin)
         if not _PIN.fullmatch(cleaned_pin):
             raise SignInInvalid(_BAD_PIN)
@@ -196,7 +201,9 @@ class SignInStaff:
                 raise
             self._note_refusal()
             log.info("staff sign-in refused by the hub")
-            raise SignInRefused("That badge or PIN was not accepted.") from None
+            raise SignInRefused(
+                QT_TRANSLATE_NOOP("messages", "That badge or PIN was not accepted.")
+            ) from None
         # Refusals are not forgiven by a success: one's own badge between guesses must not reset them.
         if session.store_id != self._store_id and session.role not in CHAIN_WIDE_ROLES:
             log.info(
@@ -260,7 +267,9 @@ def _request(
     try:
         return StaffSignInRequest(badge=badge, staff_number=staff_number, pin=pin)
     except ValidationError:
-        raise SignInInvalid("That badge, staff number or PIN cannot be right. Type it again.") from None
+        raise SignInInvalid(
+            QT_TRANSLATE_NOOP("messages", "That badge, staff number or PIN cannot be right. Type it again.")
+        ) from None
 
 
 class StaffSessionState:

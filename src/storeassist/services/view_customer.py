@@ -24,6 +24,7 @@ from typing import Literal, Protocol
 from storeassist.contract import CustomerPage, CustomerProfile, CustomerSummary, Role
 from storeassist.domain.privacy import access_for, restrict_page, restrict_profile, restrict_summary
 from storeassist.services.identify_customer import IdentifiedCustomer
+from storeassist.words import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("storeassist.services")
 
@@ -31,7 +32,9 @@ log = logging.getLogger("storeassist.services")
 class SignInRequired(PermissionError):
     """Nobody is signed in on this tablet: customers stay closed until someone is."""
 
-    user_message = "Sign in first: scan your staff badge, or tap “Sign in” at the top."
+    user_message = QT_TRANSLATE_NOOP(
+        "messages", "Sign in first: scan your staff badge, or tap “Sign in” at the top."
+    )
 
 
 @dataclass(frozen=True, slots=True)

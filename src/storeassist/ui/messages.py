@@ -37,7 +37,8 @@ def describe_failure(error: BaseException, *, doing: str) -> str:
     user_message = getattr(error, "user_message", None)
     if isinstance(user_message, str) and user_message:
         log.info("%s failed: %s", doing, type(error).__name__)
-        return QCoreApplication.translate("hub", user_message)
+        # Sentences marked QT_TRANSLATE_NOOP("messages", …) where they are written (storeassist.words).
+        return QCoreApplication.translate("messages", user_message)
     # The traceback says where the bug is; the exception's text is left out because it may
     # quote a customer's data or a scanned payload (pydantic errors echo their input).
     where = "".join(traceback.format_tb(error.__traceback__))
