@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from storeassist.local import LocalCache, Outbox
     from storeassist.security.credentials import CredentialStore
     from storeassist.services.add_note import AddCustomerNote
-    from storeassist.services.identify_customer import IdentifyCustomer
     from storeassist.services.recommend_products import RecommendProducts
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
     from storeassist.services.view_customer import ViewCustomer
@@ -69,7 +68,6 @@ class DeviceServices:
     sync: SyncEngine
     staff: StaffSessionState
     sign_in: SignInStaff
-    identify: IdentifyCustomer
     view_customer: ViewCustomer
     notes: AddCustomerNote
     suggestions: RecommendProducts
@@ -279,7 +277,6 @@ class DeviceStartup:
             sync=sync,
             staff=staff,
             sign_in=SignInStaff(client, record.store_id),
-            identify=identify,
             view_customer=view_customer,
             notes=notes,
             suggestions=RecommendProducts(client, cache),
