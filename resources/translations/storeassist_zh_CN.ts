@@ -1791,4 +1791,34 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>training</name>
+    <message>
+        <location filename="../../src/storeassist/startup.py" line="+158"/>
+        <source>Opening this tablet&apos;s records…</source>
+        <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Enrolling this tablet with the practice back office…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+134"/>
+        <source>Asking the back office how this store writes dates and prices…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/training.py" line="+39"/>
+        <source>Creating the practice store — 5 shops, 500 products, 2,000 customers. This takes a few seconds, once.</source>
+        <extracomment>Reports a step (in English; the window translates it under the context &quot;training&quot;) and how far along start-up is, or None when that is not known.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Starting the practice back office…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

@@ -12,7 +12,8 @@ benchmarks all get a ready device the same way::
 
 Everything slow (SQLite files, the keyring, seeding the training hub) runs on worker threads;
 nothing here blocks the event loop. Progress is reported through ``progress(text, fraction)``
-with English source text the shell translates (``QCoreApplication.translate("training", …)``).
+with English source text, marked for lupdate, that the shell translates
+(``QCoreApplication.translate("training", …)``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from storeassist.config import DeviceRecord, Settings, load_device_record, save_device_record
+from storeassist.words import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -153,7 +155,7 @@ class DeviceStartup:
             from storeassist.training import start_training_hub
 
             self.training_hub = await start_training_hub(self.data_dir, self._progress)
-        self._progress("Opening this tablet's records…", 0.9)
+        self._progress(QT_TRANSLATE_NOOP("training", "Opening this tablet's records…"), 0.9)
         await asyncio.to_thread(self._open_local)
         record = await asyncio.to_thread(load_device_record, self.device_dir)
         credentials = self._credentials
@@ -161,7 +163,10 @@ class DeviceStartup:
         enrolled = record is not None and await asyncio.to_thread(credentials.load) is not None
         if self.training_hub is not None:
             if not enrolled:
-                self._progress("Enrolling this tablet with the practice back office…", 0.95)
+                enrolling = QT_TRANSLATE_NOOP(
+                    "training", "Enrolling this tablet with the practice back office…"
+                )
+                self._progress(enrolling, 0.95)
                 code = await asyncio.to_thread(self.training_hub.issue_enrollment_code)
                 record = await self.enroll(self.training_hub.url, code)
                 enrolled = True
@@ -292,7 +297,10 @@ class DeviceStartup:
 
         if record.store_locale is not None or self._credentials is None:
             return record
-        self._progress("Asking the back office how this store writes dates and prices…", 0.95)
+        asking = QT_TRANSLATE_NOOP(
+            "training", "Asking the back office how this store writes dates and prices…"
+        )
+        self._progress(asking, 0.95)
         client = HubClient(record.hub_url, self._credentials.load)
         try:
             async with asyncio.timeout(STORE_DETAILS_DEADLINE_S):

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storeassist.words import QT_TRANSLATE_NOOP
+
 log = logging.getLogger("storeassist.training")
 
 TRAINING_STORE_ID = 1
@@ -34,10 +36,11 @@ _SEEDED_MARK = "seeded"
 #: far along start-up is, or None when that is not known.
 Progress = Callable[[str, float | None], None]
 
-PREPARING_STORE = (
-    "Creating the practice store — 5 shops, 500 products, 2,000 customers. This takes a few seconds, once."
+PREPARING_STORE = QT_TRANSLATE_NOOP(
+    "training",
+    "Creating the practice store — 5 shops, 500 products, 2,000 customers. This takes a few seconds, once.",
 )
-STARTING_HUB = "Starting the practice back office…"
+STARTING_HUB = QT_TRANSLATE_NOOP("training", "Starting the practice back office…")
 
 
 def training_dir(data_dir: Path) -> Path:
