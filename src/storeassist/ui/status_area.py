@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
@@ -213,8 +213,9 @@ class StatusArea(QWidget):
 
     def set_sync_problem(self, message: str) -> None:
         """A sync round failed. Offline says enough already; otherwise (the back office refused,
-        or this tablet's storage failed) the strip says so, and the reason is the tooltip."""
-        self.sync_label.setToolTip(message)
+        or this tablet's storage failed) the strip says so, and the reason is the tooltip, in the
+        reader's language (``message`` is a sentence marked for the "messages" catalogue)."""
+        self.sync_label.setToolTip(QCoreApplication.translate("messages", message))
         if self._online is False:
             return
         self.sync_label.setText(
