@@ -46,6 +46,7 @@ from pydantic import (
     TypeAdapter,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    model_validator,
 )
 
 from storeassist.contract.common import (
@@ -58,7 +59,7 @@ from storeassist.contract.common import (
     WireModel,
 )
 
-CommandType = Literal["note.add", "hold.place", "pickup.collect", "profile.view"]
+CommandType = Literal["note.add", "hold.place", "pickup.collect", "pickup.restock", "profile.view"]
 CommandStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 MAX_BATCH = 500
 
@@ -66,12 +67,15 @@ MAX_BATCH = 500
 MAX_PAYLOAD_KEYS = 16
 #: Levels of nesting in a payload: the object itself is level 1, ``pickup.collect``'s lines level 2.
 MAX_PAYLOAD_DEPTH = 8
-#: Values in a payload, counting every member of every object and list at any level.
-MAX_PAYLOAD_ITEMS = 256
+#: Values in a payload, counting every member of every object and list at any level (a hand-over
+#: of :data:`MAX_PICKUP_LINES` lines, five fields each, with its verification, fits).
+MAX_PAYLOAD_ITEMS = 512
 #: Characters of text in a payload, keys included (a note is at most 1,000).
 MAX_PAYLOAD_TEXT = 8192
 #: Lines one pickup hand-over may name.
-MAX_PICKUP_LINES = 100
+MAX_PICKUP_LINES = 60
+#: Characters of a drawn signature's SVG path data (fits in :data:`MAX_PAYLOAD_TEXT`).
+MAX_SIGNATURE_CHARS = 6000
 #: Characters of a command's type name (the hub's record column holds 32).
 MAX_TYPE_NAME = 32
 
@@ -103,12 +107,90 @@ class PlaceHoldPayload(WireModel):
     hours: Annotated[int, Field(strict=True, ge=1, le=168), WholeNumber] = 48
 
 
-class CollectPickupPayload(WireModel):
-    order_id: EntityId
-    lines: dict[LineNo, Quantity] = Field(
-        max_length=MAX_PICKUP_LINES, description="line_no → quantity handed over now"
+class HandoverLine(WireModel):
+    """What happens now to one line of a pickup order. Units not named stay to collect later."""
+
+    handed: Quantity = Field(default=0, description="units of this line handed over now")
+    cancelled: Quantity = Field(default=0, description="units cancelled (missing or damaged) and refunded")
+    cancel_reason: Literal["missing", "damaged"] | None = None
+    substituted: Quantity = Field(
+        default=0, description="units handed over as another size or colour (substitute_sku) instead"
     )
-    verified_by: Literal["order_code", "loyalty_code", "photo_id"]
+    substitute_sku: str | None = Field(default=None, min_length=1, max_length=32)
+
+    @model_validator(mode="after")
+    def _reasons_given(self) -> HandoverLine:
+        if (self.cancelled > 0) != (self.cancel_reason is not None):
+            raise ValueError("a cancelled quantity comes with its reason, and a reason with a quantity")
+        if (self.substituted > 0) != (self.substitute_sku is not None):
+            raise ValueError("a substituted quantity comes with its SKU, and a SKU with a quantity")
+        return self
+
+
+#: How the collector was checked: the order's signed code shown by the customer, the six-digit
+#: pickup code they read out (checked at the hub), their photo ID, or the named proxy's photo ID.
+VerificationMethod = Literal["order_code", "pickup_code", "photo_id", "proxy_id"]
+DocumentType = Literal["passport", "driving_licence", "national_id", "other"]
+
+
+class PickupVerification(WireModel):
+    """Who collected and how they were checked. An ID is recorded by its type and last characters
+    only, never its whole number."""
+
+    method: VerificationMethod
+    #: ``order_code``: the signed code scanned from the customer's e-mail or app.
+    order_code: str | None = Field(default=None, min_length=1, max_length=120)
+    #: ``pickup_code``: the six digits the customer read out.
+    pickup_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
+    document_type: DocumentType | None = None
+    document_last: str | None = Field(
+        default=None, pattern=r"^[A-Z0-9]{2,4}$", description="the document number's last 2-4 characters"
+    )
+    proxy_name: str | None = Field(default=None, min_length=1, max_length=120)
+
+    @model_validator(mode="after")
+    def _evidence_given(self) -> PickupVerification:
+        needs: dict[str, tuple[str, ...]] = {
+            "order_code": ("order_code",),
+            "pickup_code": ("pickup_code",),
+            "photo_id": ("document_type", "document_last"),
+            "proxy_id": ("proxy_name", "document_type", "document_last"),
+        }
+        missing = [name for name in needs[self.method] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"{self.method} needs {', '.join(missing)}")
+        return self
+
+
+class CollectPickupPayload(WireModel):
+    """A hand-over at the counter: what happened to each line, who collected, and their confirmation
+    (a typed name, a drawn signature, or both)."""
+
+    order_id: EntityId
+    lines: dict[LineNo, HandoverLine] = Field(
+        max_length=MAX_PICKUP_LINES, description="line_no → what happens to it now"
+    )
+    verification: PickupVerification
+    confirmed_name: str | None = Field(default=None, min_length=1, max_length=120)
+    signature: str | None = Field(
+        default=None,
+        max_length=MAX_SIGNATURE_CHARS,
+        pattern=r"^[ML0-9 ]*$",
+        description="a drawn signature as SVG path data: M and L with integer coordinates in a 400×150 box",
+    )
+
+    @model_validator(mode="after")
+    def _confirmed(self) -> CollectPickupPayload:
+        if self.confirmed_name is None and not self.signature:
+            raise ValueError("the collector confirms with a typed name or a drawn signature")
+        return self
+
+
+class RestockPickupPayload(WireModel):
+    """An order past its pickup deadline, confirmed on the "to restock" list: cancel what is left,
+    put it back on sale, refund it, tell the customer."""
+
+    order_id: EntityId
 
 
 class ProfileViewedPayload(WireModel):
@@ -146,6 +228,11 @@ class CollectPickupCommand(CommandBase):
     payload: CollectPickupPayload
 
 
+class RestockPickupCommand(CommandBase):
+    type: Literal["pickup.restock"]
+    payload: RestockPickupPayload
+
+
 class ProfileViewedCommand(CommandBase):
     type: Literal["profile.view"]
     payload: ProfileViewedPayload
@@ -153,7 +240,7 @@ class ProfileViewedCommand(CommandBase):
 
 #: Every command the hub applies: one variant per type, told apart by ``type``.
 Command = Annotated[
-    AddNoteCommand | PlaceHoldCommand | CollectPickupCommand | ProfileViewedCommand,
+    AddNoteCommand | PlaceHoldCommand | CollectPickupCommand | RestockPickupCommand | ProfileViewedCommand,
     Field(discriminator="type"),
 ]
 #: Reads one command (JSON or Python values) as its variant; a type not in the union is refused.
@@ -278,6 +365,17 @@ RESULT_CODES: Mapping[str, tuple[str, ...]] = {
     "nothing_handed": ("order_number",),
     "unknown_line": ("order_number", "line_no"),
     "over_collected": ("order_number", "line_no"),  # conflict
+    # at: ISO time of the hand-over; by_device: the name of the device that recorded it.
+    "order_already_collected": ("order_number", "at", "by_device"),  # conflict
+    "order_unpaid": ("order_number",),
+    "pickup_needs_manager": ("order_number",),  # a wrong pickup code three times
+    "pickup_code_wrong": ("order_number",),
+    "order_code_invalid": ("order_number",),  # not a valid signed code of this order
+    "proxy_not_named": ("order_number",),  # the proxy is not the one the customer named
+    "unknown_substitute": ("order_number", "sku"),
+    "substitute_not_in_style": ("order_number", "sku"),
+    "substitute_out_of_stock": ("order_number", "sku", "available"),  # conflict
+    "not_overdue": ("order_number",),  # restock before the deadline
     # Made by the tablet: the hub refused the command alone with an HTTP problem (its code).
     "refused_by_hub": ("problem",),
 }

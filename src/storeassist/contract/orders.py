@@ -13,6 +13,8 @@ from storeassist.contract.common import Cents, Channel, Count, EntityId, LineNo,
 from storeassist.domain.orders import PickupState as PickupState
 
 Fulfilment = Literal["ship", "bopis", "curbside", "carry"]
+#: Whether a pickup order is paid for: only a paid order is handed over.
+PaymentState = Literal["paid", "unpaid"]
 
 
 class OrderLine(WireModel):
@@ -23,6 +25,14 @@ class OrderLine(WireModel):
     price_cents: Cents
     qty_collected: Count = 0
     qty_returned: Count = 0
+    #: Units cancelled (missing, damaged, past the deadline) and refunded.
+    qty_cancelled: Count = 0
+    size: str | None = Field(default=None, max_length=12)
+    colour: str | None = Field(default=None, max_length=24)
+    #: The product's picture; absent, the tablet shows a placeholder.
+    image_url: str | None = Field(default=None, max_length=300)
+    #: Handed over instead of units of that line (another size or colour).
+    substitutes_line: LineNo | None = None
 
 
 class Order(WireModel):
@@ -39,6 +49,35 @@ class Order(WireModel):
     pickup_deadline: datetime | None = None
     total_cents: Cents
     lines: list[OrderLine]
+    # Pickup orders only (0005).
+    #: The bin or shelf where it waits.
+    pickup_bin: str | None = Field(default=None, max_length=16)
+    #: Someone the customer named to collect for them.
+    proxy_name: str | None = Field(default=None, max_length=120)
+    payment_state: PaymentState = "paid"
+    customer_waiting_since: datetime | None = Field(
+        default=None, description="the customer said they are here (app check-in, kiosk)"
+    )
+    pickup_locked: bool = Field(
+        default=False, description="a wrong pickup code three times: only a manager may hand it over now"
+    )
+    last_handover_at: datetime | None = None
+
+
+class PickupCodeCheck(WireModel):
+    """``POST /v1/orders/{order_id}/pickup-code``: a pickup code the customer read out, checked at the hub.
+
+    The hub counts wrong codes per order; at the third the order is locked (``pickup_locked``)
+    and only a manager may hand it over."""
+
+    store_id: EntityId
+    code: str = Field(pattern=r"^[0-9]{6}$")
+
+
+class PickupCodeAnswer(WireModel):
+    ok: bool
+    attempts_left: Count
+    locked: bool
 
 
 class PickupQueue(WireModel):
