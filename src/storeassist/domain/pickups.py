@@ -1,0 +1,116 @@
+"""What the pickup counter shows and what it refuses: the queue, an opened order, substitutes, a
+hand-over receipt, and the typed errors the screen turns into a sentence.
+
+The pickup desk service (``storeassist.services.pickup_desk``) makes these; the Pickups screen
+reads them. Pure Python: no Qt, HTTP or SQL. Rules on states and quantities are
+:mod:`storeassist.domain.orders`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from storeassist.contract.orders import Order
+
+#: Where a board or an order was read: the hub just now, or this tablet's cache.
+PickupSource = Literal["online", "cache"]
+#: What became of a hand-over or a restock: applied at the hub, queued here, refused, or in conflict.
+ReceiptStatus = Literal["confirmed", "waiting", "refused", "conflict"]
+
+
+@dataclass(frozen=True)
+class PickupBoard:
+    """The store's pickup queue as shown."""
+
+    #: Sorted by ``queue_sort_key``; this tablet's unconfirmed hand-overs and restocks applied.
+    orders: tuple[Order, ...]
+    #: When the hub built it (from the cache: the last sync).
+    as_of: datetime
+    source: PickupSource
+    #: Order ids with a hand-over or restock queued here and not yet confirmed by the hub.
+    waiting_to_sync: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class OpenedPickup:
+    """One pickup order opened at the counter."""
+
+    #: This tablet's unconfirmed hand-overs applied.
+    order: Order
+    source: PickupSource
+    #: The scanned signed order code when opened by one: it verifies the collector.
+    order_code: str | None
+    waiting_to_sync: bool
+
+
+@dataclass(frozen=True)
+class SubstituteOption:
+    """Another size or colour of a line's style, in stock here."""
+
+    sku: str
+    name: str
+    size: str | None
+    colour: str | None
+    available_here: int
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One line of a hand-over receipt: what happened to it in this hand-over."""
+
+    line_no: int
+    name: str
+    size: str | None
+    colour: str | None
+    handed: int
+    cancelled: int
+    substituted: int
+    substitute_name: str | None = None
+
+
+@dataclass(frozen=True)
+class HandoverReceipt:
+    """What the counter shows after a hand-over (or a restock, whose lines are cancelled)."""
+
+    order_id: int
+    order_number: str
+    lines: tuple[ReceiptLine, ...]
+    #: When handed over (the device's clock, UTC).
+    at: datetime
+    staff_name: str
+    status: ReceiptStatus
+    #: The hub's signed receipt code once confirmed, else the command id.
+    reference: str
+    #: The state the order moves to.
+    pickup_state: str
+    points_credited: int | None
+    #: A refusal's or conflict's result code (``contract.RESULT_CODES``), with its params.
+    code: str | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+
+class PickupNotHere(LookupError):
+    """The order is not a pickup order of this store (another store's, unknown, or not a pickup)."""
+
+    def __init__(self, order_number: str, store_id: int | None) -> None:
+        super().__init__(f"order {order_number} is not a pickup at store {store_id}")
+        self.order_number = order_number
+        self.store_id = store_id
+
+
+class HandoverInvalid(ValueError):
+    """A hand-over or restock refused on the tablet before anything was written.
+
+    ``code`` is a result code of ``contract.RESULT_CODES`` (``order_unpaid``,
+    ``pickup_needs_manager``, ``unknown_substitute``…) or a
+    :class:`~storeassist.domain.orders.HandoverProblem` code (``not_collectable``,
+    ``nothing_handed``, ``unknown_line``, ``over_collected``); ``params`` are what the sentence
+    needs (``order_number``, ``line_no``, ``sku``…)."""
+
+    def __init__(self, code: str, params: Mapping[str, str | int] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: Mapping[str, str | int] = dict(params or {})
