@@ -98,7 +98,12 @@ def make_command(kind: str = "note.add", **payload: Any) -> Command:
     payloads: dict[str, dict[str, Any]] = {
         "note.add": {"customer_id": 7, "text": "Prefers the blue one"},
         "hold.place": {"customer_id": 7, "sku": "SKU-1", "qty": 1},
-        "pickup.collect": {"order_id": 11, "lines": {1: 1}, "verified_by": "order_code"},
+        "pickup.collect": {
+            "order_id": 11,
+            "lines": {1: {"handed": 1}},
+            "verification": {"method": "photo_id", "document_type": "passport", "document_last": "4821"},
+            "confirmed_name": "Maria Jensen",
+        },
         "profile.view": {"customer_id": 7, "source": "cache", "viewed_at": "2026-03-02T10:30:00Z"},
     }
     return COMMAND_ADAPTER.validate_python(

@@ -146,7 +146,16 @@ def test_an_action_with_a_bad_payload_cannot_even_be_made(make_command):
 ROWS_BEFORE_TYPED_COMMANDS = [
     ("note.add", '{"customer_id":7,"text":"Prefers the blue one"}'),
     ("hold.place", '{"customer_id":7,"sku":"SKU-1","qty":1,"hours":48}'),
-    ("pickup.collect", '{"order_id":11,"lines":{"1":1,"2":0},"verified_by":"order_code"}'),
+    # A hand-over as this build writes it: no earlier build issued ``pickup.collect`` (its payload
+    # changed with the pickup counter), so no outbox holds one in the earlier shape.
+    (
+        "pickup.collect",
+        '{"order_id":11,"lines":{"1":{"handed":1,"cancelled":0,"cancel_reason":null,"substituted":0,'
+        '"substitute_sku":null},"2":{"handed":0,"cancelled":1,"cancel_reason":"damaged","substituted":0,'
+        '"substitute_sku":null}},"verification":{"method":"photo_id","order_code":null,"pickup_code":null,'
+        '"document_type":"passport","document_last":"4821","proxy_name":null},'
+        '"confirmed_name":"Maria Jensen","signature":null}',
+    ),
     ("profile.view", '{"customer_id":7,"source":"cache","viewed_at":"2026-03-02T10:30:00Z"}'),
 ]
 
@@ -176,7 +185,8 @@ def test_rows_written_before_typed_commands_load_as_their_variants_and_are_sent_
         CollectPickupCommand,
         ProfileViewedCommand,
     ]
-    assert isinstance(loaded[2].payload, CollectPickupPayload) and loaded[2].payload.lines == {1: 1, 2: 0}
+    assert isinstance(loaded[2].payload, CollectPickupPayload)
+    assert {n: (a.handed, a.cancelled) for n, a in loaded[2].payload.lines.items()} == {1: (1, 0), 2: (0, 1)}
     # On the wire each is what the earlier build sent: the same payload, the same fields.
     for command, (kind, payload) in zip(loaded, ROWS_BEFORE_TYPED_COMMANDS, strict=True):
         sent = json.loads(CommandBatch(commands=[command]).model_dump_json())["commands"][0]

@@ -45,6 +45,8 @@ from storeassist.contract import (
     EnrollRequest,
     EnrollResponse,
     Order,
+    PickupCodeAnswer,
+    PickupCodeCheck,
     PickupQueue,
     Problem,
     ProductPage,
@@ -224,6 +226,19 @@ class HubClient:
     async def order(self, number: str) -> Order:
         return await self._call(
             "GET", f"/v1/orders/{_segment(number)}", Order, idempotent=True, route="/v1/orders/{number}"
+        )
+
+    async def check_pickup_code(self, order_id: int, store_id: int, code: str) -> PickupCodeAnswer:
+        """A pickup code the customer read out, checked at the hub, which counts wrong ones.
+
+        Not retried: a repeat could count one wrong code twice and lock the order."""
+        return await self._call(
+            "POST",
+            f"/v1/orders/{order_id}/pickup-code",
+            PickupCodeAnswer,
+            body=PickupCodeCheck(store_id=store_id, code=code),
+            idempotent=False,
+            route="/v1/orders/{id}/pickup-code",
         )
 
     async def stores(self) -> list[StoreInfo]:

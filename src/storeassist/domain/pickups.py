@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
-from storeassist.contract.orders import Order
+from storeassist.contract.catalog import Product
+from storeassist.contract.orders import Order, OrderLine
+from storeassist.domain.orders import LineAction, plan_handover, to_collect
 
 #: Where a board or an order was read: the hub just now, or this tablet's cache.
 PickupSource = Literal["online", "cache"]
@@ -114,3 +116,74 @@ class HandoverInvalid(ValueError):
         super().__init__(code)
         self.code = code
         self.params: Mapping[str, str | int] = dict(params or {})
+
+
+# -- this tablet's own news: an order as it stands after what was done here ---------------------
+
+
+class HandoverAction(LineAction, Protocol):
+    """A line of a hand-over as applied here (the contract's ``HandoverLine``)."""
+
+    @property
+    def substitute_sku(self) -> str | None: ...
+
+
+def apply_handover(
+    order: Order,
+    lines: Mapping[int, HandoverAction],
+    *,
+    at: datetime,
+    products: Mapping[str, Product] | None = None,
+) -> Order:
+    """``order`` as it stands once ``lines`` are handed over: quantities collected and cancelled,
+    a new line per substitute (its name, size and colour from ``products`` when known), the state
+    :func:`~storeassist.domain.orders.plan_handover` names, and ``last_handover_at``.
+
+    Raises ``HandoverProblem`` like ``plan_handover``: what the tablet shows as done must be a
+    hand-over the rules allow."""
+    plan = plan_handover(order.pickup_state, {line.line_no: line for line in order.lines}, lines)
+    known = products or {}
+    updated: list[OrderLine] = []
+    added: list[OrderLine] = []
+    next_line_no = max((line.line_no for line in order.lines), default=0) + 1
+    for line in order.lines:
+        action = lines.get(line.line_no)
+        if action is None:
+            updated.append(line)
+            continue
+        updated.append(
+            line.model_copy(
+                update={
+                    "qty_collected": line.qty_collected + action.handed,
+                    "qty_cancelled": line.qty_cancelled + action.cancelled + action.substituted,
+                }
+            )
+        )
+        if action.substituted > 0 and action.substitute_sku is not None:
+            product = known.get(action.substitute_sku)
+            added.append(
+                OrderLine(
+                    line_no=next_line_no,
+                    sku=action.substitute_sku,
+                    name=product.name if product is not None else action.substitute_sku,
+                    qty=action.substituted,
+                    price_cents=line.price_cents,
+                    qty_collected=action.substituted,
+                    size=product.size if product is not None else None,
+                    colour=product.colour if product is not None else None,
+                    substitutes_line=line.line_no,
+                )
+            )
+            next_line_no += 1
+    return order.model_copy(
+        update={"lines": updated + added, "pickup_state": plan.state, "last_handover_at": at}
+    )
+
+
+def apply_restock(order: Order) -> Order:
+    """``order`` once its "to restock" task is confirmed: what was left is cancelled, the order expired."""
+    lines = [
+        line.model_copy(update={"qty_cancelled": line.qty_cancelled + to_collect(line)})
+        for line in order.lines
+    ]
+    return order.model_copy(update={"lines": lines, "pickup_state": "expired"})

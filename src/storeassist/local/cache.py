@@ -27,6 +27,7 @@ from storeassist.contract import (
     ChangeFeed,
     CustomerProfile,
     Order,
+    PickupQueue,
     Product,
     PublicKeys,
     RecommendationList,
@@ -63,8 +64,24 @@ from storeassist.words import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("storeassist.local")
 
+_PICKUPS_NOT_KEPT = QT_TRANSLATE_NOOP(
+    "messages", "The pickup orders could not be saved for offline use on this device. Check free disk space."
+)
+
 DEFAULT_PERSONAL_DATA_TTL = timedelta(days=30)
 _CURSOR_KEY = "changes_cursor"
+#: When the cached pickups were last current: the hub's queue time, or when a feed page was stored.
+_PICKUPS_AS_OF_KEY = "pickups_as_of"
+#: Parsed pickup orders kept between queue reads, at most (a queue of 500 and the changes since).
+_MAX_REMEMBERED_ORDERS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StockedVariant:
+    """A product of a style, with the units of it on sale here (on hand, not held for orders)."""
+
+    product: Product
+    available: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +111,10 @@ class LocalCache:
         self.path = path
         self.personal_data_ttl = personal_data_ttl
         self._file = CacheFile(path)
+        #: Pickup orders already read, by the JSON text of their row: the queue is read often and
+        #: whole (500 orders would take tens of milliseconds to parse each time); a row whose text
+        #: changed is parsed again. Orders written here go in as they are written.
+        self._orders_by_text: dict[str, Order] = {}
 
     # The file's state and repair are the CacheFile's (documented there); these pass them through.
 
@@ -155,7 +176,10 @@ class LocalCache:
             if feed.products:
                 connection.execute(
                     products.insert().prefix_with("OR REPLACE"),
-                    [{"sku": p.sku, "gtin": p.gtin, "data": p.model_dump_json()} for p in feed.products],
+                    [
+                        {"sku": p.sku, "gtin": p.gtin, "style": p.style, "data": p.model_dump_json()}
+                        for p in feed.products
+                    ],
                 )
             if feed.stock:
                 connection.execute(
@@ -165,8 +189,9 @@ class LocalCache:
             if feed.pickups:
                 connection.execute(
                     pickups.insert().prefix_with("OR REPLACE"),
-                    [_pickup_row(order) for order in feed.pickups],
+                    [self._pickup_row(order) for order in feed.pickups],
                 )
+            _set_state(connection, _PICKUPS_AS_OF_KEY, now.astimezone(UTC).isoformat())
             if feed.revoked:
                 connection.execute(
                     revoked.insert().prefix_with("OR IGNORE"),
@@ -249,6 +274,7 @@ class LocalCache:
         return self._file.parse(StockLevel, data, "stock level", _delete_where(stock, match))
 
     def open_pickups(self) -> list[Order]:
+        """This store's open pickup orders, by deadline (the queue's own order is the caller's)."""
         query = select(pickups.c.order_id, pickups.c.data).where(
             pickups.c.pickup_state.in_(OPEN_PICKUP_STATES)
         )
@@ -256,21 +282,118 @@ class LocalCache:
         rows = self._file.read(
             "pickup read", lambda c: [(r[0], r[1]) for r in c.execute(query)], miss=no_rows
         )
+        known: dict[str, Order] = self._orders_by_text
+        seen: dict[str, Order] = {}
         orders: list[Order] = []
         for order_id, data in rows:
-            order = self._file.parse(
-                Order, data, "pickup", _delete_where(pickups, pickups.c.order_id == order_id)
-            )
+            order = known.get(data) if isinstance(data, str) else None
+            if order is None:
+                order = self._parse_pickup(order_id, data)
             if order is not None:
+                seen[data] = order
                 orders.append(order)
+        # Only what the queue holds now stays remembered.
+        self._orders_by_text = seen
         return sorted(orders, key=lambda order: order.pickup_deadline or order.placed_at)
 
     def pickup(self, order_number: str) -> Order | None:
+        """A pickup order of this store by its number (any state the device still holds)."""
         query = select(pickups.c.order_id, pickups.c.data).where(pickups.c.number == order_number)
         row = self._file.read("pickup read", lambda c: c.execute(query).first(), miss=None)
-        if row is None:
+        return None if row is None else self._parse_pickup(row[0], row[1])
+
+    def pickup_by_id(self, order_id: int) -> Order | None:
+        query = select(pickups.c.data).where(pickups.c.order_id == order_id)
+        data = self._file.read("pickup read", lambda c: c.execute(query).scalar_one_or_none(), miss=None)
+        return None if data is None else self._parse_pickup(order_id, data)
+
+    def store_pickup_queue(self, queue: PickupQueue, *, complete: bool) -> None:
+        """Keep the hub's queue: its orders replace their rows, and when the queue is ``complete``
+        (the hub listed every open order) an open order it no longer lists leaves the cache too
+        (collected, cancelled or moved since; the change feed brings its final state)."""
+        listed = [order.id for order in queue.orders]
+
+        def store(connection: Connection) -> None:
+            if complete:
+                connection.execute(
+                    delete(pickups).where(
+                        pickups.c.pickup_state.in_(OPEN_PICKUP_STATES), pickups.c.order_id.not_in(listed)
+                    )
+                )
+            if queue.orders:
+                connection.execute(
+                    pickups.insert().prefix_with("OR REPLACE"),
+                    [self._pickup_row(order) for order in queue.orders],
+                )
+            _set_state(connection, _PICKUPS_AS_OF_KEY, queue.as_of.astimezone(UTC).isoformat())
+
+        self._file.write("pickup queue write", store, user_message=_PICKUPS_NOT_KEPT)
+
+    def store_pickup(self, order: Order) -> None:
+        """Keep one pickup order as it now stands (opened online, or handed over here and confirmed)."""
+        row = self._pickup_row(order)
+        self._file.write(
+            "pickup write",
+            lambda c: c.execute(pickups.insert().prefix_with("OR REPLACE"), row),
+            user_message=_PICKUPS_NOT_KEPT,
+        )
+
+    def pickups_as_of(self) -> datetime | None:
+        """When the cached pickups were current: the hub's queue, or the last change-feed page stored."""
+        query = select(sync_state.c.value).where(sync_state.c.key == _PICKUPS_AS_OF_KEY)
+        value = self._file.read(
+            "pickups time read", lambda c: c.execute(query).scalar_one_or_none(), miss=None
+        )
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
             return None
-        return self._file.parse(Order, row[1], "pickup", _delete_where(pickups, pickups.c.order_id == row[0]))
+        return moment if moment is not None and moment.tzinfo is not None else None
+
+    def style_variants(self, sku: str) -> list[StockedVariant]:
+        """The other products of ``sku``'s style (other sizes and colours) with units available
+        here: on hand and not held for orders. Nothing when ``sku`` or its stock is not cached."""
+        styled = select(products.c.style).where(products.c.sku == sku).scalar_subquery()
+        query = (
+            select(products.c.sku, products.c.data, stock.c.data)
+            .join(stock, stock.c.sku == products.c.sku)
+            .where(products.c.style == styled, products.c.sku != sku)
+            .order_by(products.c.sku)
+        )
+        no_rows: list[tuple[str, str, str]] = []
+        rows = self._file.read(
+            "variant read", lambda c: [(r[0], r[1], r[2]) for r in c.execute(query)], miss=no_rows
+        )
+        variants: list[StockedVariant] = []
+        for variant_sku, product_data, stock_data in rows:
+            product = self._file.parse(
+                Product, product_data, "product", _delete_where(products, products.c.sku == variant_sku)
+            )
+            level = self._file.parse(
+                StockLevel, stock_data, "stock level", _delete_where(stock, stock.c.sku == variant_sku)
+            )
+            if product is None or level is None:
+                continue
+            available = level.on_hand - level.held
+            if available > 0:
+                variants.append(StockedVariant(product=product, available=available))
+        return variants
+
+    def _parse_pickup(self, order_id: int, data: object) -> Order | None:
+        drop = _delete_where(pickups, pickups.c.order_id == order_id)
+        return self._file.parse(Order, data, "pickup", drop)
+
+    def _pickup_row(self, order: Order) -> dict[str, object]:
+        data = order.model_dump_json()
+        if len(self._orders_by_text) >= _MAX_REMEMBERED_ORDERS:
+            self._orders_by_text = {}  # the next queue read remembers what it holds then
+        self._orders_by_text[data] = order
+        return {
+            "order_id": order.id,
+            "number": order.number,
+            "pickup_state": order.pickup_state,
+            "data": data,
+        }
 
     # -- customer profiles (personal data) -----------------------------------------------------
 
@@ -369,13 +492,8 @@ def _delete_where(table: Table, clause: ColumnElement[bool]) -> Callable[[Connec
     return lambda connection: connection.execute(delete(table).where(clause))
 
 
-def _pickup_row(order: Order) -> dict[str, object]:
-    return {
-        "order_id": order.id,
-        "number": order.number,
-        "pickup_state": order.pickup_state,
-        "data": order.model_dump_json(),
-    }
+def _set_state(connection: Connection, key: str, value: str) -> None:
+    connection.execute(sync_state.insert().prefix_with("OR REPLACE"), {"key": key, "value": value})
 
 
 def _epoch(moment: datetime) -> int:

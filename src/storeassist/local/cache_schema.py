@@ -14,8 +14,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: 2: recommendations kept beside profiles; 3: profiles name their currency, alerts and timeline
 #: entries are codes with parameters (a kept profile of version 2 would not read); 4: a kept
-#: suggestion's reason is a code with parameters, not a sentence.
-SCHEMA_VERSION = 4
+#: suggestion's reason is a code with parameters, not a sentence; 5: products by style (a pickup
+#: line's substitutes), orders with their pickup fields, the time the pickups were current.
+SCHEMA_VERSION = 5
 
 
 class Base(DeclarativeBase):
@@ -26,6 +27,8 @@ class ProductRow(Base):
     __tablename__ = "products"
     sku: Mapped[str] = mapped_column(Text, primary_key=True)
     gtin: Mapped[str] = mapped_column(Text, index=True)
+    #: The parent style its variants share: the other sizes and colours of a product.
+    style: Mapped[str] = mapped_column(Text, index=True)
     data: Mapped[str] = mapped_column(Text)
 
 

@@ -312,10 +312,12 @@ class Outbox:
         self._changed()
         return settled
 
-    def unacknowledged(self, command_type: str) -> list[Command]:
-        """Commands of ``command_type`` made here that the hub has not answered for yet, oldest
-        first: what this tablet shows as "waiting to sync"."""
-        query = select(_commands).where(_WAITING, _commands.c.type == command_type).order_by(_ENQUEUE_ORDER)
+    def unacknowledged(self, *command_types: str) -> list[Command]:
+        """Commands of the ``command_types`` made here that the hub has not answered for yet, in
+        the order they were made: what this tablet shows as "waiting to sync"."""
+        query = (
+            select(_commands).where(_WAITING, _commands.c.type.in_(command_types)).order_by(_ENQUEUE_ORDER)
+        )
         with self._engine.connect() as connection:
             return [_command_from_row(row._mapping) for row in connection.execute(query)]
 

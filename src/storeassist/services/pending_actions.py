@@ -2,21 +2,25 @@
 
 An action is in the outbox the moment it is taken (``storeassist.local.Outbox``); until the hub
 answers, the tablet shows it where it belongs — a note on its customer's profile — marked as
-waiting to sync, whether the hub is reachable or not. Read from the outbox each time, so what
-shows is exactly what is still waiting.
+waiting to sync, whether the hub is reachable or not; a hand-over or restock on its order, which
+then shows "collected — waiting to sync". Read from the outbox each time, so what shows is
+exactly what is still waiting.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from storeassist.contract import AddNoteCommand, Command
+from storeassist.contract import AddNoteCommand, CollectPickupCommand, Command, RestockPickupCommand
+
+#: What this tablet did to a pickup order: a hand-over, or a confirmed "to restock" task.
+PickupAction = CollectPickupCommand | RestockPickupCommand
 
 
 class UnconfirmedCommands(Protocol):
     """``storeassist.local.Outbox`` as this service reads it."""
 
-    def unacknowledged(self, command_type: str) -> list[Command]: ...
+    def unacknowledged(self, *command_types: str) -> list[Command]: ...
 
 
 class PendingActions:
@@ -30,3 +34,11 @@ class PendingActions:
             for command in self._outbox.unacknowledged("note.add")
             if isinstance(command, AddNoteCommand) and command.payload.customer_id == customer_id
         ]
+
+    def pickup_actions(self) -> dict[int, list[PickupAction]]:
+        """Hand-overs and restocks made here and not yet confirmed, by order id, oldest first."""
+        actions: dict[int, list[PickupAction]] = {}
+        for command in self._outbox.unacknowledged("pickup.collect", "pickup.restock"):
+            if isinstance(command, CollectPickupCommand | RestockPickupCommand):
+                actions.setdefault(command.payload.order_id, []).append(command)
+        return actions

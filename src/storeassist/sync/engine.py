@@ -122,6 +122,9 @@ class SyncEngine(QObject):
         self._clock = clock
         self._jitter = jitter
         self._round_lock = asyncio.Lock()
+        #: Held while commands are on their way: a round's push and :meth:`push_now` take turns, so
+        #: the same rows are never pushed twice at once.
+        self._push_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -130,6 +133,7 @@ class SyncEngine(QObject):
         self._attention = outbox.attention_count()
         self._keys_checked = False
         self._last_synced_at: datetime | None = None
+        self._pushes: set[asyncio.Task[tuple[int, int]]] = set()
         outbox.add_change_listener(self._on_outbox_changed)
         cache.add_rebuild_listener(self._on_cache_rebuilt)
 
@@ -184,12 +188,18 @@ class SyncEngine(QObject):
             self._task = None
 
     async def aclose(self) -> None:
-        """Stop background rounds and wait until the current one has unwound (at shutdown)."""
+        """Stop background rounds and wait until the current one has unwound (at shutdown); an
+        immediate push still on its way is stopped too (its commands stay waiting)."""
         task = self._task
         self.stop()
+        pushes = list(self._pushes)
+        for push in pushes:
+            push.cancel()
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if pushes:
+            await asyncio.wait(pushes)
 
     async def sync_now(self) -> SyncReport:
         """One full round (push, then pull). Raises the round's ``HubError`` after signalling it."""
@@ -213,6 +223,31 @@ class SyncEngine(QObject):
             self._last_synced_at = now
             self.synced_at.emit(now)
             return SyncReport(pushed=pushed, settled=settled, pages_pulled=pages)
+
+    async def push_now(self) -> tuple[int, int]:
+        """Push the outbox now, without waiting for a round (a hand-over at the counter wants its
+        answer at once): (pushed, settled). Takes turns with the rounds' pushes, never beside
+        them; a round's pull may go on meanwhile. Raises the client's ``HubError``; the commands
+        then stay waiting for the next round."""
+        return await self._push()
+
+    def push_soon(self) -> asyncio.Task[tuple[int, int]]:
+        """:meth:`push_now` as a task of its own, which finishes (and files the hub's answers) even
+        when the caller stops waiting for it; its failure is logged, the round retries."""
+        task = asyncio.ensure_future(self.push_now())
+        self._pushes.add(task)
+        task.add_done_callback(self._push_done)
+        return task
+
+    def _push_done(self, task: asyncio.Task[tuple[int, int]]) -> None:
+        self._pushes.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if isinstance(error, HubError):
+            log.info("an immediate push got no answer (%s); the next round sends it", type(error).__name__)
+        elif error is not None:
+            log.error("an immediate push failed", exc_info=error)
 
     def _purge_expired(self) -> None:
         try:
@@ -261,6 +296,10 @@ class SyncEngine(QObject):
     # -- push -----------------------------------------------------------------------------------
 
     async def _push(self) -> tuple[int, int]:
+        async with self._push_lock:
+            return await self._push_waiting()
+
+    async def _push_waiting(self) -> tuple[int, int]:
         pushed = settled = 0
         while batch := self._outbox.next_batch(self._batch_size):
             ids = [command.id for command in batch]
