@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from storeassist.local import LocalCache, Outbox
     from storeassist.security.credentials import CredentialStore
     from storeassist.services.add_note import AddCustomerNote
+    from storeassist.services.pickup_desk import PickupDesk
     from storeassist.services.recommend_products import RecommendProducts
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
     from storeassist.services.view_customer import ViewCustomer
@@ -73,6 +74,7 @@ class DeviceServices:
     view_customer: ViewCustomer
     notes: AddCustomerNote
     suggestions: RecommendProducts
+    pickups: PickupDesk
 
     @property
     def store_id(self) -> int:
@@ -207,6 +209,8 @@ class DeviceStartup:
         purged = self._cache.purge_expired(now=datetime.now(UTC))
         if purged:
             log.info("purged %d expired customer profiles at start-up", purged)
+        # Read the pickup queue once here, off the GUI thread: the first board then paints at once.
+        self._cache.open_pickups()
         self._outbox = Outbox(folder / "outbox.sqlite")
 
     async def enroll(self, hub_url: str, code: str) -> DeviceRecord:
@@ -240,6 +244,7 @@ class DeviceStartup:
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
         from storeassist.services.pending_actions import PendingActions
+        from storeassist.services.pickup_desk import PickupDesk
         from storeassist.services.recommend_products import RecommendProducts
         from storeassist.services.record_profile_view import RecordProfileView
         from storeassist.services.search_customers import SearchCustomers
@@ -285,6 +290,9 @@ class DeviceStartup:
             view_customer=view_customer,
             notes=notes,
             suggestions=RecommendProducts(client, cache),
+            pickups=PickupDesk(
+                client, cache, outbox, sync, record.store_id, staff, hub_went_quiet=client.note_gave_up
+            ),
         )
         staff.add_listener(self._staff_changed)
         return self.services

@@ -1,0 +1,713 @@
+"""The pickup counter: the store's queue, an order opened by scan or number, the collector's pickup
+code, substitutes, the hand-over and the "to restock" task — one method per action.
+
+Everything works offline as far as it can. The queue and its orders come from the hub within the
+counter's 3 s, else from this tablet's cache ("as of" its last sync). A scanned order code is
+checked here with the cached keys first, so a forged or expired one is refused with the hub down.
+Only the six-digit pickup code needs the hub (it counts wrong codes per order).
+
+A hand-over is checked against the order first (the domain's ``plan_handover``, payment, a lock
+after three wrong codes, the named proxy, substitutes of the same style in stock here): a
+refusal is a :class:`~storeassist.domain.pickups.HandoverInvalid` and nothing is written. Then the
+command goes to the outbox (durable), is pushed at once, and the counter waits up to 3 s for the
+hub's answer: applied → a confirmed receipt with the hub's signed code; no answer → "waiting",
+and the order shows as collected on this tablet from the outbox at once; a conflict or refusal
+→ said on the receipt, and it sits in "needs attention" like any refused command.
+
+What this tablet did and the hub has not confirmed (``services/pending_actions.py``) is laid over
+every order it shows, whether read from the hub or the cache. Nobody signed in:
+:class:`~storeassist.services.view_customer.SignInRequired`, and nothing is read or written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+from uuid import UUID
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from storeassist.client import (
+    HubConnectionError,
+    HubError,
+    HubNotFound,
+    HubRejected,
+    HubServerError,
+    HubTimeout,
+)
+from storeassist.contract import (
+    CollectPickupCommand,
+    CollectPickupPayload,
+    Command,
+    HandoverLine,
+    Order,
+    OrderLine,
+    PickupCodeAnswer,
+    PickupQueue,
+    Product,
+    RestockPickupCommand,
+    RestockPickupPayload,
+    Role,
+    StaffSession,
+    StockLevel,
+)
+from storeassist.domain.orders import (
+    HandoverProblem,
+    is_open,
+    is_overdue,
+    plan_handover,
+    queue_sort_key,
+    to_collect,
+)
+from storeassist.domain.pickups import (
+    HandoverInvalid,
+    HandoverReceipt,
+    OpenedPickup,
+    PickupBoard,
+    PickupNotHere,
+    PickupSource,
+    ReceiptLine,
+    SubstituteOption,
+    apply_handover,
+    apply_restock,
+)
+from storeassist.domain.tokens import (
+    SignedToken,
+    TokenError,
+    TokenExpired,
+    TokenForged,
+    TokenKind,
+    TokenMalformed,
+    TokenUnknownKey,
+    WrongKind,
+    verify_token,
+)
+from storeassist.local import LocalStoreError, OutboxEntry, OutboxState
+from storeassist.local.cache import StockedVariant
+from storeassist.services.identify_customer import COUNTER_DEADLINE_S
+from storeassist.services.outbox_commands import CommandIssuer, utc_now
+from storeassist.services.pending_actions import PendingActions, PickupAction
+from storeassist.services.view_customer import SignInRequired
+from storeassist.words import QT_TRANSLATE_NOOP
+
+log = logging.getLogger("storeassist.pickups")
+
+#: Seconds a hand-over or restock waits for the hub's answer before the receipt says "waiting".
+HANDOVER_WAIT_S = 3.0
+#: The most orders the hub lists in a store's queue: a shorter list is the whole queue.
+HUB_QUEUE_LIMIT = 500
+#: Roles that may hand over an order locked after three wrong pickup codes.
+MANAGING_ROLES: frozenset[Role] = frozenset({"manager", "admin"})
+#: What a board read from a cache that never held the queue says it is as of.
+NEVER = datetime.fromtimestamp(0, UTC)
+#: The hub's problem codes that mean "not this store's order".
+_ANOTHER_STORE = frozenset({"wrong_store", "pickup_at_another_store"})
+_HUB_TOKEN_ERRORS: dict[str, type[TokenError]] = {
+    error.code: error for error in (TokenMalformed, TokenForged, TokenUnknownKey, TokenExpired)
+}
+#: The domain's hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).
+_PROBLEM_CODES = {"not_pickup": "not_a_pickup", "not_collectable": "order_not_collectable"}
+
+_T = TypeVar("_T")
+
+
+class PickupNotCached(HubError):
+    """Offline, and this order is not saved on this tablet."""
+
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
+        "The back office cannot be reached and this order is not saved on this tablet. "
+        "Try again when the connection is back.",
+    )
+
+
+class PickupHub(Protocol):
+    """``storeassist.client.HubClient`` as the desk uses it."""
+
+    async def pickups(self, store_id: int) -> PickupQueue: ...
+
+    async def resolve_order(self, token: str, store_id: int | None = None) -> Order: ...
+
+    async def order(self, number: str) -> Order: ...
+
+    async def check_pickup_code(self, order_id: int, store_id: int, code: str) -> PickupCodeAnswer: ...
+
+
+class PickupCache(Protocol):
+    """``storeassist.local.LocalCache`` as the desk uses it."""
+
+    def open_pickups(self) -> list[Order]: ...
+
+    def pickup(self, order_number: str) -> Order | None: ...
+
+    def pickup_by_id(self, order_id: int) -> Order | None: ...
+
+    def store_pickup_queue(self, queue: PickupQueue, *, complete: bool) -> None: ...
+
+    def store_pickup(self, order: Order) -> None: ...
+
+    def pickups_as_of(self) -> datetime | None: ...
+
+    def style_variants(self, sku: str) -> list[StockedVariant]: ...
+
+    def product(self, sku_or_gtin: str) -> Product | None: ...
+
+    def stock_here(self, sku: str) -> StockLevel | None: ...
+
+    def verification_keys(self) -> Mapping[int, Ed25519PublicKey]: ...
+
+
+class PickupOutbox(Protocol):
+    """``storeassist.local.Outbox`` as the desk uses it."""
+
+    def enqueue(self, command: Command) -> None: ...
+
+    def get(self, command_id: UUID) -> OutboxEntry | None: ...
+
+    def unacknowledged(self, *command_types: str) -> list[Command]: ...
+
+
+class ImmediatePush(Protocol):
+    """``storeassist.sync.SyncEngine`` as the desk uses it: push the outbox now, in a task of its
+    own that finishes (and files the answers) even if the desk stops waiting."""
+
+    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
+
+
+class SignedInStaff(Protocol):
+    """``StaffSessionState`` as the desk uses it."""
+
+    @property
+    def current(self) -> StaffSession | None: ...
+
+
+class PickupDesk(CommandIssuer):
+    """The Pickups screen's use cases (the ``pickups`` service of ``DeviceServices``)."""
+
+    def __init__(
+        self,
+        client: PickupHub,
+        cache: PickupCache,
+        outbox: PickupOutbox,
+        sync: ImmediatePush,
+        store_id: int,
+        staff: SignedInStaff,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        counter_deadline_s: float = COUNTER_DEADLINE_S,
+        handover_wait_s: float = HANDOVER_WAIT_S,
+        hub_went_quiet: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``hub_went_quiet`` is called when the hub missed the counter's deadline, so the status
+        strip says Offline at once (``HubClient.note_gave_up``)."""
+        super().__init__(outbox, store_id, staff_id=lambda: _staff_id(staff.current), clock=clock)
+        self._client = client
+        self._cache = cache
+        self._box = outbox
+        self._sync = sync
+        self._staff = staff
+        self._pending = PendingActions(outbox)
+        self._deadline_s = counter_deadline_s
+        self._handover_wait_s = handover_wait_s
+        self._hub_went_quiet = hub_went_quiet
+
+    @property
+    def store_id(self) -> int:
+        return self._store_id
+
+    # -- the queue --------------------------------------------------------------------------
+
+    def cached_board(self) -> PickupBoard:
+        """The queue from this tablet alone, at once (as of its last sync)."""
+        self._signed_in()
+        try:
+            orders, as_of = self._cache.open_pickups(), self._cache.pickups_as_of()
+        except LocalStoreError as exc:
+            log.warning("the cached pickups could not be read (%s)", type(exc).__name__)
+            orders, as_of = [], None
+        return self._board(orders, as_of or NEVER, "cache")
+
+    async def board(self) -> PickupBoard:
+        """The hub's queue within the counter's deadline (kept for offline use), else the cache's."""
+        self._signed_in()
+        try:
+            queue = await self._at_the_counter(self._client.pickups(self._store_id))
+        except (HubConnectionError, HubServerError) as exc:
+            log.info("the pickup queue comes from the cache (%s)", type(exc).__name__)
+            return self.cached_board()
+        self._signed_in()
+        try:
+            # A snapshot of up to 500 orders: written off the GUI thread.
+            await asyncio.to_thread(
+                self._cache.store_pickup_queue, queue, complete=len(queue.orders) < HUB_QUEUE_LIMIT
+            )
+        except LocalStoreError as exc:
+            log.warning("the pickup queue could not be kept for offline use: %s", exc)
+        return self._board(queue.orders, queue.as_of, "online")
+
+    def _board(self, orders: Iterable[Order], as_of: datetime, source: PickupSource) -> PickupBoard:
+        shown, waiting = self._with_local_actions(orders)
+        return PickupBoard(
+            orders=tuple(sorted(shown, key=queue_sort_key)),
+            as_of=as_of,
+            source=source,
+            waiting_to_sync=waiting,
+        )
+
+    # -- opening one order ------------------------------------------------------------------
+
+    async def open_code(self, text: str) -> OpenedPickup:
+        """A scanned order code. Checked with this tablet's keys first (a forged, expired or
+        malformed code raises its ``TokenError`` and goes no further; a code of another kind,
+        ``WrongKind``); then the hub's order, or offline this tablet's copy. Raises
+        :class:`PickupNotHere` for another store's order and :class:`PickupNotCached` offline
+        for an order this tablet does not hold."""
+        self._signed_in()
+        code = text.strip()
+        verified: SignedToken | None
+        try:
+            verified = self._verify_order_code(code)
+        except TokenUnknownKey as exc:
+            # Keys rotated since the last sync, or none yet: the hub knows every key, it decides.
+            verified, unknown_key = None, exc
+        try:
+            order = await self._at_the_counter(self._client.resolve_order(code, self._store_id))
+        except HubRejected as exc:
+            raise _refusal(exc, verified, "") from exc
+        except (HubConnectionError, HubServerError) as exc:
+            if verified is None:
+                raise unknown_key from exc
+            cached = self._cached(lambda: self._cache.pickup_by_id(verified.subject_id))
+            if cached is None:
+                raise PickupNotCached() from exc
+            return self._opened(cached, "cache", code)
+        return self._opened(self._keep(self._here(order)), "online", code)
+
+    async def open_number(self, number: str) -> OpenedPickup:
+        """An order typed or picked by its number: the hub's, or offline this tablet's copy."""
+        self._signed_in()
+        wanted = number.strip().upper()
+        if not wanted or len(wanted) > 20 or not wanted.replace("-", "").isalnum():
+            raise PickupNotHere(number.strip(), None)
+        try:
+            order = await self._at_the_counter(self._client.order(wanted))
+        except HubRejected as exc:
+            raise _refusal(exc, None, wanted) from exc
+        except (HubConnectionError, HubServerError) as exc:
+            cached = self._cached(lambda: self._cache.pickup(wanted))
+            if cached is None:
+                raise PickupNotCached() from exc
+            return self._opened(cached, "cache", None)
+        return self._opened(self._keep(self._here(order)), "online", None)
+
+    def _opened(self, order: Order, source: PickupSource, order_code: str | None) -> OpenedPickup:
+        [shown], waiting = self._with_local_actions([order])
+        return OpenedPickup(order=shown, source=source, order_code=order_code, waiting_to_sync=bool(waiting))
+
+    def _here(self, order: Order) -> Order:
+        """The order, if it is a pickup at this store."""
+        if order.pickup_state is None or order.store_id != self._store_id:
+            raise PickupNotHere(order.number, order.store_id)
+        return order
+
+    def _keep(self, order: Order) -> Order:
+        """Keep an order read online for offline use (its latest state)."""
+        try:
+            self._cache.store_pickup(order)
+        except LocalStoreError as exc:
+            log.warning("a pickup order could not be kept for offline use: %s", exc)
+        return order
+
+    def _cached(self, read: Callable[[], Order | None]) -> Order | None:
+        try:
+            return read()
+        except LocalStoreError as exc:
+            log.warning("the cached pickups could not be read (%s)", type(exc).__name__)
+            return None
+
+    # -- checking the collector -------------------------------------------------------------
+
+    async def check_pickup_code(self, order_id: int, code: str) -> PickupCodeAnswer:
+        """The six digits the customer reads out, checked at the hub (which counts wrong ones and
+        locks the order at the third). Offline: the client's ``HubConnectionError``, and nothing
+        is counted. A code of the wrong shape is :class:`HandoverInvalid` (``pickup_code_wrong``)
+        without asking the hub."""
+        self._signed_in()
+        digits = code.strip()
+        if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
+            raise HandoverInvalid("pickup_code_wrong", {"order_id": order_id})
+        answer = await self._at_the_counter(self._client.check_pickup_code(order_id, self._store_id, digits))
+        if answer.locked:
+            self._note_locked(order_id)
+        return answer
+
+    def _note_locked(self, order_id: int) -> None:
+        """The hub locked the order: so does this tablet's copy, until the hub says otherwise."""
+        order = self._cached(lambda: self._cache.pickup_by_id(order_id))
+        if order is not None and not order.pickup_locked:
+            self._keep(order.model_copy(update={"pickup_locked": True}))
+
+    # -- substitutes ------------------------------------------------------------------------
+
+    def substitutes(self, line: OrderLine) -> list[SubstituteOption]:
+        """Other sizes and colours of ``line``'s style on sale here, from the cache (most first)."""
+        self._signed_in()
+        try:
+            variants = self._cache.style_variants(line.sku)
+        except LocalStoreError as exc:
+            log.warning("substitutes could not be read (%s)", type(exc).__name__)
+            return []
+        options = [
+            SubstituteOption(
+                sku=v.product.sku,
+                name=v.product.name,
+                size=v.product.size,
+                colour=v.product.colour,
+                available_here=v.available,
+            )
+            for v in variants
+        ]
+        return sorted(options, key=lambda o: (-o.available_here, o.size or "", o.colour or "", o.sku))
+
+    # -- handing over -----------------------------------------------------------------------
+
+    async def hand_over(self, order: Order, payload: CollectPickupPayload) -> HandoverReceipt:
+        """Hand over what ``payload`` says of ``order`` (the order as this desk showed it).
+
+        Refused here with :class:`HandoverInvalid` (nothing written) when the rules, payment, a
+        lock, the proxy or a substitute forbid it. Else the command is saved, pushed at once, and
+        the receipt is ``confirmed`` (the hub's signed code), ``waiting`` (no answer within 3 s:
+        the order shows as collected on this tablet and goes when the hub answers),
+        ``conflict`` or ``refused`` (with the hub's code; also in "needs attention")."""
+        staff = self._signed_in()
+        self._check_handover(order, payload, staff)
+        at = self._clock()
+        command = CollectPickupCommand(
+            **self.fields(at=at, staff_id=staff.staff_id), type="pickup.collect", payload=payload
+        )
+        self.issue(command)
+        plan = plan_handover(order.pickup_state, {line.line_no: line for line in order.lines}, payload.lines)
+        entry = await self._answer_for(command.id)
+        receipt = self._receipt(
+            order,
+            command.id,
+            at,
+            staff,
+            plan.state,
+            entry,
+            _receipt_lines(order, payload, self._names(payload)),
+        )
+        if receipt.status == "confirmed":
+            handed = apply_handover(order, payload.lines, at=at, products=self._substitute_products(payload))
+            self._keep(handed.model_copy(update={"pickup_state": receipt.pickup_state}))
+        return receipt
+
+    async def restock(self, order: Order) -> HandoverReceipt:
+        """Confirm an overdue order's "to restock" task: what is left is cancelled, put back on
+        sale and refunded at the hub. Refused here (:class:`HandoverInvalid`, nothing written)
+        unless the order is open and past its deadline."""
+        staff = self._signed_in()
+        at = self._clock()
+        if order.store_id != self._store_id or order.pickup_state is None:
+            raise PickupNotHere(order.number, order.store_id)
+        if not is_open(order.pickup_state):
+            raise HandoverInvalid(
+                "order_not_collectable", {"order_number": order.number, "pickup_state": order.pickup_state}
+            )
+        if not is_overdue(order, at):
+            raise HandoverInvalid("not_overdue", {"order_number": order.number})
+        command = RestockPickupCommand(
+            **self.fields(at=at, staff_id=staff.staff_id),
+            type="pickup.restock",
+            payload=RestockPickupPayload(order_id=order.id),
+        )
+        self.issue(command)
+        entry = await self._answer_for(command.id)
+        lines = tuple(
+            ReceiptLine(
+                line_no=line.line_no,
+                name=line.name,
+                size=line.size,
+                colour=line.colour,
+                handed=0,
+                cancelled=to_collect(line),
+                substituted=0,
+            )
+            for line in order.lines
+            if to_collect(line) > 0
+        )
+        receipt = self._receipt(order, command.id, at, staff, "expired", entry, lines)
+        if receipt.status == "confirmed":
+            self._keep(apply_restock(order))
+        return receipt
+
+    def _check_handover(self, order: Order, payload: CollectPickupPayload, staff: StaffSession) -> None:
+        """Everything the tablet can check before it writes; each refusal a result code."""
+        number = {"order_number": order.number}
+        if payload.order_id != order.id:
+            raise HandoverInvalid("unknown_order", {"order_id": payload.order_id})
+        if order.store_id != self._store_id or order.pickup_state is None:
+            raise PickupNotHere(order.number, order.store_id)
+        try:
+            plan_handover(order.pickup_state, {line.line_no: line for line in order.lines}, payload.lines)
+        except HandoverProblem as problem:
+            code = _PROBLEM_CODES.get(problem.code, problem.code)
+            params: dict[str, str | int] = dict(number)
+            if code == "order_not_collectable":
+                params["pickup_state"] = order.pickup_state
+            if problem.line_no is not None:
+                params["line_no"] = problem.line_no
+            raise HandoverInvalid(code, params) from None
+        if order.payment_state != "paid":
+            raise HandoverInvalid("order_unpaid", number)
+        if order.pickup_locked and staff.role not in MANAGING_ROLES:
+            raise HandoverInvalid("pickup_needs_manager", number)
+        self._check_collector(order, payload)
+        self._check_substitutes(order, payload.lines)
+
+    def _check_collector(self, order: Order, payload: CollectPickupPayload) -> None:
+        number = {"order_number": order.number}
+        verification = payload.verification
+        if verification.method == "proxy_id":
+            named = _same_name(verification.proxy_name, order.proxy_name)
+            if not named:
+                raise HandoverInvalid("proxy_not_named", number)
+        if verification.method == "order_code":
+            try:
+                token = self._verify_order_code((verification.order_code or "").strip())
+            except TokenUnknownKey:
+                return  # this tablet cannot tell; the hub checks it
+            except TokenError:
+                raise HandoverInvalid("order_code_invalid", number) from None
+            if token.subject_id != order.id:
+                raise HandoverInvalid("order_code_invalid", number)
+
+    def _check_substitutes(self, order: Order, lines: Mapping[int, HandoverLine]) -> None:
+        by_line = {line.line_no: line for line in order.lines}
+        wanted: dict[str, int] = {}
+        for line_no, action in lines.items():
+            if action.substitute_sku is None:
+                continue
+            sku = action.substitute_sku
+            params: dict[str, str | int] = {"order_number": order.number, "sku": sku}
+            original = self._cached_product(by_line[line_no].sku)
+            substitute = self._cached_product(sku)
+            if substitute is None or sku == by_line[line_no].sku:
+                raise HandoverInvalid("unknown_substitute", params)
+            if original is not None and original.style != substitute.style:
+                raise HandoverInvalid("substitute_not_in_style", params)
+            wanted[sku] = wanted.get(sku, 0) + action.substituted
+            available = self._available_here(sku)
+            if available < wanted[sku]:
+                raise HandoverInvalid("substitute_out_of_stock", {**params, "available": available})
+
+    def _available_here(self, sku: str) -> int:
+        """Units of ``sku`` on sale here (on hand, not held) as this tablet last heard; 0 unknown."""
+        try:
+            level = self._cache.stock_here(sku)
+        except LocalStoreError as exc:
+            log.warning("stock here could not be read (%s)", type(exc).__name__)
+            return 0
+        return 0 if level is None else max(0, level.on_hand - level.held)
+
+    def _cached_product(self, sku: str) -> Product | None:
+        try:
+            return self._cache.product(sku)
+        except LocalStoreError:
+            return None
+
+    def _substitute_products(self, payload: CollectPickupPayload) -> dict[str, Product]:
+        found: dict[str, Product] = {}
+        for action in payload.lines.values():
+            if action.substitute_sku is not None and action.substitute_sku not in found:
+                product = self._cached_product(action.substitute_sku)
+                if product is not None:
+                    found[action.substitute_sku] = product
+        return found
+
+    def _names(self, payload: CollectPickupPayload) -> dict[str, str]:
+        return {sku: product.name for sku, product in self._substitute_products(payload).items()}
+
+    async def _answer_for(self, command_id: UUID) -> OutboxEntry | None:
+        """Push the outbox now and wait (at most the hand-over's wait) for the hub's answer to
+        ``command_id``; the push goes on after the wait, and the round after that if it fails."""
+        push = self._sync.push_soon()
+        try:
+            async with asyncio.timeout(self._handover_wait_s):
+                await asyncio.shield(push)
+        except TimeoutError:
+            log.info(
+                "the hub did not answer a hand-over within %.0f s; it waits to sync", self._handover_wait_s
+            )
+        except HubError as exc:
+            log.info("a hand-over waits to sync (%s)", type(exc).__name__)
+        try:
+            return self._box.get(command_id)
+        except LocalStoreError as exc:  # saved, but its answer cannot be read just now
+            log.warning("the hand-over's answer could not be read (%s)", type(exc).__name__)
+            return None
+
+    def _receipt(
+        self,
+        order: Order,
+        command_id: UUID,
+        at: datetime,
+        staff: StaffSession,
+        planned_state: str,
+        entry: OutboxEntry | None,
+        lines: tuple[ReceiptLine, ...],
+    ) -> HandoverReceipt:
+        status, reference, state, points = "waiting", str(command_id), planned_state, None
+        code: str | None = None
+        params: Mapping[str, str | int] = {}
+        if entry is not None and entry.state in (OutboxState.APPLIED, OutboxState.DUPLICATE):
+            outcome = _outcome(entry)
+            status = "confirmed"
+            receipt_code = outcome.get("receipt_code")
+            reference = receipt_code if isinstance(receipt_code, str) else reference
+            hub_state = outcome.get("pickup_state")
+            state = hub_state if isinstance(hub_state, str) else state
+            credited = outcome.get("points_credited")
+            points = credited if isinstance(credited, int) and not isinstance(credited, bool) else None
+        elif entry is not None and entry.state is OutboxState.NEEDS_ATTENTION:
+            answered = (entry.result or {}).get("status")
+            first = (entry.result or {}).get("result") or {}
+            conflict = answered == "conflict" or (
+                isinstance(first, dict) and first.get("first_status") == "conflict"
+            )
+            status = "conflict" if conflict else "refused"
+            state = order.pickup_state or planned_state
+            code, params = entry.code, entry.params
+        return HandoverReceipt(
+            order_id=order.id,
+            order_number=order.number,
+            lines=lines,
+            at=at,
+            staff_name=staff.name,
+            status=status,  # type: ignore[arg-type]
+            reference=reference,
+            pickup_state=state,
+            points_credited=points,
+            code=code,
+            params=params,
+        )
+
+    # -- this tablet's own news -------------------------------------------------------------
+
+    def _with_local_actions(self, orders: Iterable[Order]) -> tuple[list[Order], frozenset[int]]:
+        """``orders`` with the hand-overs and restocks made here and not yet confirmed applied;
+        and the ids of the orders they touch."""
+        orders = list(orders)
+        try:
+            actions = self._pending.pickup_actions()
+        except LocalStoreError as exc:
+            log.warning("actions waiting to sync could not be read (%s)", type(exc).__name__)
+            return orders, frozenset()
+        if not actions:
+            return orders, frozenset()
+        shown = [
+            _applied(order, actions[order.id], self._substitute_products) if order.id in actions else order
+            for order in orders
+        ]
+        return shown, frozenset(order.id for order in orders if order.id in actions)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _signed_in(self) -> StaffSession:
+        session = self._staff.current
+        if session is None:
+            raise SignInRequired()
+        return session
+
+    def _verify_order_code(self, code: str) -> SignedToken:
+        """An order code checked against this tablet's keys; ``TokenUnknownKey`` when it has none
+        to check with (the hub then decides)."""
+        try:
+            keys = self._cache.verification_keys()
+        except LocalStoreError as exc:
+            raise TokenUnknownKey() from exc
+        if not keys:
+            raise TokenUnknownKey()
+        return verify_token(code, keys, now=self._clock(), expect={TokenKind.ORDER})
+
+    async def _at_the_counter(self, call: Awaitable[_T]) -> _T:
+        try:
+            async with asyncio.timeout(self._deadline_s):
+                return await call
+        except TimeoutError:
+            log.info("the hub did not answer within %.0f s", self._deadline_s)
+            self._hub_went_quiet()
+            raise HubTimeout() from None
+
+
+def _staff_id(session: StaffSession | None) -> int | None:
+    return session.staff_id if session is not None else None
+
+
+def _same_name(given: str | None, named: str | None) -> bool:
+    if given is None or named is None:
+        return False
+    return " ".join(given.split()).casefold() == " ".join(named.split()).casefold()
+
+
+def _refusal(exc: HubRejected, verified: SignedToken | None, number: str) -> Exception:
+    """The hub's refusal of an order look-up as the error the screen words."""
+    if exc.code in _ANOTHER_STORE or isinstance(exc, HubNotFound):
+        return PickupNotHere(number, None)
+    if exc.code == WrongKind.code and verified is not None:
+        return WrongKind(verified.kind)
+    error = _HUB_TOKEN_ERRORS.get(exc.code)
+    return exc if error is None else error(exc.problem.detail)
+
+
+def _applied(
+    order: Order,
+    actions: Sequence[PickupAction],
+    products: Callable[[CollectPickupPayload], Mapping[str, Product]],
+) -> Order:
+    for action in actions:
+        if isinstance(action, RestockPickupCommand):
+            order = apply_restock(order)
+            continue
+        try:
+            order = apply_handover(
+                order, action.payload.lines, at=action.issued_at, products=products(action.payload)
+            )
+        except HandoverProblem:
+            # The hub's order moved on since (another tablet, a change): the hub decides; the order
+            # still shows as waiting to sync.
+            log.info("a waiting hand-over no longer fits order %d as last read", order.id)
+    return order
+
+
+def _outcome(entry: OutboxEntry) -> Mapping[str, object]:
+    """What the hub said an applied command did (its ``result``), or nothing."""
+    outcome = (entry.result or {}).get("result")  # a duplicate's is the first attempt's
+    return outcome if isinstance(outcome, dict) else {}
+
+
+def _receipt_lines(
+    order: Order, payload: CollectPickupPayload, names: Mapping[str, str]
+) -> tuple[ReceiptLine, ...]:
+    lines: list[ReceiptLine] = []
+    for line in order.lines:
+        action = payload.lines.get(line.line_no)
+        if action is None:
+            continue
+        sku = action.substitute_sku
+        lines.append(
+            ReceiptLine(
+                line_no=line.line_no,
+                name=line.name,
+                size=line.size,
+                colour=line.colour,
+                handed=action.handed,
+                cancelled=action.cancelled,
+                substituted=action.substituted,
+                substitute_name=None if sku is None else names.get(sku, sku),
+            )
+        )
+    return tuple(lines)
