@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from storeassist.contract import (
     ChangeFeed,
+    PickupQueue,
     Product,
     PublicKeys,
     Recommendation,
@@ -222,3 +223,75 @@ def test_rebuild_starts_empty_so_the_next_sync_pulls_a_snapshot(cache, now):
     assert cache.cursor() == ""
     assert cache.product("SKU-1") is None
     assert cache.rebuilt_reason == "corrupt"
+
+
+def _variant(sku: str, gtin: str, style: str, size: str) -> Product:
+    return Product(
+        sku=sku,
+        gtin=gtin,
+        style=style,
+        name=f"Trail shoe {size}",
+        brand="Acme",
+        category="shoes",
+        price_cents=8999,
+        size=size,
+    )
+
+
+def test_other_sizes_of_a_style_on_sale_here_are_its_substitutes(cache, now):
+    products = [
+        _variant("S-40", "0000000000017", "TRAIL", "40"),
+        _variant("S-41", "0000000000024", "TRAIL", "41"),
+        _variant("S-42", "0000000000031", "TRAIL", "42"),
+        _variant("S-43", "0000000000048", "TRAIL", "43"),
+        _variant("R-41", "0000000000055", "ROAD", "41"),
+    ]
+    held = StockLevel(store_id=1, store_name="Main St", distance_km=0, on_hand=2, held=2, as_of=now)
+    stock = [("S-40", _level(now, 3)), ("S-41", _level(now)), ("S-42", held), ("R-41", _level(now))]
+    cache.apply_feed(
+        ChangeFeed(cursor="c1", has_more=False, products=products, stock=stock), requested_cursor="", now=now
+    )
+
+    variants = cache.style_variants("S-41")
+
+    # Not itself, not another style, not one all held for orders, not one with no stock row here.
+    assert [(v.product.sku, v.available) for v in variants] == [("S-40", 3)]
+    assert cache.style_variants("UNKNOWN") == []
+
+
+def test_the_hubs_queue_replaces_the_open_pickups_it_no_longer_lists_only_when_complete(
+    cache, now, make_pickup
+):
+    cache.apply_feed(
+        ChangeFeed(
+            cursor="c1", has_more=False, pickups=[make_pickup(1, "ready", now), make_pickup(2, "ready", now)]
+        ),
+        requested_cursor="",
+        now=now,
+    )
+    assert cache.pickups_as_of() == now
+    later = now + timedelta(minutes=5)
+    handed_elsewhere = make_pickup(1, "partially_collected", now)
+
+    cache.store_pickup_queue(PickupQueue(store_id=1, as_of=later, orders=[handed_elsewhere]), complete=False)
+    assert {(o.id, o.pickup_state) for o in cache.open_pickups()} == {
+        (1, "partially_collected"),
+        (2, "ready"),
+    }
+
+    cache.store_pickup_queue(PickupQueue(store_id=1, as_of=later, orders=[handed_elsewhere]), complete=True)
+    assert [o.id for o in cache.open_pickups()] == [1]
+    assert cache.pickups_as_of() == later
+    assert cache.pickup_by_id(1) == handed_elsewhere and cache.pickup_by_id(2) is None
+
+
+def test_a_pickup_changed_on_disk_is_read_as_it_now_is(cache, now, make_pickup):
+    order = make_pickup(1, "ready", now)
+    cache.store_pickup(order)
+    assert cache.open_pickups() == [order]
+    changed = order.model_copy(update={"pickup_bin": "B-07"})
+    with sqlite3.connect(cache.path) as raw:
+        raw.execute("UPDATE pickups SET data = ? WHERE order_id = 1", (changed.model_dump_json(),))
+    raw.close()
+
+    assert cache.open_pickups() == [changed]

@@ -353,3 +353,44 @@ def test_the_engine_runs_on_the_apps_qt_event_loop(qapp, fake_hub, outbox, cache
         # later fires one at freed memory. Destroy it here, on the thread that owns it.
         shiboken6.delete(loop._timer)
     assert outbox.pending_count() == 0
+
+
+async def test_a_push_at_once_takes_turns_with_the_rounds_and_sends_nothing_twice(
+    outbox, cache, now, make_command
+):
+    class SlowHub(FakeHub):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sent: list[UUID] = []
+
+        async def push_commands(self, batch: CommandBatch) -> CommandBatchResult:
+            self.sent.extend(command.id for command in batch.commands)
+            await asyncio.sleep(0.01)  # the answer takes a while: another push could start meanwhile
+            return await super().push_commands(batch)
+
+    hub = SlowHub()
+    engine = SyncEngine(hub, outbox, cache, store_id=1, clock=lambda: now, jitter=lambda: 0.0)
+    commands = [make_command("pickup.collect"), make_command()]
+    for command in commands:
+        outbox.enqueue(command)
+
+    await asyncio.gather(engine.sync_now(), engine.push_now(), engine.push_soon())
+
+    assert sorted(hub.sent) == sorted(c.id for c in commands)
+    assert [outbox.get(c.id).state for c in commands] == [OutboxState.APPLIED, OutboxState.APPLIED]
+
+
+async def test_a_push_at_once_that_gets_no_answer_leaves_the_actions_for_the_next_round(
+    engine, fake_hub, outbox, make_command
+):
+    command = make_command("pickup.collect")
+    outbox.enqueue(command)
+    fake_hub.offline = True
+
+    with pytest.raises(HubUnreachable):
+        await engine.push_soon()
+
+    assert outbox.get(command.id).state is OutboxState.SENT
+    fake_hub.offline = False
+    await engine.sync_now()
+    assert outbox.get(command.id).state is OutboxState.APPLIED
