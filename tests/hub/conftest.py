@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -66,11 +66,13 @@ else:
         return str(tmp_path / "hub.sqlite")
 
 
-def enroll(hub: Any, store_id: int | None = None, *, role: str | None = "manager") -> httpx.Client:
+def enroll(
+    hub: Any, store_id: int | None = None, *, role: str | None = "manager", device_name: str = "test tablet"
+) -> httpx.Client:
     """A client carrying a freshly enrolled device's credential and, unless ``role`` is None, the
     staff session of the first staff member with that role at the device's store."""
     code = hub.enroll_code(store_id)
-    answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": "test tablet"})
+    answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": device_name})
     assert answer.status_code == 200, answer.text
     credential = answer.json()["credential"]
     client = httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30)
@@ -166,7 +168,8 @@ def _assert_problem(answer: httpx.Response, status: int, code: str | None = None
 
 @pytest.fixture(scope="session")
 def enroll_device() -> Any:
-    """``enroll_device(hub, store_id=None, role="manager")`` → an enrolled (and signed-in) client."""
+    """``enroll_device(hub, store_id=None, role="manager", device_name="test tablet")`` → an
+    enrolled (and signed-in) client."""
     return enroll
 
 
@@ -186,3 +189,93 @@ def query_db() -> Any:
 def assert_problem() -> Any:
     """``assert_problem(response, status, code=None)`` → the problem body, checked."""
     return _assert_problem
+
+
+class PickupKit:
+    """Pickup orders of store 1 to hand over in a test, and the commands that do it."""
+
+    #: A collector checked by photo ID (type and last characters only) who typed their name.
+    PHOTO_ID: ClassVar[dict[str, str]] = {
+        "method": "photo_id",
+        "document_type": "driving_licence",
+        "document_last": "K7",
+    }
+
+    def ready_order(self, hub: Any, *, skip: tuple[int, ...] = (), lines: int = 1) -> dict[str, Any]:
+        """A ready, paid, unlocked pickup at store 1 with at least ``lines`` lines and no proxy:
+        ``{"id", "number", "customer_id", "lines": [{"line_no", "product_id", "qty", "price", "sku",
+        "style"}]}``."""
+        rows = _query_db(
+            hub.db_url,
+            "SELECT o.id, o.number, o.customer_id FROM orders o WHERE o.store_id = 1 "
+            "AND o.pickup_state = 'ready' AND o.payment_state = 'paid' AND NOT o.pickup_locked "
+            "AND o.proxy_name IS NULL AND o.customer_id IS NOT NULL "
+            "AND (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) >= ? ORDER BY o.id DESC",
+            lines,
+        )
+        order_id, number, customer_id = next(row for row in rows if row[0] not in skip)
+        found = _query_db(
+            hub.db_url,
+            "SELECT l.line_no, l.product_id, l.qty, l.price_cents, p.sku, p.style FROM order_lines l "
+            "JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.line_no",
+            order_id,
+        )
+        keys = ("line_no", "product_id", "qty", "price", "sku", "style")
+        return {
+            "id": order_id,
+            "number": number,
+            "customer_id": customer_id,
+            "lines": [dict(zip(keys, row, strict=True)) for row in found],
+        }
+
+    def collect(
+        self,
+        order_id: int,
+        lines: dict[int, dict[str, Any]],
+        *,
+        verification: dict[str, Any] | None = None,
+        staff_id: int | None = None,
+        command_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A ``pickup.collect`` command: line number → its action (``{"handed": 1}`` …)."""
+        payload = {
+            "order_id": order_id,
+            "lines": {str(n): action for n, action in lines.items()},
+            "verification": verification or self.PHOTO_ID,
+            "confirmed_name": "A. Shopper",
+        }
+        return _command("pickup.collect", payload, staff_id=staff_id, command_id=command_id)
+
+    def everything(self, order: dict[str, Any]) -> dict[int, dict[str, Any]]:
+        return {line["line_no"]: {"handed": line["qty"]} for line in order["lines"]}
+
+    def stock(self, hub: Any, product_id: int) -> tuple[int, int]:
+        """(on_hand, held) of a product at store 1 ((0, 0) without a row)."""
+        rows = _query_db(
+            hub.db_url,
+            "SELECT on_hand, held FROM inventory WHERE store_id = 1 AND product_id = ?",
+            product_id,
+        )
+        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def staff_of(self, hub: Any, role: str) -> int:
+        rows = _query_db(hub.db_url, "SELECT id FROM staff WHERE store_id = 1 AND role = ? ORDER BY id", role)
+        return int(rows[0][0])
+
+    def push(self, device: httpx.Client, *commands: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send commands as the app does (asking for result codes); their results."""
+        from storeassist import contract
+
+        answer = device.post(
+            "/v1/commands",
+            json={"commands": list(commands)},
+            headers={contract.RESULTS_HEADER: contract.RESULTS_WITH_CODES},
+        )
+        assert answer.status_code == 200, answer.text
+        results: list[dict[str, Any]] = answer.json()["results"]
+        return results
+
+
+@pytest.fixture(scope="session")
+def pickups() -> PickupKit:
+    return PickupKit()

@@ -124,6 +124,16 @@ def test_revoked_card_is_refused(own_hub_device: tuple[Any, httpx.Client], asser
     assert device.post("/v1/customers/resolve", json={"token": new_card}).status_code == 200
 
 
+def _handing(order_id: int, lines: dict[str, Any]) -> dict[str, Any]:
+    """A ``pickup.collect`` payload with these line actions, the collector checked by photo ID."""
+    return {
+        "order_id": order_id,
+        "lines": lines,
+        "verification": {"method": "photo_id", "document_type": "passport", "document_last": "0042"},
+        "confirmed_name": "A. Shopper",
+    }
+
+
 def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
     own_hub_device: tuple[Any, httpx.Client], make_command: Any, query_db: Any
 ) -> None:
@@ -137,20 +147,17 @@ def test_negative_or_absurd_quantities_are_rejected_and_nothing_changes(
     bad = [
         make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": -3}),
         make_command("hold.place", {"customer_id": hub.customer_ids[0], "sku": sku, "qty": 10**12}),
-        make_command(
-            "pickup.collect", {"order_id": order_id, "lines": {"1": -1}, "verified_by": "order_code"}
-        ),
-        make_command(
-            "pickup.collect", {"order_id": order_id, "lines": {"1": 10**30}, "verified_by": "photo_id"}
-        ),
-        make_command("pickup.collect", {"order_id": order_id, "lines": {"77": 1}, "verified_by": "photo_id"}),
+        make_command("pickup.collect", _handing(order_id, {"1": {"handed": -1}})),
+        make_command("pickup.collect", _handing(order_id, {"1": {"handed": 10**30}})),
+        make_command("pickup.collect", _handing(order_id, {"1": {"cancelled": 1}})),  # no reason
+        make_command("pickup.collect", _handing(order_id, {"77": {"handed": 1}})),
         make_command("note.add", {"customer_id": 10**15, "text": "x"}),
     ]
     answer = device.post("/v1/commands", json={"commands": bad})
     assert answer.status_code == 200
     statuses = [r["status"] for r in answer.json()["results"]]
     # 10**30 of a line is past any quantity (and 64 bits), not a conflict with what is left.
-    assert statuses == ["rejected"] * 6
+    assert statuses == ["rejected"] * 7
     assert all(r["reason"] for r in answer.json()["results"])
     after = (
         query_db(hub.db_url, "SELECT sum(held) FROM inventory"),

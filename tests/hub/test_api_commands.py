@@ -40,6 +40,18 @@ class PreviousReleaseBatchResult(BaseModel):
     results: list[PreviousReleaseResult]
 
 
+#: A hand-over checked by photo ID and confirmed by a typed name (the parts a test does not vary).
+CHECKED = {
+    "verification": {"method": "photo_id", "document_type": "driving_licence", "document_last": "K7"},
+    "confirmed_name": "A. Shopper",
+}
+
+
+def _handing(order_id: int, units: dict[str, int]) -> dict[str, Any]:
+    """A ``pickup.collect`` payload handing over ``units`` (line number → units) of the order."""
+    return {"order_id": order_id, "lines": {n: {"handed": u} for n, u in units.items()}, **CHECKED}
+
+
 def _post(device: httpx.Client, *commands: dict[str, Any]) -> list[contract.CommandResult]:
     answer = device.post("/v1/commands", json={"commands": list(commands)}, headers=WITH_CODES)
     assert answer.status_code == 200, answer.text
@@ -117,32 +129,22 @@ def test_pickup_collected_in_parts_then_over_collect_conflicts(
         hub.db_url, "SELECT line_no, qty, qty_collected FROM order_lines WHERE order_id = ?", order_id
     )
     line_no, qty, collected = lines[0]
-    first = _post(
-        device,
-        make_command(
-            "pickup.collect", {"order_id": order_id, "lines": {str(line_no): 1}, "verified_by": "order_code"}
-        ),
-    )[0]
+    first = _post(device, make_command("pickup.collect", _handing(order_id, {str(line_no): 1})))[0]
     assert first.status == "applied"
     everything = {str(n): q - c - (1 if n == line_no else 0) for n, q, c in lines}
-    rest = _post(
-        device,
-        make_command(
-            "pickup.collect", {"order_id": order_id, "lines": everything, "verified_by": "order_code"}
-        ),
-    )[0]
+    everything = {n: u for n, u in everything.items() if u}
+    rest = _post(device, make_command("pickup.collect", _handing(order_id, everything)))[0]
     assert rest.status == "applied" and rest.result and rest.result["pickup_state"] == "collected"
-    again = _post(
-        device,
-        make_command(
-            "pickup.collect", {"order_id": order_id, "lines": {str(line_no): 1}, "verified_by": "order_code"}
-        ),
-    )[0]
+    again = _post(device, make_command("pickup.collect", _handing(order_id, {str(line_no): 1})))[0]
     assert again.status == "conflict" and again.facts
     assert again.facts["pickup_state"] == "collected"
-    assert again.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": qty}
-    assert again.code == "order_not_collectable"
-    assert again.params == {"order_number": again.params["order_number"], "pickup_state": "collected"}
+    assert again.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": qty, "qty_cancelled": 0}
+    assert again.code == "order_already_collected"
+    assert again.params == {
+        "order_number": again.params["order_number"],
+        "at": rest.result["collected_at"],
+        "by_device": "test tablet",
+    }
     assert collected == 0 or qty > collected
     change_rows = query_db(
         hub.db_url, "SELECT count(*) FROM change_log WHERE entity = 'pickup' AND entity_id = ?", order_id
@@ -200,8 +202,7 @@ def test_a_pickup_hand_over_the_order_rules_refuse_is_answered_with_a_code_for_e
     )[0]
 
     def collect(handed: dict[str, int], order: int = order_id) -> contract.CommandResult:
-        payload = {"order_id": order, "lines": handed, "verified_by": "photo_id"}
-        return _post(device, make_command("pickup.collect", payload))[0]
+        return _post(device, make_command("pickup.collect", _handing(order, handed)))[0]
 
     over = collect({str(line_no): qty - collected + 1})
     unknown_line = collect({"999": 1})
@@ -213,7 +214,11 @@ def test_a_pickup_hand_over_the_order_rules_refuse_is_answered_with_a_code_for_e
         "over_collected",
         {"order_number": number, "line_no": line_no},
     )
-    assert over.facts and over.facts["lines"][str(line_no)] == {"qty": qty, "qty_collected": collected}
+    assert over.facts and over.facts["lines"][str(line_no)] == {
+        "qty": qty,
+        "qty_collected": collected,
+        "qty_cancelled": 0,
+    }
     assert (unknown_line.status, unknown_line.code, unknown_line.params) == (
         "rejected",
         "unknown_line",

@@ -41,12 +41,27 @@ def test_the_registry_reads_each_type_as_its_variant_with_a_typed_payload() -> N
     note = contract.COMMAND_ADAPTER.validate_python(_raw("note.add", {"customer_id": 7, "text": "hi"}))
     collect = contract.COMMAND_ADAPTER.validate_json(
         contract.ReceivedCommand.model_validate(
-            _raw("pickup.collect", {"order_id": 3, "lines": {"2": 1}, "verified_by": "photo_id"})
+            _raw(
+                "pickup.collect",
+                {
+                    "order_id": 3,
+                    "lines": {"2": {"handed": 1}},
+                    "verification": {
+                        "method": "photo_id",
+                        "document_type": "passport",
+                        "document_last": "12",
+                    },
+                    "confirmed_name": "A. Shopper",
+                },
+            )
         ).model_dump_json()
     )
+    restock = contract.COMMAND_ADAPTER.validate_python(_raw("pickup.restock", {"order_id": 3}))
 
     assert isinstance(note, contract.AddNoteCommand) and note.payload.text == "hi"
-    assert isinstance(collect, contract.CollectPickupCommand) and collect.payload.lines == {2: 1}
+    assert isinstance(collect, contract.CollectPickupCommand)
+    assert collect.payload.lines[2].handed == 1 and collect.payload.verification.document_last == "12"
+    assert isinstance(restock, contract.RestockPickupCommand) and restock.payload.order_id == 3
 
 
 def test_the_registry_rejects_an_unknown_type() -> None:

@@ -111,6 +111,13 @@ def test_bad_numbers_in_bodies_are_client_errors(device: httpx.Client, value: An
         _assert_client_error(_post(device, "/v1/commands", {"commands": [_note(**{field: value})]}))
 
 
+#: A hand-over's collector check and confirmation, so only the value under test is wrong.
+_CHECKED = {
+    "verification": {"method": "photo_id", "document_type": "passport", "document_last": "0042"},
+    "confirmed_name": "A. Shopper",
+}
+
+
 @given(value=_bad_numbers)
 @EXAMPLES
 def test_bad_numbers_in_command_payloads_are_never_applied(device: httpx.Client, value: Any) -> None:
@@ -118,9 +125,10 @@ def test_bad_numbers_in_command_payloads_are_never_applied(device: httpx.Client,
         ("note.add", {"customer_id": value, "text": "hostile"}),
         ("hold.place", {"customer_id": 1, "sku": "X", "qty": value}),
         ("hold.place", {"customer_id": 1, "sku": "X", "qty": 1, "hours": value}),
-        ("pickup.collect", {"order_id": value, "lines": {"1": 1}, "verified_by": "photo_id"}),
-        ("pickup.collect", {"order_id": 1, "lines": {"1": value}, "verified_by": "photo_id"}),
-        ("pickup.collect", {"order_id": 1, "lines": {json.dumps(value): 1}, "verified_by": "photo_id"}),
+        ("pickup.collect", {"order_id": value, "lines": {"1": {"handed": 1}}, **_CHECKED}),
+        ("pickup.collect", {"order_id": 1, "lines": {"1": {"handed": value}}, **_CHECKED}),
+        ("pickup.collect", {"order_id": 1, "lines": {json.dumps(value): {"handed": 1}}, **_CHECKED}),
+        ("pickup.restock", {"order_id": value}),
         ("profile.view", {"customer_id": value, "source": "cache", "viewed_at": "2026-01-01T00:00:00Z"}),
     ]
     batch = {"commands": [_note(type=kind, payload=payload) for kind, payload in payloads]}
@@ -158,14 +166,14 @@ def test_a_payload_nested_deep_is_refused_before_anything_walks_it(
 
 
 def test_a_payload_too_big_is_rejected_and_its_id_stays_free(device: httpx.Client) -> None:
-    too_many = _note(payload={"customer_id": 1, "text": "x", "extra": list(range(300))})
+    too_many = _note(payload={"customer_id": 1, "text": "x", "extra": list(range(600))})
     too_long = _note(payload={"customer_id": 1, "text": "x", "extra": ["y" * 1000] * 9})
     too_large = _note(payload={"customer_id": 1, "text": "x", "extra": 2**70})
     answer = _post(device, "/v1/commands", {"commands": [too_many, too_long, too_large]})
     assert answer.status_code == 200, answer.text
     reasons = [r["reason"] for r in answer.json()["results"] if r["status"] == "rejected"]
     assert len(reasons) == 3
-    assert "300" not in reasons[0] and "values" in reasons[0]
+    assert "600" not in reasons[0] and "values" in reasons[0]
     assert "characters" in reasons[1] and "out of range" in reasons[2]
 
 

@@ -23,7 +23,7 @@ from storeassist.hub.db.session import make_engine
 def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
     db = empty_db_url
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0004"
+    assert upgrade(db) == head_revision() == "0005"
     assert require_current(db) == head_revision()
 
 
@@ -124,3 +124,46 @@ def test_stores_of_an_older_hub_get_their_countrys_locale_and_currency(tmp_path:
         ("Тверская", "ru_RU", "RUB", "Europe/Moscow"),
         ("Somewhere", "en_US", "USD", "UTC"),  # a country the migration does not know: the defaults
     ]
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0004, read with sqlite3")
+def test_orders_of_an_older_hub_become_paid_unlocked_pickups_with_nothing_cancelled(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0004")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.execute(
+        "INSERT INTO products (id, sku, gtin, style, name, brand, category, price_cents, attributes) "
+        "VALUES (1, 'SKU1', '4000000000017', 'ST1', 'Scarf', 'B', 'C', 1999, '{}')"
+    )
+    conn.execute(
+        "INSERT INTO orders (id, number, channel, placed_at, status, fulfilment, store_id, pickup_state, "
+        "total_cents) VALUES (7, 'W10000007', 'web', '2026-11-01 10:00:00', 'ready_for_pickup', 'bopis', 1, "
+        "'ready', 1999)"
+    )
+    conn.execute(
+        "INSERT INTO order_lines (order_id, line_no, product_id, qty, price_cents, qty_collected, "
+        "qty_returned) VALUES (7, 1, 1, 1, 1999, 0, 0)"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    order = conn.execute(
+        "SELECT pickup_bin, proxy_name, payment_state, customer_waiting_since, pickup_code_hash, "
+        "pickup_code_failures, pickup_locked FROM orders"
+    ).fetchall()
+    line = conn.execute("SELECT qty_cancelled, substitutes_line FROM order_lines").fetchall()
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert order == [(None, None, "paid", None, None, 0, 0)]
+    assert line == [(0, None)]
+    assert {"pickup_handovers", "refunds", "notifications"} <= tables
+    assert {"ix_orders_pickup_queue", "ix_notifications_customer"} <= indexes
+    assert "ix_orders_pickup" not in indexes

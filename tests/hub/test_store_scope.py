@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 #: Parameter and body field names that point at a store's, an order's or a customer's data.
-SCOPED_NAMES = {"store_id", "customer_id", "number", "token", "commands"}
+SCOPED_NAMES = {"store_id", "customer_id", "order_id", "number", "token", "commands"}
 
 #: Routes that take no reference and so need no case (device, staff and catalog plumbing).
 UNSCOPED = {
@@ -57,6 +57,10 @@ def _cases(hub: Any, store_1_order: dict[str, Any]) -> dict[tuple[str, str], dic
         },
         ("post", "/v1/orders/resolve"): {"json": {"token": hub.order_token(order_id)}},
         ("get", "/v1/orders/{number}"): {"url": f"/v1/orders/{store_1_order['number']}"},
+        ("post", "/v1/orders/{order_id}/pickup-code"): {
+            "url": f"/v1/orders/{order_id}/pickup-code",
+            "json": {"store_id": 1, "code": "000000"},
+        },
         ("get", "/v1/stores/{store_id}/pickups"): {"url": "/v1/stores/1/pickups"},
         ("get", "/v1/stores/{store_id}/changes"): {"url": "/v1/stores/1/changes"},
         ("get", "/v1/stock/{sku_or_gtin}"): {"url": "/v1/stock/NO-SUCH-SKU", "params": {"store_id": 1}},

@@ -143,6 +143,10 @@ class TimelineEntry(WireModel):
     - ``case_opened``: ``subject``, ``status`` (open, pending, resolved)
     - ``product_reviewed``: ``product``, ``rating`` (1-5; absent when the review had none)
     - ``product_viewed``, ``cart_added``, ``cart_left``: ``product``
+    - ``customer_notified`` (kind ``pickup``): what the hub recorded telling the customer about a
+      pickup: ``notice`` (``ready``, ``reminder``, ``collected``, ``cancelled``), ``channel``
+      (``email``, ``sms``, ``push``, or ``none`` when they agreed to no channel) and ``number``
+      (the order's)
     """
 
     at: AwareDatetime

@@ -88,6 +88,8 @@ _SIGNED_KINDS: dict[tokens.TokenKind, ScanKind] = {
     tokens.TokenKind.LOYALTY_DYNAMIC: ScanKind.LOYALTY,
     tokens.TokenKind.ORDER: ScanKind.ORDER,
     tokens.TokenKind.STAFF_BADGE: ScanKind.STAFF_BADGE,
+    # A hand-over's receipt names an order's pickup: the pickups screen says what it is.
+    tokens.TokenKind.HANDOVER_RECEIPT: ScanKind.ORDER,
 }
 
 

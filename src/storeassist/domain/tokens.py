@@ -1,12 +1,14 @@
-"""Signed loyalty, order and staff badge codes: the compact wire format and the rules for trusting one.
+"""Signed loyalty, order, staff badge and pickup receipt codes: the compact wire format and the
+rules for trusting one.
 
 A code is ``SA1.`` followed by base64url (no padding) of (field sizes in bytes)::
 
     kind (1) | key id (1) | subject id (4, big endian) | extra (4) | Ed25519 signature (64)
 
 ``extra`` is an expiry (UNIX seconds) for dynamic codes from the shopper's app and for order
-codes, or a serial for printed loyalty cards and staff badges (both revocable by serial). The
-whole code is 103 characters, small enough for a version-6 QR at medium error correction.
+codes, a serial for printed loyalty cards and staff badges (both revocable by serial), or the
+time a pickup was handed over for its receipt (never expires). The whole code is 103
+characters, small enough for a version-6 QR at medium error correction.
 
 Every code has exactly one spelling: the canonical unpadded base64url of its bytes. Base64 has
 spare bits in its last character and decoders that forgive padding, whitespace or a length that
@@ -45,6 +47,7 @@ class TokenKind(enum.IntEnum):
     LOYALTY_DYNAMIC = 2  # shopper's app: extra = expiry
     ORDER = 3  # pickup / receipt code: extra = expiry
     STAFF_BADGE = 4  # printed staff badge: subject = staff id, extra = badge serial
+    HANDOVER_RECEIPT = 5  # a pickup hand-over's receipt: subject = hand-over id, extra = its time
 
     @property
     def is_loyalty(self) -> bool:
@@ -54,6 +57,12 @@ class TokenKind(enum.IntEnum):
     def has_serial(self) -> bool:
         """Printed codes carry a serial (revocable) instead of an expiry."""
         return self in (TokenKind.LOYALTY_CARD, TokenKind.STAFF_BADGE)
+
+    @property
+    def has_expiry(self) -> bool:
+        """Dynamic loyalty codes and order codes stop being accepted at their ``extra``; a
+        receipt's ``extra`` is when it was made, and it never expires (it is proof kept)."""
+        return self in (TokenKind.LOYALTY_DYNAMIC, TokenKind.ORDER)
 
 
 class TokenError(ValueError):
@@ -110,8 +119,8 @@ class SignedToken:
 
     @property
     def expires_at(self) -> datetime | None:
-        """When a dynamic or order code stops being accepted; None for cards and badges."""
-        if self.kind.has_serial:
+        """When a dynamic or order code stops being accepted; None for cards, badges and receipts."""
+        if not self.kind.has_expiry:
             return None
         return datetime.fromtimestamp(self.extra, UTC)
 
@@ -223,6 +232,7 @@ _KIND_NAMES: Mapping[TokenKind, str] = {
     TokenKind.LOYALTY_DYNAMIC: "a loyalty code",
     TokenKind.ORDER: "an order code",
     TokenKind.STAFF_BADGE: "a staff badge",
+    TokenKind.HANDOVER_RECEIPT: "a pickup receipt",
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
@@ -133,9 +134,20 @@ class Order(Base):
     pickup_state: Mapped[str | None] = mapped_column(String(20))
     pickup_deadline: Mapped[datetime | None]
     total_cents: Mapped[int] = mapped_column(Integer)
+    # Pickup orders (0005): where it waits, who may collect, whether it is paid, whether the
+    # customer is here, and its six-digit pickup code (only a hash; see services.pickup_codes).
+    pickup_bin: Mapped[str | None] = mapped_column(String(16))
+    proxy_name: Mapped[str | None] = mapped_column(String(120))
+    payment_state: Mapped[str] = mapped_column(String(8), default="paid", server_default="paid")
+    customer_waiting_since: Mapped[datetime | None]
+    pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
+    pickup_code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Three wrong pickup codes: only a manager may hand it over now.
+    pickup_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (
         Index("ix_orders_customer", "customer_id", "placed_at"),
-        Index("ix_orders_pickup", "store_id", "pickup_state"),
+        # A store's queue in its order, found and sorted in the index (0005).
+        Index("ix_orders_pickup_queue", "store_id", "pickup_state", "pickup_deadline", "id"),
     )
 
 
@@ -148,6 +160,63 @@ class OrderLine(Base):
     price_cents: Mapped[int] = mapped_column(Integer)
     qty_collected: Mapped[int] = mapped_column(Integer, default=0)
     qty_returned: Mapped[int] = mapped_column(Integer, default=0)
+    #: Units cancelled (missing, damaged, expired; or handed over as another line) (0005).
+    qty_cancelled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The line this one was handed over instead of (another size or colour).
+    substitutes_line: Mapped[int | None] = mapped_column(Integer)
+
+
+class PickupHandover(Base):
+    """One applied ``pickup.collect``: who handed what over, to whom, checked how, confirmed how.
+
+    An ID is kept by its type and last characters only, never its whole number."""
+
+    __tablename__ = "pickup_handovers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command_id: Mapped[str] = mapped_column(String(36), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(12))  # order_code, pickup_code, photo_id, proxy_id
+    document_type: Mapped[str | None] = mapped_column(String(16))
+    document_last: Mapped[str | None] = mapped_column(String(4))
+    proxy_name: Mapped[str | None] = mapped_column(String(120))
+    confirmed_name: Mapped[str | None] = mapped_column(String(120))
+    signature: Mapped[str | None] = mapped_column(Text)  # SVG path data
+    lines: Mapped[dict[str, Any]] = mapped_column(JSON)  # line_no → what happened to it
+    __table_args__ = (Index("ix_pickup_handovers_order", "order_id", "at"),)
+
+
+class Refund(Base):
+    """Units of a pickup line cancelled and paid back."""
+
+    __tablename__ = "refunds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(8))  # missing, damaged, expired
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+
+
+class Notification(Base):
+    """What the hub would tell a customer about a pickup, by which channel, when. It records;
+    sending is another system's job."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # ready, reminder, collected, cancelled
+    channel: Mapped[str] = mapped_column(String(6))  # email, sms, push, none
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+    __table_args__ = (Index("ix_notifications_customer", "customer_id", "at"),)
 
 
 class Tender(Base):

@@ -1,8 +1,8 @@
 """What each command type does to the hub's data. Each effect runs inside the caller's SAVEPOINT,
 checks before it writes, appends ``change_log`` rows, and raises :class:`CommandConflict` (with the
-facts found) or :class:`CommandRefused` instead of writing anything. Both carry a result code from
-``contract.RESULT_CODES`` with its params, for the tablet to word, and an English ``reason`` for
-tablets from before codes.
+facts found) or :class:`CommandRefused` instead of writing anything (``command_outcomes``). Both
+carry a result code from ``contract.RESULT_CODES`` with its params, for the tablet to word, and an
+English ``reason`` for tablets from before codes. The pickup effects live in ``pickups``.
 
 :data:`EFFECTS` is the registry: one effect per variant of ``contract.Command``, each given its
 variant with a typed payload. Every applied command is audited by the caller, except the variants
@@ -34,9 +34,18 @@ from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
-from storeassist.domain.orders import HandoverProblem, plan_handover
 from storeassist.hub.db import models as m
+from storeassist.hub.services.command_outcomes import (
+    CommandConflict as CommandConflict,
+)
+from storeassist.hub.services.command_outcomes import (
+    CommandNotApplied as CommandNotApplied,
+)
+from storeassist.hub.services.command_outcomes import (
+    CommandRefused as CommandRefused,
+)
 from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.pickups import collect_pickup, restock_pickup
 
 #: How far ahead of the hub's clock a device's clock may run: ordinary drift, not a wrong date.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -46,32 +55,6 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 #: for the same 30 days by default (``cache_personal_data_days``). Older commands are rejected
 #: with a reason, so a person decides what to do with them.
 MAX_COMMAND_AGE = timedelta(days=30)
-
-
-class CommandNotApplied(Exception):
-    """Why a command is not applied: ``code`` (a key of ``contract.RESULT_CODES``) with exactly the
-    params that code names, and ``reason``, the same in English."""
-
-    def __init__(self, code: str, reason: str, **params: str | int) -> None:
-        super().__init__(reason)
-        expected = contract.RESULT_CODES.get(code)
-        if expected is None or set(params) != set(expected):
-            raise ValueError(f"result code {code!r} with params {sorted(params)} is not documented")
-        self.code = code
-        self.params = params
-        self.reason = reason
-
-
-class CommandRefused(CommandNotApplied):
-    """The command is rejected: it is wrong whatever the hub holds."""
-
-
-class CommandConflict(CommandNotApplied):
-    """The command no longer fits what the hub holds (``facts``, the state found)."""
-
-    def __init__(self, code: str, reason: str, facts: dict[str, Any], **params: str | int) -> None:
-        super().__init__(code, reason, **params)
-        self.facts = facts
 
 
 # Statements on the tables themselves, built once and run on the session's connection: a batch
@@ -216,90 +199,6 @@ def place_hold(session: Session, command: contract.PlaceHoldCommand, device_id: 
     return {"hold_id": str(command.id), "expires_at": expires_at.isoformat()}
 
 
-def collect_pickup(
-    session: Session, command: contract.CollectPickupCommand, device_id: int
-) -> dict[str, Any]:
-    payload = command.payload
-    order = session.execute(
-        select(m.Order.id, m.Order.number, m.Order.store_id, m.Order.pickup_state, m.Order.customer_id)
-        .where(m.Order.id == payload.order_id)
-        .with_for_update()
-    ).first()
-    if order is None:
-        raise CommandRefused(
-            "unknown_order", f"There is no order {payload.order_id}.", order_id=payload.order_id
-        )
-    if order.pickup_state is not None and order.store_id != command.store_id:
-        raise CommandRefused(
-            "pickup_at_another_store",
-            f"Order #{order.number} is to be collected at store {order.store_id}.",
-            order_number=order.number,
-            store_id=order.store_id,
-        )
-    lines = {
-        row.line_no: row
-        for row in session.execute(
-            select(
-                m.OrderLine.line_no, m.OrderLine.qty, m.OrderLine.qty_collected, m.OrderLine.qty_returned
-            ).where(m.OrderLine.order_id == order.id)
-        )
-    }
-    facts = {
-        "pickup_state": order.pickup_state,
-        "lines": {str(n): {"qty": r.qty, "qty_collected": r.qty_collected} for n, r in sorted(lines.items())},
-    }
-    try:
-        plan = plan_handover(order.pickup_state, lines, payload.lines)
-    except HandoverProblem as problem:
-        raise _handover_refused(problem, order.number, order.pickup_state, facts) from None
-    for line_no, qty in payload.lines.items():
-        if qty:
-            session.execute(
-                update(m.OrderLine)
-                .where(m.OrderLine.order_id == order.id, m.OrderLine.line_no == line_no)
-                .values(qty_collected=m.OrderLine.qty_collected + qty)
-            )
-    session.execute(update(m.Order).where(m.Order.id == order.id).values(pickup_state=plan.state))
-    _log(session, command.store_id, "pickup", order.id)
-    return {"order_id": order.id, "pickup_state": plan.state, "remaining_qty": plan.remaining}
-
-
-def _handover_refused(
-    problem: HandoverProblem, number: str, state: str | None, facts: dict[str, Any]
-) -> CommandNotApplied:
-    """The domain's objection to a hand-over as the command's result: a conflict when the order
-    has moved on since the device looked (collected, cancelled, or collected in part elsewhere),
-    a refusal when the command itself is wrong."""
-    line_no = problem.line_no or 0
-    if problem.code == "not_pickup":
-        return CommandRefused("not_a_pickup", f"Order #{number} is not a pickup order.", order_number=number)
-    if problem.code == "not_collectable":
-        return CommandConflict(
-            "order_not_collectable",
-            f"Order #{number} cannot be handed over: it is {(state or '').replace('_', ' ')}.",
-            facts,
-            order_number=number,
-            pickup_state=state or "",
-        )
-    if problem.code == "unknown_line":
-        return CommandRefused(
-            "unknown_line", f"Order #{number} has no line {line_no}.", order_number=number, line_no=line_no
-        )
-    if problem.code == "over_collected":
-        return CommandConflict(
-            "over_collected",
-            f"That is more than is left to collect on line {line_no} of #{number}.",
-            facts,
-            order_number=number,
-            line_no=line_no,
-        )
-    return CommandRefused(
-        "nothing_handed",
-        "Say which lines are handed over, each with a quantity of at least 1.",
-        order_number=number,
-    )
-
-
 def record_profile_view(
     session: Session, command: contract.ProfileViewedCommand, device_id: int
 ) -> dict[str, Any]:
@@ -330,6 +229,7 @@ EFFECTS: Mapping[type[contract.CommandBase], Effect] = {
     contract.AddNoteCommand: add_note,
     contract.PlaceHoldCommand: place_hold,
     contract.CollectPickupCommand: collect_pickup,
+    contract.RestockPickupCommand: restock_pickup,
     contract.ProfileViewedCommand: record_profile_view,
 }
 

@@ -323,6 +323,10 @@ def _apply_claimed(
         with session.begin_nested():
             result = _apply_effect(session, device, command, staff, now)
     except CommandNotApplied as outcome:
+        if outcome.aftermath is not None:
+            # What the refusal itself records (a wrong pickup code counts), in its own SAVEPOINT.
+            with session.begin_nested():
+                outcome.aftermath(session)
         return _not_applied(command.id, outcome)
     return contract.CommandResult(id=command.id, status="applied", result=result)
 
@@ -400,6 +404,6 @@ def _answer_retry(
 
 
 def _audit_subject(command: contract.Command) -> str:
-    if isinstance(command, contract.CollectPickupCommand):
+    if isinstance(command, contract.CollectPickupCommand | contract.RestockPickupCommand):
         return f"order:{command.payload.order_id}"
     return f"customer:{command.payload.customer_id}"

@@ -37,6 +37,7 @@ CART_AND_VIEWS = 10
 RECENT_CASES = 20
 RECENT_NOTES = 20
 RECENT_RETURNS = 20
+RECENT_NOTICES = 20
 TIMELINE_ENTRIES = 60
 _CHANNELS = {"web", "app", "store", "marketplace"}
 
@@ -109,6 +110,21 @@ _RETURNS = (
     .where(m.Return.customer_id == bindparam("customer_id"))
     .order_by(m.Return.at.desc())
     .limit(RECENT_RETURNS)
+)
+
+#: Pickup notices the hub recorded for the customer (``notifications``), with their order.
+_NOTICES = (
+    select(
+        m.Notification.at,
+        m.Notification.kind,
+        m.Notification.channel,
+        m.Order.number,
+        m.Order.channel.label("sold_on"),
+    )
+    .join(m.Order, m.Order.id == m.Notification.order_id)
+    .where(m.Notification.customer_id == bindparam("customer_id"))
+    .order_by(m.Notification.at.desc(), m.Notification.id.desc())
+    .limit(RECENT_NOTICES)
 )
 
 
@@ -193,6 +209,7 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
     ]
     notes = [row.text for row in fetch_prepared(session, _NOTES, key)]
     returns: list[AnyRow] = fetch_prepared(session, _RETURNS, key)
+    notices: list[AnyRow] = fetch_prepared(session, _NOTICES, key)
 
     abandoned = _distinct_products(events, {"cart_abandon"})
     viewed = _distinct_products(events, {"view"})
@@ -209,7 +226,7 @@ def build_profile(session: Queryable, customer_id: int, store_id: int | None) ->
         recent_views=[_cart_item(e, availability[e.product_id]) for e in viewed],
         recent_orders=recent_orders,
         cases=cases,
-        timeline=_timeline(recent_orders, returns, cases, events),
+        timeline=_timeline(recent_orders, returns, cases, events, notices),
         notes=notes,
         as_of=now,
         currency=_currency(session, store_id if store_id is not None else customer.preferred_store_id),
@@ -265,9 +282,24 @@ def _timeline(
     returns: Sequence[AnyRow],
     cases: list[contract.ServiceCase],
     events: Sequence[AnyRow],
+    notices: Sequence[AnyRow] = (),
 ) -> list[contract.TimelineEntry]:
-    """The newest of everything the customer did, as codes and parameters (``TimelineEntry``)."""
+    """The newest of everything the customer did, and of what the chain told them about their
+    pickups, as codes and parameters (``TimelineEntry``)."""
     entries: list[contract.TimelineEntry] = []
+    for notice in notices:
+        # Filed under pickups with the order's channel: a tablet of the release before notices
+        # reads the entry (and words an unknown code generally) rather than refusing the profile.
+        entries.append(
+            contract.TimelineEntry(
+                at=as_utc(notice.at),
+                kind="pickup",
+                channel=_channel(notice.sold_on),
+                code="customer_notified",
+                params={"notice": notice.kind, "channel": notice.channel, "number": notice.number},
+                ref=notice.number,
+            )
+        )
     for order in orders:
         is_pickup = order.fulfilment in ("bopis", "curbside")
         state = order.pickup_state if is_pickup and order.pickup_state else order.status

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ClauseElement, Connection, Dialect, Executable, Result, Row, bindparam, select
+from sqlalchemy import ClauseElement, Connection, Dialect, Executable, Result, Row, bindparam, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -55,6 +56,11 @@ ORDER_COLUMNS = (
     m.Order.pickup_state,
     m.Order.pickup_deadline,
     m.Order.total_cents,
+    m.Order.pickup_bin,
+    m.Order.proxy_name,
+    m.Order.payment_state,
+    m.Order.customer_waiting_since,
+    m.Order.pickup_locked,
 )
 
 STORE_COLUMNS = (
@@ -84,13 +90,24 @@ _ORDER_LINES = (
         m.OrderLine.price_cents,
         m.OrderLine.qty_collected,
         m.OrderLine.qty_returned,
+        m.OrderLine.qty_cancelled,
+        m.OrderLine.substitutes_line,
         m.Product.sku,
         m.Product.name,
+        m.Product.size,
+        m.Product.colour,
     )
     .join(m.Product, m.Product.id == m.OrderLine.product_id)
     .where(m.OrderLine.order_id.in_(bindparam("ids", expanding=True)))
     .order_by(m.OrderLine.order_id, m.OrderLine.line_no)
 )
+_LAST_HANDOVERS = (
+    select(m.PickupHandover.order_id, func.max(m.PickupHandover.at).label("at"))
+    .where(m.PickupHandover.order_id.in_(bindparam("ids", expanding=True)))
+    .group_by(m.PickupHandover.order_id)
+)
+#: Pickup states an order can only reach by a hand-over, or after one: only these have one to show.
+_AFTER_HANDOVER = frozenset({"partially_collected", "collected", "expired", "cancelled"})
 _CUSTOMER_NAMES = select(m.Customer.id, m.Customer.name).where(
     m.Customer.id.in_(bindparam("ids", expanding=True))
 )
@@ -266,6 +283,12 @@ def orders_with_lines(
                 price_cents=line.price_cents,
                 qty_collected=line.qty_collected,
                 qty_returned=line.qty_returned,
+                qty_cancelled=line.qty_cancelled,
+                size=line.size,
+                colour=line.colour,
+                # The demo catalog has no pictures; a real one would give its URL here.
+                image_url=None,
+                substitutes_line=line.substitutes_line,
             )
         )
     customer_ids = {row.customer_id for row in order_rows if row.customer_id is not None}
@@ -274,10 +297,23 @@ def orders_with_lines(
     if customer_ids:
         found = run_prepared(session, _CUSTOMER_NAMES, {"ids": sorted(customer_ids)})
         names.update({row.id: row.name for row in found})
-    return [order_from_row(row, lines.get(row.id, []), names.get(row.customer_id)) for row in order_rows]
+    handed_ids = [row.id for row in order_rows if row.pickup_state in _AFTER_HANDOVER]
+    last_handover: dict[int, datetime] = {}
+    if handed_ids:
+        found_at = fetch_prepared(session, _LAST_HANDOVERS, {"ids": handed_ids})
+        last_handover = {row.order_id: as_utc(row.at) for row in found_at if row.at is not None}
+    return [
+        order_from_row(row, lines.get(row.id, []), names.get(row.customer_id), last_handover.get(row.id))
+        for row in order_rows
+    ]
 
 
-def order_from_row(row: AnyRow, lines: list[contract.OrderLine], customer_name: str | None) -> contract.Order:
+def order_from_row(
+    row: AnyRow,
+    lines: list[contract.OrderLine],
+    customer_name: str | None,
+    last_handover_at: datetime | None = None,
+) -> contract.Order:
     return contract.Order(
         id=row.id,
         number=row.number,
@@ -292,4 +328,12 @@ def order_from_row(row: AnyRow, lines: list[contract.OrderLine], customer_name: 
         pickup_deadline=as_utc(row.pickup_deadline) if row.pickup_deadline is not None else None,
         total_cents=row.total_cents,
         lines=lines,
+        pickup_bin=row.pickup_bin,
+        proxy_name=row.proxy_name,
+        payment_state="unpaid" if row.payment_state == "unpaid" else "paid",
+        customer_waiting_since=(
+            as_utc(row.customer_waiting_since) if row.customer_waiting_since is not None else None
+        ),
+        pickup_locked=bool(row.pickup_locked),
+        last_handover_at=last_handover_at,
     )
