@@ -15,7 +15,8 @@ from PySide6.QtCore import QCoreApplication
 from storeassist.ui.attention_screen import AttentionScreen
 from storeassist.ui.customer_screen import CustomerScreen
 from storeassist.ui.features import Feature
-from storeassist.ui.shell_screens import pickups_screen, returns_screen, stock_screen
+from storeassist.ui.pickups_screen import PickupsScreen
+from storeassist.ui.shell_screens import returns_screen, stock_screen
 
 if TYPE_CHECKING:
     from storeassist.startup import DeviceServices
@@ -43,7 +44,7 @@ def _attention() -> str:
 
 ASSOCIATE_FEATURES: tuple[Feature[DeviceServices], ...] = (
     Feature("customer", _customer, CustomerScreen, frozenset({"loyalty"})),
-    Feature("pickups", _pickups, pickups_screen, frozenset({"order", "order_number"})),
+    Feature("pickups", _pickups, PickupsScreen, frozenset({"order", "order_number"})),
     Feature("returns", _returns, returns_screen),
     Feature("stock", _stock, stock_screen, frozenset({"product"})),
     Feature("attention", _attention, AttentionScreen, placement="page"),

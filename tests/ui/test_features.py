@@ -124,11 +124,14 @@ def test_two_features_with_one_key_are_refused(qtbot: QtBot) -> None:
 def test_the_profiles_open_pickup_opens_on_the_pickups_feature(
     qtbot: QtBot, fake_device: Any, no_lookups: Any
 ) -> None:
+    from fake_devices import FakePickupDesk, pickup_order
+
     window: MainWindow[Any] = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=False)
     qtbot.addWidget(window)
-    window.attach_device(fake_device(no_lookups))
-    window.open("order_number", "B-2001")
+    window.attach_device(fake_device(no_lookups, pickups=FakePickupDesk([pickup_order(number="B-2001")])))
     pickups = window.feature_widget("pickups")
+    with qtbot.waitSignal(pickups.order_shown, timeout=5_000):
+        window.open("order_number", "B-2001")
     assert window.screens.currentWidget() is pickups
-    assert "#B-2001" in pickups.notice.text()
+    assert pickups.order.title.text() == "Pickup order #B-2001"
     assert window.nav_buttons[pickups].isChecked()

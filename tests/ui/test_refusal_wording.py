@@ -44,6 +44,8 @@ SAMPLES: dict[str, str | int] = {
     "pickup_state": "collected",
     "line_no": 3,
     "problem": "invalid_request",
+    "at": "2026-11-23T10:02:00+00:00",
+    "by_device": "Counter tablet 2",
 }
 
 
@@ -72,7 +74,16 @@ def test_every_result_code_the_hub_documents_has_its_own_sentence(qapp: Any, cod
 
     assert sentence != GENERAL and "{" not in sentence
     for name, value in params.items():
-        if name in ("order_number", "sku", "customer_id", "line_no", "staff_id", "available", "requested"):
+        if name in (
+            "order_number",
+            "sku",
+            "customer_id",
+            "line_no",
+            "staff_id",
+            "available",
+            "requested",
+            "by_device",
+        ):
             assert str(value) in sentence, (code, name)
 
 
@@ -91,6 +102,23 @@ def test_a_pickup_that_cannot_be_handed_over_says_its_state_in_words(qapp: Any) 
         assert sentence.startswith("Order #W-7 cannot be handed over: it is ") and "_" not in sentence
     unknown = result_sentence("order_not_collectable", {"order_number": "W-7", "pickup_state": "lost"})
     assert unknown == "Order #W-7 cannot be handed over now."
+
+
+def test_an_order_collected_elsewhere_says_when_and_by_which_tablet_on_the_stores_clock(qapp: Any) -> None:
+    from storeassist.ui.formatting import StoreFormat
+
+    params: dict[str, str | int] = {
+        "order_number": "P-7",
+        "at": "2026-11-23T15:02:00+00:00",
+        "by_device": "Counter tablet 2",
+    }
+    sentence = result_sentence("order_already_collected", params, StoreFormat(time_zone="America/New_York"))
+    assert sentence.startswith("Order #P-7 was collected at ")
+    assert "10:02" in sentence and sentence.endswith(
+        "by Counter tablet 2. Check the bag is not handed over twice."
+    )
+    unreadable = result_sentence("order_already_collected", {**params, "at": "yesterday"})
+    assert unreadable == GENERAL
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,13 @@ class StoreFormat:
         """A calendar day with the month's name ("Apr 1, 2019", "1. Apr. 2019")."""
         return self.qlocale.toString(QDate(day.year, day.month, day.day), _date_format(self.locale, True))
 
+    def end_of_day(self, now: datetime) -> datetime:
+        """The store's next midnight after ``now``, in UTC: what is due before it is due today."""
+        local = _in_zone(now, self.zone)
+        midnight = QDateTime(local.date().addDays(1), QTime(0, 0), self.zone).toUTC()
+        day, clock = midnight.date(), midnight.time()
+        return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), tzinfo=UTC)
+
 
 @cache
 def _zone(name: str) -> QTimeZone:

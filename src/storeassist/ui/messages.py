@@ -18,8 +18,10 @@ import traceback
 from PySide6.QtCore import QCoreApplication
 
 from storeassist.contract import Problem
+from storeassist.domain.pickups import HandoverInvalid, PickupNotHere
 from storeassist.domain.scan_codes import ScanRejected
 from storeassist.domain.tokens import TokenError, TokenKind, WrongKind
+from storeassist.ui.overlay_pages import result_sentence
 
 log = logging.getLogger("storeassist.ui")
 
@@ -30,6 +32,16 @@ def describe_failure(error: BaseException, *, doing: str) -> str:
         return token_sentence(error)
     if isinstance(error, ScanRejected):
         return QCoreApplication.translate("domain", str(error.args[0]))
+    if isinstance(error, PickupNotHere):
+        log.info("%s: not a pickup of this store", doing)
+        return QCoreApplication.translate(
+            "domain",
+            "Order #{number} is not waiting for pickup at this store. "
+            "Check the order number, or the store the customer chose.",
+        ).format(number=error.order_number)
+    if isinstance(error, HandoverInvalid):
+        log.info("%s refused on this tablet: %s", doing, error.code)
+        return result_sentence(error.code, error.params)
     problem = getattr(error, "problem", None)
     if isinstance(problem, Problem):
         log.info("%s refused by the back office: %s", doing, problem.code)
@@ -59,6 +71,10 @@ def token_sentence(error: TokenError) -> str:
             case TokenKind.STAFF_BADGE:
                 return QCoreApplication.translate(
                     "domain", "This is a staff badge; it does not belong on this screen."
+                )
+            case TokenKind.HANDOVER_RECEIPT:
+                return QCoreApplication.translate(
+                    "domain", "This is a pickup receipt; it does not belong on this screen."
                 )
             case _:
                 return QCoreApplication.translate(

@@ -7,13 +7,14 @@ A refused command is worded here from the hub's result code and params (style.md
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from storeassist.contract import Command
-from storeassist.ui.formatting import format_time
+from storeassist.ui.formatting import StoreFormat, format_moment, format_time
 from storeassist.ui.list_models import ListRow, RowListModel
 
 
@@ -37,23 +38,39 @@ def attention_row(entry: RefusedCommand) -> ListRow:
         "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
         "hold.place": QCoreApplication.translate("MainWindow", "Hold for a customer"),
         "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
+        "pickup.restock": QCoreApplication.translate("MainWindow", "Overdue pickup put back on sale"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
     reason = result_sentence(entry.code, entry.params)
     return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
 
 
-def result_sentence(code: str | None, params: Mapping[str, str | int]) -> str:
+def result_sentence(code: str | None, params: Mapping[str, str | int], fmt: StoreFormat | None = None) -> str:
     """Why the back office did not apply a command, worded from its result code and params
     (``contract.RESULT_CODES``); a code this tablet does not know, or one without the params it
-    needs, is a general sentence, never the code itself."""
+    needs, is a general sentence, never the code itself. A time (``at``, ISO) is written on the
+    store's clock with ``fmt``, else on the tablet's."""
     template = _result_template(code, params)
     if template is not None:
         try:
-            return template.format_map(params)
+            return template.format_map(_worded_params(params, fmt))
         except (KeyError, IndexError, ValueError):
             pass
     return QCoreApplication.translate("AttentionPage", "The back office refused it.")
+
+
+def _worded_params(params: Mapping[str, str | int], fmt: StoreFormat | None) -> dict[str, str | int]:
+    """The params as the sentence shows them: an ISO time becomes a time of day (or a date and time)."""
+    shown = dict(params)
+    at = params.get("at")
+    if isinstance(at, str):
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            del shown["at"]  # the general sentence, never an unreadable time
+        else:
+            shown["at"] = fmt.moment(moment) if fmt is not None else format_moment(moment)
+    return shown
 
 
 def _result_template(code: str | None, params: Mapping[str, str | int]) -> str | None:
@@ -161,6 +178,70 @@ def _result_template(code: str | None, params: Mapping[str, str | int]) -> str |
                 "AttentionPage",
                 "That is more than is left to collect on line {line_no} of order #{order_number}.",
             )
+        case "order_already_collected":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Order #{order_number} was collected at {at} by {by_device}. "
+                "Check the bag is not handed over twice.",
+            )
+        case "order_unpaid":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Order #{order_number} is not paid for yet, so it cannot be handed over. "
+                "Send the customer to the till first.",
+            )
+        case "pickup_needs_manager":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "A wrong pickup code was given three times for order #{order_number}: "
+                "only a manager can hand it over now.",
+            )
+        case "pickup_code_wrong":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The pickup code given for order #{order_number} is not right. "
+                "Check it again, or check the customer's photo ID.",
+            )
+        case "order_code_invalid":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The order code shown is not a valid code for order #{order_number}. "
+                "Check the customer's pickup code or photo ID instead.",
+            )
+        case "proxy_not_named":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The person collecting is not the one the customer named for order #{order_number}. "
+                "Only the customer or their named person may collect it.",
+            )
+        case "unknown_substitute":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "There is no product with SKU {sku} to hand over instead on order #{order_number}.",
+            )
+        case "substitute_not_in_style":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "{sku} is not another size or colour of the item on order #{order_number}, "
+                "so it cannot be handed over instead.",
+            )
+        case "substitute_out_of_stock":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Only {available} of {sku} in stock here, not enough to hand over instead on "
+                "order #{order_number}.",
+            )
+        case "not_overdue":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Order #{order_number} is not past its pickup deadline, so it stays on the shelf.",
+            )
+        case "not_collectable":  # the tablet's own check (domain.orders.HandoverProblem)
+            return QCoreApplication.translate(
+                "AttentionPage", "Order #{order_number} cannot be handed over now."
+            )
+        case "not_pickup":
+            return QCoreApplication.translate("AttentionPage", "Order #{order_number} is not a pickup order.")
     return None
 
 

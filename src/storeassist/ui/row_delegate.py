@@ -113,12 +113,36 @@ class IconRowDelegate(TwoLineDelegate):
         """Draw in the space :meth:`_right_part` kept (nothing here)."""
 
 
-#: The availability pill's colours (border, fill, text), as the theme draws its availability labels.
+#: A pill's colours (border, fill, text), as the theme draws its availability labels: "here" (good),
+#: "nearby" (take care), "out" (quiet), "critical" (act now).
 _PILL_COLOURS = {
     "here": ("#9fd3ae", "#e3f4e8", "#1e6b34"),
     "nearby": ("#f0c36d", "#fff4e0", "#6b4500"),
     "out": ("#cfd5de", "#eef0f3", "#4f5968"),
+    "critical": ("#eeb2ad", "#fdeceb", "#8c1d18"),
 }
+PILL_PAD = 10
+
+
+def pill_width(font: QFont, text: str) -> int:
+    return QFontMetrics(font).horizontalAdvance(text) + 2 * PILL_PAD
+
+
+def draw_pill(painter: QPainter, font: QFont, right: int, top: int, text: str, kind: str) -> None:
+    """A rounded tag ending at ``right``, its top at ``top``, coloured by ``kind`` (``_PILL_COLOURS``)."""
+    metrics = QFontMetrics(font)
+    width, height = pill_width(font, text), metrics.height() + 6
+    box = QRectF(right - width, top, width, height)
+    border, fill, ink = _PILL_COLOURS.get(kind, _PILL_COLOURS["out"])
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(border), 1))
+    painter.setBrush(QColor(fill))
+    painter.drawRoundedRect(box, 8, 8)
+    painter.setPen(QColor(ink))
+    painter.setFont(font)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
 
 
 class ProductRowDelegate(IconRowDelegate):
@@ -126,7 +150,6 @@ class ProductRowDelegate(IconRowDelegate):
     and where it is in stock as a pill at the right end. One painted row, no widgets, so a
     profile with many items paints as fast as one with few."""
 
-    PILL_PAD = 10
     PILL_GAP = 12
 
     def _pill_font(self, option: QStyleOptionViewItem) -> QFont:
@@ -140,8 +163,7 @@ class ProductRowDelegate(IconRowDelegate):
 
     def _right_part(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
         _where, text = self._pill_text(index)
-        width = QFontMetrics(self._pill_font(option)).horizontalAdvance(text)
-        return width + 2 * self.PILL_PAD + self.PILL_GAP if text else 0
+        return pill_width(self._pill_font(option), text) + self.PILL_GAP if text else 0
 
     def _paint_right(
         self,
@@ -151,19 +173,5 @@ class ProductRowDelegate(IconRowDelegate):
         rect: QRect,
     ) -> None:
         where, text = self._pill_text(index)
-        if not text:
-            return
-        font = self._pill_font(option)
-        metrics = QFontMetrics(font)
-        width, height = metrics.horizontalAdvance(text) + 2 * self.PILL_PAD, metrics.height() + 6
-        box = QRectF(rect.right() - width, rect.top(), width, height)
-        border, fill, ink = _PILL_COLOURS.get(where, _PILL_COLOURS["out"])
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(border), 1))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(box, 8, 8)
-        painter.setPen(QColor(ink))
-        painter.setFont(font)
-        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
-        painter.restore()
+        if text:
+            draw_pill(painter, self._pill_font(option), rect.right(), rect.top(), text, where)

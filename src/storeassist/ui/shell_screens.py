@@ -1,8 +1,8 @@
-"""Pickups, Returns and Stock: empty shells for now, clearly saying what they will do.
+"""Returns and Stock: empty shells for now, clearly saying what they will do.
 
-Each is a feature (registered in :mod:`storeassist.features`) that needs no services yet. Scans
-routed here (an order code to Pickups, a product barcode to Stock) are acknowledged with a
-notice, so the associate knows the scan was read and what will happen in a later release.
+Each is a feature (registered in :mod:`storeassist.features`) that needs no services yet. A scan
+routed here (a product barcode to Stock) is acknowledged with a notice, so the associate knows
+the scan was read and what will happen in a later release.
 """
 
 from __future__ import annotations
@@ -59,37 +59,11 @@ class ShellScreen(QWidget):
         self.notice.setVisible(True)
 
 
-class PickupsShell(ShellScreen):
-    def _scan_notice(self, kind: OpenKind, text: str) -> str:
-        if kind == "order_number":
-            return QCoreApplication.translate(
-                "ShellScreen",
-                "Pickup order #{number}: handing over from this screen comes with the Pickups "
-                "screen in a later release. Until then, use the back-office pickup process.",
-            ).format(number=text)
-        return QCoreApplication.translate(
-            "ShellScreen",
-            "Order code read. Opening orders from a scan comes with the Pickups screen in a later release.",
-        )
-
-
 class StockShell(ShellScreen):
     def _scan_notice(self, kind: OpenKind, text: str) -> str:
         return QCoreApplication.translate(
             "ShellScreen", "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
         ).format(gtin=text)
-
-
-def pickups_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
-    return PickupsShell(
-        QCoreApplication.translate("ShellScreen", "Pickups"),
-        QCoreApplication.translate(
-            "ShellScreen",
-            "Here you will see today's click-and-collect orders for this store, scan a customer's "
-            "order code to bring up their order, check it against ID, and hand it over — fully or "
-            "in part. Handovers are saved on this tablet first, so they work offline too.",
-        ),
-    )
 
 
 def returns_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:

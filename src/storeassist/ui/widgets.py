@@ -7,13 +7,15 @@ read it back straight away (the screens and their tests do).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -109,3 +111,33 @@ class Section(QFrame):
         quiet = label(text, "quiet", wrap=True)
         append_shown(self.rows, quiet)
         return quiet
+
+
+#: The least height of anything a finger taps.
+MIN_TOUCH_PX = 48
+
+
+class TouchButton(QPushButton):
+    """A button big enough for a finger, never narrower than its words in bold (a pressed or
+    primary button is drawn bold), in the font the theme gives it, so no state cuts it short."""
+
+    def _words_width(self) -> int:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(self.text()) + 48
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._words_width()), max(hint.height(), MIN_TOUCH_PX))
+
+    def minimumSizeHint(self) -> QSize:
+        # QPushButton's own minimum is its size hint; never call it from sizeHint (it recurses).
+        return self.sizeHint()
+
+
+def touch_button(text: str, *, primary: bool = False) -> QPushButton:
+    button = TouchButton(text)
+    if primary:
+        button.setProperty("role", "primary")
+    button.setMinimumHeight(MIN_TOUCH_PX)
+    return button

@@ -1,0 +1,176 @@
+"""The hand-over receipt on screen: order, lines, time, associate, status, and a QR of its reference.
+
+Confirmed by the hub, the reference is the hub's signed receipt code; saved on this tablet and not
+confirmed yet, it is the command's id, and the receipt says it is waiting to sync. A hand-over
+the hub refused or found in conflict says why, and that it is listed under "Needs attention".
+The QR is painted here from ``qrcode``'s matrix (no image files); printing comes later.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import qrcode
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from qrcode.constants import ERROR_CORRECT_M
+
+from storeassist.domain.pickups import HandoverReceipt, ReceiptLine
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.overlay_pages import result_sentence
+from storeassist.ui.pickup_words import PickupWords, size_colour
+from storeassist.ui.widgets import Section, label, touch_button
+
+log = logging.getLogger("storeassist.ui")
+MIN_TOUCH_PX = 48
+QR_PX = 200
+
+
+class QrCodeView(QWidget):
+    """A QR code of ``text``, painted square at the widget's size (white quiet zone included)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("receiptQr")
+        self.setFixedSize(QR_PX, QR_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.text = ""
+        self._matrix: list[list[bool]] = []
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self._matrix = []
+        if text:
+            qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
+            qr.add_data(text)
+            qr.make(fit=True)
+            self._matrix = qr.get_matrix()
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        modules = len(self._matrix)
+        if modules:
+            cell = min(self.width(), self.height()) / modules
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#000000"))
+            for y, row in enumerate(self._matrix):
+                for x, dark in enumerate(row):
+                    if dark:
+                        painter.drawRect(QRectF(x * cell, y * cell, cell + 0.5, cell + 0.5))
+        painter.end()
+
+
+def receipt_line_text(line: ReceiptLine) -> str:
+    """What happened to one line in this hand-over, in a sentence or two."""
+    what = line.name
+    details = size_colour(line.size, line.colour)
+    if details:
+        what = PickupWords.tr("{name} ({details})").format(name=line.name, details=details)
+    parts = []
+    if line.handed:
+        parts.append(PickupWords.tr("{n} × {what} handed over").format(n=line.handed, what=what))
+    if line.substituted:
+        parts.append(
+            PickupWords.tr("{n} × {substitute} handed over instead of {what}").format(
+                n=line.substituted,
+                substitute=line.substitute_name or PickupWords.tr("another size or colour"),
+                what=what,
+            )
+        )
+    if line.cancelled:
+        parts.append(
+            PickupWords.tr("{n} × {what} cancelled and refunded").format(n=line.cancelled, what=what)
+        )
+    return "; ".join(parts) or PickupWords.tr("{what}: to collect later").format(what=what)
+
+
+class ReceiptPage(QWidget):
+    """A hand-over's (or a restock's) receipt; Done goes back to the queue."""
+
+    done = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._format = StoreFormat()
+        self.receipt: HandoverReceipt | None = None
+        self.title = label(role="screenTitle", wrap=True)
+        self.status = label(role="hint", wrap=True)
+        self.notice = label(role="notice", wrap=True)
+        self.notice.setVisible(False)
+        self.details = Section(self.tr("Receipt"))
+        self.qr = QrCodeView()
+        self.reference = label(role="quiet", wrap=True)
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reference.setMaximumWidth(QR_PX + 40)
+        qr_column = QVBoxLayout()
+        qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_column.addWidget(self.reference)
+        qr_column.addStretch(1)
+        self.body = QHBoxLayout()
+        self.body.setSpacing(16)
+        self.body.addWidget(self.details, 1)
+        self.body.addLayout(qr_column)
+        self.done_button = touch_button(self.tr("Done"), primary=True)
+        self.done_button.clicked.connect(self.done)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.notice)
+        layout.addLayout(self.body, 1)
+        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        self._format = fmt
+
+    def show_receipt(self, receipt: HandoverReceipt, *, restock: bool = False) -> None:
+        self.receipt = receipt
+        number = receipt.order_number
+        refused = receipt.status in ("refused", "conflict")
+        if restock:
+            self.title.setText(self.tr("Order #{number} put back on sale").format(number=number))
+        elif refused:
+            self.title.setText(self.tr("Order #{number} was not handed over").format(number=number))
+        else:
+            self.title.setText(self.tr("Order #{number} handed over").format(number=number))
+        match receipt.status:
+            case "confirmed":
+                self.status.setText(self.tr("Confirmed by the back office."))
+            case "waiting":
+                self.status.setText(
+                    self.tr(
+                        "Saved on this tablet — waiting to sync. It is sent as soon as the back office "
+                        "answers; the receipt code follows."
+                    )
+                )
+            case _:
+                self.status.setText(
+                    self.tr("The back office did not accept it. It is listed under Needs attention.")
+                )
+        if refused:
+            self.notice.setText(result_sentence(receipt.code, receipt.params, self._format))
+        self.notice.setVisible(refused)
+        self.details.clear()
+        for line in receipt.lines:
+            self.details.add(label(receipt_line_text(line), wrap=True))
+        self.details.add(
+            label(self.tr("At {time}").format(time=self._format.moment(receipt.at)), "detail", wrap=True)
+        )
+        self.details.add(label(self.tr("By {name}").format(name=receipt.staff_name), "detail", wrap=True))
+        if receipt.points_credited:
+            self.details.add(
+                label(
+                    self.tr("%n loyalty point(s) credited", "", receipt.points_credited), "detail", wrap=True
+                )
+            )
+        confirmed = receipt.status == "confirmed"
+        self.qr.set_text(receipt.reference if not refused else "")
+        self.qr.setVisible(not refused)
+        self.reference.setVisible(not refused)
+        self.reference.setText(
+            self.tr("Receipt code") if confirmed else self.tr("Reference on this tablet (not confirmed yet)")
+        )

@@ -1,0 +1,393 @@
+"""The Pickups feature: the store's queue, an order, checking the collector, handing over, the receipt.
+
+Registered in :mod:`storeassist.features` (scans: order codes, and order numbers from a profile's
+"Open pickup"). The screen is a stack of pages, one per step, and owns the flow between them;
+each user action is one call on the pickup desk (``PickupDeskLike``), run through the
+:class:`OpRunner`; every refusal becomes a sentence on the page (``describe_failure``) and
+nothing changes.
+
+Queue → order (tap a row, scan an order code, or "Open pickup") → who collects (skipped when the
+order code was scanned: that verifies them) → hand-over → receipt → queue. An order past its
+deadline, tapped under "To restock", opens its restock task instead. The queue paints from the
+tablet's cache at once and from the hub when it answers; lookups are numbered, so an older
+answer never replaces a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from storeassist.contract import CollectPickupPayload, Order, PickupCodeAnswer, PickupVerification
+from storeassist.domain.pickups import HandoverReceipt, OpenedPickup, PickupBoard
+from storeassist.ui.background import OpRunner
+from storeassist.ui.features import OpenElsewhere, OpenKind
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.messages import describe_failure
+from storeassist.ui.pickup_handover import HandoverPage
+from storeassist.ui.pickup_order import OrderPage
+from storeassist.ui.pickup_queue import QueuePage
+from storeassist.ui.pickup_receipt import ReceiptPage
+from storeassist.ui.pickup_restock import RestockPage
+from storeassist.ui.pickup_services import PickupDeskLike, PickupServices
+from storeassist.ui.pickup_verify import VerifyPage
+from storeassist.ui.widgets import label
+
+log = logging.getLogger("storeassist.ui")
+
+#: The queue's "time left" is written again this often while it shows (from the cache only).
+REPAINT_MS = 60_000
+#: ``storeassist.client.errors``' names for "the back office cannot be reached or answer now".
+_UNAVAILABLE = frozenset({"HubConnectionError", "HubServerError"})
+
+
+class PickupsScreen(QWidget):
+    """The pickup counter: one page per step, the flow between them, one desk call per action."""
+
+    #: The queue was painted; the argument is where it came from ("online" or "cache").
+    board_shown = Signal(str)
+    #: An order was put on screen.
+    order_shown = Signal(int)
+    #: A hand-over or restock finished: its receipt is on screen.
+    receipt_shown = Signal(object)
+
+    def __init__(
+        self,
+        runner: OpRunner,
+        open_elsewhere: OpenElsewhere | None = None,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._open_elsewhere = open_elsewhere
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self._desk: PickupDeskLike | None = None
+        self._board: PickupBoard | None = None
+        self._opened: OpenedPickup | None = None
+        self._verification: PickupVerification | None = None
+        self._restocking: Order | None = None
+        # Each request gets a number; the answer to an older one must not replace a newer one.
+        self._board_seq = 0
+        self._open_seq = 0
+
+        self.notice = label(role="notice", wrap=True)
+        self.notice.setVisible(False)
+        self.status = label(role="hint", wrap=True)
+        self.status.setVisible(False)
+        self.queue = QueuePage()
+        self.order = OrderPage()
+        self.verify = VerifyPage()
+        self.handover = HandoverPage()
+        self.receipt = ReceiptPage()
+        self.restock = RestockPage()
+        self.pages = QStackedWidget()
+        for page in (self.queue, self.order, self.verify, self.handover, self.receipt, self.restock):
+            self.pages.addWidget(page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.status)
+        layout.addWidget(self.pages, 1)
+
+        self.queue.order_chosen.connect(self._order_tapped)
+        self.queue.restock_chosen.connect(self._restock_tapped)
+        self.order.back.connect(self.show_queue)
+        self.order.hand_over.connect(self._start_hand_over)
+        self.verify.back.connect(self._back_to_order)
+        self.verify.code_entered.connect(self._check_code)
+        self.verify.verified.connect(self._verified)
+        self.handover.back.connect(self._back_to_order)
+        self.handover.confirmed.connect(self._hand_over)
+        self.receipt.done.connect(self.show_queue)
+        self.restock.back.connect(self.show_queue)
+        self.restock.confirmed.connect(self._restock)
+
+        self._repaint = QTimer(self)
+        self._repaint.setInterval(REPAINT_MS)
+        self._repaint.timeout.connect(self._repaint_from_cache)
+
+    # -- wiring ---------------------------------------------------------------------------
+
+    def attach(self, services: PickupServices) -> None:
+        self._desk = services.pickups
+        fmt = StoreFormat.of_place(services)
+        for page in (self.queue, self.order, self.receipt, self.restock):
+            page.set_store_format(fmt)
+        self.staff_changed()
+
+    def handle_scan(self, kind: OpenKind, text: str) -> None:
+        """An order code was scanned, or an order number asked for (a profile's "Open pickup")."""
+        desk = self._ready_desk()
+        if desk is None:
+            return
+        if kind == "order":
+            self._open(desk.open_code(text))
+        elif kind == "order_number":
+            self._open(desk.open_number(text))
+
+    def staff_changed(self) -> None:
+        """Someone signed in or out: the order being handed over was for the one before; back to the queue."""
+        self._open_seq += 1
+        self._opened = None
+        self._verification = None
+        self._restocking = None
+        self.notice.setVisible(False)
+        self._set_status("")
+        self.pages.setCurrentWidget(self.queue)
+        if self._desk is not None:
+            self.refresh()
+
+    def show_message(self, text: str) -> None:
+        """A calm notice above the current page."""
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+
+    # -- the queue ------------------------------------------------------------------------
+
+    def show_queue(self) -> None:
+        self._open_seq += 1
+        self._opened = None
+        self._restocking = None
+        self.notice.setVisible(False)
+        self._set_status("")
+        self.pages.setCurrentWidget(self.queue)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The queue from the cache at once, then from the hub when it answers."""
+        desk = self._desk
+        if desk is None:
+            return
+        self._board_seq += 1
+        seq = self._board_seq
+        try:
+            self._show_board(desk.cached_board())
+        except Exception as exc:  # nobody signed in, or the cache cannot be read: say so
+            self._board = None
+            self.queue.model.set_rows([])
+            self.show_message(describe_failure(exc, doing="pickup queue"))
+            return
+        self._runner.run(
+            desk.board(),
+            on_success=lambda board: self._on_board(seq, board),
+            on_failure=lambda error: self._on_board_failed(seq, error),
+        )
+
+    def _on_board(self, seq: int, board: PickupBoard) -> None:
+        if seq == self._board_seq:
+            self._show_board(board)
+
+    def _on_board_failed(self, seq: int, error: BaseException) -> None:
+        if seq == self._board_seq:  # the cache's queue stays; why the hub's did not come is said
+            self.show_message(describe_failure(error, doing="pickup queue"))
+
+    def _show_board(self, board: PickupBoard) -> None:
+        self._board = board
+        self.queue.show_board(board, self.clock())
+        self.board_shown.emit(board.source)
+
+    def _repaint_from_cache(self) -> None:
+        if self._desk is None or not self.isVisible() or self.pages.currentWidget() is not self.queue:
+            return
+        try:
+            self._show_board(self._desk.cached_board())
+        except Exception as exc:
+            log.info("pickup queue not repainted (%s)", type(exc).__name__)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._repaint.start()
+        if self.pages.currentWidget() is self.queue:
+            self.refresh()
+
+    def hideEvent(self, event: object) -> None:
+        self._repaint.stop()
+        super().hideEvent(event)  # type: ignore[arg-type]
+
+    def _board_order(self, order_id: int) -> Order | None:
+        if self._board is None:
+            return None
+        return next((order for order in self._board.orders if order.id == order_id), None)
+
+    # -- opening an order -----------------------------------------------------------------
+
+    def _ready_desk(self) -> PickupDeskLike | None:
+        if self._desk is None:
+            self.show_message(
+                self.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
+            )
+        return self._desk
+
+    def _order_tapped(self, order_id: int) -> None:
+        order = self._board_order(order_id)
+        desk = self._desk
+        if order is None or desk is None or self._board is None:
+            return
+        # The queue's copy shows at once; the hub's (fresher) replaces it when it answers.
+        waiting = order_id in self._board.waiting_to_sync
+        self._show_opened(OpenedPickup(order, self._board.source, None, waiting))
+        self._open(desk.open_number(order.number), quiet=True)
+
+    def _open(self, work: object, *, quiet: bool = False) -> None:
+        self._open_seq += 1
+        seq = self._open_seq
+        self.notice.setVisible(False)
+        if not quiet:
+            self._set_status(self.tr("Opening the order…"))
+        self._runner.run(
+            work,  # type: ignore[arg-type]
+            on_success=lambda opened: self._on_opened(seq, opened),
+            on_failure=lambda error: self._on_open_failed(seq, error, quiet),
+        )
+
+    def _on_opened(self, seq: int, opened: OpenedPickup) -> None:
+        if seq != self._open_seq:
+            return
+        self._set_status("")
+        if self.pages.currentWidget() not in (self.queue, self.order, self.receipt, self.restock):
+            return  # the associate is already checking or handing over: leave their work alone
+        self._show_opened(opened)
+
+    def _on_open_failed(self, seq: int, error: BaseException, quiet: bool) -> None:
+        if seq != self._open_seq:
+            return
+        self._set_status("")
+        if quiet:  # the queue's copy is on screen already; the hub's fresher one did not come
+            log.info("pickup order not refreshed (%s)", type(error).__name__)
+            return
+        self.show_message(describe_failure(error, doing="pickup order"))
+
+    def _show_opened(self, opened: OpenedPickup) -> None:
+        self._opened = opened
+        self._verification = None
+        self.notice.setVisible(False)
+        self.order.show_order(opened, self.clock())
+        self.pages.setCurrentWidget(self.order)
+        self.order_shown.emit(opened.order.id)
+
+    def _back_to_order(self) -> None:
+        self.pages.setCurrentWidget(self.order if self._opened is not None else self.queue)
+
+    # -- checking the collector -----------------------------------------------------------
+
+    def _start_hand_over(self) -> None:
+        opened = self._opened
+        if opened is None:
+            return
+        if opened.order_code is not None:  # the customer showed the order's signed code: verified
+            self._verified(PickupVerification(method="order_code", order_code=opened.order_code))
+            return
+        self.verify.start(opened.order)
+        self.pages.setCurrentWidget(self.verify)
+
+    def _check_code(self, code: str) -> None:
+        opened, desk = self._opened, self._desk
+        if opened is None or desk is None:
+            return
+        seq = self._open_seq
+        self._runner.run(
+            desk.check_pickup_code(opened.order.id, code),
+            on_success=lambda answer: self._on_code_answer(seq, code, answer),
+            on_failure=lambda error: self._on_code_failed(seq, error),
+        )
+
+    def _on_code_answer(self, seq: int, code: str, answer: PickupCodeAnswer) -> None:
+        if seq == self._open_seq:
+            self.verify.code_answer(code, answer)
+
+    def _on_code_failed(self, seq: int, error: BaseException) -> None:
+        if seq == self._open_seq:
+            self.verify.code_failed(self._code_failure_text(error))
+
+    def _code_failure_text(self, error: BaseException) -> str:
+        # The back office out of reach (the client's connection and server errors, known here by
+        # name: a screen does not import the client): say what works offline instead.
+        if _UNAVAILABLE & {cls.__name__ for cls in type(error).__mro__}:
+            return self.tr(
+                "A pickup code can only be checked with the back office, which cannot be reached now. "
+                "Scan the order code from their e-mail or app, or check their photo ID."
+            )
+        return describe_failure(error, doing="pickup code check")
+
+    def _verified(self, verification: PickupVerification) -> None:
+        opened, desk = self._opened, self._desk
+        if opened is None or desk is None:
+            return
+        self._verification = verification
+        self.handover.start(opened.order, verification, desk.substitutes)
+        self.pages.setCurrentWidget(self.handover)
+
+    # -- handing over ---------------------------------------------------------------------
+
+    def _hand_over(self, payload: CollectPickupPayload) -> None:
+        opened, desk = self._opened, self._desk
+        if opened is None or desk is None:
+            return
+        seq = self._open_seq
+        self.handover.set_busy(True)
+        self._set_status(self.tr("Handing over…"))
+        self._runner.run(
+            desk.hand_over(opened.order, payload),
+            on_success=lambda receipt: self._on_receipt(seq, receipt),
+            on_failure=lambda error: self._on_hand_over_failed(seq, error),
+        )
+
+    def _on_receipt(self, seq: int, receipt: HandoverReceipt, *, restock: bool = False) -> None:
+        self._set_status("")
+        if seq != self._open_seq:
+            return
+        self.handover.set_busy(False)
+        self.restock.set_busy(False)
+        self.receipt.show_receipt(receipt, restock=restock)
+        self.pages.setCurrentWidget(self.receipt)
+        self.receipt_shown.emit(receipt)
+
+    def _on_hand_over_failed(self, seq: int, error: BaseException) -> None:
+        self._set_status("")
+        if seq != self._open_seq:
+            return
+        self.handover.set_busy(False)
+        self.handover.show_message(describe_failure(error, doing="pickup hand-over"))
+
+    # -- restocking -----------------------------------------------------------------------
+
+    def _restock_tapped(self, order_id: int) -> None:
+        order = self._board_order(order_id)
+        if order is None:
+            return
+        self._open_seq += 1
+        self._restocking = order
+        self.notice.setVisible(False)
+        self.restock.show_task(order, self.clock())
+        self.pages.setCurrentWidget(self.restock)
+
+    def _restock(self) -> None:
+        order, desk = self._restocking, self._desk
+        if order is None or desk is None:
+            return
+        seq = self._open_seq
+        self.restock.set_busy(True)
+        self._runner.run(
+            desk.restock(order),
+            on_success=lambda receipt: self._on_receipt(seq, receipt, restock=True),
+            on_failure=lambda error: self._on_restock_failed(seq, error),
+        )
+
+    def _on_restock_failed(self, seq: int, error: BaseException) -> None:
+        if seq != self._open_seq:
+            return
+        self.restock.set_busy(False)
+        self.restock.show_message(describe_failure(error, doing="pickup restock"))
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
