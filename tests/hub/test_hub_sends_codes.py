@@ -32,6 +32,7 @@ TIMELINE_PARAMS = {
     "product_viewed": {"product"},
     "cart_added": {"product"},
     "cart_left": {"product"},
+    "customer_notified": {"notice", "channel", "number"},
 }
 #: Each reason for a suggestion, with the parameters it always carries (and may carry).
 REASON_PARAMS: dict[str, tuple[set[str], set[str]]] = {

@@ -74,3 +74,18 @@ def test_checking_a_code_needs_a_signed_in_staff_member(
             f"/v1/orders/{order['id']}/pickup-code", json={"store_id": 1, "code": "123456"}
         )
     assert answer.status_code == 401
+
+
+def test_a_seeded_orders_pickup_code_is_the_one_the_demo_sheet_gives(
+    own_hub_device: tuple[Any, httpx.Client], pickups: Any
+) -> None:
+    from storeassist.hub.demo_codes import pickup_code_for
+
+    hub, device = own_hub_device
+    order = pickups.ready_order(hub)
+
+    answer = device.post(
+        f"/v1/orders/{order['id']}/pickup-code", json={"store_id": 1, "code": pickup_code_for(order["id"])}
+    )
+
+    assert answer.json() == {"ok": True, "attempts_left": 3, "locked": False}

@@ -67,12 +67,66 @@ def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db, q
         assert by_store[store_id]["ready"] >= 3
 
 
-def test_open_ready_pickups_have_a_deadline_in_the_future(hub_seed_db, query_db) -> None:
-    late = query_db(
+def test_most_ready_pickups_have_a_deadline_ahead_and_a_few_are_to_restock(hub_seed_db, query_db) -> None:
+    ahead, late = query_db(
         hub_seed_db.db_url,
-        "SELECT COUNT(*) FROM orders WHERE pickup_state = 'ready' AND pickup_deadline < CURRENT_TIMESTAMP",
+        "SELECT SUM(pickup_deadline >= CURRENT_TIMESTAMP), SUM(pickup_deadline < CURRENT_TIMESTAMP) "
+        "FROM orders WHERE pickup_state = 'ready'",
+    )[0]
+    assert late >= 1 and ahead > 4 * late
+    # The demo's first pickups (the cast's, newest first) are never overdue or unpaid.
+    first = demo_pickups(hub_seed_db.db_url, 4, 1)
+    rows = query_db(
+        hub_seed_db.db_url,
+        f"SELECT payment_state, pickup_deadline >= CURRENT_TIMESTAMP FROM orders "
+        f"WHERE id IN ({', '.join(str(p.order_id) for p in first)})",
     )
-    assert late == [(0,)]
+    assert rows and all(row == ("paid", 1) for row in rows)
+
+
+def test_open_pickups_have_bins_codes_notices_and_some_proxies_waiting_customers_and_unpaid(
+    hub_seed_db, query_db
+) -> None:
+    from storeassist.hub.seed import pickup_code_for
+    from storeassist.hub.services.pickup_codes import code_matches
+
+    url = hub_seed_db.db_url
+    ready = query_db(
+        url,
+        "SELECT id, pickup_bin, pickup_code_hash, proxy_name, payment_state, customer_waiting_since "
+        "FROM orders WHERE pickup_state = 'ready'",
+    )
+    assert all(re.fullmatch(r"B-\d\d", row[1]) for row in ready)
+    assert all(code_matches(row[0], pickup_code_for(row[0]), row[2]) for row in ready)
+    assert sum(row[3] is not None for row in ready) >= 5  # proxies (one per store's cast at least)
+    assert sum(row[5] is not None for row in ready) >= 5  # customers waiting
+    assert query_db(url, "SELECT COUNT(*) FROM orders WHERE payment_state = 'unpaid'")[0][0] >= 1
+    unnoticed = query_db(
+        url,
+        "SELECT COUNT(*) FROM orders o WHERE o.pickup_state = 'ready' AND o.customer_id IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = o.id AND n.kind = 'ready')",
+    )
+    assert unnoticed == [(0,)]
+    assert query_db(url, "SELECT COUNT(*) FROM notifications WHERE kind = 'reminder'")[0][0] >= 1
+
+
+def test_held_stock_includes_every_unit_waiting_in_a_pickup_bin(hub_seed_db, query_db) -> None:
+    waiting = query_db(
+        hub_seed_db.db_url,
+        "SELECT o.store_id, l.product_id, SUM(l.qty - l.qty_collected - l.qty_cancelled) "
+        "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        "WHERE o.pickup_state IN ('placed', 'picking', 'ready', 'partially_collected') "
+        "GROUP BY 1, 2 HAVING SUM(l.qty - l.qty_collected - l.qty_cancelled) > 0",
+    )
+    stock = {
+        (store, product): (on_hand, held)
+        for store, product, on_hand, held in query_db(
+            hub_seed_db.db_url, "SELECT store_id, product_id, on_hand, held FROM inventory WHERE held > 0"
+        )
+    }
+    for store, product, units in waiting:
+        on_hand, held = stock[(store, product)]
+        assert held == units and on_hand >= held, (store, product)
 
 
 def test_every_product_barcode_is_a_gtin13_with_a_valid_check_digit(hub_seed_db, query_db) -> None:

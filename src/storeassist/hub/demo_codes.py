@@ -4,7 +4,8 @@ For a handful of demo customers (printed loyalty cards: no expiry, revocable by 
 pickup orders at one store (order codes that expire after ``order_ttl``) and that store's staff
 badges (signed badge codes, revocable by serial; one per role, so the role-dependent views can be
 tried), writes a PNG QR image and a ``.txt`` with the code, plus ``index.html`` and ``index.txt``
-saying whose code is whose. The people are the seeded demo chain's invented staff and customers.
+saying whose code is whose, and each order's six-digit pickup code (:func:`pickup_code_for`). The
+people are the seeded demo chain's invented staff and customers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from storeassist.hub.db.models import Customer, Staff
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.seed.catalog import demo_pin
 from storeassist.hub.seed.demo import demo_cast, demo_pickups
+from storeassist.hub.seed.pickups import pickup_code_for as pickup_code_for
 from storeassist.hub.services.access import BADGE_ALONE_ROLES
 
 DEFAULT_ORDER_TTL = timedelta(days=14)
@@ -81,7 +83,10 @@ def write_demo_codes(
                 )
                 owner = names.get(order.customer_id or 0, "guest")
                 label = f"order {order.number} for {owner}"
-                story = f"pickup at store {store_id}, {order.state.replace('_', ' ')}"
+                story = (
+                    f"pickup at store {store_id}, {order.state.replace('_', ' ')}; "
+                    f"pickup code {pickup_code_for(order.order_id)}"
+                )
                 cards.append(_write_card(out_dir, f"order-{order.number}", PICKUP_ORDER, label, story, token))
             cards += _staff_cards(session, out_dir, store_id)
     finally:

@@ -3,7 +3,8 @@ customers=…, seed=…)``.
 
 The same seed and sizes give the same rows (the signing key excepted: it is always fresh, so a
 seed number never lets anyone forge codes). Dates are relative to the seeding day (``today``).
-Staff badges are ``B{1000 + staff id}``; in a seeded demo chain each PIN is the badge's digits.
+Staff badges are ``B{1000 + staff id}``; in a seeded demo chain each PIN is the badge's digits,
+and each open pickup's six-digit code is :func:`pickup_code_for` its order id.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from storeassist.hub.seed.demo import (
 from storeassist.hub.seed.loader import FIXED_TABLES, CoreLoader, SqliteLoader, sqlite_path
 from storeassist.hub.seed.parallel import generate_customer_blocks
 from storeassist.hub.seed.people import person_name
+from storeassist.hub.seed.pickups import finish_pickups, pickup_code_for
 from storeassist.hub.seed.world import BLOCK_TABLES, COUNTED, Scale, World, random_stream
 from storeassist.hub.staff_pins import hash_pin
 
@@ -47,6 +49,7 @@ __all__ = [
     "demo_customers",
     "demo_pickups",
     "demo_pin",
+    "pickup_code_for",
     "seed_chain",
 ]
 
@@ -148,9 +151,12 @@ def seed_chain(
             meanwhile=write_inventory,
         )
         phases["customers"] = time.perf_counter() - started
+        cast_from = id_bases["orders"]
         cast = cast_pickups(world, regulars, id_bases)
         for table, rows in cast.rows.items():
             emit(table, rows)
+        finish_pickups(loader.run, clock, cast_from)
+        phases["pickups"] = time.perf_counter() - started
 
         staff_rng = world.rng("staff")
         staff_rows = [

@@ -87,6 +87,16 @@ class SqliteLoader:
     def connection(self) -> sqlite3.Connection:
         return self._conn
 
+    def run(
+        self, sql: str, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """One statement with ``:name`` parameters, once per row of ``rows`` if it is a list;
+        answers what it reads."""
+        if isinstance(rows, Sequence):
+            self._conn.executemany(sql, rows)
+            return []
+        return self._conn.execute(sql, rows or {}).fetchall()
+
     def merge_block(self, path: Path, offsets: dict[str, str]) -> dict[str, int]:
         """Copy a worker's scratch block file in, shifting its ids (see ``seed.parallel``)."""
         from storeassist.hub.seed.parallel import select_shifted
@@ -156,6 +166,13 @@ class CoreLoader:
                 for row in rows[start : start + self.BATCH]
             ]
             self._conn.execute(statement, batch)
+
+    def run(
+        self, sql: str, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """As :meth:`SqliteLoader.run`, through SQLAlchemy (text timestamps cast by the database)."""
+        result = self._conn.execute(text(sql), list(rows) if isinstance(rows, Sequence) else (rows or {}))
+        return [tuple(row) for row in result] if result.returns_rows else []
 
     def finish(self) -> None:
         """Commit, then move every id sequence past the ids the seed wrote explicitly."""
