@@ -3,7 +3,8 @@
 Runs the real app (``storeassist.app.build_associate_app``) offscreen in training mode, in a fresh
 data folder: the demo chain is seeded, the practice hub starts on loopback, the device enrolls,
 a practice card is "scanned", and each screen is grabbed as an associate would see it — the
-profile, a search, the shell screens, needs attention, staff sign-in, the camera page and a
+profile, a search, the pickup counter (queue, order, checking who collects, hand-over,
+receipt), the shell screens, needs attention, staff sign-in, the camera page and a
 refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
 dates. Then the hub is stopped and the same card scanned again, so the offline profile is
 captured too; last the enrollment form and the kiosk (started and enrolled as a kiosk).
@@ -96,7 +97,8 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         saved += await grab(window, out_dir, "03-customer-search")
         screen.search.field.clear()
 
-        for number, key in enumerate(("pickups", "returns", "stock"), start=4):
+        saved += await shoot_pickups(window, runner, out_dir)
+        for number, key in enumerate(("returns", "stock"), start=5):
             window.show_screen(window.feature_widget(key))
             saved += await grab(window, out_dir, f"{number:02d}-{key}")
         window.show_attention()
@@ -126,6 +128,47 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
     finally:
         await asyncio.ensure_future(startup.aclose())
         window.close()
+    return saved
+
+
+async def shoot_pickups(window: Any, runner: Any, out_dir: Path) -> list[Path]:
+    """The pickup counter: the queue, an order, checking who collects, the hand-over and its receipt."""
+    from storeassist.ui.pickups_screen import PickupsScreen
+
+    screen = window.feature_widget("pickups")
+    assert isinstance(screen, PickupsScreen)
+    window.show_screen(screen)
+    await wait_until(lambda: screen.board is not None and not runner.busy, "the pickup queue")
+    saved = await grab(window, out_dir, "04-pickups")
+    board = screen.board
+    assert board is not None
+    collectable = [o for o in board.orders if o.pickup_state == "ready" and o.payment_state == "paid"]
+    ready = [o for o in collectable if o.proxy_name] or collectable
+    if not ready:
+        raise RuntimeError("the practice store has no pickup ready to hand over")
+    screen.handle_scan("order_number", ready[0].number)
+    await wait_until(lambda: screen.pages.currentWidget() is screen.order and not runner.busy, "the order")
+    saved += await grab(window, out_dir, "04a-pickup-order")
+    screen.order.hand_over_button.click()
+    verify = screen.verify
+    (verify.proxy_method if verify.proxy_method.isVisible() else verify.id_method).click()
+    saved += await grab(window, out_dir, "04b-pickup-verify")
+    verify.id_method.click()
+    verify.document.buttons["driving_licence"].click()
+    verify.document.last.setText("K7Q2")
+    verify.id_button.click()
+    handover = screen.handover
+    await wait_until(lambda: screen.pages.currentWidget() is handover, "the hand-over page")
+    if handover.rows and handover.rows[0].left > 0:
+        handover.rows[0].stepper.set_value(handover.rows[0].left - 1)
+    handover.name.setText(ready[0].customer_name or "Practice customer")
+    saved += await grab(window, out_dir, "04c-pickup-handover")
+    handover.hand_over_button.click()
+    shown = screen.receipt
+    await wait_until(lambda: screen.pages.currentWidget() is shown and not runner.busy, "the receipt")
+    saved += await grab(window, out_dir, "04d-pickup-receipt")
+    screen.receipt.done_button.click()
+    await wait_until(lambda: not runner.busy, "the queue again")
     return saved
 
 

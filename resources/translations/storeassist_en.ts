@@ -4,12 +4,12 @@
 <context>
     <name>AttentionPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+56"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+59"/>
         <source>The back office refused it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+22"/>
         <source>This action holds more than the back office accepts. Tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,21 +85,23 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+88"/>
         <source>Order #{order_number} is not a pickup order.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-86"/>
         <source>Order #{order_number} is to be collected at store {store_id}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
+        <location line="+76"/>
         <source>Order #{order_number} cannot be handed over now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-73"/>
         <source>Order #{order_number} cannot be handed over: it is {state}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -119,7 +121,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
+        <source>Order #{order_number} was collected at {at} by {by_device}. Check the bag is not handed over twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Order #{order_number} is not paid for yet, so it cannot be handed over. Send the customer to the till first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A wrong pickup code was given three times for order #{order_number}: only a manager can hand it over now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The pickup code given for order #{order_number} is not right. Check it again, or check the customer&apos;s photo ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The order code shown is not a valid code for order #{order_number}. Check the customer&apos;s pickup code or photo ID instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The person collecting is not the one the customer named for order #{order_number}. Only the customer or their named person may collect it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>There is no product with SKU {sku} to hand over instead on order #{order_number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{sku} is not another size or colour of the item on order #{order_number}, so it cannot be handed over instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Only {available} of {sku} in stock here, not enough to hand over instead on order #{order_number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Order #{order_number} is not past its pickup deadline, so it stays on the shelf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>not picked yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -275,6 +327,29 @@
     </message>
 </context>
 <context>
+    <name>DocumentCheck</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+69"/>
+        <source>Last 2–4 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Which photo ID?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The last characters of its number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only the last 2 to 4 letters or digits. Never type the whole number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentPage</name>
     <message>
         <location filename="../../src/storeassist/ui/setup_pages.py" line="+86"/>
@@ -304,6 +379,73 @@
     <message>
         <location line="+17"/>
         <source>Enter both the back office address and the one-time code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_handover.py" line="+205"/>
+        <source>The customer types their name</source>
+        <extracomment>What to send: a ``CollectPickupPayload``.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The customer confirms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Their name, a signature, or both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Hand over order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>Hand over %n item(s)</source>
+        <translation>
+            <numerusform>Hand over %n item</numerusform>
+            <numerusform>Hand over %n items</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{name}: no other size or colour is in stock here. Choose another way.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Nothing is chosen: hand over at least one item, or say what is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ask the customer to type their name or sign before you hand over.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -814,6 +956,61 @@
     </message>
 </context>
 <context>
+    <name>LineHandover</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_handover.py" line="-227"/>
+        <source>To collect: {n}</source>
+        <extracomment>What becomes of the units of a line not handed over now.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Collect later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missing: cancel and refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damaged: cancel and refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Swap for another size or colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>{what} — %n here</source>
+        <translation>
+            <numerusform>{what} — %n here</numerusform>
+            <numerusform>{what} — %n here</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No other size or colour of it is in stock here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+35"/>
+        <source>The other %n:</source>
+        <translation>
+            <numerusform>The other %n:</numerusform>
+            <numerusform>The other %n:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../src/storeassist/ui/main_window.py" line="+96"/>
@@ -868,7 +1065,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-189"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-269"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,7 +1081,408 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Overdue pickup put back on sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Customer profile opened offline (audit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_order.py" line="+150"/>
+        <source>Collected — waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Locked: a manager must hand it over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Collect by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To collect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Back to the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand over…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Pickup order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer not named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>May also be collected by: {name} (with photo ID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Offline — from this tablet&apos;s copy. A hand-over is sent when back online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{when} · {left}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Nothing is left to collect on order #{number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PickupWords</name>
+    <message>
+        <location line="-204"/>
+        <source>Handed over instead of {name}</source>
+        <extracomment>The product picture&apos;s square at the left of a line.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+86"/>
+        <source>Customer not named</source>
+        <extracomment>A tab chip is at least this wide; the chips wrap onto more rows in a narrow (portrait) screen.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} · #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bin {bin}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Collector named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Past deadline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location filename="../../src/storeassist/ui/pickup_words.py" line="+62"/>
+        <source>Not paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+71"/>
+        <source>{name} ({details})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{n} × {what} handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{n} × {substitute} handed over instead of {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>another size or colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{n} × {what} cancelled and refunded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{what}: to collect later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_words.py" line="-28"/>
+        <source>All open ({count})</source>
+        <extracomment>The queue&apos;s tabs as the screen shows them: the domain&apos;s ``QueueTab``s, everything open, and the overdue orders as tasks to put back on sale.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer waiting ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Due today ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partly collected ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To restock ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Not picked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Being picked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partly collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired, back on sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not a pickup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No deadline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n day(s) left</source>
+        <translation>
+            <numerusform>%n day left</numerusform>
+            <numerusform>%n days left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n hour(s) left</source>
+        <translation>
+            <numerusform>%n hour left</numerusform>
+            <numerusform>%n hours left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n minute(s) left</source>
+        <translation>
+            <numerusform>%n minute left</numerusform>
+            <numerusform>%n minutes left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Overdue by %n day(s)</source>
+        <translation>
+            <numerusform>Overdue by %n day</numerusform>
+            <numerusform>Overdue by %n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Overdue by %n hour(s)</source>
+        <translation>
+            <numerusform>Overdue by %n hour</numerusform>
+            <numerusform>Overdue by %n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Overdue by %n minute(s)</source>
+        <translation>
+            <numerusform>Overdue by %n minute</numerusform>
+            <numerusform>Overdue by %n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Customer waiting %n hour(s)</source>
+        <translation>
+            <numerusform>Customer waiting %n hour</numerusform>
+            <numerusform>Customer waiting %n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Customer waiting %n min</source>
+        <translation>
+            <numerusform>Customer waiting %n min</numerusform>
+            <numerusform>Customer waiting %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Size {size}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Ordered {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>collected {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>cancelled {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to collect {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Passport</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Driving licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>National ID card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other photo ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Order code scanned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pickup code checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photo ID checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Named person&apos;s photo ID checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PickupsScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+231"/>
+        <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
+        <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Opening the order…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>A pickup code can only be checked with the back office, which cannot be reached now. Scan the order code from their e-mail or app, or check their photo ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Handing over…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1239,6 +1837,169 @@
     </message>
 </context>
 <context>
+    <name>QueuePage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+182"/>
+        <source>Pickups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scan the customer&apos;s order code, or find their order here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search by name or order number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Offline — the queue as of {time}. Hand-overs are saved here and sent later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Up to date at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No open pickup here matches “{query}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to restock: no pickup is past its deadline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No open pickups under this tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+16"/>
+        <source>Receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Order #{number} put back on sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order #{number} was not handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order #{number} handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Confirmed by the back office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saved on this tablet — waiting to sync. It is sent as soon as the back office answers; the receipt code follows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The back office did not accept it. It is listed under Needs attention.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The order is now: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n loyalty point(s) credited</source>
+        <translation>
+            <numerusform>%n loyalty point credited</numerusform>
+            <numerusform>%n loyalty points credited</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Receipt code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reference on this tablet (not confirmed yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestockPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_restock.py" line="+38"/>
+        <location line="+42"/>
+        <source>To take from the bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Back to the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put back on sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Restock order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{customer} did not collect it by {deadline} ({late}). Putting it back on sale cancels what is left ({items}), refunds it and tells the customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>To take from bin {bin}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{n} × {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ShellScreen</name>
     <message>
         <location filename="../../src/storeassist/ui/shell_screens.py" line="+24"/>
@@ -1251,32 +2012,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Pickup order #{number}: handing over from this screen comes with the Pickups screen in a later release. Until then, use the back-office pickup process.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Order code read. Opening orders from a scan comes with the Pickups screen in a later release.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Product {gtin} read. Stock lookup comes with the Stock screen in a later release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>Pickups</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Here you will see today&apos;s click-and-collect orders for this store, scan a customer&apos;s order code to bring up their order, check it against ID, and hand it over — fully or in part. Handovers are saved on this tablet first, so they work offline too.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
         <source>Returns</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1429,7 +2170,7 @@
         </translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Sync problem · {last}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1451,15 +2192,143 @@
     </message>
 </context>
 <context>
+    <name>VerifyPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+34"/>
+        <source>Check who is collecting before you hand anything over.</source>
+        <extracomment>The collector is checked: what the hand-over records. Six digits typed: the screen checks them at the hub and answers :meth:`code_answer`.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Pickup code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer&apos;s ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Named person&apos;s ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>6 digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ask for the 6-digit pickup code from their e-mail or app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+17"/>
+        <source>ID checked — continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Check the name on the ID matches the order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Name as on their ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Choose how to check them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Back to the order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Who is collecting order #{number}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The customer named {name} to collect for them. Check their photo ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>A pickup code has 6 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking the code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>That pickup code is not right. %n attempt(s) left, then a manager is needed.</source>
+        <translation>
+            <numerusform>That pickup code is not right. %n attempt left, then a manager is needed.</numerusform>
+            <numerusform>That pickup code is not right. %n attempts left, then a manager is needed.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Locked after three wrong codes: check their photo ID, and ask a manager to hand it over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choose which photo ID you checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type the last 2 to 4 characters of the ID&apos;s number, and only those.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Type the name on the person&apos;s ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>domain</name>
     <message>
-        <location filename="../../src/storeassist/ui/messages.py" line="+56"/>
+        <location filename="../../src/storeassist/ui/messages.py" line="+38"/>
+        <source>This order is not waiting for pickup at this store. Check the store the customer chose for collection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Order #{number} is not waiting for pickup at this store. Check the order number, or the store the customer chose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>This is an order code; it does not belong on this screen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This is a staff badge; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This is a pickup receipt; it does not belong on this screen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1512,7 +2381,7 @@
 <context>
     <name>features</name>
     <message>
-        <location filename="../../src/storeassist/features.py" line="+25"/>
+        <location filename="../../src/storeassist/features.py" line="+26"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1540,7 +2409,7 @@
 <context>
     <name>formatting</name>
     <message>
-        <location filename="../../src/storeassist/ui/formatting.py" line="+222"/>
+        <location filename="../../src/storeassist/ui/formatting.py" line="+229"/>
         <source>Not synced yet</source>
         <extracomment>What a store is written as until the app knows better (a device enrolled before stores had a locale, and nothing heard from the hub yet).</extracomment>
         <translation type="unfinished"></translation>
@@ -1657,7 +2526,7 @@
 <context>
     <name>messages</name>
     <message>
-        <location line="-109"/>
+        <location line="-113"/>
         <source>Something went wrong on this tablet. Try again; if it keeps happening, tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1697,13 +2566,20 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/local/cache.py" line="+82"/>
-        <source>The store data on this device was damaged and is being reloaded.</source>
+        <location filename="../../src/storeassist/local/cache.py" line="+67"/>
+        <source>The pickup orders could not be saved for offline use on this device. Check free disk space.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+32"/>
+        <source>The store data on this device was damaged and is being reloaded.</source>
+        <extracomment>When the cached pickups were last current: the hub&apos;s queue time, or when a feed page was stored. Parsed pickup orders kept between queue reads, at most (a queue of 500 and the changes since).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+111"/>
         <source>The store data on this device could not be updated. Check free disk space.</source>
+        <extracomment>Pickup orders already read, by the JSON text of their row: the queue is read often and whole (500 orders would take tens of milliseconds to parse each time); a row whose text changed is parsed again. Orders written here go in as they are written.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1712,7 +2588,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+177"/>
         <source>This customer could not be saved for offline use on this device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1773,6 +2649,12 @@
         <source>Sign in first: scan your staff badge, or tap “Sign in” at the top.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+120"/>
+        <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
+        <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>timeline</name>
@@ -1811,7 +2693,7 @@
 <context>
     <name>training</name>
     <message>
-        <location filename="../../src/storeassist/startup.py" line="+158"/>
+        <location filename="../../src/storeassist/startup.py" line="+160"/>
         <source>Opening this tablet&apos;s records…</source>
         <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
         <translation type="unfinished"></translation>
@@ -1822,7 +2704,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+140"/>
         <source>Asking the back office how this store writes dates and prices…</source>
         <translation type="unfinished"></translation>
     </message>

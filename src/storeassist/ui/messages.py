@@ -34,6 +34,12 @@ def describe_failure(error: BaseException, *, doing: str) -> str:
         return QCoreApplication.translate("domain", str(error.args[0]))
     if isinstance(error, PickupNotHere):
         log.info("%s: not a pickup of this store", doing)
+        if not error.order_number:  # a scanned code names the order by its id only
+            return QCoreApplication.translate(
+                "domain",
+                "This order is not waiting for pickup at this store. "
+                "Check the store the customer chose for collection.",
+            )
         return QCoreApplication.translate(
             "domain",
             "Order #{number} is not waiting for pickup at this store. "

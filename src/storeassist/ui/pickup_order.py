@@ -17,7 +17,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
+    QLabel,
     QListView,
     QStyle,
     QStyleOptionViewItem,
@@ -60,7 +62,8 @@ def line_row(line: OrderLine, order: Order) -> LineRow:
     if line.substitutes_line is not None:
         instead = next((o.name for o in order.lines if o.line_no == line.substitutes_line), "")
         detail.append(PickupWords.tr("Handed over instead of {name}").format(name=instead))
-    initials = "".join(word[:1] for word in line.name.split()[:2]).upper() or "?"
+    words = [word for word in line.name.split() if word[:1].isalnum()]
+    initials = "".join(word[:1] for word in words[:2]).upper() or "?"
     return LineRow(line.line_no, line.name, " · ".join(part for part in detail if part), initials)
 
 
@@ -122,19 +125,6 @@ class LineDelegate(TwoLineDelegate):
         self._draw_lines(painter, opt, left, max(0, rect.right() - left), title, detail)
 
 
-def fact(name: str, value: str) -> QWidget:
-    """ "Bin  A-12": a fact's name over its value, for the header's row of facts."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(label(name, "factName"))
-    value_label = label(value, wrap=True)
-    value_label.setObjectName("factValue")
-    layout.addWidget(value_label)
-    return box
-
-
 class OrderPage(QWidget):
     """One order: its facts and lines; "Hand over" goes on to checking who collects."""
 
@@ -171,8 +161,18 @@ class OrderPage(QWidget):
         self.pills.addLayout(news_row)
         self.sync_pill.setVisible(False)
         self.locked_pill.setVisible(False)
-        self.facts = QHBoxLayout()
-        self.facts.setSpacing(24)
+        # Each fact's name over its value, in columns: the bin, the deadline, what is left.
+        self.facts = QGridLayout()
+        self.facts.setHorizontalSpacing(32)
+        self.facts.setVerticalSpacing(2)
+        self.fact_values: list[QLabel] = []
+        for column, name in enumerate((self.tr("Bin"), self.tr("Collect by"), self.tr("To collect"))):
+            self.facts.addWidget(label(name, "factName"), 0, column)
+            value = label()
+            value.setObjectName("factValue")
+            self.facts.addWidget(value, 1, column)
+            self.fact_values.append(value)
+        self.facts.setColumnStretch(3, 1)
         self.source = label(role="offline", wrap=True)
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
@@ -241,11 +241,6 @@ class OrderPage(QWidget):
         self._explain_hand_over(order)
 
     def _fill_facts(self, order: Order, now: datetime) -> None:
-        while self.facts.count():
-            item = self.facts.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
         deadline = (
             self.tr("{when} · {left}").format(
                 when=self._format.moment(order.pickup_deadline, now=now),
@@ -254,10 +249,10 @@ class OrderPage(QWidget):
             if order.pickup_deadline is not None
             else time_left(None, now)
         )
-        self.facts.addWidget(fact(self.tr("Bin"), order.pickup_bin or self.tr("Not given")))
-        self.facts.addWidget(fact(self.tr("Collect by"), deadline))
-        self.facts.addWidget(fact(self.tr("To collect"), str(items_to_collect(order.lines))))
-        self.facts.addStretch(1)
+        bin_value, deadline_value, left_value = self.fact_values
+        bin_value.setText(order.pickup_bin or self.tr("Not given"))
+        deadline_value.setText(deadline)
+        left_value.setText(str(items_to_collect(order.lines)))
 
     def _explain_hand_over(self, order: Order) -> None:
         """The button is there only when something can be handed over; else the sentence why."""

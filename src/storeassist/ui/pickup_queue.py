@@ -99,8 +99,6 @@ def queue_row(order: Order, now: datetime, end_of_day: datetime, waiting_to_sync
         pill, kind = PickupWords.tr("Past deadline"), "critical"
     elif order.payment_state != "paid":
         pill, kind = PickupWords.tr("Not paid"), "nearby"
-    elif order.pickup_state == "ready":
-        pill, kind = PickupWords.tr("Ready"), "here"
     else:
         pill, kind = "", "out"
     key = " ".join(_folded(part) for part in (name, order.number, order.proxy_name or ""))

@@ -19,12 +19,12 @@ from qrcode.constants import ERROR_CORRECT_M
 from storeassist.domain.pickups import HandoverReceipt, ReceiptLine
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.overlay_pages import result_sentence
-from storeassist.ui.pickup_words import PickupWords, size_colour
+from storeassist.ui.pickup_words import PickupWords, size_colour, state_label
 from storeassist.ui.widgets import Section, label, touch_button
 
 log = logging.getLogger("storeassist.ui")
 MIN_TOUCH_PX = 48
-QR_PX = 200
+QR_PX = 240
 
 
 class QrCodeView(QWidget):
@@ -109,9 +109,12 @@ class ReceiptPage(QWidget):
         qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_column.addWidget(self.reference)
         qr_column.addStretch(1)
+        details_column = QVBoxLayout()
+        details_column.addWidget(self.details)
+        details_column.addStretch(1)
         self.body = QHBoxLayout()
         self.body.setSpacing(16)
-        self.body.addWidget(self.details, 1)
+        self.body.addLayout(details_column, 1)
         self.body.addLayout(qr_column)
         self.done_button = touch_button(self.tr("Done"), primary=True)
         self.done_button.clicked.connect(self.done)
@@ -157,6 +160,9 @@ class ReceiptPage(QWidget):
         self.details.clear()
         for line in receipt.lines:
             self.details.add(label(receipt_line_text(line), wrap=True))
+        if not refused and not restock:
+            now_state = state_label(receipt.pickup_state)
+            self.details.add(label(self.tr("The order is now: {state}").format(state=now_state), wrap=True))
         self.details.add(
             label(self.tr("At {time}").format(time=self._format.moment(receipt.at)), "detail", wrap=True)
         )

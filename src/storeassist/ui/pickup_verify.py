@@ -14,10 +14,12 @@ from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -184,6 +186,7 @@ class VerifyPage(QWidget):
 
         self.choose = label(self.tr("Choose how to check them."), "quiet", wrap=True)
         self.panels = QStackedWidget()
+        self.panels.setObjectName("verifyPanels")
         for panel in (self.choose, code_panel, id_panel, proxy_panel):
             self.panels.addWidget(panel)
 
@@ -196,7 +199,14 @@ class VerifyPage(QWidget):
         layout.addWidget(self.explain)
         layout.addLayout(methods)
         layout.addWidget(self.notice)
-        layout.addWidget(self.panels, 1)
+        # The ID panels are the tallest part: they scroll rather than make the screen taller.
+        self.scroller = QScrollArea()
+        self.scroller.setObjectName("verifyScroll")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(self.panels)
+        layout.addWidget(self.scroller, 1)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.back_button.clicked.connect(self.back)

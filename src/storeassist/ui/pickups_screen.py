@@ -151,6 +151,11 @@ class PickupsScreen(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(True)
 
+    @property
+    def board(self) -> PickupBoard | None:
+        """The queue as last shown."""
+        return self._board
+
     # -- the queue ------------------------------------------------------------------------
 
     def show_queue(self) -> None:
@@ -301,8 +306,15 @@ class PickupsScreen(QWidget):
         )
 
     def _on_code_answer(self, seq: int, code: str, answer: PickupCodeAnswer) -> None:
-        if seq == self._open_seq:
-            self.verify.code_answer(code, answer)
+        if seq != self._open_seq:
+            return
+        opened = self._opened
+        if answer.locked and opened is not None and not opened.order.pickup_locked:
+            # Locked now: the hand-over is checked against that before anything is written.
+            locked = opened.order.model_copy(update={"pickup_locked": True})
+            self._opened = OpenedPickup(locked, opened.source, opened.order_code, opened.waiting_to_sync)
+            self.order.locked_pill.setVisible(True)
+        self.verify.code_answer(code, answer)
 
     def _on_code_failed(self, seq: int, error: BaseException) -> None:
         if seq == self._open_seq:
