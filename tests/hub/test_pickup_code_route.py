@@ -89,3 +89,15 @@ def test_a_seeded_orders_pickup_code_is_the_one_the_demo_sheet_gives(
     )
 
     assert answer.json() == {"ok": True, "attempts_left": 3, "locked": False}
+
+
+def test_the_queue_the_hub_builds_without_validation_is_what_the_contract_reads(device: httpx.Client) -> None:
+    from storeassist import contract
+
+    answer = device.get("/v1/stores/1/pickups")
+
+    assert answer.status_code == 200, answer.text
+    queue = contract.PickupQueue.model_validate_json(answer.text)
+    assert queue.orders and queue.model_dump_json() == answer.text
+    assert {o.payment_state for o in queue.orders} <= {"paid", "unpaid"}
+    assert any(o.pickup_bin for o in queue.orders)

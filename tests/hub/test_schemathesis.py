@@ -68,7 +68,8 @@ def _device_headers(url: str, db_url: str) -> dict[str, str]:
         f"{url}/v1/staff/sign-in", json={"staff_number": "S0001", "pin": "1001"}, headers=headers
     )
     assert session.status_code == 200, session.text
-    return {**headers, "X-Staff-Session": session.json()["session_token"]}
+    # As the app sends it: command results then carry the code that says a command was unreadable.
+    return {**headers, "X-Staff-Session": session.json()["session_token"], "X-StoreAssist-Results": "codes"}
 
 
 @pytest.fixture(scope="module")
