@@ -10,7 +10,6 @@ which rows show; nothing is asked of the hub while typing, so 500 orders filter 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import Order
-from storeassist.domain.orders import is_overdue, items_to_collect, queue_tabs
+from storeassist.domain.orders import items_to_collect, queue_tabs
 from storeassist.domain.pickups import PickupBoard
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.pickup_words import (
@@ -65,24 +64,67 @@ def _folded(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
-@dataclass(frozen=True, slots=True)
 class QueueRow:
-    """One order as the queue paints it; ``tabs`` are the shown tabs it is listed under."""
+    """One order as the queue lists it: the tabs it is under, now; its words (title, facts, pill)
+    and search key are made the first time they are asked for, so a queue of hundreds of orders
+    is only worded for the rows painted or searched."""
 
-    order_id: int
-    title: str
-    detail: str
-    pill: str
-    pill_kind: str
-    tabs: frozenset[str]
-    search_key: str
+    __slots__ = ("_key", "_now", "_words", "order", "tabs", "waiting_to_sync")
+
+    def __init__(self, order: Order, now: datetime, end_of_day: datetime, waiting_to_sync: bool) -> None:
+        tabs: set[str] = set(queue_tabs(order, now, end_of_day))
+        tabs.add("all")
+        if "overdue" in tabs:  # past the deadline and open: a task on the restock list too
+            tabs.add("restock")
+        self.order = order
+        self.tabs = frozenset(tabs)
+        self.waiting_to_sync = waiting_to_sync
+        self._now = now
+        self._words: tuple[str, str, str, str] | None = None
+        self._key: str | None = None
+
+    @property
+    def order_id(self) -> int:
+        return self.order.id
+
+    @property
+    def title(self) -> str:
+        return self._worded()[0]
+
+    @property
+    def detail(self) -> str:
+        return self._worded()[1]
+
+    @property
+    def pill(self) -> str:
+        return self._worded()[2]
+
+    @property
+    def pill_kind(self) -> str:
+        return self._worded()[3]
+
+    @property
+    def search_key(self) -> str:
+        if self._key is None:
+            order = self.order
+            parts = (order.customer_name or "", order.number, order.proxy_name or "")
+            self._key = " ".join(_folded(part) for part in parts)
+        return self._key
+
+    def _worded(self) -> tuple[str, str, str, str]:
+        if self._words is None:
+            self._words = _queue_words(self.order, self._now, self.waiting_to_sync, "overdue" in self.tabs)
+        return self._words
 
 
 def queue_row(order: Order, now: datetime, end_of_day: datetime, waiting_to_sync: bool) -> QueueRow:
-    tabs: set[str] = set(queue_tabs(order, now, end_of_day))
-    tabs.add("all")
-    if is_overdue(order, now):
-        tabs.add("restock")
+    return QueueRow(order, now, end_of_day, waiting_to_sync)
+
+
+def _queue_words(
+    order: Order, now: datetime, waiting_to_sync: bool, overdue: bool
+) -> tuple[str, str, str, str]:
+    """A row's title, facts, pill and pill kind."""
     name = order.customer_name or PickupWords.tr("Customer not named")
     title = PickupWords.tr("{name} · #{number}").format(name=name, number=order.number)
     parts = [state_label(order.pickup_state), items_count(items_to_collect(order.lines))]
@@ -95,14 +137,13 @@ def queue_row(order: Order, now: datetime, end_of_day: datetime, waiting_to_sync
         pill, kind = PickupWords.tr("Waiting to sync"), "nearby"
     elif order.customer_waiting_since is not None:
         pill, kind = waiting_for(order.customer_waiting_since, now), "critical"
-    elif "overdue" in tabs:
+    elif overdue:
         pill, kind = PickupWords.tr("Past deadline"), "critical"
     elif order.payment_state != "paid":
         pill, kind = PickupWords.tr("Not paid"), "nearby"
     else:
         pill, kind = "", "out"
-    key = " ".join(_folded(part) for part in (name, order.number, order.proxy_name or ""))
-    return QueueRow(order.id, title, " · ".join(parts), pill, kind, frozenset(tabs), key)
+    return title, " · ".join(parts), pill, kind
 
 
 class PickupQueueModel(QAbstractListModel):

@@ -25,6 +25,7 @@ from storeassist.ui.widgets import Section, label, touch_button
 log = logging.getLogger("storeassist.ui")
 MIN_TOUCH_PX = 48
 QR_PX = 240
+QR_MASK = 2
 
 
 class QrCodeView(QWidget):
@@ -42,7 +43,9 @@ class QrCodeView(QWidget):
         self.text = text
         self._matrix = []
         if text:
-            qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
+            # A fixed mask: choosing the "best" of eight costs ~40 ms in pure Python on a tablet,
+            # and any mask reads; a screen QR at this size does not need the best one.
+            qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=QR_MASK)
             qr.add_data(text)
             qr.make(fit=True)
             self._matrix = qr.get_matrix()
