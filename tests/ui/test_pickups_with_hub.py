@@ -28,6 +28,7 @@ from storeassist.config import Settings
 from storeassist.contract import Order, OrderLine
 from storeassist.domain.orders import to_collect
 from storeassist.domain.tokens import TokenKind, parse_token
+from storeassist.ui.pickup_words import size_colour
 from storeassist.ui.pickups_screen import PickupsScreen
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
@@ -195,6 +196,8 @@ class Variant:
     product_id: int
     sku: str
     name: str
+    size: str | None
+    colour: str | None
 
 
 def _give_stock_of_a_sibling(hub: Any, line: OrderLine, *, avoid: set[str], available: int) -> Variant:
@@ -203,7 +206,7 @@ def _give_stock_of_a_sibling(hub: Any, line: OrderLine, *, avoid: set[str], avai
     for the stores' change feed, as the hub logs its own, so a tablet's next sync learns it."""
     with _db(hub) as db:
         candidates = db.execute(
-            "SELECT p.id, p.sku, p.name FROM products p"
+            "SELECT p.id, p.sku, p.name, p.size, p.colour FROM products p"
             " LEFT JOIN inventory i ON i.product_id = p.id AND i.store_id = ?"
             " WHERE p.style = (SELECT style FROM products WHERE sku = ?) AND p.sku != ?"
             " ORDER BY coalesce(i.on_hand - i.held, 0), p.sku",
@@ -212,7 +215,7 @@ def _give_stock_of_a_sibling(hub: Any, line: OrderLine, *, avoid: set[str], avai
         chosen = next((row for row in candidates if row[1] not in avoid), None)
         if chosen is None:
             pytest.fail(f"the seed has no other size or colour of {line.sku}")
-        product_id, sku, name = chosen
+        product_id, sku, name, size, colour = chosen
         now = _db_time(datetime.now(UTC))
         db.execute(
             "INSERT INTO inventory (store_id, product_id, on_hand, held, updated_at) VALUES (?, ?, ?, 0, ?)"
@@ -224,7 +227,7 @@ def _give_stock_of_a_sibling(hub: Any, line: OrderLine, *, avoid: set[str], avai
             "INSERT INTO change_log (store_id, entity, entity_id, at) VALUES (?, 'stock', ?, ?)",
             (hub.store_id, product_id, now),
         )
-    return Variant(product_id, sku, name)
+    return Variant(product_id, sku, name, size, colour)
 
 
 def test_a_scanned_order_code_is_handed_over_in_full_with_the_hubs_signed_receipt(
@@ -366,9 +369,10 @@ def test_another_size_in_stock_here_is_handed_over_instead(counter: Counter) -> 
     texts = [
         w.text() for w in counter.screen.receipt.details.findChildren(type(counter.screen.receipt.title))
     ]
-    # The receipt names the substitute by its product name only, which its style shares with the
-    # ordered line: it does not say which size or colour went instead (reported, not fixed here).
-    assert any(f"1 × {variant.name} handed over instead of {line.name}" in text for text in texts), texts
+    # The style's variants share a name: the receipt says which size and colour went instead.
+    swapped_in = f"{variant.name} ({size_colour(variant.size, variant.colour)})"
+    assert (shown.substitute_size, shown.substitute_colour) == (variant.size, variant.colour)
+    assert any(f"1 × {swapped_in} handed over instead of {line.name}" in text for text in texts), texts
 
     with _db(counter.hub) as db:
         lines = {
@@ -415,7 +419,8 @@ def test_a_substitute_sold_out_at_the_hub_since_the_tablet_cached_it_is_not_hand
     assert page.status.text() == "The back office did not accept it. It is listed under Needs attention."
     assert page.notice.isVisible()
     assert page.notice.text() == (
-        f"Only 0 of {variant.sku} in stock here, not enough to hand over instead on order #{order.number}."
+        f"{variant.sku} is no longer in stock here, so it was not handed over instead on order "
+        f"#{order.number}. Choose another size or colour, or let the customer collect it later."
     )
     assert not page.qr.isVisible()
     assert _at_hub(counter.hub, order.id) == ("ready", 0, 0)

@@ -71,6 +71,9 @@ class ReceiptLine:
     cancelled: int
     substituted: int
     substitute_name: str | None = None
+    #: The size and colour handed over instead (every variant of a style shares its name).
+    substitute_size: str | None = None
+    substitute_colour: str | None = None
 
 
 @dataclass(frozen=True)

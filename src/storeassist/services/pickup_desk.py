@@ -398,7 +398,7 @@ class PickupDesk(CommandIssuer):
             staff,
             plan.state,
             entry,
-            _receipt_lines(order, payload, self._names(payload)),
+            _receipt_lines(order, payload, self._substitute_products(payload)),
         )
         if receipt.status == "confirmed":
             handed = apply_handover(order, payload.lines, at=at, products=self._substitute_products(payload))
@@ -527,9 +527,6 @@ class PickupDesk(CommandIssuer):
                 if product is not None:
                     found[action.substitute_sku] = product
         return found
-
-    def _names(self, payload: CollectPickupPayload) -> dict[str, str]:
-        return {sku: product.name for sku, product in self._substitute_products(payload).items()}
 
     async def _answer_for(self, command_id: UUID) -> OutboxEntry | None:
         """Push the outbox now and wait (at most the hand-over's wait) for the hub's answer to
@@ -690,7 +687,7 @@ def _outcome(entry: OutboxEntry) -> Mapping[str, object]:
 
 
 def _receipt_lines(
-    order: Order, payload: CollectPickupPayload, names: Mapping[str, str]
+    order: Order, payload: CollectPickupPayload, substitutes: Mapping[str, Product]
 ) -> tuple[ReceiptLine, ...]:
     lines: list[ReceiptLine] = []
     for line in order.lines:
@@ -698,6 +695,7 @@ def _receipt_lines(
         if action is None:
             continue
         sku = action.substitute_sku
+        swapped_in = substitutes.get(sku) if sku is not None else None
         lines.append(
             ReceiptLine(
                 line_no=line.line_no,
@@ -707,7 +705,9 @@ def _receipt_lines(
                 handed=action.handed,
                 cancelled=action.cancelled,
                 substituted=action.substituted,
-                substitute_name=None if sku is None else names.get(sku, sku),
+                substitute_name=None if sku is None else swapped_in.name if swapped_in else sku,
+                substitute_size=swapped_in.size if swapped_in else None,
+                substitute_colour=swapped_in.colour if swapped_in else None,
             )
         )
     return tuple(lines)

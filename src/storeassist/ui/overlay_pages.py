@@ -225,6 +225,12 @@ def _result_template(code: str | None, params: Mapping[str, str | int]) -> str |
                 "{sku} is not another size or colour of the item on order #{order_number}, "
                 "so it cannot be handed over instead.",
             )
+        case "substitute_out_of_stock" if params.get("available") == 0:
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "{sku} is no longer in stock here, so it was not handed over instead on order "
+                "#{order_number}. Choose another size or colour, or let the customer collect it later.",
+            )
         case "substitute_out_of_stock":
             return QCoreApplication.translate(
                 "AttentionPage",

@@ -66,6 +66,16 @@ class QrCodeView(QWidget):
         painter.end()
 
 
+def _swapped_in(line: ReceiptLine) -> str:
+    """The item handed over instead, by its size and colour (the style's name alone is the same)."""
+    if line.substitute_name is None:
+        return PickupWords.tr("another size or colour")
+    details = size_colour(line.substitute_size, line.substitute_colour)
+    if not details:
+        return line.substitute_name
+    return PickupWords.tr("{name} ({details})").format(name=line.substitute_name, details=details)
+
+
 def receipt_line_text(line: ReceiptLine) -> str:
     """What happened to one line in this hand-over, in a sentence or two."""
     what = line.name
@@ -79,7 +89,7 @@ def receipt_line_text(line: ReceiptLine) -> str:
         parts.append(
             PickupWords.tr("{n} × {substitute} handed over instead of {what}").format(
                 n=line.substituted,
-                substitute=line.substitute_name or PickupWords.tr("another size or colour"),
+                substitute=_swapped_in(line),
                 what=what,
             )
         )
