@@ -150,3 +150,25 @@ def test_timeline_entries_unknown_to_this_build_say_what_kind_they_are() -> None
         params={"number": "S9", "refund": 4_500, "reason": "too_small"},
     )
     assert timeline_words(refund, BERLIN, "EUR") == ("Return on order #S9", "Refund 45,00\xa0€ — too small")
+
+
+def test_a_pickup_notice_the_hub_recorded_says_what_the_customer_was_told_and_how() -> None:
+    def notice(what: str, channel: str) -> TimelineEntry:
+        params: dict[str, str | int] = {"notice": what, "channel": channel, "number": "W42"}
+        return TimelineEntry(at=SEEN, kind="pickup", channel="web", code="customer_notified", params=params)
+
+    assert timeline_words(notice("ready", "sms"), UNION_SQUARE) == (
+        "Told order #W42 is ready to collect",
+        "By text message",
+    )
+    assert timeline_words(notice("collected", "email"), UNION_SQUARE) == (
+        "Told order #W42 was collected",
+        "By e-mail",
+    )
+    assert timeline_words(notice("reminder", "none"), UNION_SQUARE)[1] == (
+        "Not sent: the customer has not agreed to any channel"
+    )
+    assert timeline_words(notice("refund_due", "push"), UNION_SQUARE) == (
+        "Sent a notice about order #W42",
+        "By app notification",
+    )

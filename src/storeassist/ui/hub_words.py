@@ -287,6 +287,32 @@ def _cart_left(p: Params, fmt: StoreFormat, currency: str | None) -> tuple[str, 
     return HubWords.tr("Left {product} in the cart").format(product=_text(p, "product")), ""
 
 
+def _customer_notified(p: Params, fmt: StoreFormat, currency: str | None) -> tuple[str, str]:
+    """A pickup notice the back office recorded for the customer (it sends none itself)."""
+    number = _text(p, "number")
+    match _text(p, "notice"):
+        case "ready":
+            title = HubWords.tr("Told order #{number} is ready to collect").format(number=number)
+        case "reminder":
+            title = HubWords.tr("Reminded to collect order #{number}").format(number=number)
+        case "collected":
+            title = HubWords.tr("Told order #{number} was collected").format(number=number)
+        case "cancelled":
+            title = HubWords.tr("Told order #{number} was cancelled in part or in full").format(number=number)
+        case _:
+            title = HubWords.tr("Sent a notice about order #{number}").format(number=number)
+    match _text(p, "channel"):
+        case "email":
+            detail = HubWords.tr("By e-mail")
+        case "sms":
+            detail = HubWords.tr("By text message")
+        case "push":
+            detail = HubWords.tr("By app notification")
+        case _:
+            detail = HubWords.tr("Not sent: the customer has not agreed to any channel")
+    return title, detail
+
+
 _TIMELINE_WORDS: dict[str, Callable[[Params, StoreFormat, str | None], tuple[str, str]]] = {
     "order_placed": _order_placed,
     "order_returned": _order_returned,
@@ -295,6 +321,7 @@ _TIMELINE_WORDS: dict[str, Callable[[Params, StoreFormat, str | None], tuple[str
     "product_viewed": _product_viewed,
     "cart_added": _cart_added,
     "cart_left": _cart_left,
+    "customer_notified": _customer_notified,
 }
 
 
