@@ -274,7 +274,7 @@ class LocalCache:
         return self._file.parse(StockLevel, data, "stock level", _delete_where(stock, match))
 
     def open_pickups(self) -> list[Order]:
-        """This store's open pickup orders, by deadline (the queue's own order is the caller's)."""
+        """This store's open pickup orders, in no particular order (the queue's order is the caller's)."""
         query = select(pickups.c.order_id, pickups.c.data).where(
             pickups.c.pickup_state.in_(OPEN_PICKUP_STATES)
         )
@@ -294,7 +294,7 @@ class LocalCache:
                 orders.append(order)
         # Only what the queue holds now stays remembered.
         self._orders_by_text = seen
-        return sorted(orders, key=lambda order: order.pickup_deadline or order.placed_at)
+        return orders
 
     def pickup(self, order_number: str) -> Order | None:
         """A pickup order of this store by its number (any state the device still holds)."""

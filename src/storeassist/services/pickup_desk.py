@@ -99,6 +99,8 @@ log = logging.getLogger("storeassist.pickups")
 HANDOVER_WAIT_S = 3.0
 #: The most orders the hub lists in a store's queue: a shorter list is the whole queue.
 HUB_QUEUE_LIMIT = 500
+#: Queue sort keys remembered (a store's open pickups, with room for the ones replaced since).
+_SORT_KEYS_KEPT = 4 * HUB_QUEUE_LIMIT
 #: Roles that may hand over an order locked after three wrong pickup codes.
 MANAGING_ROLES: frozenset[Role] = frozenset({"manager", "admin"})
 #: What a board read from a cache that never held the queue says it is as of.
@@ -213,6 +215,7 @@ class PickupDesk(CommandIssuer):
         self._deadline_s = counter_deadline_s
         self._handover_wait_s = handover_wait_s
         self._hub_went_quiet = hub_went_quiet
+        self._sort_keys: dict[int, tuple[Order, tuple[int, float, int, float, int]]] = {}
 
     @property
     def store_id(self) -> int:
@@ -251,11 +254,23 @@ class PickupDesk(CommandIssuer):
     def _board(self, orders: Iterable[Order], as_of: datetime, source: PickupSource) -> PickupBoard:
         shown, waiting = self._with_local_actions(orders)
         return PickupBoard(
-            orders=tuple(sorted(shown, key=queue_sort_key)),
+            orders=tuple(sorted(shown, key=self._sort_key)),
             as_of=as_of,
             source=source,
             waiting_to_sync=waiting,
         )
+
+    def _sort_key(self, order: Order) -> tuple[int, float, int, float, int]:
+        """``queue_sort_key``, remembered per order object: the cache hands back the same parsed
+        orders from one read to the next, and the queue is sorted at every repaint."""
+        kept = self._sort_keys.get(id(order))
+        if kept is not None and kept[0] is order:
+            return kept[1]
+        key = queue_sort_key(order)
+        if len(self._sort_keys) > _SORT_KEYS_KEPT:
+            self._sort_keys.clear()
+        self._sort_keys[id(order)] = (order, key)
+        return key
 
     # -- opening one order ------------------------------------------------------------------
 
