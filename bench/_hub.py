@@ -122,10 +122,16 @@ class SignedInDevice:
 
     @property
     def headers(self) -> dict[str, str]:
-        """What every request of this device carries: its credential and the staff session."""
+        """What every request of this device carries: its credential, the staff session, and (as
+        the app sends it) which of the hub's optional fields it reads."""
+        from storeassist.contract import RESULTS_HEADER, RESULTS_THIS_APP_READS
         from storeassist.contract.devices import STAFF_SESSION_HEADER
 
-        return {"Authorization": f"Bearer {self.credential}", STAFF_SESSION_HEADER: self.session_token}
+        return {
+            "Authorization": f"Bearer {self.credential}",
+            STAFF_SESSION_HEADER: self.session_token,
+            RESULTS_HEADER: RESULTS_THIS_APP_READS,
+        }
 
 
 def enroll(url: str, db_url: str, store_id: int, name: str) -> str:

@@ -1,4 +1,5 @@
-"""The app asks for codes in command results; a hub leaves them out for tablets that do not ask.
+"""The app asks for codes in command results (and, on every request, for the pickup fields of
+orders); a hub leaves them out for tablets that do not ask.
 
 A hub is upgraded before its tablets, and a tablet of the release before codes refuses unknown
 fields, so ``code`` and ``params`` come only to a client that sends ``X-StoreAssist-Results:
@@ -17,9 +18,11 @@ import pytest
 from storeassist.client import HubClient
 from storeassist.contract import (
     RESULTS_HEADER,
+    RESULTS_THIS_APP_READS,
     RESULTS_WITH_CODES,
     CommandBatch,
     StaffSignInRequest,
+    wants_pickup_orders,
     wants_result_codes,
 )
 from storeassist.contract.devices import STAFF_SESSION_HEADER
@@ -63,13 +66,14 @@ async def test_pushing_commands_asks_for_codes_and_reads_them(make_command: Any)
         await client.stores()
 
     pushed = next(r for r in seen if r.url.path == "/v1/commands")
-    assert pushed.headers[RESULTS_HEADER] == RESULTS_WITH_CODES == "codes"
+    assert wants_result_codes(pushed.headers[RESULTS_HEADER]) and RESULTS_WITH_CODES == "codes"
     assert pushed.headers["Authorization"] == "Bearer cred"  # still sent beside it
     assert pushed.headers[STAFF_SESSION_HEADER] == SESSION["session_token"]
     (result,) = answer.results
     assert (result.code, result.params) == ("wrong_store", {"store_id": 2, "device_store_id": 1})
-    others = [r for r in seen if r.url.path != "/v1/commands"]
-    assert others and all(RESULTS_HEADER not in r.headers for r in others), "only command batches ask"
+    # Every request says the same: what this release reads (codes, and orders' pickup fields).
+    assert {r.headers.get(RESULTS_HEADER) for r in seen} == {RESULTS_THIS_APP_READS}
+    assert wants_pickup_orders(RESULTS_THIS_APP_READS) and wants_result_codes(RESULTS_THIS_APP_READS)
 
 
 async def test_results_from_a_hub_of_the_release_before_codes_still_read(make_command: Any) -> None:

@@ -70,7 +70,9 @@ def enroll(
     hub: Any, store_id: int | None = None, *, role: str | None = "manager", device_name: str = "test tablet"
 ) -> httpx.Client:
     """A client carrying a freshly enrolled device's credential and, unless ``role`` is None, the
-    staff session of the first staff member with that role at the device's store."""
+    staff session of the first staff member with that role at the device's store. It sends no
+    ``X-StoreAssist-Results``: a test that reads orders' pickup fields or result codes asks per
+    request, as the app does (``contract.RESULTS_THIS_APP_READS``)."""
     code = hub.enroll_code(store_id)
     answer = httpx.post(f"{hub.url}/v1/devices/enroll", json={"code": code, "device_name": device_name})
     assert answer.status_code == 200, answer.text
@@ -269,7 +271,7 @@ class PickupKit:
         answer = device.post(
             "/v1/commands",
             json={"commands": list(commands)},
-            headers={contract.RESULTS_HEADER: contract.RESULTS_WITH_CODES},
+            headers={contract.RESULTS_HEADER: contract.RESULTS_THIS_APP_READS},
         )
         assert answer.status_code == 200, answer.text
         results: list[dict[str, Any]] = answer.json()["results"]

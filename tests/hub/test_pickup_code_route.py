@@ -8,7 +8,11 @@ from typing import Any
 
 import httpx
 
+from storeassist import contract
 from storeassist.hub.services.pickup_codes import hash_pickup_code
+
+#: What this release's app sends with every request: orders then carry their pickup fields.
+APP_READS = {contract.RESULTS_HEADER: contract.RESULTS_THIS_APP_READS}
 
 
 def test_a_right_code_is_ok_and_three_wrong_ones_lock_the_order(
@@ -40,7 +44,7 @@ def test_a_right_code_is_ok_and_three_wrong_ones_lock_the_order(
         {"ok": False, "attempts_left": 0, "locked": True},
     ]
     assert right_but_locked == {"ok": False, "attempts_left": 0, "locked": True}
-    shown = device.get(f"/v1/orders/{order['number']}").json()
+    shown = device.get(f"/v1/orders/{order['number']}", headers=APP_READS).json()
     assert shown["pickup_locked"] is True
 
 
@@ -92,9 +96,7 @@ def test_a_seeded_orders_pickup_code_is_the_one_the_demo_sheet_gives(
 
 
 def test_the_queue_the_hub_builds_without_validation_is_what_the_contract_reads(device: httpx.Client) -> None:
-    from storeassist import contract
-
-    answer = device.get("/v1/stores/1/pickups")
+    answer = device.get("/v1/stores/1/pickups", headers=APP_READS)
 
     assert answer.status_code == 200, answer.text
     queue = contract.PickupQueue.model_validate_json(answer.text)

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from storeassist import contract
 from storeassist.domain.tokens import TokenKind, verify_token
 from storeassist.hub.services.pickup_codes import hash_pickup_code
 
@@ -98,7 +99,9 @@ def test_a_partial_hand_over_leaves_the_rest_to_collect_and_shows_when(
         "partially_collected",
         left,
     )
-    shown = device.get(f"/v1/orders/{order['number']}").json()
+    # Asked as the app asks: orders then carry their pickup fields (last_handover_at).
+    app_reads = {contract.RESULTS_HEADER: contract.RESULTS_THIS_APP_READS}
+    shown = device.get(f"/v1/orders/{order['number']}", headers=app_reads).json()
     assert shown["pickup_state"] == "partially_collected"
     assert _moment(shown["last_handover_at"]) == _moment(result["result"]["collected_at"])
     assert shown["lines"][0]["qty_collected"] == 1

@@ -68,8 +68,13 @@ def _device_headers(url: str, db_url: str) -> dict[str, str]:
         f"{url}/v1/staff/sign-in", json={"staff_number": "S0001", "pin": "1001"}, headers=headers
     )
     assert session.status_code == 200, session.text
-    # As the app sends it: command results then carry the code that says a command was unreadable.
-    return {**headers, "X-Staff-Session": session.json()["session_token"], "X-StoreAssist-Results": "codes"}
+    # As the app sends it: command results then carry the code that says a command was unreadable,
+    # and orders their pickup fields.
+    return {
+        **headers,
+        "X-Staff-Session": session.json()["session_token"],
+        "X-StoreAssist-Results": "codes, pickup_orders",
+    }
 
 
 @pytest.fixture(scope="module")

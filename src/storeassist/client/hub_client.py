@@ -36,7 +36,7 @@ from storeassist.client.errors import (
 )
 from storeassist.contract import (
     RESULTS_HEADER,
-    RESULTS_WITH_CODES,
+    RESULTS_THIS_APP_READS,
     ChangeFeed,
     CommandBatch,
     CommandBatchResult,
@@ -94,7 +94,10 @@ class HubClient:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
-            headers={"Accept": "application/json"},
+            # Every request says which of the hub's optional fields this release reads (result
+            # codes, the pickup fields of orders): a hub leaves them out for older tablets, whose
+            # contract refuses unknown fields.
+            headers={"Accept": "application/json", RESULTS_HEADER: RESULTS_THIS_APP_READS},
         )
         self._max_attempts = max(1, max_attempts)
         self._backoff_base_s = backoff_base_s
@@ -279,16 +282,9 @@ class HubClient:
 
     async def push_commands(self, batch: CommandBatch) -> CommandBatchResult:
         # Safe to repeat: the hub applies each command id at most once and replays the first answer.
-        # The header asks for each result's code and params, which the outbox and screens word; a
-        # hub leaves them out for tablets from before codes, whose contract refuses them.
-        return await self._call(
-            "POST",
-            "/v1/commands",
-            CommandBatchResult,
-            body=batch,
-            idempotent=True,
-            extra_headers={RESULTS_HEADER: RESULTS_WITH_CODES},
-        )
+        # The client's RESULTS_HEADER asks for each result's code and params, which the outbox and
+        # screens word; a hub leaves them out for tablets from before codes, whose contract refuses them.
+        return await self._call("POST", "/v1/commands", CommandBatchResult, body=batch, idempotent=True)
 
     # -- plumbing -------------------------------------------------------------------------------
 

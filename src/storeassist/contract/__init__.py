@@ -10,7 +10,9 @@ from storeassist.contract.commands import (
     COMMAND_VARIANTS,
     RESULT_CODES,
     RESULTS_HEADER,
+    RESULTS_THIS_APP_READS,
     RESULTS_WITH_CODES,
+    RESULTS_WITH_PICKUP_ORDERS,
     AddNoteCommand,
     AddNotePayload,
     CollectPickupCommand,
@@ -37,6 +39,7 @@ from storeassist.contract.commands import (
     VerificationMethod,
     check_payload_bounds,
     type_name,
+    wants_pickup_orders,
     wants_result_codes,
 )
 from storeassist.contract.common import (
@@ -85,6 +88,8 @@ from storeassist.contract.devices import (
     StaffSignInRequest,
 )
 from storeassist.contract.orders import (
+    PICKUP_LINE_FIELDS,
+    PICKUP_ORDER_FIELDS,
     Order,
     OrderLine,
     PaymentState,
@@ -92,6 +97,7 @@ from storeassist.contract.orders import (
     PickupCodeCheck,
     PickupQueue,
     PickupState,
+    without_pickup_fields,
 )
 from storeassist.contract.sync import ChangeFeed, RevokedCard
 
@@ -101,8 +107,12 @@ __all__ = [
     "COMMAND_VARIANTS",
     "MAX_ID",
     "MAX_PAGE",
+    "PICKUP_LINE_FIELDS",
+    "PICKUP_ORDER_FIELDS",
     "RESULTS_HEADER",
+    "RESULTS_THIS_APP_READS",
     "RESULTS_WITH_CODES",
+    "RESULTS_WITH_PICKUP_ORDERS",
     "RESULT_CODES",
     "AddNoteCommand",
     "AddNotePayload",
@@ -180,5 +190,7 @@ __all__ = [
     "WholeNumber",
     "check_payload_bounds",
     "type_name",
+    "wants_pickup_orders",
     "wants_result_codes",
+    "without_pickup_fields",
 ]

@@ -33,6 +33,7 @@ previous release's fields (``id``, ``status``, ``reason``, ``facts``, ``result``
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -400,20 +401,41 @@ class CommandResult(WireModel):
     result: dict[str, Any] | None = None
 
 
-#: The request header by which a client says which optional fields of command results it reads:
-#: a comma-separated list of names, of which the hub knows :data:`RESULTS_WITH_CODES` today. It
-#: sits with ``X-Staff-Session`` (``contract.devices.STAFF_SESSION_HEADER``) on ``POST /v1/commands``.
+#: The request header by which a client says which optional fields of the hub's answers it reads:
+#: a comma-separated list of names, of which the hub knows two today, :data:`RESULTS_WITH_CODES`
+#: (command results) and :data:`RESULTS_WITH_PICKUP_ORDERS` (orders in any answer). A hub leaves a
+#: field out unless its name is listed, because a tablet of an earlier release refuses unknown
+#: fields and a chain upgrades its hub before its tablets. The app sends
+#: :data:`RESULTS_THIS_APP_READS` on every request (``client.hub_client``).
 RESULTS_HEADER = "X-StoreAssist-Results"
-#: :data:`RESULTS_HEADER`'s value for ``code`` and ``params`` in each result.
+#: :data:`RESULTS_HEADER`'s value for ``code`` and ``params`` in each command result.
 RESULTS_WITH_CODES = "codes"
+#: :data:`RESULTS_HEADER`'s value for the pickup counter's fields of every order and order line an
+#: answer carries (``contract.orders.PICKUP_ORDER_FIELDS`` and ``PICKUP_LINE_FIELDS``: the bin,
+#: the proxy, payment, cancelled units, size and colour …), in profiles, the change feed, orders
+#: and the pickup queue. Without it those answers have the orders of the release before them.
+RESULTS_WITH_PICKUP_ORDERS = "pickup_orders"
+#: What this release reads: :data:`RESULTS_HEADER`'s value the app sends with every request.
+RESULTS_THIS_APP_READS = f"{RESULTS_WITH_CODES}, {RESULTS_WITH_PICKUP_ORDERS}"
+
+
+@functools.lru_cache(maxsize=64)
+def results_read(header: str | None) -> frozenset[str]:
+    """The names in a :data:`RESULTS_HEADER` value, compared without case or spaces (names this hub
+    does not know are kept and ignored). Cached: a chain's tablets send a handful of values."""
+    if not header:
+        return frozenset()
+    return frozenset(name.strip().lower() for name in header.split(","))
 
 
 def wants_result_codes(header: str | None) -> bool:
-    """Whether a :data:`RESULTS_HEADER` value asks for ``code`` and ``params`` (names are
-    compared without case or spaces; names this hub does not know are ignored)."""
-    if not header:
-        return False
-    return RESULTS_WITH_CODES in {name.strip().lower() for name in header.split(",")}
+    """Whether a :data:`RESULTS_HEADER` value asks for ``code`` and ``params``."""
+    return RESULTS_WITH_CODES in results_read(header)
+
+
+def wants_pickup_orders(header: str | None) -> bool:
+    """Whether a :data:`RESULTS_HEADER` value asks for the pickup fields of orders and lines."""
+    return RESULTS_WITH_PICKUP_ORDERS in results_read(header)
 
 
 class CommandBatchResult(WireModel):

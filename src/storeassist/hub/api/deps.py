@@ -12,7 +12,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from storeassist.contract.commands import RESULTS_HEADER, wants_pickup_orders
 from storeassist.contract.devices import STAFF_SESSION_HEADER
+from storeassist.contract.orders import without_pickup_fields
 from storeassist.hub.services.access import CallingDevice, authenticate_device
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
@@ -144,12 +146,42 @@ def _walk_query_names(dependant: Any) -> Iterator[str]:
         yield from _walk_query_names(sub)
 
 
-def wire_json(model: BaseModel, status_code: int = 200) -> Response:
-    """Serialise a contract model straight to JSON; FastAPI's second validation pass is skipped
-    because services build contract models already."""
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+def reads_pickup_orders(request: Request) -> bool:
+    """Whether the caller reads the pickup fields of orders (``X-StoreAssist-Results`` lists
+    ``pickup_orders``, as this release's app does). Part of the key of anything that keeps an
+    answer with orders serialised: the two shapes differ."""
+    return wants_pickup_orders(request.headers.get(RESULTS_HEADER))
 
 
-def wire_json_list(models: list[BaseModel]) -> Response:
-    body = "[" + ",".join(model.model_dump_json() for model in models) + "]"
+def wire_text(model: BaseModel, request: Request | None = None) -> str:
+    """A contract model's JSON, in the shape the caller reads: an answer with orders in it (at any
+    depth) leaves out their pickup fields for a caller that does not list ``pickup_orders`` in
+    ``X-StoreAssist-Results``, a tablet of the release before them (``contract.orders``). Such an
+    answer needs the ``request``; any other is the same for every caller."""
+    exclude = without_pickup_fields(type(model))
+    if exclude is None:
+        return model.model_dump_json()
+    if request is None:
+        raise TypeError(
+            f"{type(model).__name__} carries orders: pass the request, whose header says their shape"
+        )
+    if reads_pickup_orders(request):
+        return model.model_dump_json()
+    return model.model_dump_json(exclude=exclude)
+
+
+def wire_json(model: BaseModel, status_code: int = 200, *, request: Request | None = None) -> Response:
+    """Serialise a contract model straight to JSON (:func:`wire_text`: an answer with orders needs
+    the ``request``, and varies with its ``X-StoreAssist-Results``); FastAPI's second validation
+    pass is skipped because services build contract models already."""
+    body = wire_text(model, request)
+    headers = _VARIES_BY_RESULTS if without_pickup_fields(type(model)) is not None else None
+    return Response(body, status_code=status_code, headers=headers, media_type="application/json")
+
+
+_VARIES_BY_RESULTS = {"Vary": RESULTS_HEADER}
+
+
+def wire_json_list(models: list[BaseModel], *, request: Request | None = None) -> Response:
+    body = "[" + ",".join(wire_text(model, request) for model in models) + "]"
     return Response(body, media_type="application/json")

@@ -24,8 +24,9 @@ ResultsWanted = Annotated[
     Header(
         alias=contract.RESULTS_HEADER,
         max_length=200,
-        description=f"'{contract.RESULTS_WITH_CODES}': put code and params in each result (a tablet "
-        "from before them refuses unknown fields, so they are left out without it)",
+        description=f"a comma-separated list; '{contract.RESULTS_WITH_CODES}': put code and params in each "
+        "result (a tablet from before them refuses unknown fields, so they are left out without it); "
+        f"'{contract.RESULTS_WITH_PICKUP_ORDERS}' is for answers with orders",
     ),
 ]
 

@@ -71,7 +71,7 @@ async def resolve_loyalty_code(
             token = verify_scanned_code(connection, body.token, LOYALTY_KINDS)
             profile = build_profile(connection, token.subject_id, store_id)
         _profile_viewed(request, staff, profile.customer.id)
-        return wire_json(restrict_profile(profile, cast(Role, staff.role)))
+        return wire_json(restrict_profile(profile, cast(Role, staff.role)), request=request)
 
     return await run_database_work(request, db, resolve)
 
@@ -117,7 +117,7 @@ async def customer_profile(
             limit_reads(request, staff, "profile")
             profile = build_profile(connection, customer_id, store)
         _profile_viewed(request, staff, customer_id)
-        return wire_json(restrict_profile(profile, cast(Role, staff.role)))
+        return wire_json(restrict_profile(profile, cast(Role, staff.role)), request=request)
 
     return await run_database_work(request, db, show)
 

@@ -43,7 +43,7 @@ def resolve_order_code(
         order = order_by_id(session, token.subject_id)
     own_store(staff.device, order.store_id)
     renew_if_due(db, staff)
-    return wire_json(order)
+    return wire_json(order, request=request)
 
 
 @router.get("/{number}", response_model=contract.Order)
@@ -59,7 +59,7 @@ def order_by_its_number(
         order = order_by_number(session, number)
     own_store(staff.device, order.store_id)
     renew_if_due(db, staff)
-    return wire_json(order)
+    return wire_json(order, request=request)
 
 
 @router.post("/{order_id}/pickup-code", response_model=contract.PickupCodeAnswer)

@@ -51,7 +51,7 @@ def store_pickups(
         staff = staff_caller(connection, credentials, staff_token)
         queue = pickup_queue(connection, own_store(staff.device, store_id))
     renew_if_due(db, staff)
-    return wire_json(queue)
+    return wire_json(queue, request=request)
 
 
 @router.get("/{store_id}/changes", response_model=contract.ChangeFeed)
@@ -76,4 +76,4 @@ def store_changes(
     if feed.customers:
         trimmed = [restrict_profile(profile, CACHE_ROLE) for profile in feed.customers]
         feed = feed.model_copy(update={"customers": trimmed})
-    return wire_json(feed)
+    return wire_json(feed, request=request)
