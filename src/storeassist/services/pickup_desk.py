@@ -708,6 +708,8 @@ def _receipt_lines(
     for line in order.lines:
         action = payload.lines.get(line.line_no)
         if action is None:
+            if to_collect(line) > 0:  # left for later: the receipt says so
+                lines.append(ReceiptLine(line.line_no, line.name, line.size, line.colour, 0, 0, 0))
             continue
         sku = action.substitute_sku
         swapped_in = substitutes.get(sku) if sku is not None else None

@@ -113,7 +113,16 @@ class ReceiptPage(QWidget):
         self.status = label(role="hint", wrap=True)
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
+        # Made once and filled per receipt: a receipt is painted while the customer waits, and
+        # new labels cost their polish and layout every time.
         self.details = Section(self.tr("Receipt"))
+        self.what = label(wrap=True)
+        self.now_state = label(wrap=True)
+        self.at = label(role="detail", wrap=True)
+        self.by = label(role="detail", wrap=True)
+        self.points = label(role="detail", wrap=True)
+        for part in (self.what, self.now_state, self.at, self.by, self.points):
+            self.details.add(part)
         self.qr = QrCodeView()
         self.reference = label(role="quiet", wrap=True)
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -170,22 +179,17 @@ class ReceiptPage(QWidget):
         if refused:
             self.notice.setText(result_sentence(receipt.code, receipt.params, self._format))
         self.notice.setVisible(refused)
-        self.details.clear()
-        for line in receipt.lines:
-            self.details.add(label(receipt_line_text(line), wrap=True))
-        if not refused and not restock:
-            now_state = state_label(receipt.pickup_state)
-            self.details.add(label(self.tr("The order is now: {state}").format(state=now_state), wrap=True))
-        self.details.add(
-            label(self.tr("At {time}").format(time=self._format.moment(receipt.at)), "detail", wrap=True)
+        self.what.setText("\n".join(receipt_line_text(line) for line in receipt.lines))
+        self.what.setVisible(bool(receipt.lines))
+        self.now_state.setText(
+            self.tr("The order is now: {state}").format(state=state_label(receipt.pickup_state))
         )
-        self.details.add(label(self.tr("By {name}").format(name=receipt.staff_name), "detail", wrap=True))
-        if receipt.points_credited:
-            self.details.add(
-                label(
-                    self.tr("%n loyalty point(s) credited", "", receipt.points_credited), "detail", wrap=True
-                )
-            )
+        self.now_state.setVisible(not refused and not restock)
+        self.at.setText(self.tr("At {time}").format(time=self._format.moment(receipt.at)))
+        self.by.setText(self.tr("By {name}").format(name=receipt.staff_name))
+        points = receipt.points_credited or 0
+        self.points.setText(self.tr("%n loyalty point(s) credited", "", points) if points else "")
+        self.points.setVisible(bool(points))
         confirmed = receipt.status == "confirmed"
         self.qr.set_text(receipt.reference if not refused else "")
         self.qr.setVisible(not refused)
