@@ -159,6 +159,18 @@ async def test_the_queue_comes_from_the_hub_and_stays_on_the_tablet_for_offline_
     assert tablet.desk.cached_board().orders == offline.orders
 
 
+async def test_a_phone_number_finds_the_customer_of_an_open_pickup_through_the_hub(tablet, unplugged):
+    order = next(o for o in (await tablet.desk.board()).orders if o.customer_id is not None)
+    with _db(tablet.hub) as db:
+        (phone,) = db.execute("SELECT phone FROM customers WHERE id = ?", (order.customer_id,)).fetchone()
+    spaced = f"+{phone[:-7]} {phone[-7:-4]} {phone[-4:]}"  # as a customer reads it out
+
+    assert order.customer_id in await tablet.desk.customers_by_phone(spaced)
+    assert await tablet.desk.customers_by_phone("Maria") == frozenset(), "not a phone number"
+    with pytest.raises(HubConnectionError):
+        await unplugged.customers_by_phone(spaced)
+
+
 async def test_nobody_signed_in_sees_no_queue(tablet):
     tablet.staff.sign_out()
     with pytest.raises(SignInRequired):

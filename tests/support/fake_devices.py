@@ -79,13 +79,14 @@ def pickup_order(
     proxy: str | None = None,
     paid: bool = True,
     bin: str | None = "A-12",
+    customer_id: int = 42,
 ) -> Order:
     """A pickup order of store 1 as the hub would send it (sizes and colours on the first line)."""
     now = FAKE_NOW
     return Order(
         id=order_id,
         number=number,
-        customer_id=42,
+        customer_id=customer_id,
         customer_name=name,
         channel="web",
         placed_at=now - timedelta(days=2),
@@ -146,6 +147,9 @@ class FakePickupDesk:
     now: datetime = FAKE_NOW
     failures: dict[int, int] = field(default_factory=dict)
     waiting: set[int] = field(default_factory=set)
+    #: Customers' phone numbers (digits) as the hub's search knows them: customer id → phone.
+    phones: dict[int, str] = field(default_factory=dict)
+    phone_searches: list[str] = field(default_factory=list)
 
     def _signed(self) -> None:
         if not self.signed_in:
@@ -168,6 +172,14 @@ class FakePickupDesk:
     async def board(self) -> PickupBoard:
         self._signed()
         return self._board("online" if self.online else "cache")
+
+    async def customers_by_phone(self, text: str) -> frozenset[int]:
+        self._signed()
+        self.phone_searches.append(text)
+        if not self.online:
+            raise HubConnectionError("offline")
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return frozenset(cid for cid, phone in self.phones.items() if phone.startswith(digits))
 
     async def open_code(self, text: str) -> OpenedPickup:
         self._signed()

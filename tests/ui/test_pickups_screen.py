@@ -136,6 +136,29 @@ def test_search_finds_by_name_or_order_number_as_you_type(counter: Counter) -> N
     assert not queue.view.isVisible() and "No open pickup here matches" in queue.empty.text()
 
 
+def test_a_phone_number_typed_in_the_search_asks_the_back_office_and_shows_that_customers_orders(
+    qtbot: QtBot, fake_device: Any
+) -> None:
+    orders = [
+        pickup_order(7101, "P-7101", name="Ana Silva", customer_id=501),
+        pickup_order(7102, "P-7102", name="Tom Berg", customer_id=502),
+    ]
+    desk = FakePickupDesk(orders=orders, phones={501: "14155550123", 502: "14155559999"})
+    counter = Counter(qtbot, fake_device, desk)
+    queue = counter.screen.queue
+
+    counter.qtbot.keyClicks(queue.search, "+1 415 555 0123")
+    qtbot.waitUntil(lambda: [row.title for row in counter.rows()] == ["Ana Silva · #P-7101"], timeout=WAIT_MS)
+    assert desk.phone_searches == ["+1 415 555 0123"], "asked once, after the typing paused"
+
+    queue.search.clear()
+    desk.online = False
+    counter.qtbot.keyClicks(queue.search, "415 555 9999")
+    qtbot.waitUntil(lambda: "needs the back office" in queue.empty.text(), timeout=WAIT_MS)
+    assert not counter.rows() and queue.empty.isVisible()
+    assert "Search by the customer's name or the order number" in queue.empty.text()
+
+
 def test_an_order_shows_its_lines_customer_bin_payment_and_time_left(counter: Counter) -> None:
     counter.open_row("P-7005")
     page = counter.screen.order

@@ -8,6 +8,7 @@ reads them. Pure Python: no Qt, HTTP or SQL. Rules on states and quantities are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,3 +191,19 @@ def apply_restock(order: Order) -> Order:
         for line in order.lines
     ]
     return order.model_copy(update={"lines": lines, "pickup_state": "expired"})
+
+
+#: Digits a queue search needs before it is taken for a phone number and asked of the hub (the
+#: tablet keeps no customer's phone number).
+PHONE_SEARCH_MIN_DIGITS = 6
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def phone_query(text: str) -> str | None:
+    """The digits of a queue search that is a phone number (at least
+    :data:`PHONE_SEARCH_MIN_DIGITS`; spaces, ``+``, dashes, dots and brackets allowed), else None."""
+    text = text.strip()
+    if not text or not _PHONE_LIKE.match(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    return digits if len(digits) >= PHONE_SEARCH_MIN_DIGITS else None

@@ -42,6 +42,7 @@ from storeassist.contract import (
     CollectPickupCommand,
     CollectPickupPayload,
     Command,
+    CustomerPage,
     HandoverLine,
     Order,
     OrderLine,
@@ -73,6 +74,7 @@ from storeassist.domain.pickups import (
     SubstituteOption,
     apply_handover,
     apply_restock,
+    phone_query,
 )
 from storeassist.domain.tokens import (
     SignedToken,
@@ -130,6 +132,8 @@ class PickupHub(Protocol):
     """``storeassist.client.HubClient`` as the desk uses it."""
 
     async def pickups(self, store_id: int) -> PickupQueue: ...
+
+    async def search_customers(self, q: str, page: int | None = None) -> CustomerPage: ...
 
     async def resolve_order(self, token: str, store_id: int | None = None) -> Order: ...
 
@@ -271,6 +275,17 @@ class PickupDesk(CommandIssuer):
             self._sort_keys.clear()
         self._sort_keys[id(order)] = (order, key)
         return key
+
+    async def customers_by_phone(self, text: str) -> frozenset[int]:
+        """The customers whose phone number starts with the digits of ``text`` (the hub's search,
+        first page): the queue shows their orders. The tablet keeps no phone numbers, so this
+        needs the hub; offline it raises the client's error."""
+        self._signed_in()
+        digits = phone_query(text)
+        if digits is None:
+            return frozenset()
+        page = await self._at_the_counter(self._client.search_customers(digits))
+        return frozenset(item.id for item in page.items)
 
     # -- opening one order ------------------------------------------------------------------
 

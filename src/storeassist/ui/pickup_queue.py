@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QPainter, QResizeEvent
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from storeassist.contract import Order
 from storeassist.domain.orders import items_to_collect, queue_tabs
-from storeassist.domain.pickups import PickupBoard
+from storeassist.domain.pickups import PickupBoard, phone_query
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.pickup_words import (
     SHOWN_TABS,
@@ -54,6 +55,8 @@ from storeassist.ui.row_delegate import TwoLineDelegate, draw_pill, pill_width
 from storeassist.ui.widgets import label
 
 MIN_TOUCH_PX = 48
+#: The pause in typing after which a phone-number search is asked of the hub.
+PHONE_SEARCH_PAUSE_MS = 350
 #: A tab chip is at least this wide; the chips wrap onto more rows in a narrow (portrait) screen.
 CHIP_MIN_PX = 160
 
@@ -158,13 +161,22 @@ class PickupQueueModel(QAbstractListModel):
         self._shown: list[QueueRow] = []
         self._tab = "all"
         self._query = ""
+        self._phone_customers: frozenset[int] = frozenset()
 
     def set_rows(self, rows: list[QueueRow]) -> None:
         self._all = rows
         self._refilter()
 
     def set_filter(self, tab: str, text: str) -> None:
-        self._tab, self._query = tab, _folded(text)
+        query = _folded(text)
+        if query != self._query:
+            self._phone_customers = frozenset()  # the hub's answer was for the query before
+        self._tab, self._query = tab, query
+        self._refilter()
+
+    def set_phone_customers(self, customer_ids: frozenset[int]) -> None:
+        """The customers whose phone matches the search (the hub's answer): their orders match too."""
+        self._phone_customers = customer_ids
         self._refilter()
 
     def _refilter(self) -> None:
@@ -172,7 +184,12 @@ class PickupQueueModel(QAbstractListModel):
         self._shown = [
             row
             for row in self._all
-            if self._tab in row.tabs and (not self._query or self._query in row.search_key)
+            if self._tab in row.tabs
+            and (
+                not self._query
+                or self._query in row.search_key
+                or row.order.customer_id in self._phone_customers
+            )
         ]
         self.endResetModel()
 
@@ -317,6 +334,8 @@ class QueuePage(QWidget):
 
     order_chosen = Signal(int)
     restock_chosen = Signal(int)
+    #: The search is a phone number: the screen asks the hub whose it is (after a pause in typing).
+    phone_search = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -327,7 +346,7 @@ class QueuePage(QWidget):
         )
         self.search = QLineEdit()
         self.search.setObjectName("pickupSearchField")
-        self.search.setPlaceholderText(self.tr("Search by name or order number"))
+        self.search.setPlaceholderText(self.tr("Search by name, order number or phone"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(80)
         self.search.setMinimumHeight(MIN_TOUCH_PX)
@@ -361,7 +380,13 @@ class QueuePage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.view, 1)
 
+        self._phone_note = ""
+        self._phone_timer = QTimer(self)
+        self._phone_timer.setSingleShot(True)
+        self._phone_timer.setInterval(PHONE_SEARCH_PAUSE_MS)
+        self._phone_timer.timeout.connect(lambda: self.phone_search.emit(self.search.text()))
         self.search.textChanged.connect(self._filter)
+        self.search.textChanged.connect(self._search_edited)
         self.chips.tab_chosen.connect(self._filter)
         self.view.clicked.connect(self._tapped)
 
@@ -386,6 +411,26 @@ class QueuePage(QWidget):
             )
         self._show_empty()
 
+    def _search_edited(self, text: str) -> None:
+        self._phone_note = ""
+        if phone_query(text) is None:
+            self._phone_timer.stop()
+        else:
+            self._phone_timer.start()
+
+    def show_phone_customers(self, query: str, customer_ids: frozenset[int]) -> None:
+        """The hub's answer for a phone search; ignored if the search has changed since."""
+        if query != self.search.text():
+            return
+        self.model.set_phone_customers(customer_ids)
+        self._show_empty()
+
+    def phone_search_failed(self, query: str, why: str) -> None:
+        if query != self.search.text():
+            return
+        self._phone_note = why
+        self._show_empty()
+
     def _filter(self, *_args: Any) -> None:
         self.model.set_filter(self.chips.current(), self.search.text())
         self._show_empty()
@@ -396,7 +441,9 @@ class QueuePage(QWidget):
         self.view.setVisible(not empty)
         if not empty:
             return
-        if self.search.text().strip():
+        if self._phone_note:
+            self.empty.setText(self._phone_note)
+        elif self.search.text().strip():
             self.empty.setText(
                 self.tr("No open pickup here matches “{query}”.").format(
                     query=self.search.text().strip()[:40]

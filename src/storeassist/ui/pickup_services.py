@@ -47,6 +47,9 @@ class PickupDeskLike(Protocol):
 
     def restock(self, order: Order) -> Awaitable[HandoverReceipt]: ...
 
+    def customers_by_phone(self, text: str) -> Awaitable[frozenset[int]]:
+        """The customers whose phone starts with these digits (needs the back office)."""
+
 
 class PickupServices(StorePlace, Protocol):
     """What the Pickups feature needs of the device (and how its store writes)."""

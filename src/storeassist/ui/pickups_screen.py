@@ -100,6 +100,7 @@ class PickupsScreen(QWidget):
 
         self.queue.order_chosen.connect(self._order_tapped)
         self.queue.restock_chosen.connect(self._restock_tapped)
+        self.queue.phone_search.connect(self._search_phone)
         self.order.back.connect(self.show_queue)
         self.order.hand_over.connect(self._start_hand_over)
         self.verify.back.connect(self._back_to_order)
@@ -217,6 +218,24 @@ class PickupsScreen(QWidget):
     def hideEvent(self, event: object) -> None:
         self._repaint.stop()
         super().hideEvent(event)  # type: ignore[arg-type]
+
+    def _search_phone(self, query: str) -> None:
+        desk = self._desk
+        if desk is None:
+            return
+        self._runner.run(
+            desk.customers_by_phone(query),
+            on_success=lambda ids: self.queue.show_phone_customers(query, ids),
+            on_failure=lambda error: self.queue.phone_search_failed(query, self._phone_failure_text(error)),
+        )
+
+    def _phone_failure_text(self, error: BaseException) -> str:
+        if _UNAVAILABLE & {cls.__name__ for cls in type(error).__mro__}:
+            return self.tr(
+                "Finding an order by phone number needs the back office, which cannot be reached now. "
+                "Search by the customer's name or the order number."
+            )
+        return describe_failure(error, doing="pickup phone search")
 
     def _board_order(self, order_id: int) -> Order | None:
         if self._board is None:
