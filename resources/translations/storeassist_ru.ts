@@ -85,23 +85,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+88"/>
+        <location line="+94"/>
         <source>Order #{order_number} is not a pickup order.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-92"/>
         <source>Order #{order_number} is to be collected at store {store_id}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+76"/>
+        <location line="+82"/>
         <source>Order #{order_number} cannot be handed over now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-79"/>
         <source>Order #{order_number} cannot be handed over: it is {state}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -158,6 +158,11 @@
     <message>
         <location line="+5"/>
         <source>{sku} is not another size or colour of the item on order #{order_number}, so it cannot be handed over instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{sku} is no longer in stock here, so it was not handed over instead on order #{order_number}. Choose another size or colour, or let the customer collect it later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -815,7 +820,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+8"/>
+        <source>Told order #{number} is ready to collect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reminded to collect order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Told order #{number} was collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Told order #{number} was cancelled in part or in full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent a notice about order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>By e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By text message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By app notification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent: the customer has not agreed to any channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Suggested for this customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1080,7 +1130,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-269"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-275"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1187,9 +1237,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+86"/>
+        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+131"/>
         <source>Customer not named</source>
-        <extracomment>A tab chip is at least this wide; the chips wrap onto more rows in a narrow (portrait) screen.</extracomment>
+        <extracomment>The pause in typing after which a phone-number search is asked of the hub. A tab chip is at least this wide; the chips wrap onto more rows in a narrow (portrait) screen.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1224,7 +1274,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+71"/>
+        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+76"/>
+        <location line="+8"/>
         <source>{name} ({details})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1239,12 +1290,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-18"/>
         <source>another size or colour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+26"/>
         <source>{n} × {what} cancelled and refunded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1489,9 +1540,14 @@
 <context>
     <name>PickupsScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+231"/>
-        <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+235"/>
+        <source>Finding an order by phone number needs the back office, which cannot be reached now. Search by the customer&apos;s name or the order number.</source>
         <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1864,8 +1920,9 @@
 <context>
     <name>QueuePage</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+182"/>
+        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+197"/>
         <source>Pickups</source>
+        <extracomment>The search is a phone number: the screen asks the hub whose it is (after a pause in typing).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1875,11 +1932,11 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>Search by name or order number</source>
+        <source>Search by name, order number or phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+55"/>
         <source>Offline — the queue as of {time}. Hand-overs are saved here and sent later.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1889,7 +1946,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+38"/>
         <source>No open pickup here matches “{query}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1907,12 +1964,12 @@
 <context>
     <name>ReceiptPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+16"/>
+        <location filename="../../src/storeassist/ui/pickup_receipt.py" line="+18"/>
         <source>Receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+23"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1947,22 +2004,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>The order is now: {state}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>At {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>By {name}</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+2"/>
         <source>%n loyalty point(s) credited</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1971,7 +2028,7 @@
         </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Receipt code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2681,9 +2738,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/pickup_desk.py" line="+120"/>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+124"/>
         <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
-        <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
+        <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
