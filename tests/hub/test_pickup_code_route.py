@@ -100,6 +100,7 @@ def test_the_queue_the_hub_builds_without_validation_is_what_the_contract_reads(
 
     assert answer.status_code == 200, answer.text
     queue = contract.PickupQueue.model_validate_json(answer.text)
-    assert queue.orders and queue.model_dump_json() == answer.text
+    # The kept queue leaves out fields at their contract default (``kept_queues``).
+    assert queue.orders and queue.model_dump_json(exclude_defaults=True) == answer.text
     assert {o.payment_state for o in queue.orders} <= {"paid", "unpaid"}
     assert any(o.pickup_bin for o in queue.orders)

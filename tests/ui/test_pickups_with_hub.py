@@ -440,6 +440,11 @@ def test_an_overdue_order_is_put_back_on_sale_from_the_restock_tab(counter: Coun
             "UPDATE orders SET pickup_deadline = ? WHERE id = ?",
             ((datetime.now(UTC) - timedelta(days=2)).replace(tzinfo=None).isoformat(sep=" "), order.id),
         )
+        # Logged, as every write to a pickup order is: the hub serves its kept queue until then.
+        db.execute(
+            "INSERT INTO change_log (store_id, entity, entity_id, at) VALUES (?, 'pickup', ?, ?)",
+            (counter.hub.store_id, order.id, _db_time(datetime.now(UTC))),
+        )
     counter.screen.refresh()
     counter.settle()
     queue = counter.screen.queue

@@ -1,7 +1,8 @@
 """Building the hub's FastAPI application for one database.
 
-Everything the app holds lives on ``app.state`` (the database handle and the recommender's
-per-process cache); no module-level state, so several hub processes can share one PostgreSQL.
+Everything the app holds lives on ``app.state`` (the database handle, the recommender's and
+the pickup queues' per-process caches); no module-level state, so several hub processes can
+share one PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.kept_queues import KeptQueues
 from storeassist.hub.services.read_limits import ReadBudget, ReadKind, ReadLimiter
 from storeassist.hub.services.sign_in_limits import SignInLimiter
 
@@ -80,6 +82,7 @@ def create_app(
     app.state.read_limiter = ReadLimiter(read_budgets)
     app.state.audit_writer = audit_writer
     app.state.counter_first = CounterFirst()
+    app.state.kept_queues = KeptQueues()
     for module in (
         routes_devices,
         routes_customers,

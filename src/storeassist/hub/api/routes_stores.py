@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
 from storeassist import contract
 from storeassist.contract import Role
+from storeassist.contract.commands import RESULTS_HEADER
 from storeassist.domain.privacy import restrict_profile
 from storeassist.hub.api.deps import (
     Credentials,
@@ -17,6 +18,7 @@ from storeassist.hub.api.deps import (
     caller,
     database,
     own_store,
+    reads_pickup_orders,
     renew_if_due,
     staff_caller,
     wire_json,
@@ -24,7 +26,8 @@ from storeassist.hub.api.deps import (
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.change_feed import changes
-from storeassist.hub.services.orders import pickup_queue
+from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.kept_queues import KeptQueues, etag_matches
 from storeassist.hub.services.wire import load_stores, store_from_row
 
 #: What a device's cache may hold of a customer: the least any role sees.
@@ -40,18 +43,52 @@ def stores(request: Request, credentials: Credentials) -> Response:
         return wire_json_list([store_from_row(row) for row in load_stores(session)])
 
 
-@router.get("/{store_id}/pickups", response_model=contract.PickupQueue)
+#: The queue is personal data: kept by no cache on the way, and asked for again every time.
+_QUEUE_CACHE_CONTROL = "private, no-cache"
+
+
+@router.get(
+    "/{store_id}/pickups",
+    response_model=contract.PickupQueue,
+    responses={304: {"description": "The queue is still the one whose ETag was sent in If-None-Match"}},
+)
 def store_pickups(
-    store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
+    store_id: EntityId,
+    request: Request,
+    credentials: Credentials,
+    staff_token: StaffToken,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            max_length=1024,
+            description="the ETag of the queue the tablet holds: 304, with no body, while it is current",
+        ),
+    ] = None,
 ) -> Response:
-    """Open pickups: ready and partially collected first, then picking and placed; by deadline."""
+    """Open pickups: ready and partially collected first, then picking and placed; by deadline.
+
+    The device, the staff session and the store are checked on every request, before anything
+    is served. The queue is then served from this process's kept copy while the store's change
+    log has not moved since it was built (``kept_queues``), else built again. ``as_of`` is when
+    the hub checked the change log for this request: the queue holds every change committed
+    before that time, whether it was built now or kept. Fields at their contract default are
+    left out of each order, and its pickup fields too unless ``X-StoreAssist-Results`` lists
+    ``pickup_orders`` (``contract.orders``). A weak ``ETag`` names the orders; sent back in
+    ``If-None-Match``, it answers 304 with no body while they have not changed (the tablet's copy
+    is current as of then)."""
     db = database(request)
+    queues: KeptQueues = request.app.state.kept_queues
     # A bare connection, as for a scan: an ORM session costs more than the queue's few queries.
     with db.reading_statements() as connection:
         staff = staff_caller(connection, credentials, staff_token)
-        queue = pickup_queue(connection, own_store(staff.device, store_id))
+        here = own_store(staff.device, store_id)
+        as_of = utc_now()  # taken before the change log is read: nothing committed earlier is missed
+        kept = queues.current(connection, here, pickup_fields=reads_pickup_orders(request))
     renew_if_due(db, staff)
-    return wire_json(queue, request=request)
+    headers = {"ETag": kept.etag, "Cache-Control": _QUEUE_CACHE_CONTROL, "Vary": RESULTS_HEADER}
+    if etag_matches(if_none_match, kept.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(kept.body(as_of), media_type="application/json", headers=headers)
 
 
 @router.get("/{store_id}/changes", response_model=contract.ChangeFeed)

@@ -365,7 +365,11 @@ class CommandRecord(Base):
 
 
 class ChangeLog(Base):
-    """What changed, in order; the device delta feed reads it by ``seq``."""
+    """What changed, in order; the device delta feed reads it by ``seq``, and the kept pickup
+    queues (``services.kept_queues``) by the newest ``seq`` of a store. So every write to a pickup
+    order, its lines or its customer appends a row in the same transaction: for the order's store,
+    or for every store (``store_id`` None) when it shows in every store's data, as a customer's
+    name does."""
 
     __tablename__ = "change_log"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -136,15 +136,18 @@ class HubDatabase:
 CHANGE_LOG_LOCK = 0x5A_C4A6_E106
 
 
-def hold_change_log_order(session: Session) -> None:
+def hold_change_log_order(on: Session | Connection) -> None:
     """Call first in a transaction that may write ``change_log``: on PostgreSQL, such transactions
     then run one at a time, so rows become visible in ``seq`` order and a device reading
-    ``seq > cursor`` never passes a change still being committed. SQLite has one writer already.
+    ``seq > cursor`` (or a kept pickup queue checking the newest ``seq``) never passes a change
+    still being committed. SQLite has one writer already.
 
-    Taken before any row lock, so two writers never wait on each other both ways.
+    Taken before any row lock, so two writers never wait on each other both ways; taking it again
+    in the same transaction is harmless.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
+    dialect = on.get_bind().dialect if isinstance(on, Session) else on.dialect
+    if dialect.name == "postgresql":
+        on.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
 
 
 def _full_sync(engine: Engine) -> None:

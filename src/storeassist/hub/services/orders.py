@@ -1,4 +1,4 @@
-"""Orders by number or signed code, and a store's pickup queue."""
+"""Orders by number or signed code, and the open pickup orders of a store's queue."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from storeassist import contract
 from storeassist.domain.orders import QUEUE_STATES as QUEUE_STATES
 from storeassist.hub.db import models as m
-from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import NotFound
 from storeassist.hub.services.wire import ORDER_COLUMNS, Queryable, fetch_prepared, orders_with_lines
 
@@ -49,13 +48,13 @@ def require_store(session: Queryable, store_id: int) -> None:
         raise NotFound(f"There is no store {store_id}.", code="store_not_found")
 
 
-def pickup_queue(session: Queryable, store_id: int) -> contract.PickupQueue:
+def pickup_queue_orders(session: Queryable, store_id: int) -> list[contract.Order]:
     """Open pickup orders at the store: ready and partially collected first, then by deadline.
 
-    A tablet asks for it at every refresh of the pickups screen, and a big store has hundreds
-    open, so the statements are prebuilt (``wire.fetch_prepared``, straight on SQLite's driver
-    from a bare connection) and the orders are built without re-validating the hub's own rows
-    (``wire.orders_with_lines``)."""
+    Built from the database on every call; the route serves it through ``kept_queues``, which
+    calls this only when the store's change log has moved. The statements are prebuilt
+    (``wire.fetch_prepared``, straight on SQLite's driver from a bare connection) and the orders
+    are built without re-validating the hub's own rows (``wire.orders_with_lines``)."""
     require_store(session, store_id)
     rows = fetch_prepared(session, _QUEUE, {"store_id": store_id})
-    return contract.PickupQueue(store_id=store_id, as_of=utc_now(), orders=orders_with_lines(session, rows))
+    return orders_with_lines(session, rows)

@@ -6,7 +6,9 @@ for anyone holding the database. What protects it is that the counter gets three
 order (:data:`MAX_WRONG_CODES`), and then the order is locked until a manager hands it over.
 
 Nothing here logs or returns anything about the customer; the answer is whether the code was
-right and how many tries are left.
+right and how many tries are left. The wrong code that locks an order changes what the queue
+shows (``pickup_locked``), so it appends a ``change_log`` row for the order (its id only), as
+every write to a pickup order does: devices' caches and the kept queues follow the log.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from storeassist import contract
 from storeassist.hub.db import models as m
+from storeassist.hub.services.database import hold_change_log_order, utc_now
 from storeassist.hub.services.errors import Conflict, Forbidden, NotFound
 
 #: Wrong codes an order takes; the last one locks it.
@@ -36,8 +39,9 @@ _COUNT_WRONG = (
             (_orders.c.pickup_code_failures + 1 >= MAX_WRONG_CODES, True), else_=_orders.c.pickup_locked
         ),
     )
-    .returning(_orders.c.pickup_code_failures, _orders.c.pickup_locked)
+    .returning(_orders.c.pickup_code_failures, _orders.c.pickup_locked, _orders.c.store_id)
 )
+_INSERT_CHANGE = cast(Table, m.ChangeLog.__table__).insert()
 _CODE_STATE = select(
     _orders.c.pickup_code_hash, _orders.c.pickup_code_failures, _orders.c.pickup_locked
 ).where(_orders.c.id == bindparam("order_id"))
@@ -66,9 +70,16 @@ class CodeCheck:
 
 
 def count_wrong_code(on: Session | Connection, order_id: int) -> CodeCheck:
-    """Count one wrong code on the order; the third locks it. Answers the state after."""
+    """Count one wrong code on the order; the third locks it (and is logged). Answers the state
+    after."""
     connection = on.connection() if isinstance(on, Session) else on
+    hold_change_log_order(connection)  # before the order's row is locked
     row: Any = connection.execute(_COUNT_WRONG, {"order_id": order_id}).one()
+    if row.pickup_locked and row.pickup_code_failures == MAX_WRONG_CODES:
+        connection.execute(
+            _INSERT_CHANGE,
+            {"store_id": row.store_id, "entity": "pickup", "entity_id": order_id, "at": utc_now()},
+        )
     return CodeCheck(False, max(0, MAX_WRONG_CODES - row.pickup_code_failures), bool(row.pickup_locked))
 
 
