@@ -33,7 +33,6 @@ import logging
 import os
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -45,20 +44,20 @@ from typing import Any
 
 import httpx
 from keyring.backends import null
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from bench._hub import ASSOCIATE, STORE_ID, hub_database, percentile, served, staff_number, staff_pin, timed
+from bench._qt import run_in_app
 from bench._results import record
 from bench.bench_scan_profile import first_sync
 from storeassist.app import AssociateApp, build_associate_app
-from storeassist.config import Settings
+from storeassist.config import ScannerSettings, Settings
 from storeassist.contract import Order
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.domain.orders import OPEN_PICKUP_STATES, QUEUE_STATES
 from storeassist.domain.pickups import HandoverReceipt
+from storeassist.scanning import ScannerWedge
 from storeassist.ui.pickups_screen import PickupsScreen
-from storeassist.ui.resources import load_theme
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 QUEUE_SAMPLES = 40 if QUICK else 200
@@ -73,9 +72,14 @@ STEP_TIMEOUT_S = 60.0
 class Counter:
     """The Pickups screen of the app, and waits on its signals."""
 
-    def __init__(self, built: AssociateApp) -> None:
+    def __init__(self, app: QApplication, built: AssociateApp) -> None:
         self.window = built.window
         self.runner = built.runner
+        # As ``storeassist.app.main`` does: the scanner wedge watches every key of the app.
+        self._app = app
+        self.wedge = ScannerWedge(ScannerSettings())
+        self.wedge.install(app)
+        self.wedge.scanned.connect(built.router.route)
         self.window.resize(1280, 800)
         self.window.show()
         screen = self.window.feature_widget("pickups")
@@ -83,6 +87,10 @@ class Counter:
             raise RuntimeError("the pickups feature is not the Pickups screen")
         self.screen = screen
         self.window.show_screen(screen)
+
+    def close(self) -> None:
+        self.wedge.uninstall(self._app)
+        self.window.close()
 
     async def exposed(self) -> None:
         """Wait (bounded) until the offscreen window can paint; set-up, not measured."""
@@ -114,7 +122,8 @@ class Counter:
             elapsed = (time.perf_counter() - started) * 1000
         finally:
             self.screen.board_shown.disconnect(shown.append)
-        if self.screen.queue.model.rowCount() < min(QUEUE_SIZE, len(self.screen.board.orders)):
+        board = self.screen.board
+        if board is None or self.screen.queue.model.rowCount() < min(QUEUE_SIZE, len(board.orders)):
             raise RuntimeError("the queue shows fewer orders than the board holds")
         return elapsed
 
@@ -236,7 +245,7 @@ def top_up_pickups(db_path: Path, store_id: int, want: int) -> int:
     return missing
 
 
-async def measure(db_path: Path, workdir: Path) -> Figures:
+async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
     from storeassist.hub.admin import issue_enrollment_code
 
     db_url = f"sqlite:///{db_path}"
@@ -254,7 +263,7 @@ async def measure(db_path: Path, workdir: Path) -> Figures:
             keyring_backend=null.Keyring(),
         )
         device = await built.startup.start_enrolled(url, issue_enrollment_code(db_url, STORE_ID))
-        counter = Counter(built)
+        counter = Counter(app, built)
         try:
             session = await device.sign_in.sign_in_pin(staff_number(ASSOCIATE), staff_pin(ASSOCIATE))
             device.staff.sign_in(session)
@@ -316,7 +325,7 @@ async def measure(db_path: Path, workdir: Path) -> Figures:
             queue_size = len(shown.orders) if shown is not None else 0
         finally:
             await asyncio.ensure_future(built.startup.aclose())
-            counter.window.close()
+            counter.close()
 
     open_states = tuple(OPEN_PICKUP_STATES)
     figures_open = queue_size
@@ -383,28 +392,15 @@ def report(figures: Figures) -> None:
     record("handover_baseline_p95_ms", handover_base_p95)
 
 
-def _qt_message(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    if "propagateSizeHints" not in message:
-        print(message, file=sys.stderr)
-
-
 def main() -> int:
-    import qasync
+    async def run(app: QApplication) -> Figures:
+        with (
+            hub_database() as db_path,
+            tempfile.TemporaryDirectory(prefix="storeassist-bench-pickups-") as tmp,
+        ):
+            return await measure(app, db_path, Path(tmp))
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qInstallMessageHandler(_qt_message)
-    app = QApplication([])
-    app.setApplicationName("StoreAssist")
-    load_theme(app)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with (
-        hub_database() as db_path,
-        tempfile.TemporaryDirectory(prefix="storeassist-bench-pickups-") as tmp,
-        loop,
-    ):
-        figures = loop.run_until_complete(measure(db_path, Path(tmp)))
-    report(figures)
+    report(run_in_app(run))
     return 0
 
 

@@ -41,7 +41,6 @@ import os
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -54,11 +53,8 @@ from keyring.backends import null
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
-    QMessageLogContext,
     QObject,
     Qt,
-    QtMsgType,
-    qInstallMessageHandler,
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -74,13 +70,13 @@ from bench._hub import (
     staff_pin,
     timed,
 )
+from bench._qt import run_in_app
 from bench._results import record
 from storeassist.app import AssociateApp, build_associate_app
 from storeassist.config import ScannerSettings, Settings
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.scanning import ScannerWedge
 from storeassist.startup import DeviceServices
-from storeassist.ui.resources import load_theme
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SAMPLES = 40 if QUICK else 200
@@ -374,30 +370,15 @@ def report(figures: Figures) -> None:
     record("scan_profile_cached_baseline_p95_ms", cached_base_p95)
 
 
-def _qt_message(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    # The offscreen platform has no window manager to pass size hints to, and says so on every
-    # repaint; anything else Qt says is shown.
-    if "propagateSizeHints" not in message:
-        print(message, file=sys.stderr)
-
-
 def main() -> int:
-    import qasync
+    async def run(app: QApplication) -> Figures:
+        with (
+            hub_database() as db_path,
+            tempfile.TemporaryDirectory(prefix="storeassist-bench-scan-") as tmp,
+        ):
+            return await measure(app, db_path, Path(tmp))
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qInstallMessageHandler(_qt_message)
-    app = QApplication([])
-    app.setApplicationName("StoreAssist")
-    load_theme(app)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with (
-        hub_database() as db_path,
-        tempfile.TemporaryDirectory(prefix="storeassist-bench-scan-") as tmp,
-        loop,
-    ):
-        figures = loop.run_until_complete(measure(app, db_path, Path(tmp)))
-    report(figures)
+    report(run_in_app(run))
     return 0
 
 

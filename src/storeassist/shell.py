@@ -13,7 +13,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QWidget
 
 from storeassist.ui.background import OpRunner
 
@@ -67,6 +69,7 @@ class ShellStartup(QObject):
         self._runner = runner
         self.device = device
         self._activity: ActivityWatcher | None = None
+        self._activity_target: QObject | None = None
         #: Set once training mode's practice sign-in has finished (either way).
         self._practice_ready = asyncio.Event()
 
@@ -113,10 +116,7 @@ class ShellStartup(QObject):
 
     def _open(self, record: DeviceRecord) -> DeviceServices:
         services = self.device.open(record)
-        self._activity = ActivityWatcher(services.staff.touch)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._activity)
+        self._watch_activity(ActivityWatcher(services.staff.touch))
         self._shell.bind_sync(services.sync)
         self._shell.attach_device(services)
         services.sync.start()
@@ -127,6 +127,18 @@ class ShellStartup(QObject):
                 on_failure=self._practice_sign_in_failed,
             )
         return services
+
+    def _watch_activity(self, watcher: ActivityWatcher) -> None:
+        """Touches, clicks and keys reach the shell's window before any of its widgets, so the
+        watcher sits there: a filter on the whole application would be called from Python for
+        every event of every widget (thousands when a page changes), and slow every screen."""
+        target: QObject | None = QCoreApplication.instance()
+        if isinstance(self._shell, QWidget):
+            self._shell.winId()  # makes the window's platform handle if it is not shown yet
+            target = self._shell.windowHandle() or target
+        if target is not None:
+            target.installEventFilter(watcher)
+        self._activity, self._activity_target = watcher, target
 
     def _practice_sign_in_failed(self, error: BaseException) -> None:
         log.info("practice sign-in failed (%s)", type(error).__name__)
@@ -140,9 +152,9 @@ class ShellStartup(QObject):
 
     async def aclose(self) -> None:
         self._runner.cancel_all()
-        app = QCoreApplication.instance()
-        if self._activity is not None and app is not None:
-            app.removeEventFilter(self._activity)
+        target = self._activity_target
+        if self._activity is not None and target is not None and shiboken6.isValid(target):
+            target.removeEventFilter(self._activity)  # (the window may be gone already)
         await self.device.aclose()
 
 

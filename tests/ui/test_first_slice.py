@@ -216,3 +216,30 @@ def test_a_note_taken_offline_shows_on_its_own_tablet_as_waiting_until_the_hub_h
     assert "Wants the blue one in a 40; call when it is in" in notes
     assert "waiting to sync" in notes
     assert services.outbox.pending_count() >= 1
+
+
+def test_a_tap_or_a_key_in_the_window_counts_as_the_associates_activity(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, memory_keyring, wedge, type_keys, open_apps
+) -> None:
+    hub = _hub(request, "hub_server")
+    app = _signed_in_app(qtbot, tmp_path, hub, memory_keyring, wedge, type_keys, open_apps)
+    staff = app.startup.services.staff
+    full = staff.seconds_until_idle()
+
+    # Input as the platform delivers it: to the window, which hands it to the widget under it.
+    window = app.window.windowHandle()
+    assert window is not None
+    staff._last_activity -= 120  # two minutes pass without a touch
+    assert staff.seconds_until_idle() < full - 100
+    pickups = next(button for button in app.window.nav_buttons.values() if button.text() == "Pickups")
+    qtbot.mouseClick(
+        window, Qt.MouseButton.LeftButton, pos=pickups.mapTo(app.window, pickups.rect().center())
+    )
+    assert staff.seconds_until_idle() > full - 10, "a tap starts the idle time again"
+    assert app.window.screens.currentWidget() is app.window.feature_widget("pickups"), (
+        "and reached the button"
+    )
+
+    staff._last_activity -= 120
+    qtbot.keyClick(window, Qt.Key.Key_Tab)
+    assert staff.seconds_until_idle() > full - 10, "a key press starts it again too"

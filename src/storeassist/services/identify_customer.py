@@ -19,16 +19,15 @@ hears that this customer is not saved on this tablet.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError, HubTimeout
+from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
 from storeassist.contract import CustomerProfile, Role
 from storeassist.domain.privacy import restrict_profile
 from storeassist.domain.tokens import (
@@ -44,10 +43,8 @@ from storeassist.domain.tokens import (
     verify_token,
 )
 from storeassist.local import CachedProfile, LocalStoreError
+from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
 from storeassist.words import QT_TRANSLATE_NOOP
-
-#: Seconds a lookup at the counter waits for the hub before the device answers by itself.
-COUNTER_DEADLINE_S = 3.0
 
 #: What is kept on the tablet of a customer looked up online: the least any role sees.
 CACHE_ROLE: Role = "associate"
@@ -128,8 +125,7 @@ class IdentifyCustomer:
         itself (its copy, or "not saved on this tablet"); ``hub_went_quiet`` is then called, so
         the status strip can say Offline at once (``HubClient.note_gave_up``)."""
         self._staff_id = staff_id
-        self._deadline_s = counter_deadline_s
-        self._hub_went_quiet = hub_went_quiet
+        self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "a lookup")
         self._client = client
         self._cache = cache
         self._public_keys = public_keys
@@ -193,18 +189,6 @@ class IdentifyCustomer:
         except (HubConnectionError, HubServerError) as exc:
             return self._from_cache(customer_id, now, exc)
         return self._keep(profile, now)
-
-    async def _at_the_counter(self, call: Awaitable[CustomerProfile]) -> CustomerProfile:
-        """The hub's answer within the counter's deadline, else :class:`HubTimeout` (the device
-        then answers from its copy). The client's own timeouts and retries run to 10 s and more:
-        too long for a person waiting at the counter, with the previous customer on screen."""
-        try:
-            async with asyncio.timeout(self._deadline_s):
-                return await call
-        except TimeoutError:
-            log.info("the hub did not answer a lookup within %.0f s", self._deadline_s)
-            self._hub_went_quiet()
-            raise HubTimeout() from None
 
     def _verify(self, text: str, now: datetime) -> SignedToken:
         """The code checked against this device's keys and revoked cards.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
@@ -36,7 +36,6 @@ from storeassist.client import (
     HubNotFound,
     HubRejected,
     HubServerError,
-    HubTimeout,
 )
 from storeassist.contract import (
     CollectPickupCommand,
@@ -89,7 +88,7 @@ from storeassist.domain.tokens import (
 )
 from storeassist.local import LocalStoreError, OutboxEntry, OutboxState
 from storeassist.local.cache import StockedVariant
-from storeassist.services.identify_customer import COUNTER_DEADLINE_S
+from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
 from storeassist.services.outbox_commands import CommandIssuer, utc_now
 from storeassist.services.pending_actions import PendingActions, PickupAction
 from storeassist.services.view_customer import SignInRequired
@@ -216,9 +215,8 @@ class PickupDesk(CommandIssuer):
         self._sync = sync
         self._staff = staff
         self._pending = PendingActions(outbox)
-        self._deadline_s = counter_deadline_s
+        self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "the counter")
         self._handover_wait_s = handover_wait_s
-        self._hub_went_quiet = hub_went_quiet
         self._sort_keys: dict[int, tuple[Order, tuple[int, float, int, float, int]]] = {}
 
     @property
@@ -659,15 +657,6 @@ class PickupDesk(CommandIssuer):
         if not keys:
             raise TokenUnknownKey()
         return verify_token(code, keys, now=self._clock(), expect={TokenKind.ORDER})
-
-    async def _at_the_counter(self, call: Awaitable[_T]) -> _T:
-        try:
-            async with asyncio.timeout(self._deadline_s):
-                return await call
-        except TimeoutError:
-            log.info("the hub did not answer within %.0f s", self._deadline_s)
-            self._hub_went_quiet()
-            raise HubTimeout() from None
 
 
 def _staff_id(session: StaffSession | None) -> int | None:

@@ -394,6 +394,17 @@ class SyncEngine(QObject):
             self._attention = attention
             self.attention_changed.emit(attention)
         if self._online and self._task is not None:
+            # On the loop's next turn, and only if no immediate push took it meanwhile: an action
+            # that is pushed at once (a hand-over) must not also start a round, whose pull would
+            # share the hub and this thread with the answer the counter is waiting for.
+            loop = self._loop
+            if loop is None or loop.is_closed():
+                self._wake.set()
+            else:
+                loop.call_soon_threadsafe(self._wake_unless_pushing)
+
+    def _wake_unless_pushing(self) -> None:
+        if not self._pushes:
             self._wake.set()
 
     def _on_cache_rebuilt(self) -> None:
