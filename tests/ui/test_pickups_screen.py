@@ -199,8 +199,8 @@ def test_a_full_hand_over_with_a_photo_id_check_records_only_the_last_characters
     assert receipt.qr.text == "SA1.receipt-code" and receipt.qr.isVisible()
     texts = [w.text() for w in receipt.details.findChildren(type(receipt.title)) if w.isVisible()]
     assert receipt.what.text().splitlines() == [
-        "2 × Organic tee (Size M · Navy) handed over",
-        "1 × Cap handed over",
+        "• 2 × Organic tee (Size M · Navy) handed over",
+        "• 1 × Cap handed over",
     ]
     assert "By Sam Associate" in texts and "50 loyalty point(s) credited" in texts
 

@@ -179,7 +179,9 @@ class ReceiptPage(QWidget):
         if refused:
             self.notice.setText(result_sentence(receipt.code, receipt.params, self._format))
         self.notice.setVisible(refused)
-        self.what.setText("\n".join(receipt_line_text(line) for line in receipt.lines))
+        # What happened first, what is left for later last; a bullet each, so wrapped lines read apart.
+        lines = sorted(receipt.lines, key=lambda line: line.handed + line.cancelled + line.substituted == 0)
+        self.what.setText("\n".join(f"• {receipt_line_text(line)}" for line in lines))
         self.what.setVisible(bool(receipt.lines))
         self.now_state.setText(
             self.tr("The order is now: {state}").format(state=state_label(receipt.pickup_state))
