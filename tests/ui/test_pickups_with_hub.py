@@ -566,6 +566,25 @@ def test_a_collected_order_says_when_and_cannot_be_handed_over_again(counter: Co
     assert not counter.screen.order.hand_over_button.isEnabled()
 
 
+@pytest.mark.parametrize(("state", "words"), [("cancelled", "cancelled"), ("expired", "expired")])
+def test_a_cancelled_or_expired_order_says_so_and_nothing_is_handed_over(
+    counter: Counter, state: str, words: str
+) -> None:
+    order = counter.ready_order()
+    with _db(counter.hub) as db:
+        db.execute("UPDATE orders SET pickup_state = ? WHERE id = ?", (state, order.id))
+        db.execute(
+            "INSERT INTO change_log (store_id, entity, entity_id, at) VALUES (?, 'pickup', ?, ?)",
+            (counter.hub.store_id, order.id, _db_time(datetime.now(UTC))),
+        )
+    counter.open("order_number", order.number)
+    assert (
+        counter.screen.order.notice.text() == f"Order #{order.number} cannot be handed over: it is {words}."
+    )
+    assert not counter.screen.order.hand_over_button.isEnabled()
+    assert _at_hub(counter.hub, order.id) == (state, 0, 0)
+
+
 def test_an_unpaid_order_is_not_handed_over(counter: Counter) -> None:
     order = counter.ready_order()
     with _db(counter.hub) as db:
