@@ -35,9 +35,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 
 from storeassist import contract
-from storeassist.contract.orders import without_pickup_fields
 from storeassist.hub.db import models as m
-from storeassist.hub.services.orders import pickup_queue_orders
+from storeassist.hub.services.orders import pickup_queue_json
 from storeassist.hub.services.wire import Queryable, fetch_prepared
 
 #: Queues one process keeps (a chain's stores, each a few hundred KB at most; a store whose
@@ -128,22 +127,10 @@ class KeptQueues:
 
     def _build(self, on: Queryable, store_id: int, pickup_fields: bool, seq: int) -> KeptQueue:
         self.builds += 1
-        orders_json = orders_wire_json(pickup_queue_orders(on, store_id), pickup_fields=pickup_fields)
+        orders_json = pickup_queue_json(on, store_id, pickup_fields=pickup_fields)
         digest = hashlib.blake2b(orders_json, digest_size=12).hexdigest()
         # Weak: two answers with this tag differ in ``as_of`` only.
         return KeptQueue(store_id, pickup_fields, seq, orders_json, f'W/"q{store_id}-{digest}"')
-
-
-def orders_wire_json(orders: list[contract.Order], *, pickup_fields: bool = True) -> bytes:
-    """The orders as the queue sends them: a JSON array, each order without the fields at their
-    contract default (the tablet's contract fills them in again: a big store's queue is a third
-    smaller), and without its pickup fields unless ``pickup_fields``."""
-    exclude = None if pickup_fields else without_pickup_fields(contract.Order)
-    return (
-        b"["
-        + b",".join(o.model_dump_json(exclude=exclude, exclude_defaults=True).encode() for o in orders)
-        + b"]"
-    )
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

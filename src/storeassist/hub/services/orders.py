@@ -9,7 +9,13 @@ from storeassist import contract
 from storeassist.domain.orders import QUEUE_STATES as QUEUE_STATES
 from storeassist.hub.db import models as m
 from storeassist.hub.services.errors import NotFound
-from storeassist.hub.services.wire import ORDER_COLUMNS, Queryable, fetch_prepared, orders_with_lines
+from storeassist.hub.services.wire import (
+    ORDER_COLUMNS,
+    Queryable,
+    fetch_prepared,
+    orders_wire_json,
+    orders_with_lines,
+)
 
 QUEUE_LIMIT = 500
 
@@ -51,10 +57,22 @@ def require_store(session: Queryable, store_id: int) -> None:
 def pickup_queue_orders(session: Queryable, store_id: int) -> list[contract.Order]:
     """Open pickup orders at the store: ready and partially collected first, then by deadline.
 
-    Built from the database on every call; the route serves it through ``kept_queues``, which
-    calls this only when the store's change log has moved. The statements are prebuilt
+    Built from the database on every call. The route serves the queue as :func:`pickup_queue_json`
+    writes it (the same orders, straight to JSON) through ``kept_queues``, which calls that only
+    when the store's change log has moved. The statements are prebuilt
     (``wire.fetch_prepared``, straight on SQLite's driver from a bare connection) and the orders
     are built without re-validating the hub's own rows (``wire.orders_with_lines``)."""
     require_store(session, store_id)
     rows = fetch_prepared(session, _QUEUE, {"store_id": store_id})
     return orders_with_lines(session, rows)
+
+
+def pickup_queue_json(session: Queryable, store_id: int, *, pickup_fields: bool = True) -> bytes:
+    """:func:`pickup_queue_orders` as the queue sends them: a JSON array, each order without the
+    fields at their contract default (the tablet's contract fills them in again: a big store's
+    queue is a third smaller), and without its pickup fields unless ``pickup_fields``. Written
+    straight from the rows (``wire.orders_wire_json``), the same bytes the contract objects would
+    serialise to."""
+    require_store(session, store_id)
+    rows = fetch_prepared(session, _QUEUE, {"store_id": store_id}, stored=True)
+    return orders_wire_json(session, rows, pickup_fields=pickup_fields)
