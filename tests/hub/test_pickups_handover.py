@@ -199,6 +199,33 @@ def test_three_wrong_pickup_codes_lock_the_order_for_all_but_a_manager(
     assert by_manager["status"] == "applied", by_manager
 
 
+def test_a_managers_authority_is_taken_only_from_the_manager_signed_in(
+    own_hub_device: tuple[Any, httpx.Client], pickups: Any, query_db: Any, enroll_device: Any
+) -> None:
+    hub, _manager_device = own_hub_device
+    order = pickups.ready_order(hub)
+    query_db(hub.db_url, "UPDATE orders SET pickup_locked = 1 WHERE id = ?", order["id"])
+    manager = pickups.staff_of(hub, "manager")
+    photo_id = {"method": "photo_id", "document_type": "passport", "document_last": "K42"}
+
+    with enroll_device(hub, role="associate") as associate_device:
+        # A copied tablet credential and an associate's session cannot borrow a manager's name.
+        in_managers_name = pickups.collect(
+            order["id"], pickups.everything(order), verification=photo_id, staff_id=manager
+        )
+        nobody = pickups.collect(order["id"], pickups.everything(order), verification=photo_id, staff_id=None)
+        borrowed, unnamed = pickups.push(associate_device, in_managers_name, nobody)
+
+    assert (borrowed["status"], borrowed["code"], borrowed["params"]) == (
+        "rejected",
+        "staff_not_signed_in",
+        {"staff_id": manager},
+    )
+    # Naming nobody, it is done by the associate signed in, who may not hand over a locked order.
+    assert (unnamed["status"], unnamed["code"]) == ("rejected", "pickup_needs_manager")
+    assert query_db(hub.db_url, "SELECT pickup_state FROM orders WHERE id = ?", order["id"]) == [("ready",)]
+
+
 def test_a_substitute_of_the_same_style_in_stock_is_handed_over_as_a_new_line(
     own_hub_device: tuple[Any, httpx.Client], pickups: Any, query_db: Any
 ) -> None:

@@ -353,6 +353,8 @@ RESULT_CODES: Mapping[str, tuple[str, ...]] = {
     "wrong_store": ("store_id", "device_store_id"),
     "unknown_staff": ("staff_id",),
     "staff_of_another_store": ("staff_id",),
+    "staff_required": (),  # a hand-over or restock names nobody
+    "staff_not_signed_in": ("staff_id",),  # a manager's authority, sent under someone else's session
     "clock_ahead": ("subject",),  # subject: command or profile_view
     "too_old": ("subject", "days"),
     # What it acts on.

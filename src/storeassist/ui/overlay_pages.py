@@ -113,6 +113,16 @@ def _result_template(code: str | None, params: Mapping[str, str | int]) -> str |
                 "AttentionPage",
                 "Staff member {staff_id} works at another store, so cannot act on this store's tablet.",
             )
+        case "staff_required":
+            return QCoreApplication.translate(
+                "AttentionPage", "Nobody was signed in when this was done. Sign in and do it again."
+            )
+        case "staff_not_signed_in":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This needs a manager's authority: manager {staff_id} must be signed in on this tablet "
+                "when it is sent. Ask them to sign in here.",
+            )
         case "clock_ahead" if profile_view:
             return QCoreApplication.translate(
                 "AttentionPage",

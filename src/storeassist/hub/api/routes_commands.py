@@ -63,7 +63,9 @@ def commands(
     for start in range(0, len(commands), COMMANDS_PER_TRANSACTION):
         chunk = commands[start : start + COMMANDS_PER_TRANSACTION]
         with db.writing(durable=True) as session:
-            results += apply_batch(session, staff.device, chunk, between=counter.step_aside).results
+            results += apply_batch(
+                session, staff.device, chunk, between=counter.step_aside, signed_in=staff.staff_id
+            ).results
             if start == 0:
                 touch(session, staff)
     answer = contract.CommandBatchResult(results=results)

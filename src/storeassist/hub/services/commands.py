@@ -122,10 +122,12 @@ def apply_batch(
     received: Sequence[contract.ReceivedCommand],
     *,
     between: Callable[[], None] | None = None,
+    signed_in: int | None = None,
 ) -> contract.CommandBatchResult:
     """Apply each command in order; one refused command never stops the ones after it.
 
-    ``between`` is called before each command's effect (``CounterFirst.step_aside``)."""
+    ``between`` is called before each command's effect (``CounterFirst.step_aside``);
+    ``signed_in`` is the staff member whose session sends the batch (see :data:`NEEDS_ITS_PERSON`)."""
     hold_change_log_order(session)
     now = utc_now()
     # Read before anything is claimed, hashed or walked; one that cannot be read is not claimed.
@@ -139,7 +141,7 @@ def apply_batch(
     digests = [payload_hash(raw) for raw, _command in readable]
     claimed = _claim(session, device, commands, digests, now)
     earlier = _first_outcomes(session, {str(c.id) for c in commands} - claimed)
-    staff = _StaffOfBatch(session, device)
+    staff = _StaffOfBatch(session, device, signed_in)
     results: list[contract.CommandResult] = []
     applied: list[contract.Command] = []
     next_digest = iter(digests)
@@ -283,13 +285,39 @@ def _outcome_of_record(row: Any) -> _FirstOutcome:
     )
 
 
+#: Commands whose effect gives the named person's role authority (a manager hands over an order
+#: locked by wrong pickup codes): one that names nobody is done by whoever's session sends it, and
+#: a manager or admin it names must be the one whose session sends it. Other commands may name
+#: anyone of the store: an outbox holds the actions of everyone who used the tablet offline, sent
+#: under whoever is signed in later.
+NEEDS_ITS_PERSON: frozenset[type[contract.CommandBase]] = frozenset(
+    {contract.CollectPickupCommand, contract.RestockPickupCommand}
+)
+
+
 class _StaffOfBatch:
     """Who may be named as a command's ``staff_id`` on this device: each id looked up once a batch."""
 
-    def __init__(self, session: Session, device: CallingDevice) -> None:
+    def __init__(self, session: Session, device: CallingDevice, signed_in: int | None = None) -> None:
         self._session = session
         self._device = device
+        self.signed_in = signed_in
         self._checked: dict[int, CommandRefused | None] = {}
+        self._roles: dict[int, str] = {}
+
+    def authority_refusal(self, command: contract.Command) -> CommandRefused | None:
+        """Why ``command`` (of :data:`NEEDS_ITS_PERSON`) may not act with its named person's role."""
+        if command.staff_id is None:
+            return CommandRefused("staff_required", "This action must name the staff member who did it.")
+        role = self._roles.get(command.staff_id)
+        if role in CHAIN_WIDE_ROLES and command.staff_id != self.signed_in:
+            return CommandRefused(
+                "staff_not_signed_in",
+                f"Staff member {command.staff_id} acts with a manager's authority here, so must be "
+                "signed in on this device to send it.",
+                staff_id=command.staff_id,
+            )
+        return None
 
     def refusal(self, staff_id: int) -> CommandRefused | None:
         """Why ``staff_id`` may not act on this device, or None if they may."""
@@ -303,6 +331,7 @@ class _StaffOfBatch:
         ).first()
         if row is None:
             return CommandRefused("unknown_staff", f"There is no staff member {staff_id}.", staff_id=staff_id)
+        self._roles[staff_id] = row.role
         if row.store_id != self._device.store_id and row.role not in CHAIN_WIDE_ROLES:
             return CommandRefused(
                 "staff_of_another_store",
@@ -377,8 +406,15 @@ def _apply_effect(
     # Only checked: the hub dates what a command does by its own clock (the profile view's
     # ``viewed_at`` is checked by its effect).
     device_time(command.issued_at, now, "command")
+    if type(command) in NEEDS_ITS_PERSON and command.staff_id is None and staff.signed_in is not None:
+        # Done by nobody named: by whoever's session sends it, who is recorded.
+        command = command.model_copy(update={"staff_id": staff.signed_in})
     if command.staff_id is not None:
         refusal = staff.refusal(command.staff_id)
+        if refusal is not None:
+            raise refusal
+    if type(command) in NEEDS_ITS_PERSON:
+        refusal = staff.authority_refusal(command)
         if refusal is not None:
             raise refusal
     return EFFECTS[type(command)](session, command, device.id)
