@@ -394,3 +394,30 @@ async def test_a_push_at_once_that_gets_no_answer_leaves_the_actions_for_the_nex
     fake_hub.offline = False
     await engine.sync_now()
     assert outbox.get(command.id).state is OutboxState.APPLIED
+
+
+async def test_an_action_pushed_at_once_starts_no_round_until_answered_then_one_pulls_what_it_changed(
+    fake_hub, outbox, cache, make_command
+):
+    engine = SyncEngine(fake_hub, outbox, cache, store_id=1, interval_s=3600)
+    rounds: list[object] = []
+    first_round, pulled_after = asyncio.Event(), asyncio.Event()
+
+    def round_done(at: object) -> None:
+        rounds.append(at)
+        (pulled_after if first_round.is_set() else first_round).set()
+
+    engine.synced_at.connect(round_done)
+    engine.start()
+    try:
+        await asyncio.wait_for(first_round.wait(), timeout=10)
+        command = make_command("pickup.collect")
+        outbox.enqueue(command)  # as the counter does: saved, then pushed at once
+        pushed, settled = await engine.push_soon()
+        assert (pushed, settled) == (1, 1)
+        assert len(rounds) == 1, "the push was not doubled by a round meanwhile"
+        await asyncio.wait_for(pulled_after.wait(), timeout=10)  # soon after, a round pulls
+    finally:
+        await engine.aclose()
+    assert outbox.get(command.id).state is OutboxState.APPLIED
+    assert sum(fake_hub.applied.values()) == 1

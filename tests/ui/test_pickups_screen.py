@@ -7,6 +7,7 @@ The same paths against the real hub are in ``test_pickups_with_hub.py``.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -181,8 +182,8 @@ def test_a_full_hand_over_with_a_photo_id_check_records_only_the_last_characters
     assert verify.title.text() == "Who is collecting order #P-7001?"
     assert not verify.proxy_method.isVisible(), "nobody was named to collect"
     counter.tap(verify.id_method)
-    counter.qtbot.keyClicks(verify.document.last, "X123456789")  # a whole number does not fit
-    assert verify.document.last.text() == "X123"
+    counter.qtbot.keyClicks(verify.document.last, "X123456789")  # a whole number typed: only its end is kept
+    assert verify.document.last.text() == "6789"
 
     counter.choose_photo_id("driving_licence", "")
     handover = counter.screen.handover
@@ -191,7 +192,7 @@ def test_a_full_hand_over_with_a_photo_id_check_records_only_the_last_characters
 
     [sent] = counter.desk.sent
     assert sent.verification.method == "photo_id"
-    assert (sent.verification.document_type, sent.verification.document_last) == ("driving_licence", "X123")
+    assert (sent.verification.document_type, sent.verification.document_last) == ("driving_licence", "6789")
     assert {n: (line.handed, line.cancelled) for n, line in sent.lines.items()} == {1: (2, 0), 2: (1, 0)}
     receipt = counter.screen.receipt
     assert receipt.title.text() == "Order #P-7001 handed over"
@@ -459,6 +460,60 @@ def test_another_stores_order_is_refused_with_a_sentence(counter: Counter) -> No
     counter.settle()
     assert counter.screen.notice.text().startswith("Order #P-7100 is not waiting for pickup at this store.")
     assert counter.screen.pages.currentWidget() is counter.screen.queue
+
+
+def test_the_customer_showing_the_orders_code_while_being_checked_verifies_them(counter: Counter) -> None:
+    counter.desk.order_codes["SA1.order-7001"] = "P-7001"
+    counter.desk.order_codes["SA1.order-7002"] = "P-7002"
+    counter.open_row("P-7001")
+    counter.tap(counter.screen.order.hand_over_button)
+    assert counter.screen.pages.currentWidget() is counter.screen.verify
+
+    counter.screen.handle_scan("order", "SA1.order-7002")  # another order's code proves nothing
+    counter.qtbot.waitUntil(lambda: "not this one" in counter.screen.verify.notice.text(), timeout=WAIT_MS)
+    assert counter.screen.pages.currentWidget() is counter.screen.verify
+
+    counter.screen.handle_scan("order", "SA1.order-7001")
+    counter.qtbot.waitUntil(
+        lambda: counter.screen.pages.currentWidget() is counter.screen.handover, timeout=WAIT_MS
+    )
+    counter.confirm_with_name()
+    assert counter.desk.sent[0].verification.method == "order_code"
+
+
+def test_a_scan_while_a_hand_over_waits_for_the_back_office_neither_loses_it_nor_opens_over_it(
+    counter: Counter,
+) -> None:
+    release = asyncio.Event()
+    hand_over = counter.desk.hand_over
+
+    async def slow_hand_over(order: Any, payload: Any) -> Any:
+        await release.wait()
+        return await hand_over(order, payload)
+
+    counter.desk.hand_over = slow_hand_over  # type: ignore[method-assign]
+    counter.desk.order_codes["SA1.order-7002"] = "P-7002"
+    counter.open_row("P-7001")
+    counter.tap(counter.screen.order.hand_over_button)
+    counter.choose_photo_id()
+    page = counter.screen.handover
+    counter.qtbot.keyClicks(page.name, "Maria Jensen")
+    counter.qtbot.mouseClick(page.hand_over_button, Qt.MouseButton.LeftButton)
+    counter.qtbot.waitUntil(lambda: not page.hand_over_button.isEnabled(), timeout=WAIT_MS)
+
+    counter.screen.handle_scan("order", "SA1.order-7002")  # the next customer, too early
+    assert "Finish this hand-over first" in counter.screen.notice.text()
+    with counter.qtbot.waitSignal(counter.screen.receipt_shown, timeout=WAIT_MS):
+        release.set()
+    assert counter.screen.pages.currentWidget() is counter.screen.receipt
+    assert counter.screen.receipt.title.text() == "Order #P-7001 handed over"
+
+
+def test_the_minute_repaint_of_a_queue_the_hub_sent_does_not_call_it_offline(counter: Counter) -> None:
+    queue = counter.screen.queue
+    assert queue.status.text().startswith("Up to date")
+    counter.screen._repaint.timeout.emit()  # the minute's repaint, from the tablet's copy
+    assert queue.status.text().startswith("Up to date"), queue.status.text()
 
 
 def test_a_hand_over_with_no_answer_in_time_shows_waiting_to_sync_here_at_once(

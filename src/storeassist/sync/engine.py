@@ -79,6 +79,10 @@ class SyncReport:
     pages_pulled: int
 
 
+#: Seconds after an immediate push was answered before a round pulls what it changed.
+PULL_AFTER_PUSH_S = 0.5
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -244,6 +248,11 @@ class SyncEngine(QObject):
         if task.cancelled():
             return
         error = task.exception()
+        if error is None and task.result()[1] and self._task is not None and self._loop is not None:
+            # Answers were filed: a round soon pulls what they changed (the order handed over), so
+            # the tablet's copy catches up even when the counter stopped waiting for the answer;
+            # not at once, so the receipt is painted first.
+            self._loop.call_later(PULL_AFTER_PUSH_S, self._wake.set)
         if isinstance(error, HubError):
             log.info("an immediate push got no answer (%s); the next round sends it", type(error).__name__)
         elif error is not None:

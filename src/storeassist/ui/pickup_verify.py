@@ -33,6 +33,8 @@ from storeassist.ui.pickup_words import document_label
 from storeassist.ui.widgets import TouchButton, label, touch_button
 
 MIN_TOUCH_PX = 48
+#: One character more than is kept, so a fifth typed pushes the first out (see ``_keep_the_last``).
+LAST_KEPT = 5
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("passport", "driving_licence", "national_id", "other")
 
 
@@ -64,14 +66,14 @@ class DocumentCheck(QWidget):
             grid.addWidget(button, n // 2, n % 2)
         self.last = QLineEdit()
         self.last.setObjectName("documentLast")
-        self.last.setMaxLength(4)
+        self.last.setMaxLength(LAST_KEPT)
         self.last.setMinimumHeight(MIN_TOUCH_PX)
         self.last.setPlaceholderText(self.tr("Last 2–4 characters"))
-        self.last.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z0-9]{0,4}"), self.last))
+        self.last.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z0-9]{0,5}"), self.last))
         self.last.setInputMethodHints(
             Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhNoPredictiveText
         )
-        self.last.textEdited.connect(lambda text: self.last.setText(text.upper()))
+        self.last.textEdited.connect(self._keep_the_last)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -86,6 +88,11 @@ class DocumentCheck(QWidget):
                 wrap=True,
             )
         )
+
+    def _keep_the_last(self, text: str) -> None:
+        """Upper case, and only the last characters: someone typing (or scanning) the whole number
+        keeps its end, never its start, and the field never holds more than four."""
+        self.last.setText(text.upper()[-4:])
 
     def document_type(self) -> DocumentType | None:
         for kind in DOCUMENT_TYPES:

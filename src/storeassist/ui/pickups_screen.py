@@ -15,6 +15,7 @@ answer never replaces a newer one.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -76,6 +77,8 @@ class PickupsScreen(QWidget):
         # Each request gets a number; the answer to an older one must not replace a newer one.
         self._board_seq = 0
         self._open_seq = 0
+        # A hand-over, restock or code check sent and not answered yet: nothing opens over it.
+        self._in_flight = False
 
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
@@ -126,14 +129,51 @@ class PickupsScreen(QWidget):
         self.staff_changed()
 
     def handle_scan(self, kind: OpenKind, text: str) -> None:
-        """An order code was scanned, or an order number asked for (a profile's "Open pickup")."""
+        """An order code was scanned, or an order number asked for (a profile's "Open pickup").
+
+        While a collector is being checked, the scan of that order's code is the check; while a
+        hand-over is under way (or waits for the back office), no other order opens over it."""
         desk = self._ready_desk()
         if desk is None:
+            return
+        page = self.pages.currentWidget()
+        if self._in_flight or page is self.handover:
+            self.show_message(
+                self.tr("Finish this hand-over first, or go back from it; then scan the next order.")
+            )
+            return
+        if page is self.verify and kind == "order" and self._opened is not None:
+            self._check_scanned_code(desk, text, self._opened.order.id)
+            return
+        if page is self.verify:
+            self.show_message(self.tr("Finish checking who collects, or go back; then open the next order."))
             return
         if kind == "order":
             self._open(desk.open_code(text))
         elif kind == "order_number":
             self._open(desk.open_number(text))
+
+    def _check_scanned_code(self, desk: PickupDeskLike, text: str, order_id: int) -> None:
+        """The customer shows the order's code while being checked: if it is this order's, they are."""
+        seq = self._open_seq
+
+        def opened(found: OpenedPickup) -> None:
+            if seq != self._open_seq or self.pages.currentWidget() is not self.verify:
+                return
+            if found.order.id != order_id:
+                self.verify.show_message(
+                    self.tr("That code is for order #{number}, not this one.").format(
+                        number=found.order.number
+                    )
+                )
+                return
+            self._verified(PickupVerification(method="order_code", order_code=text))
+
+        self._runner.run(
+            desk.open_code(text),
+            on_success=opened,
+            on_failure=lambda error: self.verify.show_message(describe_failure(error, doing="pickup order")),
+        )
 
     def staff_changed(self) -> None:
         """Someone signed in or out: the order being handed over was for the one before; back to the queue."""
@@ -202,12 +242,19 @@ class PickupsScreen(QWidget):
         self.board_shown.emit(board.source)
 
     def _repaint_from_cache(self) -> None:
+        """Every minute: times left move on, and this tablet's own changes show. The board read
+        from the cache keeps the source and time of the one shown (the hub's, when it answered)."""
         if self._desk is None or not self.isVisible() or self.pages.currentWidget() is not self.queue:
             return
         try:
-            self._show_board(self._desk.cached_board())
+            board = self._desk.cached_board()
         except Exception as exc:
             log.info("pickup queue not repainted (%s)", type(exc).__name__)
+            return
+        shown = self._board
+        if shown is not None and shown.source == "online":  # (sync keeps the cache current meanwhile)
+            board = dataclasses.replace(board, source="online", as_of=max(board.as_of, shown.as_of))
+        self._show_board(board)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -318,6 +365,7 @@ class PickupsScreen(QWidget):
         if opened is None or desk is None:
             return
         seq = self._open_seq
+        self._in_flight = True
         self._runner.run(
             desk.check_pickup_code(opened.order.id, code),
             on_success=lambda answer: self._on_code_answer(seq, code, answer),
@@ -325,6 +373,7 @@ class PickupsScreen(QWidget):
         )
 
     def _on_code_answer(self, seq: int, code: str, answer: PickupCodeAnswer) -> None:
+        self._in_flight = False
         if seq != self._open_seq:
             return
         opened = self._opened
@@ -336,6 +385,7 @@ class PickupsScreen(QWidget):
         self.verify.code_answer(code, answer)
 
     def _on_code_failed(self, seq: int, error: BaseException) -> None:
+        self._in_flight = False
         if seq == self._open_seq:
             self.verify.code_failed(self._code_failure_text(error))
 
@@ -364,6 +414,7 @@ class PickupsScreen(QWidget):
         if opened is None or desk is None:
             return
         seq = self._open_seq
+        self._in_flight = True
         self.handover.set_busy(True)
         self._set_status(self.tr("Handing over…"))
         self._runner.run(
@@ -373,20 +424,22 @@ class PickupsScreen(QWidget):
         )
 
     def _on_receipt(self, seq: int, receipt: HandoverReceipt, *, restock: bool = False) -> None:
+        self._in_flight = False
         self._set_status("")
-        if seq != self._open_seq:
-            return
         self.handover.set_busy(False)
         self.restock.set_busy(False)
+        if seq != self._open_seq:  # signed out meanwhile: the receipt was for the one before
+            return
         self.receipt.show_receipt(receipt, restock=restock)
         self.pages.setCurrentWidget(self.receipt)
         self.receipt_shown.emit(receipt)
 
     def _on_hand_over_failed(self, seq: int, error: BaseException) -> None:
+        self._in_flight = False
         self._set_status("")
+        self.handover.set_busy(False)
         if seq != self._open_seq:
             return
-        self.handover.set_busy(False)
         self.handover.show_message(describe_failure(error, doing="pickup hand-over"))
 
     # -- restocking -----------------------------------------------------------------------
@@ -406,6 +459,7 @@ class PickupsScreen(QWidget):
         if order is None or desk is None:
             return
         seq = self._open_seq
+        self._in_flight = True
         self.restock.set_busy(True)
         self._runner.run(
             desk.restock(order),
@@ -414,9 +468,10 @@ class PickupsScreen(QWidget):
         )
 
     def _on_restock_failed(self, seq: int, error: BaseException) -> None:
+        self._in_flight = False
+        self.restock.set_busy(False)
         if seq != self._open_seq:
             return
-        self.restock.set_busy(False)
         self.restock.show_message(describe_failure(error, doing="pickup restock"))
 
     def _set_status(self, text: str) -> None:
