@@ -45,6 +45,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Nobody was signed in when this was done. Sign in and do it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This needs a manager&apos;s authority: manager {staff_id} must be signed in on this tablet when it is sent. Ask them to sign in here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>This profile view is dated ahead of the back office&apos;s clock. Set this tablet&apos;s date and time.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -334,8 +344,9 @@
 <context>
     <name>DocumentCheck</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+69"/>
+        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+71"/>
         <source>Last 2–4 characters</source>
+        <extracomment>One character more than is kept, so a fifth typed pushes the first out (see ``_keep_the_last``).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1115,7 +1126,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-275"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-285"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1516,9 +1527,24 @@
 <context>
     <name>PickupsScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+235"/>
-        <source>Finding an order by phone number needs the back office, which cannot be reached now. Search by the customer&apos;s name or the order number.</source>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+142"/>
+        <source>Finish this hand-over first, or go back from it; then scan the next order.</source>
         <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Finish checking who collects, or go back; then open the next order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>That code is for order #{number}, not this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+117"/>
+        <source>Finding an order by phone number needs the back office, which cannot be reached now. Search by the customer&apos;s name or the order number.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1532,12 +1558,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+81"/>
         <source>A pickup code can only be checked with the back office, which cannot be reached now. Scan the order code from their e-mail or app, or check their photo ID.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Handing over…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1979,7 +2005,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>The order is now: {state}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2251,7 +2277,7 @@
 <context>
     <name>VerifyPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+34"/>
+        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+39"/>
         <source>Check who is collecting before you hand anything over.</source>
         <extracomment>The collector is checked: what the hand-over records. Six digits typed: the screen checks them at the hub and answers :meth:`code_answer`.</extracomment>
         <translation type="unfinished"></translation>
@@ -2665,9 +2691,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/identify_customer.py" line="+92"/>
+        <location filename="../../src/storeassist/services/identify_customer.py" line="+89"/>
         <source>The back office cannot be reached and this customer is not saved on this device. Serve them without their profile, or try again when the connection is back.</source>
-        <extracomment>What is kept on the tablet of a customer looked up online: the least any role sees. Hub problem codes that mean the same as a local token check failing; raised as the domain error.</extracomment>
+        <extracomment>Hub problem codes that mean the same as a local token check failing; raised as the domain error.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2707,7 +2733,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/pickup_desk.py" line="+124"/>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+123"/>
         <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
         <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
         <translation type="unfinished"></translation>
