@@ -167,3 +167,113 @@ def test_orders_of_an_older_hub_become_paid_unlocked_pickups_with_nothing_cancel
     assert {"pickup_handovers", "refunds", "notifications"} <= tables
     assert {"ix_orders_pickup_queue", "ix_notifications_customer"} <= indexes
     assert "ix_orders_pickup" not in indexes
+
+
+def _hub_0004_with_open_pickups(db: Path) -> None:
+    """A hub of release 0004: store 1 holds 2 units of product 1 for a customer and has open
+    pickups of products 1 and 2 (no stock row for 2); a collected, a shipped and another store's
+    order besides."""
+    upgrade(str(db), "0004")
+    conn = sqlite3.connect(db)
+    conn.executemany(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (?, ?, 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')",
+        [(1, "S1"), (2, "S2")],
+    )
+    conn.executemany(
+        "INSERT INTO products (id, sku, gtin, style, name, brand, category, price_cents, attributes) "
+        "VALUES (?, ?, ?, 'ST1', 'Scarf', 'B', 'C', 1000, '{}')",
+        [(p, f"SKU{p}", f"400000000001{p}") for p in (1, 2, 3)],
+    )
+    conn.executemany(
+        "INSERT INTO inventory (store_id, product_id, on_hand, held, updated_at) "
+        "VALUES (?, ?, ?, ?, '2026-11-01 09:00:00')",
+        [(1, 1, 6, 2), (1, 3, 4, 0), (2, 1, 3, 0)],
+    )
+    orders = [  # id, store, state, fulfilment
+        (7, 1, "ready", "bopis"),
+        (8, 1, "partially_collected", "bopis"),
+        (9, 1, "collected", "bopis"),
+        (10, None, None, "ship"),
+        (11, 2, "placed", "curbside"),
+    ]
+    conn.executemany(
+        "INSERT INTO orders (id, number, channel, placed_at, status, fulfilment, store_id, pickup_state, "
+        "pickup_deadline, total_cents) VALUES (?, 'W' || ?, 'web', '2026-11-01 10:00:00', 'x', ?, ?, ?, "
+        "'2026-11-08 21:00:00', 1000)",
+        [(i, i, f, s, st) for i, s, st, f in orders],
+    )
+    lines = [  # order, line, product, qty, collected
+        (7, 1, 1, 2, 0),
+        (8, 1, 1, 3, 2),
+        (8, 2, 2, 1, 0),
+        (8, 3, 3, 1, 1),
+        (9, 1, 1, 5, 5),
+        (10, 1, 1, 4, 0),
+        (11, 1, 1, 1, 0),
+    ]
+    conn.executemany(
+        "INSERT INTO order_lines (order_id, line_no, product_id, qty, price_cents, qty_collected, "
+        "qty_returned) VALUES (?, ?, ?, ?, 1000, ?, 0)",
+        lines,
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0004, read with sqlite3")
+def test_upgrading_a_0004_hub_holds_the_units_its_open_pickups_still_wait_for(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    _hub_0004_with_open_pickups(db)
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    stock = conn.execute(
+        "SELECT store_id, product_id, on_hand, held FROM inventory ORDER BY store_id, product_id"
+    ).fetchall()
+    logged = conn.execute(
+        "SELECT store_id, entity, entity_id FROM change_log ORDER BY store_id, entity_id"
+    ).fetchall()
+    conn.close()
+    assert stock == [
+        (1, 1, 6, 2 + 2 + 1),  # the customer's 2, order 7's 2, order 8's 1 left; on_hand as it was
+        (1, 2, 1, 1),  # no row before: the unit in the bin is on hand and held
+        (1, 3, 4, 0),  # order 8's line 3 was collected: nothing to hold
+        (2, 1, 3, 1),  # order 11, at store 2
+    ]
+    assert logged == [(1, "stock", 1), (1, "stock", 2), (2, "stock", 1)]
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0004, then restocked through the hub's effect")
+def test_restocking_an_upgraded_hubs_pickups_leaves_a_customers_hold_held(tmp_path: Path) -> None:
+    from sqlalchemy.orm import Session
+
+    from storeassist import contract
+    from storeassist.hub.services.pickups import restock_pickup
+
+    db = tmp_path / "hub.sqlite"
+    _hub_0004_with_open_pickups(db)
+    upgrade(str(db))
+    engine = make_engine(str(db))
+    try:
+        with Session(engine) as session, session.begin():
+            for order_id in (7, 8):  # both past their deadline
+                command = contract.RestockPickupCommand.model_validate(
+                    {
+                        "id": f"00000000-0000-4000-8000-00000000000{order_id}",
+                        "type": "pickup.restock",
+                        "issued_at": "2026-12-01T10:00:00Z",
+                        "store_id": 1,
+                        "payload": {"order_id": order_id},
+                    }
+                )
+                restock_pickup(session, command, device_id=1)
+        with engine.connect() as conn:
+            held = conn.exec_driver_sql(
+                "SELECT product_id, on_hand, held FROM inventory WHERE store_id = 1 ORDER BY product_id"
+            ).fetchall()
+    finally:
+        engine.dispose()
+    # Without the backfill the pickups' 3 units of product 1 would have come out of the hold's 2.
+    assert [tuple(row) for row in held] == [(1, 6, 2), (2, 1, 0), (3, 4, 0)]

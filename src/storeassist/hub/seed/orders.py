@@ -26,6 +26,8 @@ PICKUP_STATUS = {
     "expired": "expired",
     "cancelled": "cancelled",
 }
+#: Pickup states of an order still waiting, in part or in full, at the counter.
+OPEN_PICKUP_STATES = frozenset({"placed", "picking", "ready", "partially_collected"})
 _SHIP_STATUS_OLD = ("delivered",) * 18 + ("failed",)
 _RETURN_REASONS = ("too small", "too large", "changed mind", "damaged", "not as described", "late delivery")
 
@@ -71,8 +73,11 @@ def write_order(
     favourites: tuple[int, ...],
     home_store: int,
     forced_state: str | None = None,
-) -> tuple[int, int, int, list[int]]:
-    """Append one order and everything hanging off it. Returns (order id, total, refund, products)."""
+) -> tuple[int, int, int, list[int], int]:
+    """Append one order and everything hanging off it. Returns (order id, total, refund, products,
+    earning): ``earning`` is what purchase points are for, the total except for an open pickup,
+    where it is only the value already collected (the hand-over credits the rest when it
+    happens)."""
     random_ = rng.random
     clock = world.clock
     today = clock.TODAY
@@ -111,6 +116,7 @@ def write_order(
     lines = out.rows["order_lines"]
     products: list[int] = []
     total = 0
+    collected_value = 0
     price = world.catalog.price
     for line_no in range(1, n_lines + 1):
         if line_no == 1:
@@ -133,10 +139,12 @@ def write_order(
         lines.append((order_id, line_no, pid, qty, unit, collected, 0))
         products.append(pid)
         total += unit * qty
+        collected_value += unit * collected
     if pickup_state == "partially_collected" and n_lines == 1:
         # One line only (priced at the loop's ``unit``): the shopper took some of it.
         lines[-1] = (order_id, 1, products[0], 2, unit, 1, 0)
         total = unit * 2
+        collected_value = unit
 
     _write_tenders(rng, out, order_id, channel, total)
     refund = 0
@@ -158,7 +166,8 @@ def write_order(
             total,
         )
     )
-    return order_id, total, refund, products
+    earning = collected_value if pickup_state in OPEN_PICKUP_STATES else total
+    return order_id, total, refund, products, earning
 
 
 def _write_tenders(rng: random.Random, out: BlockOutput, order_id: int, channel: str, total: int) -> None:

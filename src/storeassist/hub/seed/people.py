@@ -104,13 +104,16 @@ def generate_block(
         for _ in range(n_orders):
             day = max(clock.history_day(random_()), member_day)
             channel = preferred_channel if random_() < 0.6 else CHANNELS[int(random_() * 4)]
-            _order_id, total, refund, products = write_order(
+            _order_id, total, refund, products, earning = write_order(
                 world, rng, out, customer_id, channel, day, favourites, store.id
             )
-            earned = total // 100
-            ledger.append((lid, customer_id, ts(day, 1200), earned, "purchase"))
-            lid += 1
-            points += earned
+            # An open pickup earns points for what was collected only: the hand-over at the
+            # counter credits the rest ("pickup collected"), so nothing is credited twice.
+            if earning:
+                earned = earning // 100
+                ledger.append((lid, customer_id, ts(day, 1200), earned, "purchase"))
+                lid += 1
+                points += earned
             if refund:
                 ledger.append(
                     (

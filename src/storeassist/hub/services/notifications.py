@@ -52,8 +52,11 @@ def _items(n: int) -> str:
     return "1 item" if n == 1 else f"{n} items"
 
 
-def notice_text(kind: NoticeKind, number: str, *, units: int = 0, left: int = 0) -> str:
-    """The sentence sent to the customer (English; the store's own system would translate it)."""
+def notice_text(
+    kind: NoticeKind, number: str, *, units: int = 0, left: int = 0, refunded: bool = True
+) -> str:
+    """The sentence sent to the customer (English; the store's own system would translate it).
+    A cancellation says it will be refunded only when ``refunded`` (the order was paid)."""
     if kind == "ready":
         return f"Your order {number} is ready to collect. Show your order code or pickup code at the counter."
     if kind == "reminder":
@@ -62,6 +65,8 @@ def notice_text(kind: NoticeKind, number: str, *, units: int = 0, left: int = 0)
         rest = f" {_items(left)} still waiting for you." if left else " Thank you!"
         return f"You collected {_items(units)} from order {number}.{rest}"
     verb = "was" if units == 1 else "were"
+    if not refunded:
+        return f"{_items(units)} of order {number} {verb} cancelled."
     return f"{_items(units)} of order {number} {verb} cancelled and will be refunded."
 
 

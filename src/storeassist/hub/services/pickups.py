@@ -7,13 +7,17 @@ be handed over and the state it leads to are the domain's rules (``domain.orders
 
 **A hand-over**, in order: the order is this store's pickup and can be handed over (a second
 tablet handing over an order already collected is a conflict naming the first tablet and when);
-it is paid; a locked order (three wrong pickup codes) is handed over by a manager only; the
-collector was checked (a valid signed code of this order, its pickup code, a photo ID, or the
+it is paid (exactly ``paid``, :func:`~storeassist.hub.services.wire.is_paid`: any other payment
+state fails closed); a locked order (three wrong pickup codes) is handed over by a manager only;
+the collector was checked (a valid signed code of this order, its pickup code, a photo ID, or the
 proxy the customer named with their ID); a substitute is the same style and in stock here. Then:
 lines (handed, cancelled, substituted), inventory (held units of the order leave ``held``; handed
-ones leave ``on_hand`` too; a substitute leaves ``on_hand``), refunds for cancelled units, points
-for what was handed over, the hand-over record (a signed receipt code names it), notices to the
-customer, and the change log.
+ones leave ``on_hand`` too; a substitute leaves ``on_hand``), refunds for cancelled units (so only
+ever of a paid order), points for what was handed over, the hand-over record (a signed receipt
+code names it), notices to the customer, and the change log.
+
+**A restock** cancels what is left and releases it from ``held``; it records refunds and says
+"will be refunded" only for a paid order: an unpaid one had no money taken.
 
 **Times.** A hand-over is dated when the tablet recorded it (``issued_at``, already checked by the
 batch to be at most a few minutes ahead, and clamped to the hub's clock): a conflict must say when
@@ -52,6 +56,7 @@ from storeassist.hub.services.errors import TokenRefused
 from storeassist.hub.services.notifications import channel_of, notice_text, record_notice
 from storeassist.hub.services.pickup_codes import code_matches, count_wrong_code
 from storeassist.hub.services.trust import ORDER_KINDS, verify_scanned_code
+from storeassist.hub.services.wire import is_paid
 
 #: ``orders.status`` that goes with each pickup state a hand-over or a restock leads to.
 ORDER_STATUS: Mapping[str, str] = {
@@ -262,7 +267,7 @@ def collect_pickup(
         plan = plan_handover(row.pickup_state, order.lines, payload.lines)
     except HandoverProblem as problem:
         raise _handover_refused(problem, order) from None
-    if row.payment_state == "unpaid":
+    if not is_paid(row.payment_state):
         raise CommandRefused(
             "order_unpaid",
             f"Order #{order.number} is not paid for yet; take payment before handing it over.",
@@ -408,7 +413,8 @@ def restock_pickup(
     session: Session, command: contract.RestockPickupCommand, device_id: int
 ) -> dict[str, Any]:
     """An order past its deadline, confirmed on the "to restock" list: what is left is cancelled,
-    goes back on sale and is refunded, and the customer is told."""
+    goes back on sale and, if the order was paid, is refunded; the customer is told. An order not
+    paid (:func:`is_paid`) records no refund: no money was taken."""
     connection = session.connection()
     order = _Order(connection, command.payload.order_id)
     row = order.row
@@ -423,6 +429,7 @@ def restock_pickup(
             f"Order #{order.number} is not past its pickup deadline yet; it stays for the customer.",
             order_number=order.number,
         )
+    paid = is_paid(row.payment_state)
     cancelled = 0
     refunded = 0
     touched_products: set[int] = set()
@@ -431,7 +438,6 @@ def restock_pickup(
         if not left:
             continue
         cancelled += left
-        refunded += left * line.price_cents
         touched_products.add(line.product_id)
         connection.execute(_SETTLE_LINE, {"order": row.id, "line": line_no, "handed": 0, "cancelled": left})
         connection.execute(
@@ -444,6 +450,9 @@ def restock_pickup(
                 "now": now,
             },
         )
+        if not paid:
+            continue
+        refunded += left * line.price_cents
         connection.execute(
             _INSERT_REFUND,
             {
@@ -466,7 +475,7 @@ def restock_pickup(
             customer_id=row.customer_id,
             order_id=row.id,
             kind="cancelled",
-            text=notice_text("cancelled", order.number, units=cancelled),
+            text=notice_text("cancelled", order.number, units=cancelled, refunded=paid),
             at=now,
         )
     _log_changes(connection, command.store_id, row.id, row.customer_id, touched_products, now)

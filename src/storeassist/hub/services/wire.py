@@ -34,6 +34,17 @@ AnyRow = Row[*tuple[Any, ...]]
 #: (``HubDatabase.reading_statements``, cheaper to open and close on the hottest paths).
 Queryable = Session | Connection
 
+#: The one ``orders.payment_state`` that means the money was taken (``contract.PaymentState``).
+PAID = "paid"
+
+
+def is_paid(payment_state: str | None) -> bool:
+    """Whether an order's stored ``payment_state`` says it is paid: exactly :data:`PAID`. Anything
+    else (``unpaid``, NULL, a pending payment or a value another system wrote) fails closed: the
+    tablet is told ``unpaid``, the hub hands nothing over and refunds nothing for it."""
+    return payment_state == PAID
+
+
 PRODUCT_COLUMNS = (
     m.Product.id,
     m.Product.sku,
@@ -511,7 +522,7 @@ def orders_wire_json(
                 wire += f',"pickup_bin":{_text(pickup_bin)}'
             if proxy_name is not None:
                 wire += f',"proxy_name":{_text(proxy_name)}'
-            if payment_state == "unpaid":
+            if not is_paid(payment_state):
                 wire += ',"payment_state":"unpaid"'
             if customer_waiting_since is not None:
                 wire += f',"customer_waiting_since":"{_wire_time(customer_waiting_since)}"'
@@ -547,7 +558,7 @@ def order_from_row(
         lines=lines,
         pickup_bin=row.pickup_bin,
         proxy_name=row.proxy_name,
-        payment_state="unpaid" if row.payment_state == "unpaid" else "paid",
+        payment_state="paid" if is_paid(row.payment_state) else "unpaid",
         customer_waiting_since=(
             as_utc(row.customer_waiting_since) if row.customer_waiting_since is not None else None
         ),

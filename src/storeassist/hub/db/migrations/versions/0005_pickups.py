@@ -9,6 +9,16 @@ New tables: ``pickup_handovers`` (who handed what to whom, how they were checked
 confirmation; one row per applied ``pickup.collect``), ``refunds`` (units cancelled: missing,
 damaged, expired) and ``notifications`` (what the hub would tell the customer; it sends nothing).
 
+Held units: from this release a hand-over or a restock takes an order's units out of
+``inventory.held`` (clamped at 0), so the units still to collect of every open pickup order
+(``placed``, ``picking``, ``ready``, ``partially_collected``) are added to ``held`` at its store
+here, once. Without it a hub upgraded from 0004 would, at the first hand-over, take the pickup's
+units out of a customer hold's count and overstate what is for sale. ``on_hand`` is left as it
+was (the units are on the books, in the bin); a store with no inventory row for the product gets
+one whose ``on_hand`` is those units, as the seed gives it. Each (store, product) changed gets a
+``stock`` row in ``change_log``, so tablets re-read it. A database being seeded is upgraded while
+empty, so this adds nothing there and the seed's own count (``seed.pickups``) is not doubled.
+
 ``ix_orders_pickup_queue`` covers a store's queue (store, state, then the columns it sorts and
 shows), so the queue is read from the index alone; it replaces ``ix_orders_pickup``, its prefix.
 
@@ -19,6 +29,8 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,6 +38,16 @@ revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
+
+#: Units still to collect of the open pickup orders, per (store, product).
+_OPEN_UNITS = (
+    "SELECT o.store_id AS store_id, l.product_id AS product_id, "
+    "SUM(l.qty - l.qty_collected - l.qty_cancelled) AS units "
+    "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+    "WHERE o.pickup_state IN ('placed', 'picking', 'ready', 'partially_collected') "
+    "AND o.store_id IS NOT NULL AND l.qty - l.qty_collected - l.qty_cancelled > 0 "
+    "GROUP BY o.store_id, l.product_id"
+)
 
 
 def upgrade() -> None:
@@ -106,6 +128,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_notifications_customer", "notifications", ["customer_id", "at"], unique=False)
+    _hold_open_pickup_units()
+
+
+def _hold_open_pickup_units() -> None:
+    """Add the units still to collect of open pickup orders to ``held`` (see the module notes)."""
+    at = sa.bindparam("at", datetime.now(UTC), type_=sa.DateTime(timezone=True))
+    # Runs after qty_cancelled is added (0 for every line of an older hub).
+    op.get_bind().execute(
+        sa.text(
+            "INSERT INTO change_log (store_id, entity, entity_id, at) "
+            f"SELECT store_id, 'stock', product_id, :at FROM ({_OPEN_UNITS}) open_units "
+            "ORDER BY store_id, product_id"
+        ).bindparams(at)
+    )
+    # One pass: an existing row gains the units in ``held`` (``on_hand`` as it was); a missing one
+    # is added with them on hand and held. ``WHERE true`` keeps SQLite's parser from reading
+    # ``ON CONFLICT`` as a join's ``ON``.
+    op.get_bind().execute(
+        sa.text(
+            "INSERT INTO inventory (store_id, product_id, on_hand, held, updated_at) "
+            "SELECT store_id, product_id, units, units, :at "
+            f"FROM ({_OPEN_UNITS}) open_units WHERE true "
+            "ON CONFLICT (store_id, product_id) DO UPDATE SET held = inventory.held + excluded.held, "
+            "updated_at = excluded.updated_at"
+        ).bindparams(at)
+    )
 
 
 def downgrade() -> None:
