@@ -176,6 +176,13 @@ def enroll_device() -> Any:
 
 
 @pytest.fixture(scope="session")
+def sign_in_staff() -> Any:
+    """``sign_in_staff(client, hub, store_id, role)`` → the StaffSession body; signs the first
+    ``role`` of the store in on ``client`` (``hub`` needs only ``url`` and ``db_url``)."""
+    return sign_in
+
+
+@pytest.fixture(scope="session")
 def make_command() -> Any:
     """``make_command(type, payload, store_id=1, command_id=None, staff_id=None)`` → a command dict."""
     return _command
