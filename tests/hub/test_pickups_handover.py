@@ -204,7 +204,7 @@ def test_a_managers_authority_is_taken_only_from_the_manager_signed_in(
 ) -> None:
     hub, _manager_device = own_hub_device
     order = pickups.ready_order(hub)
-    query_db(hub.db_url, "UPDATE orders SET pickup_locked = 1 WHERE id = ?", order["id"])
+    query_db(hub.db_url, "UPDATE orders SET pickup_locked = ? WHERE id = ?", True, order["id"])
     manager = pickups.staff_of(hub, "manager")
     photo_id = {"method": "photo_id", "document_type": "passport", "document_last": "K42"}
 

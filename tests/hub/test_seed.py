@@ -70,7 +70,8 @@ def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db, q
 def test_most_ready_pickups_have_a_deadline_ahead_and_a_few_are_to_restock(hub_seed_db, query_db) -> None:
     ahead, late = query_db(
         hub_seed_db.db_url,
-        "SELECT SUM(pickup_deadline >= CURRENT_TIMESTAMP), SUM(pickup_deadline < CURRENT_TIMESTAMP) "
+        "SELECT SUM(CASE WHEN pickup_deadline >= CURRENT_TIMESTAMP THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN pickup_deadline < CURRENT_TIMESTAMP THEN 1 ELSE 0 END) "
         "FROM orders WHERE pickup_state = 'ready'",
     )[0]
     assert late >= 1 and ahead > 4 * late
@@ -78,7 +79,7 @@ def test_most_ready_pickups_have_a_deadline_ahead_and_a_few_are_to_restock(hub_s
     first = demo_pickups(hub_seed_db.db_url, 4, 1)
     rows = query_db(
         hub_seed_db.db_url,
-        f"SELECT payment_state, pickup_deadline >= CURRENT_TIMESTAMP FROM orders "
+        f"SELECT payment_state, CASE WHEN pickup_deadline >= CURRENT_TIMESTAMP THEN 1 ELSE 0 END FROM orders "
         f"WHERE id IN ({', '.join(str(p.order_id) for p in first)})",
     )
     assert rows and all(row == ("paid", 1) for row in rows)

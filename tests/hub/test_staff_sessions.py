@@ -81,17 +81,24 @@ def test_sign_out_and_a_new_sign_in_end_the_session(
     assert {"sign_out", "replaced"} <= {row[0] for row in ended}
 
 
+def _minutes_ago(db_url: str, minutes: int) -> str:
+    """SQL for the time ``minutes`` ago in the hub's database (SQLite or PostgreSQL)."""
+    if db_url.startswith("sqlite"):
+        return f"datetime('now', '-{minutes} minutes')"
+    return f"CURRENT_TIMESTAMP - INTERVAL '{minutes} minutes'"
+
+
 def test_an_idle_session_ends_and_use_renews_it(
     own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
 ) -> None:
     hub, device = own_hub_device
-    query_db(hub.db_url, "UPDATE staff_sessions SET last_seen_at = datetime('now', '-5 minutes')")
+    query_db(hub.db_url, f"UPDATE staff_sessions SET last_seen_at = {_minutes_ago(hub.db_url, 5)}")
     assert device.get("/v1/customers/1/profile").status_code == 200
     ((seen,),) = query_db(
-        hub.db_url, "SELECT last_seen_at > datetime('now', '-1 minutes') FROM staff_sessions"
+        hub.db_url, f"SELECT last_seen_at > {_minutes_ago(hub.db_url, 1)} FROM staff_sessions"
     )
     assert seen, "a request more than a minute after the last one renews the session"
-    query_db(hub.db_url, "UPDATE staff_sessions SET last_seen_at = datetime('now', '-16 minutes')")
+    query_db(hub.db_url, f"UPDATE staff_sessions SET last_seen_at = {_minutes_ago(hub.db_url, 16)}")
     assert_problem(device.get("/v1/customers/1/profile"), 401, "staff_session_ended")
 
 
