@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from bench._hub import hub_database
 from storeassist.ui.resources import load_theme
 
 T = TypeVar("T")
@@ -38,3 +41,16 @@ def run_in_app(measure: Callable[[QApplication], Coroutine[Any, Any, T]]) -> T:
     with loop:
         result: T = loop.run_until_complete(measure(app))
     return result
+
+
+def run_with_hub_database(
+    prefix: str, measure: Callable[[QApplication, Path, Path], Coroutine[Any, Any, T]]
+) -> T:
+    """``measure(app, hub database, work folder)`` in the app (:func:`run_in_app`), with the
+    benchmarks' hub database (``bench._hub.hub_database``) and a temporary folder named ``prefix…``."""
+
+    async def run(app: QApplication) -> T:
+        with hub_database() as db_path, tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            return await measure(app, db_path, Path(tmp))
+
+    return run_in_app(run)

@@ -41,7 +41,6 @@ import os
 import random
 import sqlite3
 import statistics
-import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -62,7 +61,6 @@ from PySide6.QtWidgets import QApplication
 from bench._hub import (
     ASSOCIATE,
     STORE_ID,
-    hub_database,
     mint_loyalty_codes,
     percentile,
     served,
@@ -70,7 +68,7 @@ from bench._hub import (
     staff_pin,
     timed,
 )
-from bench._qt import run_in_app
+from bench._qt import run_with_hub_database
 from bench._results import record
 from storeassist.app import AssociateApp, build_associate_app
 from storeassist.config import ScannerSettings, Settings
@@ -371,14 +369,7 @@ def report(figures: Figures) -> None:
 
 
 def main() -> int:
-    async def run(app: QApplication) -> Figures:
-        with (
-            hub_database() as db_path,
-            tempfile.TemporaryDirectory(prefix="storeassist-bench-scan-") as tmp,
-        ):
-            return await measure(app, db_path, Path(tmp))
-
-    report(run_in_app(run))
+    report(run_with_hub_database("storeassist-bench-scan-", measure))
     return 0
 
 
