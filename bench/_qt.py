@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bench._hub import hub_database
 from storeassist.ui.resources import load_theme
@@ -54,3 +54,13 @@ def run_with_hub_database(
             return await measure(app, db_path, Path(tmp))
 
     return run_in_app(run)
+
+
+async def exposed(window: QWidget) -> None:
+    """Wait (bounded) until the offscreen ``window`` can paint; set-up, not measured."""
+    for _ in range(1000):
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            return
+        await asyncio.sleep(0.005)
+    raise RuntimeError("the window was never exposed; nothing could be painted")

@@ -46,7 +46,7 @@ from keyring.backends import null
 from PySide6.QtWidgets import QApplication
 
 from bench._hub import ASSOCIATE, STORE_ID, percentile, served, staff_number, staff_pin, timed
-from bench._qt import run_with_hub_database
+from bench._qt import exposed, run_with_hub_database
 from bench._results import record
 from bench.bench_scan_profile import first_sync
 from storeassist.app import AssociateApp, build_associate_app
@@ -90,15 +90,6 @@ class Counter:
     def close(self) -> None:
         self.wedge.uninstall(self._app)
         self.window.close()
-
-    async def exposed(self) -> None:
-        """Wait (bounded) until the offscreen window can paint; set-up, not measured."""
-        for _ in range(1000):
-            handle = self.window.windowHandle()
-            if handle is not None and handle.isExposed():
-                return
-            await asyncio.sleep(0.005)
-        raise RuntimeError("the window was never exposed; nothing could be painted")
 
     async def idle(self) -> None:
         """Until the op runner has nothing running (bounded); not measured."""
@@ -268,7 +259,7 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
             session = await device.sign_in.sign_in_pin(staff_number(ASSOCIATE), staff_pin(ASSOCIATE))
             device.staff.sign_in(session)
             await first_sync(device)
-            await counter.exposed()
+            await exposed(counter.window)
             await counter.idle()
 
             board = device.pickups.cached_board()

@@ -68,7 +68,7 @@ from bench._hub import (
     staff_pin,
     timed,
 )
-from bench._qt import run_with_hub_database
+from bench._qt import exposed, run_with_hub_database
 from bench._results import record
 from storeassist.app import AssociateApp, build_associate_app
 from storeassist.config import ScannerSettings, Settings
@@ -157,15 +157,6 @@ class ScanDesk:
     def close(self) -> None:
         self.wedge.uninstall(self._app)
         self.window.close()
-
-    async def exposed(self) -> None:
-        """Wait (bounded) until the offscreen window can paint; set-up, not measured."""
-        for _ in range(1000):
-            handle = self.window.windowHandle()
-            if handle is not None and handle.isExposed():
-                return
-            await asyncio.sleep(0.005)
-        raise RuntimeError("the window was never exposed; nothing could be painted")
 
     async def scan(self, code: str, expect: str) -> float:
         """Type ``code`` as a scanner would; milliseconds from the Enter to the painted profile."""
@@ -269,16 +260,27 @@ async def measure(app: QApplication, db_path: Path, workdir: Path) -> Figures:
             await first_sync(device)
             if session.role != "associate":
                 raise RuntimeError(f"staff {ASSOCIATE} signed in as {session.role}, not an associate")
-            await desk.exposed()
+            await exposed(desk.window)
 
             # Online: every customer new to this device.
             online = []
+            already = 0
             for i, (customer_id, code) in enumerate(zip(app_ids, app_codes, strict=True)):
                 if cache.profile(customer_id, now=datetime.now(UTC)) is not None:
-                    raise RuntimeError("a customer meant for the online figure is already cached")
+                    # The first sync keeps the store's pickup customers; a small chain's sample
+                    # can draw one. Not new to this device: left out of the online figure.
+                    already += 1
+                    continue
                 elapsed = await desk.scan(code, "online")
                 if i >= WARMUP:
                     online.append(elapsed)
+
+            if already:
+                print(
+                    f"{already} sampled customers were on the device after its first sync: not timed online"
+                )
+            if len(online) < SAMPLES * 0.9:
+                raise RuntimeError(f"only {len(online)} customers new to the device were timed online")
 
             # The same device and staff session as the app's requests (a new sign-in would end it).
             headers = {

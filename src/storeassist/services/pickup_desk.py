@@ -86,11 +86,12 @@ from storeassist.domain.tokens import (
     WrongKind,
     verify_token,
 )
-from storeassist.local import LocalStoreError, OutboxEntry, OutboxState
+from storeassist.local import LocalStoreError, OutboxEntry
 from storeassist.local.cache import StockedVariant
 from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
 from storeassist.services.outbox_commands import CommandIssuer, utc_now
 from storeassist.services.pending_actions import PendingActions, PickupAction
+from storeassist.services.pickup_receipts import handover_receipt, receipt_lines
 from storeassist.services.view_customer import SignInRequired
 from storeassist.words import QT_TRANSLATE_NOOP
 
@@ -419,14 +420,14 @@ class PickupDesk(CommandIssuer):
         self.issue(command)
         plan = plan_handover(order.pickup_state, {line.line_no: line for line in order.lines}, payload.lines)
         entry = await self._answer_for(command.id)
-        receipt = self._receipt(
+        receipt = handover_receipt(
             order,
             command.id,
             at,
             staff,
             plan.state,
             entry,
-            _receipt_lines(order, payload, self._substitute_products(payload)),
+            receipt_lines(order, payload, self._substitute_products(payload)),
         )
         if receipt.status == "confirmed":
             handed = apply_handover(order, payload.lines, at=at, products=self._substitute_products(payload))
@@ -467,7 +468,7 @@ class PickupDesk(CommandIssuer):
             for line in order.lines
             if to_collect(line) > 0
         )
-        receipt = self._receipt(order, command.id, at, staff, "expired", entry, lines)
+        receipt = handover_receipt(order, command.id, at, staff, "expired", entry, lines)
         if receipt.status == "confirmed":
             self._keep(apply_restock(order))
         return receipt
@@ -575,51 +576,6 @@ class PickupDesk(CommandIssuer):
             log.warning("the hand-over's answer could not be read (%s)", type(exc).__name__)
             return None
 
-    def _receipt(
-        self,
-        order: Order,
-        command_id: UUID,
-        at: datetime,
-        staff: StaffSession,
-        planned_state: str,
-        entry: OutboxEntry | None,
-        lines: tuple[ReceiptLine, ...],
-    ) -> HandoverReceipt:
-        status, reference, state, points = "waiting", str(command_id), planned_state, None
-        code: str | None = None
-        params: Mapping[str, str | int] = {}
-        if entry is not None and entry.state in (OutboxState.APPLIED, OutboxState.DUPLICATE):
-            outcome = _outcome(entry)
-            status = "confirmed"
-            receipt_code = outcome.get("receipt_code")
-            reference = receipt_code if isinstance(receipt_code, str) else reference
-            hub_state = outcome.get("pickup_state")
-            state = hub_state if isinstance(hub_state, str) else state
-            credited = outcome.get("points_credited")
-            points = credited if isinstance(credited, int) and not isinstance(credited, bool) else None
-        elif entry is not None and entry.state is OutboxState.NEEDS_ATTENTION:
-            answered = (entry.result or {}).get("status")
-            first = (entry.result or {}).get("result") or {}
-            conflict = answered == "conflict" or (
-                isinstance(first, dict) and first.get("first_status") == "conflict"
-            )
-            status = "conflict" if conflict else "refused"
-            state = order.pickup_state or planned_state
-            code, params = entry.code, entry.params
-        return HandoverReceipt(
-            order_id=order.id,
-            order_number=order.number,
-            lines=lines,
-            at=at,
-            staff_name=staff.name,
-            status=status,  # type: ignore[arg-type]
-            reference=reference,
-            pickup_state=state,
-            points_credited=points,
-            code=code,
-            params=params,
-        )
-
     # -- this tablet's own news -------------------------------------------------------------
 
     def _with_local_actions(self, orders: Iterable[Order]) -> tuple[list[Order], frozenset[int]]:
@@ -697,38 +653,3 @@ def _applied(
             # still shows as waiting to sync.
             log.info("a waiting hand-over no longer fits order %d as last read", order.id)
     return order
-
-
-def _outcome(entry: OutboxEntry) -> Mapping[str, object]:
-    """What the hub said an applied command did (its ``result``), or nothing."""
-    outcome = (entry.result or {}).get("result")  # a duplicate's is the first attempt's
-    return outcome if isinstance(outcome, dict) else {}
-
-
-def _receipt_lines(
-    order: Order, payload: CollectPickupPayload, substitutes: Mapping[str, Product]
-) -> tuple[ReceiptLine, ...]:
-    lines: list[ReceiptLine] = []
-    for line in order.lines:
-        action = payload.lines.get(line.line_no)
-        if action is None:
-            if to_collect(line) > 0:  # left for later: the receipt says so
-                lines.append(ReceiptLine(line.line_no, line.name, line.size, line.colour, 0, 0, 0))
-            continue
-        sku = action.substitute_sku
-        swapped_in = substitutes.get(sku) if sku is not None else None
-        lines.append(
-            ReceiptLine(
-                line_no=line.line_no,
-                name=line.name,
-                size=line.size,
-                colour=line.colour,
-                handed=action.handed,
-                cancelled=action.cancelled,
-                substituted=action.substituted,
-                substitute_name=None if sku is None else swapped_in.name if swapped_in else sku,
-                substitute_size=swapped_in.size if swapped_in else None,
-                substitute_colour=swapped_in.colour if swapped_in else None,
-            )
-        )
-    return tuple(lines)
