@@ -368,7 +368,9 @@ class PickupDesk(CommandIssuer):
         digits = code.strip()
         if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
             raise HandoverInvalid("pickup_code_wrong", {"order_id": order_id})
-        answer = await self._at_the_counter(self._client.check_pickup_code(order_id, self._store_id, digits))
+        # Not cut short at the counter's 3 s like a look-up: the hub may count a code it was sent
+        # whether or not its answer arrives, and an answer given up on would hide the count.
+        answer = await self._client.check_pickup_code(order_id, self._store_id, digits)
         if answer.locked:
             self._note_locked(order_id)
         return answer
