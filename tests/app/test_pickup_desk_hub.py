@@ -20,6 +20,7 @@ import pytest
 from storeassist.client import HubClient, HubConnectionError
 from storeassist.contract import (
     CollectPickupPayload,
+    CommandBatch,
     EnrollRequest,
     Order,
     StaffSession,
@@ -281,6 +282,38 @@ async def test_offline_a_hand_over_waits_shows_collected_at_once_then_is_confirm
     assert entry is not None and entry.state is OutboxState.APPLIED
     assert _hub_order(tablet.hub, order.id) == ("collected", 0)
     assert order.id not in {o.id for o in tablet.desk.cached_board().orders}
+
+
+async def test_a_hand_over_the_hub_applied_but_whose_answer_was_lost_is_not_shown_twice(tablet, unplugged):
+    # A line with units left after one is handed over, so a second copy would still fit the rules.
+    board = await tablet.desk.board()
+    order, line = next(
+        (order, line)
+        for order in board.orders
+        if order.pickup_state == "ready" and order.payment_state == "paid" and not order.pickup_locked
+        for line in order.lines
+        if to_collect(line) >= 2
+    )
+    one_unit = CollectPickupPayload.model_validate(
+        {
+            "order_id": order.id,
+            "lines": {line.line_no: {"handed": 1}},
+            "verification": {"method": "photo_id", "document_type": "passport", "document_last": "K42"},
+            "confirmed_name": "Maria Jensen",
+        }
+    )
+    receipt = await unplugged.hand_over(order, one_unit)
+    entry = tablet.outbox.get(_command_id(receipt))
+    assert entry is not None
+    # It reaches the hub, but the answer is lost on the way back: the outbox still waits for it.
+    await tablet.client.push_commands(CommandBatch(commands=[entry.command]))
+    waiting = tablet.outbox.get(_command_id(receipt))
+    assert waiting is not None and waiting.state in (OutboxState.PENDING, OutboxState.SENT)
+
+    opened = await tablet.desk.open_number(order.number)
+
+    [shown] = [shown for shown in opened.order.lines if shown.line_no == line.line_no]
+    assert shown.qty_collected == line.qty_collected + 1, "the unit handed over once, not twice"
 
 
 async def test_offline_hand_over_of_an_order_another_tablet_collected_needs_attention_with_the_facts(

@@ -646,6 +646,11 @@ def _applied(
         if isinstance(action, RestockPickupCommand):
             order = apply_restock(order)
             continue
+        if order.last_handover_at is not None and order.last_handover_at >= action.issued_at:
+            # The hub dates a hand-over by its tablet's clock: this copy already holds it (or one
+            # after it), though its answer has not reached this tablet; applying it again would
+            # hand the same units over twice on screen.
+            continue
         try:
             order = apply_handover(
                 order, action.payload.lines, at=action.issued_at, products=products(action.payload)
