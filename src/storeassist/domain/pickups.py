@@ -207,3 +207,12 @@ def phone_query(text: str) -> str | None:
         return None
     digits = re.sub(r"\D", "", text)
     return digits if len(digits) >= PHONE_SEARCH_MIN_DIGITS else None
+
+
+def is_named_proxy(given: str | None, named: str | None) -> bool:
+    """Whether the person collecting (``given``, as on their ID) is the proxy the customer named:
+    the same words, whatever the case and spacing. One rule for the screen, the tablet's check
+    and the hub's."""
+    if given is None or named is None:
+        return False
+    return " ".join(given.split()).casefold() == " ".join(named.split()).casefold()

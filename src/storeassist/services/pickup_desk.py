@@ -73,6 +73,7 @@ from storeassist.domain.pickups import (
     SubstituteOption,
     apply_handover,
     apply_restock,
+    is_named_proxy,
     phone_query,
 )
 from storeassist.domain.tokens import (
@@ -503,7 +504,7 @@ class PickupDesk(CommandIssuer):
         number = {"order_number": order.number}
         verification = payload.verification
         if verification.method == "proxy_id":
-            named = _same_name(verification.proxy_name, order.proxy_name)
+            named = is_named_proxy(verification.proxy_name, order.proxy_name)
             if not named:
                 raise HandoverInvalid("proxy_not_named", number)
         if verification.method == "order_code":
@@ -619,12 +620,6 @@ class PickupDesk(CommandIssuer):
 
 def _staff_id(session: StaffSession | None) -> int | None:
     return session.staff_id if session is not None else None
-
-
-def _same_name(given: str | None, named: str | None) -> bool:
-    if given is None or named is None:
-        return False
-    return " ".join(given.split()).casefold() == " ".join(named.split()).casefold()
 
 
 def _refusal(exc: HubRejected, verified: SignedToken | None, number: str) -> Exception:

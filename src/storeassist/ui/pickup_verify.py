@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from storeassist.contract import Order, PickupCodeAnswer, PickupVerification
 from storeassist.contract.commands import DocumentType
+from storeassist.domain.pickups import is_named_proxy
 from storeassist.ui.overlay_pages import result_sentence
 from storeassist.ui.pickup_words import document_label
 from storeassist.ui.widgets import TouchButton, label, touch_button
@@ -44,10 +45,6 @@ def _chip(text: str) -> QPushButton:
     button.setProperty("role", "filterChip")
     button.setMinimumHeight(MIN_TOUCH_PX)
     return button
-
-
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 class DocumentCheck(QWidget):
@@ -328,7 +325,7 @@ class VerifyPage(QWidget):
         if not name:
             self.show_message(self.tr("Type the name on the person's ID."))
             return
-        if not _same_name(name, order.proxy_name):
+        if not is_named_proxy(name, order.proxy_name):
             self.show_message(result_sentence("proxy_not_named", {"order_number": order.number}))
             return
         document = self._document(self.proxy_document)

@@ -46,6 +46,7 @@ from storeassist.domain.orders import (
     plan_handover,
     to_collect,
 )
+from storeassist.domain.pickups import is_named_proxy
 from storeassist.domain.tokens import TokenError, TokenKind, sign_token
 from storeassist.hub.db import models as m
 from storeassist.hub.keys import private_key
@@ -489,10 +490,6 @@ def _is_manager(connection: Connection, staff_id: int | None) -> bool:
     return role in CHAIN_WIDE_ROLES
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def _check_collector(
     session: Session, order: _Order, verification: contract.PickupVerification, at: datetime
 ) -> None:
@@ -526,7 +523,7 @@ def _check_collector(
             )
     elif verification.method == "proxy_id":
         assert verification.proxy_name is not None
-        if row.proxy_name is None or not _same_name(row.proxy_name, verification.proxy_name):
+        if not is_named_proxy(verification.proxy_name, row.proxy_name):
             raise CommandRefused(
                 "proxy_not_named",
                 f"The customer did not name this person to collect order #{number}.",
