@@ -60,7 +60,18 @@ from storeassist.contract.common import (
     WireModel,
 )
 
-CommandType = Literal["note.add", "hold.place", "pickup.collect", "pickup.restock", "profile.view"]
+CommandType = Literal[
+    "note.add",
+    "hold.place",
+    "hold.release",
+    "hold.extend",
+    "hold.put_back",
+    "aisle.order",
+    "pickup.collect",
+    "pickup.restock",
+    "pickup.receive",
+    "profile.view",
+]
 CommandStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 MAX_BATCH = 500
 
@@ -106,6 +117,55 @@ class PlaceHoldPayload(WireModel):
     sku: str = Field(min_length=1, max_length=32)
     qty: Annotated[int, Field(strict=True, ge=1, le=20), WholeNumber]
     hours: Annotated[int, Field(strict=True, ge=1, le=168), WholeNumber] = 48
+
+
+#: Hours one hold may last from now, when placed or extended (a week).
+MAX_HOLD_HOURS = 168
+#: Lines one endless-aisle order may have.
+MAX_AISLE_LINES = 20
+
+
+class HoldRef(WireModel):
+    """Names a hold by the id of the command that placed it."""
+
+    hold_id: str = Field(min_length=1, max_length=36)
+
+
+class ReleaseHoldPayload(HoldRef):
+    """The customer no longer wants it: the units go back on sale, and back to the floor (a task)."""
+
+
+class ExtendHoldPayload(HoldRef):
+    """Keep an active hold longer: it then expires ``hours`` from now (at most a week)."""
+
+    hours: Annotated[int, Field(strict=True, ge=1, le=MAX_HOLD_HOURS), WholeNumber]
+
+
+class PutBackHoldPayload(HoldRef):
+    """The units of an ended hold are back on the shop floor: the floor's task is done."""
+
+
+class AisleLine(WireModel):
+    sku: str = Field(min_length=1, max_length=32)
+    qty: Annotated[int, Field(strict=True, ge=1, le=20), WholeNumber]
+
+
+class AisleOrderPayload(WireModel):
+    """The endless aisle: an order on the customer for what this store has not got, from another
+    store (``source_store_id``) or the warehouse (None), shipped to the customer's address on file
+    (``ship``) or to this store for pickup (``bopis``, then in this store's pickups until it arrives)."""
+
+    customer_id: EntityId
+    lines: list[AisleLine] = Field(min_length=1, max_length=MAX_AISLE_LINES)
+    source_store_id: EntityId | None = None
+    fulfilment: Literal["ship", "bopis"]
+
+
+class ReceivePickupPayload(WireModel):
+    """A pickup order (placed, picking) has arrived at the store and is put in ``bin``: it is ready."""
+
+    order_id: EntityId
+    bin: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9 ._-]+$")
 
 
 class HandoverLine(WireModel):
@@ -224,6 +284,26 @@ class PlaceHoldCommand(CommandBase):
     payload: PlaceHoldPayload
 
 
+class ReleaseHoldCommand(CommandBase):
+    type: Literal["hold.release"]
+    payload: ReleaseHoldPayload
+
+
+class ExtendHoldCommand(CommandBase):
+    type: Literal["hold.extend"]
+    payload: ExtendHoldPayload
+
+
+class PutBackHoldCommand(CommandBase):
+    type: Literal["hold.put_back"]
+    payload: PutBackHoldPayload
+
+
+class AisleOrderCommand(CommandBase):
+    type: Literal["aisle.order"]
+    payload: AisleOrderPayload
+
+
 class CollectPickupCommand(CommandBase):
     type: Literal["pickup.collect"]
     payload: CollectPickupPayload
@@ -234,6 +314,11 @@ class RestockPickupCommand(CommandBase):
     payload: RestockPickupPayload
 
 
+class ReceivePickupCommand(CommandBase):
+    type: Literal["pickup.receive"]
+    payload: ReceivePickupPayload
+
+
 class ProfileViewedCommand(CommandBase):
     type: Literal["profile.view"]
     payload: ProfileViewedPayload
@@ -241,7 +326,16 @@ class ProfileViewedCommand(CommandBase):
 
 #: Every command the hub applies: one variant per type, told apart by ``type``.
 Command = Annotated[
-    AddNoteCommand | PlaceHoldCommand | CollectPickupCommand | RestockPickupCommand | ProfileViewedCommand,
+    AddNoteCommand
+    | PlaceHoldCommand
+    | ReleaseHoldCommand
+    | ExtendHoldCommand
+    | PutBackHoldCommand
+    | AisleOrderCommand
+    | CollectPickupCommand
+    | RestockPickupCommand
+    | ReceivePickupCommand
+    | ProfileViewedCommand,
     Field(discriminator="type"),
 ]
 #: Reads one command (JSON or Python values) as its variant; a type not in the union is refused.
@@ -379,6 +473,15 @@ RESULT_CODES: Mapping[str, tuple[str, ...]] = {
     "substitute_not_in_style": ("order_number", "sku"),
     "substitute_out_of_stock": ("order_number", "sku", "available"),  # conflict
     "not_overdue": ("order_number",),  # restock before the deadline
+    "not_arriving": ("order_number", "pickup_state"),  # conflict: received when not placed or picking
+    # Holds and the endless aisle.
+    "unknown_hold": ("hold_id",),
+    "hold_at_another_store": ("hold_id", "store_id"),  # store_id: the hold's
+    "hold_not_active": ("hold_id", "status"),  # conflict: released, extended … when it has ended
+    "hold_still_active": ("hold_id",),  # conflict: put back while still held
+    "unknown_store": ("store_id",),
+    "source_is_here": ("store_id",),  # order from this store: hold it instead
+    "no_address": ("customer_id",),  # ship home, but no address on file
     # Made by the tablet: the hub refused the command alone with an HTTP problem (its code).
     "refused_by_hub": ("problem",),
 }
@@ -417,8 +520,12 @@ RESULTS_WITH_CODES = "codes"
 #: the proxy, payment, cancelled units, size and colour …), in profiles, the change feed, orders
 #: and the pickup queue. Without it those answers have the orders of the release before them.
 RESULTS_WITH_PICKUP_ORDERS = "pickup_orders"
+#: :data:`RESULTS_HEADER`'s value for the stock desk's fields: a product's names and attributes,
+#: the warehouse in a stock answer, the feed's stores, compact stock counts and progress
+#: (``contract.catalog``, ``contract.sync``). Without it those answers have the previous release's shape.
+RESULTS_WITH_STOCK_DESK = "stock_desk"
 #: What this release reads: :data:`RESULTS_HEADER`'s value the app sends with every request.
-RESULTS_THIS_APP_READS = f"{RESULTS_WITH_CODES}, {RESULTS_WITH_PICKUP_ORDERS}"
+RESULTS_THIS_APP_READS = f"{RESULTS_WITH_CODES}, {RESULTS_WITH_PICKUP_ORDERS}, {RESULTS_WITH_STOCK_DESK}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -438,6 +545,11 @@ def wants_result_codes(header: str | None) -> bool:
 def wants_pickup_orders(header: str | None) -> bool:
     """Whether a :data:`RESULTS_HEADER` value asks for the pickup fields of orders and lines."""
     return RESULTS_WITH_PICKUP_ORDERS in results_read(header)
+
+
+def wants_stock_desk(header: str | None) -> bool:
+    """Whether a :data:`RESULTS_HEADER` value asks for the stock desk's fields."""
+    return RESULTS_WITH_STOCK_DESK in results_read(header)
 
 
 class CommandBatchResult(WireModel):
