@@ -105,3 +105,27 @@ def test_any_text_is_classified_or_refused_never_crashes(text: str) -> None:
 @given(st.from_regex(r"[0-9]{12}", fullmatch=True))
 def test_generated_gtins_have_valid_check_digits(body: str) -> None:
     assert scan_codes.gtin_check_digit_ok(scan_codes.gtin_with_check_digit(body))
+
+
+@pytest.mark.parametrize("digits", ["4222222222222", "40000000000002", "400000000002", "40000003"])
+def test_a_gtin_shaped_code_with_a_wrong_check_digit_is_a_misread_barcode_never_a_card(digits: str) -> None:
+    assert not scan_codes.gtin_check_digit_ok(digits)
+    with pytest.raises(scan_codes.ScanBadCheckDigit):
+        classify_scan(digits)
+
+
+@given(st.from_regex(r"[0-9]{13}", fullmatch=True))
+def test_no_thirteen_digit_code_is_taken_for_a_payment_card(digits: str) -> None:
+    try:
+        scanned = classify_scan(digits)
+    except scan_codes.ScanBadCheckDigit:
+        return
+    assert scanned.kind is ScanKind.PRODUCT
+
+
+@given(st.from_regex(r"[1-9][0-9]{15,18}", fullmatch=True))
+def test_a_luhn_valid_number_of_16_to_19_digits_stays_a_payment_card(number: str) -> None:
+    if not scan_codes.luhn_ok(number):
+        return
+    with pytest.raises(scan_codes.PaymentCardRefused):
+        classify_scan(number)

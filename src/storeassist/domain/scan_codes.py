@@ -120,10 +120,25 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+#: How many digits a GTIN has: GTIN-8 (EAN-8), GTIN-12 (UPC-A), GTIN-13 (EAN-13), GTIN-14.
+GTIN_LENGTHS = frozenset({8, 12, 13, 14})
+
+
+def is_gtin_shaped(text: str) -> bool:
+    """Only digits, as many as a GTIN has (8, 12, 13 or 14): a product barcode, read right or
+    misread, whatever its check digit. Never a card number, even when Luhn-valid (a 13-digit
+    Luhn-valid EAN with a wrong check digit is a misread barcode, not a card)."""
+    return len(text) in GTIN_LENGTHS and text.isascii() and text.isdigit()
+
+
 def looks_like_payment_card(text: str) -> bool:
-    """Track 1/2 data, or a 13–19 digit Luhn-valid number that is not a valid GTIN."""
+    """Track 1/2 data, or a 13–19 digit Luhn-valid number that is not a valid GTIN. A payload of
+    only GTIN-shaped digits (:func:`is_gtin_shaped`) is a barcode, never a card: one with a wrong
+    check digit is refused as such. A card number has 15–19 digits in practice (16 mostly)."""
     if _TRACK1.search(text) or _TRACK2.search(text):
         return True
+    if is_gtin_shaped(text):
+        return False
     for match in _DIGITS_IN_TEXT.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_ok(digits) and not gtin_check_digit_ok(digits):
