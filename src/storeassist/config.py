@@ -53,6 +53,9 @@ class Settings(BaseModel):
     cache_personal_data_days: int = Field(default=30, ge=1, le=365)
     #: A signed-in staff member is signed out after this many minutes without a touch or key.
     staff_idle_minutes: int = Field(default=5, ge=1, le=240)
+    #: A stock count older than this many hours is shown as uncertain ("about N · 4 days ago"),
+    #: never as fact (``domain.stock.FRESH_FOR``).
+    stock_fresh_hours: int = Field(default=72, ge=1, le=24 * 90)
     #: Interface language (a Qt locale name such as ``de_DE``); empty means the system's.
     language: str = ""
 

@@ -56,6 +56,7 @@ from storeassist.contract import (
     StaffSession,
     StaffSignInRequest,
     StockAnswer,
+    StoreHolds,
     StoreInfo,
 )
 from storeassist.contract.devices import STAFF_SESSION_HEADER
@@ -254,6 +255,16 @@ class HubClient:
             PickupQueue,
             idempotent=True,
             route="/v1/stores/{id}/pickups",
+        )
+
+    async def store_holds(self, store_id: int) -> StoreHolds:
+        """The store's holds: active ones, then those ended in the last 7 days (a staff session)."""
+        return await self._call(
+            "GET",
+            f"/v1/stores/{store_id}/holds",
+            StoreHolds,
+            idempotent=True,
+            route="/v1/stores/{id}/holds",
         )
 
     async def changes(self, store_id: int, cursor: str, limit: int = 500) -> ChangeFeed:
