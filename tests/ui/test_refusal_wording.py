@@ -46,6 +46,8 @@ SAMPLES: dict[str, str | int] = {
     "problem": "invalid_request",
     "at": "2026-11-23T10:02:00+00:00",
     "by_device": "Counter tablet 2",
+    "hold_id": "9b1c0c52-0000-4000-8000-000000000001",
+    "status": "released",
 }
 
 

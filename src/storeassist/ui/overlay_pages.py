@@ -37,6 +37,11 @@ def attention_row(entry: RefusedCommand) -> ListRow:
     what = {
         "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
         "hold.place": QCoreApplication.translate("MainWindow", "Hold for a customer"),
+        "hold.release": QCoreApplication.translate("MainWindow", "Hold released"),
+        "hold.extend": QCoreApplication.translate("MainWindow", "Hold extended"),
+        "hold.put_back": QCoreApplication.translate("MainWindow", "Held items put back on the floor"),
+        "aisle.order": QCoreApplication.translate("MainWindow", "Order from another store"),
+        "pickup.receive": QCoreApplication.translate("MainWindow", "Pickup order received"),
         "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
         "pickup.restock": QCoreApplication.translate("MainWindow", "Overdue pickup put back on sale"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
@@ -251,6 +256,45 @@ def _result_template(code: str | None, params: Mapping[str, str | int]) -> str |
             return QCoreApplication.translate(
                 "AttentionPage",
                 "Order #{order_number} is not past its pickup deadline, so it stays on the shelf.",
+            )
+        case "not_arriving":
+            return QCoreApplication.translate(
+                "AttentionPage", "Order #{order_number} is not on its way here, so it cannot be received."
+            )
+        case "unknown_hold":
+            return QCoreApplication.translate(
+                "AttentionPage", "The back office has no such hold. It may have been removed already."
+            )
+        case "hold_at_another_store":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "This hold belongs to store {store_id}: another store's hold cannot be changed here.",
+            )
+        case "hold_not_active":
+            return QCoreApplication.translate(
+                "AttentionPage", "This hold has already ended, so it cannot be released or extended."
+            )
+        case "hold_still_active":
+            return QCoreApplication.translate(
+                "AttentionPage", "This hold is still active: release it first, then put the items back."
+            )
+        case "unknown_store":
+            return QCoreApplication.translate("AttentionPage", "The back office has no store {store_id}.")
+        case "source_is_here":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "That stock is in this store: hold it for the customer instead of ordering it.",
+            )
+        case "no_address":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Customer {customer_id} has no address on file to ship to. Send it to this store for pickup.",
+            )
+        case "no_customer":  # the tablet's own check (domain.stock.StockActionInvalid)
+            return QCoreApplication.translate("AttentionPage", "Choose the customer first.")
+        case "catalog_unknown_sku":
+            return QCoreApplication.translate(
+                "AttentionPage", "This tablet's catalog has no product with SKU {sku}."
             )
         case "not_collectable":  # the tablet's own check (domain.orders.HandoverProblem)
             return QCoreApplication.translate(
