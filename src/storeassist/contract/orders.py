@@ -13,11 +13,8 @@ Every new field has a default, so this release reads either shape.
 
 from __future__ import annotations
 
-import functools
-import types
-from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -114,51 +111,15 @@ PICKUP_LINE_FIELDS: frozenset[str] = frozenset(
     {"qty_cancelled", "size", "colour", "image_url", "substitutes_line"}
 )
 
-#: A pydantic ``exclude`` argument: field name → ``True`` or the exclusion inside it (a ``dict``:
-#: pydantic reads no other mapping as one).
+#: A pydantic ``exclude`` argument (``contract.shapes.Exclusion``).
 Exclusion = dict[Any, Any]
 
 
 def without_pickup_fields(answer: type[BaseModel]) -> Exclusion | None:
     """The ``exclude`` that serialises an ``answer`` (any contract model) with every order and
     order line in it, at any depth, in the shape of the release before the pickup fields; None
-    when it carries no orders. Worked out once per model from its fields' types, so a new answer
-    that embeds orders is covered without a list to keep up to date; shared, so never changed."""
-    return _exclusion_of_model(answer)
+    when it carries no orders. The field groups of every release are ``contract.shapes``."""
+    # Imported here: contract.shapes imports this module.
+    from storeassist.contract.shapes import PICKUP_ORDERS, exclusion_for
 
-
-@functools.cache
-def _exclusion_of_model(model: type[BaseModel]) -> Exclusion | None:
-    spec: dict[Any, Any] = {}
-    if issubclass(model, Order):
-        spec.update(dict.fromkeys(PICKUP_ORDER_FIELDS, True))
-    if issubclass(model, OrderLine):
-        spec.update(dict.fromkeys(PICKUP_LINE_FIELDS, True))
-    for name, field in model.model_fields.items():
-        inner = _exclusion_of_type(field.annotation)
-        if inner is not None:
-            spec[name] = inner
-    return spec or None
-
-
-def _exclusion_of_type(annotation: Any) -> Exclusion | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _exclusion_of_model(annotation)
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin is Annotated:
-        return _exclusion_of_type(args[0])
-    if origin is Union or origin is types.UnionType:
-        found = [e for e in (_exclusion_of_type(a) for a in args) if e is not None]
-        if len(found) > 1:
-            raise NotImplementedError(f"orders in more than one member of {annotation}")
-        return found[0] if found else None
-    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-        by_index = {i: e for i, a in enumerate(args) if (e := _exclusion_of_type(a)) is not None}
-        return by_index or None
-    if isinstance(origin, type) and issubclass(origin, Mapping) and args:
-        inner = _exclusion_of_type(args[-1])
-    elif isinstance(origin, type) and issubclass(origin, (Sequence, set, frozenset)) and args:
-        inner = _exclusion_of_type(args[0])
-    else:
-        return None
-    return {"__all__": inner} if inner is not None else None
+    return exclusion_for(answer, frozenset({PICKUP_ORDERS.token}))

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from storeassist.contract.commands import RESULTS_HEADER, wants_pickup_orders
 from storeassist.contract.devices import STAFF_SESSION_HEADER
-from storeassist.contract.orders import without_pickup_fields
+from storeassist.contract.shapes import exclusion_for, groups_in, groups_not_read
 from storeassist.hub.services.access import CallingDevice, authenticate_device
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
@@ -154,28 +154,30 @@ def reads_pickup_orders(request: Request) -> bool:
 
 
 def wire_text(model: BaseModel, request: Request | None = None) -> str:
-    """A contract model's JSON, in the shape the caller reads: an answer with orders in it (at any
-    depth) leaves out their pickup fields for a caller that does not list ``pickup_orders`` in
-    ``X-StoreAssist-Results``, a tablet of the release before them (``contract.orders``). Such an
-    answer needs the ``request``; any other is the same for every caller."""
-    exclude = without_pickup_fields(type(model))
-    if exclude is None:
+    """A contract model's JSON, in the shape the caller reads: fields of a release's group
+    (``contract.shapes``: the pickup fields of orders, the stock desk's fields of products, stock
+    answers and the feed), at any depth, are left out for a caller whose ``X-StoreAssist-Results``
+    does not list the group, a tablet of the release before. Such an answer needs the
+    ``request``; any other is the same for every caller."""
+    if not groups_in(type(model)):
         return model.model_dump_json()
     if request is None:
         raise TypeError(
-            f"{type(model).__name__} carries orders: pass the request, whose header says their shape"
+            f"{type(model).__name__} has fields some tablets do not read: pass the request, whose "
+            "header says its shape"
         )
-    if reads_pickup_orders(request):
+    exclude = exclusion_for(type(model), groups_not_read(request.headers.get(RESULTS_HEADER)))
+    if exclude is None:
         return model.model_dump_json()
     return model.model_dump_json(exclude=exclude)
 
 
 def wire_json(model: BaseModel, status_code: int = 200, *, request: Request | None = None) -> Response:
-    """Serialise a contract model straight to JSON (:func:`wire_text`: an answer with orders needs
-    the ``request``, and varies with its ``X-StoreAssist-Results``); FastAPI's second validation
-    pass is skipped because services build contract models already."""
+    """Serialise a contract model straight to JSON (:func:`wire_text`: an answer with grouped
+    fields needs the ``request``, and varies with its ``X-StoreAssist-Results``); FastAPI's second
+    validation pass is skipped because services build contract models already."""
     body = wire_text(model, request)
-    headers = _VARIES_BY_RESULTS if without_pickup_fields(type(model)) is not None else None
+    headers = _VARIES_BY_RESULTS if groups_in(type(model)) else None
     return Response(body, status_code=status_code, headers=headers, media_type="application/json")
 
 

@@ -35,7 +35,7 @@ def stock(
     """Stock here, and at other stores that have it, nearest first, each with its as-of time."""
     with database(request).reading() as session:
         device = caller(session, credentials)
-        return wire_json(stock_answer(session, sku_or_gtin, own_store(device, store_id)))
+        return wire_json(stock_answer(session, sku_or_gtin, own_store(device, store_id)), request=request)
 
 
 @router.get("/products", response_model=contract.ProductPage)
@@ -45,4 +45,4 @@ def products(
     """SKU or barcode by prefix, or words of the name, brand or category; 20 a page."""
     with database(request).reading() as session:
         caller(session, credentials)
-        return wire_json(search_products(session, q, page))
+        return wire_json(search_products(session, q, page), request=request)

@@ -139,4 +139,4 @@ def customer_recommendations(
             session, request.app.state.recommender, customer_id, own_store(staff.device, store_id), limit
         )
     renew_if_due(db, staff)
-    return wire_json(answer)
+    return wire_json(answer, request=request)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
@@ -52,6 +53,8 @@ class Store(Base):
     # ISO 4217 currency every amount for this store is in.
     locale: Mapped[str] = mapped_column(String(16), default="en_US", server_default="en_US")
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    #: 'store', or 'warehouse': the chain's distribution centre, which ships but sells nothing (0006).
+    kind: Mapped[str] = mapped_column(String(10), default="store", server_default="store")
 
 
 class Product(Base):
@@ -67,6 +70,8 @@ class Product(Base):
     size: Mapped[str | None] = mapped_column(String(12))
     colour: Mapped[str | None] = mapped_column(String(24))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The name in the catalog's other languages, by language code (0006).
+    names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
 
 
 class Inventory(Base):
@@ -272,7 +277,12 @@ class Hold(Base):
     qty: Mapped[int] = mapped_column(Integer)
     placed_at: Mapped[datetime]
     expires_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(10), default="active")  # active, collected, released
+    # active, expired, released, collected
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    #: When it stopped being active (0006); an ended hold not yet ``put_back_at`` is a floor task.
+    ended_at: Mapped[datetime | None]
+    put_back_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_holds_store_status", "store_id", "status"),)
 
 
 class CustomerNote(Base):

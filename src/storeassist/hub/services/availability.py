@@ -34,7 +34,10 @@ _IN_STOCK = select(m.Inventory.product_id, m.Inventory.store_id).where(
     m.Inventory.on_hand - m.Inventory.held > 0,
 )
 
-_STORE_PLACES = select(m.Store.id, m.Store.lat, m.Store.lon).order_by(m.Store.id)
+#: Stores only: the warehouse is never "nearby" (it ships, it sells nothing).
+_STORE_PLACES = (
+    select(m.Store.id, m.Store.lat, m.Store.lon).where(m.Store.kind == "store").order_by(m.Store.id)
+)
 
 #: ``(id, lat, lon)`` of every store, hashable so it can key the memo.
 StorePlaces = tuple[tuple[Any, ...], ...]

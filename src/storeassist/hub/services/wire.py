@@ -56,6 +56,8 @@ PRODUCT_COLUMNS = (
     m.Product.price_cents,
     m.Product.size,
     m.Product.colour,
+    m.Product.names,
+    m.Product.attributes,
 )
 
 ORDER_COLUMNS = (
@@ -93,7 +95,8 @@ STORE_COLUMNS = (
 )
 
 
-_STORES = select(*STORE_COLUMNS).order_by(m.Store.id)
+#: The chain's stores, without its warehouse (``stores.kind``), which sells nothing.
+_STORES = select(*STORE_COLUMNS).where(m.Store.kind == "store").order_by(m.Store.id)
 _STORE = select(*STORE_COLUMNS).where(m.Store.id == bindparam("store_id"))
 _PRODUCTS = select(*PRODUCT_COLUMNS).where(m.Product.id.in_(bindparam("ids", expanding=True)))
 _ORDER_LINES = (
@@ -263,6 +266,8 @@ def product_from_row(row: AnyRow | Any) -> contract.Product:
         price_cents=row.price_cents,
         size=row.size,
         colour=row.colour,
+        names=row.names or {},
+        attributes=row.attributes or {},
     )
 
 
@@ -284,7 +289,7 @@ def store_from_row(row: AnyRow | Any) -> contract.StoreInfo:
 
 
 def load_stores(session: Queryable) -> list[AnyRow]:
-    """Every store (a chain has tens, not thousands)."""
+    """Every store, not the warehouse (a chain has tens, not thousands)."""
     return list(run_prepared(session, _STORES))
 
 
