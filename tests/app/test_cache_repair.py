@@ -268,6 +268,10 @@ def test_a_damaged_profile_row_is_dropped_and_read_as_a_miss(
     assert "Test Customer" not in caplog.text and "hello" not in caplog.text
 
 
+#: How each table's row is broken (a JSON row: its text cut short; a stock count: its time).
+_BROKEN = {"stock": "as_of = 'not a time'"}
+
+
 @pytest.mark.parametrize(
     ("table", "read"),
     [
@@ -289,7 +293,7 @@ def test_other_damaged_rows_are_dropped_too(
     read: Callable[[LocalCache, datetime], object],
 ) -> None:
     _fill(cache, signing_key, make_profile, make_pickup, now)
-    _damage(cache.path, f"UPDATE {table} SET data = '{{\"broken\": '")
+    _damage(cache.path, f"UPDATE {table} SET " + _BROKEN.get(table, "data = '{\"broken\": '"))
 
     assert read(cache, now) is None
 

@@ -28,27 +28,26 @@ from storeassist.contract import (
     CustomerProfile,
     Order,
     PickupQueue,
-    Product,
     PublicKeys,
     RecommendationList,
-    StockLevel,
 )
 from storeassist.domain.orders import OPEN_PICKUP_STATES as OPEN_PICKUP_STATES
 from storeassist.domain.tokens import TokenError, public_key_from_text
 
 # The `name as name` imports are re-exports: these were defined here before the split.
+from storeassist.local.cache_catalog import CachedStockLevel as CachedStockLevel
+from storeassist.local.cache_catalog import CatalogReads, store_catalog_page
+from storeassist.local.cache_catalog import StockedVariant as StockedVariant
 from storeassist.local.cache_file import APPLICATION_ID as APPLICATION_ID
 from storeassist.local.cache_file import READ_FAILED, CacheFile
 from storeassist.local.cache_schema import SCHEMA_VERSION as SCHEMA_VERSION
 from storeassist.local.cache_schema import (
     SNAPSHOT_TABLES,
     pickups,
-    products,
     profiles,
     public_keys,
     recommendations,
     revoked,
-    stock,
     sync_state,
 )
 from storeassist.local.cache_schema import CustomerProfileRow as CustomerProfileRow
@@ -58,7 +57,10 @@ from storeassist.local.cache_schema import PublicKeyRow as PublicKeyRow
 from storeassist.local.cache_schema import RecommendationsRow as RecommendationsRow
 from storeassist.local.cache_schema import RevokedCardRow as RevokedCardRow
 from storeassist.local.cache_schema import StockRow as StockRow
+from storeassist.local.cache_schema import StoreRow as StoreRow
 from storeassist.local.cache_schema import SyncStateRow as SyncStateRow
+from storeassist.local.catalog_search import CatalogMatches as CatalogMatches
+from storeassist.local.catalog_search import Vocabulary
 from storeassist.local.sqlite import LocalStoreError
 from storeassist.words import QT_TRANSLATE_NOOP
 
@@ -77,14 +79,6 @@ _MAX_REMEMBERED_ORDERS = 2000
 
 
 @dataclass(frozen=True, slots=True)
-class StockedVariant:
-    """A product of a style, with the units of it on sale here (on hand, not held for orders)."""
-
-    product: Product
-    available: int
-
-
-@dataclass(frozen=True, slots=True)
 class CachedProfile:
     profile: CustomerProfile
     as_of: datetime
@@ -100,8 +94,9 @@ class CacheRebuilt(LocalStoreError):
         )
 
 
-class LocalCache:
+class LocalCache(CatalogReads):
     """The store's replica; every method is a short transaction on the :class:`CacheFile`'s engine.
+    The catalog and stock reads are :class:`~storeassist.local.cache_catalog.CatalogReads`.
 
     Methods are called from the GUI thread and, for :meth:`apply_feed`, from a worker thread;
     the file makes sure concurrent failures of it lead to one fresh file, not one each.
@@ -111,6 +106,9 @@ class LocalCache:
         self.path = path
         self.personal_data_ttl = personal_data_ttl
         self._file = CacheFile(path)
+        #: The catalog's words for correcting a misspelling, read again after the catalog changed.
+        self._vocabulary = Vocabulary()
+        self._file.add_rebuild_listener(self._vocabulary.forget)
         #: Pickup orders already read, by the JSON text of their row: the queue is read often and
         #: whole (500 orders would take tens of milliseconds to parse each time); a row whose text
         #: changed is parsed again. Orders written here go in as they are written.
@@ -134,6 +132,7 @@ class LocalCache:
 
     def rebuild(self, reason: str) -> None:
         self._file.rebuild(reason)
+        self._vocabulary.forget()
 
     # -- sync state -------------------------------------------------------------------------
 
@@ -173,19 +172,8 @@ class LocalCache:
                 )
                 if moved.rowcount != 1:
                     raise CacheRebuilt()
-            if feed.products:
-                connection.execute(
-                    products.insert().prefix_with("OR REPLACE"),
-                    [
-                        {"sku": p.sku, "gtin": p.gtin, "style": p.style, "data": p.model_dump_json()}
-                        for p in feed.products
-                    ],
-                )
-            if feed.stock:
-                connection.execute(
-                    stock.insert().prefix_with("OR REPLACE"),
-                    [{"sku": sku, "data": level.model_dump_json()} for sku, level in feed.stock],
-                )
+            if store_catalog_page(connection, feed, snapshot_start=requested_cursor == ""):
+                self._vocabulary.forget()
             if feed.pickups:
                 connection.execute(
                     pickups.insert().prefix_with("OR REPLACE"),
@@ -249,29 +237,7 @@ class LocalCache:
         )
         return self._file.read("revocation read", lambda c: c.execute(query).first() is not None, miss=False)
 
-    # -- catalogue, stock, pickups -----------------------------------------------------------
-
-    def product(self, sku_or_gtin: str) -> Product | None:
-        match = (products.c.sku == sku_or_gtin) | (products.c.gtin == sku_or_gtin)
-        data = self._file.read(
-            "product read",
-            lambda c: c.execute(select(products.c.data).where(match)).scalars().first(),
-            miss=None,
-        )
-        if data is None:
-            return None
-        return self._file.parse(Product, data, "product", _delete_where(products, match))
-
-    def stock_here(self, sku: str) -> StockLevel | None:
-        match = stock.c.sku == sku
-        data = self._file.read(
-            "stock read",
-            lambda c: c.execute(select(stock.c.data).where(match)).scalar_one_or_none(),
-            miss=None,
-        )
-        if data is None:
-            return None
-        return self._file.parse(StockLevel, data, "stock level", _delete_where(stock, match))
+    # -- pickups -----------------------------------------------------------
 
     def open_pickups(self) -> list[Order]:
         """This store's open pickup orders, in no particular order (the queue's order is the caller's)."""
@@ -349,35 +315,6 @@ class LocalCache:
         except ValueError:
             return None
         return moment if moment is not None and moment.tzinfo is not None else None
-
-    def style_variants(self, sku: str) -> list[StockedVariant]:
-        """The other products of ``sku``'s style (other sizes and colours) with units available
-        here: on hand and not held for orders. Nothing when ``sku`` or its stock is not cached."""
-        styled = select(products.c.style).where(products.c.sku == sku).scalar_subquery()
-        query = (
-            select(products.c.sku, products.c.data, stock.c.data)
-            .join(stock, stock.c.sku == products.c.sku)
-            .where(products.c.style == styled, products.c.sku != sku)
-            .order_by(products.c.sku)
-        )
-        no_rows: list[tuple[str, str, str]] = []
-        rows = self._file.read(
-            "variant read", lambda c: [(r[0], r[1], r[2]) for r in c.execute(query)], miss=no_rows
-        )
-        variants: list[StockedVariant] = []
-        for variant_sku, product_data, stock_data in rows:
-            product = self._file.parse(
-                Product, product_data, "product", _delete_where(products, products.c.sku == variant_sku)
-            )
-            level = self._file.parse(
-                StockLevel, stock_data, "stock level", _delete_where(stock, stock.c.sku == variant_sku)
-            )
-            if product is None or level is None:
-                continue
-            available = level.on_hand - level.held
-            if available > 0:
-                variants.append(StockedVariant(product=product, available=available))
-        return variants
 
     def _parse_pickup(self, order_id: int, data: object) -> Order | None:
         drop = _delete_where(pickups, pickups.c.order_id == order_id)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Integer, Table, Text
+from sqlalchemy import DDL, Float, Integer, Table, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: 2: recommendations kept beside profiles; 3: profiles name their currency, alerts and timeline
 #: entries are codes with parameters (a kept profile of version 2 would not read); 4: a kept
 #: suggestion's reason is a code with parameters, not a sentence; 5: products by style (a pickup
-#: line's substitutes), orders with their pickup fields, the time the pickups were current.
-SCHEMA_VERSION = 5
+#: line's substitutes), orders with their pickup fields, the time the pickups were current; 6: the
+#: stock of several kept places (own store, nearest stores, warehouse) as rows, the kept places,
+#: and the catalog's search index.
+SCHEMA_VERSION = 6
 
 
 class Base(DeclarativeBase):
@@ -32,12 +34,29 @@ class ProductRow(Base):
     data: Mapped[str] = mapped_column(Text)
 
 
+class StoreRow(Base):
+    """A place whose stock the tablet keeps, as the feed's ``stores`` lists it (``position``: its
+    place in that list, so the own store, listed first, is the ``kind='store'`` row lowest in it)."""
+
+    __tablename__ = "stores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    distance_km: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class StockRow(Base):
-    """Stock at this store only; other stores are asked for online."""
+    """One count of one product at one kept place; ``as_of`` in UNIX seconds. Without a rowid, the
+    rows sit in (sku, store_id) order: a product's counts at every place are one read."""
 
     __tablename__ = "stock"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
     sku: Mapped[str] = mapped_column(Text, primary_key=True)
-    data: Mapped[str] = mapped_column(Text)
+    store_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer)
+    held: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[int] = mapped_column(Integer)
 
 
 class PickupRow(Base):
@@ -66,6 +85,22 @@ class RecommendationsRow(Base):
     expires_at: Mapped[int] = mapped_column(Integer, index=True)
 
 
+#: The catalog's full-text index (FTS5), one row per product at the product's rowid (products are
+#: upserted, so a product keeps its rowid). ``names``: its name in every language, CJK runs already
+#: cut into characters and pairs of characters (:mod:`~storeassist.local.catalog_search`);
+#: ``codes``: SKU, GTIN, style; ``facets``: brand, category, colour, size, attribute values. Prefix
+#: indexes of 1 and 2 characters keep the first letters typed fast. Not a mapped table (SQLAlchemy
+#: does not know virtual tables); made with the others, and made again empty by a snapshot.
+PRODUCT_SEARCH = "product_search"
+PRODUCT_SEARCH_DDL = (
+    f"CREATE VIRTUAL TABLE {PRODUCT_SEARCH} USING fts5("
+    "names, codes, facets, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')"
+)
+#: The index's terms, for correcting a misspelt word.
+PRODUCT_TERMS = "product_terms"
+PRODUCT_TERMS_DDL = f"CREATE VIRTUAL TABLE {PRODUCT_TERMS} USING fts5vocab({PRODUCT_SEARCH}, 'row')"
+
+
 class SyncStateRow(Base):
     __tablename__ = "sync_state"
     key: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -86,6 +121,7 @@ class RevokedCardRow(Base):
 
 # Core tables, for the cache's statements (short transactions on a connection, no ORM session).
 products = cast(Table, ProductRow.__table__)
+stores = cast(Table, StoreRow.__table__)
 stock = cast(Table, StockRow.__table__)
 pickups = cast(Table, PickupRow.__table__)
 profiles = cast(Table, CustomerProfileRow.__table__)
@@ -94,6 +130,13 @@ sync_state = cast(Table, SyncStateRow.__table__)
 public_keys = cast(Table, PublicKeyRow.__table__)
 revoked = cast(Table, RevokedCardRow.__table__)
 #: Tables a snapshot replaces wholesale. Profiles fetched online stay until they expire.
-SNAPSHOT_TABLES = (products, stock, pickups, revoked)
+SNAPSHOT_TABLES = (products, stores, stock, pickups, revoked)
 #: Every table this build makes; a cache from before the application id holds these or fewer.
-OUR_TABLES = frozenset(Base.metadata.tables)
+OUR_TABLES = frozenset(Base.metadata.tables) | {
+    PRODUCT_SEARCH,
+    PRODUCT_TERMS,
+    *(f"{PRODUCT_SEARCH}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+}
+
+event.listen(Base.metadata, "after_create", DDL(PRODUCT_SEARCH_DDL))  # type: ignore[no-untyped-call]
+event.listen(Base.metadata, "after_create", DDL(PRODUCT_TERMS_DDL))  # type: ignore[no-untyped-call]
