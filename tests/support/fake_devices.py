@@ -49,6 +49,7 @@ class FakeDevice:
     notes: Any = None
     suggestions: Any = None
     pickups: Any = None
+    stock_desk: Any = None
     store_locale: str | None = None
     store_currency: str | None = None
     store_timezone: str | None = None

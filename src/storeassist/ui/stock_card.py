@@ -206,13 +206,13 @@ class CardPage(QWidget):
         for column, colour in enumerate(colours, start=1):
             head = label(colour or self.tr("One colour"), "factName", wrap=True)
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.grid.addWidget(head, 0, column)
+            self._place(head, 0, column)
         for row, size in enumerate(sizes, start=1):
-            self.grid.addWidget(label(size or self.tr("One size"), "factName"), row, 0)
+            self._place(label(size or self.tr("One size"), "factName"), row, 0)
             for column, colour in enumerate(colours, start=1):
                 cell = grid.cells.get((size, colour))
                 if cell is None:
-                    self.grid.addWidget(label("–", "quiet"), row, column, Qt.AlignmentFlag.AlignCenter)
+                    self._place(label("–", "quiet"), row, column)
                     continue
                 button = QPushButton(here_text(cell.available_here))
                 button.setProperty("role", "filterChip")
@@ -226,9 +226,14 @@ class CardPage(QWidget):
                     )
                 )
                 button.clicked.connect(lambda _c=False, sku=cell.sku: self._cell_tapped(sku))
-                self.grid.addWidget(button, row, column)
+                self._place(button, row, column)
                 self.cells[cell.sku] = button
         self.grid_section.setVisible(len(grid.cells) > 1)
+
+    def _place(self, widget: QWidget, row: int, column: int) -> None:
+        """Add to the grid and show now (a shown layout shows new children only on a later pass)."""
+        self.grid.addWidget(widget, row, column)
+        widget.show()
 
     def _cell_tapped(self, sku: str) -> None:
         if self.card is not None and sku == self.card.product.sku:
