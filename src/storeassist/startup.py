@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from storeassist.services.pickup_desk import PickupDesk
     from storeassist.services.recommend_products import RecommendProducts
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+    from storeassist.services.stock_desk import StockDesk
     from storeassist.services.view_customer import ViewCustomer
     from storeassist.sync import SyncEngine
     from storeassist.training import TrainingHub
@@ -75,6 +76,7 @@ class DeviceServices:
     notes: AddCustomerNote
     suggestions: RecommendProducts
     pickups: PickupDesk
+    stock_desk: StockDesk
 
     @property
     def store_id(self) -> int:
@@ -249,6 +251,9 @@ class DeviceStartup:
         from storeassist.services.record_profile_view import RecordProfileView
         from storeassist.services.search_customers import SearchCustomers
         from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+        from storeassist.services.stock_catalog import CatalogFill
+        from storeassist.services.stock_desk import StockDesk
+        from storeassist.services.stock_holds import kept_customer_name
         from storeassist.services.view_customer import ViewCustomer
         from storeassist.sync import SyncEngine
 
@@ -278,6 +283,10 @@ class DeviceStartup:
             waiting_notes=PendingActions(outbox).notes_for,
             search=SearchCustomers(client),
         )
+        catalog_fill = CatalogFill()
+        progress = getattr(sync, "snapshot_progress", None)  # until the engine reports snapshots
+        if progress is not None:
+            progress.connect(catalog_fill.note)
         self.services = DeviceServices(
             record=record,
             credentials=credentials,
@@ -292,6 +301,19 @@ class DeviceStartup:
             suggestions=RecommendProducts(client, cache),
             pickups=PickupDesk(
                 client, cache, outbox, sync, record.store_id, staff, hub_went_quiet=client.note_gave_up
+            ),
+            stock_desk=StockDesk(
+                client,
+                cache,
+                outbox,
+                sync,
+                record.store_id,
+                staff,
+                currency=record.store_currency or "USD",
+                fresh_for=timedelta(hours=self.settings.stock_fresh_hours),
+                catalog_filling=catalog_fill,
+                customer_name=kept_customer_name(cache),
+                hub_went_quiet=client.note_gave_up,
             ),
         )
         staff.add_listener(self._staff_changed)
