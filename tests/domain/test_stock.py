@@ -32,7 +32,7 @@ def test_units_on_sale_are_on_hand_less_held_never_below_zero(on_hand: int, held
 
 
 def test_a_count_is_fact_for_72_hours_then_uncertain() -> None:
-    assert FRESH_FOR == timedelta(hours=72)
+    assert timedelta(hours=72) == FRESH_FOR
     assert certainty(NOW - timedelta(hours=72), NOW) == "fresh"
     assert certainty(NOW - timedelta(hours=72, seconds=1), NOW) == "uncertain"
     assert certainty(NOW - timedelta(hours=2), NOW, timedelta(hours=1)) == "uncertain"
