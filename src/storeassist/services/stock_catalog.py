@@ -8,6 +8,7 @@ Made by :class:`~storeassist.services.stock_desk.StockDesk`, which adds the hub 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -41,6 +42,10 @@ log = logging.getLogger("storeassist.stock")
 SEARCH_LIMIT = 50
 #: Candidates read per companion search (a related category, the brand).
 COMPANION_CANDIDATES = 60
+#: Seconds the candidates found for one category or brand are reused.
+CANDIDATES_KEPT_S = 600.0
+#: Category and brand texts whose candidates are kept at once (then all are dropped).
+_CANDIDATE_TEXTS = 128
 
 _R = TypeVar("_R")
 
@@ -112,6 +117,7 @@ class CatalogLookups:
         self._currency = currency
         self.fresh_for = fresh_for
         self._catalog_filling = catalog_filling
+        self._candidates: dict[str, tuple[float, list[Product]]] = {}
 
     def product(self, sku_or_gtin: str) -> Product | None:
         return quietly(lambda: self._cache.product(sku_or_gtin), None, "product")
@@ -198,6 +204,20 @@ class CatalogLookups:
         return quietly(lambda: self._cache.style_products(product.style), none, "style")
 
     def _search_products(self, text: str) -> list[Product]:
+        """Companion candidates for ``text`` (a category, a brand): the catalog's search, kept a
+        while per text — a search matching a whole category ranks thousands of rows, and the
+        counter reads the same few categories and brands all day. Their stock is read each time."""
+        now = time.monotonic()
+        kept = self._candidates.get(text)
+        if kept is not None and now - kept[0] < CANDIDATES_KEPT_S:
+            return kept[1]
+        if len(self._candidates) >= _CANDIDATE_TEXTS:
+            self._candidates.clear()
+        found = self._search_uncached(text)
+        self._candidates[text] = (now, found)
+        return found
+
+    def _search_uncached(self, text: str) -> list[Product]:
         none: list[Product] = []
         return quietly(
             lambda: list(self._cache.search_products(text, COMPANION_CANDIDATES).products), none, "catalog"
