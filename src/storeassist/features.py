@@ -16,7 +16,8 @@ from storeassist.ui.attention_screen import AttentionScreen
 from storeassist.ui.customer_screen import CustomerScreen
 from storeassist.ui.features import Feature
 from storeassist.ui.pickups_screen import PickupsScreen
-from storeassist.ui.shell_screens import returns_screen, stock_screen
+from storeassist.ui.shell_screens import returns_screen
+from storeassist.ui.stock_screen import StockScreen
 
 if TYPE_CHECKING:
     from storeassist.startup import DeviceServices
@@ -46,6 +47,6 @@ ASSOCIATE_FEATURES: tuple[Feature[DeviceServices], ...] = (
     Feature("customer", _customer, CustomerScreen, frozenset({"loyalty"})),
     Feature("pickups", _pickups, PickupsScreen, frozenset({"order", "order_number"})),
     Feature("returns", _returns, returns_screen),
-    Feature("stock", _stock, stock_screen, frozenset({"product"})),
+    Feature("stock", _stock, StockScreen, frozenset({"product"})),
     Feature("attention", _attention, AttentionScreen, placement="page"),
 )

@@ -58,7 +58,7 @@ def test_customer_screen_with_a_customer_fits(
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
-@pytest.mark.parametrize("screen", ["returns", "stock"])
+@pytest.mark.parametrize("screen", ["returns"])
 def test_coming_later_screens_fit_and_say_so(
     qtbot: QtBot, size: tuple[int, int], screen: str, fake_device
 ) -> None:

@@ -312,7 +312,15 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
             self.open(kind, text)
 
     def open(self, kind: OpenKind, text: str) -> None:
-        """Show the feature that takes ``kind`` and hand it ``text`` (a scan, or a screen's request)."""
+        """Show the feature that takes ``kind`` and hand it ``text`` (a scan, or a screen's request).
+
+        A screen showing a form that waits for this kind of code (``takes_scan``: a customer's
+        loyalty code on the Stock screen's hold form) gets it first, and stays."""
+        current = self.screens.currentWidget()
+        takes_scan = getattr(current, "takes_scan", None)
+        if callable(takes_scan) and takes_scan(kind):
+            current.handle_scan(kind, text)  # type: ignore[union-attr]
+            return
         for feature in self._features:
             if kind in feature.scans:
                 widget = self._feature_widgets[feature.key]

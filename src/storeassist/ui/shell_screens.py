@@ -1,8 +1,8 @@
-"""Returns and Stock: empty shells for now, clearly saying what they will do.
+"""Returns: an empty shell for now, clearly saying what it will do.
 
-Each is a feature (registered in :mod:`storeassist.features`) that needs no services yet. A scan
-routed here (a product barcode to Stock) is acknowledged with a notice, so the associate knows
-the scan was read and what will happen in a later release.
+A feature (registered in :mod:`storeassist.features`) that needs no services yet. A scan routed
+here is acknowledged with a notice, so the associate knows the scan was read and what will happen
+in a later release.
 """
 
 from __future__ import annotations
@@ -59,13 +59,6 @@ class ShellScreen(QWidget):
         self.notice.setVisible(True)
 
 
-class StockShell(ShellScreen):
-    def _scan_notice(self, kind: OpenKind, text: str) -> str:
-        return QCoreApplication.translate(
-            "ShellScreen", "Product {gtin} read. Stock lookup comes with the Stock screen in a later release."
-        ).format(gtin=text)
-
-
 def returns_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
     return ShellScreen(
         QCoreApplication.translate("ShellScreen", "Returns"),
@@ -74,16 +67,5 @@ def returns_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None 
             "Here you will take back items bought in any channel — web, app, marketplace or store: "
             "scan the receipt or order code, see what the return policy allows for each item, and "
             "record the return and refund method.",
-        ),
-    )
-
-
-def stock_screen(_runner: OpRunner | None = None, _open: OpenElsewhere | None = None) -> ShellScreen:
-    return StockShell(
-        QCoreApplication.translate("ShellScreen", "Stock"),
-        QCoreApplication.translate(
-            "ShellScreen",
-            "Here you will scan a product barcode to see how many are on hand in this store and in "
-            "the nearest stores, and place a hold for a customer.",
         ),
     )

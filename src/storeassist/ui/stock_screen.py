@@ -196,7 +196,10 @@ class StockScreen(QWidget):
         desk = self._desk
         if desk is None:
             self.show_message(
-                StockWords.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
+                StockWords.tr(
+                    "Product {code} read, but this tablet is not ready yet. "
+                    "Wait until it is connected, then scan again."
+                ).format(code=code[:32])
             )
             return
         self.notice.setVisible(False)

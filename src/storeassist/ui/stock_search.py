@@ -142,7 +142,10 @@ class SearchPage(QWidget):
         self.field = QLineEdit()
         self.field.setObjectName("stockSearchField")
         self.field.setPlaceholderText(self.tr("Search the catalog"))
-        self.field.setClearButtonEnabled(True)
+        # A finger-sized Clear, not the field's small built-in one.
+        self.clear_button = touch_button(self.tr("Clear"))
+        self.clear_button.setVisible(False)
+        self.clear_button.clicked.connect(self.field.clear)
         self.field.setMaxLength(FIELD_MAX_CHARS)
         self.field.setMinimumHeight(MIN_TOUCH_PX)
         self.field.setInputMethodHints(Qt.InputMethodHint.ImhNoPredictiveText)
@@ -176,7 +179,11 @@ class SearchPage(QWidget):
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.hint)
-        layout.addWidget(self.field)
+        field_row = QHBoxLayout()
+        field_row.setSpacing(8)
+        field_row.addWidget(self.field, 1)
+        field_row.addWidget(self.clear_button)
+        layout.addLayout(field_row)
         layout.addWidget(self.unknown)
         layout.addWidget(self.search_code_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.loading)
@@ -195,7 +202,8 @@ class SearchPage(QWidget):
     def set_store_format(self, fmt: StoreFormat) -> None:
         self.model.set_format(fmt)
 
-    def _edited(self, _text: str) -> None:
+    def _edited(self, text: str) -> None:
+        self.clear_button.setVisible(bool(text))
         self._timer.start()
 
     def search_now(self) -> None:
