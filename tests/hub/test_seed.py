@@ -58,7 +58,7 @@ def test_every_store_has_pickups_in_every_state_and_several_ready(hub_seed_db, q
         hub_seed_db.db_url,
         "SELECT store_id, pickup_state, COUNT(*) FROM orders WHERE pickup_state IS NOT NULL GROUP BY 1, 2",
     )
-    stores = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT id FROM stores")}
+    stores = {r[0] for r in query_db(hub_seed_db.db_url, "SELECT id FROM stores WHERE kind = 'store'")}
     by_store: dict[int, dict[str, int]] = {}
     for store_id, state, count in rows:
         by_store.setdefault(store_id, {})[state] = count
@@ -114,10 +114,13 @@ def test_open_pickups_have_bins_codes_notices_and_some_proxies_waiting_customers
 def test_held_stock_includes_every_unit_waiting_in_a_pickup_bin(hub_seed_db, query_db) -> None:
     waiting = query_db(
         hub_seed_db.db_url,
-        "SELECT o.store_id, l.product_id, SUM(l.qty - l.qty_collected - l.qty_cancelled) "
+        "SELECT store_id, product_id, SUM(units) FROM ("
+        "SELECT o.store_id AS store_id, l.product_id AS product_id, "
+        "l.qty - l.qty_collected - l.qty_cancelled AS units "
         "FROM orders o JOIN order_lines l ON l.order_id = o.id "
         "WHERE o.pickup_state IN ('placed', 'picking', 'ready', 'partially_collected') "
-        "GROUP BY 1, 2 HAVING SUM(l.qty - l.qty_collected - l.qty_cancelled) > 0",
+        "UNION ALL SELECT store_id, product_id, qty FROM holds WHERE status = 'active') held "
+        "GROUP BY 1, 2 HAVING SUM(units) > 0",
     )
     stock = {
         (store, product): (on_hand, held)

@@ -22,14 +22,16 @@ def test_a_fresh_seed_holds_each_open_pickup_unit_once(hub_seed_db: Any, query_d
     from storeassist.hub.db.schema import current_revision, head_revision
 
     assert current_revision(db) == head_revision()
-    # The seed holds nothing but open pickups' units (its customer holds do not touch ``held``).
+    # The seed holds nothing but open pickups' units and its active holds' (``seed.holds``).
     mismatched = query_db(
         db,
         "SELECT i.store_id, i.product_id, i.held, COALESCE(u.units, 0) FROM inventory i LEFT JOIN ("
+        "SELECT store_id, product_id, SUM(units) AS units FROM ("
         "SELECT o.store_id AS store_id, l.product_id AS product_id, "
-        "SUM(l.qty - l.qty_collected - l.qty_cancelled) AS units FROM orders o "
+        "l.qty - l.qty_collected - l.qty_cancelled AS units FROM orders o "
         f"JOIN order_lines l ON l.order_id = o.id WHERE o.pickup_state IN {_OPEN} "
-        "GROUP BY o.store_id, l.product_id) u ON u.store_id = i.store_id AND u.product_id = i.product_id "
+        "UNION ALL SELECT store_id, product_id, qty FROM holds WHERE status = 'active') h "
+        "GROUP BY store_id, product_id) u ON u.store_id = i.store_id AND u.product_id = i.product_id "
         "WHERE i.held != COALESCE(u.units, 0) LIMIT 5",
     )
     assert mismatched == []

@@ -149,6 +149,8 @@ class Order(Base):
     pickup_code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Three wrong pickup codes: only a manager may hand it over now.
     pickup_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Where an endless-aisle order's units come from: another store or the warehouse (0006).
+    source_store_id: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         Index("ix_orders_customer", "customer_id", "placed_at"),
         # A store's queue in its order, found and sorted in the index (0005).

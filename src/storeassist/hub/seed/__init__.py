@@ -23,7 +23,16 @@ from storeassist.hub.db import schema
 from storeassist.hub.db.models import Base
 from storeassist.hub.db.session import make_engine, normalise_url
 from storeassist.hub.keys import new_signing_key
-from storeassist.hub.seed.catalog import Row, catalog_rows, demo_pin, inventory_rows, staff_plan, store_rows
+from storeassist.hub.seed.catalog import (
+    Row,
+    catalog_rows,
+    demo_pin,
+    inventory_rows,
+    staff_plan,
+    store_rows,
+    warehouse_inventory_rows,
+    warehouse_row,
+)
 from storeassist.hub.seed.clock import Clock
 from storeassist.hub.seed.demo import (
     DemoCustomer,
@@ -33,6 +42,7 @@ from storeassist.hub.seed.demo import (
     demo_customers,
     demo_pickups,
 )
+from storeassist.hub.seed.holds import finish_holds
 from storeassist.hub.seed.loader import FIXED_TABLES, CoreLoader, SqliteLoader, sqlite_path
 from storeassist.hub.seed.parallel import generate_customer_blocks
 from storeassist.hub.seed.people import person_name
@@ -104,6 +114,9 @@ def seed_chain(
     phases = report.phases
     clock = Clock(today or datetime.now(UTC).date())
     store_table, store_facts = store_rows(random_stream(seed, "stores"), stores)
+    # The warehouse comes after the stores: no staff, customers or pickups (only stores have facts).
+    warehouse_id = stores + 1
+    store_table = [(*row, "store") for row in store_table] + [warehouse_row(warehouse_id, store_facts[0])]
 
     columns = {**FIXED_TABLES, **BLOCK_TABLES}
     path = sqlite_path(url)
@@ -129,6 +142,7 @@ def seed_chain(
 
         def write_inventory() -> None:
             inventory_rows(world.rng("inventory"), clock, store_facts, catalog, emit)
+            warehouse_inventory_rows(clock, warehouse_id, catalog, emit)
             phases["inventory"] = time.perf_counter() - started
 
         def merge(path: Path, offsets: dict[str, str]) -> dict[str, int]:
@@ -157,6 +171,8 @@ def seed_chain(
             emit(table, rows)
         finish_pickups(loader.run, clock, cast_from)
         phases["pickups"] = time.perf_counter() - started
+        finish_holds(loader.run, clock, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))
+        phases["holds"] = time.perf_counter() - started
 
         staff_rng = world.rng("staff")
         staff_rows = [

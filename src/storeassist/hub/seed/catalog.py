@@ -3,12 +3,14 @@
 Stores cluster around a few metro areas so "stock nearby" means something; each store has its
 metro's time zone, locale and currency (New York in en_US and USD, Moscow in ru_RU and RUB …).
 Products are styles in one category and brand, each in several colours × sizes; every variant is
-a SKU with a GTIN-13 (valid GS1 check digit). Popularity is Zipf-like over styles, so a few sell a
+a SKU with a GTIN-13 (valid GS1 check digit), named in English and, in ``names``, in Russian
+and Chinese (``seed.translations``). Popularity is Zipf-like over styles, so a few sell a
 lot. Prices are one list for the chain, in minor units of whichever currency a store sells in.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from itertools import accumulate
 
 from storeassist.domain.scan_codes import gtin_with_check_digit
 from storeassist.hub.seed.clock import Clock
+from storeassist.hub.seed.translations import local_names
 from storeassist.hub.seed.vocab import (
     ADJECTIVES,
     BRANDS,
@@ -134,7 +137,9 @@ def catalog_rows(rng: random.Random, count: int, emit: Emit, chunk: int = 50_000
         cat_index = _weighted_index(cat_weights, rng.random())
         category = CATEGORIES[cat_index]
         brand = BRANDS[int(len(BRANDS) * rng.random() ** 1.6)]  # a few house brands dominate
-        name = f"{rng.choice(ADJECTIVES)} {rng.choice(category.nouns)}"
+        adjective, noun = rng.choice(ADJECTIVES), rng.choice(category.nouns)
+        name = f"{adjective} {noun}"
+        names = json.dumps(local_names(brand, adjective, noun), ensure_ascii=False, separators=(",", ":"))
         low, high = category.price_range
         price = int(rng.uniform(low, high)) * 100 + rng.choice((0, 50, 95, 99))
         popularity = 1.0 / style_no**ZIPF_EXPONENT
@@ -168,6 +173,7 @@ def catalog_rows(rng: random.Random, count: int, emit: Emit, chunk: int = 50_000
                         size,
                         colour,
                         attributes,
+                        names,
                     )
                 )
                 catalog.price.append(price)
@@ -233,3 +239,44 @@ def inventory_rows(
             emit("inventory", rows)
             written += len(rows)
     return written
+
+
+#: The chain's warehouse (``stores.kind``): after the stores, with no staff or customers.
+WAREHOUSE_CODE = "DC1"
+
+
+def warehouse_row(store_id: int, near: StoreFacts) -> Row:
+    """The warehouse's ``stores`` row, 25-35 km out of the first store's metro."""
+    metro = near.metro
+    return (
+        store_id,
+        WAREHOUSE_CODE,
+        "Harbor & Pine Distribution Centre",
+        "1 Logistics Park",
+        metro.city,
+        metro.country,
+        round(metro.lat + 0.21, 5),
+        round(metro.lon + 0.28, 5),
+        metro.timezone,
+        "00:00-24:00",
+        metro.locale,
+        metro.currency,
+        "warehouse",
+    )
+
+
+def warehouse_inventory_rows(
+    clock: Clock, warehouse_id: int, catalog: Catalog, emit: Emit, chunk: int = 200_000
+) -> int:
+    """Deep stock of every SKU at the warehouse (derived from the product id: no random draws),
+    counted yesterday evening."""
+    at = clock.ts(clock.TODAY - 1, 20 * 60)
+    rows: list[Row] = []
+    for pid in range(1, catalog.count + 1):
+        rows.append((warehouse_id, pid, 40 + (pid * 7919) % 460, 0, at))
+        if len(rows) >= chunk:
+            emit("inventory", rows)
+            rows = []
+    if rows:
+        emit("inventory", rows)
+    return catalog.count

@@ -37,6 +37,7 @@ FIXED_TABLES: dict[str, tuple[str, ...]] = {
         "hours",
         "locale",
         "currency",
+        "kind",
     ),
     "products": (
         "id",
@@ -50,6 +51,7 @@ FIXED_TABLES: dict[str, tuple[str, ...]] = {
         "size",
         "colour",
         "attributes",
+        "names",
     ),
     "inventory": ("store_id", "product_id", "on_hand", "held", "updated_at"),
     "staff": ("id", "store_id", "staff_number", "name", "role", "badge", "pin_hash"),

@@ -2,7 +2,8 @@
 checks before it writes, appends ``change_log`` rows, and raises :class:`CommandConflict` (with the
 facts found) or :class:`CommandRefused` instead of writing anything (``command_outcomes``). Both
 carry a result code from ``contract.RESULT_CODES`` with its params, for the tablet to word, and an
-English ``reason`` for tablets from before codes. The pickup effects live in ``pickups``.
+English ``reason`` for tablets from before codes. The pickup effects live in ``pickups``, the
+holds' after they are placed in ``holds``, the endless aisle's and an arrival's in ``aisle``.
 
 :data:`EFFECTS` is the registry: one effect per variant of ``contract.Command``, each given its
 variant with a typed payload. Every applied command is audited by the caller, except the variants
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from storeassist import contract
 from storeassist.hub.db import models as m
+from storeassist.hub.services.aisle import place_aisle_order, receive_pickup
 from storeassist.hub.services.command_outcomes import (
     CommandConflict as CommandConflict,
 )
@@ -45,6 +47,7 @@ from storeassist.hub.services.command_outcomes import (
     CommandRefused as CommandRefused,
 )
 from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.holds import extend_hold, put_back_hold, release_hold
 from storeassist.hub.services.pickups import collect_pickup, restock_pickup
 
 #: How far ahead of the hub's clock a device's clock may run: ordinary drift, not a wrong date.
@@ -228,8 +231,13 @@ def record_profile_view(
 EFFECTS: Mapping[type[contract.CommandBase], Effect] = {
     contract.AddNoteCommand: add_note,
     contract.PlaceHoldCommand: place_hold,
+    contract.ReleaseHoldCommand: release_hold,
+    contract.ExtendHoldCommand: extend_hold,
+    contract.PutBackHoldCommand: put_back_hold,
+    contract.AisleOrderCommand: place_aisle_order,
     contract.CollectPickupCommand: collect_pickup,
     contract.RestockPickupCommand: restock_pickup,
+    contract.ReceivePickupCommand: receive_pickup,
     contract.ProfileViewedCommand: record_profile_view,
 }
 

@@ -58,6 +58,7 @@ from storeassist.hub.services.command_effects import (
     device_time,
 )
 from storeassist.hub.services.database import hold_change_log_order, utc_now
+from storeassist.hub.services.holds import expire_holds
 
 REUSED_ID = "This command id was already used for a different action; the device must make a new id."
 FOREIGN_ID = "This command id was already used by another device; the device must make a new id."
@@ -130,6 +131,8 @@ def apply_batch(
     ``signed_in`` is the staff member whose session sends the batch (see :data:`NEEDS_ITS_PERSON`)."""
     hold_change_log_order(session)
     now = utc_now()
+    # A release or extend must not act on a hold already past its time (commands are for this store).
+    expire_holds(session, now, device.store_id)
     # Read before anything is claimed, hashed or walked; one that cannot be read is not claimed.
     readings = [_read(raw) for raw in received]
     readable = [
@@ -440,6 +443,13 @@ def _answer_retry(
 
 
 def _audit_subject(command: contract.Command) -> str:
-    if isinstance(command, contract.CollectPickupCommand | contract.RestockPickupCommand):
-        return f"order:{command.payload.order_id}"
-    return f"customer:{command.payload.customer_id}"
+    """What an applied command's audit row names: ids only, at most 40 characters."""
+    payload = command.payload
+    if isinstance(payload, contract.HoldRef):
+        # A hold's id is its placing command's (a UUID: 32 hex digits without the dashes).
+        return f"hold:{payload.hold_id.replace('-', '')[:35]}"
+    if isinstance(payload, contract.CollectPickupPayload | contract.RestockPickupPayload):
+        return f"order:{payload.order_id}"
+    if isinstance(payload, contract.ReceivePickupPayload):
+        return f"order:{payload.order_id}"
+    return f"customer:{payload.customer_id}"

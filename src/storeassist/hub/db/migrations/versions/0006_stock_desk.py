@@ -9,6 +9,9 @@ its units were back on the shop floor: until then an ended hold is a task for th
 new status ``'expired'`` (a plain string column: nothing to alter). ``ix_holds_store_status``
 finds a store's active holds for its list and the expiry sweep.
 
+``orders.source_store_id`` names where an endless-aisle order's units come from (another store
+or the warehouse): they are held there until the order arrives (``pickup.receive``).
+
 Every new column is nullable or has a constant default, so SQLite adds it in place (no batch
 copy of a big table).
 
@@ -33,11 +36,14 @@ def upgrade() -> None:
     op.add_column("stores", sa.Column("kind", sa.String(length=10), nullable=False, server_default="store"))
     op.add_column("holds", sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("holds", sa.Column("put_back_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("orders", sa.Column("source_store_id", sa.Integer(), nullable=True))
     op.create_index("ix_holds_store_status", "holds", ["store_id", "status"], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index("ix_holds_store_status", table_name="holds")
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_column("source_store_id")
     with op.batch_alter_table("holds") as batch:
         batch.drop_column("put_back_at")
         batch.drop_column("ended_at")
