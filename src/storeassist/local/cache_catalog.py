@@ -90,25 +90,32 @@ def store_catalog_page(connection: Connection, feed: ChangeFeed, *, snapshot_sta
 def _store_products(connection: Connection, items: Sequence[Product], *, fresh: bool) -> None:
     skus = [p.sku for p in items]
     if not fresh:
-        # A product already kept leaves the index first (FTS5 removes a row's terms by its rowid).
-        for start in range(0, len(skus), _IN_CHUNK):
-            chunk = skus[start : start + _IN_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            connection.exec_driver_sql(
-                f"DELETE FROM {PRODUCT_SEARCH} "
-                f"WHERE rowid IN (SELECT rowid FROM products WHERE sku IN ({marks}))",
-                tuple(chunk),
-            )
+        # A product already kept leaves the index first: FTS5 finds a row by ``rowid = ?`` (not by
+        # ``rowid IN (…)``, which would read the whole index), and removes its terms.
+        kept = [(rowid,) for rowid in _rowids(connection, skus).values()]
+        if kept:
+            connection.exec_driver_sql(f"DELETE FROM {PRODUCT_SEARCH} WHERE rowid = ?", kept)
     connection.exec_driver_sql(
         "INSERT INTO products (sku, gtin, style, data) VALUES (?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE "
         "SET gtin = excluded.gtin, style = excluded.style, data = excluded.data",
         [(p.sku, p.gtin, p.style, p.model_dump_json()) for p in items],
     )
+    # Plain VALUES with the rowids read back: an INSERT … SELECT per row into FTS5 is ~7× slower.
+    rowids = _rowids(connection, skus)
     connection.exec_driver_sql(
-        f"INSERT INTO {PRODUCT_SEARCH} (rowid, names, codes, facets) "
-        "SELECT rowid, ?, ?, ? FROM products WHERE sku = ?",
-        [(*index_columns(p), p.sku) for p in items],
+        f"INSERT INTO {PRODUCT_SEARCH} (rowid, names, codes, facets) VALUES (?, ?, ?, ?)",
+        [(rowids[p.sku], *index_columns(p)) for p in items],
     )
+
+
+def _rowids(connection: Connection, skus: Sequence[str]) -> dict[str, int]:
+    """The rowids of the kept products among ``skus``."""
+    found: dict[str, int] = {}
+    for start in range(0, len(skus), _IN_CHUNK):
+        chunk = tuple(skus[start : start + _IN_CHUNK])
+        sql = f"SELECT sku, rowid FROM products WHERE sku IN ({', '.join('?' * len(chunk))})"
+        found.update((row[0], row[1]) for row in connection.exec_driver_sql(sql, chunk))
+    return found
 
 
 def _store_places(connection: Connection, places: Sequence[NearbyStore]) -> None:

@@ -18,9 +18,9 @@ by the nearest term of the index (rapidfuzz's edit-distance ratio over the catal
 once per change of the catalog), and the corrected query is asked instead and reported.
 
 **Ranking**: a product whose SKU or GTIN is exactly the text comes first; then FTS5's bm25 with
-the columns' weights. A query of one or two characters matches most of a 100k catalog, so it is
-not ranked (bm25 over every match costs tens of milliseconds): it lists products whose *name*
-has a word starting with those characters, in catalog order.
+the columns' weights, over at most the first 2,000 matches (a broad word, "wool" or "a", matches
+a large part of a 100k catalog, and ranking every match would cost tens of milliseconds). One or
+two letters look in the names first, so "s" lists names before every product of size S.
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ _WEIGHTS = (8.0, 4.0, 2.0)
 _MIN_SIMILARITY = 70.0
 #: Words shorter than this are not corrected (too many near neighbours to guess from).
 _MIN_CORRECTABLE = 3
-#: Queries this short (in characters, one word) list name matches unranked.
+#: A one-word query this short (letters) looks in the names first.
 _SHORT_QUERY = 2
+#: The most matches ranked by bm25; a broader query ranks the first ones FTS5 finds.
+_RANKED = 2000
 
 _CJK = (
     "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -81,6 +83,8 @@ def cjk_grams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """``text`` as indexed: CJK runs written out as characters and pairs, the rest as it is."""
+    if text.isascii():
+        return text
     return _CJK_RUN.sub(lambda m: " " + " ".join(cjk_grams(m.group())) + " ", text)
 
 
@@ -185,20 +189,20 @@ def _exact_code(connection: Connection, code: str) -> list[tuple[str, str]]:
 
 
 def _matches(connection: Connection, words: Sequence[str], limit: int) -> list[tuple[str, str]]:
-    if len(words) == 1 and len(words[0]) <= _SHORT_QUERY and not _CJK_RUN.search(words[0]):
-        sql = (
-            f"SELECT p.sku, p.data FROM {PRODUCT_SEARCH} AS s JOIN products AS p ON p.rowid = s.rowid "
-            f"WHERE {PRODUCT_SEARCH} MATCH ? LIMIT ?"
-        )
-        expression = match_expression(words, column="names")
-    else:
-        weights = ", ".join(str(w) for w in _WEIGHTS)
-        sql = (
-            f"SELECT p.sku, p.data FROM {PRODUCT_SEARCH} AS s JOIN products AS p ON p.rowid = s.rowid "
-            f"WHERE {PRODUCT_SEARCH} MATCH ? ORDER BY bm25({PRODUCT_SEARCH}, {weights}) LIMIT ?"
-        )
-        expression = match_expression(words)
-    return [(r[0], r[1]) for r in connection.exec_driver_sql(sql, (expression, limit))]
+    weights = ", ".join(str(w) for w in _WEIGHTS)
+    # Ranked among the first _RANKED matches only: bm25 over every match of a broad word ("wool"
+    # in a quarter of the catalog) would cost tens of milliseconds, and its order there says little.
+    sql = (
+        f"SELECT p.sku, p.data FROM (SELECT rowid AS id, bm25({PRODUCT_SEARCH}, {weights}) AS score "
+        f"FROM {PRODUCT_SEARCH} WHERE {PRODUCT_SEARCH} MATCH ? LIMIT {_RANKED}) AS m "
+        "JOIN products AS p ON p.rowid = m.id ORDER BY m.score LIMIT ?"
+    )
+    if len(words) == 1 and len(words[0]) <= _SHORT_QUERY and words[0].isalpha():
+        # The first letters typed: products whose name has a word starting so, before a size "S".
+        rows = connection.exec_driver_sql(sql, (match_expression(words, column="names"), limit)).fetchall()
+        if rows:
+            return [(r[0], r[1]) for r in rows]
+    return [(r[0], r[1]) for r in connection.exec_driver_sql(sql, (match_expression(words), limit))]
 
 
 def _finds_something(connection: Connection, word: str) -> bool:
