@@ -26,13 +26,6 @@ from storeassist.sync import SyncEngine
 
 pytestmark = pytest.mark.anyio
 
-#: Until the hub's holds route, hold effects and the feed's warehouse land (helper A): then these
-#: pass, strict xfail fails, and the mark goes.
-WAITS_FOR_HUB = pytest.mark.xfail(
-    reason="needs the hub holds route, hold.release/extend/put_back, aisle.order and the feed warehouse",
-    strict=True,
-)
-
 
 @dataclass
 class Tablet:
@@ -134,7 +127,6 @@ async def test_the_first_sync_fills_the_catalog_the_desk_searches_and_cards(tabl
     assert fresh.source == "online" and fresh.here is not None and fresh.here.available == on_sale
 
 
-@WAITS_FOR_HUB
 async def test_a_hold_online_is_confirmed_listed_released_and_put_back(tablet: Tablet) -> None:
     sku, on_sale = _stocked_here(tablet.hub)
     customer = tablet.hub.customer_ids[0]
@@ -185,7 +177,6 @@ async def test_an_offline_hold_the_hub_cannot_honour_needs_attention_with_what_w
     assert waiting.reference not in {h.id for h in (await tablet.desk.holds()).holds}
 
 
-@WAITS_FOR_HUB
 async def test_an_aisle_order_from_the_warehouse_lands_in_this_stores_pickups(tablet: Tablet) -> None:
     card = tablet.desk.card(_stocked_here(tablet.hub)[0])
     assert card.warehouse is not None and card.warehouse.available > 0
