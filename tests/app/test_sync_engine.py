@@ -421,3 +421,75 @@ async def test_an_action_pushed_at_once_starts_no_round_until_answered_then_one_
         await engine.aclose()
     assert outbox.get(command.id).state is OutboxState.APPLIED
     assert sum(fake_hub.applied.values()) == 1
+
+
+async def test_a_snapshot_reports_its_progress_with_the_time_left_and_then_that_it_is_finished(
+    fake_hub, outbox, cache, now
+):
+    from storeassist.contract.sync import FeedProgress
+    from storeassist.sync.engine import SnapshotProgress
+
+    ticks = iter([100.0, 102.0, 104.0, 106.0])
+    engine = SyncEngine(fake_hub, outbox, cache, store_id=1, clock=lambda: now, monotonic=lambda: next(ticks))
+    fake_hub.pages = {
+        "": ChangeFeed(cursor="p1", has_more=True, progress=FeedProgress(done=2000, total=10000)),
+        "p1": ChangeFeed(cursor="p2", has_more=True, progress=FeedProgress(done=6000, total=10000)),
+        "p2": ChangeFeed(cursor="p3", has_more=False, progress=FeedProgress(done=10000, total=10000)),
+        "p3": ChangeFeed(cursor="p3", has_more=False),
+    }
+    reports: list[SnapshotProgress] = []
+    engine.snapshot_progress.connect(reports.append)
+
+    await engine.sync_now()
+    await engine.sync_now()  # deltas: nothing more to report
+
+    assert reports == [
+        SnapshotProgress(done=2000, total=10000, seconds_left=8.0, finished=False),  # 1,000 a second
+        SnapshotProgress(done=6000, total=10000, seconds_left=pytest.approx(4000 / 1500), finished=False),
+        SnapshotProgress(done=10000, total=10000, seconds_left=0.0, finished=True),
+    ]
+
+
+async def test_a_snapshot_resumed_by_a_later_round_reports_from_there_and_asks_big_pages(
+    fake_hub, outbox, cache, now
+):
+    from storeassist.contract.sync import FeedProgress
+
+    limits: list[int] = []
+    asked = fake_hub.changes
+
+    async def changes(store_id: int, cursor: str, limit: int = 500) -> ChangeFeed:
+        limits.append(limit)
+        return await asked(store_id, cursor, limit)
+
+    fake_hub.changes = changes
+    cache.apply_feed(ChangeFeed(cursor="p1", has_more=True), requested_cursor="", now=now)
+    ticks = iter([10.0, 11.0])
+    engine = SyncEngine(fake_hub, outbox, cache, store_id=1, clock=lambda: now, monotonic=lambda: next(ticks))
+    fake_hub.pages = {
+        "p1": ChangeFeed(cursor="p2", has_more=True, progress=FeedProgress(done=4000, total=9000)),
+        "p2": ChangeFeed(cursor="p3", has_more=True, progress=FeedProgress(done=5000, total=9000)),
+        "p3": ChangeFeed(cursor="p4", has_more=False),  # the snapshot is over: deltas follow
+    }
+    reports = []
+    engine.snapshot_progress.connect(reports.append)
+
+    await engine.sync_now()
+
+    assert limits == [2000, 2000, 2000]
+    assert [(r.done, r.total, r.seconds_left, r.finished) for r in reports] == [
+        (4000, 9000, None, False),  # no rate yet
+        (5000, 9000, 4.0, False),
+        (9000, 9000, 0.0, True),
+    ]
+
+
+async def test_a_hub_that_sends_no_progress_still_says_when_the_first_fill_is_over(engine, fake_hub):
+    fake_hub.pages["c1"] = ChangeFeed(cursor="c1", has_more=False)
+    reports = []
+    engine.snapshot_progress.connect(reports.append)
+
+    await engine.sync_now()
+    await engine.sync_now()
+
+    assert [(r.done, r.total, r.finished) for r in reports] == [(0, 0, True)]

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +48,8 @@ from storeassist.contract import (
 from storeassist.contract.commands import MAX_BATCH
 from storeassist.local import LocalCache, LocalStoreError, Outbox, OutboxEntry
 from storeassist.local.cache import CacheRebuilt
+from storeassist.sync.progress import SnapshotProgress as SnapshotProgress
+from storeassist.sync.progress import SnapshotWatch
 
 log = logging.getLogger("storeassist.sync")
 
@@ -96,6 +99,8 @@ class SyncEngine(QObject):
     attention_changed = Signal(int)
     #: The ``user_message`` of a round that failed, for a status line.
     sync_failed = Signal(str)
+    #: A :class:`SnapshotProgress` after each stored page of a snapshot (the first fill too).
+    snapshot_progress = Signal(object)
 
     def __init__(
         self,
@@ -108,8 +113,9 @@ class SyncEngine(QObject):
         backoff_base_s: float = 2.0,
         backoff_cap_s: float = 300.0,
         batch_size: int = MAX_BATCH,
-        page_limit: int = 500,
+        page_limit: int = 2000,
         clock: Callable[[], datetime] = _utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
         parent: QObject | None = None,
     ) -> None:
@@ -125,6 +131,7 @@ class SyncEngine(QObject):
         self._page_limit = page_limit
         self._clock = clock
         self._jitter = jitter
+        self._snapshot = SnapshotWatch(monotonic)
         self._round_lock = asyncio.Lock()
         #: Held while commands are on their way: a round's push and :meth:`push_now` take turns, so
         #: the same rows are never pushed twice at once.
@@ -356,6 +363,8 @@ class SyncEngine(QObject):
         pages = 0
         restarted = refilled = False
         while True:
+            if cursor == "":
+                self._snapshot.begin()
             try:
                 feed = await self._client.changes(self._store_id, cursor, self._page_limit)
             except HubRejected as exc:
@@ -376,7 +385,10 @@ class SyncEngine(QObject):
                 cursor, refilled = self._cache.cursor(), True
                 continue
             pages += 1
-            if not feed.has_more or feed.cursor == cursor:
+            last = not feed.has_more or feed.cursor == cursor
+            if (progress := self._snapshot.stored(feed, last_page=last)) is not None:
+                self.snapshot_progress.emit(progress)
+            if last:
                 return pages
             cursor = feed.cursor
 
