@@ -4,8 +4,8 @@ Runs the real app (``storeassist.app.build_associate_app``) offscreen in trainin
 data folder: the demo chain is seeded, the practice hub starts on loopback, the device enrolls,
 a practice card is "scanned", and each screen is grabbed as an associate would see it — the
 profile, a search, the pickup counter (queue, order, checking who collects, hand-over,
-receipt), the shell screens, needs attention, staff sign-in, the camera page and a
-refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
+receipt), the stock screen (search, a card, a hold, the holds), the Returns shell, needs
+attention, staff sign-in, the camera page and a refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
 dates. Then the hub is stopped and the same card scanned again, so the offline profile is
 captured too; last the enrollment form and the kiosk (started and enrolled as a kiosk).
 Usage: ``python tools/screenshots.py OUT_DIR``.
@@ -98,9 +98,9 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         screen.search.field.clear()
 
         saved += await shoot_pickups(window, runner, out_dir)
-        for number, key in enumerate(("returns", "stock"), start=5):
-            window.show_screen(window.feature_widget(key))
-            saved += await grab(window, out_dir, f"{number:02d}-{key}")
+        window.show_screen(window.feature_widget("returns"))
+        saved += await grab(window, out_dir, "05-returns")
+        saved += await shoot_stock(window, runner, out_dir, screen.name.text())
         window.show_attention()
         saved += await grab(window, out_dir, "07-needs-attention")
         window.show_sign_in()
@@ -169,6 +169,43 @@ async def shoot_pickups(window: Any, runner: Any, out_dir: Path) -> list[Path]:
     saved += await grab(window, out_dir, "04d-pickup-receipt")
     screen.receipt.done_button.click()
     await wait_until(lambda: not runner.busy, "the queue again")
+    return saved
+
+
+async def shoot_stock(window: Any, runner: Any, out_dir: Path, customer_name: str) -> list[Path]:
+    """The Stock screen: a search, a product's card, a hold for the practice customer, the holds."""
+    from storeassist.ui.stock_screen import StockScreen
+
+    screen = window.feature_widget("stock")
+    assert isinstance(screen, StockScreen)
+    window.show_screen(screen)
+    screen.search.field.setText("jacket")
+    screen.search.search_now()
+    if not screen.search.model.rowCount():
+        screen.search.field.setText("a")
+        screen.search.search_now()
+    await wait_until(lambda: screen.search.model.rowCount() > 0, "stock search results")
+    saved = await grab(window, out_dir, "06-stock-search")
+    hits = screen.search.model.hits()
+    hit = next((h for h in hits if (h.available_here or 0) > 0), hits[0])
+    screen.open_product(hit.product.sku)
+    await wait_until(lambda: not runner.busy, "the product card")
+    saved += await grab(window, out_dir, "06a-stock-card")
+    saved += await grab_scrolled(window, screen.card.content, out_dir, "06a-stock-card-whole")
+    if screen.card.hold_button.isEnabled():
+        screen.card.hold_button.click()
+        form = screen.hold_form
+        customer = window.feature_widget("customer")._customer_id  # the practice customer just shown
+        form.customer.choose(customer, customer_name)
+        saved += await grab(window, out_dir, "06b-stock-hold")
+        form.action_button.click()
+        await wait_until(lambda: form.done_button.isVisible() or form.result.isVisible(), "the hold")
+        await wait_until(lambda: not runner.busy, "the hold's answer")
+        saved += await grab(window, out_dir, "06c-stock-hold-placed")
+    screen.show_holds()
+    await wait_until(lambda: screen.holds.board is not None and not runner.busy, "the holds")
+    saved += await grab(window, out_dir, "06d-stock-holds")
+    screen.show_search()
     return saved
 
 

@@ -4,7 +4,7 @@
 <context>
     <name>AttentionPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+59"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+64"/>
         <source>The back office refused it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -95,23 +95,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+94"/>
+        <location line="+133"/>
         <source>Order #{order_number} is not a pickup order.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-131"/>
         <source>Order #{order_number} is to be collected at store {store_id}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+82"/>
+        <location line="+121"/>
         <source>Order #{order_number} cannot be handed over now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-118"/>
         <source>Order #{order_number} cannot be handed over: it is {state}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -186,7 +186,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+5"/>
+        <source>Order #{order_number} is not on its way here, so it cannot be received.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office has no such hold. It may have been removed already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This hold belongs to store {store_id}: another store&apos;s hold cannot be changed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This hold has already ended, so it cannot be released or extended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This hold is still active: release it first, then put the items back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The back office has no store {store_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That stock is in this store: hold it for the customer instead of ordering it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Customer {customer_id} has no address on file to ship to. Send it to this store for pickup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the customer first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This tablet&apos;s catalog has no product with SKU {sku}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>not picked yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -250,6 +300,141 @@
         <location filename="../../src/storeassist/ui/overlay_pages.py" line="+25"/>
         <source>Back</source>
         <extracomment>The text of a code the camera read; the window connects it to the scan router.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_card.py" line="+114"/>
+        <source>Back to search</source>
+        <extracomment>Another product&apos;s card is wanted (a grid cell, a companion): its SKU.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Hold for a customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order from another store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sizes and colours here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes well with it (in stock here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>SKU {sku}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n on hold here waiting to sync</source>
+        <translation>
+            <numerusform>%n on hold here waiting to sync</numerusform>
+            <numerusform>%n on hold here waiting to sync</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Counts just sent by the back office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Counts from this tablet&apos;s copy; each says how old it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>None on sale here to hold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No other store or the warehouse has any to order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>One colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>One size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{size} {colour}: {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This store does not stock it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No count from other stores on this tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPicker</name>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_customer.py" line="+32"/>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scan the customer&apos;s loyalty code, or find them by name, phone or e-mail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Change customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Nobody chosen yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Customer {id}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -344,7 +529,7 @@
 <context>
     <name>DocumentCheck</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+71"/>
+        <location filename="../../src/storeassist/ui/pickup_verify.py" line="+68"/>
         <source>Last 2–4 characters</source>
         <extracomment>One character more than is kept, so a fifth typed pushes the first out (see ``_keep_the_last``).</extracomment>
         <translation type="unfinished"></translation>
@@ -462,6 +647,103 @@
     <message>
         <location line="+6"/>
         <source>Ask the customer to type their name or sign before you hand over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HoldsPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_holds.py" line="+37"/>
+        <source>Holds here</source>
+        <extracomment>What Extend adds to an active hold, in hours from now.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>On hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put back on the floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ended lately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offline — the holds as of {time}. Changes are saved here and sent later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Up to date at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing is on hold here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{product} × {qty}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{left} · until {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{state} {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For {customer} · {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Extend %n h</source>
+        <translation>
+            <numerusform>Extend %n h</numerusform>
+            <numerusform>Extend %n h</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Put back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Put {product} back on the floor</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1106,12 +1388,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+115"/>
         <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-135"/>
+        <location line="-143"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1126,13 +1408,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-285"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-329"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Hold for a customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold released</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold extended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Held items put back on the floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order from another store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pickup order received</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2083,6 +2390,60 @@
     </message>
 </context>
 <context>
+    <name>SearchPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_search.py" line="+131"/>
+        <source>Stock</source>
+        <extracomment>Typing pauses this long before the catalog is searched. The search text after a pause in typing (the screen asks the desk, then ``show_answer``).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scan a product&apos;s barcode, or search by name, brand, SKU, colour or size.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Search the catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Search for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>The catalog is still loading on this tablet: some products may be missing for now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing matched as typed. Did you mean “{text}”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No product matches “{query}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No product has barcode {code}. It may be new, or for another shop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ShellScreen</name>
     <message>
         <location filename="../../src/storeassist/ui/shell_screens.py" line="+24"/>
@@ -2096,27 +2457,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <source>Product {gtin} read. Stock lookup comes with the Stock screen in a later release.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
         <source>Returns</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Here you will take back items bought in any channel — web, app, marketplace or store: scan the receipt or order code, see what the return policy allows for each item, and record the return and refund method.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Stock</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Here you will scan a product barcode to see how many are on hand in this store and in the nearest stores, and place a hold for a customer.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2206,13 +2552,13 @@
 <context>
     <name>StatusArea</name>
     <message>
-        <location filename="../../src/storeassist/ui/status_area.py" line="+82"/>
+        <location filename="../../src/storeassist/ui/status_area.py" line="+103"/>
         <source>StoreAssist</source>
         <extracomment>Narrower than this, the strip shows less (see ``StatusArea._fit``). The least width the strip asks of the window, whatever it shows (see ``minimumSizeHint``). The &quot;who is signed in&quot; button was tapped.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+105"/>
         <source>● Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2257,8 +2603,34 @@
         <source>Sync problem · {last}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>Catalog {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading the catalog: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+4"/>
+        <source>about %n s left</source>
+        <translation>
+            <numerusform>about %n s left</numerusform>
+            <numerusform>about %n s left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>about %n min left</source>
+        <translation>
+            <numerusform>about %n min left</numerusform>
+            <numerusform>about %n min left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
         <source>Attention: %n</source>
         <translation>
             <numerusform>Attention: %n</numerusform>
@@ -2272,6 +2644,333 @@
             <numerusform>Needs attention: %n</numerusform>
             <numerusform>Needs attention: %n</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StockWords</name>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_card.py" line="-191"/>
+        <location line="+3"/>
+        <source>This count is old: check before promising it.</source>
+        <extracomment>A grid cell&apos;s least width: a finger&apos;s, and &quot;12 here&quot; in bold.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Uncertain count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_forms.py" line="+82"/>
+        <source>How many</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Hold for a customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Place hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n on sale here</source>
+        <translation>
+            <numerusform>%n on sale here</numerusform>
+            <numerusform>%n on sale here</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Held. The back office has set the units aside for the customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved on this tablet: the hold is sent when the back office can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Order from another store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Place order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This store, for pickup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer&apos;s address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{place} · {count} available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{place} · about {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+27"/>
+        <source>%n available there</source>
+        <translation>
+            <numerusform>%n available there</numerusform>
+            <numerusform>%n available there</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Ordered: order #{number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>It appears under Pickups when it arrives here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saved on this tablet: the order is sent when the back office can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_screen.py" line="+56"/>
+        <source>No product has barcode or SKU {code}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Finish this form or go back from it; then scan the next product.</source>
+        <extracomment>A product&apos;s card was painted: its SKU and where its counts came from (&quot;online&quot;, &quot;cache&quot;). The holds list was painted; the argument is where it came from. A hold, release, extension, put-back or order finished: its receipt. A search&apos;s answer was painted.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Product {code} read, but this tablet is not ready yet. Wait until it is connected, then scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+113"/>
+        <source>Released: the units are back on sale. Put them back on the floor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Extended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Put back on the floor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved on this tablet: it is sent when the back office can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/stock_words.py" line="+37"/>
+        <source>just now</source>
+        <extracomment>The hold form&apos;s expiry choices, in hours: 24 h, 48 h, 3 days, 7 days.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>about {count} · {age}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} available · as of {age}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Store {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Warehouse ({name})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} · {km} km</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Size {size}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>not stocked here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n here</source>
+        <translation>
+            <numerusform>%n here</numerusform>
+            <numerusform>%n here</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n days</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>expiring now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n min left</source>
+        <translation>
+            <numerusform>%n min left</numerusform>
+            <numerusform>%n min left</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{hours} h {minutes} min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n days left</source>
+        <translation>
+            <numerusform>%n day left</numerusform>
+            <numerusform>%n days left</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Held</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Released</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Collected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Same family of styles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Also by {brand}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same brand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Goes with {category}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes with it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suggested</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2464,7 +3163,7 @@
 <context>
     <name>features</name>
     <message>
-        <location filename="../../src/storeassist/features.py" line="+26"/>
+        <location filename="../../src/storeassist/features.py" line="+27"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2649,20 +3348,20 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/local/cache.py" line="+67"/>
+        <location filename="../../src/storeassist/local/cache.py" line="+69"/>
         <source>The pickup orders could not be saved for offline use on this device. Check free disk space.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+24"/>
         <source>The store data on this device was damaged and is being reloaded.</source>
         <extracomment>When the cached pickups were last current: the hub&apos;s queue time, or when a feed page was stored. Parsed pickup orders kept between queue reads, at most (a queue of 500 and the changes since).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+105"/>
         <source>The store data on this device could not be updated. Check free disk space.</source>
-        <extracomment>Pickup orders already read, by the JSON text of their row: the queue is read often and whole (500 orders would take tens of milliseconds to parse each time); a row whose text changed is parsed again. Orders written here go in as they are written.</extracomment>
+        <extracomment>The catalog&apos;s words for correcting a misspelling, read again after the catalog changed. Pickup orders already read, by the JSON text of their row: the queue is read often and whole (500 orders would take tens of milliseconds to parse each time); a row whose text changed is parsed again. Orders written here go in as they are written.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2671,7 +3370,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+126"/>
         <source>This customer could not be saved for offline use on this device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2733,9 +3432,20 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/pickup_desk.py" line="+123"/>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+125"/>
         <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
         <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/local/cache_catalog.py" line="+273"/>
+        <source>The stock count could not be saved on this device.</source>
+        <extracomment>SQLite&apos;s default bound on a statement&apos;s parameters is 32766; stay well under it.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The holds could not be saved for offline use.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2776,7 +3486,7 @@
 <context>
     <name>training</name>
     <message>
-        <location filename="../../src/storeassist/startup.py" line="+160"/>
+        <location filename="../../src/storeassist/startup.py" line="+162"/>
         <source>Opening this tablet&apos;s records…</source>
         <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
         <translation type="unfinished"></translation>
@@ -2787,7 +3497,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+160"/>
         <source>Asking the back office how this store writes dates and prices…</source>
         <translation type="unfinished"></translation>
     </message>

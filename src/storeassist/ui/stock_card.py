@@ -48,6 +48,7 @@ from storeassist.ui.widgets import (
 
 #: A grid cell's least width: a finger's, and "12 here" in bold.
 CELL_MIN_PX = 88
+CELL_MAX_PX = 160
 
 
 def orderable_elsewhere(card: ProductCard) -> list[StockAt]:
@@ -55,6 +56,21 @@ def orderable_elsewhere(card: ProductCard) -> list[StockAt]:
     on sale (an uncertain count included: the hub checks it when the order arrives)."""
     places = [*card.nearby, *([card.warehouse] if card.warehouse else [])]
     return [place for place in places if place.available > 0]
+
+
+def scrolling(content: QWidget, name: str) -> QScrollArea:
+    """``content`` in a touch-scrolled area that scrolls only up and down, on the page's own
+    background (an area paints grey of its own)."""
+    content.setObjectName(f"{name}Content")
+    area = QScrollArea()
+    area.setObjectName(f"{name}Scroll")
+    area.setStyleSheet(f"QScrollArea#{name}Scroll, QWidget#{name}Content {{ background: transparent; }}")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area
 
 
 class StockRow(QFrame):
@@ -146,12 +162,7 @@ class CardPage(QWidget):
         body.addWidget(self.companions_section)
         body.addStretch(1)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        QScroller.grabGesture(self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.scroll_area = scrolling(content, "stockCard")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)
@@ -219,6 +230,7 @@ class CardPage(QWidget):
                 button.setCheckable(True)
                 button.setChecked(cell.sku == card.product.sku)
                 button.setMinimumSize(CELL_MIN_PX, MIN_TOUCH_PX)
+                button.setMaximumWidth(CELL_MAX_PX)
                 button.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
                 button.setAccessibleName(
                     self.tr("{size} {colour}: {count}").format(
@@ -228,6 +240,7 @@ class CardPage(QWidget):
                 button.clicked.connect(lambda _c=False, sku=cell.sku: self._cell_tapped(sku))
                 self._place(button, row, column)
                 self.cells[cell.sku] = button
+        self.grid.setColumnStretch(len(colours) + 1, 1)  # cells keep a finger's width, not the card's
         self.grid_section.setVisible(len(grid.cells) > 1)
 
     def _place(self, widget: QWidget, row: int, column: int) -> None:

@@ -8,14 +8,11 @@ the back office answers) or refused with the sentence for its code. The screen m
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +20,7 @@ from PySide6.QtWidgets import (
 from storeassist.domain.stock import ActionReceipt, ProductCard, StockAt
 from storeassist.ui.background import OpRunner
 from storeassist.ui.pickup_handover import Stepper
-from storeassist.ui.stock_card import orderable_elsewhere
+from storeassist.ui.stock_card import orderable_elsewhere, scrolling
 from storeassist.ui.stock_customer import CustomerPicker
 from storeassist.ui.stock_services import CustomerFinder, Fulfilment
 from storeassist.ui.stock_words import (
@@ -98,6 +95,7 @@ class _FormPage(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         content = QWidget()
+        self.content = content
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(12)
@@ -111,12 +109,7 @@ class _FormPage(QWidget):
         column.addLayout(qty_row)
         column.addWidget(self.customer)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        scroll = scrolling(content, "stockForm")
         buttons = QHBoxLayout()
         buttons.setSpacing(12)
         buttons.addWidget(self.back_button)
@@ -140,6 +133,7 @@ class _FormPage(QWidget):
         self.product.setText(" · ".join(part for part in words if part))
         self.customer.clear()
         self.result.setVisible(False)
+        self.content.setEnabled(True)
         self.action_button.setVisible(True)
         self.done_button.setVisible(False)
         self.back_button.setVisible(True)
@@ -163,6 +157,7 @@ class _FormPage(QWidget):
         self.set_busy(False)
         self.show_message(receipt_text(receipt, done, waiting))
         if receipt.status in ("confirmed", "waiting"):
+            self.content.setEnabled(False)  # done: what was sent is shown, no longer changed
             self.action_button.setVisible(False)
             self.back_button.setVisible(False)
             self.done_button.setVisible(True)

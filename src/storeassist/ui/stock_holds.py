@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from storeassist.domain.stock import HoldBoard, HoldRow
 from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.stock_words import StockWords, hold_state, time_left
 from storeassist.ui.widgets import Section, label, pill, row_frame, text_column, touch_button
 
@@ -52,12 +53,7 @@ class HoldsPage(QWidget):
         column.addWidget(self.active_section)
         column.addWidget(self.ended_section)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        scroll = scrolling(content, "stockHolds")
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.back_button)

@@ -53,9 +53,10 @@ def count_text(stock: StockAt, now: datetime) -> str:
 
 def place_name(stock: StockAt) -> str:
     """Where a count is: the warehouse, or a store with its distance."""
+    name = stock.store_name or StockWords.tr("Store {id}").format(id=stock.store_id)
     if stock.kind == "warehouse":
-        return StockWords.tr("Warehouse ({name})").format(name=stock.store_name)
-    return StockWords.tr("{name} · {km} km").format(name=stock.store_name, km=f"{stock.distance_km:.1f}")
+        return StockWords.tr("Warehouse ({name})").format(name=name)
+    return StockWords.tr("{name} · {km} km").format(name=name, km=f"{stock.distance_km:.1f}")
 
 
 def variant_text(product: Product) -> str:
@@ -118,7 +119,7 @@ def companion_reason(code: str, params: Mapping[str, str | int]) -> str:
         case "goes_with":
             category = params.get("category")
             if category:
-                return StockWords.tr("Goes with it: {category}").format(category=category)
+                return StockWords.tr("Goes with {category}").format(category=str(category).lower())
             return StockWords.tr("Goes with it")
     return StockWords.tr("Suggested")
 
