@@ -27,6 +27,7 @@ class SyncSignalsSource(QObject):
     synced_at = Signal(datetime)
     attention_changed = Signal(int)
     sync_failed = Signal(str)
+    snapshot_progress = Signal(object)
 
     def __init__(self, refused: list[Any]) -> None:
         super().__init__()

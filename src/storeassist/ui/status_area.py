@@ -35,6 +35,27 @@ class SyncSignals(Protocol):
     @property
     def sync_failed(self) -> SignalInstance: ...
 
+    @property
+    def snapshot_progress(self) -> SignalInstance:
+        """Emits a :class:`SnapshotProgressLike` after each stored page of a snapshot."""
+        ...
+
+
+class SnapshotProgressLike(Protocol):
+    """``storeassist.sync.engine.SnapshotProgress`` as the strip reads it."""
+
+    @property
+    def done(self) -> int: ...
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def seconds_left(self) -> float | None: ...
+
+    @property
+    def finished(self) -> bool: ...
+
 
 class ElidedLabel(QLabel):
     """A label that gives up width first and ends in "…" rather than pushing the window wider."""
@@ -85,6 +106,10 @@ class StatusArea(QWidget):
         self.pending_label = QLabel()
         self.sync_label = QLabel()
         self.sync_label.setObjectName("syncLabel")
+        # The first fill of the catalog (or any snapshot): what is loaded and the time left.
+        self.fill_label = ElidedLabel()
+        self.fill_label.setObjectName("catalogFill")
+        self.fill_label.setVisible(False)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: "working on it"
         self.busy_bar.setFixedWidth(80)
@@ -102,6 +127,7 @@ class StatusArea(QWidget):
         layout.setContentsMargins(16, 6, 10, 6)
         layout.setSpacing(18)
         layout.addWidget(self.store_label, 1)
+        layout.addWidget(self.fill_label, 1)
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.online_label)
         layout.addWidget(self.pending_label)
@@ -136,6 +162,7 @@ class StatusArea(QWidget):
         engine.sync_failed.connect(self.set_sync_problem)
         engine.synced_at.connect(self.set_synced_at)
         engine.attention_changed.connect(self.set_attention)
+        engine.snapshot_progress.connect(self.set_snapshot_progress)
 
     def set_staff(self, text: str, *, short: str | None = None, signed_in: bool) -> None:
         """``text``: who is signed in, or the invitation to sign in; ``short`` for a narrow strip."""
@@ -224,6 +251,28 @@ class StatusArea(QWidget):
             )
         )
         _restyle(self.sync_label, state="problem")
+
+    def set_snapshot_progress(self, progress: SnapshotProgressLike) -> None:
+        """ "Loading the catalog: 42,000 of 812,000 · about 12 s left" while a snapshot fills the
+        tablet's copy (the app stays usable meanwhile); gone once it is finished."""
+        if progress.finished or progress.total <= 0:
+            self.fill_label.setVisible(False)
+            return
+        fmt = self._store_format or StoreFormat()
+        done, total = fmt.number(min(progress.done, progress.total)), fmt.number(progress.total)
+        if self._compact:
+            text = self.tr("Catalog {done} of {total}").format(done=done, total=total)
+        else:
+            text = self.tr("Loading the catalog: {done} of {total}").format(done=done, total=total)
+        left = progress.seconds_left
+        if left is not None:
+            if left < 90:
+                text += " · " + self.tr("about %n s left", "", max(1, round(left)))
+            else:
+                text += " · " + self.tr("about %n min left", "", round(left / 60))
+        self.fill_label.setText(text)
+        self.fill_label.setToolTip(text)
+        self.fill_label.setVisible(True)
 
     def set_attention(self, count: int) -> None:
         self._attention = count
