@@ -142,7 +142,11 @@ class Vocabulary:
 
     def words(self, connection: Connection) -> list[str]:
         if self._words is None:
-            rows = connection.exec_driver_sql(f"SELECT term FROM {PRODUCT_TERMS}")
+            # Codes (any digit) are left out in SQL: they are most of the terms, and never misspelt words.
+            rows = connection.exec_driver_sql(
+                f"SELECT term FROM {PRODUCT_TERMS} WHERE length(term) >= ? AND term NOT GLOB '*[0-9]*'",
+                (_MIN_CORRECTABLE,),
+            )
             self._words = [
                 term
                 for (term,) in rows
