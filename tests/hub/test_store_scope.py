@@ -62,6 +62,7 @@ def _cases(hub: Any, store_1_order: dict[str, Any]) -> dict[tuple[str, str], dic
             "json": {"store_id": 1, "code": "000000"},
         },
         ("get", "/v1/stores/{store_id}/pickups"): {"url": "/v1/stores/1/pickups"},
+        ("get", "/v1/stores/{store_id}/holds"): {"url": "/v1/stores/1/holds"},
         ("get", "/v1/stores/{store_id}/changes"): {"url": "/v1/stores/1/changes"},
         ("get", "/v1/stock/{sku_or_gtin}"): {"url": "/v1/stock/NO-SUCH-SKU", "params": {"store_id": 1}},
         ("post", "/v1/commands"): {"commands": True},

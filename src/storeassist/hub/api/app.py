@@ -7,6 +7,9 @@ share one PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,6 +32,7 @@ from storeassist.hub.recommend import Recommender
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase
+from storeassist.hub.services.holds import EXPIRY_SWEEP_SECONDS, sweep_expired_holds
 from storeassist.hub.services.kept_queues import KeptQueues
 from storeassist.hub.services.read_limits import ReadBudget, ReadKind, ReadLimiter
 from storeassist.hub.services.sign_in_limits import SignInLimiter
@@ -45,6 +49,7 @@ def create_app(
     request_threads: int | None = None,
     read_budgets: dict[ReadKind, ReadBudget] | None = None,
     serve_docs: bool = False,
+    hold_sweep_seconds: float | None = EXPIRY_SWEEP_SECONDS,
 ) -> FastAPI:
     """The hub API over ``db_url`` (an SQLite path or URL, or a PostgreSQL URL).
 
@@ -52,7 +57,8 @@ def create_app(
     :func:`default_request_threads` for the database. ``read_budgets`` replaces the customer
     read limits per staff session (``read_limits.DEFAULT_BUDGETS``). ``serve_docs`` serves the
     interactive API pages ``/docs`` and ``/redoc``; a store's hub leaves them off (the OpenAPI
-    document itself is always at ``/openapi.json``).
+    document itself is always at ``/openapi.json``). Every ``hold_sweep_seconds`` (None: never)
+    holds past their time expire and release their units (``services.holds``).
     """
     db = HubDatabase(db_url)
     audit_writer = AuditWriter(db)
@@ -62,7 +68,12 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The limiter belongs to the event loop serving this app, so set it once that loop runs.
         to_thread.current_default_thread_limiter().total_tokens = threads
+        sweeper = asyncio.create_task(_sweep_holds(db, hold_sweep_seconds)) if hold_sweep_seconds else None
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         audit_writer.close()
         db.dispose()
 
@@ -107,6 +118,23 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+async def _sweep_holds(db: HubDatabase, every: float) -> None:
+    """End holds past their time, every ``every`` seconds, until cancelled; a failure is logged
+    and the next sweep tries again."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            ended = await to_thread.run_sync(sweep_expired_holds, db)
+        except Exception:
+            _log.exception("the hold expiry sweep failed; trying again in %.0f s", every)
+        else:
+            if ended:
+                _log.info("%d holds expired", ended)
+
+
+_log = logging.getLogger("storeassist.hub.holds")
 
 
 def default_request_threads(db: HubDatabase) -> int:

@@ -12,7 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from storeassist.contract.commands import RESULTS_HEADER, wants_pickup_orders
+from storeassist.contract.commands import RESULTS_HEADER, wants_pickup_orders, wants_stock_desk
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.contract.shapes import exclusion_for, groups_in, groups_not_read
 from storeassist.hub.services.access import CallingDevice, authenticate_device
@@ -151,6 +151,12 @@ def reads_pickup_orders(request: Request) -> bool:
     ``pickup_orders``, as this release's app does). Part of the key of anything that keeps an
     answer with orders serialised: the two shapes differ."""
     return wants_pickup_orders(request.headers.get(RESULTS_HEADER))
+
+
+def reads_stock_desk(request: Request) -> bool:
+    """Whether the caller reads the stock desk's fields (``X-StoreAssist-Results`` lists
+    ``stock_desk``): then its feed is of the stock desk's shape (``services.change_feed``)."""
+    return wants_stock_desk(request.headers.get(RESULTS_HEADER))
 
 
 def wire_text(model: BaseModel, request: Request | None = None) -> str:

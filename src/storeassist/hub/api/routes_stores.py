@@ -1,4 +1,4 @@
-"""Stores, a store's pickup queue, and its device-cache change feed."""
+"""Stores, a store's pickup queue and holds, and its device-cache change feed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from storeassist.hub.api.deps import (
     database,
     own_store,
     reads_pickup_orders,
+    reads_stock_desk,
     renew_if_due,
     staff_caller,
     wire_json,
@@ -27,9 +28,12 @@ from storeassist.hub.api.deps import (
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.change_feed import changes
 from storeassist.hub.services.database import utc_now
+from storeassist.hub.services.holds import store_holds, sweep_expired_holds
 from storeassist.hub.services.kept_queues import KeptQueues, etag_matches
 from storeassist.hub.services.wire import load_stores, store_from_row
 
+#: The most items a feed page may be asked for (the stock desk's tablet asks 2,000).
+MAX_FEED_LIMIT = 5000
 #: What a device's cache may hold of a customer: the least any role sees.
 CACHE_ROLE: Role = "associate"
 
@@ -91,6 +95,25 @@ def store_pickups(
     return Response(kept.body(as_of), media_type="application/json", headers=headers)
 
 
+@router.get("/{store_id}/holds", response_model=contract.StoreHolds)
+def store_hold_list(
+    store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
+) -> Response:
+    """The store's holds: active ones soonest to expire first, then those that ended in the last
+    7 days, newest first (an ended hold not yet put back is a task for the floor). Holds past
+    their time are expired first. Customer names are shown as the pickup queue shows them."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        here = own_store(staff.device, store_id)
+    now = utc_now()
+    sweep_expired_holds(db, here, now)
+    with db.reading() as session:
+        answer = store_holds(session, here, now)
+    renew_if_due(db, staff)
+    return wire_json(answer)
+
+
 @router.get("/{store_id}/changes", response_model=contract.ChangeFeed)
 def store_changes(
     store_id: EntityId,
@@ -98,17 +121,24 @@ def store_changes(
     credentials: Credentials,
     staff_token: StaffToken,
     cursor: Annotated[str, Query(max_length=512, description='"" starts the snapshot')] = "",
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = 500,
 ) -> Response:
     """One page of the store's snapshot or deltas; repeat with the returned cursor while has_more.
 
     The feed carries customers (pickups, recent look-ups), so it needs a staff session; their
     contact details are masked and lifetime values left out whatever the role, because a
-    device's cache outlives the session that filled it."""
+    device's cache outlives the session that filled it.
+
+    A snapshot begun by a tablet that reads ``stock_desk`` is of the stock desk's shape: products
+    ``limit`` a page, then the stock of its store, its nearest stores and the warehouse as
+    compact counts, ten times ``limit`` a page, with ``progress`` on every snapshot page
+    (``services.change_feed``)."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
-        feed = changes(session, own_store(staff.device, store_id), cursor, limit)
+        feed = changes(
+            session, own_store(staff.device, store_id), cursor, limit, stock_desk=reads_stock_desk(request)
+        )
     renew_if_due(db, staff)
     if feed.customers:
         trimmed = [restrict_profile(profile, CACHE_ROLE) for profile in feed.customers]

@@ -9,6 +9,16 @@ bounded), revoked cards, then the log for ever after.
 A cursor comes back from a device, so it is input like any other: :meth:`FeedCursor.decode`
 accepts exactly the shape :meth:`FeedCursor.encode` writes (these four fields, each of its type and
 range, the key of the type its phase uses) and answers anything else with :class:`BadCursor`.
+
+**A stock-desk feed** (a snapshot begun for a tablet that reads ``stock_desk``) keeps three more
+fields in its cursor: the snapshot's total and the items sent so far (``progress`` on every
+snapshot page) and the fingerprint of the kept places (``stock_feed.KeptStores``). Its stock
+phase sends ``stock_counts`` of the tablet's store, its nearest stores and the warehouse, ten
+times ``limit`` a page, keyed by ``[store_id, product_id]``, with ``stores`` on the first page;
+its log sends the stock changes of every kept place (once per place and product) and product
+changes. When the kept places change, the log sends ``stores`` again and the stock phase (and
+those after it) start over. The cursor's shape follows the feed's first request; the header
+decides only which fields are serialised (``contract.shapes``).
 """
 
 from __future__ import annotations
@@ -27,6 +37,15 @@ from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import BadCursor
 from storeassist.hub.services.orders import QUEUE_STATES, require_store
 from storeassist.hub.services.profiles import build_profile
+from storeassist.hub.services.stock_feed import (
+    COUNTS_PER_LIMIT,
+    KeptStores,
+    count_total,
+    counts_of,
+    counts_page,
+    kept_stores,
+    products_page,
+)
 from storeassist.hub.services.wire import ORDER_COLUMNS, PRODUCT_COLUMNS, orders_with_lines, product_from_row
 
 PHASES = ("products", "stock", "pickups", "customers", "revoked", "log")
@@ -42,7 +61,18 @@ MAX_CURSOR_SEQ = 2**63 - 1
 #: Phases whose key is the last id sent (or None before the first page).
 _ID_PHASES = frozenset({"products", "stock", "pickups", "customers"})
 _CURSOR_FIELDS = frozenset({"st", "p", "k", "s"})
+_DESK_CURSOR_FIELDS = _CURSOR_FIELDS | {"t", "d", "h"}
 _DAMAGED = "That sync cursor is damaged. Start again with an empty cursor."
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """What a stock-desk feed keeps in its cursor: the snapshot's size and progress, and the kept
+    places' fingerprint."""
+
+    total: int
+    done: int
+    places: int
 
 
 @dataclass(frozen=True)
@@ -51,9 +81,13 @@ class FeedCursor:
     phase: str
     after: Any  # last key sent in this phase (an id, a pair, or a log seq)
     start_seq: int
+    desk: DeskState | None = None
 
     def encode(self) -> str:
-        raw = json.dumps({"st": self.store_id, "p": self.phase, "k": self.after, "s": self.start_seq})
+        data: dict[str, Any] = {"st": self.store_id, "p": self.phase, "k": self.after, "s": self.start_seq}
+        if self.desk is not None:
+            data.update(t=self.desk.total, d=self.desk.done, h=self.desk.places)
+        raw = json.dumps(data, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
 
     @classmethod
@@ -65,8 +99,16 @@ class FeedCursor:
         # the text, but a cursor of nothing but brackets still recurses in the JSON parser.
         except (ValueError, RecursionError) as exc:
             raise BadCursor(_DAMAGED) from exc
-        if not isinstance(data, dict) or data.keys() != _CURSOR_FIELDS:
+        if not isinstance(data, dict) or data.keys() not in (_CURSOR_FIELDS, _DESK_CURSOR_FIELDS):
             raise BadCursor(_DAMAGED)
+        desk = None
+        if data.keys() == _DESK_CURSOR_FIELDS:
+            total, done, places = data["t"], data["d"], data["h"]
+            if not (_is_int(total, 0, MAX_CURSOR_SEQ) and _is_int(done, 0, MAX_CURSOR_SEQ)):
+                raise BadCursor(_DAMAGED)
+            if not _is_int(places, 0, 2**32 - 1):
+                raise BadCursor(_DAMAGED)
+            desk = DeskState(total, done, places)
         store, phase, after, start_seq = data["st"], data["p"], data["k"], data["s"]
         if not (_is_int(store, 1, MAX_CURSOR_ID) and _is_int(start_seq, 0, MAX_CURSOR_SEQ)):
             raise BadCursor(_DAMAGED)
@@ -74,9 +116,9 @@ class FeedCursor:
             raise BadCursor(
                 "That sync cursor belongs to another store or feed. Start again with an empty cursor."
             )
-        if not _key_fits(phase, after):
+        if not _key_fits(phase, after, desk is not None):
             raise BadCursor(_DAMAGED)
-        return cls(store, phase, after, start_seq)
+        return cls(store, phase, after, start_seq, desk)
 
     def next_phase(self) -> FeedCursor:
         phase = PHASES[PHASES.index(self.phase) + 1]
@@ -88,33 +130,77 @@ def _is_int(value: object, low: int, high: int) -> bool:
     return type(value) is int and low <= value <= high
 
 
-def _key_fits(phase: str, after: object) -> bool:
-    """Whether ``after`` is the kind of last key ``phase`` writes."""
+def _key_fits(phase: str, after: object, desk: bool) -> bool:
+    """Whether ``after`` is the kind of last key ``phase`` writes (a stock-desk feed's stock
+    phase: a ``[store_id, product_id]`` pair)."""
     if phase == "log":
         return _is_int(after, 0, MAX_CURSOR_SEQ)
     if after is None:
         return True
+    if phase == "stock" and desk:
+        return _is_pair(after)
     if phase in _ID_PHASES:
         return _is_int(after, 0, MAX_CURSOR_ID)
     # "revoked": the last (customer id, card serial) pair sent.
+    return _is_pair(after)
+
+
+def _is_pair(after: object) -> bool:
     return (
         isinstance(after, list) and len(after) == 2 and all(_is_int(part, 0, MAX_CURSOR_ID) for part in after)
     )
 
 
-def changes(session: Session, store_id: int, cursor_text: str, limit: int) -> contract.ChangeFeed:
+def changes(
+    session: Session, store_id: int, cursor_text: str, limit: int, *, stock_desk: bool = False
+) -> contract.ChangeFeed:
+    """One page of the feed after ``cursor_text`` (``""``: a snapshot, of the stock desk's shape
+    for a ``stock_desk`` tablet)."""
     require_store(session, store_id)
     if cursor_text:
         cursor = FeedCursor.decode(cursor_text, store_id)
     else:
-        start = session.execute(select(func.coalesce(func.max(m.ChangeLog.seq), 0))).scalar_one()
-        cursor = FeedCursor(store_id, "products", None, int(start))
-    page = _PAGERS[cursor.phase](session, cursor, limit)
-    if cursor.phase != "log" and page.full is False:
-        return contract.ChangeFeed(cursor=cursor.next_phase().encode(), has_more=True, **page.items)
-    return contract.ChangeFeed(
-        cursor=replace(cursor, after=page.last_key).encode(), has_more=page.full, **page.items
+        cursor = FeedCursor(store_id, "products", None, _log_position(session))
+        if stock_desk:
+            kept = kept_stores(session, store_id)
+            cursor = replace(
+                cursor, desk=DeskState(_snapshot_total(session, store_id, kept), 0, kept.fingerprint)
+            )
+    pagers = _DESK_PAGERS if cursor.desk is not None else _PAGERS
+    page = pagers[cursor.phase](session, cursor, limit)
+    if page.restart is not None:
+        return contract.ChangeFeed.model_construct(cursor=page.restart.encode(), has_more=True, **page.items)
+    moved = cursor.next_phase() if cursor.phase != "log" and page.full is False else None
+    following = moved or replace(cursor, after=page.last_key)
+    if cursor.desk is not None:
+        done = cursor.desk.done + sum(len(v) for k, v in page.items.items() if k != "stores")
+        following = replace(following, desk=replace(cursor.desk, done=min(done, cursor.desk.total)))
+        if cursor.phase != "log":
+            page.items["progress"] = contract.FeedProgress(
+                done=following.desk.done if following.desk else 0, total=cursor.desk.total
+            )
+    # Built from the hub's own rows: validated by their columns, not again per row (a stock page
+    # carries thousands of counts).
+    return contract.ChangeFeed.model_construct(
+        cursor=following.encode(), has_more=True if moved else page.full, **page.items
     )
+
+
+def _log_position(session: Session) -> int:
+    return int(session.execute(select(func.coalesce(func.max(m.ChangeLog.seq), 0))).scalar_one())
+
+
+def _snapshot_total(session: Session, store_id: int, kept: KeptStores) -> int:
+    """Items a stock-desk snapshot will send, counted as it begins (for its progress)."""
+    products = session.execute(select(func.count()).select_from(m.Product)).scalar_one()
+    pickups = session.execute(
+        select(func.count())
+        .select_from(m.Order)
+        .where(m.Order.store_id == store_id, m.Order.pickup_state.in_(QUEUE_STATES))
+    ).scalar_one()
+    revoked = session.execute(select(func.count()).select_from(m.CardRevocation)).scalar_one()
+    customers = len(feed_customer_ids(session, store_id))
+    return int(products) + count_total(session, kept) + int(pickups) + customers + int(revoked)
 
 
 @dataclass
@@ -122,18 +208,14 @@ class _Page:
     items: dict[str, Any]
     last_key: Any
     full: bool
+    #: Where the feed goes next instead (a stock-desk feed whose kept places changed).
+    restart: FeedCursor | None = None
 
 
 def _products_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
-    query = select(*PRODUCT_COLUMNS).order_by(m.Product.id).limit(limit)
-    if cursor.after is not None:
-        query = query.where(m.Product.id > int(cursor.after))
-    rows = list(session.execute(query))
-    return _Page(
-        {"products": [product_from_row(r) for r in rows]},
-        rows[-1].id if rows else cursor.after,
-        len(rows) == limit,
-    )
+    after = int(cursor.after) if cursor.after is not None else None
+    products, last = products_page(session, after, limit)
+    return _Page({"products": products}, last if last is not None else cursor.after, len(products) == limit)
 
 
 def _stock_levels(
@@ -258,48 +340,61 @@ def _revoked_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
     )
 
 
-def _log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores | None = None) -> _Page:
     """Up to ``limit`` changed entities (at most ``CUSTOMER_PAGE`` customers) after the cursor.
 
     The log is read ahead by up to ``LOG_READ_AHEAD`` times the limit, so a customer changed a
     hundred times while a device was away is sent once, with its latest state: a drain of many
     commands on a few customers costs a few profiles, not one per command. The page ends just
     before the first change that would not fit; the cursor is a log position, so nothing after it
-    is skipped.
+    is skipped. With ``kept`` (a stock-desk feed) stock changes of every kept place are read too,
+    each (place, product) once, and sent as ``stock_counts``.
     """
     scan = min(limit * LOG_READ_AHEAD, LOG_SCAN_CAP)
+    places = set(kept.ids) if kept is not None else {cursor.store_id}
     rows = list(
         session.execute(
-            select(m.ChangeLog.seq, m.ChangeLog.entity, m.ChangeLog.entity_id)
+            select(m.ChangeLog.seq, m.ChangeLog.store_id, m.ChangeLog.entity, m.ChangeLog.entity_id)
             .where(
                 m.ChangeLog.seq > int(cursor.after),
-                or_(m.ChangeLog.store_id == cursor.store_id, m.ChangeLog.store_id.is_(None)),
+                or_(m.ChangeLog.store_id.in_(sorted(places)), m.ChangeLog.store_id.is_(None)),
             )
             .order_by(m.ChangeLog.seq)
             .limit(scan)
         )
     )
     full = len(rows) == scan
-    changed: dict[str, dict[int, None]] = {}  # entity → ids in first-seen order (a dict as an ordered set)
+    # entity → keys in first-seen order (a dict as an ordered set); a stock key is (place, product)
+    changed: dict[str, dict[Any, None]] = {}
     distinct = 0
-    for index, row in enumerate(rows):
-        ids = changed.get(row.entity, {})
-        if row.entity_id in ids:
+    last_seq = cursor.after
+    for row in rows:
+        if row.store_id is not None and row.store_id != cursor.store_id and row.entity != "stock":
+            last_seq = row.seq  # another kept place's pickups and customers are not this store's
             continue
-        if distinct == limit or (row.entity == "customer" and len(ids) == CUSTOMER_PAGE):
-            rows, full = rows[:index], True  # profiles are heavy: this page ends before this change
+        key = (row.store_id, row.entity_id) if row.entity == "stock" else row.entity_id
+        keys = changed.get(row.entity, {})
+        if key in keys:
+            last_seq = row.seq
+            continue
+        if distinct == limit or (row.entity == "customer" and len(keys) == CUSTOMER_PAGE):
+            full = True  # profiles are heavy: this page ends before this change
             break
-        changed.setdefault(row.entity, {})[row.entity_id] = None
+        changed.setdefault(row.entity, {})[key] = None
         distinct += 1
+        last_seq = row.seq
     items: dict[str, Any] = {}
     if "product" in changed:
         products = session.execute(select(*PRODUCT_COLUMNS).where(m.Product.id.in_(list(changed["product"]))))
         items["products"] = [product_from_row(r) for r in products]
     if "stock" in changed:
-        items["stock"] = _as_stock(
-            cursor.store_id,
-            _stock_levels(session, cursor.store_id, list(changed["stock"]), None, len(changed["stock"])),
-        )
+        if kept is not None:
+            items["stock_counts"] = counts_of(session, changed["stock"])
+        else:
+            product_ids = [product_id for _store, product_id in changed["stock"]]
+            items["stock"] = _as_stock(
+                cursor.store_id, _stock_levels(session, cursor.store_id, product_ids, None, len(product_ids))
+            )
     if "pickup" in changed:
         orders = list(session.execute(select(*ORDER_COLUMNS).where(m.Order.id.in_(list(changed["pickup"])))))
         items["pickups"] = orders_with_lines(session, orders)
@@ -313,7 +408,31 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
             )
         )
         items["revoked"] = [contract.RevokedCard(customer_id=r.customer_id, serial=r.serial) for r in revoked]
-    return _Page(items, rows[-1].seq if rows else cursor.after, full)
+    return _Page(items, last_seq, full)
+
+
+def _desk_stock_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    """Counts of the kept places, ``COUNTS_PER_LIMIT`` × ``limit`` a page; ``stores`` first."""
+    kept = kept_stores(session, cursor.store_id)
+    counts, last, more = counts_page(session, kept, cursor.after, limit * COUNTS_PER_LIMIT)
+    items: dict[str, Any] = {"stock_counts": counts}
+    if cursor.after is None:
+        items["stores"] = list(kept.places)
+    return _Page(items, last if last is not None else cursor.after, more)
+
+
+def _desk_log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+    """The log of a stock-desk feed; when the kept places changed, ``stores`` again and a fresh
+    stock phase (and the phases after it) from the log's position now."""
+    kept = kept_stores(session, cursor.store_id)
+    desk = cursor.desk
+    if desk is not None and kept.fingerprint != desk.places:
+        total = _snapshot_total(session, cursor.store_id, kept)
+        restart = FeedCursor(
+            cursor.store_id, "stock", None, _log_position(session), DeskState(total, 0, kept.fingerprint)
+        )
+        return _Page({"stores": list(kept.places)}, cursor.after, True, restart=restart)
+    return _log_page(session, cursor, limit, kept)
 
 
 _PAGERS = {
@@ -324,3 +443,4 @@ _PAGERS = {
     "revoked": _revoked_page,
     "log": _log_page,
 }
+_DESK_PAGERS = {**_PAGERS, "stock": _desk_stock_page, "log": _desk_log_page}

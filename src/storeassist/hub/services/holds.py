@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from storeassist import contract
 from storeassist.hub.db import models as m
 from storeassist.hub.services.command_outcomes import CommandConflict, CommandRefused
-from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.database import HubDatabase, as_utc, hold_change_log_order, utc_now
 from storeassist.hub.services.orders import require_store
 
 #: How long an ended hold stays on a store's list.
@@ -84,13 +84,27 @@ def expire_holds(session: Session, now: datetime | None = None, store_id: int | 
     return len(due)
 
 
+def sweep_expired_holds(db: HubDatabase, store_id: int | None = None, now: datetime | None = None) -> int:
+    """:func:`expire_holds` in a transaction of its own, taken only when a hold is due (a read
+    first: the list and the minute's sweep rarely find one); answers how many ended."""
+    now = now or utc_now()
+    query = select(m.Hold.id).where(m.Hold.status == "active", m.Hold.expires_at <= now).limit(1)
+    if store_id is not None:
+        query = query.where(m.Hold.store_id == store_id)
+    with db.reading() as session:
+        if session.execute(query).first() is None:
+            return 0
+    with db.writing() as session:
+        hold_change_log_order(session)
+        return expire_holds(session, now, store_id)
+
+
 def store_holds(session: Session, store_id: int, now: datetime | None = None) -> contract.StoreHolds:
     """A store's holds (``GET /v1/stores/{id}/holds``): active ones soonest to expire first, then
-    those that ended in the last :data:`ENDED_SHOWN_FOR`, newest first. Expired holds are swept
-    first, so the list never shows a hold active past its time."""
+    those that ended in the last :data:`ENDED_SHOWN_FOR`, newest first. Sweep first
+    (:func:`sweep_expired_holds`), so the list never shows a hold active past its time."""
     require_store(session, store_id)
     now = now or utc_now()
-    expire_holds(session, now, store_id)
     rows = session.execute(
         select(
             m.Hold.id,
