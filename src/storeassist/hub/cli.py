@@ -1,5 +1,6 @@
 """``storeassist-hub``: seed a demo chain, serve the API, upgrade the schema, enroll devices, print
-demo codes. ``--db`` takes a SQLite path or a database URL (``postgresql://…`` uses psycopg 3).
+demo codes, import products and stock counts (logged for tablets: ``services.catalog_admin``).
+``--db`` takes a SQLite path or a database URL (``postgresql://…`` uses psycopg 3).
 
 ``serve`` never upgrades on its own: on an out-of-date database it stops and names the
 ``upgrade`` command (run it after a backup). Only ``seed`` and ``upgrade --create`` make a new
@@ -91,6 +92,17 @@ def _parser() -> argparse.ArgumentParser:
     enroll = commands.add_parser("enroll-code", help="print a one-time device enrollment code (24 h)")
     db_option(enroll)
     enroll.add_argument("--store", type=_count, required=True)
+
+    products = commands.add_parser(
+        "import-products", help="add or update products from JSON Lines (one contract Product a line)"
+    )
+    db_option(products)
+    products.add_argument("file", type=Path, metavar="FILE.jsonl")
+
+    stock = commands.add_parser("import-stock", help="set a store's on-hand counts from CSV (sku,on_hand)")
+    db_option(stock)
+    stock.add_argument("--store", type=_count, required=True)
+    stock.add_argument("file", type=Path, metavar="FILE.csv")
 
     codes = commands.add_parser("demo-codes", help="write QR codes for demo customers and pickup orders")
     db_option(codes)
@@ -218,12 +230,60 @@ def _demo_codes(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
+def _read_import(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandRefused(f"{path} could not be read: {exc}") from None
+
+
+def _import_products(args: argparse.Namespace, db_url: str) -> int:
+    from storeassist.hub.services.catalog_admin import BadImportLine, read_products, upsert_products
+    from storeassist.hub.services.database import HubDatabase
+
+    try:
+        products = read_products(_read_import(args.file))
+    except BadImportLine as exc:
+        raise CommandRefused(f"{args.file}: {exc}") from None
+    db = HubDatabase(db_url)
+    try:
+        with db.writing() as session:
+            report = upsert_products(session, products)
+    finally:
+        db.dispose()
+    print(f"products: {report.added} added, {report.updated} updated")
+    return 0
+
+
+def _import_stock(args: argparse.Namespace, db_url: str) -> int:
+    from storeassist.hub.services.catalog_admin import BadImportLine, read_counts, set_stock_counts
+    from storeassist.hub.services.database import HubDatabase
+    from storeassist.hub.services.errors import NotFound
+
+    try:
+        counts = read_counts(_read_import(args.file))
+    except BadImportLine as exc:
+        raise CommandRefused(f"{args.file}: {exc}") from None
+    db = HubDatabase(db_url)
+    try:
+        with db.writing() as session:
+            changed = set_stock_counts(session, args.store, counts)
+    except NotFound as exc:
+        raise CommandRefused(str(exc)) from None
+    finally:
+        db.dispose()
+    print(f"stock: {changed} counts set at store {args.store}")
+    return 0
+
+
 _COMMANDS = {
     "seed": _seed,
     "serve": _serve,
     "upgrade": _upgrade,
     "enroll-code": _enroll_code,
     "demo-codes": _demo_codes,
+    "import-products": _import_products,
+    "import-stock": _import_stock,
 }
 
 if __name__ == "__main__":
