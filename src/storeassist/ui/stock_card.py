@@ -225,7 +225,7 @@ class CardPage(QWidget):
                 if cell is None:
                     self._place(label("–", "quiet"), row, column)
                     continue
-                button = QPushButton(here_text(cell.available_here))
+                button = touch_button(here_text(cell.available_here))  # as wide as its words in bold
                 button.setProperty("role", "filterChip")
                 button.setCheckable(True)
                 button.setChecked(cell.sku == card.product.sku)
