@@ -5,9 +5,10 @@ data folder: the demo chain is seeded, the practice hub starts on loopback, the 
 a practice card is "scanned", and each screen is grabbed as an associate would see it — the
 profile, a search, the pickup counter (queue, order, checking who collects, hand-over,
 receipt), the stock screen (search, a card, a hold, the holds), the Returns shell, needs
-attention, staff sign-in, the camera page and a refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
-dates. Then the hub is stopped and the same card scanned again, so the offline profile is
-captured too; last the enrollment form and the kiosk (started and enrolled as a kiosk).
+attention, staff sign-in, the camera page and a refused scan. A second tablet enrolled at the
+chain's store abroad shows its own money and dates. Then the hub is stopped and the same card
+scanned again, so the offline profile is captured too; last the enrollment form and the kiosk
+(started and enrolled as a kiosk).
 Usage: ``python tools/screenshots.py OUT_DIR``.
 """
 
