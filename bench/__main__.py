@@ -27,6 +27,7 @@ ORDER = [
     "bench_frozen",
     "bench_scan_profile",
     "bench_scan_during_drain",
+    "bench_stock",
     "bench_pickups",  # hands orders over: after every benchmark that reads the chain's pickups
 ]
 
