@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storeassist.contract import Product
 from storeassist.domain.stock import (
     FRESH_FOR,
+    NEARBY_KM,
     HoldBoard,
     HoldRow,
     ProductNotFound,
@@ -18,7 +20,9 @@ from storeassist.domain.stock import (
     StockAt,
     available,
     certainty,
+    is_nearby,
     ordered_sizes,
+    seasons_clash,
     size_sort_key,
 )
 
@@ -101,3 +105,46 @@ def test_refusals_carry_their_code_and_params() -> None:
     assert StockActionInvalid("no_customer").params == {}
     missing = ProductNotFound("4006381333931")
     assert missing.code == "4006381333931" and "4006381333931" not in str(missing)
+
+
+def test_the_same_size_in_two_spellings_sorts_the_same_way_every_time() -> None:
+    assert ordered_sizes(["m", "M", "S"]) == ["S", "M", "m"]
+    assert ordered_sizes(["M", "S", "m"]) == ["S", "M", "m"]
+
+
+def test_another_store_is_nearby_within_80_km_only() -> None:
+    assert is_nearby(0.0)
+    assert is_nearby(NEARBY_KM)
+    assert not is_nearby(NEARBY_KM + 0.1)
+    assert not is_nearby(7507.4)  # a store of the chain abroad
+
+
+def _product(sku: str, season: str | None) -> Product:
+    return Product(
+        sku=sku,
+        gtin="4000000000017",
+        style=sku,
+        name=sku,
+        brand="Orla",
+        category="Shoes",
+        price_cents=1000,
+        attributes={"season": season} if season else {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "clash"),
+    [
+        ("AW", "SS", True),
+        ("SS", "AW", True),
+        ("AW", "AW", False),
+        ("AW", "core", False),
+        ("core", "SS", False),
+        (None, "SS", False),
+        ("AW", None, False),
+    ],
+)
+def test_spring_summer_and_autumn_winter_clash_and_core_goes_with_both(
+    one: str | None, other: str | None, clash: bool
+) -> None:
+    assert seasons_clash(_product("A", one), _product("B", other)) is clash

@@ -22,6 +22,9 @@ from storeassist.contract.catalog import HoldStatus, Product, StoreKind
 
 #: A count older than this is uncertain: shown with its age, as "about", never as fact.
 FRESH_FOR = timedelta(hours=72)
+#: How far another store may be to count as nearby: a shopper can get there, it sells in the same
+#: money. The hub's suggestions use the same radius ("in stock within 80 km").
+NEARBY_KM = 80.0
 #: Where an answer came from: the hub just now, or this tablet's cache.
 StockSource = Literal["online", "cache"]
 Certainty = Literal["fresh", "uncertain"]
@@ -33,6 +36,22 @@ ActionStatus = Literal["confirmed", "waiting", "refused", "conflict"]
 def available(on_hand: int, held: int) -> int:
     """Units on sale: on hand, less those held for customers and pickups (never below 0)."""
     return max(0, on_hand - held)
+
+
+def is_nearby(distance_km: float) -> bool:
+    """Whether another store this far away is one to send a shopper to (:data:`NEARBY_KM`)."""
+    return distance_km <= NEARBY_KM
+
+
+#: The seasons a collection is made for; "core" goes with either.
+_OPPOSITE_SEASON = {"SS": "AW", "AW": "SS"}
+
+
+def seasons_clash(one: Product, other: Product) -> bool:
+    """Whether two products are of opposite seasons (spring/summer against autumn/winter): sandals
+    are no companion for a puffer jacket. A product without a season clashes with nothing."""
+    season = one.attributes.get("season")
+    return season is not None and other.attributes.get("season") == _OPPOSITE_SEASON.get(season)
 
 
 def certainty(as_of: datetime, now: datetime, fresh_for: timedelta = FRESH_FOR) -> Certainty:
@@ -52,7 +71,8 @@ def size_sort_key(size: str | None) -> tuple[int, float, str]:
         return (3, 0.0, "")
     upper = size.upper()
     if upper in _LETTER_SIZES:
-        return (0, float(_LETTER_SIZES.index(upper)), "")
+        # The text breaks a tie ("M" and "m"), so the order never depends on a set's.
+        return (0, float(_LETTER_SIZES.index(upper)), size)
     number = _NUMBER.match(size)
     if number:
         return (1, float(number.group(1).replace(",", ".")), size)

@@ -21,7 +21,9 @@ from storeassist.domain.stock import (
     VariantCell,
     VariantGrid,
     certainty,
+    is_nearby,
     ordered_sizes,
+    seasons_clash,
 )
 
 #: Categories a shopper often takes with one another: a companion of another category comes from
@@ -102,7 +104,8 @@ def answered_stock_at(
 def split_places(
     places: Iterable[StockAt], own_store_id: int
 ) -> tuple[StockAt | None, tuple[StockAt, ...], StockAt | None]:
-    """(here, the other stores nearest first, the warehouse) of a product's counts."""
+    """(here, the other stores nearby — within ``domain.stock.NEARBY_KM`` — nearest first, the
+    warehouse) of a product's counts; a kept store farther away is left out."""
     here: StockAt | None = None
     warehouse: StockAt | None = None
     nearby: list[StockAt] = []
@@ -111,7 +114,7 @@ def split_places(
             here = place
         elif place.kind == "warehouse":
             warehouse = warehouse or place
-        else:
+        elif is_nearby(place.distance_km):
             nearby.append(place)
     nearby.sort(key=lambda p: (p.distance_km, p.store_name, p.store_id))
     return here, tuple(nearby), warehouse
@@ -161,8 +164,9 @@ def pick_companions(
     limit: int = MAX_COMPANIONS,
 ) -> tuple[Companion, ...]:
     """Up to ``limit`` products to suggest beside ``product``, each in stock here and of another
-    style: first from the related categories (``goes_with``, at most two per category, most on
-    sale first), then of the same brand in another category (``same_brand``). One per style.
+    style and not of the opposite season: first from the related categories (``goes_with``, at
+    most two per category, most on sale first), then of the same brand in another category
+    (``same_brand``). One per style.
 
     Reasons: ``goes_with`` with ``category`` (``product``'s, the one it goes with), ``same_brand``
     with ``brand``."""
@@ -171,7 +175,11 @@ def pick_companions(
     related = related_categories(product.category)
 
     def stocked(candidates: Iterable[Product]) -> list[Product]:
-        found = [c for c in candidates if c.style not in styles and available_here.get(c.sku, 0) > 0]
+        found = [
+            c
+            for c in candidates
+            if c.style not in styles and available_here.get(c.sku, 0) > 0 and not seasons_clash(product, c)
+        ]
         return sorted(found, key=lambda c: (-available_here[c.sku], c.sku))
 
     per_category: dict[str, int] = {}

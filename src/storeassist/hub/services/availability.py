@@ -19,10 +19,10 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, select
 
 from storeassist.domain.geo import distance_km
+from storeassist.domain.stock import NEARBY_KM
 from storeassist.hub.db import models as m
 from storeassist.hub.services.wire import AnyRow, Queryable, fetch_prepared
 
-NEARBY_KM = 80.0
 Availability = Literal["here", "nearby", "out"]
 
 #: Distinct (store positions, origin) pairs remembered: a chain has tens of stores, rarely moved.
