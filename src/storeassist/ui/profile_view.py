@@ -43,10 +43,17 @@ from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.row_delegate import IconRowDelegate, ProductRowDelegate
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
-from storeassist.ui.widgets import Section, append_shown, clear_layout, label, pill, row_frame, text_column
+from storeassist.ui.widgets import (
+    PORTRAIT_BELOW,
+    Section,
+    append_shown,
+    clear_layout,
+    label,
+    pill,
+    row_frame,
+    text_column,
+)
 
-#: Narrower than this (the widget's own width), the two columns stack into one.
-PORTRAIT_BELOW = 900
 NOTE_MAX_CHARS = 500
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 

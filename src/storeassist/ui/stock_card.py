@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +39,7 @@ from storeassist.ui.stock_words import (
 )
 from storeassist.ui.widgets import (
     MIN_TOUCH_PX,
+    PORTRAIT_BELOW,
     Section,
     clear_layout,
     label,
@@ -157,9 +160,21 @@ class CardPage(QWidget):
         actions.addStretch(1)
         body.addLayout(actions)
         body.addWidget(self.why_not)
-        body.addWidget(self.grid_section)
-        body.addWidget(self.stock_section)
-        body.addWidget(self.companions_section)
+        # The grid beside the stock and companions in landscape, so "do you have it nearby" needs
+        # no scrolling; stacked in portrait (see resizeEvent).
+        left = QVBoxLayout()
+        left.addWidget(self.grid_section)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self.stock_section)
+        right.addWidget(self.companions_section)
+        right.addStretch(1)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(12)
+        self.columns.addLayout(left, 2)
+        self.columns.addLayout(right, 3)
+        body.addLayout(self.columns)
         body.addStretch(1)
 
         self.scroll_area = scrolling(content, "stockCard")
@@ -169,6 +184,12 @@ class CardPage(QWidget):
 
     def set_store_format(self, fmt: StoreFormat) -> None:
         self._format = fmt
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = self.width() < PORTRAIT_BELOW
+        direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        self.columns.setDirection(direction)
+        super().resizeEvent(event)
 
     def show_card(self, card: ProductCard, now: datetime) -> None:
         self.card = card

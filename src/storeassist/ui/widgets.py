@@ -115,6 +115,8 @@ class Section(QFrame):
 
 #: The least height of anything a finger taps.
 MIN_TOUCH_PX = 48
+#: A page narrower than this (its own width) stacks its two columns into one.
+PORTRAIT_BELOW = 900
 
 
 class TouchButton(QPushButton):
