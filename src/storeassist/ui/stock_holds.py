@@ -124,7 +124,7 @@ class HoldsPage(QWidget):
         if hold.waiting_to_sync:
             texts.addWidget(pill(self.tr("Waiting to sync"), "pending"), 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(texts, 1)
-        buttons = QVBoxLayout()
+        buttons = QHBoxLayout()
         buttons.setSpacing(6)
         if hold.status == "active":
             release = touch_button(self.tr("Release"))
