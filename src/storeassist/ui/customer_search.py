@@ -29,13 +29,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
-    QScroller,
     QSizePolicy,
     QStyle,
     QStyleOptionViewItem,
@@ -47,7 +44,7 @@ from storeassist.contract import CustomerPage, CustomerSummary
 from storeassist.ui.background import OpRunner
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.row_delegate import TwoLineDelegate
-from storeassist.ui.widgets import label
+from storeassist.ui.widgets import label, row_list
 
 #: Typing pauses this long before the search runs by itself.
 DEBOUNCE_MS = 400
@@ -265,20 +262,8 @@ class CustomerSearchPanel(QWidget):
         self.status = _label("hint")
 
         self.model = CustomerResultsModel(self)
-        self.results = QListView()
-        self.results.setObjectName("customerSearchResults")
-        self.results.setModel(self.model)
-        self.results.setItemDelegate(_ResultRowDelegate(self.results))
-        self.results.setUniformItemSizes(True)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Focus stays in the field, so the associate can keep typing after a glance at the list.
-        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results = row_list("customerSearchResults", self.model, _ResultRowDelegate)
         self.results.setVisible(False)
-        # A finger drags the list on a touch screen (a mouse still uses the scroll bar).
-        QScroller.grabGesture(self.results.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
         self.more_button = QPushButton(self.tr("More results"))
         self.more_button.setMinimumHeight(MIN_TOUCH_PX)

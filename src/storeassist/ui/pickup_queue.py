@@ -24,13 +24,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QGridLayout,
     QLineEdit,
-    QListView,
     QPushButton,
-    QScroller,
     QSizePolicy,
     QStyle,
     QStyleOptionViewItem,
@@ -52,7 +49,7 @@ from storeassist.ui.pickup_words import (
     waiting_for,
 )
 from storeassist.ui.row_delegate import TwoLineDelegate, draw_pill, pill_width
-from storeassist.ui.widgets import label
+from storeassist.ui.widgets import label, row_list
 
 MIN_TOUCH_PX = 48
 #: The pause in typing after which a phone-number search is asked of the hub.
@@ -357,17 +354,7 @@ class QueuePage(QWidget):
         self.empty.setVisible(False)
 
         self.model = PickupQueueModel(self)
-        self.view = QListView()
-        self.view.setObjectName("pickupQueue")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(PickupRowDelegate(self.view))
-        self.view.setUniformItemSizes(True)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.view.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.view = row_list("pickupQueue", self.model, PickupRowDelegate)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -14,11 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
-    QListView,
-    QScroller,
     QStyle,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -29,7 +26,7 @@ from storeassist.domain.stock import ProductHit, SearchAnswer
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.row_delegate import TwoLineDelegate, draw_pill, pill_width
 from storeassist.ui.stock_words import StockWords, here_text, variant_text
-from storeassist.ui.widgets import MIN_TOUCH_PX, label, touch_button
+from storeassist.ui.widgets import MIN_TOUCH_PX, label, row_list, touch_button
 
 #: Typing pauses this long before the catalog is searched.
 DEBOUNCE_MS = 150
@@ -162,17 +159,7 @@ class SearchPage(QWidget):
         self.empty.setVisible(False)
 
         self.model = HitsModel(self)
-        self.view = QListView()
-        self.view.setObjectName("stockHits")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(HitDelegate(self.view))
-        self.view.setUniformItemSizes(True)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.view.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.view = row_list("stockHits", self.model, HitDelegate)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

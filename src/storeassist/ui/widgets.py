@@ -7,15 +7,19 @@ read it back straight away (the screens and their tests do).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QAbstractItemModel, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QListView,
     QPushButton,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -143,3 +147,21 @@ def touch_button(text: str, *, primary: bool = False) -> QPushButton:
         button.setProperty("role", "primary")
     button.setMinimumHeight(MIN_TOUCH_PX)
     return button
+
+
+def row_list(name: str, model: QAbstractItemModel, delegate: type[QAbstractItemDelegate]) -> QListView:
+    """A list of painted rows of one height (a queue, search results): no selection, no focus (so
+    the associate keeps typing in the field above it), scrolled by the pixel, and dragged by a
+    finger on a touch screen."""
+    view = QListView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setItemDelegate(delegate(view))
+    view.setUniformItemSizes(True)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    QScroller.grabGesture(view.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return view
