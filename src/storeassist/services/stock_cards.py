@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from storeassist.contract import Product, StockLevel
+from storeassist.contract import Product
 from storeassist.contract.catalog import StoreKind
 from storeassist.domain.stock import (
     Certainty,
@@ -50,15 +50,14 @@ GOES_WITH: Mapping[str, tuple[str, ...]] = {
 MAX_COMPANIONS = 6
 
 
-class KeptStockLevel(Protocol):
-    """A count the cache keeps (``storeassist.local`` ``CachedStockLevel``), as read here."""
+class CountedStock(Protocol):
+    """A count of one product at one place, kept (``storeassist.local`` ``CachedStockLevel``) or just
+    sent by the hub (``contract.StockLevel``), as read here."""
 
     @property
     def store_id(self) -> int: ...
     @property
     def store_name(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
     @property
     def distance_km(self) -> float: ...
     @property
@@ -69,26 +68,24 @@ class KeptStockLevel(Protocol):
     def as_of(self) -> datetime: ...
 
 
+class KeptStockLevel(CountedStock, Protocol):
+    """A count the cache keeps, which also says what kind of place it is."""
+
+    @property
+    def kind(self) -> str: ...
+
+
 def kept_stock_at(level: KeptStockLevel, now: datetime, fresh_for: timedelta, *, waiting: int = 0) -> StockAt:
     """A cached count as the card shows it; ``waiting`` units held here, not yet confirmed, are
     counted as held already."""
     kind: StoreKind = "warehouse" if level.kind == "warehouse" else "store"
-    return StockAt(
-        store_id=level.store_id,
-        store_name=level.store_name,
-        kind=kind,
-        distance_km=level.distance_km,
-        on_hand=level.on_hand,
-        held=level.held + waiting,
-        as_of=level.as_of,
-        certainty=certainty(level.as_of, now, fresh_for),
-    )
+    return answered_stock_at(level, kind, now, fresh_for, waiting=waiting)
 
 
 def answered_stock_at(
-    level: StockLevel, kind: StoreKind, now: datetime, fresh_for: timedelta, *, waiting: int = 0
+    level: CountedStock, kind: StoreKind, now: datetime, fresh_for: timedelta, *, waiting: int = 0
 ) -> StockAt:
-    """A count the hub just sent (``GET /v1/stock``) as the card shows it."""
+    """A count (the hub's, ``GET /v1/stock``, or a kept one) at a place of ``kind`` as the card shows it."""
     return StockAt(
         store_id=level.store_id,
         store_name=level.store_name,
