@@ -128,10 +128,10 @@ def test_a_fresher_count_from_the_hub_is_kept_and_an_older_one_is_not(cache, now
     def level(store_id: int, on_hand: int, at: datetime) -> StockLevel:
         return StockLevel(store_id=store_id, store_name="x", distance_km=1, on_hand=on_hand, as_of=at)
 
-    cache.put_stock_level("S-40", level(9, 7, now + timedelta(minutes=5)))
-    cache.put_stock_level("S-40", level(4, 9, now - timedelta(days=1)))  # older than the kept one
-    cache.put_stock_level("R-1", level(4, 2, now))  # a new count at a kept place
-    cache.put_stock_level("S-40", level(33, 1, now))  # a place not kept: nowhere to show it
+    cache.put_stock_levels("S-40", [level(9, 7, now + timedelta(minutes=5))])
+    cache.put_stock_levels("S-40", [level(4, 9, now - timedelta(days=1))])  # older than the kept one
+    cache.put_stock_levels("R-1", [level(4, 2, now)])  # a new count at a kept place
+    cache.put_stock_levels("S-40", [level(33, 1, now)])  # a place not kept: nowhere to show it
 
     counts = {lv.store_id: lv.on_hand for lv in cache.stock_levels("S-40")}
     assert counts == {1: 5, 4: 0, 9: 7, 50: 400}

@@ -406,6 +406,20 @@ async def test_bad_hold_requests_are_refused_before_anything_is_written(setup: D
     assert setup.outbox.pending_count() == 0
 
 
+async def test_a_sku_longer_than_the_contract_allows_is_a_typed_refusal_not_a_traceback(setup: Desk) -> None:
+    """A catalog that let in a 40-character SKU: holding it is refused naming the field."""
+    long_sku = "L" * 40
+    product = _product(8, long_sku, "L", "Tops", "Kestrel", "M", "Grey")
+    feed = ChangeFeed(
+        cursor="c2", has_more=False, products=[product], stock_counts=[(long_sku, HERE, 5, 0, 0)]
+    )
+    setup.cache.apply_feed(feed, requested_cursor="c1", now=NOW)
+    with pytest.raises(StockActionInvalid) as refused:
+        await setup.desk.place_hold(42, long_sku, 1, 24)
+    assert (refused.value.code, refused.value.params) == ("invalid_command", {"field": "payload.sku"})
+    assert setup.outbox.pending_count() == 0
+
+
 # -- the endless aisle ----------------------------------------------------------------------
 
 

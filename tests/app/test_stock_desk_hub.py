@@ -127,6 +127,31 @@ async def test_the_first_sync_fills_the_catalog_the_desk_searches_and_cards(tabl
     assert fresh.source == "online" and fresh.here is not None and fresh.here.available == on_sale
 
 
+async def test_a_refreshed_card_leaves_out_a_kept_store_that_has_sold_out_since(tablet: Tablet) -> None:
+    """The hub's answer names only stores with units on sale: a kept nearby store it leaves out is
+    not shown with its old count as if the hub had just sent it."""
+    hub = tablet.hub
+    with _db(hub) as db:  # a SKU on sale here and at another store within 80 km (the chain's second)
+        sku = db.execute(
+            "SELECT p.sku FROM products p JOIN inventory a ON a.product_id = p.id AND a.store_id = ? "
+            "JOIN inventory b ON b.product_id = p.id AND b.store_id = 2 "
+            "WHERE a.on_hand > a.held AND b.on_hand > b.held ORDER BY p.sku LIMIT 1",
+            (hub.store_id,),
+        ).fetchone()[0]
+    card = tablet.desk.card(sku)
+    gone = 2
+    assert gone in {place.store_id for place in card.nearby}
+    with _db(tablet.hub) as db:
+        db.execute(
+            "UPDATE inventory SET on_hand = held WHERE store_id = ? AND product_id = "
+            "(SELECT id FROM products WHERE sku = ?)",
+            (gone, sku),
+        )
+    fresh = await tablet.desk.refresh_card(card)
+    assert fresh.source == "online"
+    assert gone not in {place.store_id for place in fresh.nearby}
+
+
 async def test_a_hold_online_is_confirmed_listed_released_and_put_back(tablet: Tablet) -> None:
     sku, on_sale = _stocked_here(tablet.hub)
     customer = tablet.hub.customer_ids[0]

@@ -454,6 +454,7 @@ async def test_a_snapshot_resumed_by_a_later_round_reports_from_there_and_asks_b
     fake_hub, outbox, cache, now
 ):
     from storeassist.contract.sync import FeedProgress
+    from storeassist.sync.engine import PAGE_LIMIT
 
     limits: list[int] = []
     asked = fake_hub.changes
@@ -476,7 +477,7 @@ async def test_a_snapshot_resumed_by_a_later_round_reports_from_there_and_asks_b
 
     await engine.sync_now()
 
-    assert limits == [2000, 2000, 2000]
+    assert limits == [PAGE_LIMIT] * 3 and PAGE_LIMIT == 1000  # what a hub of the release before allows
     assert [(r.done, r.total, r.seconds_left, r.finished) for r in reports] == [
         (4000, 9000, None, False),  # no rate yet
         (5000, 9000, 4.0, False),
@@ -493,3 +494,33 @@ async def test_a_hub_that_sends_no_progress_still_says_when_the_first_fill_is_ov
     await engine.sync_now()
 
     assert [(r.done, r.total, r.finished) for r in reports] == [(0, 0, True)]
+
+
+async def test_a_round_that_fails_half_way_through_a_snapshot_leaves_the_count_without_a_time_left(
+    fake_hub, outbox, cache, now
+):
+    from storeassist.contract.sync import FeedProgress
+
+    ticks = iter([1.0, 2.0, 3.0, 4.0])
+    engine = SyncEngine(fake_hub, outbox, cache, store_id=1, clock=lambda: now, monotonic=lambda: next(ticks))
+    fake_hub.pages = {
+        "": ChangeFeed(cursor="p1", has_more=True, progress=FeedProgress(done=2000, total=9000))
+    }
+    asked = fake_hub.changes
+
+    async def changes(store_id: int, cursor: str, limit: int = 500) -> ChangeFeed:
+        if cursor == "p1":
+            fake_hub.offline = True  # the hub goes away after the first page
+        return await asked(store_id, cursor, limit)
+
+    fake_hub.changes = changes
+    reports = []
+    engine.snapshot_progress.connect(reports.append)
+
+    with pytest.raises(HubUnreachable):
+        await engine.sync_now()
+
+    assert [(r.done, r.total, r.seconds_left, r.finished) for r in reports] == [
+        (2000, 9000, 3.5, False),  # 2,000 in 1 s
+        (2000, 9000, None, False),  # paused: the count stays, no time left is promised
+    ]

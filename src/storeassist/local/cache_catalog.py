@@ -256,20 +256,21 @@ class CatalogReads:
                 variants.append(StockedVariant(product=product, available=available(on_hand, held)))
         return variants
 
-    def put_stock_level(self, sku: str, level: StockLevel) -> None:
-        """Keep a count the hub just sent (a product card online), if its place is kept and the
-        count is not older than the one kept."""
-        row = (sku, level.store_id, level.on_hand, level.held, _epoch(level.as_of))
+    def put_stock_levels(self, sku: str, levels: Iterable[StockLevel]) -> None:
+        """Keep counts of ``sku`` the hub just sent (a product card online), in one transaction:
+        each only if its place is kept and it is not older than the count kept."""
+        rows = [(sku, lv.on_hand, lv.held, _epoch(lv.as_of), lv.store_id) for lv in levels]
+        if not rows:
+            return
         sql = (
             "INSERT INTO stock (sku, store_id, on_hand, held, as_of) "
             "SELECT ?, id, ?, ?, ? FROM stores WHERE id = ? "
             "ON CONFLICT (sku, store_id) DO UPDATE SET on_hand = excluded.on_hand, held = excluded.held, "
             "as_of = excluded.as_of WHERE excluded.as_of >= stock.as_of"
         )
-        params = (row[0], row[2], row[3], row[4], row[1])
         self._file.write(
             "stock write",
-            lambda c: c.exec_driver_sql(sql, params),
+            lambda c: c.exec_driver_sql(sql, rows),
             user_message=QT_TRANSLATE_NOOP("messages", "The stock count could not be saved on this device."),
         )
 

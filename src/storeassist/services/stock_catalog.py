@@ -157,15 +157,17 @@ class CatalogLookups:
         *,
         answer: StockAnswer | None = None,
     ) -> ProductCard:
-        """``product``'s card from the cache; with the hub's ``answer``, its counts win (a store
-        it names that this tablet does not keep is added) and the card is ``online``."""
+        """``product``'s card from the cache; with the hub's ``answer``, the card is ``online`` and
+        shows the answer's places only: a kept store it leaves out has nothing on sale now (the hub
+        names only stores with some), so its kept count is not shown as if just sent."""
         mine = waiting.get(product.sku, 0)
         places: dict[int, StockAt] = {}
-        for level in self.levels(product.sku):
-            held_here = mine if level.store_id == self._store_id else 0
-            places[level.store_id] = kept_stock_at(level, now, self.fresh_for, waiting=held_here)
         source: StockSource = "cache"
-        if answer is not None:
+        if answer is None:
+            for level in self.levels(product.sku):
+                held_here = mine if level.store_id == self._store_id else 0
+                places[level.store_id] = kept_stock_at(level, now, self.fresh_for, waiting=held_here)
+        else:
             source, product = "online", answer.product
             for sent, kind in _answered(answer):
                 held_here = mine if sent.store_id == self._store_id and kind == "store" else 0

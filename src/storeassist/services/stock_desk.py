@@ -25,10 +25,10 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from storeassist.client import HubError
 from storeassist.contract import (
@@ -99,7 +99,7 @@ class StockCache(CatalogCache, Protocol):
 
     def stock_here(self, sku: str) -> StockLevel | None: ...
 
-    def put_stock_level(self, sku: str, level: StockLevel) -> None: ...
+    def put_stock_levels(self, sku: str, levels: Iterable[StockLevel]) -> None: ...
 
     def keep_store_holds(self, holds: StoreHolds) -> None: ...
 
@@ -197,14 +197,12 @@ class StockDesk(CommandIssuer):
         except HubError as exc:
             log.info("the card's stock stays as cached (%s)", type(exc).__name__)
             return card
-        for level in (answer.here, *answer.nearby, answer.warehouse):
-            if level is None:
-                continue
-            try:
-                self._cache.put_stock_level(sku, level)
-            except LocalStoreError as exc:
-                log.warning("a fresher count could not be kept (%s)", type(exc).__name__)
-                break
+        levels = [level for level in (answer.here, *answer.nearby, answer.warehouse) if level is not None]
+        try:
+            # Off the GUI thread: during the first fill the sync's page transaction may hold the file.
+            await asyncio.to_thread(self._cache.put_stock_levels, sku, levels)
+        except LocalStoreError as exc:
+            log.warning("fresher counts could not be kept (%s)", type(exc).__name__)
         return self._catalog.card(answer.product, self._waiting_holds(), self._clock(), answer=answer)
 
     # -- holds ------------------------------------------------------------------------------
@@ -225,10 +223,9 @@ class StockDesk(CommandIssuer):
         if qty > left:
             raise StockActionInvalid("not_enough_stock", {"sku": sku, "available": left, "requested": qty})
         at = self._clock()
+        payload = _payload(PlaceHoldPayload, customer_id=customer_id, sku=sku, qty=qty, hours=hours)
         command = PlaceHoldCommand(
-            **self.fields(at=at, staff_id=staff.staff_id),
-            type="hold.place",
-            payload=PlaceHoldPayload(customer_id=customer_id, sku=sku, qty=qty, hours=hours),
+            **self.fields(at=at, staff_id=staff.staff_id), type="hold.place", payload=payload
         )
         return await self._send(
             command, "hold_id", reference=str(command.id), expires_at=at + timedelta(hours=hours)
@@ -245,7 +242,7 @@ class StockDesk(CommandIssuer):
             answer = None
         if answer is not None:
             try:
-                self._cache.keep_store_holds(answer)
+                await asyncio.to_thread(self._cache.keep_store_holds, answer)
             except LocalStoreError as exc:
                 log.warning("the holds could not be kept for offline use (%s)", type(exc).__name__)
             return self._board(answer, "online")
@@ -337,16 +334,13 @@ class StockDesk(CommandIssuer):
             if self._product(sku) is None:
                 raise StockActionInvalid("catalog_unknown_sku", {"sku": sku})
             self._check_source(sku, qty, source_store_id, ordered.get(sku, 0))
-        try:
-            payload = AisleOrderPayload(
-                customer_id=customer_id,
-                lines=[AisleLine(sku=sku, qty=qty) for sku, qty in wanted.items()],
-                source_store_id=source_store_id,
-                fulfilment=fulfilment,
-            )
-        except ValidationError as exc:
-            field = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            raise StockActionInvalid("invalid_command", {"field": f"payload.{field}"}) from None
+        payload = _payload(
+            AisleOrderPayload,
+            customer_id=customer_id,
+            lines=[{"sku": sku, "qty": qty} for sku, qty in wanted.items()],
+            source_store_id=source_store_id,
+            fulfilment=fulfilment,
+        )
         command = AisleOrderCommand(
             **self.fields(staff_id=staff.staff_id), type="aisle.order", payload=payload
         )
@@ -441,3 +435,16 @@ def _check_units(qty: int) -> None:
 def _check_hours(hours: int) -> None:
     if not 1 <= hours <= MAX_HOLD_HOURS:
         raise StockActionInvalid("payload_out_of_bounds", {"bound": "number", "limit": MAX_HOLD_HOURS})
+
+
+_Payload = TypeVar("_Payload", bound=BaseModel)
+
+
+def _payload(model: type[_Payload], **fields: object) -> _Payload:
+    """A command's payload, or the typed refusal naming the first field the contract refuses (a
+    SKU longer than the contract allows, from a catalog that let it in): never a traceback."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        field = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        raise StockActionInvalid("invalid_command", {"field": f"payload.{field}"}) from None

@@ -82,6 +82,9 @@ class SyncReport:
     pages_pulled: int
 
 
+#: Feed items asked for a page: the most a hub of the release before the stock desk allows (a hub
+#: of this release sends ten times as many stock counts a page).
+PAGE_LIMIT = 1000
 #: Seconds after an immediate push was answered before a round pulls what it changed.
 PULL_AFTER_PUSH_S = 0.5
 
@@ -113,7 +116,7 @@ class SyncEngine(QObject):
         backoff_base_s: float = 2.0,
         backoff_cap_s: float = 300.0,
         batch_size: int = MAX_BATCH,
-        page_limit: int = 2000,
+        page_limit: int = PAGE_LIMIT,
         clock: Callable[[], datetime] = _utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
@@ -359,6 +362,14 @@ class SyncEngine(QObject):
     # -- pull -----------------------------------------------------------------------------------
 
     async def _pull(self) -> int:
+        try:
+            return await self._pull_pages()
+        except BaseException:
+            if (paused := self._snapshot.paused()) is not None:
+                self.snapshot_progress.emit(paused)
+            raise
+
+    async def _pull_pages(self) -> int:
         cursor = self._cache.cursor()
         pages = 0
         restarted = refilled = False

@@ -58,6 +58,14 @@ class SnapshotWatch:
         self._last = SnapshotProgress(progress.done, total, seconds_left, finished=False)
         return self._finish() if last_page else self._last
 
+    def paused(self) -> SnapshotProgress | None:
+        """The last report again without a time left, when a round ends half-way through a
+        snapshot (the hub went away): the count stays true, a time left would not be."""
+        if not self._active or self._last is None:
+            return None
+        self._start = None  # the next round measures its own rate
+        return SnapshotProgress(self._last.done, self._last.total, None, finished=False)
+
     def _finish(self) -> SnapshotProgress:
         total = self._last.total if self._last is not None else 0
         self._active, self._start, self._last = False, None, None
