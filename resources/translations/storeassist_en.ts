@@ -2,6 +2,34 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ArrivalPanel</name>
+    <message>
+        <location filename="../../src/storeassist/ui/pickup_arrival.py" line="+28"/>
+        <source>On its way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Bin or shelf, e.g. A-12</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bin it is put in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived — put in bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Order #{number} is not in the store yet. When it arrives, put it in a bin and say which: it is then ready to hand over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttentionPage</name>
     <message>
         <location filename="../../src/storeassist/ui/overlay_pages.py" line="+64"/>
@@ -95,23 +123,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+133"/>
+        <location line="+139"/>
         <source>Order #{order_number} is not a pickup order.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-137"/>
         <source>Order #{order_number} is to be collected at store {store_id}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+121"/>
+        <location line="+127"/>
         <source>Order #{order_number} cannot be handed over now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-124"/>
         <source>Order #{order_number} cannot be handed over: it is {state}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -192,6 +220,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Type the bin order #{order_number} is put in: up to 16 letters or digits (spaces, dots, dashes and underscores allowed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The back office has no such hold. It may have been removed already.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -306,7 +339,7 @@
 <context>
     <name>CardPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/stock_card.py" line="+114"/>
+        <location filename="../../src/storeassist/ui/stock_card.py" line="+117"/>
         <source>Back to search</source>
         <extracomment>Another product&apos;s card is wanted (a grid cell, a companion): its SKU.</extracomment>
         <translation type="unfinished"></translation>
@@ -337,7 +370,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+63"/>
         <source>SKU {sku}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1408,7 +1441,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-329"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-335"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1461,12 +1494,13 @@
 <context>
     <name>OrderPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_order.py" line="+150"/>
+        <location filename="../../src/storeassist/ui/pickup_order.py" line="+152"/>
+        <location line="+90"/>
         <source>Collected — waiting to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-88"/>
         <source>Locked: a manager must hand it over</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1486,7 +1520,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Back to the queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1496,7 +1530,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Pickup order #{number}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1511,12 +1545,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Offline — from this tablet&apos;s copy. A hand-over is sent when back online.</source>
+        <location line="+12"/>
+        <source>Arrived — waiting to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>Offline — from this tablet&apos;s copy. A hand-over is sent when back online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>{when} · {left}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1526,7 +1565,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Nothing is left to collect on order #{number}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1534,7 +1573,7 @@
 <context>
     <name>PickupWords</name>
     <message>
-        <location line="-204"/>
+        <location line="-220"/>
         <source>Handed over instead of {name}</source>
         <extracomment>The product picture&apos;s square at the left of a line.</extracomment>
         <translation type="unfinished"></translation>
@@ -1834,9 +1873,9 @@
 <context>
     <name>PickupsScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+142"/>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+149"/>
         <source>Finish this hand-over first, or go back from it; then scan the next order.</source>
-        <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen.</extracomment>
+        <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen. An order&apos;s arrival was recorded, refused or left waiting: its ``ArrivalReceipt``.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1981,9 +2020,9 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../../src/storeassist/ui/profile_view.py" line="+140"/>
+        <location filename="../../src/storeassist/ui/profile_view.py" line="+147"/>
         <source>Pickups and holds</source>
-        <extracomment>Narrower than this (the widget&apos;s own width), the two columns stack into one. The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
+        <extracomment>The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2558,7 +2597,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+103"/>
         <source>● Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2649,7 +2688,7 @@
 <context>
     <name>StockWords</name>
     <message>
-        <location filename="../../src/storeassist/ui/stock_card.py" line="-191"/>
+        <location filename="../../src/storeassist/ui/stock_card.py" line="-209"/>
         <location line="+3"/>
         <source>This count is old: check before promising it.</source>
         <extracomment>A grid cell&apos;s least width: a finger&apos;s, and &quot;12 here&quot; in bold.</extracomment>
@@ -3359,13 +3398,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+106"/>
         <source>The store data on this device could not be updated. Check free disk space.</source>
         <extracomment>The catalog&apos;s words for correcting a misspelling, read again after the catalog changed. Pickup orders already read, by the JSON text of their row: the queue is read often and whole (500 orders would take tens of milliseconds to parse each time); a row whose text changed is parsed again. Orders written here go in as they are written.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>The back office&apos;s keys could not be saved on this device. Check free disk space.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3432,7 +3471,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/pickup_desk.py" line="+125"/>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+127"/>
         <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
         <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
         <translation type="unfinished"></translation>
@@ -3486,7 +3525,7 @@
 <context>
     <name>training</name>
     <message>
-        <location filename="../../src/storeassist/startup.py" line="+162"/>
+        <location filename="../../src/storeassist/startup.py" line="+164"/>
         <source>Opening this tablet&apos;s records…</source>
         <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
         <translation type="unfinished"></translation>
@@ -3497,7 +3536,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+162"/>
         <source>Asking the back office how this store writes dates and prices…</source>
         <translation type="unfinished"></translation>
     </message>

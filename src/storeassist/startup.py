@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from storeassist.local import LocalCache, Outbox
     from storeassist.security.credentials import CredentialStore
     from storeassist.services.add_note import AddCustomerNote
+    from storeassist.services.pickup_arrivals import PickupArrivals
     from storeassist.services.pickup_desk import PickupDesk
     from storeassist.services.recommend_products import RecommendProducts
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
@@ -76,6 +77,7 @@ class DeviceServices:
     notes: AddCustomerNote
     suggestions: RecommendProducts
     pickups: PickupDesk
+    pickup_arrivals: PickupArrivals
     stock_desk: StockDesk
 
     @property
@@ -246,6 +248,7 @@ class DeviceStartup:
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
         from storeassist.services.pending_actions import PendingActions
+        from storeassist.services.pickup_arrivals import PickupArrivals
         from storeassist.services.pickup_desk import PickupDesk
         from storeassist.services.recommend_products import RecommendProducts
         from storeassist.services.record_profile_view import RecordProfileView
@@ -302,6 +305,7 @@ class DeviceStartup:
             pickups=PickupDesk(
                 client, cache, outbox, sync, record.store_id, staff, hub_went_quiet=client.note_gave_up
             ),
+            pickup_arrivals=PickupArrivals(cache, outbox, sync, record.store_id, staff),
             stock_desk=StockDesk(
                 client,
                 cache,

@@ -17,6 +17,7 @@ from storeassist.contract import (
 from storeassist.domain import tokens
 from storeassist.domain.orders import (
     HandoverProblem,
+    is_arriving,
     is_open,
     is_overdue,
     plan_handover,
@@ -24,6 +25,7 @@ from storeassist.domain.orders import (
     to_collect,
 )
 from storeassist.domain.pickups import (
+    ArrivalReceipt,
     HandoverInvalid,
     HandoverReceipt,
     OpenedPickup,
@@ -31,6 +33,7 @@ from storeassist.domain.pickups import (
     PickupNotHere,
     ReceiptLine,
     SubstituteOption,
+    apply_receive,
 )
 from storeassist.services.view_customer import SignInRequired, ViewCustomer
 
@@ -49,6 +52,7 @@ class FakeDevice:
     notes: Any = None
     suggestions: Any = None
     pickups: Any = None
+    pickup_arrivals: Any = None
     stock_desk: Any = None
     store_locale: str | None = None
     store_currency: str | None = None
@@ -299,4 +303,47 @@ class FakePickupDesk:
             reference="SA1.restock-code",
             pickup_state="expired",
             points_credited=None,
+        )
+
+
+@dataclass
+class FakePickupArrivals:
+    """``PickupArrivals`` over a :class:`FakePickupDesk`'s orders: the same checks; the answer is
+    ``confirmed``, ``waiting`` (the order shows ready, waiting to sync) or ``conflict`` (another
+    tablet received it first)."""
+
+    desk: FakePickupDesk
+    answer: str = "confirmed"
+    received: list[tuple[int, str]] = field(default_factory=list)
+
+    async def receive(self, order: Order, bin: str) -> ArrivalReceipt:
+        self.desk._signed()
+        order = self.desk._find(order.id)
+        if order.store_id != 1:
+            raise PickupNotHere(order.number, order.store_id)
+        if not is_arriving(order.pickup_state):
+            raise HandoverInvalid(
+                "not_arriving", {"order_number": order.number, "pickup_state": order.pickup_state or ""}
+            )
+        label = bin.strip()
+        if not 1 <= len(label) <= 16 or not all(
+            ch.isascii() and (ch.isalnum() or ch in " ._-") for ch in label
+        ):
+            raise HandoverInvalid("bin_invalid", {"order_number": order.number})
+        self.received.append((order.id, label))
+        conflict = self.answer == "conflict"
+        if not conflict:
+            order = apply_receive(order, label)
+            self.desk._replace(order)
+        if self.answer == "waiting":
+            self.desk.waiting.add(order.id)
+        return ArrivalReceipt(
+            order=order,
+            bin=label,
+            at=self.desk.now,
+            staff_name="Sam Associate",
+            status=self.answer,  # type: ignore[arg-type]
+            reference="9b1c0c52-0000-4000-8000-000000000002",
+            code="not_arriving" if conflict else None,
+            params={"order_number": order.number, "pickup_state": "ready"} if conflict else {},
         )

@@ -18,6 +18,7 @@ from storeassist.domain.pickups import HandoverReceipt, OpenedPickup, ReceiptLin
 from storeassist.features import ASSOCIATE_FEATURES
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
+from storeassist.ui.overlay_pages import result_sentence
 from storeassist.ui.pickups_screen import PickupsScreen
 from storeassist.ui.resources import load_theme
 
@@ -55,6 +56,14 @@ def _queue(screen: PickupsScreen) -> None:
 
 def _order(screen: PickupsScreen) -> None:
     screen._show_opened(OpenedPickup(_long_order(), "cache", None, True))
+
+
+def _arriving(screen: PickupsScreen) -> None:
+    """On its way, waiting to sync, with the bin refused: every part of the arrival panel shows."""
+    order = _long_order().model_copy(update={"pickup_state": "placed", "pickup_bin": None})
+    screen._show_opened(OpenedPickup(order, "cache", None, True))
+    screen.order.arrival.bin.setText("Back room shelf")
+    screen.order.arrival.show_message(result_sentence("bin_invalid", {"order_number": order.number}))
 
 
 def _verify(screen: PickupsScreen) -> None:
@@ -110,7 +119,9 @@ def _restock(screen: PickupsScreen) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
 @pytest.mark.parametrize(
-    "page", [_queue, _order, _verify, _handover, _receipt, _restock], ids=lambda f: f.__name__[1:]
+    "page",
+    [_queue, _order, _arriving, _verify, _handover, _receipt, _restock],
+    ids=lambda f: f.__name__[1:],
 )
 def test_every_pickup_page_fits_the_tablet(
     qtbot: QtBot, fake_device: Any, size: tuple[int, int], page: Callable[[PickupsScreen], None]

@@ -23,6 +23,8 @@ OPEN_PICKUP_STATES: tuple[PickupState, ...] = ("placed", "picking", "ready", "pa
 COLLECTABLE_STATES: tuple[PickupState, ...] = ("ready", "partially_collected")
 #: Nothing more can happen to the pickup.
 FINAL_PICKUP_STATES: tuple[PickupState, ...] = ("collected", "expired", "cancelled")
+#: Not in the store yet: on its way (an endless-aisle order) or being picked; its arrival makes it ready.
+ARRIVING_STATES: tuple[PickupState, ...] = ("placed", "picking")
 #: The store's queue, most urgent kind first.
 QUEUE_STATES: tuple[PickupState, ...] = ("ready", "partially_collected", "picking", "placed")
 
@@ -92,6 +94,11 @@ def is_open(state: str | None) -> bool:
 
 def is_collectable(state: str | None) -> bool:
     return state in COLLECTABLE_STATES
+
+
+def is_arriving(state: str | None) -> bool:
+    """Whether an order's arrival may be recorded (``pickup.receive``): it is not here yet."""
+    return state in ARRIVING_STATES
 
 
 def to_collect(line: LineQuantities) -> int:

@@ -1,5 +1,5 @@
 """What the pickup counter shows and what it refuses: the queue, an opened order, substitutes, a
-hand-over receipt, and the typed errors the screen turns into a sentence.
+hand-over or arrival receipt, and the typed errors the screen turns into a sentence.
 
 The pickup desk service (``storeassist.services.pickup_desk``) makes these; the Pickups screen
 reads them. Pure Python: no Qt, HTTP or SQL. Rules on states and quantities are
@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 from storeassist.contract.catalog import Product
 from storeassist.contract.orders import Order, OrderLine
-from storeassist.domain.orders import LineAction, plan_handover, to_collect
+from storeassist.domain.orders import LineAction, is_arriving, plan_handover, to_collect
 
 #: Where a board or an order was read: the hub just now, or this tablet's cache.
 PickupSource = Literal["online", "cache"]
@@ -93,6 +93,25 @@ class HandoverReceipt:
     #: The state the order moves to.
     pickup_state: str
     points_credited: int | None
+    #: A refusal's or conflict's result code (``contract.RESULT_CODES``), with its params.
+    code: str | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArrivalReceipt:
+    """What the counter shows after an order's arrival is recorded (``pickup.receive``)."""
+
+    #: The order as it now shows: ready in ``bin`` when confirmed or waiting to sync; as it was
+    #: when refused or in conflict.
+    order: Order
+    bin: str
+    #: When it was put in the bin (the device's clock, UTC).
+    at: datetime
+    staff_name: str
+    status: ReceiptStatus
+    #: This tablet's command id (the hub signs no code for an arrival).
+    reference: str
     #: A refusal's or conflict's result code (``contract.RESULT_CODES``), with its params.
     code: str | None = None
     params: Mapping[str, str | int] = field(default_factory=dict)
@@ -191,6 +210,14 @@ def apply_restock(order: Order) -> Order:
         for line in order.lines
     ]
     return order.model_copy(update={"lines": lines, "pickup_state": "expired"})
+
+
+def apply_receive(order: Order, bin: str) -> Order:
+    """``order`` once it has arrived and is put in ``bin``: ready there. An order no longer on its
+    way (the copy already holds the arrival, or the order moved on) is left as it is."""
+    if not is_arriving(order.pickup_state):
+        return order
+    return order.model_copy(update={"pickup_state": "ready", "pickup_bin": bin})
 
 
 #: Digits a queue search needs before it is taken for a phone number and asked of the hub (the

@@ -1,20 +1,27 @@
 """What this tablet did that the hub has not confirmed yet: its own view of "waiting to sync".
 
 An action is in the outbox the moment it is taken (``storeassist.local.Outbox``); until the hub
-answers, the tablet shows it where it belongs — a note on its customer's profile — marked as
-waiting to sync, whether the hub is reachable or not; a hand-over or restock on its order, which
-then shows "collected — waiting to sync". Read from the outbox each time, so what shows is
-exactly what is still waiting.
+answers, the tablet shows it where it belongs — a note on its customer's profile — marked as waiting
+to sync, whether the hub is reachable or not; a hand-over or restock on its order, which then shows
+"collected — waiting to sync"; an arrival, which shows the order ready in its bin. Read from the
+outbox each time, so what shows is exactly what is still waiting.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from storeassist.contract import AddNoteCommand, CollectPickupCommand, Command, RestockPickupCommand
+from storeassist.contract import (
+    AddNoteCommand,
+    CollectPickupCommand,
+    Command,
+    ReceivePickupCommand,
+    RestockPickupCommand,
+)
 
-#: What this tablet did to a pickup order: a hand-over, or a confirmed "to restock" task.
-PickupAction = CollectPickupCommand | RestockPickupCommand
+#: What this tablet did to a pickup order: its arrival put in a bin, a hand-over, or a confirmed
+#: "to restock" task.
+PickupAction = ReceivePickupCommand | CollectPickupCommand | RestockPickupCommand
 
 
 class UnconfirmedCommands(Protocol):
@@ -36,9 +43,9 @@ class PendingActions:
         ]
 
     def pickup_actions(self) -> dict[int, list[PickupAction]]:
-        """Hand-overs and restocks made here and not yet confirmed, by order id, oldest first."""
+        """Arrivals, hand-overs and restocks made here and not yet confirmed, by order id, oldest first."""
         actions: dict[int, list[PickupAction]] = {}
-        for command in self._outbox.unacknowledged("pickup.collect", "pickup.restock"):
-            if isinstance(command, CollectPickupCommand | RestockPickupCommand):
+        for command in self._outbox.unacknowledged("pickup.receive", "pickup.collect", "pickup.restock"):
+            if isinstance(command, ReceivePickupCommand | CollectPickupCommand | RestockPickupCommand):
                 actions.setdefault(command.payload.order_id, []).append(command)
         return actions

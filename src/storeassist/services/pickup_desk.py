@@ -48,6 +48,7 @@ from storeassist.contract import (
     PickupCodeAnswer,
     PickupQueue,
     Product,
+    ReceivePickupCommand,
     RestockPickupCommand,
     RestockPickupPayload,
     Role,
@@ -72,6 +73,7 @@ from storeassist.domain.pickups import (
     ReceiptLine,
     SubstituteOption,
     apply_handover,
+    apply_receive,
     apply_restock,
     is_named_proxy,
     phone_query,
@@ -582,7 +584,7 @@ class PickupDesk(CommandIssuer):
     # -- this tablet's own news -------------------------------------------------------------
 
     def _with_local_actions(self, orders: Iterable[Order]) -> tuple[list[Order], frozenset[int]]:
-        """``orders`` with the hand-overs and restocks made here and not yet confirmed applied;
+        """``orders`` with the arrivals, hand-overs and restocks made here and not yet confirmed applied;
         and the ids of the orders they touch."""
         orders = list(orders)
         try:
@@ -638,6 +640,9 @@ def _applied(
     products: Callable[[CollectPickupPayload], Mapping[str, Product]],
 ) -> Order:
     for action in actions:
+        if isinstance(action, ReceivePickupCommand):  # recorded by ``services/pickup_arrivals.py``
+            order = apply_receive(order, action.payload.bin)
+            continue
         if isinstance(action, RestockPickupCommand):
             order = apply_restock(order)
             continue

@@ -261,6 +261,12 @@ def _result_template(code: str | None, params: Mapping[str, str | int]) -> str |
             return QCoreApplication.translate(
                 "AttentionPage", "Order #{order_number} is not on its way here, so it cannot be received."
             )
+        case "bin_invalid":  # the tablet's own check (services.pickup_arrivals)
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Type the bin order #{order_number} is put in: up to 16 letters or digits "
+                "(spaces, dots, dashes and underscores allowed).",
+            )
         case "unknown_hold":
             return QCoreApplication.translate(
                 "AttentionPage", "The back office has no such hold. It may have been removed already."

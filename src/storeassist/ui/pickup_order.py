@@ -1,10 +1,11 @@
 """One pickup order at the counter: who collects, whether it is paid, where it waits, and its lines.
 
-The header says the customer (and the person they named to collect, if any), the payment state,
-the bin, the deadline with the time left, and whether this tablet holds a hand-over the hub has
-not confirmed yet ("collected — waiting to sync"). The lines are a list model with a painted row
-each: the product's picture (a placeholder until pictures are cached on the tablet), name, size
-and colour, and ordered / collected / to collect.
+The header says the customer (and the person they named to collect, if any), the payment state, the
+bin, the deadline with the time left, and whether this tablet holds a hand-over the hub has not
+confirmed yet ("collected — waiting to sync"). An order not in the store yet says "On its way", with
+the bin it goes in when it arrives (``pickup_arrival.ArrivalPanel``). The lines are a list model
+with a painted row each: the product's picture (a placeholder until pictures are cached on the
+tablet), name, size and colour, and ordered / collected / to collect.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import Order, OrderLine
-from storeassist.domain.orders import is_collectable, items_to_collect
+from storeassist.domain.orders import is_arriving, is_collectable, items_to_collect
 from storeassist.domain.pickups import OpenedPickup
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.list_models import _RowsModel
 from storeassist.ui.overlay_pages import result_sentence
+from storeassist.ui.pickup_arrival import ArrivalPanel
 from storeassist.ui.pickup_words import (
     PickupWords,
     line_quantities,
@@ -176,6 +178,8 @@ class OrderPage(QWidget):
         self.source = label(role="offline", wrap=True)
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
+        self.arrival = ArrivalPanel()
+        self.arrival.setVisible(False)
 
         self.model = OrderLinesModel(self)
         self.lines = QListView()
@@ -204,6 +208,7 @@ class OrderPage(QWidget):
         layout.addLayout(self.facts)
         layout.addWidget(self.source)
         layout.addWidget(self.notice)
+        layout.addWidget(self.arrival)
         layout.addWidget(self.lines, 1)
         layout.addLayout(buttons)
 
@@ -230,6 +235,12 @@ class OrderPage(QWidget):
         for widget in (self.state_pill, self.payment_pill):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+        # Ready with something waiting to sync: only an arrival leaves an order ready.
+        self.sync_pill.setText(
+            self.tr("Arrived — waiting to sync")
+            if order.pickup_state == "ready"
+            else self.tr("Collected — waiting to sync")
+        )
         self.sync_pill.setVisible(opened.waiting_to_sync)
         self.locked_pill.setVisible(order.pickup_locked)
         self._fill_facts(order, now)
@@ -238,6 +249,10 @@ class OrderPage(QWidget):
         )
         self.source.setVisible(opened.source == "cache")
         self.model.set_rows([line_row(line, order) for line in order.lines])
+        arriving = is_arriving(order.pickup_state)
+        self.arrival.setVisible(arriving)
+        if arriving:
+            self.arrival.start(order)
         self._explain_hand_over(order)
 
     def _fill_facts(self, order: Order, now: datetime) -> None:
@@ -258,6 +273,9 @@ class OrderPage(QWidget):
         """The button is there only when something can be handed over; else the sentence why."""
         why = None
         params: dict[str, str | int] = {"order_number": order.number}
+        if is_arriving(order.pickup_state):
+            self.hand_over_button.setEnabled(False)  # the arrival panel says what comes first
+            return
         if not is_collectable(order.pickup_state):
             why = result_sentence(
                 "order_not_collectable", {**params, "pickup_state": order.pickup_state or "placed"}

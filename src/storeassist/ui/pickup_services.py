@@ -1,8 +1,9 @@
-"""What the Pickups feature asks of the device: the pickup desk, and how the store writes.
+"""What the Pickups feature asks of the device: the pickup desk, arrivals, and how the store writes.
 
-``storeassist.services.pickup_desk.PickupDesk`` as the screens use it (style.md §1: a screen never
-imports a service; it declares what it calls). The dataclasses that cross over are the domain's
-(:mod:`storeassist.domain.pickups`), the orders and hand-over payloads the contract's.
+``storeassist.services.pickup_desk.PickupDesk`` and ``.pickup_arrivals.PickupArrivals`` as the
+screens use them (style.md §1: a screen never imports a service; it declares what it calls). The
+dataclasses that cross over are the domain's (:mod:`storeassist.domain.pickups`), the orders and
+hand-over payloads the contract's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from collections.abc import Awaitable, Sequence
 from typing import Protocol
 
 from storeassist.contract import CollectPickupPayload, Order, OrderLine, PickupCodeAnswer
-from storeassist.domain.pickups import HandoverReceipt, OpenedPickup, PickupBoard, SubstituteOption
+from storeassist.domain.pickups import (
+    ArrivalReceipt,
+    HandoverReceipt,
+    OpenedPickup,
+    PickupBoard,
+    SubstituteOption,
+)
 from storeassist.ui.formatting import StorePlace
 
 
@@ -51,6 +58,15 @@ class PickupDeskLike(Protocol):
         """The customers whose phone starts with these digits (needs the back office)."""
 
 
+class PickupArrivalsLike(Protocol):
+    """An order on its way has arrived and is put in a bin: it is ready to hand over."""
+
+    def receive(self, order: Order, bin: str) -> Awaitable[ArrivalReceipt]:
+        """Checked first (``HandoverInvalid``: ``not_arriving``, ``bin_invalid``; nothing
+        written), then queued and sent; the receipt's order is as it now shows."""
+        ...
+
+
 class PickupServices(StorePlace, Protocol):
     """What the Pickups feature needs of the device (and how its store writes)."""
 
@@ -59,3 +75,6 @@ class PickupServices(StorePlace, Protocol):
 
     @property
     def pickups(self) -> PickupDeskLike | None: ...
+
+    @property
+    def pickup_arrivals(self) -> PickupArrivalsLike | None: ...

@@ -8,9 +8,10 @@ nothing changes.
 
 Queue → order (tap a row, scan an order code, or "Open pickup") → who collects (skipped when the
 order code was scanned: that verifies them) → hand-over → receipt → queue. An order past its
-deadline, tapped under "To restock", opens its restock task instead. The queue paints from the
-tablet's cache at once and from the hub when it answers; lookups are numbered, so an older
-answer never replaces a newer one.
+deadline, tapped under "To restock", opens its restock task instead; one on its way is put in a bin
+when it arrives (``PickupArrivalsLike.receive``), and shows again, ready to hand over. The queue
+paints from the tablet's cache at once and from the hub when it answers; lookups are numbered, so an
+older answer never replaces a newer one.
 """
 
 from __future__ import annotations
@@ -25,17 +26,18 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from storeassist.contract import CollectPickupPayload, Order, PickupCodeAnswer, PickupVerification
-from storeassist.domain.pickups import HandoverReceipt, OpenedPickup, PickupBoard
+from storeassist.domain.pickups import ArrivalReceipt, HandoverReceipt, OpenedPickup, PickupBoard
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.messages import describe_failure
+from storeassist.ui.overlay_pages import result_sentence
 from storeassist.ui.pickup_handover import HandoverPage
 from storeassist.ui.pickup_order import OrderPage
 from storeassist.ui.pickup_queue import QueuePage
 from storeassist.ui.pickup_receipt import ReceiptPage
 from storeassist.ui.pickup_restock import RestockPage
-from storeassist.ui.pickup_services import PickupDeskLike, PickupServices
+from storeassist.ui.pickup_services import PickupArrivalsLike, PickupDeskLike, PickupServices
 from storeassist.ui.pickup_verify import VerifyPage
 from storeassist.ui.widgets import label
 
@@ -56,6 +58,8 @@ class PickupsScreen(QWidget):
     order_shown = Signal(int)
     #: A hand-over or restock finished: its receipt is on screen.
     receipt_shown = Signal(object)
+    #: An order's arrival was recorded, refused or left waiting: its ``ArrivalReceipt``.
+    arrival_recorded = Signal(object)
 
     def __init__(
         self,
@@ -70,6 +74,7 @@ class PickupsScreen(QWidget):
         self._open_elsewhere = open_elsewhere
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._desk: PickupDeskLike | None = None
+        self._arrivals: PickupArrivalsLike | None = None
         self._board: PickupBoard | None = None
         self._opened: OpenedPickup | None = None
         self._verification: PickupVerification | None = None
@@ -106,6 +111,7 @@ class PickupsScreen(QWidget):
         self.queue.phone_search.connect(self._search_phone)
         self.order.back.connect(self.show_queue)
         self.order.hand_over.connect(self._start_hand_over)
+        self.order.arrival.arrived.connect(self._receive)
         self.verify.back.connect(self._back_to_order)
         self.verify.code_entered.connect(self._check_code)
         self.verify.verified.connect(self._verified)
@@ -123,6 +129,7 @@ class PickupsScreen(QWidget):
 
     def attach(self, services: PickupServices) -> None:
         self._desk = services.pickups
+        self._arrivals = services.pickup_arrivals
         fmt = StoreFormat.of_place(services)
         for page in (self.queue, self.order, self.receipt, self.restock):
             page.set_store_format(fmt)
@@ -441,6 +448,40 @@ class PickupsScreen(QWidget):
         if seq != self._open_seq:
             return
         self.handover.show_message(describe_failure(error, doing="pickup hand-over"))
+
+    # -- an order arriving ----------------------------------------------------------------
+
+    def _receive(self, bin_text: str) -> None:
+        opened, arrivals = self._opened, self._arrivals
+        if opened is None or arrivals is None:
+            return
+        seq = self._open_seq
+        self._in_flight = True
+        self.order.arrival.set_busy(True)
+        self._runner.run(
+            arrivals.receive(opened.order, bin_text),
+            on_success=lambda receipt: self._on_arrival(seq, opened, receipt),
+            on_failure=lambda error: self._on_arrival_failed(seq, error),
+        )
+
+    def _on_arrival(self, seq: int, opened: OpenedPickup, receipt: ArrivalReceipt) -> None:
+        """Ready in its bin (confirmed, or waiting to sync): the order again, to hand over; else why not."""
+        self._in_flight = False
+        self.order.arrival.set_busy(False)
+        if seq != self._open_seq:
+            return
+        if receipt.status in ("confirmed", "waiting"):
+            waiting = opened.waiting_to_sync or receipt.status == "waiting"
+            self._show_opened(OpenedPickup(receipt.order, opened.source, opened.order_code, waiting))
+        else:
+            self.order.arrival.show_message(result_sentence(receipt.code, receipt.params))
+        self.arrival_recorded.emit(receipt)
+
+    def _on_arrival_failed(self, seq: int, error: BaseException) -> None:
+        self._in_flight = False
+        self.order.arrival.set_busy(False)
+        if seq == self._open_seq:
+            self.order.arrival.show_message(describe_failure(error, doing="pickup arrival"))
 
     # -- restocking -----------------------------------------------------------------------
 
