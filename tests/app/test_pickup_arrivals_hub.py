@@ -18,41 +18,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_tablets import HubTablet, enroll_tablet
 
 from storeassist.client import HubClient
-from storeassist.contract import AisleLine, CollectPickupPayload, EnrollRequest, Order, StaffSignInRequest
+from storeassist.contract import AisleLine, CollectPickupPayload, Order
 from storeassist.domain.orders import to_collect
 from storeassist.domain.pickups import HandoverInvalid, PickupNotHere
-from storeassist.local import LocalCache, Outbox, OutboxState
+from storeassist.local import OutboxState
 from storeassist.services.pickup_arrivals import PickupArrivals
 from storeassist.services.pickup_desk import PickupDesk
-from storeassist.services.sign_in_staff import StaffSessionState
 from storeassist.services.stock_desk import StockDesk
 from storeassist.services.view_customer import SignInRequired
-from storeassist.sync import SyncEngine
 
 pytestmark = pytest.mark.anyio
 
 
 @dataclass
-class Tablet:
-    """One enrolled tablet: its files, its online client, its desks and its sync."""
+class Tablet(HubTablet):
+    """One enrolled tablet with its pickup desk, arrivals and stock desk."""
 
-    hub: Any
-    client: HubClient
-    credential: str
-    cache: LocalCache
-    outbox: Outbox
-    staff: StaffSessionState
-    sync: SyncEngine
     desk: PickupDesk
     arrivals: PickupArrivals
     stock: StockDesk
 
     def offline(self, client: HubClient) -> tuple[PickupDesk, PickupArrivals]:
         """The same tablet's counter with the hub out of reach."""
-        engine = SyncEngine(client, self.outbox, self.cache, self.hub.store_id)
-        store = self.hub.store_id
+        engine, store = self.engine(client), self.hub.store_id
         return (
             PickupDesk(client, self.cache, self.outbox, engine, store, self.staff),
             PickupArrivals(self.cache, self.outbox, engine, store, self.staff),
@@ -60,43 +51,29 @@ class Tablet:
 
 
 async def _tablet(hub: Any, folder: Path, name: str = "Counter tablet") -> Tablet:
-    folder.mkdir(parents=True, exist_ok=True)
-    async with HubClient(hub.url) as anonymous:
-        enrollment = await anonymous.enroll(EnrollRequest(code=hub.enroll_code(), device_name=name))
-    client = HubClient(hub.url, enrollment.credential)
-    session = await client.staff_sign_in(StaffSignInRequest(staff_number=hub.staff_number, pin=hub.staff_pin))
-    staff = StaffSessionState()
-    staff.sign_in(session)
-    cache, outbox = LocalCache(folder / "cache.sqlite"), Outbox(folder / "outbox.sqlite")
-    sync = SyncEngine(client, outbox, cache, hub.store_id)
-    store = hub.store_id
-    await sync.sync_now()  # the store's data, catalog and keys, as after start-up
-    return Tablet(
-        hub,
-        client,
-        enrollment.credential,
-        cache,
-        outbox,
-        staff,
-        sync,
-        PickupDesk(client, cache, outbox, sync, store, staff),
-        PickupArrivals(cache, outbox, sync, store, staff),
-        StockDesk(client, cache, outbox, sync, store, staff),
+    base = await enroll_tablet(hub, folder, name=name)
+    await base.sync.sync_now()  # the store's data, catalog and keys, as after start-up
+    client, cache, outbox, sync, staff, store = (
+        base.client,
+        base.cache,
+        base.outbox,
+        base.sync,
+        base.staff,
+        hub.store_id,
     )
-
-
-async def _close(tablet: Tablet) -> None:
-    await tablet.sync.aclose()
-    await tablet.client.aclose()
-    tablet.cache.close()
-    tablet.outbox.close()
+    return Tablet(
+        **base.parts(),
+        desk=PickupDesk(client, cache, outbox, sync, store, staff),
+        arrivals=PickupArrivals(cache, outbox, sync, store, staff),
+        stock=StockDesk(client, cache, outbox, sync, store, staff),
+    )
 
 
 @pytest.fixture
 async def tablet(hub_server_fn: Any, tmp_path: Path, anyio_backend: str) -> AsyncIterator[Tablet]:
     made = await _tablet(hub_server_fn, tmp_path / "tablet")
     yield made
-    await _close(made)
+    await made.aclose()
 
 
 @pytest.fixture
@@ -230,7 +207,7 @@ async def test_an_order_another_tablet_received_first_is_a_conflict_on_the_recei
         assert (await other.arrivals.receive(order, "C-3")).status == "confirmed"
         late = await tablet.arrivals.receive(order, "D-4")  # this tablet still shows it on its way
     finally:
-        await _close(other)
+        await other.aclose()
 
     assert (late.status, late.code) == ("conflict", "not_arriving")
     assert late.params["order_number"] == order.number and late.params["pickup_state"] == "ready"

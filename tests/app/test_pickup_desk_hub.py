@@ -16,24 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_tablets import HubTablet, enroll_tablet
 
 from storeassist.client import HubClient, HubConnectionError
 from storeassist.contract import (
     CollectPickupPayload,
     CommandBatch,
-    EnrollRequest,
     Order,
-    StaffSession,
-    StaffSignInRequest,
 )
 from storeassist.domain.orders import queue_sort_key, to_collect
 from storeassist.domain.pickups import HandoverInvalid, HandoverReceipt, PickupNotHere
 from storeassist.domain.tokens import TokenExpired, TokenForged, TokenKind, parse_token
-from storeassist.local import LocalCache, Outbox, OutboxState
+from storeassist.local import OutboxState
 from storeassist.services.pickup_desk import PickupDesk, PickupNotCached
-from storeassist.services.sign_in_staff import StaffSessionState
 from storeassist.services.view_customer import SignInRequired
-from storeassist.sync import SyncEngine
 
 pytestmark = pytest.mark.anyio
 
@@ -42,46 +38,22 @@ MANAGER = ("S0001", "1001")
 
 
 @dataclass
-class Tablet:
-    """One enrolled tablet: its files, its online client, its desk and its sync."""
+class Tablet(HubTablet):
+    """One enrolled tablet with its pickup desk."""
 
-    hub: Any
-    client: HubClient
-    credential: str
-    cache: LocalCache
-    outbox: Outbox
-    staff: StaffSessionState
-    session: StaffSession
-    sync: SyncEngine
     desk: PickupDesk
 
     def offline_desk(self, client: HubClient) -> PickupDesk:
         """The same tablet with the hub out of reach."""
-        engine = SyncEngine(client, self.outbox, self.cache, self.hub.store_id)
-        return PickupDesk(client, self.cache, self.outbox, engine, self.hub.store_id, self.staff)
+        return PickupDesk(client, self.cache, self.outbox, self.engine(client), self.hub.store_id, self.staff)
 
 
 async def _tablet(
     hub: Any, folder: Path, who: tuple[str, str] = ASSOCIATE, name: str = "Counter tablet"
 ) -> Tablet:
-    folder.mkdir(parents=True, exist_ok=True)
-    async with HubClient(hub.url) as anonymous:
-        enrollment = await anonymous.enroll(EnrollRequest(code=hub.enroll_code(), device_name=name))
-    client = HubClient(hub.url, enrollment.credential)
-    session = await client.staff_sign_in(StaffSignInRequest(staff_number=who[0], pin=who[1]))
-    staff = StaffSessionState()
-    staff.sign_in(session)
-    cache, outbox = LocalCache(folder / "cache.sqlite"), Outbox(folder / "outbox.sqlite")
-    sync = SyncEngine(client, outbox, cache, hub.store_id)
-    desk = PickupDesk(client, cache, outbox, sync, hub.store_id, staff)
-    return Tablet(hub, client, enrollment.credential, cache, outbox, staff, session, sync, desk)
-
-
-async def _close(tablet: Tablet) -> None:
-    await tablet.sync.aclose()
-    await tablet.client.aclose()
-    tablet.cache.close()
-    tablet.outbox.close()
+    base = await enroll_tablet(hub, folder, who=who, name=name)
+    desk = PickupDesk(base.client, base.cache, base.outbox, base.sync, hub.store_id, base.staff)
+    return Tablet(**base.parts(), desk=desk)
 
 
 @pytest.fixture
@@ -89,7 +61,7 @@ async def tablet(hub_server_fn: Any, tmp_path: Path, anyio_backend: str) -> Asyn
     made = await _tablet(hub_server_fn, tmp_path / "tablet")
     await made.sync.sync_now()  # the store's data and keys, as after start-up
     yield made
-    await _close(made)
+    await made.aclose()
 
 
 @pytest.fixture
@@ -329,7 +301,7 @@ async def test_offline_hand_over_of_an_order_another_tablet_collected_needs_atte
         assert late.status == "waiting"
         await tablet.sync.sync_now()
     finally:
-        await _close(other)
+        await other.aclose()
 
     [attention] = tablet.sync.needs_attention()
     assert attention.command.id == _command_id(late)
@@ -347,7 +319,7 @@ async def test_the_same_hand_over_online_from_a_second_tablet_is_a_conflict_on_i
         assert (await other.desk.hand_over(order, _all_of(order))).status == "confirmed"
         second = await tablet.desk.hand_over(order, _all_of(order))
     finally:
-        await _close(other)
+        await other.aclose()
 
     assert (second.status, second.code) == ("conflict", "order_already_collected")
     assert tablet.outbox.attention_count() == 1
@@ -409,7 +381,7 @@ async def test_a_manager_hands_over_a_locked_order(tablet, tmp_path):
     try:
         receipt = await manager.desk.hand_over(order, _all_of(order))
     finally:
-        await _close(manager)
+        await manager.aclose()
     assert receipt.status == "confirmed", (receipt.code, receipt.params)
 
 

@@ -15,62 +15,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_tablets import HubTablet, enroll_tablet
 
 from storeassist.client import HubClient
-from storeassist.contract import AisleLine, EnrollRequest, StaffSignInRequest
+from storeassist.contract import AisleLine
 from storeassist.domain.stock import StockActionInvalid
-from storeassist.local import LocalCache, Outbox, OutboxState
-from storeassist.services.sign_in_staff import StaffSessionState
+from storeassist.local import OutboxState
 from storeassist.services.stock_desk import StockDesk
-from storeassist.sync import SyncEngine
 
 pytestmark = pytest.mark.anyio
 
 
 @dataclass
-class Tablet:
-    hub: Any
-    client: HubClient
-    credential: str
-    cache: LocalCache
-    outbox: Outbox
-    staff: StaffSessionState
-    sync: SyncEngine
+class Tablet(HubTablet):
+    """One enrolled tablet with its stock desk."""
+
     desk: StockDesk
 
     def offline_desk(self, client: HubClient) -> StockDesk:
         """The same tablet with the hub out of reach."""
-        engine = SyncEngine(client, self.outbox, self.cache, self.hub.store_id)
-        return StockDesk(client, self.cache, self.outbox, engine, self.hub.store_id, self.staff)
+        return StockDesk(client, self.cache, self.outbox, self.engine(client), self.hub.store_id, self.staff)
 
 
 async def _tablet(hub: Any, folder: Path, name: str) -> Tablet:
-    folder.mkdir(parents=True, exist_ok=True)
-    async with HubClient(hub.url) as anonymous:
-        enrollment = await anonymous.enroll(EnrollRequest(code=hub.enroll_code(), device_name=name))
-    client = HubClient(hub.url, enrollment.credential)
-    session = await client.staff_sign_in(StaffSignInRequest(staff_number=hub.staff_number, pin=hub.staff_pin))
-    staff = StaffSessionState()
-    staff.sign_in(session)
-    cache, outbox = LocalCache(folder / "cache.sqlite"), Outbox(folder / "outbox.sqlite")
-    sync = SyncEngine(client, outbox, cache, hub.store_id)
-    desk = StockDesk(client, cache, outbox, sync, hub.store_id, staff)
-    await sync.sync_now()  # the catalog, the kept stock and keys, as after start-up
-    return Tablet(hub, client, enrollment.credential, cache, outbox, staff, sync, desk)
-
-
-async def _close(tablet: Tablet) -> None:
-    await tablet.sync.aclose()
-    await tablet.client.aclose()
-    tablet.cache.close()
-    tablet.outbox.close()
+    base = await enroll_tablet(hub, folder, name=name)
+    desk = StockDesk(base.client, base.cache, base.outbox, base.sync, hub.store_id, base.staff)
+    await base.sync.sync_now()  # the catalog, the kept stock and keys, as after start-up
+    return Tablet(**base.parts(), desk=desk)
 
 
 @pytest.fixture
 async def tablet(hub_server_fn: Any, tmp_path: Path, anyio_backend: str) -> AsyncIterator[Tablet]:
     made = await _tablet(hub_server_fn, tmp_path / "tablet", "Stock tablet")
     yield made
-    await _close(made)
+    await made.aclose()
 
 
 @pytest.fixture
@@ -190,7 +168,7 @@ async def test_an_offline_hold_the_hub_cannot_honour_needs_attention_with_what_w
         taken = await other.desk.place_hold(tablet.hub.customer_ids[1], sku, on_sale - 1, 24)
         assert taken.status == "confirmed"
     finally:
-        await _close(other)
+        await other.aclose()
     waiting = await unplugged.place_hold(tablet.hub.customer_ids[0], sku, 2, 24)
     assert waiting.status == "waiting"
     offline_board = await unplugged.holds()
