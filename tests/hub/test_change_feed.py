@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storeassist import contract
-from storeassist.hub.services.change_feed import PHASES, FeedCursor
 from storeassist.hub.services.errors import BadCursor
+from storeassist.hub.services.feed_cursor import PHASES, FeedCursor
 
 
 def _read_to_end(device: httpx.Client, store_id: int, cursor: str, limit: int) -> tuple[str, list[Any]]:

@@ -277,3 +277,67 @@ def test_restocking_an_upgraded_hubs_pickups_leaves_a_customers_hold_held(tmp_pa
         engine.dispose()
     # Without the backfill the pickups' 3 units of product 1 would have come out of the hold's 2.
     assert [tuple(row) for row in held] == [(1, 6, 2), (2, 1, 0), (3, 4, 0)]
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0005, read with sqlite3")
+def test_upgrading_a_0005_hub_holds_the_units_of_its_seeded_holds_and_ends_the_past_due(
+    tmp_path: Path,
+) -> None:
+    """At 0005 ``hold.place`` held its units, but the seed wrote active holds without: 0006 holds
+    those still running and ends (put back) those past their time, so no expiry takes others' units."""
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0005")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.executemany(
+        "INSERT INTO products (id, sku, gtin, style, name, brand, category, price_cents, attributes) "
+        "VALUES (?, ?, ?, 'ST1', 'Scarf', 'B', 'C', 1000, '{}')",
+        [(p, f"SKU{p}", f"400000000001{p}") for p in (1, 2, 3)],
+    )
+    # Product 1: 2 held for a placed hold and 1 for an open pickup; no row for product 3.
+    conn.executemany(
+        "INSERT INTO inventory (store_id, product_id, on_hand, held, updated_at) "
+        "VALUES (1, ?, ?, ?, '2026-11-01 09:00:00')",
+        [(1, 6, 3), (2, 4, 0)],
+    )
+    holds = [  # id, product, qty, expires, status
+        ("00000000-0000-4000-8000-000000000001", 1, 2, "2099-01-01 10:00:00.000000", "active"),  # placed
+        ("00000000-0000-4000-8000-000000000002", 1, 1, "2099-01-01 10:00:00.000000", "active"),  # seeded
+        ("00000000-0000-4000-8000-000000000003", 2, 1, "2020-01-01 10:00:00.000000", "active"),  # past due
+        ("00000000-0000-4000-8000-000000000004", 3, 1, "2099-01-01 10:00:00.000000", "active"),  # no row
+        ("00000000-0000-4000-8000-000000000005", 2, 1, "2099-01-01 10:00:00.000000", "collected"),
+    ]
+    conn.executemany(
+        "INSERT INTO holds (id, customer_id, product_id, store_id, qty, placed_at, expires_at, status) "
+        "VALUES (?, 1, ?, 1, ?, '2019-12-30 10:00:00.000000', ?, ?)",
+        holds,
+    )
+    conn.execute(
+        "INSERT INTO commands (id, device_id, type, payload_hash, received_at, status) "
+        "VALUES ('00000000-0000-4000-8000-000000000001', 1, 'hold.place', 'x', '2019-12-30 10:00:00', "
+        "'applied')"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    stock = conn.execute("SELECT product_id, on_hand, held FROM inventory ORDER BY product_id").fetchall()
+    ended = conn.execute(
+        "SELECT id, status, ended_at IS NOT NULL, put_back_at IS NOT NULL FROM holds ORDER BY id"
+    ).fetchall()
+    logged = conn.execute("SELECT store_id, entity, entity_id FROM change_log ORDER BY entity_id").fetchall()
+    conn.close()
+    assert stock == [(1, 6, 3 + 1), (2, 4, 0), (3, 1, 1)]
+    assert [row[1:] for row in ended] == [
+        ("active", 0, 0),
+        ("active", 0, 0),
+        ("expired", 1, 1),  # history: its units never left the floor
+        ("active", 0, 0),
+        ("collected", 0, 0),
+    ]
+    assert logged == [(1, "stock", 1), (1, "stock", 3)]

@@ -249,6 +249,8 @@ def _import_products(args: argparse.Namespace, db_url: str) -> int:
     try:
         with db.writing() as session:
             report = upsert_products(session, products)
+    except BadImportLine as exc:
+        raise CommandRefused(f"{args.file}: {exc}") from None
     finally:
         db.dispose()
     print(f"products: {report.added} added, {report.updated} updated")

@@ -2,7 +2,9 @@
 
 ``aisle.order`` sells what this store has not got. The source is another store (``kind`` store,
 not this one) or, with no ``source_store_id``, the chain's warehouse. Every line must be available
-there (``on_hand - held``); its units are then held at the source until they leave. The order is
+there (``on_hand - held``). For pickup here its units are then held at the source until they
+leave (``pickup.receive``); shipped home, they leave the source at once (out of its ``on_hand``,
+never held: the source ships them, and nothing later would release a hold). The order is
 the customer's, of channel ``store``, at list prices, and **paid** (the demo takes no payment: a
 real chain charges at the till first). It ships to the customer's address on file (``ship``) or
 comes to this store for pickup (``bopis``: ``pickup_state`` ``placed``, in this store's pickup
@@ -11,17 +13,19 @@ queue at once, so Pickups shows it on its way). ``orders.source_store_id`` remem
 ``pickup.receive`` is its arrival: a placed or picking pickup order of this store goes ``ready``
 in a bin, and its units move from the source (out of its ``on_hand`` and ``held``) to this store
 (into ``on_hand`` and ``held``, held for the customer until handed over). An order with no
-source (an ordinary pickup picked here) just goes ready. Every write logs ``change_log`` rows:
+source (an ordinary pickup picked here) just goes ready. An order that arrives without a pickup
+deadline (an endless-aisle one) gets the store's usual one, :data:`PICKUP_WINDOW` after it is
+ready, so an uncollected one can be restocked (``pickup.restock``). Every write logs ``change_log`` rows:
 the stock of each store and product touched, the pickup (the kept queues move), the customer.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, case, select, update
+from sqlalchemy import Table, case, func, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -31,6 +35,8 @@ from storeassist.hub.services.database import utc_now
 
 #: Endless-aisle orders are numbered as the chain's store orders are: ``S`` and 10,000,000 + id.
 ORDER_NUMBER_BASE = 10_000_000
+#: How long a pickup waits once ready, as the chain's pickups do (``seed.orders.PICKUP_DAYS``).
+PICKUP_WINDOW = timedelta(days=7)
 #: States of a pickup order that has not arrived yet.
 ARRIVING = ("placed", "picking")
 
@@ -97,8 +103,11 @@ def place_aisle_order(
         if sku not in products:
             raise CommandRefused("unknown_product", f"There is no product with SKU {sku}.", sku=sku)
     now = utc_now()
+    bopis = payload.fulfilment == "bopis"
     for sku, qty in wanted.items():
         product_id = products[sku].id
+        # For pickup here: held at the source until received. Shipped: gone from it now.
+        taken_units = {"held": m.Inventory.held + qty} if bopis else {"on_hand": m.Inventory.on_hand - qty}
         taken = session.execute(
             update(m.Inventory)
             .where(
@@ -106,7 +115,7 @@ def place_aisle_order(
                 m.Inventory.product_id == product_id,
                 m.Inventory.on_hand - m.Inventory.held >= qty,
             )
-            .values(held=m.Inventory.held + qty, updated_at=now)
+            .values(**taken_units, updated_at=now)
         )
         if cast(Any, taken).rowcount != 1:
             level = session.execute(
@@ -123,7 +132,6 @@ def place_aisle_order(
                 available=available,
                 requested=qty,
             )
-    bopis = payload.fulfilment == "bopis"
     order_id = (
         session.connection()
         .execute(
@@ -207,7 +215,13 @@ def receive_pickup(
         )
     now = utc_now()
     session.execute(
-        update(m.Order).where(m.Order.id == order.id).values(pickup_state="ready", pickup_bin=payload.bin)
+        update(m.Order)
+        .where(m.Order.id == order.id)
+        .values(
+            pickup_state="ready",
+            pickup_bin=payload.bin,
+            pickup_deadline=func.coalesce(m.Order.pickup_deadline, now + PICKUP_WINDOW),
+        )
     )
     rows: list[tuple[int | None, str, int]] = [(command.store_id, "pickup", order.id)]
     source = order.source_store_id

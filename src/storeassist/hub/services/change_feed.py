@@ -6,9 +6,8 @@ a long snapshot is missed: the deltas start from there. Phases in order: product
 stock, this store's open pickups, customers (open pickups here, or recently looked up here;
 bounded), revoked cards, then the log for ever after.
 
-A cursor comes back from a device, so it is input like any other: :meth:`FeedCursor.decode`
-accepts exactly the shape :meth:`FeedCursor.encode` writes (these four fields, each of its type and
-range, the key of the type its phase uses) and answers anything else with :class:`BadCursor`.
+The cursor (``feed_cursor.FeedCursor``) comes back from a device, so it is input like any other
+and decoded strictly.
 
 **A stock-desk feed** (a snapshot begun for a tablet that reads ``stock_desk``) keeps three more
 fields in its cursor: the snapshot's total and the items sent so far (``progress`` on every
@@ -16,15 +15,15 @@ snapshot page) and the fingerprint of the kept places (``stock_feed.KeptStores``
 phase sends ``stock_counts`` of the tablet's store, its nearest stores and the warehouse, ten
 times ``limit`` a page, keyed by ``[store_id, product_id]``, with ``stores`` on the first page;
 its log sends the stock changes of every kept place (once per place and product) and product
-changes. When the kept places change, the log sends ``stores`` again and the stock phase (and
-those after it) start over. The cursor's shape follows the feed's first request; the header
-decides only which fields are serialised (``contract.shapes``).
+changes. When the kept places change (noticed in the stock phase or the log), the feed sends
+``stores`` again and the stock phase (and those after it) start over; the log then resumes where
+the tablet was in it (the snapshot's start, or its log position), so a product renamed, a pickup
+closed or a customer changed meanwhile is still sent. The cursor's shape follows the feed's
+first request; the header decides only which fields are serialised (``contract.shapes``).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,7 +33,7 @@ from sqlalchemy.orm import Session
 from storeassist import contract
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import as_utc
-from storeassist.hub.services.errors import BadCursor
+from storeassist.hub.services.feed_cursor import DeskState, FeedCursor
 from storeassist.hub.services.orders import QUEUE_STATES, require_store
 from storeassist.hub.services.profiles import build_profile
 from storeassist.hub.services.stock_feed import (
@@ -48,107 +47,11 @@ from storeassist.hub.services.stock_feed import (
 )
 from storeassist.hub.services.wire import ORDER_COLUMNS, PRODUCT_COLUMNS, orders_with_lines, product_from_row
 
-PHASES = ("products", "stock", "pickups", "customers", "revoked", "log")
 CUSTOMER_PAGE = 100  # profiles average ~6 KB of JSON and ~1 ms to build
 LOG_READ_AHEAD = 40
 LOG_SCAN_CAP = 20_000
 RECENT_LOOKUPS = 2000
 CUSTOMER_CAP = 500
-#: Ids in a cursor (products, orders, customers, stores) fit the 32-bit id columns.
-MAX_CURSOR_ID = 2**31 - 1
-#: ``change_log`` positions fit a 64-bit integer on every database.
-MAX_CURSOR_SEQ = 2**63 - 1
-#: Phases whose key is the last id sent (or None before the first page).
-_ID_PHASES = frozenset({"products", "stock", "pickups", "customers"})
-_CURSOR_FIELDS = frozenset({"st", "p", "k", "s"})
-_DESK_CURSOR_FIELDS = _CURSOR_FIELDS | {"t", "d", "h"}
-_DAMAGED = "That sync cursor is damaged. Start again with an empty cursor."
-
-
-@dataclass(frozen=True)
-class DeskState:
-    """What a stock-desk feed keeps in its cursor: the snapshot's size and progress, and the kept
-    places' fingerprint."""
-
-    total: int
-    done: int
-    places: int
-
-
-@dataclass(frozen=True)
-class FeedCursor:
-    store_id: int
-    phase: str
-    after: Any  # last key sent in this phase (an id, a pair, or a log seq)
-    start_seq: int
-    desk: DeskState | None = None
-
-    def encode(self) -> str:
-        data: dict[str, Any] = {"st": self.store_id, "p": self.phase, "k": self.after, "s": self.start_seq}
-        if self.desk is not None:
-            data.update(t=self.desk.total, d=self.desk.done, h=self.desk.places)
-        raw = json.dumps(data, separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
-
-    @classmethod
-    def decode(cls, text: str, store_id: int) -> FeedCursor:
-        """The cursor ``text`` names, or :class:`BadCursor` for anything the hub did not write."""
-        try:
-            data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors; a route bounds
-        # the text, but a cursor of nothing but brackets still recurses in the JSON parser.
-        except (ValueError, RecursionError) as exc:
-            raise BadCursor(_DAMAGED) from exc
-        if not isinstance(data, dict) or data.keys() not in (_CURSOR_FIELDS, _DESK_CURSOR_FIELDS):
-            raise BadCursor(_DAMAGED)
-        desk = None
-        if data.keys() == _DESK_CURSOR_FIELDS:
-            total, done, places = data["t"], data["d"], data["h"]
-            if not (_is_int(total, 0, MAX_CURSOR_SEQ) and _is_int(done, 0, MAX_CURSOR_SEQ)):
-                raise BadCursor(_DAMAGED)
-            if not _is_int(places, 0, 2**32 - 1):
-                raise BadCursor(_DAMAGED)
-            desk = DeskState(total, done, places)
-        store, phase, after, start_seq = data["st"], data["p"], data["k"], data["s"]
-        if not (_is_int(store, 1, MAX_CURSOR_ID) and _is_int(start_seq, 0, MAX_CURSOR_SEQ)):
-            raise BadCursor(_DAMAGED)
-        if store != store_id or phase not in PHASES:
-            raise BadCursor(
-                "That sync cursor belongs to another store or feed. Start again with an empty cursor."
-            )
-        if not _key_fits(phase, after, desk is not None):
-            raise BadCursor(_DAMAGED)
-        return cls(store, phase, after, start_seq, desk)
-
-    def next_phase(self) -> FeedCursor:
-        phase = PHASES[PHASES.index(self.phase) + 1]
-        return replace(self, phase=phase, after=self.start_seq if phase == "log" else None)
-
-
-def _is_int(value: object, low: int, high: int) -> bool:
-    """An integer from JSON in ``low..high``; ``true`` and ``1.0`` are not integers here."""
-    return type(value) is int and low <= value <= high
-
-
-def _key_fits(phase: str, after: object, desk: bool) -> bool:
-    """Whether ``after`` is the kind of last key ``phase`` writes (a stock-desk feed's stock
-    phase: a ``[store_id, product_id]`` pair)."""
-    if phase == "log":
-        return _is_int(after, 0, MAX_CURSOR_SEQ)
-    if after is None:
-        return True
-    if phase == "stock" and desk:
-        return _is_pair(after)
-    if phase in _ID_PHASES:
-        return _is_int(after, 0, MAX_CURSOR_ID)
-    # "revoked": the last (customer id, card serial) pair sent.
-    return _is_pair(after)
-
-
-def _is_pair(after: object) -> bool:
-    return (
-        isinstance(after, list) and len(after) == 2 and all(_is_int(part, 0, MAX_CURSOR_ID) for part in after)
-    )
 
 
 def changes(
@@ -174,7 +77,10 @@ def changes(
     following = moved or replace(cursor, after=page.last_key)
     if cursor.desk is not None:
         done = cursor.desk.done + sum(len(v) for k, v in page.items.items() if k != "stores")
-        following = replace(following, desk=replace(cursor.desk, done=min(done, cursor.desk.total)))
+        desk = replace(cursor.desk, done=min(done, cursor.desk.total))
+        following = replace(
+            following, desk=desk if page.places is None else replace(desk, places=page.places)
+        )
         if cursor.phase != "log":
             page.items["progress"] = contract.FeedProgress(
                 done=following.desk.done if following.desk else 0, total=cursor.desk.total
@@ -190,9 +96,12 @@ def _log_position(session: Session) -> int:
     return int(session.execute(select(func.coalesce(func.max(m.ChangeLog.seq), 0))).scalar_one())
 
 
-def _snapshot_total(session: Session, store_id: int, kept: KeptStores) -> int:
-    """Items a stock-desk snapshot will send, counted as it begins (for its progress)."""
-    products = session.execute(select(func.count()).select_from(m.Product)).scalar_one()
+def _snapshot_total(session: Session, store_id: int, kept: KeptStores, *, products_too: bool = True) -> int:
+    """Items a stock-desk snapshot will send, counted as it begins (for its progress); without
+    the products for a snapshot begun again at its stock phase."""
+    products = (
+        session.execute(select(func.count()).select_from(m.Product)).scalar_one() if products_too else 0
+    )
     pickups = session.execute(
         select(func.count())
         .select_from(m.Order)
@@ -210,6 +119,8 @@ class _Page:
     full: bool
     #: Where the feed goes next instead (a stock-desk feed whose kept places changed).
     restart: FeedCursor | None = None
+    #: The kept places' fingerprint the cursor takes from here (a stock-desk feed's first stock page).
+    places: int | None = None
 
 
 def _products_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
@@ -411,28 +322,36 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores
     return _Page(items, last_seq, full)
 
 
+def _restart_if_moved(session: Session, cursor: FeedCursor, kept: KeptStores) -> _Page | None:
+    """When the kept places are no longer those the cursor names: ``stores`` again and a fresh
+    stock phase, whose log starts where this tablet is in it (its log position, or in a snapshot
+    the snapshot's start), so nothing logged after that is skipped."""
+    desk = cursor.desk
+    if desk is None or kept.fingerprint == desk.places:
+        return None
+    resume = int(cursor.after) if cursor.phase == "log" else cursor.start_seq
+    total = _snapshot_total(session, cursor.store_id, kept, products_too=False)
+    restart = FeedCursor(cursor.store_id, "stock", None, resume, DeskState(total, 0, kept.fingerprint))
+    return _Page({"stores": list(kept.places)}, cursor.after, True, restart=restart)
+
+
 def _desk_stock_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
     """Counts of the kept places, ``COUNTS_PER_LIMIT`` × ``limit`` a page; ``stores`` first."""
     kept = kept_stores(session, cursor.store_id)
+    if cursor.after is not None and (restart := _restart_if_moved(session, cursor, kept)) is not None:
+        return restart
     counts, last, more = counts_page(session, kept, cursor.after, limit * COUNTS_PER_LIMIT)
     items: dict[str, Any] = {"stock_counts": counts}
-    if cursor.after is None:
+    if cursor.after is None:  # the places sent now are those the rest of the snapshot keeps
         items["stores"] = list(kept.places)
+        return _Page(items, last, more, places=kept.fingerprint)
     return _Page(items, last if last is not None else cursor.after, more)
 
 
 def _desk_log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
-    """The log of a stock-desk feed; when the kept places changed, ``stores`` again and a fresh
-    stock phase (and the phases after it) from the log's position now."""
+    """The log of a stock-desk feed, or a fresh stock phase when the kept places changed."""
     kept = kept_stores(session, cursor.store_id)
-    desk = cursor.desk
-    if desk is not None and kept.fingerprint != desk.places:
-        total = _snapshot_total(session, cursor.store_id, kept)
-        restart = FeedCursor(
-            cursor.store_id, "stock", None, _log_position(session), DeskState(total, 0, kept.fingerprint)
-        )
-        return _Page({"stores": list(kept.places)}, cursor.after, True, restart=restart)
-    return _log_page(session, cursor, limit, kept)
+    return _restart_if_moved(session, cursor, kept) or _log_page(session, cursor, limit, kept)
 
 
 _PAGERS = {

@@ -26,7 +26,8 @@ from storeassist.hub.services.command_outcomes import CommandConflict, CommandRe
 from storeassist.hub.services.database import HubDatabase, as_utc, hold_change_log_order, utc_now
 from storeassist.hub.services.orders import require_store
 
-#: How long an ended hold stays on a store's list.
+#: How long an ended hold stays on a store's list once its units are back on the floor (one not
+#: yet put back is the floor's task and stays listed until it is).
 ENDED_SHOWN_FOR = timedelta(days=7)
 #: How often ``serve`` sweeps expired holds.
 EXPIRY_SWEEP_SECONDS = 60.0
@@ -101,7 +102,8 @@ def sweep_expired_holds(db: HubDatabase, store_id: int | None = None, now: datet
 
 def store_holds(session: Session, store_id: int, now: datetime | None = None) -> contract.StoreHolds:
     """A store's holds (``GET /v1/stores/{id}/holds``): active ones soonest to expire first, then
-    those that ended in the last :data:`ENDED_SHOWN_FOR`, newest first. Sweep first
+    ended ones whose units are not yet back on the floor and those that ended in the last
+    :data:`ENDED_SHOWN_FOR`, newest first. Sweep first
     (:func:`sweep_expired_holds`), so the list never shows a hold active past its time."""
     require_store(session, store_id)
     now = now or utc_now()
@@ -127,6 +129,7 @@ def store_holds(session: Session, store_id: int, now: datetime | None = None) ->
             m.Hold.store_id == store_id,
             or_(
                 m.Hold.status == "active",
+                and_(m.Hold.ended_at.is_not(None), m.Hold.put_back_at.is_(None)),
                 and_(m.Hold.ended_at.is_not(None), m.Hold.ended_at >= now - ENDED_SHOWN_FOR),
             ),
         )
@@ -168,6 +171,8 @@ def _hold_here(session: Session, hold_id: str, store_id: int) -> Any:
             m.Hold.customer_id,
             m.Hold.qty,
             m.Hold.status,
+            m.Hold.expires_at,
+            m.Hold.put_back_at,
         ).where(m.Hold.id == hold_id)
     ).first()
     if hold is None:
@@ -205,12 +210,16 @@ def release_hold(session: Session, command: contract.ReleaseHoldCommand, device_
 
 
 def extend_hold(session: Session, command: contract.ExtendHoldCommand, device_id: int) -> dict[str, Any]:
-    """An active hold now expires ``hours`` from the command's time (as the hub dates it)."""
+    """An active hold now expires ``hours`` from the command's time (as the hub dates it), unless
+    it already expires later: an extension never shortens a hold, and never ends it in the past
+    (a late offline extend). ``hours`` is at most ``MAX_HOLD_HOURS``, so the new time is at most a
+    week from the command's."""
     hold = _hold_here(session, command.payload.hold_id, command.store_id)
     _require_active(hold)
     now = utc_now()
     issued = min(as_utc(command.issued_at), now)
-    expires_at = issued + timedelta(hours=command.payload.hours)
+    asked = issued + timedelta(hours=min(command.payload.hours, contract.MAX_HOLD_HOURS))
+    expires_at = max(as_utc(hold.expires_at), asked, now)
     session.execute(update(m.Hold).where(m.Hold.id == hold.id).values(expires_at=expires_at))
     log_hold_change(session, hold.store_id, hold.product_id, hold.customer_id, now)
     return {"hold_id": hold.id, "expires_at": expires_at.isoformat()}
@@ -226,9 +235,17 @@ def put_back_hold(session: Session, command: contract.PutBackHoldCommand, device
             {"hold_id": hold.id},
             hold_id=hold.id,
         )
+    if hold.put_back_at is not None:  # done already: the first time stands, nothing new to log
+        return {"hold_id": hold.id, "put_back_at": as_utc(hold.put_back_at).isoformat()}
     now = utc_now()
-    session.execute(
-        update(m.Hold).where(m.Hold.id == hold.id, m.Hold.put_back_at.is_(None)).values(put_back_at=now)
+    put = cast(
+        CursorResult[Any],
+        session.execute(
+            update(m.Hold).where(m.Hold.id == hold.id, m.Hold.put_back_at.is_(None)).values(put_back_at=now)
+        ),
     )
+    if put.rowcount != 1:  # put back meanwhile by another process
+        first = session.scalar(select(m.Hold.put_back_at).where(m.Hold.id == hold.id))
+        return {"hold_id": hold.id, "put_back_at": as_utc(first or now).isoformat()}
     log_hold_change(session, hold.store_id, hold.product_id, hold.customer_id, now)
     return {"hold_id": hold.id, "put_back_at": now.isoformat()}
