@@ -1,7 +1,8 @@
 """The Pickups feature: the store's queue, an order, checking the collector, handing over, the receipt.
 
 Registered in :mod:`storeassist.features` (scans: order codes, and order numbers from a profile's
-"Open pickup"). The screen is a stack of pages, one per step, and owns the flow between them;
+"Open pickup"). The screen is a stack of pages, one per step, and owns the flow between them (the
+steps from checking who collects to handing over are :mod:`storeassist.ui.pickup_flow`'s);
 each user action is one call on the pickup desk (``PickupDeskLike``), run through the
 :class:`OpRunner`; every refusal becomes a sentence on the page (``describe_failure``) and
 nothing changes.
@@ -25,13 +26,14 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from storeassist.contract import CollectPickupPayload, Order, PickupCodeAnswer, PickupVerification
+from storeassist.contract import Order
 from storeassist.domain.pickups import ArrivalReceipt, HandoverReceipt, OpenedPickup, PickupBoard
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.overlay_pages import result_sentence
+from storeassist.ui.pickup_flow import CounterState, HandoverFlow, back_office_unavailable
 from storeassist.ui.pickup_handover import HandoverPage
 from storeassist.ui.pickup_order import OrderPage
 from storeassist.ui.pickup_queue import QueuePage
@@ -45,8 +47,6 @@ log = logging.getLogger("storeassist.ui")
 
 #: The queue's "time left" is written again this often while it shows (from the cache only).
 REPAINT_MS = 60_000
-#: ``storeassist.client.errors``' names for "the back office cannot be reached or answer now".
-_UNAVAILABLE = frozenset({"HubConnectionError", "HubServerError"})
 
 
 class PickupsScreen(QWidget):
@@ -73,17 +73,13 @@ class PickupsScreen(QWidget):
         self._runner = runner
         self._open_elsewhere = open_elsewhere
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        self._desk: PickupDeskLike | None = None
+        # The desk, the order on screen, and what is under way: shared with the hand-over steps.
+        self._counter = CounterState()
         self._arrivals: PickupArrivalsLike | None = None
         self._board: PickupBoard | None = None
-        self._opened: OpenedPickup | None = None
-        self._verification: PickupVerification | None = None
         self._restocking: Order | None = None
         # Each request gets a number; the answer to an older one must not replace a newer one.
         self._board_seq = 0
-        self._open_seq = 0
-        # A hand-over, restock or code check sent and not answered yet: nothing opens over it.
-        self._in_flight = False
 
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
@@ -110,16 +106,23 @@ class PickupsScreen(QWidget):
         self.queue.restock_chosen.connect(self._restock_tapped)
         self.queue.phone_search.connect(self._search_phone)
         self.order.back.connect(self.show_queue)
-        self.order.hand_over.connect(self._start_hand_over)
         self.order.arrival.arrived.connect(self._receive)
         self.verify.back.connect(self._back_to_order)
-        self.verify.code_entered.connect(self._check_code)
-        self.verify.verified.connect(self._verified)
         self.handover.back.connect(self._back_to_order)
-        self.handover.confirmed.connect(self._hand_over)
         self.receipt.done.connect(self.show_queue)
         self.restock.back.connect(self.show_queue)
         self.restock.confirmed.connect(self._restock)
+        self._flow = HandoverFlow(
+            runner,
+            self._counter,
+            self.pages,
+            self.order,
+            self.verify,
+            self.handover,
+            set_status=self._set_status,
+            show_receipt=self._on_receipt,
+            parent=self,
+        )
 
         self._repaint = QTimer(self)
         self._repaint.setInterval(REPAINT_MS)
@@ -128,7 +131,7 @@ class PickupsScreen(QWidget):
     # -- wiring ---------------------------------------------------------------------------
 
     def attach(self, services: PickupServices) -> None:
-        self._desk = services.pickups
+        self._counter.desk = services.pickups
         self._arrivals = services.pickup_arrivals
         fmt = StoreFormat.of_place(services)
         for page in (self.queue, self.order, self.receipt, self.restock):
@@ -144,13 +147,13 @@ class PickupsScreen(QWidget):
         if desk is None:
             return
         page = self.pages.currentWidget()
-        if self._in_flight or page is self.handover:
+        if self._counter.in_flight or page is self.handover:
             self.show_message(
                 self.tr("Finish this hand-over first, or go back from it; then scan the next order.")
             )
             return
-        if page is self.verify and kind == "order" and self._opened is not None:
-            self._check_scanned_code(desk, text, self._opened.order.id)
+        if page is self.verify and kind == "order" and self._counter.opened is not None:
+            self._flow.check_scanned_code(desk, text, self._counter.opened.order.id)
             return
         if page is self.verify:
             self.show_message(self.tr("Finish checking who collects, or go back; then open the next order."))
@@ -160,38 +163,16 @@ class PickupsScreen(QWidget):
         elif kind == "order_number":
             self._open(desk.open_number(text))
 
-    def _check_scanned_code(self, desk: PickupDeskLike, text: str, order_id: int) -> None:
-        """The customer shows the order's code while being checked: if it is this order's, they are."""
-        seq = self._open_seq
-
-        def opened(found: OpenedPickup) -> None:
-            if seq != self._open_seq or self.pages.currentWidget() is not self.verify:
-                return
-            if found.order.id != order_id:
-                self.verify.show_message(
-                    self.tr("That code is for order #{number}, not this one.").format(
-                        number=found.order.number
-                    )
-                )
-                return
-            self._verified(PickupVerification(method="order_code", order_code=text))
-
-        self._runner.run(
-            desk.open_code(text),
-            on_success=opened,
-            on_failure=lambda error: self.verify.show_message(describe_failure(error, doing="pickup order")),
-        )
-
     def staff_changed(self) -> None:
         """Someone signed in or out: the order being handed over was for the one before; back to the queue."""
-        self._open_seq += 1
-        self._opened = None
-        self._verification = None
+        self._counter.open_seq += 1
+        self._counter.opened = None
+        self._counter.verification = None
         self._restocking = None
         self.notice.setVisible(False)
         self._set_status("")
         self.pages.setCurrentWidget(self.queue)
-        if self._desk is not None:
+        if self._counter.desk is not None:
             self.refresh()
 
     def show_message(self, text: str) -> None:
@@ -207,8 +188,8 @@ class PickupsScreen(QWidget):
     # -- the queue ------------------------------------------------------------------------
 
     def show_queue(self) -> None:
-        self._open_seq += 1
-        self._opened = None
+        self._counter.open_seq += 1
+        self._counter.opened = None
         self._restocking = None
         self.notice.setVisible(False)
         self._set_status("")
@@ -217,7 +198,7 @@ class PickupsScreen(QWidget):
 
     def refresh(self) -> None:
         """The queue from the cache at once, then from the hub when it answers."""
-        desk = self._desk
+        desk = self._counter.desk
         if desk is None:
             return
         self._board_seq += 1
@@ -251,10 +232,10 @@ class PickupsScreen(QWidget):
     def _repaint_from_cache(self) -> None:
         """Every minute: times left move on, and this tablet's own changes show. The board read
         from the cache keeps the source and time of the one shown (the hub's, when it answered)."""
-        if self._desk is None or not self.isVisible() or self.pages.currentWidget() is not self.queue:
+        if self._counter.desk is None or not self.isVisible() or self.pages.currentWidget() is not self.queue:
             return
         try:
-            board = self._desk.cached_board()
+            board = self._counter.desk.cached_board()
         except Exception as exc:
             log.info("pickup queue not repainted (%s)", type(exc).__name__)
             return
@@ -274,7 +255,7 @@ class PickupsScreen(QWidget):
         super().hideEvent(event)  # type: ignore[arg-type]
 
     def _search_phone(self, query: str) -> None:
-        desk = self._desk
+        desk = self._counter.desk
         if desk is None:
             return
         self._runner.run(
@@ -284,7 +265,7 @@ class PickupsScreen(QWidget):
         )
 
     def _phone_failure_text(self, error: BaseException) -> str:
-        if _UNAVAILABLE & {cls.__name__ for cls in type(error).__mro__}:
+        if back_office_unavailable(error):
             return self.tr(
                 "Finding an order by phone number needs the back office, which cannot be reached now. "
                 "Search by the customer's name or the order number."
@@ -299,15 +280,15 @@ class PickupsScreen(QWidget):
     # -- opening an order -----------------------------------------------------------------
 
     def _ready_desk(self) -> PickupDeskLike | None:
-        if self._desk is None:
+        if self._counter.desk is None:
             self.show_message(
                 self.tr("This tablet is not ready yet. Wait until it is connected, then scan again.")
             )
-        return self._desk
+        return self._counter.desk
 
     def _order_tapped(self, order_id: int) -> None:
         order = self._board_order(order_id)
-        desk = self._desk
+        desk = self._counter.desk
         if order is None or desk is None or self._board is None:
             return
         # The queue's copy shows at once; the hub's (fresher) replaces it when it answers.
@@ -316,8 +297,8 @@ class PickupsScreen(QWidget):
         self._open(desk.open_number(order.number), quiet=True)
 
     def _open(self, work: object, *, quiet: bool = False) -> None:
-        self._open_seq += 1
-        seq = self._open_seq
+        self._counter.open_seq += 1
+        seq = self._counter.open_seq
         self.notice.setVisible(False)
         if not quiet:
             self._set_status(self.tr("Opening the order…"))
@@ -328,7 +309,7 @@ class PickupsScreen(QWidget):
         )
 
     def _on_opened(self, seq: int, opened: OpenedPickup) -> None:
-        if seq != self._open_seq:
+        if seq != self._counter.open_seq:
             return
         self._set_status("")
         if self.pages.currentWidget() not in (self.queue, self.order, self.receipt, self.restock):
@@ -336,7 +317,7 @@ class PickupsScreen(QWidget):
         self._show_opened(opened)
 
     def _on_open_failed(self, seq: int, error: BaseException, quiet: bool) -> None:
-        if seq != self._open_seq:
+        if seq != self._counter.open_seq:
             return
         self._set_status("")
         if quiet:  # the queue's copy is on screen already; the hub's fresher one did not come
@@ -345,118 +326,37 @@ class PickupsScreen(QWidget):
         self.show_message(describe_failure(error, doing="pickup order"))
 
     def _show_opened(self, opened: OpenedPickup) -> None:
-        self._opened = opened
-        self._verification = None
+        self._counter.opened = opened
+        self._counter.verification = None
         self.notice.setVisible(False)
         self.order.show_order(opened, self.clock())
         self.pages.setCurrentWidget(self.order)
         self.order_shown.emit(opened.order.id)
 
     def _back_to_order(self) -> None:
-        self.pages.setCurrentWidget(self.order if self._opened is not None else self.queue)
+        self.pages.setCurrentWidget(self.order if self._counter.opened is not None else self.queue)
 
-    # -- checking the collector -----------------------------------------------------------
-
-    def _start_hand_over(self) -> None:
-        opened = self._opened
-        if opened is None:
-            return
-        if opened.order_code is not None:  # the customer showed the order's signed code: verified
-            self._verified(PickupVerification(method="order_code", order_code=opened.order_code))
-            return
-        self.verify.start(opened.order)
-        self.pages.setCurrentWidget(self.verify)
-
-    def _check_code(self, code: str) -> None:
-        opened, desk = self._opened, self._desk
-        if opened is None or desk is None:
-            return
-        seq = self._open_seq
-        self._in_flight = True
-        self._runner.run(
-            desk.check_pickup_code(opened.order.id, code),
-            on_success=lambda answer: self._on_code_answer(seq, code, answer),
-            on_failure=lambda error: self._on_code_failed(seq, error),
-        )
-
-    def _on_code_answer(self, seq: int, code: str, answer: PickupCodeAnswer) -> None:
-        self._in_flight = False
-        if seq != self._open_seq:
-            return
-        opened = self._opened
-        if answer.locked and opened is not None and not opened.order.pickup_locked:
-            # Locked now: the hand-over is checked against that before anything is written.
-            locked = opened.order.model_copy(update={"pickup_locked": True})
-            self._opened = OpenedPickup(locked, opened.source, opened.order_code, opened.waiting_to_sync)
-            self.order.locked_pill.setVisible(True)
-        self.verify.code_answer(code, answer)
-
-    def _on_code_failed(self, seq: int, error: BaseException) -> None:
-        self._in_flight = False
-        if seq == self._open_seq:
-            self.verify.code_failed(self._code_failure_text(error))
-
-    def _code_failure_text(self, error: BaseException) -> str:
-        # The back office out of reach (the client's connection and server errors, known here by
-        # name: a screen does not import the client): say what works offline instead.
-        if _UNAVAILABLE & {cls.__name__ for cls in type(error).__mro__}:
-            return self.tr(
-                "A pickup code can only be checked with the back office, which cannot be reached now. "
-                "Scan the order code from their e-mail or app, or check their photo ID."
-            )
-        return describe_failure(error, doing="pickup code check")
-
-    def _verified(self, verification: PickupVerification) -> None:
-        opened, desk = self._opened, self._desk
-        if opened is None or desk is None:
-            return
-        self._verification = verification
-        self.handover.start(opened.order, verification, desk.substitutes)
-        self.pages.setCurrentWidget(self.handover)
-
-    # -- handing over ---------------------------------------------------------------------
-
-    def _hand_over(self, payload: CollectPickupPayload) -> None:
-        opened, desk = self._opened, self._desk
-        if opened is None or desk is None:
-            return
-        seq = self._open_seq
-        self._in_flight = True
-        self.handover.set_busy(True)
-        self._set_status(self.tr("Handing over…"))
-        self._runner.run(
-            desk.hand_over(opened.order, payload),
-            on_success=lambda receipt: self._on_receipt(seq, receipt),
-            on_failure=lambda error: self._on_hand_over_failed(seq, error),
-        )
+    # -- the receipt (of a hand-over or a restock) ----------------------------------------
 
     def _on_receipt(self, seq: int, receipt: HandoverReceipt, *, restock: bool = False) -> None:
-        self._in_flight = False
+        self._counter.in_flight = False
         self._set_status("")
         self.handover.set_busy(False)
         self.restock.set_busy(False)
-        if seq != self._open_seq:  # signed out meanwhile: the receipt was for the one before
+        if seq != self._counter.open_seq:  # signed out meanwhile: the receipt was for the one before
             return
         self.receipt.show_receipt(receipt, restock=restock)
         self.pages.setCurrentWidget(self.receipt)
         self.receipt_shown.emit(receipt)
 
-    def _on_hand_over_failed(self, seq: int, error: BaseException) -> None:
-        self._in_flight = False
-        self._set_status("")
-        self.handover.set_busy(False)
-        if seq != self._open_seq:
-            return
-        self.handover.show_message(describe_failure(error, doing="pickup hand-over"))
-
     # -- an order arriving ----------------------------------------------------------------
 
     def _receive(self, bin_text: str) -> None:
-        opened, arrivals = self._opened, self._arrivals
+        opened, arrivals = self._counter.opened, self._arrivals
         if opened is None or arrivals is None:
             return
-        seq = self._open_seq
-        self._in_flight = True
+        seq = self._counter.open_seq
+        self._counter.in_flight = True
         self.order.arrival.set_busy(True)
         self._runner.run(
             arrivals.receive(opened.order, bin_text),
@@ -466,9 +366,9 @@ class PickupsScreen(QWidget):
 
     def _on_arrival(self, seq: int, opened: OpenedPickup, receipt: ArrivalReceipt) -> None:
         """Ready in its bin (confirmed, or waiting to sync): the order again, to hand over; else why not."""
-        self._in_flight = False
+        self._counter.in_flight = False
         self.order.arrival.set_busy(False)
-        if seq != self._open_seq:
+        if seq != self._counter.open_seq:
             return
         if receipt.status in ("confirmed", "waiting"):
             waiting = opened.waiting_to_sync or receipt.status == "waiting"
@@ -478,9 +378,9 @@ class PickupsScreen(QWidget):
         self.arrival_recorded.emit(receipt)
 
     def _on_arrival_failed(self, seq: int, error: BaseException) -> None:
-        self._in_flight = False
+        self._counter.in_flight = False
         self.order.arrival.set_busy(False)
-        if seq == self._open_seq:
+        if seq == self._counter.open_seq:
             self.order.arrival.show_message(describe_failure(error, doing="pickup arrival"))
 
     # -- restocking -----------------------------------------------------------------------
@@ -489,18 +389,18 @@ class PickupsScreen(QWidget):
         order = self._board_order(order_id)
         if order is None:
             return
-        self._open_seq += 1
+        self._counter.open_seq += 1
         self._restocking = order
         self.notice.setVisible(False)
         self.restock.show_task(order, self.clock())
         self.pages.setCurrentWidget(self.restock)
 
     def _restock(self) -> None:
-        order, desk = self._restocking, self._desk
+        order, desk = self._restocking, self._counter.desk
         if order is None or desk is None:
             return
-        seq = self._open_seq
-        self._in_flight = True
+        seq = self._counter.open_seq
+        self._counter.in_flight = True
         self.restock.set_busy(True)
         self._runner.run(
             desk.restock(order),
@@ -509,9 +409,9 @@ class PickupsScreen(QWidget):
         )
 
     def _on_restock_failed(self, seq: int, error: BaseException) -> None:
-        self._in_flight = False
+        self._counter.in_flight = False
         self.restock.set_busy(False)
-        if seq != self._open_seq:
+        if seq != self._counter.open_seq:
             return
         self.restock.show_message(describe_failure(error, doing="pickup restock"))
 
