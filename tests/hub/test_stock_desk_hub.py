@@ -231,3 +231,15 @@ def test_a_feed_page_may_be_asked_for_5000_items(own_hub_device: tuple[Any, http
     _hub, device = own_hub_device
     assert device.get("/v1/stores/1/changes", params={"limit": 5000}, headers=DESK).status_code == 200
     assert device.get("/v1/stores/1/changes", params={"limit": 5001}, headers=DESK).status_code in (400, 422)
+
+
+def test_a_desk_tablet_with_a_feed_begun_before_the_upgrade_is_sent_for_a_new_snapshot(
+    own_hub_device: tuple[Any, httpx.Client],
+) -> None:
+    """A tablet of this release whose feed began on a hub that kept no nearby stock (its cursor has
+    no desk state) is told to start again, so it gets the nearby stock; an old tablet is not."""
+    _hub, device = own_hub_device
+    old_cursor = device.get("/v1/stores/1/changes", params={"limit": 50}, headers=OLD).json()["cursor"]
+    assert device.get("/v1/stores/1/changes", params={"cursor": old_cursor}, headers=OLD).status_code == 200
+    refused = device.get("/v1/stores/1/changes", params={"cursor": old_cursor}, headers=DESK)
+    assert (refused.status_code, refused.json()["code"]) == (400, "cursor_expired")

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from storeassist import contract
 from storeassist.hub.db import models as m
 from storeassist.hub.services.database import as_utc
+from storeassist.hub.services.errors import BadCursor
 from storeassist.hub.services.feed_cursor import DeskState, FeedCursor
 from storeassist.hub.services.orders import QUEUE_STATES, require_store
 from storeassist.hub.services.profiles import build_profile
@@ -62,6 +63,13 @@ def changes(
     require_store(session, store_id)
     if cursor_text:
         cursor = FeedCursor.decode(cursor_text, store_id)
+        if stock_desk and cursor.desk is None:
+            # A tablet of this release that began its feed before this hub kept the stock desk's
+            # places (the hub was upgraded under it): a new snapshot gives it the nearby stock.
+            raise BadCursor(
+                "This feed began before the back office kept nearby stock. Start again with an empty cursor.",
+                code="cursor_expired",
+            )
     else:
         cursor = FeedCursor(store_id, "products", None, _log_position(session))
         if stock_desk:
