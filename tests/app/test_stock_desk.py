@@ -27,7 +27,7 @@ from storeassist.contract import (
     StoreHold,
     StoreHolds,
 )
-from storeassist.domain.scan_codes import gtin_with_check_digit
+from storeassist.domain.scan_codes import ScanKind, classify_scan, gtin_with_check_digit
 from storeassist.domain.stock import ProductNotFound, StockActionInvalid
 from storeassist.local import LocalCache, Outbox
 from storeassist.services.stock_catalog import CatalogFill
@@ -239,6 +239,21 @@ def test_a_card_opens_by_barcode_and_an_unknown_code_is_not_found(setup: Desk) -
     assert missing.value.code == "4006381333931"
     with pytest.raises(ProductNotFound):
         setup.desk.card("  ")
+
+
+def test_an_ean_8_and_a_upc_a_scanned_open_their_products_cards(setup: Desk) -> None:
+    """A GTIN-8 is kept and passed on as its 8 digits; a UPC-A as the GTIN-13 with a leading 0."""
+    ean8, upca = gtin_with_check_digit("9638507"), gtin_with_check_digit("03600029145")
+    small = _product(9, "G-8", "G", "Beauty", "Kestrel", None, "Clear").model_copy(update={"gtin": ean8})
+    upc = _product(10, "U-12", "U", "Beauty", "Kestrel", None, "Clear").model_copy(
+        update={"gtin": "0" + upca}
+    )
+    feed = ChangeFeed(cursor="c2", has_more=False, products=[small, upc])
+    setup.cache.apply_feed(feed, requested_cursor="c1", now=NOW)
+    for scanned, sku in ((ean8, "G-8"), (upca, "U-12")):
+        code = classify_scan(scanned)
+        assert code.kind is ScanKind.PRODUCT
+        assert setup.desk.card(code.text).product.sku == sku
 
 
 def test_companions_are_in_stock_here_with_their_reason(setup: Desk) -> None:
