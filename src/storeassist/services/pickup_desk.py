@@ -6,29 +6,28 @@ counter's 3 s, else from this tablet's cache ("as of" its last sync). A scanned 
 checked here with the cached keys first, so a forged or expired one is refused with the hub down.
 Only the six-digit pickup code needs the hub (it counts wrong codes per order).
 
-A hand-over is checked against the order first (the domain's ``plan_handover``, payment, a lock
-after three wrong codes, the named proxy, substitutes of the same style in stock here): a
-refusal is a :class:`~storeassist.domain.pickups.HandoverInvalid` and nothing is written. Then the
-command goes to the outbox (durable), is pushed at once, and the counter waits up to 3 s for the
-hub's answer: applied → a confirmed receipt with the hub's signed code; no answer → "waiting",
-and the order shows as collected on this tablet from the outbox at once; a conflict or refusal
-→ said on the receipt, and it sits in "needs attention" like any refused command.
+A hand-over is checked against the order first (``services/pickup_checks.py``: the domain's
+``plan_handover``, payment, a lock after three wrong codes, the named proxy, substitutes of the
+same style in stock here): a refusal is a :class:`~storeassist.domain.pickups.HandoverInvalid`
+and nothing is written. Then the command goes to the outbox (durable), is pushed at once, and the
+counter waits up to 3 s for the hub's answer: applied → a confirmed receipt with the hub's signed
+code; no answer → "waiting", and the order shows as collected on this tablet from the outbox at
+once; a conflict or refusal → said on the receipt, and it sits in "needs attention" like any
+refused command.
 
-What this tablet did and the hub has not confirmed (``services/pending_actions.py``) is laid over
-every order it shows, whether read from the hub or the cache. Nobody signed in:
-:class:`~storeassist.services.view_customer.SignInRequired`, and nothing is read or written.
+What this tablet did and the hub has not confirmed is laid over every order it shows, whether
+read from the hub or the cache (``services/pickup_unconfirmed.py``). Nobody signed in:
+:class:`~storeassist.services.view_customer.SignInRequired`, and nothing is read or written. What
+the desk needs of the client, cache, outbox, sync and session: ``services/pickup_collaborators.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
 from uuid import UUID
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from storeassist.client import (
     HubConnectionError,
@@ -40,23 +39,14 @@ from storeassist.client import (
 from storeassist.contract import (
     CollectPickupCommand,
     CollectPickupPayload,
-    Command,
-    CustomerPage,
-    HandoverLine,
     Order,
     OrderLine,
     PickupCodeAnswer,
-    PickupQueue,
-    Product,
-    ReceivePickupCommand,
     RestockPickupCommand,
     RestockPickupPayload,
-    Role,
     StaffSession,
-    StockLevel,
 )
 from storeassist.domain.orders import (
-    HandoverProblem,
     is_open,
     is_overdue,
     plan_handover,
@@ -73,9 +63,7 @@ from storeassist.domain.pickups import (
     ReceiptLine,
     SubstituteOption,
     apply_handover,
-    apply_receive,
     apply_restock,
-    is_named_proxy,
     phone_query,
 )
 from storeassist.domain.tokens import (
@@ -83,18 +71,23 @@ from storeassist.domain.tokens import (
     TokenError,
     TokenExpired,
     TokenForged,
-    TokenKind,
     TokenMalformed,
     TokenUnknownKey,
     WrongKind,
-    verify_token,
 )
 from storeassist.local import LocalStoreError, OutboxEntry
-from storeassist.local.cache import StockedVariant
 from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
 from storeassist.services.outbox_commands import CommandIssuer, utc_now
-from storeassist.services.pending_actions import PendingActions, PickupAction
+from storeassist.services.pickup_checks import HandoverChecks
+from storeassist.services.pickup_collaborators import (
+    ImmediatePush,
+    PickupCache,
+    PickupHub,
+    PickupOutbox,
+    SignedInStaff,
+)
 from storeassist.services.pickup_receipts import handover_receipt, receipt_lines
+from storeassist.services.pickup_unconfirmed import UnconfirmedPickups
 from storeassist.services.view_customer import SignInRequired
 from storeassist.words import QT_TRANSLATE_NOOP
 
@@ -106,8 +99,6 @@ HANDOVER_WAIT_S = 3.0
 HUB_QUEUE_LIMIT = 500
 #: Queue sort keys remembered (a store's open pickups, with room for the ones replaced since).
 _SORT_KEYS_KEPT = 4 * HUB_QUEUE_LIMIT
-#: Roles that may hand over an order locked after three wrong pickup codes.
-MANAGING_ROLES: frozenset[Role] = frozenset({"manager", "admin"})
 #: What a board read from a cache that never held the queue says it is as of.
 NEVER = datetime.fromtimestamp(0, UTC)
 #: The hub's problem codes that mean "not this store's order".
@@ -115,10 +106,6 @@ _ANOTHER_STORE = frozenset({"wrong_store", "pickup_at_another_store"})
 _HUB_TOKEN_ERRORS: dict[str, type[TokenError]] = {
     error.code: error for error in (TokenMalformed, TokenForged, TokenUnknownKey, TokenExpired)
 }
-#: The domain's hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).
-_PROBLEM_CODES = {"not_pickup": "not_a_pickup", "not_collectable": "order_not_collectable"}
-
-_T = TypeVar("_T")
 
 
 class PickupNotCached(HubError):
@@ -129,68 +116,6 @@ class PickupNotCached(HubError):
         "The back office cannot be reached and this order is not saved on this tablet. "
         "Try again when the connection is back.",
     )
-
-
-class PickupHub(Protocol):
-    """``storeassist.client.HubClient`` as the desk uses it."""
-
-    async def pickups(self, store_id: int) -> PickupQueue: ...
-
-    async def search_customers(self, q: str, page: int | None = None) -> CustomerPage: ...
-
-    async def resolve_order(self, token: str, store_id: int | None = None) -> Order: ...
-
-    async def order(self, number: str) -> Order: ...
-
-    async def check_pickup_code(self, order_id: int, store_id: int, code: str) -> PickupCodeAnswer: ...
-
-
-class PickupCache(Protocol):
-    """``storeassist.local.LocalCache`` as the desk uses it."""
-
-    def open_pickups(self) -> list[Order]: ...
-
-    def pickup(self, order_number: str) -> Order | None: ...
-
-    def pickup_by_id(self, order_id: int) -> Order | None: ...
-
-    def store_pickup_queue(self, queue: PickupQueue, *, complete: bool) -> None: ...
-
-    def store_pickup(self, order: Order) -> None: ...
-
-    def pickups_as_of(self) -> datetime | None: ...
-
-    def style_variants(self, sku: str) -> list[StockedVariant]: ...
-
-    def product(self, sku_or_gtin: str) -> Product | None: ...
-
-    def stock_here(self, sku: str) -> StockLevel | None: ...
-
-    def verification_keys(self) -> Mapping[int, Ed25519PublicKey]: ...
-
-
-class PickupOutbox(Protocol):
-    """``storeassist.local.Outbox`` as the desk uses it."""
-
-    def enqueue(self, command: Command) -> None: ...
-
-    def get(self, command_id: UUID) -> OutboxEntry | None: ...
-
-    def unacknowledged(self, *command_types: str) -> list[Command]: ...
-
-
-class ImmediatePush(Protocol):
-    """``storeassist.sync.SyncEngine`` as the desk uses it: push the outbox now, in a task of its
-    own that finishes (and files the answers) even if the desk stops waiting."""
-
-    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
-
-
-class SignedInStaff(Protocol):
-    """``StaffSessionState`` as the desk uses it."""
-
-    @property
-    def current(self) -> StaffSession | None: ...
 
 
 class PickupDesk(CommandIssuer):
@@ -218,7 +143,8 @@ class PickupDesk(CommandIssuer):
         self._box = outbox
         self._sync = sync
         self._staff = staff
-        self._pending = PendingActions(outbox)
+        self._checks = HandoverChecks(cache, store_id, clock)
+        self._unconfirmed = UnconfirmedPickups(outbox, self._checks.substitute_products)
         self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "the counter")
         self._handover_wait_s = handover_wait_s
         self._sort_keys: dict[int, tuple[Order, tuple[int, float, int, float, int]]] = {}
@@ -258,7 +184,7 @@ class PickupDesk(CommandIssuer):
         return self._board(queue.orders, queue.as_of, "online")
 
     def _board(self, orders: Iterable[Order], as_of: datetime, source: PickupSource) -> PickupBoard:
-        shown, waiting = self._with_local_actions(orders)
+        shown, waiting = self._unconfirmed.laid_over(orders)
         return PickupBoard(
             orders=tuple(sorted(shown, key=self._sort_key)),
             as_of=as_of,
@@ -301,7 +227,7 @@ class PickupDesk(CommandIssuer):
         code = text.strip()
         verified: SignedToken | None
         try:
-            verified = self._verify_order_code(code)
+            verified = self._checks.verify_order_code(code)
         except TokenUnknownKey as exc:
             # Keys rotated since the last sync, or none yet: the hub knows every key, it decides.
             verified, unknown_key = None, exc
@@ -336,7 +262,7 @@ class PickupDesk(CommandIssuer):
         return self._opened(self._keep(self._here(order)), "online", None)
 
     def _opened(self, order: Order, source: PickupSource, order_code: str | None) -> OpenedPickup:
-        [shown], waiting = self._with_local_actions([order])
+        [shown], waiting = self._unconfirmed.laid_over([order])
         return OpenedPickup(order=shown, source=source, order_code=order_code, waiting_to_sync=bool(waiting))
 
     def _here(self, order: Order) -> Order:
@@ -417,7 +343,7 @@ class PickupDesk(CommandIssuer):
         the order shows as collected on this tablet and goes when the hub answers),
         ``conflict`` or ``refused`` (with the hub's code; also in "needs attention")."""
         staff = self._signed_in()
-        self._check_handover(order, payload, staff)
+        self._checks.handover(order, payload, staff)
         at = self._clock()
         command = CollectPickupCommand(
             **self.fields(at=at, staff_id=staff.staff_id), type="pickup.collect", payload=payload
@@ -432,10 +358,12 @@ class PickupDesk(CommandIssuer):
             staff,
             plan.state,
             entry,
-            receipt_lines(order, payload, self._substitute_products(payload)),
+            receipt_lines(order, payload, self._checks.substitute_products(payload)),
         )
         if receipt.status == "confirmed":
-            handed = apply_handover(order, payload.lines, at=at, products=self._substitute_products(payload))
+            handed = apply_handover(
+                order, payload.lines, at=at, products=self._checks.substitute_products(payload)
+            )
             self._keep(handed.model_copy(update={"pickup_state": receipt.pickup_state}))
         return receipt
 
@@ -478,90 +406,6 @@ class PickupDesk(CommandIssuer):
             self._keep(apply_restock(order))
         return receipt
 
-    def _check_handover(self, order: Order, payload: CollectPickupPayload, staff: StaffSession) -> None:
-        """Everything the tablet can check before it writes; each refusal a result code."""
-        number = {"order_number": order.number}
-        if payload.order_id != order.id:
-            raise HandoverInvalid("unknown_order", {"order_id": payload.order_id})
-        if order.store_id != self._store_id or order.pickup_state is None:
-            raise PickupNotHere(order.number, order.store_id)
-        try:
-            plan_handover(order.pickup_state, {line.line_no: line for line in order.lines}, payload.lines)
-        except HandoverProblem as problem:
-            code = _PROBLEM_CODES.get(problem.code, problem.code)
-            params: dict[str, str | int] = dict(number)
-            if code == "order_not_collectable":
-                params["pickup_state"] = order.pickup_state
-            if problem.line_no is not None:
-                params["line_no"] = problem.line_no
-            raise HandoverInvalid(code, params) from None
-        if order.payment_state != "paid":
-            raise HandoverInvalid("order_unpaid", number)
-        if order.pickup_locked and staff.role not in MANAGING_ROLES:
-            raise HandoverInvalid("pickup_needs_manager", number)
-        self._check_collector(order, payload)
-        self._check_substitutes(order, payload.lines)
-
-    def _check_collector(self, order: Order, payload: CollectPickupPayload) -> None:
-        number = {"order_number": order.number}
-        verification = payload.verification
-        if verification.method == "proxy_id":
-            named = is_named_proxy(verification.proxy_name, order.proxy_name)
-            if not named:
-                raise HandoverInvalid("proxy_not_named", number)
-        if verification.method == "order_code":
-            try:
-                token = self._verify_order_code((verification.order_code or "").strip())
-            except TokenUnknownKey:
-                return  # this tablet cannot tell; the hub checks it
-            except TokenError:
-                raise HandoverInvalid("order_code_invalid", number) from None
-            if token.subject_id != order.id:
-                raise HandoverInvalid("order_code_invalid", number)
-
-    def _check_substitutes(self, order: Order, lines: Mapping[int, HandoverLine]) -> None:
-        by_line = {line.line_no: line for line in order.lines}
-        wanted: dict[str, int] = {}
-        for line_no, action in lines.items():
-            if action.substitute_sku is None:
-                continue
-            sku = action.substitute_sku
-            params: dict[str, str | int] = {"order_number": order.number, "sku": sku}
-            original = self._cached_product(by_line[line_no].sku)
-            substitute = self._cached_product(sku)
-            if substitute is None or sku == by_line[line_no].sku:
-                raise HandoverInvalid("unknown_substitute", params)
-            if original is not None and original.style != substitute.style:
-                raise HandoverInvalid("substitute_not_in_style", params)
-            wanted[sku] = wanted.get(sku, 0) + action.substituted
-            available = self._available_here(sku)
-            if available < wanted[sku]:
-                raise HandoverInvalid("substitute_out_of_stock", {**params, "available": available})
-
-    def _available_here(self, sku: str) -> int:
-        """Units of ``sku`` on sale here (on hand, not held) as this tablet last heard; 0 unknown."""
-        try:
-            level = self._cache.stock_here(sku)
-        except LocalStoreError as exc:
-            log.warning("stock here could not be read (%s)", type(exc).__name__)
-            return 0
-        return 0 if level is None else max(0, level.on_hand - level.held)
-
-    def _cached_product(self, sku: str) -> Product | None:
-        try:
-            return self._cache.product(sku)
-        except LocalStoreError:
-            return None
-
-    def _substitute_products(self, payload: CollectPickupPayload) -> dict[str, Product]:
-        found: dict[str, Product] = {}
-        for action in payload.lines.values():
-            if action.substitute_sku is not None and action.substitute_sku not in found:
-                product = self._cached_product(action.substitute_sku)
-                if product is not None:
-                    found[action.substitute_sku] = product
-        return found
-
     async def _answer_for(self, command_id: UUID) -> OutboxEntry | None:
         """Push the outbox now and wait (at most the hand-over's wait) for the hub's answer to
         ``command_id``; the push goes on after the wait, and the round after that if it fails."""
@@ -581,25 +425,6 @@ class PickupDesk(CommandIssuer):
             log.warning("the hand-over's answer could not be read (%s)", type(exc).__name__)
             return None
 
-    # -- this tablet's own news -------------------------------------------------------------
-
-    def _with_local_actions(self, orders: Iterable[Order]) -> tuple[list[Order], frozenset[int]]:
-        """``orders`` with the arrivals, hand-overs and restocks made here and not yet confirmed applied;
-        and the ids of the orders they touch."""
-        orders = list(orders)
-        try:
-            actions = self._pending.pickup_actions()
-        except LocalStoreError as exc:
-            log.warning("actions waiting to sync could not be read (%s)", type(exc).__name__)
-            return orders, frozenset()
-        if not actions:
-            return orders, frozenset()
-        shown = [
-            _applied(order, actions[order.id], self._substitute_products) if order.id in actions else order
-            for order in orders
-        ]
-        return shown, frozenset(order.id for order in orders if order.id in actions)
-
     # -- plumbing ---------------------------------------------------------------------------
 
     def _signed_in(self) -> StaffSession:
@@ -607,17 +432,6 @@ class PickupDesk(CommandIssuer):
         if session is None:
             raise SignInRequired()
         return session
-
-    def _verify_order_code(self, code: str) -> SignedToken:
-        """An order code checked against this tablet's keys; ``TokenUnknownKey`` when it has none
-        to check with (the hub then decides)."""
-        try:
-            keys = self._cache.verification_keys()
-        except LocalStoreError as exc:
-            raise TokenUnknownKey() from exc
-        if not keys:
-            raise TokenUnknownKey()
-        return verify_token(code, keys, now=self._clock(), expect={TokenKind.ORDER})
 
 
 def _staff_id(session: StaffSession | None) -> int | None:
@@ -632,31 +446,3 @@ def _refusal(exc: HubRejected, verified: SignedToken | None, number: str) -> Exc
         return WrongKind(verified.kind)
     error = _HUB_TOKEN_ERRORS.get(exc.code)
     return exc if error is None else error(exc.problem.detail)
-
-
-def _applied(
-    order: Order,
-    actions: Sequence[PickupAction],
-    products: Callable[[CollectPickupPayload], Mapping[str, Product]],
-) -> Order:
-    for action in actions:
-        if isinstance(action, ReceivePickupCommand):  # recorded by ``services/pickup_arrivals.py``
-            order = apply_receive(order, action.payload.bin)
-            continue
-        if isinstance(action, RestockPickupCommand):
-            order = apply_restock(order)
-            continue
-        if order.last_handover_at is not None and order.last_handover_at >= action.issued_at:
-            # The hub dates a hand-over by its tablet's clock: this copy already holds it (or one
-            # after it), though its answer has not reached this tablet; applying it again would
-            # hand the same units over twice on screen.
-            continue
-        try:
-            order = apply_handover(
-                order, action.payload.lines, at=action.issued_at, products=products(action.payload)
-            )
-        except HandoverProblem:
-            # The hub's order moved on since (another tablet, a change): the hub decides; the order
-            # still shows as waiting to sync.
-            log.info("a waiting hand-over no longer fits order %d as last read", order.id)
-    return order
