@@ -77,14 +77,14 @@ class HandoverFlow(QObject):
         self._counter = counter
         self._pages = pages
         self._order = order
-        self._verify = verify
-        self._handover = handover
-        self._set_status = set_status
-        self._show_receipt = show_receipt
         order.hand_over.connect(self.start)
+        self._verify = verify
         verify.code_entered.connect(self._check_code)
         verify.verified.connect(self._verified)
+        self._handover = handover
         handover.confirmed.connect(self._hand_over)
+        self._set_status = set_status
+        self._show_receipt = show_receipt
 
     # -- checking the collector -----------------------------------------------------------
 
