@@ -9,12 +9,14 @@ carries this device's store and the signed-in staff member.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, TypedDict
 
-from storeassist.contract import Command
+from storeassist.contract import Command, StaffSession
+from storeassist.services.view_customer import SignInRequired
 
 
 class CommandQueue(Protocol):
@@ -63,3 +65,44 @@ class CommandIssuer:
     def issue(self, command: Command) -> None:
         """Store ``command`` for sending; raises the outbox's ``LocalStoreError``."""
         self._outbox.enqueue(command)
+
+
+class ImmediatePush(Protocol):
+    """``storeassist.sync.SyncEngine`` as a counter's service uses it: push the outbox now, in a
+    task of its own that finishes (and files the answers) even if the counter stops waiting."""
+
+    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
+
+
+class SignedInStaff(Protocol):
+    """``StaffSessionState`` as a counter's service uses it."""
+
+    @property
+    def current(self) -> StaffSession | None: ...
+
+
+class StaffCommandIssuer(CommandIssuer):
+    """A :class:`CommandIssuer` whose actions need someone signed in (the pickup and stock desks):
+    each command names who is signed in, and :meth:`signed_in` refuses when nobody is."""
+
+    def __init__(
+        self,
+        outbox: CommandQueue,
+        store_id: int,
+        staff: SignedInStaff,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(outbox, store_id, staff_id=lambda: _staff_id(staff.current), clock=clock)
+        self._staff = staff
+
+    def signed_in(self) -> StaffSession:
+        """Who is signed in; :class:`~storeassist.services.view_customer.SignInRequired` if nobody."""
+        session = self._staff.current
+        if session is None:
+            raise SignInRequired()
+        return session
+
+
+def _staff_id(session: StaffSession | None) -> int | None:
+    return session.staff_id if session is not None else None

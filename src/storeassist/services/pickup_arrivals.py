@@ -31,14 +31,12 @@ from storeassist.contract import (
     Order,
     ReceivePickupCommand,
     ReceivePickupPayload,
-    StaffSession,
 )
 from storeassist.domain.orders import is_arriving
 from storeassist.domain.pickups import ArrivalReceipt, HandoverInvalid, PickupNotHere, apply_receive
 from storeassist.local import LocalStoreError, OutboxEntry
-from storeassist.services.outbox_commands import CommandIssuer, utc_now
+from storeassist.services.outbox_commands import ImmediatePush, SignedInStaff, StaffCommandIssuer, utc_now
 from storeassist.services.pickup_receipts import handover_receipt
-from storeassist.services.view_customer import SignInRequired
 
 log = logging.getLogger("storeassist.pickups")
 
@@ -60,21 +58,7 @@ class ArrivalsOutbox(Protocol):
     def get(self, command_id: UUID) -> OutboxEntry | None: ...
 
 
-class ImmediatePush(Protocol):
-    """``storeassist.sync.SyncEngine``: push the outbox now, in a task that files the answers
-    even if the counter stops waiting."""
-
-    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
-
-
-class SignedInStaff(Protocol):
-    """``StaffSessionState`` as the arrivals use it."""
-
-    @property
-    def current(self) -> StaffSession | None: ...
-
-
-class PickupArrivals(CommandIssuer):
+class PickupArrivals(StaffCommandIssuer):
     """Recording that a pickup order has arrived (the ``pickup_arrivals`` service of ``DeviceServices``)."""
 
     def __init__(
@@ -88,11 +72,10 @@ class PickupArrivals(CommandIssuer):
         clock: Callable[[], datetime] = utc_now,
         wait_s: float = ARRIVAL_WAIT_S,
     ) -> None:
-        super().__init__(outbox, store_id, staff_id=lambda: _staff_id(staff.current), clock=clock)
+        super().__init__(outbox, store_id, staff, clock=clock)
         self._cache = cache
         self._box = outbox
         self._sync = sync
-        self._staff = staff
         self._wait_s = wait_s
 
     async def receive(self, order: Order, bin: str) -> ArrivalReceipt:
@@ -104,7 +87,7 @@ class PickupArrivals(CommandIssuer):
         the receipt is ``confirmed``, ``waiting`` (no answer within 3 s: the order shows ready in
         its bin on this tablet and goes when the hub answers), ``conflict`` or ``refused`` (with
         the hub's code; also in "needs attention")."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         payload = self._checked(order, bin)
         at = self._clock()
         command = ReceivePickupCommand(
@@ -164,13 +147,3 @@ class PickupArrivals(CommandIssuer):
             self._cache.store_pickup(order)
         except LocalStoreError as exc:
             log.warning("an arrived order could not be kept for offline use: %s", exc)
-
-    def _signed_in(self) -> StaffSession:
-        session = self._staff.current
-        if session is None:
-            raise SignInRequired()
-        return session
-
-
-def _staff_id(session: StaffSession | None) -> int | None:
-    return session.staff_id if session is not None else None

@@ -1,18 +1,19 @@
 """What the pickup desk (``services/pickup_desk.py``) needs of its collaborators, as Protocols.
 
-Each names only the calls the desk makes of the hub client, this tablet's cache, the outbox, the
-sync engine and the signed-in session, so tests hand in stubs; ``startup.py`` passes the real ones.
+Each names only the calls the desk makes of the hub client, this tablet's cache and the outbox, so
+tests hand in stubs; ``startup.py`` passes the real ones. The sync engine and the signed-in session
+are :mod:`~storeassist.services.outbox_commands`' ``ImmediatePush`` and ``SignedInStaff``, shared
+by every counter service.
 The cache's reads for the hand-over checks are :class:`~storeassist.services.pickup_checks.CheckedCache`'s.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from storeassist.contract import Command, CustomerPage, Order, PickupCodeAnswer, PickupQueue, StaffSession
+from storeassist.contract import Command, CustomerPage, Order, PickupCodeAnswer, PickupQueue
 from storeassist.local import OutboxEntry
 from storeassist.local.cache import StockedVariant
 from storeassist.services.pickup_checks import CheckedCache
@@ -58,17 +59,3 @@ class PickupOutbox(Protocol):
     def get(self, command_id: UUID) -> OutboxEntry | None: ...
 
     def unacknowledged(self, *command_types: str) -> list[Command]: ...
-
-
-class ImmediatePush(Protocol):
-    """``storeassist.sync.SyncEngine`` as the desk uses it: push the outbox now, in a task of its
-    own that finishes (and files the answers) even if the desk stops waiting."""
-
-    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
-
-
-class SignedInStaff(Protocol):
-    """``StaffSessionState`` as the desk uses it."""
-
-    @property
-    def current(self) -> StaffSession | None: ...

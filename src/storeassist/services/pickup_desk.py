@@ -44,7 +44,6 @@ from storeassist.contract import (
     PickupCodeAnswer,
     RestockPickupCommand,
     RestockPickupPayload,
-    StaffSession,
 )
 from storeassist.domain.orders import (
     is_open,
@@ -77,18 +76,11 @@ from storeassist.domain.tokens import (
 )
 from storeassist.local import LocalStoreError, OutboxEntry
 from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
-from storeassist.services.outbox_commands import CommandIssuer, utc_now
+from storeassist.services.outbox_commands import ImmediatePush, SignedInStaff, StaffCommandIssuer, utc_now
 from storeassist.services.pickup_checks import HandoverChecks
-from storeassist.services.pickup_collaborators import (
-    ImmediatePush,
-    PickupCache,
-    PickupHub,
-    PickupOutbox,
-    SignedInStaff,
-)
+from storeassist.services.pickup_collaborators import PickupCache, PickupHub, PickupOutbox
 from storeassist.services.pickup_receipts import handover_receipt, receipt_lines
 from storeassist.services.pickup_unconfirmed import UnconfirmedPickups
-from storeassist.services.view_customer import SignInRequired
 from storeassist.words import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("storeassist.pickups")
@@ -118,7 +110,7 @@ class PickupNotCached(HubError):
     )
 
 
-class PickupDesk(CommandIssuer):
+class PickupDesk(StaffCommandIssuer):
     """The Pickups screen's use cases (the ``pickups`` service of ``DeviceServices``)."""
 
     def __init__(
@@ -137,12 +129,11 @@ class PickupDesk(CommandIssuer):
     ) -> None:
         """``hub_went_quiet`` is called when the hub missed the counter's deadline, so the status
         strip says Offline at once (``HubClient.note_gave_up``)."""
-        super().__init__(outbox, store_id, staff_id=lambda: _staff_id(staff.current), clock=clock)
+        super().__init__(outbox, store_id, staff, clock=clock)
         self._client = client
         self._cache = cache
         self._box = outbox
         self._sync = sync
-        self._staff = staff
         self._checks = HandoverChecks(cache, store_id, clock)
         self._unconfirmed = UnconfirmedPickups(outbox, self._checks.substitute_products)
         self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "the counter")
@@ -157,7 +148,7 @@ class PickupDesk(CommandIssuer):
 
     def cached_board(self) -> PickupBoard:
         """The queue from this tablet alone, at once (as of its last sync)."""
-        self._signed_in()
+        self.signed_in()
         try:
             orders, as_of = self._cache.open_pickups(), self._cache.pickups_as_of()
         except LocalStoreError as exc:
@@ -167,13 +158,13 @@ class PickupDesk(CommandIssuer):
 
     async def board(self) -> PickupBoard:
         """The hub's queue within the counter's deadline (kept for offline use), else the cache's."""
-        self._signed_in()
+        self.signed_in()
         try:
             queue = await self._at_the_counter(self._client.pickups(self._store_id))
         except (HubConnectionError, HubServerError) as exc:
             log.info("the pickup queue comes from the cache (%s)", type(exc).__name__)
             return self.cached_board()
-        self._signed_in()
+        self.signed_in()
         try:
             # A snapshot of up to 500 orders: written off the GUI thread.
             await asyncio.to_thread(
@@ -208,7 +199,7 @@ class PickupDesk(CommandIssuer):
         """The customers whose phone number starts with the digits of ``text`` (the hub's search,
         first page): the queue shows their orders. The tablet keeps no phone numbers, so this
         needs the hub; offline it raises the client's error."""
-        self._signed_in()
+        self.signed_in()
         digits = phone_query(text)
         if digits is None:
             return frozenset()
@@ -223,7 +214,7 @@ class PickupDesk(CommandIssuer):
         ``WrongKind``); then the hub's order, or offline this tablet's copy. Raises
         :class:`PickupNotHere` for another store's order and :class:`PickupNotCached` offline
         for an order this tablet does not hold."""
-        self._signed_in()
+        self.signed_in()
         code = text.strip()
         verified: SignedToken | None
         try:
@@ -246,7 +237,7 @@ class PickupDesk(CommandIssuer):
 
     async def open_number(self, number: str) -> OpenedPickup:
         """An order typed or picked by its number: the hub's, or offline this tablet's copy."""
-        self._signed_in()
+        self.signed_in()
         wanted = number.strip().upper()
         if not wanted or len(wanted) > 20 or not wanted.replace("-", "").isalnum():
             raise PickupNotHere(number.strip(), None)
@@ -293,7 +284,7 @@ class PickupDesk(CommandIssuer):
         locks the order at the third). Offline: the client's ``HubConnectionError``, and nothing
         is counted. A code of the wrong shape is :class:`HandoverInvalid` (``pickup_code_wrong``)
         without asking the hub."""
-        self._signed_in()
+        self.signed_in()
         digits = code.strip()
         if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
             raise HandoverInvalid("pickup_code_wrong", {"order_id": order_id})
@@ -314,7 +305,7 @@ class PickupDesk(CommandIssuer):
 
     def substitutes(self, line: OrderLine) -> list[SubstituteOption]:
         """Other sizes and colours of ``line``'s style on sale here, from the cache (most first)."""
-        self._signed_in()
+        self.signed_in()
         try:
             variants = self._cache.style_variants(line.sku)
         except LocalStoreError as exc:
@@ -342,7 +333,7 @@ class PickupDesk(CommandIssuer):
         the receipt is ``confirmed`` (the hub's signed code), ``waiting`` (no answer within 3 s:
         the order shows as collected on this tablet and goes when the hub answers),
         ``conflict`` or ``refused`` (with the hub's code; also in "needs attention")."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         self._checks.handover(order, payload, staff)
         at = self._clock()
         command = CollectPickupCommand(
@@ -371,7 +362,7 @@ class PickupDesk(CommandIssuer):
         """Confirm an overdue order's "to restock" task: what is left is cancelled, put back on
         sale and refunded at the hub. Refused here (:class:`HandoverInvalid`, nothing written)
         unless the order is open and past its deadline."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         at = self._clock()
         if order.store_id != self._store_id or order.pickup_state is None:
             raise PickupNotHere(order.number, order.store_id)
@@ -426,16 +417,6 @@ class PickupDesk(CommandIssuer):
             return None
 
     # -- plumbing ---------------------------------------------------------------------------
-
-    def _signed_in(self) -> StaffSession:
-        session = self._staff.current
-        if session is None:
-            raise SignInRequired()
-        return session
-
-
-def _staff_id(session: StaffSession | None) -> int | None:
-    return session.staff_id if session is not None else None
 
 
 def _refusal(exc: HubRejected, verified: SignedToken | None, number: str) -> Exception:

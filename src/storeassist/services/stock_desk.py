@@ -46,7 +46,6 @@ from storeassist.contract import (
     PutBackHoldPayload,
     ReleaseHoldCommand,
     ReleaseHoldPayload,
-    StaffSession,
     StockAnswer,
     StockLevel,
     StoreHolds,
@@ -65,7 +64,7 @@ from storeassist.domain.stock import (
 )
 from storeassist.local import LocalStoreError, OutboxEntry
 from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
-from storeassist.services.outbox_commands import CommandIssuer, utc_now
+from storeassist.services.outbox_commands import ImmediatePush, SignedInStaff, StaffCommandIssuer, utc_now
 from storeassist.services.stock_catalog import CatalogCache, CatalogLookups, quietly
 from storeassist.services.stock_holds import (
     HOLD_COMMAND_TYPES,
@@ -75,7 +74,6 @@ from storeassist.services.stock_holds import (
     waiting_aisle_units,
     waiting_hold_units,
 )
-from storeassist.services.view_customer import SignInRequired
 
 log = logging.getLogger("storeassist.stock")
 
@@ -116,18 +114,7 @@ class StockOutbox(Protocol):
     def unacknowledged(self, *command_types: str) -> list[Command]: ...
 
 
-class ImmediatePush(Protocol):
-    """``storeassist.sync.SyncEngine`` as the desk uses it."""
-
-    def push_soon(self) -> asyncio.Future[tuple[int, int]]: ...
-
-
-class SignedInStaff(Protocol):
-    @property
-    def current(self) -> StaffSession | None: ...
-
-
-class StockDesk(CommandIssuer):
+class StockDesk(StaffCommandIssuer):
     """The Stock screen's use cases (the ``stock_desk`` service of ``DeviceServices``)."""
 
     def __init__(
@@ -150,12 +137,11 @@ class StockDesk(CommandIssuer):
     ) -> None:
         """``customer_name`` names a customer this tablet knows (for a hold placed offline);
         ``hub_went_quiet`` tells the status strip the hub missed the counter's deadline."""
-        super().__init__(outbox, store_id, staff_id=lambda: _staff_id(staff.current), clock=clock)
+        super().__init__(outbox, store_id, staff, clock=clock)
         self._client = client
         self._cache = cache
         self._box = outbox
         self._sync = sync
-        self._staff = staff
         self._catalog = CatalogLookups(
             cache, store_id, currency=currency, fresh_for=fresh_for, catalog_filling=catalog_filling
         )
@@ -211,7 +197,7 @@ class StockDesk(CommandIssuer):
         """Hold ``qty`` units of ``sku`` here for the customer for ``hours``. Refused here when the
         tablet knows fewer are on sale (less the holds it placed and the hub has not confirmed):
         ``not_enough_stock`` with ``available``; the hub checks again and may still refuse."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         _check_customer(customer_id)
         _check_units(qty)
         _check_hours(hours)
@@ -234,7 +220,7 @@ class StockDesk(CommandIssuer):
     async def holds(self) -> HoldBoard:
         """This store's holds: the hub's within the counter's 3 s (kept for offline use), else
         the list last kept; with this tablet's unconfirmed actions laid over, marked."""
-        self._signed_in()
+        self.signed_in()
         try:
             answer: StoreHolds | None = await self._at_the_counter(self._client.store_holds(self._store_id))
         except HubError as exc:
@@ -262,7 +248,7 @@ class StockDesk(CommandIssuer):
     async def release(self, hold: HoldRow | Hold) -> ActionReceipt:
         """The customer no longer wants it: the units go back on sale (and the floor gets a task).
         Only an active hold of this store (``hold_at_another_store``, ``hold_not_active``)."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         self._check_active_here(hold)
         command = ReleaseHoldCommand(
             **self.fields(staff_id=staff.staff_id),
@@ -273,7 +259,7 @@ class StockDesk(CommandIssuer):
 
     async def extend(self, hold: HoldRow | Hold, hours: int) -> ActionReceipt:
         """Keep an active hold of this store until ``hours`` from now (at most a week)."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         _check_hours(hours)
         self._check_active_here(hold)
         at = self._clock()
@@ -287,7 +273,7 @@ class StockDesk(CommandIssuer):
     async def put_back(self, hold: HoldRow | Hold) -> ActionReceipt:
         """The units of an ended hold are back on the floor: its task is done. A hold still
         active is refused (``hold_still_active``), as is another store's."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         self._check_here(hold)
         if isinstance(hold, Hold) or hold.status == "active":
             raise StockActionInvalid("hold_still_active", {"hold_id": hold.id})
@@ -319,7 +305,7 @@ class StockDesk(CommandIssuer):
         """Order for the customer from another store (``source_store_id``) or the warehouse
         (None), shipped to their address (``ship``) or to this store for pickup (``bopis``). The
         receipt's ``reference`` is the order number once the hub has answered."""
-        staff = self._signed_in()
+        staff = self.signed_in()
         _check_customer(customer_id)
         if source_store_id == self._store_id:
             raise StockActionInvalid("source_is_here", {"store_id": source_store_id})
@@ -410,16 +396,6 @@ class StockDesk(CommandIssuer):
 
     def _product(self, sku: str) -> Product | None:
         return self._catalog.product(sku)
-
-    def _signed_in(self) -> StaffSession:
-        session = self._staff.current
-        if session is None:
-            raise SignInRequired()
-        return session
-
-
-def _staff_id(session: StaffSession | None) -> int | None:
-    return session.staff_id if session is not None else None
 
 
 def _check_customer(customer_id: int) -> None:
