@@ -124,3 +124,46 @@ def test_a_scanned_product_is_held_for_a_customer_at_the_hub_and_listed(
     board = screen.holds.board
     assert board is not None
     assert any(h.sku == sku and h.customer_id == customer_id and h.status == "active" for h in board.holds)
+
+
+def test_offline_a_card_comes_from_the_tablet_and_a_hold_the_hub_cannot_honour_needs_attention(
+    qtbot: QtBot, app: Any, hub: Any
+) -> None:
+    """The hub out of reach: the scanned card is the tablet's, a hold is saved here and marked
+    waiting; meanwhile the store sells all but one, so on sync the hub refuses the hold and Needs
+    attention says how many were available."""
+    window, runner = app.window, app.runner
+    screen = window.feature_widget("stock")
+    assert isinstance(screen, StockScreen)
+    sku, gtin, _held, customer_id, name = _product_and_customer(hub)
+
+    hub.stop()
+    shown: list[tuple[str, str]] = []
+    screen.card_shown.connect(lambda sku, source: shown.append((sku, source)))
+    window.open("product", gtin)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert shown == [(sku, "cache")]  # no fresher counts: the hub is away
+    qtbot.mouseClick(screen.card.hold_button, Qt.MouseButton.LeftButton)
+    form = screen.hold_form
+    form.customer.choose(customer_id, name)
+    qtbot.mouseClick(form.qty.plus, Qt.MouseButton.LeftButton)
+    assert form.qty.value == 2
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as receipt:
+        qtbot.mouseClick(form.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert receipt.args[0].status == "waiting", form.result.text()
+
+    with sqlite3.connect(hub.db_path) as db:  # the store sells all but one meanwhile
+        db.execute(
+            "UPDATE inventory SET on_hand = held + 1 WHERE store_id = ? AND product_id = "
+            "(SELECT id FROM products WHERE sku = ?)",
+            (hub.store_id, sku),
+        )
+    hub.restart()
+    services = app.startup.services
+    _finish(qtbot, services.sync.sync_now())
+    window.show_attention()
+    attention = window.feature_widget("attention")
+    texts = [attention.model.data(attention.model.index(n)) for n in range(attention.model.rowCount())]
+    [text] = [t for t in texts if sku in t]
+    assert f"Only 1 of {sku} available to hold here; 2 asked." in text

@@ -223,6 +223,8 @@ class StockScreen(QWidget):
         )
 
     def _on_fresh_card(self, seq: int, card: ProductCard) -> None:
+        if card.source != "online":  # the hub was out of reach: the card on screen is the same
+            return
         if seq == self._card_seq and self.pages.currentWidget() is self.card:
             self._show_card(card)
 
