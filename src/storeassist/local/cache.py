@@ -201,12 +201,13 @@ class LocalCache(CatalogReads):
             ),
         )
         if catalog_changed or requested_cursor == "":
-            # Once committed (a search meanwhile may have read the words as they were), and read
-            # again here, on the feed's worker, when the catalog has settled (~150 ms at 100k).
+            # Once committed (a search meanwhile may have read the words as they were).
             self._vocabulary.forget()
-            if not feed.has_more:
-                no_words: list[str] = []
-                self._file.read("vocabulary read", self._vocabulary.words, miss=no_words)
+        if not feed.has_more and not self._vocabulary.loaded:
+            # Read again here, on the feed's worker, once the catalog has settled (~150-250 ms at
+            # 100k): a snapshot's last page changes no product, but its product pages did.
+            no_words: list[str] = []
+            self._file.read("vocabulary read", self._vocabulary.words, miss=no_words)
 
     # -- trust ------------------------------------------------------------------------------
 

@@ -140,6 +140,11 @@ class Vocabulary:
     def forget(self) -> None:
         self._words = None
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the words are read (else the next correction reads them)."""
+        return self._words is not None
+
     def words(self, connection: Connection) -> list[str]:
         if self._words is None:
             # Codes (any digit) are left out in SQL: they are most of the terms, and never misspelt words.
