@@ -146,7 +146,14 @@ class FakeStockDesk:
             place[0], place[1], place[2], place[3], on_hand, held, as_of, certainty(as_of, self.now)
         )  # type: ignore[arg-type]
 
-    def card(self, sku_or_gtin: str) -> ProductCard:
+    def card(self, sku_or_gtin: str, *, companions: bool = True) -> ProductCard:
+        card = self._card(sku_or_gtin)
+        return card if companions else dataclasses.replace(card, companions=())
+
+    def companions(self, card: ProductCard) -> tuple[Companion, ...]:
+        return self._card(card.product.sku).companions
+
+    def _card(self, sku_or_gtin: str) -> ProductCard:
         product = self._product(sku_or_gtin)
         style = [p for p in self.products if p.style == product.style]
         cells = {

@@ -13,6 +13,7 @@ import pytest
 from fake_devices import FAKE_NOW, FakeDevice
 from fake_stock import FakeStockDesk
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from storeassist.contract import CustomerPage, CustomerSummary
@@ -149,6 +150,25 @@ def test_a_scanned_barcode_opens_the_card_with_price_grid_and_every_count_with_i
     ]
     old = next(r for r in rows if r.uncertain)
     assert old.count.property("role") == "quiet" and "check before promising" in old.toolTip()
+
+
+def test_the_counts_are_painted_first_and_the_companions_follow_on_the_next_turn(counter: Counter) -> None:
+    """Offline (no fresher card from the hub): the card comes from the cache without companions,
+    so the counts show at once, and the companions in stock here are added right after."""
+    counter.desk.online = False
+    tee = counter.desk.products[1]
+    card = counter.screen.card
+    when_painted: list[int] = []
+    counter.screen.card_shown.connect(lambda *_: when_painted.append(len(card.card.companions)))
+    with counter.qtbot.waitSignal(counter.screen.card_shown, timeout=WAIT_MS):
+        counter.scan(tee.gtin)
+    assert when_painted == [0]  # painted with its counts, no companions yet
+    counter.qtbot.waitUntil(lambda: card.card is not None and bool(card.card.companions), timeout=WAIT_MS)
+    assert card.companions_section.isVisibleTo(card)
+    titles = [
+        w.text() for w in card.companions_section.findChildren(QLabel) if w.property("role") == "rowTitle"
+    ]
+    assert titles == [c.product.name for c in card.card.companions]
 
 
 def test_a_tap_on_the_grid_opens_that_size_and_colour(counter: Counter) -> None:

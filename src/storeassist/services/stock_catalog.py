@@ -156,6 +156,7 @@ class CatalogLookups:
         now: datetime,
         *,
         answer: StockAnswer | None = None,
+        companions: bool = True,
     ) -> ProductCard:
         """``product``'s card from the cache; with the hub's ``answer``, the card is ``online`` and
         shows the answer's places only: a kept store it leaves out has nothing on sale now (the hub
@@ -185,7 +186,7 @@ class CatalogLookups:
             here=here,
             nearby=nearby,
             warehouse=warehouse,
-            companions=self.companions(product, waiting),
+            companions=self.companions(product, waiting) if companions else (),
             source=source,
             waiting_holds=mine,
         )

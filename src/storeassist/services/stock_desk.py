@@ -54,6 +54,7 @@ from storeassist.contract.commands import MAX_HOLD_HOURS
 from storeassist.domain.stock import (
     FRESH_FOR,
     ActionReceipt,
+    Companion,
     HoldBoard,
     HoldRow,
     ProductCard,
@@ -165,14 +166,19 @@ class StockDesk(StaffCommandIssuer):
         a misspelt word corrected), best first, with the units on sale here."""
         return self._catalog.search(text)
 
-    def card(self, sku_or_gtin: str) -> ProductCard:
+    def card(self, sku_or_gtin: str, *, companions: bool = True) -> ProductCard:
         """A product's card from this tablet alone, at once; :class:`ProductNotFound` if the
-        catalog has no such SKU or barcode."""
+        catalog has no such SKU or barcode. Without ``companions`` (none on the card), the counts
+        are painted first and :meth:`companions` is asked next."""
         code = sku_or_gtin.strip()
         product = self._catalog.product(code) if code else None
         if product is None:
             raise ProductNotFound(code)
-        return self._catalog.card(product, self._waiting_holds(), self._clock())
+        return self._catalog.card(product, self._waiting_holds(), self._clock(), companions=companions)
+
+    def companions(self, card: ProductCard) -> tuple[Companion, ...]:
+        """What to suggest beside the card's product, in stock here, each with why."""
+        return self._catalog.companions(card.product, self._waiting_holds())
 
     async def refresh_card(self, card: ProductCard) -> ProductCard:
         """The card with the hub's counts (within the counter's 3 s), kept for later; offline or

@@ -217,6 +217,11 @@ class CardPage(QWidget):
         self._fill_grid(card)
         self._fill_stock(card, now)
         self._fill_companions(card)
+
+    def show_companions(self, card: ProductCard) -> None:
+        """The same card with its companions, once they are known."""
+        self.card = card
+        self._fill_companions(card)
         available_here = card.here.available if card.here else 0
         elsewhere = orderable_elsewhere(card)
         self.hold_button.setEnabled(available_here > 0)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -62,6 +63,8 @@ class StockScreen(QWidget):
 
     #: A product's card was painted: its SKU and where its counts came from ("online", "cache").
     card_shown = Signal(str, str)
+    #: The painted card's companions were added (its SKU; there may be none in stock here).
+    companions_shown = Signal(str)
     #: The holds list was painted; the argument is where it came from.
     holds_shown = Signal(str)
     #: A hold, release, extension, put-back or order finished: its receipt.
@@ -205,7 +208,8 @@ class StockScreen(QWidget):
         self.notice.setVisible(False)
         self.search.clear_notes()
         try:
-            card = desk.card(code)
+            # The counts first: what the associate is asked. Companions follow on the loop's next turn.
+            card = desk.card(code, companions=False)
         except ProductNotFound as missing:
             self.pages.setCurrentWidget(self.search)
             self.search.show_unknown_code(missing.code or code)
@@ -216,6 +220,7 @@ class StockScreen(QWidget):
         self._show_card(card)
         self._card_seq += 1
         seq = self._card_seq
+        QTimer.singleShot(0, self, lambda: self._add_companions(seq))
         self._runner.run(
             desk.refresh_card(card),
             on_success=lambda fresh: self._on_fresh_card(seq, fresh),
@@ -227,6 +232,18 @@ class StockScreen(QWidget):
             return
         if seq == self._card_seq and self.pages.currentWidget() is self.card:
             self._show_card(card)
+
+    def _add_companions(self, seq: int) -> None:
+        shown, desk = self.card.card, self._desk
+        if seq != self._card_seq or shown is None or desk is None or shown.companions:
+            return  # another card since, or the hub's fresher card (with companions) came first
+        try:
+            companions = desk.companions(shown)
+        except Exception as exc:  # the cache could not be read: the card stands without them
+            log.info("no companions for the card (%s)", type(exc).__name__)
+            return
+        self.card.show_companions(replace(shown, companions=companions))
+        self.companions_shown.emit(shown.product.sku)
 
     def _show_card(self, card: ProductCard) -> None:
         self.card.show_card(card, self.clock())

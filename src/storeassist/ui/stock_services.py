@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Sequence
 from typing import Literal, Protocol
 
 from storeassist.contract import AisleLine, CustomerPage, CustomerProfile, CustomerSummary
-from storeassist.domain.stock import ActionReceipt, HoldBoard, HoldRow, ProductCard, SearchAnswer
+from storeassist.domain.stock import ActionReceipt, Companion, HoldBoard, HoldRow, ProductCard, SearchAnswer
 from storeassist.ui.formatting import StorePlace
 
 Fulfilment = Literal["ship", "bopis"]
@@ -26,8 +26,13 @@ class StockDeskLike(Protocol):
         """The cached catalog, best first (synchronous: results as you type, offline too)."""
         ...
 
-    def card(self, sku_or_gtin: str) -> ProductCard:
-        """A product's card from the cache, at once; raises ``ProductNotFound``."""
+    def card(self, sku_or_gtin: str, *, companions: bool = ...) -> ProductCard:
+        """A product's card from the cache, at once; raises ``ProductNotFound``. Without
+        ``companions`` the card has none, and :meth:`companions` gives them next."""
+        ...
+
+    def companions(self, card: ProductCard) -> tuple[Companion, ...]:
+        """What to suggest beside the card's product, in stock here (from the cache)."""
         ...
 
     def refresh_card(self, card: ProductCard) -> Awaitable[ProductCard]:
