@@ -53,7 +53,9 @@ class Stepper(QWidget):
         self.minus = QPushButton("−")
         self.plus = QPushButton("+")
         for button in (self.minus, self.plus):
-            button.setFixedSize(MIN_TOUCH_PX + 8, MIN_TOUCH_PX)
+            # Fixed width only: the theme's 48 px and its border decide the height (a fixed 48
+            # cut the border off the bottom).
+            button.setFixedWidth(MIN_TOUCH_PX + 8)
         self.shown = label(str(maximum), "points")
         self.shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.shown.setMinimumWidth(48)
