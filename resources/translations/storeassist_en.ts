@@ -393,7 +393,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>None on sale here to hold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -523,7 +523,7 @@
 <context>
     <name>CustomerSearchPanel</name>
     <message>
-        <location filename="../../src/storeassist/ui/customer_search.py" line="+253"/>
+        <location filename="../../src/storeassist/ui/customer_search.py" line="+250"/>
         <source>Search by phone, e-mail or name</source>
         <extracomment>Typing pauses this long before the search runs by itself. Searching as you type waits for this many characters; Enter and the button search any text. The hub refuses more than 80; the field stops a pasted page long before it reaches the service. Text from the hub or the field is shortened to this for display (a row, or the &quot;no match&quot; line). The associate tapped a result; the argument is the customer&apos;s id. The query the results (or the request under way) belong to, as typed (not cleaned).</extracomment>
         <translation type="unfinished"></translation>
@@ -534,7 +534,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+12"/>
         <source>More results</source>
         <translation type="unfinished"></translation>
     </message>
@@ -619,7 +619,7 @@
 <context>
     <name>HandoverPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_handover.py" line="+205"/>
+        <location filename="../../src/storeassist/ui/pickup_handover.py" line="+207"/>
         <source>The customer types their name</source>
         <extracomment>What to send: a ``CollectPickupPayload``.</extracomment>
         <translation type="unfinished"></translation>
@@ -1579,7 +1579,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+131"/>
+        <location filename="../../src/storeassist/ui/pickup_queue.py" line="+128"/>
         <source>Customer not named</source>
         <extracomment>The pause in typing after which a phone-number search is asked of the hub. A tab chip is at least this wide; the chips wrap onto more rows in a narrow (portrait) screen.</extracomment>
         <translation type="unfinished"></translation>
@@ -1873,9 +1873,9 @@
 <context>
     <name>PickupsScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+149"/>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+152"/>
         <source>Finish this hand-over first, or go back from it; then scan the next order.</source>
-        <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). ``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen. An order&apos;s arrival was recorded, refused or left waiting: its ``ArrivalReceipt``.</extracomment>
+        <extracomment>The queue&apos;s &quot;time left&quot; is written again this often while it shows (from the cache only). The queue was painted; the argument is where it came from (&quot;online&quot; or &quot;cache&quot;). An order was put on screen. A hand-over or restock finished: its receipt is on screen. An order&apos;s arrival was recorded, refused or left waiting: its ``ArrivalReceipt``.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1884,12 +1884,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../src/storeassist/ui/pickup_flow.py" line="+112"/>
         <source>That code is for order #{number}, not this one.</source>
+        <extracomment>``storeassist.client.errors``&apos; names for &quot;the back office cannot be reached or answer now&quot;. The pickup desk, once the device is attached. The order on screen (from its page to the receipt). How its collector was checked. Each order opened (or left) gets a number; an answer for an older one changes nothing. A hand-over, restock, arrival or code check sent and not answered yet: nothing opens over it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location filename="../../src/storeassist/ui/pickups_screen.py" line="+111"/>
         <source>Finding an order by phone number needs the back office, which cannot be reached now. Search by the customer&apos;s name or the order number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1904,12 +1905,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location filename="../../src/storeassist/ui/pickup_flow.py" line="+47"/>
         <source>A pickup code can only be checked with the back office, which cannot be reached now. Scan the order code from their e-mail or app, or check their photo ID.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Handing over…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2283,7 +2284,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+45"/>
         <source>Offline — the queue as of {time}. Hand-overs are saved here and sent later.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2431,7 +2432,7 @@
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/stock_search.py" line="+131"/>
+        <location filename="../../src/storeassist/ui/stock_search.py" line="+128"/>
         <source>Stock</source>
         <extracomment>Typing pauses this long before the catalog is searched. The search text after a pause in typing (the screen asks the desk, then ``show_answer``).</extracomment>
         <translation type="unfinished"></translation>
@@ -2462,7 +2463,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+52"/>
         <source>The catalog is still loading on this tablet: some products may be missing for now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2688,7 +2689,7 @@
 <context>
     <name>StockWords</name>
     <message>
-        <location filename="../../src/storeassist/ui/stock_card.py" line="-209"/>
+        <location filename="../../src/storeassist/ui/stock_card.py" line="-214"/>
         <location line="+3"/>
         <source>This count is old: check before promising it.</source>
         <extracomment>A grid cell&apos;s least width: a finger&apos;s, and &quot;12 here&quot; in bold.</extracomment>
@@ -2811,14 +2812,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/stock_screen.py" line="+56"/>
+        <location filename="../../src/storeassist/ui/stock_screen.py" line="+57"/>
         <source>No product has barcode or SKU {code}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+88"/>
         <source>Finish this form or go back from it; then scan the next product.</source>
-        <extracomment>A product&apos;s card was painted: its SKU and where its counts came from (&quot;online&quot;, &quot;cache&quot;). The holds list was painted; the argument is where it came from. A hold, release, extension, put-back or order finished: its receipt. A search&apos;s answer was painted.</extracomment>
+        <extracomment>A product&apos;s card was painted: its SKU and where its counts came from (&quot;online&quot;, &quot;cache&quot;). The painted card&apos;s companions were added (its SKU; there may be none in stock here). The holds list was painted; the argument is where it came from. A hold, release, extension, put-back or order finished: its receipt. A search&apos;s answer was painted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2827,7 +2828,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+129"/>
         <source>Released: the units are back on sale. Put them back on the floor.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3404,7 +3405,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>The back office&apos;s keys could not be saved on this device. Check free disk space.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3471,13 +3472,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/services/pickup_desk.py" line="+127"/>
+        <location filename="../../src/storeassist/services/pickup_desk.py" line="+106"/>
         <source>The back office cannot be reached and this order is not saved on this tablet. Try again when the connection is back.</source>
-        <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). Roles that may hand over an order locked after three wrong pickup codes. What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;. The domain&apos;s hand-over problems as the result codes the screens word (``contract.RESULT_CODES``).</extracomment>
+        <extracomment>Seconds a hand-over or restock waits for the hub&apos;s answer before the receipt says &quot;waiting&quot;. The most orders the hub lists in a store&apos;s queue: a shorter list is the whole queue. Queue sort keys remembered (a store&apos;s open pickups, with room for the ones replaced since). What a board read from a cache that never held the queue says it is as of. The hub&apos;s problem codes that mean &quot;not this store&apos;s order&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/local/cache_catalog.py" line="+273"/>
+        <location filename="../../src/storeassist/local/cache_catalog.py" line="+274"/>
         <source>The stock count could not be saved on this device.</source>
         <extracomment>SQLite&apos;s default bound on a statement&apos;s parameters is 32766; stay well under it.</extracomment>
         <translation type="unfinished"></translation>
