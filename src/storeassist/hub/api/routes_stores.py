@@ -32,7 +32,7 @@ from storeassist.hub.services.holds import store_holds, sweep_expired_holds
 from storeassist.hub.services.kept_queues import KeptQueues, etag_matches
 from storeassist.hub.services.wire import load_stores, store_from_row
 
-#: The most items a feed page may be asked for (the stock desk's tablet asks 2,000).
+#: The most items a feed page may be asked for (this release's tablet asks 1,000, as an older hub allows).
 MAX_FEED_LIMIT = 5000
 #: What a device's cache may hold of a customer: the least any role sees.
 CACHE_ROLE: Role = "associate"
@@ -99,9 +99,9 @@ def store_pickups(
 def store_hold_list(
     store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
 ) -> Response:
-    """The store's holds: active ones soonest to expire first, then those that ended in the last
-    7 days, newest first (an ended hold not yet put back is a task for the floor). Holds past
-    their time are expired first. Customer names are shown as the pickup queue shows them."""
+    """The store's holds: active ones soonest to expire first, then ended ones newest first —
+    those of the last 7 days, and any not yet put back (a task for the floor) however old. Holds
+    past their time are expired first. Customer names are shown as the pickup queue shows them."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)

@@ -129,7 +129,7 @@ def products_page(
 ) -> tuple[list[contract.Product], int | None]:
     """A snapshot's products after id ``after``, and the last id sent (None: none), from the stored
     rows: the hub's own columns (checked when written), so each is built without validating it
-    again (2,000 a page)."""
+    again (a page of the tablet's ``limit``, 1,000)."""
     rows = fetch_prepared(session.connection(), _PRODUCTS, {"after": after or 0, "size": size}, stored=True)
     products = [
         contract.Product.model_construct(
