@@ -16,7 +16,7 @@ from fake_devices import FAKE_NOW, FakePickupDesk, pickup_order
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.contract.commands import MAX_SIGNATURE_CHARS
+from storeassist.contract.payloads import MAX_SIGNATURE_CHARS
 from storeassist.domain.pickups import SubstituteOption
 from storeassist.ui.background import OpRunner
 from storeassist.ui.pickup_handover import LineHandover

@@ -50,7 +50,7 @@ from storeassist.contract import (
     StockLevel,
     StoreHolds,
 )
-from storeassist.contract.commands import MAX_HOLD_HOURS
+from storeassist.contract.payloads import MAX_HOLD_HOURS
 from storeassist.domain.stock import (
     FRESH_FOR,
     ActionReceipt,

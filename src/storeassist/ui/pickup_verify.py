@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from storeassist.contract import Order, PickupCodeAnswer, PickupVerification
-from storeassist.contract.commands import DocumentType
+from storeassist.contract.payloads import DocumentType
 from storeassist.domain.pickups import is_named_proxy
 from storeassist.ui.overlay_pages import result_sentence
 from storeassist.ui.pickup_words import document_label

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from storeassist.contract.commands import MAX_SIGNATURE_CHARS
+from storeassist.contract.payloads import MAX_SIGNATURE_CHARS
 
 WIDTH, HEIGHT = 400, 150
 #: Points nearer than this to the last one kept add nothing a reader would see.
