@@ -63,6 +63,7 @@ from storeassist.contract.payloads import (
     ReceivePickupPayload,
     ReleaseHoldPayload,
     RestockPickupPayload,
+    TakeReturnPayload,
 )
 
 CommandType = Literal[
@@ -75,6 +76,7 @@ CommandType = Literal[
     "pickup.collect",
     "pickup.restock",
     "pickup.receive",
+    "return.take",
     "profile.view",
 ]
 CommandStatus = Literal["applied", "duplicate", "conflict", "rejected"]
@@ -147,6 +149,11 @@ class ReceivePickupCommand(CommandBase):
     payload: ReceivePickupPayload
 
 
+class TakeReturnCommand(CommandBase):
+    type: Literal["return.take"]
+    payload: TakeReturnPayload
+
+
 class ProfileViewedCommand(CommandBase):
     type: Literal["profile.view"]
     payload: ProfileViewedPayload
@@ -163,6 +170,7 @@ Command = Annotated[
     | CollectPickupCommand
     | RestockPickupCommand
     | ReceivePickupCommand
+    | TakeReturnCommand
     | ProfileViewedCommand,
     Field(discriminator="type"),
 ]
@@ -310,6 +318,20 @@ RESULT_CODES: Mapping[str, tuple[str, ...]] = {
     "unknown_store": ("store_id",),
     "source_is_here": ("store_id",),  # order from this store: hold it instead
     "no_address": ("customer_id",),  # ship home, but no address on file
+    # Returns (``domain.returns.RETURN_REFUSALS`` and the hub's own checks).
+    "order_cancelled": ("order_number",),
+    "nothing_to_return": ("order_number",),
+    "final_sale": ("order_number", "line_no", "sku"),
+    "more_than_returnable": ("order_number", "line_no", "asked", "returnable"),  # conflict
+    "no_receipt_refused": ("order_number", "line_no", "sku"),
+    "order_of_another_customer": ("order_number",),
+    "receipt_not_of_order": ("order_number",),  # the code is not a valid signed code of this order
+    "approval_required": ("order_number", "reasons"),  # reasons: the domain's, comma-separated
+    "approval_not_valid": ("order_number",),  # none recorded for this return, expired or used
+    "paid_back_differs": ("order_number", "shown", "decided"),  # conflict: cents shown vs the hub's
+    "exchange_not_same_style": ("order_number", "sku"),
+    "exchange_price_differs": ("order_number", "sku"),
+    "exchange_out_of_stock": ("order_number", "sku", "available"),  # conflict
     # Made by the tablet: the hub refused the command alone with an HTTP problem (its code).
     "refused_by_hub": ("problem",),
 }

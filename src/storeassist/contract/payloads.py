@@ -12,7 +12,17 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BeforeValidator, Field, model_validator
 
-from storeassist.contract.common import EntityId, LineNo, Quantity, WholeNumber, WireModel
+from storeassist.contract.common import (
+    MAX_QUANTITY,
+    Cents,
+    EntityId,
+    LineNo,
+    Quantity,
+    WholeNumber,
+    WireModel,
+)
+from storeassist.contract.returns import ExchangeLine, SignedCode
+from storeassist.domain.returns import Condition, RefundMethod, ReturnReason
 
 #: Lines one pickup hand-over may name.
 MAX_PICKUP_LINES = 60
@@ -191,3 +201,42 @@ class ProfileViewedPayload(WireModel):
     customer_id: EntityId
     source: Literal["cache"] = Field(description="where the device took the profile from")
     viewed_at: DeviceTime = Field(description="when the profile was shown, by the device's clock")
+
+
+#: Lines (of units or exchanges) one return may name.
+MAX_RETURN_LINES = 60
+
+
+class ReturnUnit(WireModel):
+    """Units of one order line coming back, why, and in what state (the domain's vocabulary)."""
+
+    line_no: LineNo
+    qty: Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY), WholeNumber]
+    reason: ReturnReason
+    condition: Condition
+
+
+class TakeReturnPayload(WireModel):
+    """A return at the counter. The hub decides it again by the same policy with its own facts, and
+    applies it only if it pays back exactly ``paid_back_cents`` (what the customer was shown);
+    otherwise it is a conflict. A return a manager must approve needs their approval recorded at
+    the hub (``POST /v1/returns/approvals``) under this command's id."""
+
+    order_id: EntityId
+    #: The customer the associate has open, if the return began from a profile.
+    customer_id: EntityId | None = None
+    units: list[ReturnUnit] = Field(min_length=1, max_length=MAX_RETURN_LINES)
+    method: RefundMethod
+    #: The signed order or receipt code the order was found with: a return "with receipt".
+    receipt_code: SignedCode | None = None
+    exchange: list[ExchangeLine] = Field(default_factory=list, max_length=MAX_RETURN_LINES)
+    #: Money and restored points (in minor units) the customer was told they get back.
+    paid_back_cents: Cents
+    #: Taken while the tablet could not reach the hub (shown "pending confirmation").
+    offline: bool = False
+
+    @model_validator(mode="after")
+    def _exchange_only_for_exchanges(self) -> TakeReturnPayload:
+        if (self.method == "exchange") != bool(self.exchange):
+            raise ValueError("an exchange names what is given instead, and only an exchange does")
+        return self

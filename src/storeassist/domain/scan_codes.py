@@ -30,6 +30,7 @@ _DIGITS_IN_TEXT = re.compile(r"\d[\d -]{11,}\d")
 class ScanKind(enum.Enum):
     LOYALTY = "loyalty"
     ORDER = "order"
+    RECEIPT = "receipt"
     PRODUCT = "product"
     STAFF_BADGE = "staff_badge"
 
@@ -90,6 +91,9 @@ _SIGNED_KINDS: dict[tokens.TokenKind, ScanKind] = {
     tokens.TokenKind.STAFF_BADGE: ScanKind.STAFF_BADGE,
     # A hand-over's receipt names an order's pickup: the pickups screen says what it is.
     tokens.TokenKind.HANDOVER_RECEIPT: ScanKind.ORDER,
+    # An order's receipt and a return's receipt belong to the returns screen.
+    tokens.TokenKind.PURCHASE_RECEIPT: ScanKind.RECEIPT,
+    tokens.TokenKind.RETURN_RECEIPT: ScanKind.RECEIPT,
 }
 
 

@@ -48,6 +48,8 @@ class TokenKind(enum.IntEnum):
     ORDER = 3  # pickup / receipt code: extra = expiry
     STAFF_BADGE = 4  # printed staff badge: subject = staff id, extra = badge serial
     HANDOVER_RECEIPT = 5  # a pickup hand-over's receipt: subject = hand-over id, extra = its time
+    PURCHASE_RECEIPT = 6  # an order's receipt (e-mail, slip): subject = order id, extra = its time
+    RETURN_RECEIPT = 7  # a return's receipt: subject = return id, extra = its time
 
     @property
     def is_loyalty(self) -> bool:
