@@ -235,6 +235,8 @@ _KIND_NAMES: Mapping[TokenKind, str] = {
     TokenKind.ORDER: "an order code",
     TokenKind.STAFF_BADGE: "a staff badge",
     TokenKind.HANDOVER_RECEIPT: "a pickup receipt",
+    TokenKind.PURCHASE_RECEIPT: "a purchase receipt",
+    TokenKind.RETURN_RECEIPT: "a return receipt",
 }
 
 
