@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from storeassist.domain.returns import DEFAULT_POLICY
 from storeassist.settings_file import CONFIG_FILE_NAME, ConfigError, read_settings_file
 
 __all__ = [
@@ -56,6 +57,11 @@ class Settings(BaseModel):
     #: A stock count older than this many hours is shown as uncertain ("about N · 4 days ago"),
     #: never as fact (``domain.stock.FRESH_FOR``).
     stock_fresh_hours: int = Field(default=72, ge=1, le=24 * 90)
+    #: The most (in minor units) a return taken while the hub cannot be reached may be worth; at
+    #: most the policy's own cap (``domain.returns.ReturnPolicy.offline_cap_cents``), 0 for none.
+    returns_offline_cap_cents: int = Field(
+        default=DEFAULT_POLICY.offline_cap_cents, ge=0, le=DEFAULT_POLICY.offline_cap_cents
+    )
     #: Interface language (a Qt locale name such as ``de_DE``); empty means the system's.
     language: str = ""
 

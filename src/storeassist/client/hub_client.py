@@ -53,6 +53,10 @@ from storeassist.contract import (
     PublicKeys,
     RecommendationList,
     ResolveTokenRequest,
+    ReturnableOrder,
+    ReturnApproval,
+    ReturnApprovalRequest,
+    ReturnLookup,
     StaffSession,
     StaffSignInRequest,
     StockAnswer,
@@ -243,6 +247,17 @@ class HubClient:
             body=PickupCodeCheck(store_id=store_id, code=code),
             idempotent=False,
             route="/v1/orders/{id}/pickup-code",
+        )
+
+    async def lookup_return(self, lookup: ReturnLookup) -> ReturnableOrder:
+        """An order to take back, by scanned code or typed number (the body carries the code)."""
+        return await self._call("POST", "/v1/returns/lookup", ReturnableOrder, body=lookup, idempotent=True)
+
+    async def approve_return(self, request: ReturnApprovalRequest) -> ReturnApproval:
+        """A manager's approval of one return. Not retried, like a sign-in: a repeat could count a
+        wrong PIN twice. The PIN travels only in the body, which is never logged."""
+        return await self._call(
+            "POST", "/v1/returns/approvals", ReturnApproval, body=request, idempotent=False
         )
 
     async def stores(self) -> list[StoreInfo]:

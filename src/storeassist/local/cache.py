@@ -40,6 +40,8 @@ from storeassist.local.cache_catalog import CatalogReads, store_catalog_page
 from storeassist.local.cache_catalog import StockedVariant as StockedVariant
 from storeassist.local.cache_file import APPLICATION_ID as APPLICATION_ID
 from storeassist.local.cache_file import READ_FAILED, CacheFile
+from storeassist.local.cache_returns import KeptReturnOrder as KeptReturnOrder
+from storeassist.local.cache_returns import ReturnOrders, purge_expired_return_orders
 from storeassist.local.cache_schema import SCHEMA_VERSION as SCHEMA_VERSION
 from storeassist.local.cache_schema import (
     SNAPSHOT_TABLES,
@@ -94,9 +96,10 @@ class CacheRebuilt(LocalStoreError):
         )
 
 
-class LocalCache(CatalogReads):
+class LocalCache(CatalogReads, ReturnOrders):
     """The store's replica; every method is a short transaction on the :class:`CacheFile`'s engine.
-    The catalog and stock reads are :class:`~storeassist.local.cache_catalog.CatalogReads`.
+    The catalog and stock reads are :class:`~storeassist.local.cache_catalog.CatalogReads`, the
+    orders kept for returns :class:`~storeassist.local.cache_returns.ReturnOrders`.
 
     Methods are called from the GUI thread and, for :meth:`apply_feed`, from a worker thread;
     the file makes sure concurrent failures of it lead to one fresh file, not one each.
@@ -406,10 +409,12 @@ class LocalCache(CatalogReads):
         )
 
     def purge_expired(self, *, now: datetime) -> int:
-        """Delete personal data past its expiry; return how many customers' profiles went."""
+        """Delete personal data past its expiry (profiles, suggestions, orders kept for returns);
+        return how many customers' profiles went."""
 
         def purge(connection: Connection) -> int:
             connection.execute(delete(recommendations).where(recommendations.c.expires_at <= _epoch(now)))
+            purge_expired_return_orders(connection, now)
             purged = connection.execute(delete(profiles).where(profiles.c.expires_at <= _epoch(now)))
             return int(purged.rowcount)
 

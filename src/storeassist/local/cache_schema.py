@@ -17,8 +17,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 #: suggestion's reason is a code with parameters, not a sentence; 5: products by style (a pickup
 #: line's substitutes), orders with their pickup fields, the time the pickups were current; 6: the
 #: stock of several kept places (own store, nearest stores, warehouse) as rows, the kept places,
-#: and the catalog's search index.
-SCHEMA_VERSION = 6
+#: and the catalog's search index; 7: orders opened at the returns counter (personal data, expiring).
+SCHEMA_VERSION = 7
 
 
 class Base(DeclarativeBase):
@@ -85,6 +85,23 @@ class RecommendationsRow(Base):
     expires_at: Mapped[int] = mapped_column(Integer, index=True)
 
 
+class ReturnOrderRow(Base):
+    """An order opened at the returns counter, as the hub answered it (``contract.ReturnableOrder``
+    JSON), with the returns taken here since laid over; personal data (the customer's name),
+    expiring with the profiles. ``receipt_code``: the scanned code it was found with, so the same
+    code opens it offline; ``laid_over``: ids (JSON list) of this tablet's returns already counted
+    in ``data``."""
+
+    __tablename__ = "return_orders"
+    order_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(Text, index=True)
+    receipt_code: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
+    data: Mapped[str] = mapped_column(Text)
+    laid_over: Mapped[str] = mapped_column(Text, default="[]")
+    #: UNIX seconds, so expiry is an integer comparison in SQL.
+    expires_at: Mapped[int] = mapped_column(Integer, index=True)
+
+
 #: The catalog's full-text index (FTS5), one row per product at the product's rowid (products are
 #: upserted, so a product keeps its rowid). ``names``: its name in every language, CJK runs already
 #: cut into characters and pairs of characters (:mod:`~storeassist.local.catalog_search`);
@@ -126,10 +143,11 @@ stock = cast(Table, StockRow.__table__)
 pickups = cast(Table, PickupRow.__table__)
 profiles = cast(Table, CustomerProfileRow.__table__)
 recommendations = cast(Table, RecommendationsRow.__table__)
+return_orders = cast(Table, ReturnOrderRow.__table__)
 sync_state = cast(Table, SyncStateRow.__table__)
 public_keys = cast(Table, PublicKeyRow.__table__)
 revoked = cast(Table, RevokedCardRow.__table__)
-#: Tables a snapshot replaces wholesale. Profiles fetched online stay until they expire.
+#: Tables a snapshot replaces wholesale. Profiles and return orders fetched online stay until they expire.
 SNAPSHOT_TABLES = (products, stores, stock, pickups, revoked)
 #: Every table this build makes; a cache from before the application id holds these or fewer.
 OUR_TABLES = frozenset(Base.metadata.tables) | {
