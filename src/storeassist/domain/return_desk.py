@@ -62,6 +62,9 @@ class OpenedReturn:
     source: ReturnSource
     #: A return of this order is queued here and not confirmed yet.
     waiting_to_sync: bool = False
+    #: The customer the associate had open when the order was opened (a return begun from their
+    #: profile): the return command names them, and the hub refuses another customer's order.
+    for_customer_id: int | None = None
 
     @property
     def facts(self) -> OrderFacts:
