@@ -235,6 +235,11 @@ class Tender(Base):
 
 
 class Return(Base):
+    """Units of an order taken back. ``refund_cents`` is the money paid back (to the tenders and as
+    store credit); restored points are ``points_restored``. The columns from ``command_id`` on
+    (0007) describe a return taken at a counter (``return.take``); a return recorded before has
+    them NULL or 0."""
+
     __tablename__ = "returns"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -243,6 +248,88 @@ class Return(Base):
     at: Mapped[datetime]
     refund_cents: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(60))
+    #: The ``return.take`` command that took it (its id is the return's reference until then).
+    command_id: Mapped[str | None] = mapped_column(String(36))
+    device_id: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    #: The manager whose approval it needed (``return_approvals``).
+    approved_by: Mapped[int | None] = mapped_column(Integer)
+    method: Mapped[str | None] = mapped_column(String(16))  # original_tender, store_credit, exchange
+    with_receipt: Mapped[bool | None] = mapped_column(Boolean)
+    #: Taken while the tablet could not reach the hub ("pending confirmation" until applied).
+    offline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    store_credit_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    exchange_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    points_reversed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    points_restored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The endless-aisle order an exchange not in stock here made.
+    exchange_order_id: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (Index("ix_returns_command", "command_id", unique=True),)
+
+
+class ReturnLine(Base):
+    """Units of one order line in one return: why, in what state, where they went, what was paid
+    back (0007). ``condition`` and ``disposition`` are NULL for returns recorded before 0007."""
+
+    __tablename__ = "return_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(20))  # domain.returns.ReturnReason
+    condition: Mapped[str | None] = mapped_column(String(12))  # resellable, opened, damaged, defective
+    disposition: Mapped[str | None] = mapped_column(String(16))  # restock, return_to_vendor, destroy
+    goods_cents: Mapped[int] = mapped_column(Integer)
+    fee_cents: Mapped[int] = mapped_column(Integer)
+    refund_cents: Mapped[int] = mapped_column(Integer)
+    #: A line's returns, summed for the next return's facts (``services.return_facts``).
+    __table_args__ = (Index("ix_return_lines_order", "order_id", "line_no"),)
+
+
+class TenderRefund(Base):
+    """Money paid back to one of an order's tenders (0007): a request the payment system executes
+    (``status`` 'requested'); kinds and amounts only, never card data. For a return or for a
+    pickup's cancelled units (``refunds``)."""
+
+    __tablename__ = "tender_refunds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime]
+    __table_args__ = (Index("ix_tender_refunds_order", "order_id", "tender_id"),)
+
+
+class StoreCredit(Base):
+    """Store credit a return paid out (0007)."""
+
+    __tablename__ = "store_credits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+
+
+class ReturnApproval(Base):
+    """A manager's approval of one return, given on the associate's tablet (0007): keyed by the
+    ``return.take`` command's id, used once, within ``expires_at``."""
+
+    __tablename__ = "return_approvals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    return_id: Mapped[str] = mapped_column(String(36), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Event(Base):
