@@ -13,11 +13,14 @@ the collector was checked (a valid signed code of this order, its pickup code, a
 proxy the customer named with their ID); a substitute is the same style and in stock here. Then:
 lines (handed, cancelled, substituted), inventory (held units of the order leave ``held``; handed
 ones leave ``on_hand`` too; a substitute leaves ``on_hand``), refunds for cancelled units (so only
-ever of a paid order), points for what was handed over, the hand-over record (a signed receipt
-code names it), notices to the customer, and the change log.
+ever of a paid order), each split across the order's tenders as refund requests
+(``tender_refunds``, so a later return knows what each tender has left), points for what was
+handed over, the hand-over record (a signed receipt code names it), notices to the customer, and
+the change log.
 
-**A restock** cancels what is left and releases it from ``held``; it records refunds and says
-"will be refunded" only for a paid order: an unpaid one had no money taken.
+**A restock** cancels what is left and releases it from ``held``; it records refunds (with their
+tender refund requests) and says "will be refunded" only for a paid order: an unpaid one had no
+money taken.
 
 **Times.** A hand-over is dated when the tablet recorded it (``issued_at``, already checked by the
 batch to be at most a few minutes ahead, and clamped to the hub's clock): a conflict must say when
@@ -31,10 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, cast
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import ColumnElement, Connection, Table, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
@@ -47,15 +48,16 @@ from storeassist.domain.orders import (
     to_collect,
 )
 from storeassist.domain.pickups import is_named_proxy
-from storeassist.domain.tokens import TokenError, TokenKind, sign_token
+from storeassist.domain.tokens import TokenError, TokenKind
 from storeassist.hub.db import models as m
-from storeassist.hub.keys import private_key
 from storeassist.hub.services.access import CHAIN_WIDE_ROLES
 from storeassist.hub.services.command_outcomes import CommandConflict, CommandNotApplied, CommandRefused
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import TokenRefused
 from storeassist.hub.services.notifications import channel_of, notice_text, record_notice
 from storeassist.hub.services.pickup_codes import code_matches, count_wrong_code
+from storeassist.hub.services.receipts import sign_receipt
+from storeassist.hub.services.tender_refunds import TenderLedger
 from storeassist.hub.services.trust import ORDER_KINDS, verify_scanned_code
 from storeassist.hub.services.wire import is_paid
 
@@ -80,7 +82,6 @@ _ledger = cast(Table, m.PointsEntry.__table__)
 _change_log = cast(Table, m.ChangeLog.__table__)
 _devices = cast(Table, m.Device.__table__)
 _staff = cast(Table, m.Staff.__table__)
-_keys = cast(Table, m.SigningKey.__table__)
 
 
 def _not_below_zero(value: ColumnElement[int]) -> ColumnElement[int]:
@@ -158,7 +159,7 @@ _SETTLE_LINE = (
     )
 )
 _INSERT_LINE = _lines.insert()
-_INSERT_REFUND = _refunds.insert()
+_INSERT_REFUND = _refunds.insert().returning(_refunds.c.id)
 _MOVE_ORDER = (
     update(_orders)
     .where(_orders.c.id == bindparam("order"))
@@ -172,17 +173,6 @@ _CREDIT_POINTS = (
 )
 _INSERT_POINTS = _ledger.insert()
 _INSERT_CHANGE = _change_log.insert()
-_ACTIVE_KEY = (
-    select(_keys.c.key_id, _keys.c.private_key)
-    .where(_keys.c.active.is_(True))
-    .order_by(_keys.c.key_id.desc())
-    .limit(1)
-)
-
-
-@lru_cache(maxsize=8)
-def _signer(raw: bytes) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def _units(n: int) -> str:
@@ -290,6 +280,7 @@ def collect_pickup(
     cancelled_units = 0
     next_line = max(order.lines, default=0) + 1
     touched_products: set[int] = set()
+    tenders = TenderLedger(connection, row.id)
     for line_no in sorted(payload.lines):
         action = payload.lines[line_no]
         line = order.lines[line_no]
@@ -320,7 +311,7 @@ def collect_pickup(
         handed_units += action.handed + action.substituted
         if action.cancelled:
             cancelled_units += action.cancelled
-            connection.execute(
+            refund_id = connection.execute(
                 _INSERT_REFUND,
                 {
                     "order_id": row.id,
@@ -332,7 +323,8 @@ def collect_pickup(
                     "staff_id": command.staff_id,
                     "store_id": store_id,
                 },
-            )
+            ).scalar_one()
+            tenders.split(action.cancelled * line.price_cents, at, refund_id=refund_id)
         if action.substituted:
             product_id = substitutes[line_no]
             touched_products.add(product_id)
@@ -351,6 +343,7 @@ def collect_pickup(
                 },
             )
             next_line += 1
+    tenders.write(connection)
     connection.execute(
         _MOVE_ORDER, {"order": row.id, "state": plan.state, "new_status": ORDER_STATUS[plan.state]}
     )
@@ -404,7 +397,7 @@ def collect_pickup(
         "pickup_state": plan.state,
         "remaining_qty": plan.remaining,
         "handover_id": handover_id,
-        "receipt_code": _receipt_code(session, connection, handover_id, at),
+        "receipt_code": sign_receipt(session, TokenKind.HANDOVER_RECEIPT, handover_id, at),
         "points_credited": points if row.customer_id is not None else 0,
         "collected_at": at.isoformat(),
     }
@@ -434,6 +427,7 @@ def restock_pickup(
     cancelled = 0
     refunded = 0
     touched_products: set[int] = set()
+    tenders = TenderLedger(connection, row.id)
     for line_no, line in sorted(order.lines.items()):
         left = to_collect(line)
         if not left:
@@ -454,7 +448,7 @@ def restock_pickup(
         if not paid:
             continue
         refunded += left * line.price_cents
-        connection.execute(
+        refund_id = connection.execute(
             _INSERT_REFUND,
             {
                 "order_id": row.id,
@@ -466,7 +460,9 @@ def restock_pickup(
                 "staff_id": command.staff_id,
                 "store_id": command.store_id,
             },
-        )
+        ).scalar_one()
+        tenders.split(left * line.price_cents, now, refund_id=refund_id)
+    tenders.write(connection)
     # Placed or still being picked, it never reached the bin: it is cancelled, not expired.
     state = "expired" if can_move(row.pickup_state, "expired") else "cancelled"
     connection.execute(_MOVE_ORDER, {"order": row.id, "state": state, "new_status": ORDER_STATUS[state]})
@@ -611,16 +607,6 @@ def _log_changes(
     if customer_id is not None:
         rows.append({"store_id": store_id, "entity": "customer", "entity_id": customer_id, "at": at})
     connection.execute(_INSERT_CHANGE, rows)
-
-
-def _receipt_code(session: Session, connection: Connection, handover_id: int, at: datetime) -> str:
-    """The hand-over's signed reference (``HANDOVER_RECEIPT``), signed with the active key."""
-    key: Any = connection.execute(_ACTIVE_KEY).first()
-    if key is None:
-        key_id, signer = private_key(session)  # a hub with no key yet makes one, as for order codes
-    else:
-        key_id, signer = key.key_id, _signer(bytes(key.private_key))
-    return sign_token(signer, key_id, TokenKind.HANDOVER_RECEIPT, handover_id, int(at.timestamp()))
 
 
 def _not_collectable(order: _Order) -> CommandConflict:
