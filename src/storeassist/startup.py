@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from storeassist.services.pickup_arrivals import PickupArrivals
     from storeassist.services.pickup_desk import PickupDesk
     from storeassist.services.recommend_products import RecommendProducts
+    from storeassist.services.return_desk import ReturnDesk
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
     from storeassist.services.stock_desk import StockDesk
     from storeassist.services.view_customer import ViewCustomer
@@ -79,6 +80,7 @@ class DeviceServices:
     pickups: PickupDesk
     pickup_arrivals: PickupArrivals
     stock_desk: StockDesk
+    returns: ReturnDesk
 
     @property
     def store_id(self) -> int:
@@ -252,6 +254,7 @@ class DeviceStartup:
         from storeassist.services.pickup_desk import PickupDesk
         from storeassist.services.recommend_products import RecommendProducts
         from storeassist.services.record_profile_view import RecordProfileView
+        from storeassist.services.return_desk import ReturnDesk
         from storeassist.services.search_customers import SearchCustomers
         from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
         from storeassist.services.stock_catalog import CatalogFill
@@ -317,6 +320,16 @@ class DeviceStartup:
                 fresh_for=timedelta(hours=self.settings.stock_fresh_hours),
                 catalog_filling=catalog_fill,
                 customer_name=kept_customer_name(cache),
+                hub_went_quiet=client.note_gave_up,
+            ),
+            returns=ReturnDesk(
+                client,
+                cache,
+                outbox,
+                sync,
+                record.store_id,
+                staff,
+                offline_cap_cents=self.settings.returns_offline_cap_cents,
                 hub_went_quiet=client.note_gave_up,
             ),
         )

@@ -1,0 +1,527 @@
+"""The return desk over a real cache and outbox, with the hub's answers played by a small fake: an
+order opened by code or number (online, then from the cache), codes refused before any request,
+the policy's decision, a manager's approval, the offline cap, exchanges, and the receipt."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from storeassist.client import HubNotFound, HubRejected, HubUnreachable
+from storeassist.contract import (
+    ChangeFeed,
+    Command,
+    CommandResult,
+    ExchangeLine,
+    NearbyStore,
+    Problem,
+    Product,
+    PublicKeys,
+    ReturnableOrder,
+    ReturnApproval,
+    ReturnApprovalRequest,
+    ReturnLookup,
+    StaffSession,
+)
+from storeassist.domain.return_desk import ApprovalRefused, ReturnNotFound, ReturnNotPossible
+from storeassist.domain.returns import ReturnInvalid, UnitReturn
+from storeassist.domain.tokens import (
+    TokenForged,
+    TokenKind,
+    TokenMalformed,
+    TokenUnknownKey,
+    WrongKind,
+    public_key_to_text,
+    sign_token,
+)
+from storeassist.local import LocalCache, Outbox, OutboxState
+from storeassist.services.return_desk import ReturnDesk
+from storeassist.services.view_customer import SignInRequired
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+HERE, NEAR, DC = 1, 2, 99
+KEY_ID = 3
+ORDER_ID = 41
+NUMBER = "W0000041"
+RESELLABLE = "resellable"
+
+
+def _product(sku: str, size: str, colour: str, price: int = 2999) -> Product:
+    return Product(
+        sku=sku,
+        gtin=f"40000000{abs(hash(sku)) % 10000:04d}0"[:13],
+        style="TEE",
+        name="Organic tee",
+        brand="Nordwear",
+        category="Tops",
+        price_cents=price,
+        size=size,
+        colour=colour,
+    )
+
+
+PRODUCTS = [
+    _product("TEE-BLU-M", "M", "Blue"),
+    _product("TEE-BLU-L", "L", "Blue"),
+    _product("TEE-RED-M", "M", "Red"),
+    _product("TEE-GRN-M", "M", "Green", price=3499),  # another price: no exchange
+]
+
+
+def returnable(*, days_ago: int = 3, unit_cents: int = 2999, qty: int = 2, **changes: Any) -> ReturnableOrder:
+    data: dict[str, Any] = {
+        "order_id": ORDER_ID,
+        "number": NUMBER,
+        "channel": "web",
+        "fulfilment": "ship",
+        "status": "delivered",
+        "payment_state": "paid",
+        "placed_at": NOW - timedelta(days=days_ago + 2),
+        "received_at": NOW - timedelta(days=days_ago),
+        "customer_id": 7,
+        "customer_name": "Maria Jensen",
+        "customer_points": 500,
+        "total_cents": qty * unit_cents,
+        "lines": [
+            {
+                "line_no": 1,
+                "sku": "TEE-BLU-M",
+                "name": "Organic tee",
+                "category": "Tops",
+                "style": "TEE",
+                "size": "M",
+                "colour": "Blue",
+                "qty": qty,
+                "unit_cents": unit_cents,
+                "received": qty,
+                "returned": 0,
+            }
+        ],
+        "tenders": [{"kind": "card", "paid_cents": qty * unit_cents}],
+        "with_receipt": False,
+        "as_of": NOW,
+    }
+    data.update(changes)
+    return ReturnableOrder.model_validate(data)
+
+
+class FakeHub:
+    """The two returns routes: the order set (None: unreachable), or the refusal set."""
+
+    def __init__(self) -> None:
+        self.order: ReturnableOrder | None = returnable()
+        self.refusal: HubRejected | None = None
+        self.lookups: list[ReturnLookup] = []
+        self.approvals: list[ReturnApprovalRequest] = []
+        self.approval_refusal: HubRejected | None = None
+
+    async def lookup_return(self, lookup: ReturnLookup) -> ReturnableOrder:
+        self.lookups.append(lookup)
+        if self.refusal is not None:
+            raise self.refusal
+        if self.order is None:
+            raise HubUnreachable()
+        receipt = lookup.code is not None
+        return self.order.model_copy(update={"with_receipt": receipt, "receipt_code": lookup.code})
+
+    async def approve_return(self, request: ReturnApprovalRequest) -> ReturnApproval:
+        self.approvals.append(request)
+        if self.approval_refusal is not None:
+            raise self.approval_refusal
+        if self.order is None:
+            raise HubUnreachable()
+        return ReturnApproval(
+            return_id=request.return_id,
+            manager_id=1,
+            manager_name="Mo Manager",
+            approved_at=NOW,
+            expires_at=NOW + timedelta(minutes=15),
+        )
+
+
+class FakeSync:
+    """Pushes at once: each waiting command answered by ``answer`` (None: the hub is out of reach)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self.answer: Callable[[Command], CommandResult] | None = None
+        self.online: bool | None = True
+
+    def push_soon(self) -> asyncio.Future[tuple[int, int]]:
+        done: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
+        if self.answer is None:
+            done.set_exception(HubUnreachable())
+            return done
+        batch = self.outbox.next_batch(500)
+        self.outbox.mark_sent([c.id for c in batch])
+        done.set_result((self.outbox.record_results([self.answer(c) for c in batch]), 0))
+        return done
+
+
+class Staff:
+    def __init__(self) -> None:
+        self.current: StaffSession | None = StaffSession(
+            staff_id=3,
+            name="Ana Associate",
+            role="associate",
+            store_id=HERE,
+            session_token="t" * 32,
+            idle_minutes=5,
+            expires_at=NOW + timedelta(hours=8),
+        )
+
+
+@pytest.fixture
+def key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, key: Ed25519PrivateKey) -> Iterator[LocalCache]:
+    made = LocalCache(tmp_path / "cache.sqlite")
+    stores = [
+        NearbyStore(id=HERE, name="Here", distance_km=0),
+        NearbyStore(id=NEAR, name="Near", distance_km=2.5),
+        NearbyStore(id=DC, name="DC1", kind="warehouse", distance_km=40),
+    ]
+    at = int((NOW - timedelta(hours=1)).timestamp())
+    counts = [
+        ("TEE-BLU-L", HERE, 3, 1, at),
+        ("TEE-RED-M", HERE, 0, 0, at),
+        ("TEE-RED-M", NEAR, 4, 0, at),
+        ("TEE-RED-M", DC, 50, 0, at),
+        ("TEE-GRN-M", HERE, 9, 0, at),
+    ]
+    made.apply_feed(
+        ChangeFeed(cursor="c1", has_more=False, products=PRODUCTS, stores=stores, stock_counts=counts),
+        requested_cursor="",
+        now=NOW,
+    )
+    made.set_public_keys(PublicKeys(keys={KEY_ID: public_key_to_text(key.public_key())}))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Iterator[Outbox]:
+    made = Outbox(tmp_path / "outbox.sqlite")
+    yield made
+    made.close()
+
+
+class Counter:
+    def __init__(self, cache: LocalCache, outbox: Outbox, key: Ed25519PrivateKey) -> None:
+        self.hub, self.sync, self.staff = FakeHub(), FakeSync(outbox), Staff()
+        self.cache, self.outbox, self.key = cache, outbox, key
+        self.desk = self.make(self.hub)
+
+    def make(self, hub: FakeHub, **options: Any) -> ReturnDesk:
+        return ReturnDesk(
+            hub,
+            self.cache,
+            self.outbox,
+            self.sync,
+            HERE,
+            self.staff,
+            clock=lambda: NOW,
+            take_wait_s=0.5,
+            **options,
+        )
+
+    def code(self, kind: TokenKind = TokenKind.PURCHASE_RECEIPT, subject: int = ORDER_ID) -> str:
+        extra = int((NOW + timedelta(days=1)).timestamp()) if kind.has_expiry else int(NOW.timestamp())
+        return sign_token(self.key, KEY_ID, kind, subject, extra)
+
+    def offline(self, **options: Any) -> ReturnDesk:
+        """The same tablet with the hub out of reach."""
+        unreachable = FakeHub()
+        unreachable.order = None
+        self.sync.online = False
+        return self.make(unreachable, **options)
+
+
+@pytest.fixture
+def counter(cache: LocalCache, outbox: Outbox, key: Ed25519PrivateKey) -> Counter:
+    return Counter(cache, outbox, key)
+
+
+def _one(qty: int = 1, condition: str = RESELLABLE, reason: str = "wrong_size") -> list[UnitReturn]:
+    return [UnitReturn(line_no=1, qty=qty, reason=reason, condition=condition)]  # type: ignore[arg-type]
+
+
+def _applied(command: Command) -> CommandResult:
+    return CommandResult(
+        id=command.id,
+        status="applied",
+        result={
+            "return_id": 9,
+            "receipt_code": "SA1.return-receipt-9",
+            "paid_back_cents": command.payload.paid_back_cents,  # type: ignore[union-attr]
+            "to_tenders": [{"kind": "card", "cents": 2999}],
+            "store_credit_cents": 0,
+            "exchange_cents": 0,
+            "points_reversed": 29,
+            "points_restored": 0,
+            "approved_by": "Mo Manager",
+        },
+    )
+
+
+# -- finding the order ------------------------------------------------------------------------
+
+
+async def test_a_receipt_opens_its_order_online_then_from_the_tablet_with_the_receipt(
+    counter: Counter,
+) -> None:
+    code = counter.code()
+    online = await counter.desk.open_code(f" {code} ")
+
+    assert online.source == "online" and online.order.with_receipt and online.order.receipt_code == code
+    assert [v.code for v in online.verdicts] == ["returnable"] and online.verdicts[0].returnable == 2
+    offline = await counter.offline().open_code(code)
+    assert (offline.source, offline.order.with_receipt, offline.order.number) == ("cache", True, NUMBER)
+    by_number = await counter.offline().open_number(NUMBER.lower())
+    assert by_number.source == "cache" and not by_number.order.with_receipt
+    assert by_number.verdicts[0].no_receipt == "store_credit"
+
+
+async def test_an_order_code_of_a_kept_order_opens_it_offline_by_its_subject(counter: Counter) -> None:
+    await counter.desk.open_number(NUMBER)
+    opened = await counter.offline().open_code(counter.code(TokenKind.ORDER))
+    assert opened.source == "cache" and opened.order.with_receipt
+
+
+async def test_forged_malformed_and_wrong_kind_codes_are_refused_before_any_request(counter: Counter) -> None:
+    code = counter.code()
+    forged = code[:-3] + ("AAA" if not code.endswith("AAA") else "BBB")
+    with pytest.raises(TokenForged):
+        await counter.desk.open_code(forged)
+    with pytest.raises(TokenMalformed):
+        await counter.desk.open_code("SA1.not-a-code")
+    with pytest.raises(WrongKind):
+        await counter.desk.open_code(counter.code(TokenKind.LOYALTY_CARD, 7))
+    assert counter.hub.lookups == []
+
+
+async def test_a_code_of_a_key_this_tablet_lacks_is_left_to_the_hub_and_refused_offline(
+    counter: Counter,
+) -> None:
+    other = sign_token(Ed25519PrivateKey.generate(), 9, TokenKind.PURCHASE_RECEIPT, ORDER_ID, 1)
+    assert (await counter.desk.open_code(other)).source == "online"
+    with pytest.raises(TokenUnknownKey):
+        await counter.offline().open_code(other)
+
+
+async def test_an_order_never_opened_here_cannot_be_opened_offline(counter: Counter) -> None:
+    with pytest.raises(ReturnNotFound) as raised:
+        await counter.offline().open_number("W123")
+    assert (raised.value.code, raised.value.order_number) == ("not_on_tablet", "W123")
+    with pytest.raises(ReturnNotFound):
+        await counter.offline().open_code(counter.code())
+
+
+async def test_the_hubs_refusals_are_said_as_not_found(counter: Counter) -> None:
+    counter.hub.refusal = HubNotFound(Problem(title="no", status=404, code="unknown_order"))
+    with pytest.raises(ReturnNotFound) as unknown:
+        await counter.desk.open_number("W999")
+    counter.hub.refusal = HubRejected(Problem(title="no", status=403, code="order_of_another_customer"))
+    with pytest.raises(ReturnNotFound) as another:
+        await counter.desk.open_number(NUMBER, customer_id=8)
+    assert (unknown.value.code, another.value.code) == ("unknown_order", "order_of_another_customer")
+    assert counter.hub.lookups[-1].customer_id == 8
+    with pytest.raises(ReturnNotFound) as typed:
+        await counter.desk.open_number("no such number!")
+    assert typed.value.code == "unknown_order"
+
+
+async def test_offline_an_order_of_another_customer_is_not_opened_from_their_profile(
+    counter: Counter,
+) -> None:
+    await counter.desk.open_number(NUMBER)
+    with pytest.raises(ReturnNotFound) as raised:
+        await counter.offline().open_number(NUMBER, customer_id=8)
+    assert raised.value.code == "order_of_another_customer"
+    assert (await counter.offline().open_number(NUMBER, customer_id=7)).for_customer_id == 7
+
+
+async def test_nobody_signed_in_opens_nothing(counter: Counter) -> None:
+    counter.staff.current = None
+    with pytest.raises(SignInRequired):
+        await counter.desk.open_number(NUMBER)
+    assert counter.hub.lookups == []
+
+
+# -- deciding -----------------------------------------------------------------------------------
+
+
+async def test_the_decision_is_the_policys_and_bad_amounts_are_refused(counter: Counter) -> None:
+    opened = await counter.desk.open_code(counter.code())
+    decision = counter.desk.decide(opened, _one(), "original_tender")
+    assert decision.paid_back_cents == 2999 and decision.to_tenders[0].kind == "card"
+    with pytest.raises(ReturnInvalid) as too_many:
+        counter.desk.decide(opened, _one(3), "original_tender")
+    assert too_many.value.code == "more_than_returnable"
+    for qty in (-1, 10**9):
+        with pytest.raises(ReturnNotPossible) as absurd:
+            counter.desk.decide(opened, _one(qty), "original_tender")
+        assert absurd.value.code == "amount_out_of_range"
+
+
+# -- taking it back -----------------------------------------------------------------------------
+
+
+async def test_a_return_online_is_confirmed_with_the_hubs_reference(counter: Counter) -> None:
+    counter.sync.answer = _applied
+    opened = await counter.desk.open_code(counter.code())
+    receipt = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "original_tender", [])
+
+    assert receipt.status == "confirmed" and receipt.receipt_code == "SA1.return-receipt-9"
+    [entry] = [counter.outbox.get(uuid.UUID(receipt.return_id))]
+    assert entry is not None and entry.state is OutboxState.APPLIED
+    payload = entry.command.payload
+    assert payload.receipt_code == opened.order.receipt_code and payload.paid_back_cents == 2999  # type: ignore[union-attr]
+    assert not payload.offline  # type: ignore[union-attr]
+    again = await counter.offline().open_number(NUMBER)
+    assert again.order.lines[0].returned == 1 and not again.waiting_to_sync
+
+
+async def test_offline_a_small_return_waits_and_is_counted_at_once(counter: Counter) -> None:
+    await counter.desk.open_code(counter.code())
+    offline = counter.offline()
+    opened = await offline.open_code(counter.code())
+    receipt = await offline.take(opened, offline.new_return_id(), _one(), "original_tender", [])
+
+    assert receipt.status == "waiting" and receipt.receipt_code is None
+    entry = counter.outbox.get(uuid.UUID(receipt.return_id))
+    assert entry is not None and entry.command.payload.offline  # type: ignore[union-attr]
+    again = await offline.open_code(counter.code())
+    assert again.waiting_to_sync and again.order.lines[0].returned == 1
+    assert again.verdicts[0].returnable == 1
+    online = await counter.desk.open_number(NUMBER)  # the hub has not heard of it yet
+    assert online.order.lines[0].returned == 1 and online.waiting_to_sync
+    tapped_again = await offline.take(opened, receipt.return_id, _one(), "original_tender", [])
+    assert tapped_again.status == "waiting" and counter.outbox.pending_count() == 1
+
+
+async def test_offline_a_return_above_the_cap_or_needing_a_manager_is_refused(counter: Counter) -> None:
+    counter.hub.order = returnable(unit_cents=6000)
+    await counter.desk.open_code(counter.code())
+    offline = counter.offline(offline_cap_cents=10_000)
+    opened = await offline.open_code(counter.code())
+    with pytest.raises(ReturnNotPossible) as over:
+        await offline.take(opened, offline.new_return_id(), _one(2), "original_tender", [])
+    assert (over.value.code, over.value.params) == ("offline_over_cap", {"cap_cents": 10_000})
+    with pytest.raises(ReturnNotPossible) as manager:
+        await offline.take(opened, offline.new_return_id(), _one(1, "damaged"), "original_tender", [])
+    assert manager.value.code == "offline_needs_manager"
+    assert counter.outbox.pending_count() == 0
+    assert counter.make(FakeHub(), offline_cap_cents=10**9).offline_cap_cents == 10_000, (
+        "never above the policy's"
+    )
+
+
+async def test_a_return_that_needs_a_manager_is_taken_once_one_approved_it(counter: Counter) -> None:
+    counter.hub.order = returnable(days_ago=40)
+    counter.sync.answer = _applied
+    opened = await counter.desk.open_code(counter.code())
+    assert opened.verdicts[0].code == "past_window"
+    return_id = counter.desk.new_return_id()
+    with pytest.raises(ReturnNotPossible) as first:
+        await counter.desk.take(opened, return_id, _one(), "original_tender", [])
+    assert first.value.params == {"order_number": NUMBER, "reasons": "past_window"}
+
+    approval = await counter.desk.approve(
+        return_id, badge=None, staff_number=" s0001 ", pin="1001", reason="Customer was travelling"
+    )
+    receipt = await counter.desk.take(opened, return_id, _one(), "original_tender", [])
+
+    assert approval.manager_name == "Mo Manager" and counter.hub.approvals[0].staff_number == "S0001"
+    assert receipt.status == "confirmed" and receipt.approved_by == "Mo Manager"
+    assert receipt.return_id == return_id
+
+
+async def test_an_approval_refused_says_why_and_sends_nothing_of_the_wrong_shape(counter: Counter) -> None:
+    return_id = counter.desk.new_return_id()
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"staff_number": "S0001", "pin": "12", "reason": "ok then"}, "pin_invalid"),
+        ({"staff_number": "S0001", "pin": "1001", "reason": " x "}, "reason_missing"),
+        ({"staff_number": None, "pin": "1001", "reason": "ok then"}, "manager_missing"),
+        ({"staff_number": "S 1", "pin": "1001", "reason": "ok then"}, "manager_missing"),
+    ]
+    for fields, code in cases:
+        with pytest.raises(ApprovalRefused) as refused:
+            await counter.desk.approve(return_id, badge=None, **fields)
+        assert refused.value.code == code and "1001" not in str(refused.value)
+        error = refused.value
+        assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    assert counter.hub.approvals == []
+    counter.hub.approval_refusal = HubRejected(Problem(title="no", status=403, code="not_a_manager"))
+    with pytest.raises(ApprovalRefused) as not_manager:
+        await counter.desk.approve(return_id, badge=None, staff_number="S0003", pin="1003", reason="ok then")
+    with pytest.raises(ApprovalRefused) as offline:
+        await counter.offline().approve(
+            return_id, badge=None, staff_number="S0001", pin="1001", reason="ok then"
+        )
+    assert (not_manager.value.code, offline.value.code) == ("not_a_manager", "offline")
+
+
+async def test_a_refusal_and_a_conflict_are_said_on_the_receipt(counter: Counter) -> None:
+    opened = await counter.desk.open_code(counter.code())
+    counter.sync.answer = lambda c: CommandResult(
+        id=c.id, status="conflict", code="more_than_returnable", params={"order_number": NUMBER, "line_no": 1}
+    )
+    receipt = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "store_credit", [])
+    assert (receipt.status, receipt.code) == ("conflict", "more_than_returnable")
+    counter.sync.answer = lambda c: CommandResult(id=c.id, status="rejected", code="approval_required")
+    refused = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "store_credit", [])
+    assert (refused.status, refused.code) == ("refused", "approval_required")
+
+
+# -- exchanges ---------------------------------------------------------------------------------
+
+
+async def test_exchange_options_are_the_styles_other_sizes_at_the_same_price(counter: Counter) -> None:
+    opened = await counter.desk.open_code(counter.code())
+    options = counter.desk.exchange_options(opened, 1)
+
+    assert [(o.sku, o.available_here) for o in options] == [("TEE-BLU-L", 2), ("TEE-RED-M", 0)]
+    assert options[1].elsewhere == ((NEAR, "Near", 4), (None, "DC1", 50))
+    assert counter.desk.exchange_options(opened, 9) == []
+
+
+async def test_an_exchange_the_hub_would_refuse_is_refused_here(counter: Counter) -> None:
+    counter.sync.answer = _applied
+    opened = await counter.desk.open_code(counter.code())
+
+    def line(sku: str, qty: int = 1, **more: Any) -> ExchangeLine:
+        return ExchangeLine(line_no=1, sku=sku, qty=qty, **more)
+
+    cases = [
+        ([line("TEE-GRN-M")], "exchange_price_differs"),
+        ([line("OTHER-SKU")], "exchange_not_same_style"),
+        ([line("TEE-RED-M")], "exchange_out_of_stock"),
+        ([line("TEE-BLU-L", 2)], "invalid_command"),
+        ([], "invalid_command"),
+    ]
+    for given, code in cases:
+        with pytest.raises(ReturnNotPossible) as refused:
+            await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "exchange", given)
+        assert refused.value.code == code, given
+    assert counter.outbox.pending_count() == 0
+
+    shipped = [line("TEE-RED-M", fulfilment="ship", source_store_id=NEAR)]
+    receipt = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "exchange", shipped)
+    assert receipt.status == "confirmed" and receipt.decision.exchange_cents == 2999
+    carried = await counter.desk.take(
+        opened, counter.desk.new_return_id(), _one(), "exchange", [line("TEE-BLU-L")]
+    )
+    assert carried.status == "confirmed"
