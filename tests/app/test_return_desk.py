@@ -38,6 +38,7 @@ from storeassist.domain.tokens import (
     TokenMalformed,
     TokenUnknownKey,
     WrongKind,
+    parse_token,
     public_key_to_text,
     sign_token,
 )
@@ -130,7 +131,7 @@ class FakeHub:
             raise self.refusal
         if self.order is None:
             raise HubUnreachable()
-        receipt = lookup.code is not None
+        receipt = lookup.code is not None and parse_token(lookup.code)[0].kind is not TokenKind.RETURN_RECEIPT
         return self.order.model_copy(update={"with_receipt": receipt, "receipt_code": lookup.code})
 
     async def approve_return(self, request: ReturnApprovalRequest) -> ReturnApproval:
@@ -298,6 +299,15 @@ async def test_an_order_code_of_a_kept_order_opens_it_offline_by_its_subject(cou
     await counter.desk.open_number(NUMBER)
     opened = await counter.offline().open_code(counter.code(TokenKind.ORDER))
     assert opened.source == "cache" and opened.order.with_receipt
+
+
+async def test_a_returns_receipt_finds_its_order_without_a_receipt(counter: Counter) -> None:
+    code = counter.code(TokenKind.RETURN_RECEIPT, 9)
+    counter.hub.order = returnable()  # the hub says: found, without receipt
+    online = await counter.desk.open_code(code)
+    offline = await counter.offline().open_code(code)
+    assert not online.order.with_receipt
+    assert (offline.source, offline.order.with_receipt, offline.order.receipt_code) == ("cache", False, None)
 
 
 async def test_forged_malformed_and_wrong_kind_codes_are_refused_before_any_request(counter: Counter) -> None:
@@ -510,6 +520,7 @@ async def test_an_exchange_the_hub_would_refuse_is_refused_here(counter: Counter
         ([line("OTHER-SKU")], "exchange_not_same_style"),
         ([line("TEE-RED-M")], "exchange_out_of_stock"),
         ([line("TEE-BLU-L", 2)], "invalid_command"),
+        ([line("TEE-RED-M", fulfilment="ship"), line("TEE-RED-M", fulfilment="bopis")], "invalid_command"),
         ([], "invalid_command"),
     ]
     for given, code in cases:

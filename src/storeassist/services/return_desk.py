@@ -87,9 +87,12 @@ log = logging.getLogger("storeassist.returns")
 
 #: Seconds a return waits for the hub's answer before its receipt says "pending confirmation".
 TAKE_WAIT_S = 3.0
-#: The signed codes that find an order to take back: its order code, its purchase receipt, the
-#: receipt of its pickup hand-over (the hub maps that one to its order).
+#: The signed codes that are an order's receipt: its order code, its purchase receipt, the receipt
+#: of its pickup hand-over (the hub maps that one to its order).
 RECEIPT_KINDS = frozenset({TokenKind.ORDER, TokenKind.PURCHASE_RECEIPT, TokenKind.HANDOVER_RECEIPT})
+#: The codes that find an order to take back: its receipts, and the receipt of an earlier return of
+#: it, which finds the order "without receipt" (the hub's rule too).
+FINDING_KINDS = RECEIPT_KINDS | {TokenKind.RETURN_RECEIPT}
 
 
 class ReturnDesk(StaffCommandIssuer):
@@ -140,8 +143,9 @@ class ReturnDesk(StaffCommandIssuer):
     # -- finding the order ------------------------------------------------------------------
 
     async def open_code(self, code: str, *, customer_id: int | None = None) -> OpenedReturn:
-        """A scanned order or receipt code: "with receipt". ``customer_id``: the customer the
-        associate has open (the hub refuses an order of anyone else)."""
+        """A scanned order or receipt code: "with receipt" (a return's receipt finds its order
+        without). ``customer_id``: the customer the associate has open (the hub refuses an order of
+        anyone else)."""
         self.signed_in()
         text = code.strip()
         verified = self._verified(text)
@@ -160,9 +164,12 @@ class ReturnDesk(StaffCommandIssuer):
             if kept is None:
                 raise ReturnNotFound("not_on_tablet") from exc
             self._check_customer(kept.order, customer_id)
-            shown = kept.order.model_copy(update={"with_receipt": True, "receipt_code": text})
+            receipt = verified.kind in RECEIPT_KINDS  # checked here as the hub would
+            shown = kept.order.model_copy(
+                update={"with_receipt": receipt, "receipt_code": text if receipt else None}
+            )
             return self._opened(shown, "cache", kept.laid_over, customer_id)
-        self._keep(order, receipt_code=text if order.with_receipt else None)
+        self._keep(order, receipt_code=text)
         return self._opened(order, "online", frozenset(), customer_id)
 
     async def open_number(self, number: str, *, customer_id: int | None = None) -> OpenedReturn:
@@ -199,13 +206,16 @@ class ReturnDesk(StaffCommandIssuer):
         try:
             if not keys:
                 raise TokenUnknownKey()
-            return verify_token(code, keys, now=self._clock(), expect=set(RECEIPT_KINDS))
+            return verify_token(code, keys, now=self._clock(), expect=set(FINDING_KINDS))
         except TokenUnknownKey as unknown:
             return unknown
 
     def _kept_by_code(self, code: str, verified: SignedToken) -> KeptReturnOrder | None:
         kept = self._read_kept(lambda now: self._cache.return_order_by_code(code, now=now))
-        if kept is None and verified.kind is not TokenKind.HANDOVER_RECEIPT:  # subject: the order
+        if kept is None and verified.kind in (
+            TokenKind.ORDER,
+            TokenKind.PURCHASE_RECEIPT,
+        ):  # subject: the order
             kept = self._read_kept(lambda now: self._cache.return_order(verified.subject_id, now=now))
         return kept
 

@@ -75,8 +75,9 @@ class ReturnExchanges:
 
     def check(self, opened: OpenedReturn, decision: ReturnDecision, exchange: Sequence[ExchangeLine]) -> None:
         """An exchange the hub would refuse, refused here: each line names a returned line, a
-        product of its style at its unit price, and as many units in all as come back of it;
-        what is carried out now is on sale here."""
+        product of its style at its unit price (the same product too: a defective unit for a new
+        one), and as many units in all as come back of it; what is carried out now is on sale here,
+        the rest comes one way from one place."""
         number = opened.order.number
         if not exchange:
             raise ReturnNotPossible("invalid_command", {"field": "payload.exchange"})
@@ -85,6 +86,7 @@ class ReturnExchanges:
             back[outcome.line_no] += outcome.qty
         given: dict[int, int] = {}
         carried: dict[str, int] = {}
+        ways: set[tuple[str, int | None]] = set()
         lines = {line.line_no: line for line in opened.order.lines}
         for item in exchange:
             line = lines.get(item.line_no)
@@ -92,16 +94,20 @@ class ReturnExchanges:
                 raise ReturnNotPossible("invalid_command", {"field": "payload.exchange"})
             params: dict[str, str | int] = {"order_number": number, "sku": item.sku}
             product = self._product(item.sku)
-            if product is None or product.style != line.style or item.sku == line.sku:
+            if product is None or product.style != line.style:
                 raise ReturnNotPossible("exchange_not_same_style", params)
             if product.price_cents != line.unit_cents:
                 raise ReturnNotPossible("exchange_price_differs", params)
             given[item.line_no] = given.get(item.line_no, 0) + item.qty
             if item.fulfilment == "carry":
                 carried[item.sku] = carried.get(item.sku, 0) + item.qty
-            elif item.source_store_id == self._store_id:
+                continue
+            if item.source_store_id == self._store_id:
                 raise ReturnNotPossible("source_is_here", {"store_id": self._store_id})
-        if given != back:
+            ways.add((item.fulfilment, item.source_store_id))
+        # Each line exchanged for as many units as come back; what is not carried out now is one
+        # endless-aisle order (one way, from one place), which needs a customer to send it to.
+        if given != back or len(ways) > 1 or (ways and opened.order.customer_id is None):
             raise ReturnNotPossible("invalid_command", {"field": "payload.exchange"})
         here = _quietly(lambda: self._cache.available_here_many(carried), dict[str, int]())
         for sku, qty in carried.items():
