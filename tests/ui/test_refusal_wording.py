@@ -18,7 +18,7 @@ from storeassist.client import HubNotFound, HubRejected, StaffSessionRequired
 from storeassist.contract import Problem
 from storeassist.domain import tokens
 from storeassist.domain.orders import ALL_PICKUP_STATES
-from storeassist.ui import messages, overlay_pages
+from storeassist.ui import messages, overlay_pages, returns_results
 from storeassist.ui.messages import describe_failure, problem_sentence
 from storeassist.ui.overlay_pages import attention_row, result_sentence
 
@@ -48,6 +48,11 @@ SAMPLES: dict[str, str | int] = {
     "by_device": "Counter tablet 2",
     "hold_id": "9b1c0c52-0000-4000-8000-000000000001",
     "status": "released",
+    "asked": 2,
+    "returnable": 1,
+    "reasons": "past_window,above_manager_limit",
+    "shown": 4000,
+    "decided": 3600,
 }
 
 
@@ -85,8 +90,21 @@ def test_every_result_code_the_hub_documents_has_its_own_sentence(qapp: Any, cod
             "available",
             "requested",
             "by_device",
+            "asked",
+            "returnable",
         ):
             assert str(value) in sentence, (code, name)
+
+
+def test_a_return_refused_for_approval_or_amount_says_why_in_words_and_money(qapp: Any) -> None:
+    approval = result_sentence("approval_required", {"order_number": "W-9", "reasons": SAMPLES["reasons"]})
+    assert approval == (
+        "The return of order #W-9 needs a manager's approval (it is past the return window; it is above "
+        "the amount an associate may refund). Do it again with a manager at the tablet."
+    )
+    differs = result_sentence("paid_back_differs", {"order_number": "W-9", "shown": 4000, "decided": 3600})
+    assert "$40.00" in differs and "$36.00" in differs
+    assert "_" not in result_sentence("approval_required", {"order_number": "W-9", "reasons": "new_rule"})
 
 
 def test_a_refused_hold_says_what_was_available_and_when_it_was_made(qapp: Any) -> None:
@@ -154,6 +172,8 @@ def _translated_literals(module: Any, function: str) -> list[ast.Call]:
     [
         (overlay_pages, "_result_template"),
         (overlay_pages, "_pickup_state_words"),
+        (returns_results, "return_result_template"),
+        (returns_results, "approval_reason_words"),
         (messages, "problem_sentence"),
         (messages, "_code_sentence"),
         (messages, "token_sentence"),

@@ -82,6 +82,14 @@ def token_sentence(error: TokenError) -> str:
                 return QCoreApplication.translate(
                     "domain", "This is a pickup receipt; it does not belong on this screen."
                 )
+            case TokenKind.PURCHASE_RECEIPT:
+                return QCoreApplication.translate(
+                    "domain", "This is a purchase receipt; it does not belong on this screen."
+                )
+            case TokenKind.RETURN_RECEIPT:
+                return QCoreApplication.translate(
+                    "domain", "This is a return receipt; it does not belong on this screen."
+                )
             case _:
                 return QCoreApplication.translate(
                     "domain", "This is a loyalty code; it does not belong on this screen."
@@ -120,6 +128,19 @@ def problem_sentence(code: str) -> str:
             )
         case "unknown_staff":
             return QCoreApplication.translate("hub", "The back office does not know that staff member.")
+        case "not_a_manager":
+            return QCoreApplication.translate(
+                "hub",
+                "Only a manager can approve this. Ask a manager to scan their badge or type their number.",
+            )
+        case "order_of_another_customer":
+            return QCoreApplication.translate(
+                "hub", "That order belongs to another customer, so it cannot be opened for this one."
+            )
+        case "unknown_order":
+            return QCoreApplication.translate(
+                "hub", "There is no order with that number or code. Check it and try again."
+            )
         case "pin_required":
             return QCoreApplication.translate("hub", "Enter your PIN as well to finish signing in.")
         case "sign_in_refused":

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QListView, QPushButton, QVBoxLayout, QWidg
 from storeassist.contract import Command
 from storeassist.ui.formatting import StoreFormat, format_moment, format_time
 from storeassist.ui.list_models import ListRow, RowListModel
+from storeassist.ui.returns_results import return_result_template, worded_return_params
 
 
 class RefusedCommand(Protocol):
@@ -44,6 +45,7 @@ def attention_row(entry: RefusedCommand) -> ListRow:
         "pickup.receive": QCoreApplication.translate("MainWindow", "Pickup order received"),
         "pickup.collect": QCoreApplication.translate("MainWindow", "Pickup handed over"),
         "pickup.restock": QCoreApplication.translate("MainWindow", "Overdue pickup put back on sale"),
+        "return.take": QCoreApplication.translate("MainWindow", "Return taken back"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
     reason = result_sentence(entry.code, entry.params)
@@ -55,7 +57,7 @@ def result_sentence(code: str | None, params: Mapping[str, str | int], fmt: Stor
     (``contract.RESULT_CODES``); a code this tablet does not know, or one without the params it
     needs, is a general sentence, never the code itself. A time (``at``, ISO) is written on the
     store's clock with ``fmt``, else on the tablet's."""
-    template = _result_template(code, params)
+    template = _result_template(code, params) or return_result_template(code, params)
     if template is not None:
         try:
             return template.format_map(_worded_params(params, fmt))
@@ -65,8 +67,9 @@ def result_sentence(code: str | None, params: Mapping[str, str | int], fmt: Stor
 
 
 def _worded_params(params: Mapping[str, str | int], fmt: StoreFormat | None) -> dict[str, str | int]:
-    """The params as the sentence shows them: an ISO time becomes a time of day (or a date and time)."""
-    shown = dict(params)
+    """The params as the sentence shows them: an ISO time becomes a time of day (or a date and time);
+    a return's amounts become money and its approval reasons words."""
+    shown = worded_return_params(params, fmt)
     at = params.get("at")
     if isinstance(at, str):
         try:
