@@ -44,7 +44,14 @@ def is_valid_product(description: str) -> bool:
 
 def _signals(router: ScanRouter) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {}
-    for name in ("loyalty_scanned", "order_scanned", "product_scanned", "badge_scanned", "rejected"):
+    for name in (
+        "loyalty_scanned",
+        "order_scanned",
+        "receipt_scanned",
+        "product_scanned",
+        "badge_scanned",
+        "rejected",
+    ):
         getattr(router, name).connect(lambda text, name=name: seen.setdefault(name, []).append(text))
     return seen
 
@@ -59,6 +66,17 @@ def test_a_signed_staff_badge_goes_to_sign_in_as_its_exact_code(
     router.route(badge + "\r\n")
     assert seen == {"badge_scanned": [badge]}
     assert badge not in caplog.text
+
+
+@pytest.mark.parametrize("kind", [TokenKind.PURCHASE_RECEIPT, TokenKind.RETURN_RECEIPT])
+def test_a_purchase_or_return_receipt_goes_to_the_returns_as_its_exact_code(
+    qtbot: QtBot, kind: TokenKind
+) -> None:
+    receipt = sign_token(Ed25519PrivateKey.generate(), 1, kind, 9001, 1)
+    router = ScanRouter()
+    seen = _signals(router)
+    router.route(" " + receipt + "\r\n")
+    assert seen == {"receipt_scanned": [receipt]}
 
 
 @pytest.mark.parametrize("label", ["B1001", "SAB.B1001"])

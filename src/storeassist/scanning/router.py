@@ -5,8 +5,9 @@
 connects those to its screens (this package never imports widgets). Anything refused becomes
 :attr:`ScanRouter.rejected` with a sentence for the associate.
 
-Loyalty cards, order codes and staff badges are all signed ``SA1.`` codes, routed by the kind
-inside them (no signature check here: the screen or the hub that takes the code verifies it).
+Loyalty cards, order codes, receipts (an order's, a return's) and staff badges are all signed
+``SA1.`` codes, routed by the kind inside them (no signature check here: the screen or the hub
+that takes the code verifies it).
 A staff badge goes to :attr:`ScanRouter.badge_scanned` as the exact code text; a printed badge
 label (``B1001``, ``SAB.B1001``) is not a code we know and is refused like any other.
 
@@ -36,6 +37,8 @@ class ScanRouter(QObject):
 
     loyalty_scanned = Signal(str)
     order_scanned = Signal(str)
+    #: An order's purchase receipt or a return's receipt (the Returns screen's).
+    receipt_scanned = Signal(str)
     product_scanned = Signal(str)
     badge_scanned = Signal(str)
     #: A message for the associate: why this scan was not taken and what to do instead.
@@ -70,6 +73,7 @@ class ScanRouter(QObject):
         signal = {
             ScanKind.LOYALTY: self.loyalty_scanned,
             ScanKind.ORDER: self.order_scanned,
+            ScanKind.RECEIPT: self.receipt_scanned,
             ScanKind.PRODUCT: self.product_scanned,
             ScanKind.STAFF_BADGE: self.badge_scanned,
         }[code.kind]

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import QWidget
 from storeassist.ui.background import OpRunner
 
 #: The kinds of code a :class:`~storeassist.scanning.ScanRouter` tells apart.
-ScanKind = Literal["loyalty", "order", "product", "badge"]
-#: What a screen can be asked to open: a scanned code, or an order by its number (a tap on a
-#: profile's open pickup).
-OpenKind = ScanKind | Literal["order_number"]
+ScanKind = Literal["loyalty", "order", "receipt", "product", "badge"]
+#: What a screen can be asked to open: a scanned code, an order by its number (a tap on a
+#: profile's open pickup), or an order to take back with its customer (a profile's "Take back",
+#: written by :func:`return_order_text`).
+OpenKind = ScanKind | Literal["order_number", "return_order"]
 #: How a screen asks the window to open something that belongs to another feature.
 OpenElsewhere = Callable[[OpenKind, str], None]
 #: A navigation entry of its own, or a page over the screens opened by something else (a button).
@@ -60,6 +61,18 @@ class Feature(Generic[S]):
     build: Callable[[OpRunner, OpenElsewhere], FeatureScreen[S]]
     scans: frozenset[OpenKind] = frozenset()
     placement: Placement = "navigation"
+
+
+def return_order_text(number: str, customer_id: int | None) -> str:
+    """An order to take back and the customer it was picked for, as ``OpenElsewhere`` carries it
+    (an order number has letters, digits and dashes only, so the separator is unambiguous)."""
+    return number if customer_id is None else f"{number}/{customer_id}"
+
+
+def read_return_order_text(text: str) -> tuple[str, int | None]:
+    """(order number, customer id or None) from :func:`return_order_text`'s text."""
+    number, _, customer = text.partition("/")
+    return number, int(customer) if customer.isdigit() else None
 
 
 def as_widget(screen: FeatureScreen[S]) -> QWidget:

@@ -296,6 +296,7 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
     def connect_router(self, router: ScanRouter) -> None:
         router.loyalty_scanned.connect(lambda text: self._on_scan("loyalty", text))
         router.order_scanned.connect(lambda text: self._on_scan("order", text))
+        router.receipt_scanned.connect(lambda text: self._on_scan("receipt", text))
         router.product_scanned.connect(lambda text: self._on_scan("product", text))
         router.badge_scanned.connect(self._on_badge_scan)
         router.rejected.connect(self.show_scan_message)
@@ -333,9 +334,16 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         self.show_scan_message(self.tr("This tablet has no screen for that code yet."))
 
     def _on_badge_scan(self, badge: str) -> None:
-        if self._workspace_ready():
-            self.show_sign_in()
-            self.sign_in_page.sign_in_with_badge(badge)
+        """A badge signs in, unless the screen showing waits for one (a manager's approval)."""
+        if not self._workspace_ready():
+            return
+        current = self.screens.currentWidget()
+        takes_scan = getattr(current, "takes_scan", None)
+        if callable(takes_scan) and takes_scan("badge"):
+            current.handle_scan("badge", badge)  # type: ignore[union-attr]
+            return
+        self.show_sign_in()
+        self.sign_in_page.sign_in_with_badge(badge)
 
     def show_scan_message(self, text: str) -> None:
         """A refused or not-yet-supported scan: a calm notice on whatever is showing."""
