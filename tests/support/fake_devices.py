@@ -54,6 +54,7 @@ class FakeDevice:
     pickups: Any = None
     pickup_arrivals: Any = None
     stock_desk: Any = None
+    returns: Any = None
     store_locale: str | None = None
     store_currency: str | None = None
     store_timezone: str | None = None

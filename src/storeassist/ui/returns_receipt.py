@@ -1,0 +1,186 @@
+"""A return's receipt on screen: what was taken back and where each unit goes, how the customer was
+paid back, the points, who approved it, and a QR of the back office's signed reference.
+
+Confirmed by the back office, the QR carries its signed return receipt code; saved on this
+tablet and not confirmed yet, the receipt says "Pending confirmation" with the return's reference
+on this tablet and no QR (the code follows when it is confirmed). A return the back office refused
+or found in conflict says why, and that it is listed under Needs attention.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+
+from storeassist.contract.returns import ReturnableOrder
+from storeassist.domain.return_desk import ReturnReceipt
+from storeassist.domain.returns import LineOutcome
+from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.pickup_receipt import QR_PX, QrCodeView
+from storeassist.ui.pickup_words import size_colour
+from storeassist.ui.returns_words import (
+    ReturnWords,
+    condition_label,
+    disposition_words,
+    reason_label,
+    refusal_text,
+    tender_label,
+)
+from storeassist.ui.widgets import PORTRAIT_BELOW, Section, label, touch_button
+
+
+def outcome_text(outcome: LineOutcome, order: ReturnableOrder | None) -> str:
+    """One line taken back: how many of what, why, in what state, and where it goes."""
+    line = next((line for line in order.lines if line.line_no == outcome.line_no), None) if order else None
+    what = ReturnWords.tr("line {line_no}").format(line_no=outcome.line_no)
+    if line is not None:
+        details = size_colour(line.size, line.colour)
+        what = f"{line.name} ({details})" if details else line.name
+    return ReturnWords.tr("{n} × {what}: {reason}, {condition}. {where}").format(
+        n=outcome.qty,
+        what=what,
+        reason=reason_label(outcome.reason).lower(),
+        condition=condition_label(outcome.condition).lower(),
+        where=disposition_words(outcome.disposition),
+    )
+
+
+class ReturnReceiptPage(QWidget):
+    """A return's receipt; Done goes back to finding the next order."""
+
+    done = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._format = StoreFormat()
+        self.receipt: ReturnReceipt | None = None
+        self.title = label(role="screenTitle", wrap=True)
+        self.status = label(role="hint", wrap=True)
+        self.status.setObjectName("returnStatus")
+        self.notice = label(role="notice", wrap=True)
+        self.notice.setVisible(False)
+        self.details = Section(ReturnWords.tr("Return receipt"))
+        self.what = label(wrap=True)
+        self.paid = label(wrap=True)
+        self.points = label(role="detail", wrap=True)
+        self.exchange = label(role="detail", wrap=True)
+        self.approved = label(role="detail", wrap=True)
+        self.at = label(role="detail", wrap=True)
+        for part in (self.what, self.paid, self.exchange, self.points, self.approved, self.at):
+            self.details.add(part)
+        self.qr = QrCodeView()
+        self.reference = label(role="quiet", wrap=True)
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reference.setMaximumWidth(QR_PX + 40)
+        qr_column = QVBoxLayout()
+        qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_column.addWidget(self.reference)
+        qr_column.addStretch(1)
+        details_column = QVBoxLayout()
+        details_column.addWidget(self.details)
+        details_column.addStretch(1)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(16)
+        self.body.addLayout(details_column, 1)
+        self.body.addLayout(qr_column)
+        self.done_button = touch_button(ReturnWords.tr("Done"), primary=True)
+        self.done_button.clicked.connect(self.done)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.notice)
+        layout.addLayout(self.body, 1)
+        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        self._format = fmt
+
+    def resizeEvent(self, event: object) -> None:
+        # Portrait: the QR under the receipt, so the receipt's lines keep the whole width.
+        portrait = self.width() < PORTRAIT_BELOW
+        self.body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def show_receipt(self, receipt: ReturnReceipt, order: ReturnableOrder | None) -> None:
+        self.receipt = receipt
+        fmt, decision = self._format, receipt.decision
+        refused = receipt.status in ("refused", "conflict")
+        number = receipt.order_number
+        if refused:
+            self.title.setText(ReturnWords.tr("Order #{number}: not taken back").format(number=number))
+        else:
+            self.title.setText(ReturnWords.tr("Order #{number}: taken back").format(number=number))
+        match receipt.status:
+            case "confirmed":
+                self.status.setText(ReturnWords.tr("Confirmed by the back office."))
+            case "waiting":
+                self.status.setText(
+                    ReturnWords.tr(
+                        "Pending confirmation: saved on this tablet and sent as soon as the back office "
+                        "answers, which then checks it again. Give the customer the reference below."
+                    )
+                )
+            case _:
+                self.status.setText(
+                    ReturnWords.tr(
+                        "The back office did not accept it, and nothing was paid back. "
+                        "It is listed under Needs attention."
+                    )
+                )
+        self.notice.setText(refusal_text(receipt.code or "", receipt.params or {}, fmt) if refused else "")
+        self.notice.setVisible(refused)
+        self.what.setText("\n".join(f"• {outcome_text(outcome, order)}" for outcome in decision.lines))
+        paid = [
+            ReturnWords.tr("{amount} back to {tender}").format(
+                amount=fmt.money(t.cents), tender=tender_label(t.kind)
+            )
+            for t in decision.to_tenders
+        ]
+        if decision.store_credit_cents:
+            paid.append(
+                ReturnWords.tr("{amount} as store credit").format(
+                    amount=fmt.money(decision.store_credit_cents)
+                )
+            )
+        if decision.points_restored:
+            paid.append(ReturnWords.tr("%n loyalty point(s) given back", "", decision.points_restored))
+        self.paid.setText(
+            ReturnWords.tr("Paid back: {how}").format(how="; ".join(paid))
+            if paid
+            else ReturnWords.tr("Nothing paid back: exchanged for the same value.")
+        )
+        self.paid.setVisible(not refused)
+        self.exchange.setText(
+            ReturnWords.tr("Exchange worth {amount}.").format(amount=fmt.money(decision.exchange_cents))
+            + (
+                " "
+                + ReturnWords.tr("Order #{number} brings what was not here.").format(
+                    number=receipt.exchange_order_number
+                )
+                if receipt.exchange_order_number
+                else ""
+            )
+        )
+        self.exchange.setVisible(decision.method == "exchange" and not refused)
+        self.points.setText(
+            ReturnWords.tr(
+                "%n loyalty point(s) taken back (earned on these items)", "", decision.points_reversed
+            )
+        )
+        self.points.setVisible(bool(decision.points_reversed) and not refused)
+        self.approved.setText(ReturnWords.tr("Approved by {name}").format(name=receipt.approved_by or ""))
+        self.approved.setVisible(bool(receipt.approved_by))
+        self.at.setText(ReturnWords.tr("At {time}").format(time=fmt.moment(receipt.taken_at)))
+        confirmed = receipt.status == "confirmed" and bool(receipt.receipt_code)
+        self.qr.set_text(receipt.receipt_code if confirmed and receipt.receipt_code else "")
+        self.qr.setVisible(confirmed)
+        self.reference.setVisible(not refused)
+        self.reference.setText(
+            ReturnWords.tr("Return receipt code")
+            if confirmed
+            else ReturnWords.tr("Reference on this tablet: {id}").format(id=receipt.return_id)
+        )

@@ -1,0 +1,259 @@
+"""A return desk without a hub or cache, for the Returns screen's tests: orders in memory, the real
+policy (``domain.returns.decide_return`` with ``DEFAULT_POLICY``), a manager who approves, and
+the desk's answers (confirmed, waiting, refused, conflict) as the test sets them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from fake_devices import FAKE_NOW
+
+from storeassist.contract.returns import (
+    ExchangeLine,
+    OrderTender,
+    ReturnableLine,
+    ReturnableOrder,
+    ReturnApproval,
+)
+from storeassist.domain import tokens
+from storeassist.domain.return_desk import (
+    ApprovalRefused,
+    ExchangeOption,
+    OpenedReturn,
+    ReturnNotFound,
+    ReturnNotPossible,
+    ReturnReceipt,
+    order_facts,
+)
+from storeassist.domain.returns import (
+    DEFAULT_POLICY,
+    RefundMethod,
+    ReturnDecision,
+    ReturnRequest,
+    UnitReturn,
+    decide_return,
+    line_verdicts,
+    offline_allowed,
+)
+from storeassist.services.view_customer import SignInRequired
+
+MANAGER_BADGE = "SA1.manager-badge"
+MANAGER = ("M0001", "2468")
+ASSOCIATE = ("S0001", "1001")
+RECEIPT_CODE = "SA1.signed-return-receipt"
+
+
+def line(
+    line_no: int,
+    name: str,
+    *,
+    qty: int = 1,
+    unit_cents: int = 4000,
+    category: str = "Tops",
+    returned: int = 0,
+    size: str | None = "M",
+    colour: str | None = "Navy",
+    sku: str | None = None,
+) -> ReturnableLine:
+    return ReturnableLine(
+        line_no=line_no,
+        sku=sku or f"SKU-{line_no}",
+        name=name,
+        category=category,
+        style=f"STYLE-{line_no}",
+        size=size,
+        colour=colour,
+        qty=qty,
+        unit_cents=unit_cents,
+        received=qty,
+        returned=returned,
+        refunded_cents=returned * unit_cents,
+    )
+
+
+def returnable_order(
+    number: str = "W10000123",
+    *,
+    lines: Sequence[ReturnableLine] | None = None,
+    days_ago: int = 10,
+    customer_id: int | None = 42,
+    status: str = "delivered",
+    paid: bool = True,
+    tenders: Sequence[tuple[str, int]] | None = None,
+    points: int = 500,
+) -> ReturnableOrder:
+    """A delivered web order of a tee (2 × $40), jeans ($90) and socks (final sale), paid by card."""
+    lines = list(
+        lines
+        or (
+            line(1, "Organic cotton tee", qty=2),
+            line(2, "Slim jeans", unit_cents=9000, size="32", colour="Indigo"),
+            line(3, "Wool socks", unit_cents=1200, category="Underwear", size=None, colour=None),
+        )
+    )
+    total = sum(ln.qty * ln.unit_cents for ln in lines)
+    placed = FAKE_NOW - timedelta(days=days_ago)
+    return ReturnableOrder(
+        order_id=9001,
+        number=number,
+        channel="web",
+        fulfilment="ship",
+        status=status,
+        payment_state="paid" if paid else "unpaid",
+        placed_at=placed,
+        received_at=placed + timedelta(days=2),
+        customer_id=customer_id,
+        customer_name="Maria Jensen" if customer_id else None,
+        customer_points=points,
+        total_cents=total,
+        lines=lines,
+        tenders=[
+            OrderTender(kind=kind, paid_cents=cents)  # type: ignore[arg-type]
+            for kind, cents in (tenders or (("card", total),))
+        ],
+        with_receipt=False,
+        as_of=FAKE_NOW - timedelta(minutes=1),
+    )
+
+
+@dataclass
+class FakeReturnDesk:
+    """``ReturnDesk`` as the screen uses it, in memory."""
+
+    orders: list[ReturnableOrder] = field(default_factory=lambda: [returnable_order()])
+    #: Signed codes the "scanner" knows: code text → order number.
+    codes: dict[str, str] = field(default_factory=dict)
+    options: dict[int, list[ExchangeOption]] = field(default_factory=dict)
+    online: bool = True
+    signed_in: bool = True
+    #: What a return answers when online: confirmed, or refused / conflict with ``code``.
+    answer: str = "confirmed"
+    answer_code: str | None = None
+    answer_params: dict[str, str | int] = field(default_factory=dict)
+    offline_cap: int = DEFAULT_POLICY.offline_cap_cents
+    now: datetime = FAKE_NOW
+    approvals: dict[str, str] = field(default_factory=dict)
+    taken: list[tuple[str, tuple[UnitReturn, ...], str, tuple[ExchangeLine, ...]]] = field(
+        default_factory=list
+    )
+    lookups: list[tuple[str, int | None]] = field(default_factory=list)
+
+    store_id: int = 1
+
+    @property
+    def offline_cap_cents(self) -> int:
+        return self.offline_cap
+
+    def _signed(self) -> None:
+        if not self.signed_in:
+            raise SignInRequired()
+
+    def _order(self, number: str) -> ReturnableOrder:
+        found = next((o for o in self.orders if o.number == number), None)
+        if found is None:
+            raise ReturnNotFound("unknown_order", number)
+        return found
+
+    def _opened(self, order: ReturnableOrder, customer_id: int | None) -> OpenedReturn:
+        if customer_id is not None and order.customer_id != customer_id:
+            raise ReturnNotFound("order_of_another_customer", order.number)
+        facts = order_facts(order)
+        verdicts = line_verdicts(facts, DEFAULT_POLICY, self.now, with_receipt=order.with_receipt)
+        return OpenedReturn(
+            order, verdicts, "online" if self.online else "cache", for_customer_id=customer_id
+        )
+
+    async def open_code(self, code: str, *, customer_id: int | None = None) -> OpenedReturn:
+        self._signed()
+        self.lookups.append((code, customer_id))
+        if code.startswith("SA1.forged"):
+            raise tokens.TokenForged()
+        if code.startswith("SA1.return"):
+            raise tokens.WrongKind(tokens.TokenKind.RETURN_RECEIPT)
+        number = self.codes.get(code)
+        if number is None:
+            raise tokens.TokenMalformed()
+        order = self._order(number).model_copy(update={"with_receipt": True, "receipt_code": code})
+        return self._opened(order, customer_id)
+
+    async def open_number(self, number: str, *, customer_id: int | None = None) -> OpenedReturn:
+        self._signed()
+        self.lookups.append((number, customer_id))
+        return self._opened(self._order(number), customer_id)
+
+    def decide(
+        self, opened: OpenedReturn, units: Sequence[UnitReturn], method: RefundMethod
+    ) -> ReturnDecision:
+        request = ReturnRequest(tuple(units), method, opened.order.with_receipt)
+        return decide_return(opened.facts, request, DEFAULT_POLICY, self.now)
+
+    def exchange_options(self, opened: OpenedReturn, line_no: int) -> list[ExchangeOption]:
+        return list(self.options.get(line_no, []))
+
+    def new_return_id(self) -> str:
+        return str(uuid.uuid4())
+
+    async def approve(
+        self, return_id: str, *, badge: str | None, staff_number: str | None, pin: str, reason: str
+    ) -> ReturnApproval:
+        self._signed()
+        if not self.online:
+            raise ApprovalRefused("offline")
+        if (badge == MANAGER_BADGE and pin == MANAGER[1]) or (staff_number, pin) == MANAGER:
+            self.approvals[return_id] = reason
+            return ReturnApproval(
+                return_id=uuid.UUID(return_id),
+                manager_id=7,
+                manager_name="Morgan Manager",
+                approved_at=self.now,
+                expires_at=self.now + timedelta(minutes=15),
+            )
+        if (staff_number, pin) == ASSOCIATE:
+            raise ApprovalRefused("not_a_manager")
+        raise ApprovalRefused("sign_in_refused")
+
+    async def take(
+        self,
+        opened: OpenedReturn,
+        return_id: str,
+        units: Sequence[UnitReturn],
+        method: RefundMethod,
+        exchange: Sequence[ExchangeLine],
+    ) -> ReturnReceipt:
+        self._signed()
+        decision = self.decide(opened, units, method)
+        if opened.source == "cache" and not offline_allowed(decision, self.offline_cap):
+            code = "offline_needs_manager" if decision.needs_manager else "offline_over_cap"
+            raise ReturnNotPossible(code, {"cap_cents": self.offline_cap})
+        self.taken.append((return_id, tuple(units), method, tuple(exchange)))
+        number = opened.order.number
+        status = self.answer if self.online else "waiting"
+        code, params = self.answer_code, dict(self.answer_params)
+        if status == "confirmed" and decision.needs_manager and return_id not in self.approvals:
+            status, code = "refused", "approval_required"
+            params = {"order_number": number, "reasons": ",".join(decision.approvals)}
+        if status in ("confirmed", "waiting"):
+            self._apply(number, units)
+        return ReturnReceipt(
+            status=status,  # type: ignore[arg-type]
+            order_number=number,
+            decision=decision,
+            return_id=return_id,
+            taken_at=self.now,
+            receipt_code=RECEIPT_CODE if status == "confirmed" else None,
+            exchange_order_number="A-5001" if any(e.fulfilment != "carry" for e in exchange) else None,
+            code=code,
+            params=params or None,
+        )
+
+    def _apply(self, number: str, units: Sequence[UnitReturn]) -> None:
+        order = self._order(number)
+        back = {u.line_no: u.qty for u in units}
+        lines = [
+            ln.model_copy(update={"returned": ln.returned + back.get(ln.line_no, 0)}) for ln in order.lines
+        ]
+        changed = order.model_copy(update={"lines": lines})
+        self.orders = [changed if o.number == number else o for o in self.orders]
