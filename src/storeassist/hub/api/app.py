@@ -23,6 +23,7 @@ from storeassist.hub.api import (
     routes_customers,
     routes_devices,
     routes_orders,
+    routes_returns,
     routes_stores,
 )
 from storeassist.hub.api.body_limit import MAX_BODY_BYTES, BodySizeLimit
@@ -98,6 +99,7 @@ def create_app(
         routes_devices,
         routes_customers,
         routes_orders,
+        routes_returns,
         routes_stores,
         routes_catalog,
         routes_commands,

@@ -3,7 +3,8 @@ checks before it writes, appends ``change_log`` rows, and raises :class:`Command
 facts found) or :class:`CommandRefused` instead of writing anything (``command_outcomes``). Both
 carry a result code from ``contract.RESULT_CODES`` with its params, for the tablet to word, and an
 English ``reason`` for tablets from before codes. The pickup effects live in ``pickups``, the
-holds' after they are placed in ``holds``, the endless aisle's and an arrival's in ``aisle``.
+holds' after they are placed in ``holds``, the endless aisle's and an arrival's in ``aisle``, a
+return's in ``return_take``.
 
 :data:`EFFECTS` is the registry: one effect per variant of ``contract.Command``, each given its
 variant with a typed payload. Every applied command is audited by the caller, except the variants
@@ -49,6 +50,7 @@ from storeassist.hub.services.command_outcomes import (
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.holds import extend_hold, put_back_hold, release_hold
 from storeassist.hub.services.pickups import collect_pickup, restock_pickup
+from storeassist.hub.services.return_take import take_return
 
 #: How far ahead of the hub's clock a device's clock may run: ordinary drift, not a wrong date.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -238,8 +240,12 @@ EFFECTS: Mapping[type[contract.CommandBase], Effect] = {
     contract.CollectPickupCommand: collect_pickup,
     contract.RestockPickupCommand: restock_pickup,
     contract.ReceivePickupCommand: receive_pickup,
+    contract.TakeReturnCommand: take_return,
     contract.ProfileViewedCommand: record_profile_view,
 }
 
 #: Variants whose effect writes their audit row itself (so the caller must not add another).
-AUDITED_BY_EFFECT: frozenset[type[contract.CommandBase]] = frozenset({contract.ProfileViewedCommand})
+AUDITED_BY_EFFECT: frozenset[type[contract.CommandBase]] = frozenset(
+    # A return's row names the return (made by the effect) and, on a row of its own, the manager.
+    {contract.ProfileViewedCommand, contract.TakeReturnCommand}
+)

@@ -1,0 +1,638 @@
+"""Taking a return back at the hub (``return.take``) against the real hub: the policy decided again on
+the hub's own facts, the money split across the tenders as refund requests, store credit, points,
+restocking, exchanges, a manager's approval, and two stores returning the same unit."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from storeassist import contract
+from storeassist.domain.return_desk import order_facts
+from storeassist.domain.returns import DEFAULT_POLICY, ReturnRequest, UnitReturn, decide_return
+from storeassist.domain.tokens import TokenKind, public_key_from_text, verify_token
+from storeassist.hub.seed.catalog import demo_pin
+
+APP_READS = {contract.RESULTS_HEADER: contract.RESULTS_THIS_APP_READS}
+_ids = itertools.count(5_000_001)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def make_order(
+    hub: Any,
+    query_db: Any,
+    *,
+    category: str = "Knitwear",
+    lines: tuple[int, ...] = (1,),
+    tenders: tuple[tuple[str, int | None], ...] = (("card", None),),
+    days_ago: int = 5,
+    fulfilment: str = "ship",
+    status: str = "delivered",
+    payment: str = "paid",
+    customer_id: int | None = None,
+    store_id: int | None = None,
+    unit_cents: int | None = None,
+) -> dict[str, Any]:
+    """An order of the demo chain's customer (one line per quantity in ``lines``, each a product of
+    ``category`` at its list price unless ``unit_cents``), paid by ``tenders`` (kind, cents; None:
+    the rest), ``days_ago`` days ago: ``{"id", "number", "customer_id", "total", "lines": [...]}``."""
+    db = hub.db_url
+    products = query_db(
+        db,
+        "SELECT p.id, p.sku, p.style, p.price_cents FROM products p WHERE p.category = ? "
+        "AND (SELECT count(*) FROM products q WHERE q.style = p.style AND q.price_cents = p.price_cents) > 2 "
+        "ORDER BY p.id",
+        category,
+    )
+    order_id = next(_ids)
+    number = f"T{order_id}"
+    customer = hub.customer_ids[1] if customer_id is None else customer_id
+    chosen = []
+    for line_no, qty in enumerate(lines, start=1):
+        product_id, sku, style, price = products[line_no - 1]
+        chosen.append(
+            {
+                "line_no": line_no,
+                "product_id": product_id,
+                "sku": sku,
+                "style": style,
+                "qty": qty,
+                "unit": unit_cents or price,
+            }
+        )
+    total = sum(line["qty"] * line["unit"] for line in chosen)
+    placed = datetime.now(UTC) - timedelta(days=days_ago)
+    query_db(
+        db,
+        "INSERT INTO orders (id, number, customer_id, channel, placed_at, status, fulfilment, store_id, "
+        "total_cents, payment_state) VALUES (?, ?, ?, 'web', ?, ?, ?, ?, ?, ?)",
+        order_id,
+        number,
+        customer,
+        _stamp(placed),
+        status,
+        fulfilment,
+        store_id,
+        total,
+        payment,
+    )
+    for line in chosen:
+        collected = line["qty"] if fulfilment in ("bopis", "curbside") else 0
+        query_db(
+            db,
+            "INSERT INTO order_lines (order_id, line_no, product_id, qty, price_cents, qty_collected, "
+            "qty_returned, qty_cancelled) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+            order_id,
+            line["line_no"],
+            line["product_id"],
+            line["qty"],
+            line["unit"],
+            collected,
+        )
+    left = total
+    for n, (kind, cents) in enumerate(tenders):
+        amount = left if cents is None else cents
+        left -= amount
+        query_db(
+            db,
+            "INSERT INTO tenders (id, order_id, kind, amount_cents) VALUES (?, ?, ?, ?)",
+            order_id * 10 + n,
+            order_id,
+            kind,
+            amount,
+        )
+    return {"id": order_id, "number": number, "customer_id": customer, "total": total, "lines": chosen}
+
+
+def look_up(device: httpx.Client, **lookup: Any) -> contract.ReturnableOrder:
+    answer = device.post("/v1/returns/lookup", json=lookup)
+    assert answer.status_code == 200, answer.text
+    return contract.ReturnableOrder.model_validate(answer.json())
+
+
+def return_command(
+    order: contract.ReturnableOrder,
+    units: list[tuple[int, int, str, str]],
+    *,
+    method: str = "original_tender",
+    exchange: list[dict[str, Any]] | None = None,
+    paid_back: int | None = None,
+    command_id: str | None = None,
+    staff_id: int | None = None,
+    customer_id: int | None = None,
+    offline: bool = False,
+    store_id: int = 1,
+) -> dict[str, Any]:
+    """A ``return.take`` of ``order`` as the tablet makes it: the amount it decided itself (unless
+    ``paid_back``), the code the order was found with."""
+    if paid_back is None:
+        request = ReturnRequest(
+            tuple(UnitReturn(*unit) for unit in units),  # type: ignore[arg-type]
+            method,  # type: ignore[arg-type]
+            order.with_receipt,
+        )
+        paid_back = decide_return(
+            order_facts(order), request, DEFAULT_POLICY, datetime.now(UTC)
+        ).paid_back_cents
+    payload: dict[str, Any] = {
+        "order_id": order.order_id,
+        "units": [{"line_no": n, "qty": q, "reason": r, "condition": c} for n, q, r, c in units],
+        "method": method,
+        "receipt_code": order.receipt_code,
+        "paid_back_cents": paid_back,
+        "offline": offline,
+    }
+    if customer_id is not None:
+        payload["customer_id"] = customer_id
+    if exchange:
+        payload["exchange"] = exchange
+    return {
+        "id": command_id or str(uuid.uuid4()),
+        "type": "return.take",
+        "issued_at": datetime.now(UTC).isoformat(),
+        "store_id": store_id,
+        "staff_id": staff_id,
+        "payload": payload,
+    }
+
+
+def push(device: httpx.Client, command: dict[str, Any]) -> dict[str, Any]:
+    """Send one command as the app does (asking for result codes); its result."""
+    answer = device.post("/v1/commands", json={"commands": [command]}, headers=APP_READS)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()["results"][0]
+    return result
+
+
+def take(
+    device: httpx.Client, order: contract.ReturnableOrder, units: list[tuple[int, int, str, str]], **how: Any
+) -> dict[str, Any]:
+    """:func:`return_command` pushed from ``device``; its result."""
+    return push(device, return_command(order, units, **how))
+
+
+def keys(hub: Any) -> dict[int, Any]:
+    published = httpx.get(f"{hub.url}/v1/keys").json()["keys"]
+    return {int(key_id): public_key_from_text(text) for key_id, text in published.items()}
+
+
+def stock(query_db: Any, hub: Any, product_id: int, store_id: int = 1) -> tuple[int, int]:
+    rows = query_db(
+        hub.db_url,
+        "SELECT on_hand, held FROM inventory WHERE store_id = ? AND product_id = ?",
+        store_id,
+        product_id,
+    )
+    return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+
+def written(query_db: Any, hub: Any) -> tuple[Any, ...]:
+    """Counts of everything a return writes."""
+    return tuple(
+        query_db(hub.db_url, f"SELECT count(*) FROM {table}")[0][0]
+        for table in ("returns", "return_lines", "tender_refunds", "store_credits", "points_ledger")
+    )
+
+
+def manager_approves(
+    hub: Any, query_db: Any, device: httpx.Client, return_id: str, role: str = "manager"
+) -> httpx.Response:
+    ((staff_id, number),) = query_staff(hub, query_db, role)
+    return device.post(
+        "/v1/returns/approvals",
+        json={"return_id": return_id, "staff_number": number, "pin": demo_pin(staff_id), "reason": "regular"},
+    )
+
+
+def query_staff(hub: Any, query_db: Any, role: str) -> list[tuple[Any, ...]]:
+    return list(
+        query_db(
+            hub.db_url,
+            "SELECT id, staff_number FROM staff WHERE store_id = 1 AND role = ? ORDER BY id LIMIT 1",
+            role,
+        )
+    )
+
+
+def test_a_return_with_its_receipt_pays_the_card_back_restocks_reverses_points_and_is_signed(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(2,))
+    line = made["lines"][0]
+    code = hub.order_token(made["id"])
+    order = look_up(device, code=code)
+    assert order.with_receipt and order.receipt_code == code
+    points_before = query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", made["customer_id"])[0][
+        0
+    ]
+    on_hand_before = stock(query_db, hub, line["product_id"])[0]
+
+    result = take(device, order, [(1, 1, "wrong_size", "resellable")], staff_id=3)
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert taken.paid_back_cents == line["unit"]
+    assert [(t.kind, t.cents) for t in taken.to_tenders] == [("card", line["unit"])]
+    assert taken.store_credit_cents == 0 and taken.exchange_cents == 0
+    assert taken.points_reversed == min(points_before, (made["total"] // 100) * line["unit"] // made["total"])
+    receipt = verify_token(taken.receipt_code, keys(hub), now=datetime.now(UTC))
+    assert (receipt.kind, receipt.subject_id) == (TokenKind.RETURN_RECEIPT, taken.return_id)
+    (row,) = query_db(
+        hub.db_url,
+        "SELECT order_id, store_id, refund_cents, method, with_receipt, offline, device_id, staff_id, "
+        "command_id FROM returns WHERE id = ?",
+        taken.return_id,
+    )
+    assert row[:6] == (made["id"], 1, line["unit"], "original_tender", 1, 0) or row[:6] == (
+        made["id"],
+        1,
+        line["unit"],
+        "original_tender",
+        True,
+        False,
+    )
+    assert row[7] == 3
+    assert query_db(
+        hub.db_url,
+        "SELECT line_no, qty, reason, condition, disposition, refund_cents FROM return_lines "
+        "WHERE return_id = ?",
+        taken.return_id,
+    ) == [(1, 1, "wrong_size", "resellable", "restock", line["unit"])]
+    assert query_db(hub.db_url, "SELECT qty_returned FROM order_lines WHERE order_id = ?", made["id"]) == [
+        (1,)
+    ]
+    assert query_db(
+        hub.db_url, "SELECT amount_cents, status FROM tender_refunds WHERE return_id = ?", taken.return_id
+    ) == [(line["unit"], "requested")]
+    assert stock(query_db, hub, line["product_id"])[0] == on_hand_before + 1
+    assert (
+        query_db(
+            hub.db_url,
+            "SELECT count(*) FROM change_log WHERE entity = 'stock' AND entity_id = ? AND store_id = 1",
+            line["product_id"],
+        )[0][0]
+        >= 1
+    )
+    assert query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", made["customer_id"])[0][0] == (
+        points_before - taken.points_reversed
+    )
+    audit = query_db(
+        hub.db_url, "SELECT action, staff_id FROM audit WHERE subject = ?", f"return:{taken.return_id}"
+    )
+    assert audit == [("return.take", 3)]
+
+    again = look_up(device, order_number=made["number"])
+    assert not again.with_receipt and again.receipt_code is None
+    assert (again.lines[0].returned, again.lines[0].refunded_cents) == (1, line["unit"])
+    assert again.tenders[0].refunded_cents == line["unit"]
+    assert [(p.units, p.paid_back_cents, p.store_id) for p in again.past_returns] == [(1, line["unit"], 1)]
+
+
+def test_money_is_split_across_the_tenders_as_they_paid_and_points_spent_come_back_as_points(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(
+        hub, query_db, category="Tops", lines=(1, 1), tenders=(("points", 2000), ("card", None))
+    )
+    order = look_up(device, code=hub.order_token(made["id"]))
+    points_before = query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", made["customer_id"])[0][
+        0
+    ]
+
+    result = take(device, order, [(1, 1, "changed_mind", "resellable"), (2, 1, "changed_mind", "resellable")])
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert taken.points_restored == 2000
+    assert [(t.kind, t.cents) for t in taken.to_tenders] == [("card", made["total"] - 2000)]
+    assert taken.paid_back_cents == made["total"]
+    shares = query_db(
+        hub.db_url,
+        "SELECT t.kind, r.amount_cents FROM tender_refunds r JOIN tenders t ON t.id = r.tender_id "
+        "WHERE r.return_id = ? ORDER BY t.id",
+        taken.return_id,
+    )
+    assert shares == [("points", 2000), ("card", made["total"] - 2000)]
+    points_after = query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", made["customer_id"])[0][
+        0
+    ]
+    assert points_after == points_before - taken.points_reversed + 2000
+    ledger = query_db(
+        hub.db_url,
+        "SELECT delta FROM points_ledger WHERE customer_id = ? AND reason = 'return' ORDER BY id",
+        made["customer_id"],
+    )
+    assert [d for (d,) in ledger][-2:] == [-taken.points_reversed, 2000] or taken.points_reversed == 0
+
+
+def test_without_a_receipt_the_money_comes_back_as_store_credit(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    order = look_up(device, order_number=made["number"].lower())
+    assert not order.with_receipt
+
+    result = take(device, order, [(1, 1, "changed_mind", "resellable")])
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert taken.to_tenders == [] and taken.store_credit_cents == made["total"]
+    assert query_db(
+        hub.db_url,
+        "SELECT amount_cents, customer_id, store_id FROM store_credits WHERE return_id = ?",
+        taken.return_id,
+    ) == [(made["total"], made["customer_id"], 1)]
+    assert query_db(
+        hub.db_url, "SELECT count(*) FROM tender_refunds WHERE return_id = ?", taken.return_id
+    ) == [(0,)]
+
+
+def test_a_defective_unit_goes_back_to_the_vendor_and_is_not_restocked(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    before = stock(query_db, hub, made["lines"][0]["product_id"])
+    order = look_up(device, code=hub.order_token(made["id"]))
+
+    result = take(device, order, [(1, 1, "defective", "defective")])
+
+    assert result["status"] == "applied", result
+    assert query_db(hub.db_url, "SELECT disposition FROM return_lines WHERE order_id = ?", made["id"]) == [
+        ("return_to_vendor",)
+    ]
+    assert stock(query_db, hub, made["lines"][0]["product_id"]) == before
+
+
+def test_the_amount_shown_must_be_the_hubs_or_it_is_a_conflict_and_nothing_is_written(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    order = look_up(device, code=hub.order_token(made["id"]))
+    before = written(query_db, hub)
+
+    result = take(device, order, [(1, 1, "wrong_size", "resellable")], paid_back=made["total"] - 1)
+
+    assert (result["status"], result["code"]) == ("conflict", "paid_back_differs")
+    assert result["params"] == {
+        "order_number": made["number"],
+        "shown": made["total"] - 1,
+        "decided": made["total"],
+    }
+    assert written(query_db, hub) == before
+
+
+def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_and_audited(
+    hub_server_fn: Any, enroll_device: Any, query_db: Any
+) -> None:
+    hub = hub_server_fn
+    made = make_order(hub, query_db, days_ago=40)
+    with enroll_device(hub, role="associate") as device:
+        order = look_up(device, code=hub.order_token(made["id"]))
+        return_id = str(uuid.uuid4())
+
+        unapproved = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=str(uuid.uuid4()))
+        approval = manager_approves(hub, query_db, device, return_id)
+        approved = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=return_id)
+        session_still_the_associates = device.post(
+            "/v1/returns/lookup", json={"order_number": made["number"]}
+        )
+
+    assert (unapproved["status"], unapproved["code"]) == ("rejected", "approval_required")
+    assert unapproved["params"] == {"order_number": made["number"], "reasons": "past_window"}
+    assert approval.status_code == 200, approval.text
+    body = contract.ReturnApproval.model_validate(approval.json())
+    assert body.expires_at - body.approved_at == timedelta(minutes=15)
+    assert approved["status"] == "applied", approved
+    ((manager_id, _number),) = query_staff(hub, query_db, "manager")
+    manager_name = query_db(hub.db_url, "SELECT name FROM staff WHERE id = ?", manager_id)[0][0]
+    taken = contract.ReturnTaken.model_validate(approved["result"])
+    assert taken.approved_by == manager_name
+    assert query_db(hub.db_url, "SELECT approved_by FROM returns WHERE id = ?", taken.return_id) == [
+        (manager_id,)
+    ]
+    assert query_db(
+        hub.db_url, "SELECT used_at IS NOT NULL FROM return_approvals WHERE return_id = ?", return_id
+    ) in ([(1,)], [(True,)])
+    audit = query_db(
+        hub.db_url,
+        "SELECT action, staff_id FROM audit WHERE subject IN (?, ?) ORDER BY id",
+        f"return:{uuid.UUID(return_id).hex}",
+        f"return:{taken.return_id}",
+    )
+    assert audit == [
+        ("return.approve", manager_id),
+        ("return.take", None),
+        ("return.approval_used", manager_id),
+    ]
+    assert session_still_the_associates.status_code == 200
+
+
+@pytest.mark.parametrize("spoil", ["expired", "used", "another_device", "not_a_manager"])
+def test_an_approval_expired_used_of_another_device_or_of_a_non_manager_does_not_approve(
+    spoil: str, hub_server_fn: Any, enroll_device: Any, query_db: Any
+) -> None:
+    hub = hub_server_fn
+    made = make_order(hub, query_db, days_ago=40)
+    with enroll_device(hub, role="associate") as device, enroll_device(hub, role="associate") as other:
+        order = look_up(device, code=hub.order_token(made["id"]))
+        return_id = str(uuid.uuid4())
+        if spoil == "not_a_manager":
+            refused = manager_approves(hub, query_db, device, return_id, role="supervisor")
+            assert refused.status_code == 403 and refused.json()["code"] == "not_a_manager"
+        else:
+            approving = other if spoil == "another_device" else device
+            assert manager_approves(hub, query_db, approving, return_id).status_code == 200
+        if spoil == "expired":
+            query_db(hub.db_url, "UPDATE return_approvals SET expires_at = ?", "2020-01-01 00:00:00.000000")
+        if spoil == "used":
+            query_db(hub.db_url, "UPDATE return_approvals SET used_at = ?", "2020-01-01 00:00:00.000000")
+        before = written(query_db, hub)
+
+        result = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=return_id)
+
+    expected = "approval_not_valid" if spoil in ("expired", "used") else "approval_required"
+    assert (result["status"], result["code"]) == ("rejected", expected)
+    assert written(query_db, hub) == before
+
+
+def test_a_return_above_the_managers_limit_needs_an_approval(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(6,), unit_cents=10_000)
+    order = look_up(device, code=hub.order_token(made["id"]))
+
+    result = take(device, order, [(1, 6, "changed_mind", "resellable")])
+
+    assert (result["status"], result["code"]) == ("rejected", "approval_required")
+    assert "above_manager_limit" in result["params"]["reasons"].split(",")
+
+
+def test_an_exchange_carried_out_takes_the_other_size_from_this_store_and_pays_nothing_back(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    line = made["lines"][0]
+    other = query_db(
+        hub.db_url,
+        "SELECT p.id, p.sku FROM products p WHERE p.style = ? AND p.id != ? AND p.price_cents = ? "
+        "ORDER BY p.id",
+        line["style"],
+        line["product_id"],
+        line["unit"],
+    )[0]
+    query_db(hub.db_url, "DELETE FROM inventory WHERE store_id = 1 AND product_id = ?", other[0])
+    order = look_up(device, code=hub.order_token(made["id"]))
+    swap = [{"line_no": 1, "sku": other[1], "qty": 1, "fulfilment": "carry"}]
+
+    out_of_stock = take(device, order, [(1, 1, "wrong_size", "resellable")], method="exchange", exchange=swap)
+    query_db(
+        hub.db_url,
+        "INSERT INTO inventory (store_id, product_id, on_hand, held, updated_at) VALUES (1, ?, 3, 1, ?)",
+        other[0],
+        _stamp(datetime.now(UTC)),
+    )
+    exchanged = take(device, order, [(1, 1, "wrong_size", "resellable")], method="exchange", exchange=swap)
+
+    assert (out_of_stock["status"], out_of_stock["code"]) == ("conflict", "exchange_out_of_stock")
+    assert out_of_stock["params"] == {"order_number": made["number"], "sku": other[1], "available": 0}
+    assert exchanged["status"] == "applied", exchanged
+    taken = contract.ReturnTaken.model_validate(exchanged["result"])
+    assert (taken.paid_back_cents, taken.exchange_cents, taken.to_tenders) == (0, line["unit"], [])
+    assert stock(query_db, hub, other[0]) == (2, 1)
+    assert query_db(
+        hub.db_url, "SELECT count(*) FROM tender_refunds WHERE return_id = ?", taken.return_id
+    ) == [(0,)]
+
+
+def test_an_exchange_must_be_the_same_style_at_the_same_price(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, unit_cents=1234)
+    line = made["lines"][0]
+    same_style = query_db(
+        hub.db_url,
+        "SELECT sku FROM products WHERE style = ? AND id != ? ORDER BY id",
+        line["style"],
+        line["product_id"],
+    )[0][0]
+    other_style = query_db(
+        hub.db_url, "SELECT sku FROM products WHERE style != ? ORDER BY id", line["style"]
+    )[0][0]
+    order = look_up(device, code=hub.order_token(made["id"]))
+    units = [(1, 1, "wrong_size", "resellable")]
+
+    def exchange_for(sku: str) -> dict[str, Any]:
+        return take(device, order, units, method="exchange", exchange=[{"line_no": 1, "sku": sku, "qty": 1}])
+
+    styled, priced = exchange_for(other_style), exchange_for(same_style)
+
+    assert (styled["code"], styled["params"]["sku"]) == ("exchange_not_same_style", other_style)
+    assert (priced["code"], priced["params"]["sku"]) == ("exchange_price_differs", same_style)
+
+
+def test_an_exchange_from_the_warehouse_is_an_endless_aisle_order_on_the_receipt(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    line = made["lines"][0]
+    other = query_db(
+        hub.db_url,
+        "SELECT sku FROM products WHERE style = ? AND id != ? AND price_cents = ? ORDER BY id",
+        line["style"],
+        line["product_id"],
+        line["unit"],
+    )[0][0]
+    order = look_up(device, code=hub.order_token(made["id"]))
+    swap = [{"line_no": 1, "sku": other, "qty": 1, "fulfilment": "bopis"}]
+
+    result = take(device, order, [(1, 1, "wrong_size", "resellable")], method="exchange", exchange=swap)
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert taken.exchange_order_number is not None
+    placed = query_db(
+        hub.db_url,
+        "SELECT o.customer_id, o.payment_state, o.total_cents, o.pickup_state, s.kind FROM orders o "
+        "JOIN stores s ON s.id = o.source_store_id WHERE o.number = ?",
+        taken.exchange_order_number,
+    )
+    assert placed == [(made["customer_id"], "paid", line["unit"], "placed", "warehouse")]
+
+
+def test_a_pickups_window_starts_at_its_hand_over_and_only_collected_units_come_back(
+    own_hub_device: tuple[Any, httpx.Client], pickups: Any
+) -> None:
+    hub, device = own_hub_device
+    ready = pickups.ready_order(hub)
+    first = ready["lines"][0]
+    handed = {first["line_no"]: {"handed": 1}}
+    (collected,) = pickups.push(device, pickups.collect(ready["id"], handed))
+    assert collected["status"] == "applied", collected
+
+    order = look_up(device, code=collected["result"]["receipt_code"])
+
+    assert order.with_receipt
+    assert order.received_at == datetime.fromisoformat(collected["result"]["collected_at"])
+    assert (order.lines[0].line_no, order.lines[0].received) == (first["line_no"], 1)
+    too_many = take(device, order, [(first["line_no"], 2, "wrong_size", "resellable")], paid_back=0)
+    assert (too_many["status"], too_many["code"]) == ("conflict", "more_than_returnable")
+    assert take(device, order, [(first["line_no"], 1, "wrong_size", "resellable")])["status"] == "applied"
+
+
+def test_the_same_unit_returned_by_two_stores_devices_is_refunded_once_and_the_second_is_a_conflict(
+    hub_server_fn: Any, enroll_device: Any, query_db: Any
+) -> None:
+    hub = hub_server_fn
+    made = make_order(hub, query_db, store_id=None)
+    with enroll_device(hub, store_id=1) as here, enroll_device(hub, store_id=2) as there:
+        seen_here = look_up(here, code=hub.order_token(made["id"]))
+        seen_there = look_up(there, code=hub.order_token(made["id"]))
+        unit = [(1, 1, "changed_mind", "resellable")]
+        first = take(here, seen_here, unit, offline=True)
+        second = take(there, seen_there, unit, offline=True, store_id=2)
+
+    assert first["status"] == "applied", first
+    assert (second["status"], second["code"]) == ("conflict", "more_than_returnable")
+    assert second["params"] == {"order_number": made["number"], "line_no": 1, "asked": 1, "returnable": 0}
+    assert second["facts"]["lines"]["1"] == {"qty": 1, "received": 1, "returned": 1}
+    assert query_db(
+        hub.db_url, "SELECT sum(amount_cents) FROM tender_refunds WHERE order_id = ?", made["id"]
+    ) == [(made["total"],)]
+    assert query_db(hub.db_url, "SELECT offline, store_id FROM returns WHERE order_id = ?", made["id"]) in (
+        [(1, 1)],
+        [(True, 1)],
+    )
+
+
+def test_a_retry_of_an_applied_return_is_a_duplicate_and_pays_nothing_twice(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(2,))
+    order = look_up(device, code=hub.order_token(made["id"]))
+    command = return_command(order, [(1, 1, "wrong_size", "resellable")])
+    first = push(device, command)
+    before = written(query_db, hub)
+
+    again = push(device, command)
+
+    assert first["status"] == "applied"
+    assert again["status"] == "duplicate" and again["result"]["return_id"] == first["result"]["return_id"]
+    assert written(query_db, hub) == before
