@@ -16,7 +16,7 @@ from storeassist.ui.attention_screen import AttentionScreen
 from storeassist.ui.customer_screen import CustomerScreen
 from storeassist.ui.features import Feature
 from storeassist.ui.pickups_screen import PickupsScreen
-from storeassist.ui.shell_screens import returns_screen
+from storeassist.ui.returns_screen import ReturnsScreen
 from storeassist.ui.stock_screen import StockScreen
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ def _attention() -> str:
 ASSOCIATE_FEATURES: tuple[Feature[DeviceServices], ...] = (
     Feature("customer", _customer, CustomerScreen, frozenset({"loyalty"})),
     Feature("pickups", _pickups, PickupsScreen, frozenset({"order", "order_number"})),
-    Feature("returns", _returns, returns_screen),
+    # An order code is the Returns screen's too while it shows (ReturnsScreen.takes_scan).
+    Feature("returns", _returns, ReturnsScreen, frozenset({"receipt", "return_order"})),
     Feature("stock", _stock, StockScreen, frozenset({"product"})),
     Feature("attention", _attention, AttentionScreen, placement="page"),
 )

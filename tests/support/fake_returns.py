@@ -171,12 +171,14 @@ class FakeReturnDesk:
         self.lookups.append((code, customer_id))
         if code.startswith("SA1.forged"):
             raise tokens.TokenForged()
-        if code.startswith("SA1.return"):
-            raise tokens.WrongKind(tokens.TokenKind.RETURN_RECEIPT)
         number = self.codes.get(code)
         if number is None:
             raise tokens.TokenMalformed()
-        order = self._order(number).model_copy(update={"with_receipt": True, "receipt_code": code})
+        # A return's receipt finds its order, without a receipt (the hub's rule).
+        receipt = not code.startswith("SA1.return")
+        order = self._order(number).model_copy(
+            update={"with_receipt": receipt, "receipt_code": code if receipt else None}
+        )
         return self._opened(order, customer_id)
 
     async def open_number(self, number: str, *, customer_id: int | None = None) -> OpenedReturn:

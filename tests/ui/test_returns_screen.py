@@ -296,7 +296,6 @@ def test_an_exchange_with_nothing_to_give_says_so(counter: Counter) -> None:
     [
         ("SA1.forged-code", "receipt", "This code's signature does not check out. It was not issued by us."),
         ("SA1.unknown-code", "order", "This code could not be read. Ask the customer to show it again."),
-        ("SA1.return-receipt", "receipt", "This is the receipt of a return already made."),
         (
             return_order_text("W404", 42),
             "return_order",
@@ -312,6 +311,14 @@ def test_a_bad_code_or_order_is_a_sentence_and_nothing_opens(
     assert counter.screen.notice.isVisible() and counter.screen.notice.text().startswith(expected)
     assert counter.screen.pages.currentWidget() is counter.screen.find_page
     assert counter.desk.taken == []
+
+
+def test_the_receipt_of_an_earlier_return_finds_its_order_without_receipt(
+    counter: Counter, desk: FakeReturnDesk
+) -> None:
+    desk.codes["SA1.return-receipt"] = "W10000123"
+    counter.scan("SA1.return-receipt")
+    assert counter.screen.order.receipt_pill.text() == "Without receipt"
 
 
 def test_a_take_back_from_a_profile_opens_the_order_for_that_customer(counter: Counter) -> None:

@@ -24,7 +24,7 @@ from storeassist.contract import CustomerPage, CustomerProfile, RecommendationLi
 from storeassist.domain.tokens import TokenError
 from storeassist.ui.background import OpRunner
 from storeassist.ui.customer_search import CustomerSearchPanel
-from storeassist.ui.features import OpenElsewhere, OpenKind
+from storeassist.ui.features import OpenElsewhere, OpenKind, return_order_text
 from storeassist.ui.formatting import StoreFormat, StorePlace
 from storeassist.ui.messages import describe_failure
 from storeassist.ui.profile_view import ProfileView
@@ -153,6 +153,7 @@ class CustomerScreen(QWidget):
         self.profile.setVisible(False)
         self.profile.note_submitted.connect(self._save_note)
         self.profile.pickup_requested.connect(self._pickup_requested)
+        self.profile.return_requested.connect(self._return_requested)
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(24, 18, 24, 0)
@@ -221,6 +222,12 @@ class CustomerScreen(QWidget):
         """The associate tapped one of the customer's open pickups: the Pickups feature opens it."""
         if self._open_elsewhere is not None:
             self._open_elsewhere("order_number", number)
+
+    def _return_requested(self, number: str, customer_id: int) -> None:
+        """The associate tapped "Take back" on one of the customer's orders: the Returns feature
+        opens it for this customer."""
+        if self._open_elsewhere is not None:
+            self._open_elsewhere("return_order", return_order_text(number, customer_id))
 
     def identify(self, token: str) -> None:
         """A loyalty code was scanned: look the customer up (online, or from the cache)."""

@@ -4,7 +4,8 @@ Top to bottom: the header card (who, tier and points, how they shop and may be c
 alerts worded for the associate, then — two columns in landscape, one in portrait — pickups and
 holds, cart and recently viewed, suggestions, sizes and preferences, notes; last the timeline
 with filters and paging. The widget only shows what it is given and reports taps as signals
-(``pickup_requested``, ``note_submitted``); the screen calls the services (style.md §3, §5).
+(``pickup_requested``, ``return_requested``, ``note_submitted``); the screen calls the services
+(style.md §3, §5). Recent orders with something to bring back offer "Take back" (``returns_profile``).
 
 Alerts and timeline rows are worded here from the hub's codes (``hub_words``); money, numbers,
 dates and times are written as the store writes them, in its time zone
@@ -41,6 +42,7 @@ from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import alert_heading, alert_text, channel_label, recommendation_reason
 from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.profile_header import ProfileHeader
+from storeassist.ui.returns_profile import RecentOrdersSection
 from storeassist.ui.row_delegate import IconRowDelegate, ProductRowDelegate
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
 from storeassist.ui.widgets import (
@@ -63,6 +65,8 @@ class ProfileView(QWidget):
 
     #: The associate tapped an open pickup; the argument is the order number.
     pickup_requested = Signal(str)
+    #: The associate tapped "Take back" on a recent order: its number and the customer's id.
+    return_requested = Signal(str, int)
     #: The associate added a note (stripped, not empty). The screen writes it to the outbox and
     #: then calls :meth:`note_saved` (or :meth:`note_failed`).
     note_submitted = Signal(str)
@@ -97,6 +101,7 @@ class ProfileView(QWidget):
         left = QVBoxLayout()
         left.setSpacing(12)
         left.addWidget(self.pickups_section)
+        left.addWidget(self.orders_section)
         left.addWidget(self.cart_section)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -145,6 +150,8 @@ class ProfileView(QWidget):
 
     def _build_pickups(self) -> None:
         self.pickups_section = Section(self.tr("Pickups and holds"))
+        self.orders_section = RecentOrdersSection()
+        self.orders_section.take_back.connect(self._take_back)
 
     def _build_cart(self) -> None:
         self.cart_section = Section(self.tr("Cart and recently viewed"))
@@ -317,6 +324,7 @@ class ProfileView(QWidget):
         )
         self._fill_alerts(profile.alerts)
         self._fill_pickups(profile.open_pickups, profile.holds)
+        self.orders_section.fill(profile.recent_orders, self._format, profile.currency)
         self._fill_cart(profile.abandoned_cart, profile.recent_views)
         self.show_recommendations_placeholder()
         self._fill_preferences(profile)
@@ -422,6 +430,10 @@ class ProfileView(QWidget):
             section.add(label(self.tr("On hold"), "subTitle", wrap=True))
             for hold in holds:
                 section.add(self._hold_row(hold))
+
+    def _take_back(self, number: str) -> None:
+        if self._customer_id is not None:
+            self.return_requested.emit(number, self._customer_id)
 
     def _pickup_row(self, order: Order) -> QFrame:
         row, layout = row_frame()

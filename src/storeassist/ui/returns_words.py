@@ -17,7 +17,6 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QObject, QTime, Q
 
 from storeassist.domain.return_desk import ApprovalRefused, ReturnNotFound, ReturnNotPossible
 from storeassist.domain.returns import LineVerdict, ReturnInvalid
-from storeassist.domain.tokens import TokenKind, WrongKind
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.messages import describe_failure, problem_sentence
 from storeassist.ui.overlay_pages import result_sentence
@@ -170,15 +169,6 @@ def return_failure(error: BaseException, *, doing: str, fmt: StoreFormat | None 
     if isinstance(error, ApprovalRefused):
         log.info("%s refused: %s", doing, error.code)
         return approval_refused_text(error.code)
-    if isinstance(error, WrongKind) and error.kind == TokenKind.RETURN_RECEIPT:
-        return ReturnWords.tr(
-            "This is the receipt of a return already made. Scan the order's receipt or order code instead."
-        )
-    if isinstance(error, WrongKind) and error.kind.is_loyalty:
-        return ReturnWords.tr(
-            "This is a loyalty code. To take back one of their orders, open the customer's profile "
-            "and tap Take back."
-        )
     return describe_failure(error, doing=doing)
 
 
@@ -211,4 +201,10 @@ def approval_refused_text(code: str) -> str:
             return ReturnWords.tr("That badge, staff number or PIN was not accepted. Try again.")
         case "too_many_attempts":
             return problem_sentence("too_many_sign_in_attempts")
+        case "manager_missing":
+            return ReturnWords.tr("The manager scans their badge, or types their staff number.")
+        case "pin_invalid":
+            return ReturnWords.tr("The manager's PIN has 4 to 8 digits.")
+        case "reason_missing":
+            return ReturnWords.tr("Say in a few words why the return is approved.")
     return problem_sentence(code)
