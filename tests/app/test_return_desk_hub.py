@@ -24,6 +24,7 @@ from hub_tablets import HubTablet, enroll_tablet
 
 from storeassist.client import HubClient
 from storeassist.contract import (
+    CommandBatch,
     EnrollRequest,
     ReturnableOrder,
     ReturnApproval,
@@ -367,3 +368,26 @@ async def test_the_same_last_unit_taken_back_offline_in_two_stores_is_refunded_o
         ).fetchone()
     assert returns == 1 and qty_returned == _line(opened, line_no).returned + 1
     assert refunded == _line(opened, line_no).unit_cents, "refunded once"
+
+
+async def test_a_return_the_hub_applied_but_whose_answer_was_lost_is_not_counted_twice(
+    tablet, refused_client
+):
+    def two_left(opened: OpenedReturn, line_no: int) -> bool:  # a second copy would still fit
+        return _within_cap(opened, line_no) and _verdict(opened, line_no).returnable >= 2
+
+    opened, code, line_no = await _order(tablet, "returnable", two_left, days=(2, 20))
+    async with refused_client() as client:
+        offline = tablet.offline_desk(client)
+        receipt = await offline.take(
+            await offline.open_code(code), offline.new_return_id(), _back(line_no), "original_tender", []
+        )
+    entry = tablet.outbox.get(uuid.UUID(receipt.return_id))
+    assert receipt.status == "waiting" and entry is not None
+    # It reaches the hub, but the answer is lost on the way back: the outbox still waits for it.
+    await tablet.client.push_commands(CommandBatch(commands=[entry.command]))
+
+    again = await tablet.desk.open_code(code)
+
+    assert again.waiting_to_sync, "still waiting here"
+    assert _line(again, line_no).returned == _line(opened, line_no).returned + 1, "taken back once, not twice"
