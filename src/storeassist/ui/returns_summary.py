@@ -38,17 +38,14 @@ class MethodChooser(Section):
         super().__init__(ReturnWords.tr("Pay back as"))
         self.group = QButtonGroup(self)
         self.buttons: dict[RefundMethod, QPushButton] = {}
-        row = QHBoxLayout()
-        row.setSpacing(8)
+        # One above the other: the column beside the lines is narrow in landscape, and a choice
+        # that changes what the customer gets reads best as a list.
         for method in METHODS:
             button = _chip(method_label(method))
-            # Three to a row share the width they are given (a narrow portrait column too).
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.group.addButton(button)
             self.buttons[method] = button
-            row.addWidget(button, 1)
+            self.header.addWidget(button)
             button.clicked.connect(self.changed)
-        self.header.addLayout(row)
         self.note = label(role="quiet", wrap=True)
         self.header.addWidget(self.note)
         self.elsewhere_title = label(
