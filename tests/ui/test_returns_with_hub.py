@@ -1,0 +1,207 @@
+"""The Returns screen end to end: the real app (``build_associate_app``) against a real hub on
+loopback. A purchase receipt is scanned and one unit taken back: confirmed, with the QR of the hub's
+signed return receipt, refunded and restocked at the hub. A return past its window asks a manager,
+who scans their badge and types their PIN on the same tablet: applied, with the manager on the
+return and its audit, and the associate still signed in. A tampered receipt is refused in words."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Coroutine, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from storeassist.app import build_associate_app
+from storeassist.config import Settings
+from storeassist.domain.tokens import TokenKind, parse_token
+from storeassist.ui.returns_screen import ReturnsScreen
+
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
+
+NETWORK_TIMEOUT_MS = 30_000
+MANAGER_PIN = "1001"
+#: Categories the policy takes back like any other within 30 days (no final sale, no receipt rule).
+PLAIN = ("Tops", "Knitwear", "Shirts", "Jeans", "Trousers", "Dresses", "Skirts", "Accessories")
+
+
+def _finish(qtbot: QtBot, work: Coroutine[Any, Any, Any]) -> Any:
+    task = asyncio.ensure_future(work)
+    qtbot.waitUntil(task.done, timeout=NETWORK_TIMEOUT_MS)
+    return task.result()
+
+
+@pytest.fixture
+def hub(request: pytest.FixtureRequest) -> Any:
+    try:
+        return request.getfixturevalue("hub_server_fn")
+    except pytest.FixtureLookupError:
+        pytest.skip("the hub_server_fn fixture (tests/conftest.py) is not available")
+
+
+@pytest.fixture
+def app(qtbot: QtBot, tmp_path: Path, hub: Any, memory_keyring: Any) -> Iterator[Any]:
+    built = build_associate_app(
+        Settings(hub_url=hub.url, device_name="Returns tablet"),
+        tmp_path / "tablet",
+        training=False,
+        keyring_backend=memory_keyring,
+    )
+    window = built.window
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
+        built.startup.begin()
+    window.enrollment_page.code.setText(hub.enroll_code())
+    with qtbot.waitSignal(window.ready, timeout=NETWORK_TIMEOUT_MS):
+        qtbot.mouseClick(window.enrollment_page.button, Qt.MouseButton.LeftButton)
+    built.router.route(hub.staff_badge)  # the associate signs in with their badge
+    qtbot.waitUntil(lambda: not built.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    services = built.startup.services
+    assert services is not None and services.staff.current is not None
+    _finish(qtbot, services.sync.sync_now())  # keys, catalog and stock are on the tablet
+    yield built
+    _finish(qtbot, built.startup.aclose())
+
+
+def _receipt(hub: Any, order_id: int) -> str:
+    from storeassist.hub.admin import issue_token
+
+    return issue_token(hub.db_url, TokenKind.PURCHASE_RECEIPT, order_id)
+
+
+def _candidates(hub: Any, days: tuple[int, int]) -> list[int]:
+    """Delivered, paid orders of a customer placed between ``days`` ago, never returned, with a
+    line of a plain category, newest first."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    marks = ", ".join("?" * len(PLAIN))
+    with sqlite3.connect(hub.db_path) as db:
+        rows = db.execute(
+            "SELECT DISTINCT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id "
+            "JOIN products p ON p.id = l.product_id "
+            "WHERE o.status = 'delivered' AND o.fulfilment = 'ship' AND o.payment_state = 'paid' "
+            "AND o.customer_id IS NOT NULL AND o.placed_at BETWEEN ? AND ? "
+            f"AND p.category IN ({marks}) AND l.price_cents <= 9000 "
+            "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.id) "
+            "AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id) ORDER BY o.placed_at DESC",
+            (
+                (now - timedelta(days=days[1])).isoformat(sep=" "),
+                (now - timedelta(days=days[0])).isoformat(sep=" "),
+                *PLAIN,
+            ),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _order_with(qtbot: QtBot, app: Any, hub: Any, verdict: str, days: tuple[int, int]) -> tuple[str, int]:
+    """A purchase receipt whose order has a plain line with ``verdict``, and that line's number."""
+    desk = app.startup.services.returns
+    for order_id in _candidates(hub, days)[:40]:
+        code = _receipt(hub, order_id)
+        opened = _finish(qtbot, desk.open_code(code))
+        for line, judged in zip(opened.order.lines, opened.verdicts, strict=True):
+            if judged.code == verdict and line.category in PLAIN and line.unit_cents <= 9000:
+                return code, line.line_no
+    pytest.fail(f"the seeded chain has no order with a {verdict} line")
+
+
+def _scan(qtbot: QtBot, app: Any, code: str) -> ReturnsScreen:
+    screen = app.window.feature_widget("returns")
+    assert isinstance(screen, ReturnsScreen)
+    with qtbot.waitSignal(screen.order_shown, timeout=NETWORK_TIMEOUT_MS) as shown:
+        app.router.route(code)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert shown.args[1] == "online"
+    assert app.window.screens.currentWidget() is screen
+    return screen
+
+
+def _choose(screen: ReturnsScreen, line_no: int) -> None:
+    row = next(row for row in screen.order.rows if row.line.line_no == line_no)
+    row.stepper.set_value(1)
+    row.reason.setCurrentIndex(row.reason.findData("wrong_size"))
+    row.condition.setCurrentIndex(row.condition.findData("resellable"))
+
+
+def test_a_scanned_receipt_is_taken_back_and_confirmed_with_the_hubs_signed_qr(
+    qtbot: QtBot, app: Any, hub: Any
+) -> None:
+    code, line_no = _order_with(qtbot, app, hub, "returnable", (2, 20))
+    screen = _scan(qtbot, app, code)
+    assert screen.order.receipt_pill.text() == "With receipt"
+    _choose(screen, line_no)
+    assert screen.order.take_button.isEnabled() and screen.order.take_button.text() == "Take back"
+
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as shown:
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+
+    receipt = shown.args[0]
+    assert receipt.status == "confirmed", (receipt.code, receipt.params)
+    page = screen.receipt
+    assert page.status.text() == "Confirmed by the back office."
+    assert page.qr.isVisible() and page.qr.text == receipt.receipt_code
+    assert parse_token(page.qr.text)[0].kind is TokenKind.RETURN_RECEIPT
+    with sqlite3.connect(hub.db_path) as db:
+        (returns,) = db.execute(
+            "SELECT count(*) FROM returns WHERE command_id = ?", (receipt.return_id,)
+        ).fetchone()
+    assert returns == 1
+
+
+def test_a_return_past_its_window_is_approved_by_a_manager_on_the_same_tablet(
+    qtbot: QtBot, app: Any, hub: Any
+) -> None:
+    code, line_no = _order_with(qtbot, app, hub, "past_window", (40, 80))
+    screen = _scan(qtbot, app, code)
+    _choose(screen, line_no)
+    assert screen.order.summary.manager.isVisible()
+    with qtbot.waitSignal(screen.approval_shown, timeout=NETWORK_TIMEOUT_MS):
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+
+    app.router.route(hub.manager_badge)  # the manager's badge, scanned while the page waits
+    approval = screen.approval
+    assert app.window.screens.currentWidget() is screen and approval.has_badge
+    approval.pin.setText(MANAGER_PIN)
+    approval.reason.setText("Customer was abroad")
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as shown:
+        qtbot.mouseClick(approval.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+
+    receipt = shown.args[0]
+    assert receipt.status == "confirmed", (receipt.code, receipt.params)
+    assert receipt.approved_by and screen.receipt.approved.text() == f"Approved by {receipt.approved_by}"
+    staff = app.startup.services.staff.current
+    assert staff is not None and staff.role == "associate", "the associate stays signed in"
+    with sqlite3.connect(hub.db_path) as db:
+        return_row, approved_by = db.execute(
+            "SELECT id, approved_by FROM returns WHERE command_id = ?", (receipt.return_id,)
+        ).fetchone()
+        (manager,) = db.execute("SELECT id FROM staff WHERE staff_number = 'S0001'").fetchone()
+        audited = db.execute(
+            "SELECT staff_id FROM audit WHERE subject = ?", (f"return:{return_row}",)
+        ).fetchall()
+    assert approved_by == manager
+    assert (manager,) in audited
+
+
+def test_a_tampered_receipt_is_refused_in_words_and_nothing_opens(qtbot: QtBot, app: Any, hub: Any) -> None:
+    code = _receipt(hub, _candidates(hub, (2, 20))[0])
+    tampered = code[:-3] + ("AAA" if not code.endswith("AAA") else "BBB")
+    screen = app.window.feature_widget("returns")
+    assert isinstance(screen, ReturnsScreen)
+
+    app.router.route(tampered)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+
+    assert app.window.screens.currentWidget() is screen
+    assert screen.notice.isVisible()
+    assert screen.notice.text() == "This code's signature does not check out. It was not issued by us."
+    assert screen.opened is None and screen.pages.currentWidget() is screen.find_page
