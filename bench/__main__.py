@@ -28,6 +28,7 @@ ORDER = [
     "bench_scan_profile",
     "bench_scan_during_drain",
     "bench_stock",
+    "bench_returns",  # reads orders only (look-ups): before bench_pickups changes any
     "bench_pickups",  # hands orders over: after every benchmark that reads the chain's pickups
 ]
 
