@@ -536,3 +536,15 @@ async def test_an_exchange_the_hub_would_refuse_is_refused_here(counter: Counter
         opened, counter.desk.new_return_id(), _one(), "exchange", [line("TEE-BLU-L")]
     )
     assert carried.status == "confirmed"
+
+
+def test_the_offline_cap_setting_defaults_to_the_policys_and_may_not_exceed_it() -> None:
+    from pydantic import ValidationError
+
+    from storeassist.config import Settings
+    from storeassist.domain.returns import DEFAULT_POLICY
+
+    assert Settings().returns_offline_cap_cents == DEFAULT_POLICY.offline_cap_cents
+    assert Settings(returns_offline_cap_cents=0).returns_offline_cap_cents == 0
+    with pytest.raises(ValidationError):
+        Settings(returns_offline_cap_cents=DEFAULT_POLICY.offline_cap_cents + 1)
