@@ -1,4 +1,5 @@
-"""Cross-channel orders with lines, tenders, pickups and returns.
+"""Cross-channel orders with lines, tenders, pickups and returns (with their lines, and the money
+paid back to each tender as the hub records it: ``return_lines``, ``tender_refunds``).
 
 Baskets start in one of the customer's favourite categories and add from categories bought with
 it (``vocab.AFFINITY``), so co-purchase structure exists for recommendations. Click-and-collect
@@ -11,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import cast
 
+from storeassist.domain.returns import TenderFacts, TenderKind, split_across_tenders
 from storeassist.hub.seed.world import BlockOutput, World
 
 CHANNELS = ("web", "app", "store", "marketplace")
@@ -30,6 +32,15 @@ PICKUP_STATUS = {
 OPEN_PICKUP_STATES = frozenset({"placed", "picking", "ready", "partially_collected"})
 _SHIP_STATUS_OLD = ("delivered",) * 18 + ("failed",)
 _RETURN_REASONS = ("too small", "too large", "changed mind", "damaged", "not as described", "late delivery")
+#: Each of those as the return desk records it: (reason, condition, disposition).
+_RETURN_LINE = {
+    "too small": ("wrong_size", "resellable", "restock"),
+    "too large": ("wrong_size", "resellable", "restock"),
+    "changed mind": ("changed_mind", "resellable", "restock"),
+    "damaged": ("arrived_damaged", "damaged", "return_to_vendor"),
+    "not as described": ("not_as_described", "resellable", "restock"),
+    "late delivery": ("late_delivery", "resellable", "restock"),
+}
 
 
 def order_number(channel: str, order_id: int) -> str:
@@ -201,7 +212,9 @@ def _write_return(
     day: int,
     lines: list[tuple[object, ...]],
 ) -> int:
-    """Return the order's first line; returns the refund."""
+    """Return the order's first line, paid back in full to the order's tenders (in proportion to
+    what each paid); returns the refund. Draws from ``rng`` as before return lines were written,
+    so the rest of the chain is unchanged."""
     for i in range(len(lines) - 1, -1, -1):
         if lines[i][1] == 1:
             break
@@ -214,15 +227,27 @@ def _write_return(
     where = store_id if store_id is not None else (home_store if rng.random() < 0.5 else None)
     return_id = out.next_id["returns"]
     out.next_id["returns"] = return_id + 1
-    out.rows["returns"].append(
-        (
-            return_id,
-            order_id,
-            customer_id,
-            where,
-            clock.ts(at_day, clock.busy_minute(rng.random(), rng.random())),
-            refund,
-            _RETURN_REASONS[int(rng.random() * len(_RETURN_REASONS))],
-        )
+    at = clock.ts(at_day, clock.busy_minute(rng.random(), rng.random()))
+    words = _RETURN_REASONS[int(rng.random() * len(_RETURN_REASONS))]
+    out.rows["returns"].append((return_id, order_id, customer_id, where, at, refund, words))
+    line_id = out.next_id["return_lines"]
+    out.next_id["return_lines"] = line_id + 1
+    reason, condition, disposition = _RETURN_LINE[words]
+    out.rows["return_lines"].append(
+        (line_id, return_id, order_id, line_no, qty, reason, condition, disposition, refund, 0, refund)
     )
+    # The order's tenders are the last rows written (``_write_tenders`` ran just before).
+    tenders = out.rows["tenders"]
+    first = len(tenders)
+    while first > 0 and tenders[first - 1][1] == order_id:
+        first -= 1
+    paid = [TenderFacts(cast(TenderKind, row[2]), cast(int, row[3])) for row in tenders[first:]]
+    shares = split_across_tenders(refund, paid)
+    refund_rows = out.rows["tender_refunds"]
+    next_id = out.next_id["tender_refunds"]
+    for row, share in zip(tenders[first:], shares, strict=True):
+        if share > 0:
+            refund_rows.append((next_id, row[0], order_id, return_id, share, "requested", at))
+            next_id += 1
+    out.next_id["tender_refunds"] = next_id
     return refund

@@ -40,6 +40,17 @@ SHIFTED: dict[str, dict[str, str]] = {
     "order_lines": {"order_id": "order_id + {orders}"},
     "tenders": {"id": "id + {tenders}", "order_id": "order_id + {orders}"},
     "returns": {"id": "id + {returns}", "order_id": "order_id + {orders}"},
+    "return_lines": {
+        "id": "id + {return_lines}",
+        "return_id": "return_id + {returns}",
+        "order_id": "order_id + {orders}",
+    },
+    "tender_refunds": {
+        "id": "id + {tender_refunds}",
+        "tender_id": "tender_id + {tenders}",
+        "order_id": "order_id + {orders}",
+        "return_id": "return_id + {returns}",
+    },
     "events": {"id": "id + {events}"},
     "service_cases": {"id": "id + {service_cases}", "order_id": "order_id + {orders}"},
 }

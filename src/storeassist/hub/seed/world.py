@@ -70,13 +70,36 @@ BLOCK_TABLES: dict[str, tuple[str, ...]] = {
     ),
     "tenders": ("id", "order_id", "kind", "amount_cents"),
     "returns": ("id", "order_id", "customer_id", "store_id", "at", "refund_cents", "reason"),
+    "return_lines": (
+        "id",
+        "return_id",
+        "order_id",
+        "line_no",
+        "qty",
+        "reason",
+        "condition",
+        "disposition",
+        "goods_cents",
+        "fee_cents",
+        "refund_cents",
+    ),
+    "tender_refunds": ("id", "tender_id", "order_id", "return_id", "amount_cents", "status", "at"),
     "events": ("id", "customer_id", "at", "kind", "channel", "product_id", "rating"),
     "service_cases": ("id", "customer_id", "opened_at", "status", "subject", "sentiment", "order_id"),
     "holds": ("id", "customer_id", "product_id", "store_id", "qty", "placed_at", "expires_at", "status"),
 }
 
 #: Tables whose integer ``id`` is assigned by the block (counters below); customers are by range.
-COUNTED = ("points_ledger", "orders", "tenders", "returns", "events", "service_cases")
+COUNTED = (
+    "points_ledger",
+    "orders",
+    "tenders",
+    "returns",
+    "return_lines",
+    "tender_refunds",
+    "events",
+    "service_cases",
+)
 
 
 def random_stream(seed: int, *stream: object) -> random.Random:
