@@ -1,24 +1,26 @@
 """A sheet of real signed codes for trying the app with a scanner or a phone camera.
 
 For a handful of demo customers (printed loyalty cards: no expiry, revocable by serial), open
-pickup orders at one store (order codes that expire after ``order_ttl``) and that store's staff
-badges (signed badge codes, revocable by serial; one per role, so the role-dependent views can be
-tried), writes a PNG QR image and a ``.txt`` with the code, plus ``index.html`` and ``index.txt``
-saying whose code is whose, and each order's six-digit pickup code (:func:`pickup_code_for`). The
-people are the seeded demo chain's invented staff and customers.
+pickup orders at one store (order codes that expire after ``order_ttl``), purchase receipts of a
+few orders the store's customers received lately (``PURCHASE_RECEIPT``: never expire; scanned at
+Returns, the order opens "with receipt") and that store's staff badges (signed badge codes,
+revocable by serial; one per role, so the role-dependent views can be tried), writes a PNG QR
+image and a ``.txt`` with the code, plus ``index.html`` and ``index.txt`` saying whose code is
+whose, and each order's six-digit pickup code (:func:`pickup_code_for`). The people are the
+seeded demo chain's invented staff and customers.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
-from sqlalchemy import select
+from sqlalchemy import DateTime, bindparam, select, text
 
 from storeassist.domain.tokens import TokenKind
 from storeassist.hub.admin import mint_token
@@ -28,16 +30,31 @@ from storeassist.hub.seed.catalog import demo_pin
 from storeassist.hub.seed.demo import demo_cast, demo_pickups
 from storeassist.hub.seed.pickups import pickup_code_for as pickup_code_for
 from storeassist.hub.services.access import BADGE_ALONE_ROLES
+from storeassist.hub.services.database import as_utc
 
 DEFAULT_ORDER_TTL = timedelta(days=14)
 
 
 LOYALTY_CARD, PICKUP_ORDER, STAFF_BADGE = "loyalty card", "pickup order", "staff badge"
+PURCHASE_RECEIPT = "purchase receipt"
+#: Receipts are of orders received at most this many days ago: inside the usual return window.
+RECEIPT_DAYS = 25
+
+#: Orders of the store's customers delivered or collected lately, paid, with something left to
+#: take back; newest first.
+_RECEIVED = text(
+    "SELECT o.id, o.number, o.customer_id, o.placed_at, o.status, o.channel FROM orders o "
+    "JOIN customers c ON c.id = o.customer_id "
+    "WHERE c.preferred_store_id = :store AND o.payment_state = 'paid' "
+    "AND (o.status = 'delivered' OR o.pickup_state = 'collected') AND o.placed_at >= :since "
+    "AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.qty_returned = 0) "
+    "ORDER BY o.placed_at DESC, o.id LIMIT :n"
+).bindparams(bindparam("since", type_=DateTime(timezone=True)))
 
 
 @dataclass(frozen=True, slots=True)
 class CodeCard:
-    kind: str  # LOYALTY_CARD, PICKUP_ORDER or STAFF_BADGE
+    kind: str  # LOYALTY_CARD, PICKUP_ORDER, PURCHASE_RECEIPT or STAFF_BADGE
     label: str  # who or what, for the person running the demo
     story: str
     token: str
@@ -52,6 +69,7 @@ def write_demo_codes(
     store_id: int = 1,
     customers: int = 6,
     pickups: int = 4,
+    receipts: int = 3,
     order_ttl: timedelta = DEFAULT_ORDER_TTL,
 ) -> list[CodeCard]:
     """Write the code sheet into ``out_dir`` (created if missing); returns what was written."""
@@ -88,6 +106,7 @@ def write_demo_codes(
                     f"pickup code {pickup_code_for(order.order_id)}"
                 )
                 cards.append(_write_card(out_dir, f"order-{order.number}", PICKUP_ORDER, label, story, token))
+            cards += _receipt_cards(session, out_dir, store_id, receipts)
             cards += _staff_cards(session, out_dir, store_id)
     finally:
         engine.dispose()
@@ -97,13 +116,33 @@ def write_demo_codes(
 
 def describe_sheet(cards: list[CodeCard]) -> str:
     """How many codes of each kind were written, every kind counted (for the command's output)."""
-    counts = {
-        kind: sum(1 for c in cards if c.kind == kind) for kind in (LOYALTY_CARD, PICKUP_ORDER, STAFF_BADGE)
-    }
+    kinds = (LOYALTY_CARD, PICKUP_ORDER, PURCHASE_RECEIPT, STAFF_BADGE)
+    counts = {kind: sum(1 for c in cards if c.kind == kind) for kind in kinds}
     return (
         f"{len(cards)} codes: {counts[LOYALTY_CARD]} loyalty cards, {counts[PICKUP_ORDER]} pickup orders, "
-        f"{counts[STAFF_BADGE]} staff badges"
+        f"{counts[PURCHASE_RECEIPT]} purchase receipts, {counts[STAFF_BADGE]} staff badges"
     )
+
+
+def _receipt_cards(session: Any, out_dir: Path, store_id: int, n: int) -> list[CodeCard]:
+    """Purchase receipts of orders the store's customers received lately (newest first), each
+    signed as of when the order was placed."""
+    if n <= 0:
+        return []
+    since = datetime.now(UTC) - timedelta(days=RECEIPT_DAYS)
+    rows = session.execute(_RECEIVED, {"store": store_id, "since": since, "n": n}).all()
+    cards = []
+    for order_id, number, customer_id, placed_at, status, channel in rows:
+        placed = as_utc(placed_at if isinstance(placed_at, datetime) else datetime.fromisoformat(placed_at))
+        token = mint_token(session, TokenKind.PURCHASE_RECEIPT, order_id, ttl_s=0, now=placed)
+        owner = session.execute(select(Customer.name).where(Customer.id == customer_id)).scalar() or "?"
+        label = f"receipt of order {number} for {owner}"
+        story = (
+            f"bought {placed:%d %b} ({channel}), {status}; scan it at Returns to take something back "
+            "with its receipt"
+        )
+        cards.append(_write_card(out_dir, f"receipt-{number}", PURCHASE_RECEIPT, label, story, token))
+    return cards
 
 
 def _staff_cards(session: Any, out_dir: Path, store_id: int) -> list[CodeCard]:
