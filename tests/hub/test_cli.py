@@ -79,6 +79,7 @@ def test_demo_codes_are_scannable_images_of_codes_the_hub_signed(
     pngs = sorted(out.glob("*.png"))
     assert len([p for p in pngs if p.name.startswith("loyalty-")]) == 6
     assert len([p for p in pngs if p.name.startswith("order-")]) == 4
+    assert len([p for p in pngs if p.name.startswith("receipt-")]) == 3
     badges = [p for p in pngs if p.name.startswith("badge-")]
     assert badges, "the sheet has staff badges to sign in with"
     engine = make_engine(seeded_db_url)
@@ -96,7 +97,9 @@ def test_demo_codes_are_scannable_images_of_codes_the_hub_signed(
             assert classify_scan(text).kind is ScanKind.STAFF_BADGE
             continue
         token = verify_token(text, keys, now=datetime.now(UTC))
-        assert token.kind is (TokenKind.ORDER if png.name.startswith("order-") else TokenKind.LOYALTY_CARD)
+        kinds = {"order-": TokenKind.ORDER, "receipt-": TokenKind.PURCHASE_RECEIPT}
+        expected = next((kind for prefix, kind in kinds.items() if png.name.startswith(prefix)), None)
+        assert token.kind is (expected or TokenKind.LOYALTY_CARD)
     assert "<img src='loyalty-" in (out / "index.html").read_text(encoding="utf-8")
 
 
