@@ -1,0 +1,214 @@
+"""Finding an order to take back (``POST /v1/returns/lookup``) and a manager's approval
+(``POST /v1/returns/approvals``) against the real hub: with a receipt only by a signed code of the
+order, any store's order from any store, and an approval checked as a sign-in without signing
+anyone in or out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from hub_returns import look_up, make_order, manager_approves, query_staff, take
+
+from storeassist import contract
+from storeassist.domain.tokens import TokenKind
+from storeassist.hub.admin import issue_token
+from storeassist.hub.demo_codes import PURCHASE_RECEIPT, write_demo_codes
+from storeassist.hub.seed.catalog import demo_pin
+
+
+def test_an_order_found_by_its_code_has_its_receipt_and_by_its_number_has_not(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(2, 1), tenders=(("gift_card", 1000), ("card", None)))
+    code = hub.order_token(made["id"])
+    receipt = issue_token(hub.db_url, TokenKind.PURCHASE_RECEIPT, made["id"])
+
+    by_code, by_receipt = look_up(device, code=code), look_up(device, code=receipt)
+    by_number = look_up(device, order_number=made["number"])
+
+    assert (by_code.with_receipt, by_code.receipt_code) == (True, code)
+    assert (by_receipt.with_receipt, by_receipt.receipt_code) == (True, receipt)
+    assert (by_number.with_receipt, by_number.receipt_code) == (False, None)
+    assert by_number.model_dump(exclude={"with_receipt", "receipt_code", "as_of"}) == by_code.model_dump(
+        exclude={"with_receipt", "receipt_code", "as_of"}
+    )
+    assert (by_code.number, by_code.customer_id, by_code.total_cents) == (
+        made["number"],
+        made["customer_id"],
+        made["total"],
+    )
+    assert [
+        (line.line_no, line.qty, line.received, line.returned, line.refunded_cents) for line in by_code.lines
+    ] == [
+        (1, 2, 2, 0, 0),
+        (2, 1, 1, 0, 0),
+    ]
+    assert [(line.sku, line.unit_cents, line.category) for line in by_code.lines] == [
+        (line["sku"], line["unit"], "Knitwear") for line in made["lines"]
+    ]
+    assert [(t.kind, t.paid_cents, t.refunded_cents) for t in by_code.tenders] == [
+        ("gift_card", 1000, 0),
+        ("card", made["total"] - 1000, 0),
+    ]
+    assert by_code.received_at == by_code.placed_at and by_code.past_returns == []
+
+
+def test_a_return_receipt_finds_its_order_without_a_receipt(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(2,))
+    first = take(
+        device, look_up(device, code=hub.order_token(made["id"])), [(1, 1, "wrong_size", "resellable")]
+    )
+    assert first["status"] == "applied", first
+
+    again = look_up(device, code=first["result"]["receipt_code"])
+
+    assert (again.order_id, again.with_receipt, again.receipt_code) == (made["id"], False, None)
+    assert again.lines[0].returned == 1
+
+
+def test_unknown_orders_and_codes_it_does_not_trust_are_refused_in_codes(
+    device: httpx.Client, hub_server: Any, assert_problem: Any
+) -> None:
+    loyalty = hub_server.loyalty_token(hub_server.customer_ids[0])
+    forged = hub_server.order_token(hub_server.pickup_order_ids[0])[:-6] + "AAAAAA"
+
+    assert_problem(
+        device.post("/v1/returns/lookup", json={"order_number": "W99999999"}), 404, "unknown_order"
+    )
+    assert_problem(device.post("/v1/returns/lookup", json={"code": forged}), 403, "token_forged")
+    assert_problem(device.post("/v1/returns/lookup", json={"code": loyalty}), 403, "token_wrong_kind")
+    assert_problem(device.post("/v1/returns/lookup", json={"code": "SA1.AAAA"}), 403, "token_malformed")
+    assert_problem(
+        device.post("/v1/returns/lookup", json={"code": forged, "order_number": "W1"}), 422, "invalid_request"
+    )
+
+
+def test_another_customers_order_is_refused_when_a_customer_is_open(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    code = hub.order_token(made["id"])
+    stranger = hub.customer_ids[2]
+
+    refused = device.post("/v1/returns/lookup", json={"code": code, "customer_id": stranger})
+    theirs = device.post("/v1/returns/lookup", json={"code": code, "customer_id": made["customer_id"]})
+
+    body = assert_problem(refused, 403, "order_of_another_customer")
+    assert made["number"] not in body.get("detail", "")
+    assert theirs.status_code == 200
+
+
+def test_any_stores_device_finds_an_order_bought_or_collected_at_another(
+    hub_server: Any, enroll_device: Any, query_db: Any
+) -> None:
+    made = make_order(hub_server, query_db, store_id=1, fulfilment="carry", status="completed")
+    with enroll_device(hub_server, store_id=3, role="associate") as elsewhere:
+        found = look_up(elsewhere, order_number=made["number"])
+    assert (found.order_id, found.store_id) == (made["id"], 1)
+
+
+def test_the_lookup_needs_a_staff_session(hub_server: Any, enroll_device: Any, assert_problem: Any) -> None:
+    with enroll_device(hub_server, role=None) as nobody:
+        assert_problem(
+            nobody.post("/v1/returns/lookup", json={"order_number": "W1"}), 401, "staff_session_required"
+        )
+
+
+def test_a_managers_approval_by_badge_and_pin_is_recorded_audited_and_signs_nobody_in(
+    hub_server_fn: Any, enroll_device: Any, query_db: Any
+) -> None:
+    hub = hub_server_fn
+    ((manager_id, _number),) = query_staff(hub, query_db, "manager")
+    return_id = str(uuid.uuid4())
+    with enroll_device(hub, role="associate") as device:
+        before = query_db(hub.db_url, "SELECT count(*) FROM staff_sessions WHERE ended_at IS NULL")[0][0]
+        answer = device.post(
+            "/v1/returns/approvals",
+            json={
+                "return_id": return_id,
+                "badge": hub.badge(manager_id),
+                "pin": demo_pin(manager_id),
+                "reason": "customer kept the tags",
+            },
+        )
+        after = query_db(hub.db_url, "SELECT count(*) FROM staff_sessions WHERE ended_at IS NULL")[0][0]
+        still_signed_in = device.post("/v1/returns/lookup", json={"order_number": "W99999999"})
+
+    assert answer.status_code == 200, answer.text
+    approval = contract.ReturnApproval.model_validate(answer.json())
+    assert (str(approval.return_id), approval.manager_id) == (return_id, manager_id)
+    assert (
+        approval.manager_name == query_db(hub.db_url, "SELECT name FROM staff WHERE id = ?", manager_id)[0][0]
+    )
+    assert abs((approval.approved_at - datetime.now(UTC)).total_seconds()) < 60
+    kept = query_db(
+        hub.db_url,
+        "SELECT manager_id, store_id, reason, used_at FROM return_approvals WHERE return_id = ?",
+        return_id,
+    )
+    assert kept == [(manager_id, 1, "customer kept the tags", None)]
+    assert query_db(
+        hub.db_url,
+        "SELECT staff_id FROM audit WHERE action = 'return.approve' AND subject = ?",
+        f"return:{uuid.UUID(return_id).hex}",
+    ) == [(manager_id,)]
+    assert before == after
+    assert still_signed_in.status_code == 404  # the associate's session still answers
+
+
+def test_a_wrong_pin_or_an_associate_does_not_approve_and_the_pin_is_never_echoed(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    ((_manager_id, number),) = query_staff(hub, query_db, "manager")
+    return_id = str(uuid.uuid4())
+
+    wrong = device.post(
+        "/v1/returns/approvals",
+        json={"return_id": return_id, "staff_number": number, "pin": "97531", "reason": "regular"},
+    )
+    associate = manager_approves(hub, query_db, device, return_id, role="associate")
+
+    assert "97531" not in assert_problem(wrong, 403, "sign_in_refused").get("detail", "")
+    assert_problem(associate, 403, "not_a_manager")
+    assert query_db(hub.db_url, "SELECT count(*) FROM return_approvals") == [(0,)]
+    assert_problem(
+        device.post("/v1/returns/approvals", json={"return_id": return_id, "pin": "1234", "reason": "x y z"}),
+        422,
+        "invalid_request",
+    )
+
+
+def test_too_many_refused_approvals_lock_the_device_as_sign_in_does(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    ((_manager_id, number),) = query_staff(hub, query_db, "manager")
+    attempt = {"return_id": str(uuid.uuid4()), "staff_number": number, "pin": "0000", "reason": "regular"}
+
+    answers = [device.post("/v1/returns/approvals", json=attempt) for _ in range(11)]
+
+    assert [a.status_code for a in answers[:10]] == [403] * 10
+    assert_problem(answers[10], 429, "too_many_sign_in_attempts")
+    assert manager_approves(hub, query_db, device, attempt["return_id"]).status_code == 429
+
+
+def test_the_demo_sheets_purchase_receipts_open_their_orders_with_receipt(
+    device: httpx.Client, hub_server: Any, tmp_path: Path
+) -> None:
+    cards = [c for c in write_demo_codes(hub_server.db_url, tmp_path) if c.kind == PURCHASE_RECEIPT]
+
+    assert cards
+    for card in cards:
+        order = look_up(device, code=card.token)
+        assert order.with_receipt and order.number in card.label
+        assert any(line.received > line.returned for line in order.lines)
