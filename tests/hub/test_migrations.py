@@ -341,3 +341,115 @@ def test_upgrading_a_0005_hub_holds_the_units_of_its_seeded_holds_and_ends_the_p
         ("collected", 0, 0),
     ]
     assert logged == [(1, "stock", 1), (1, "stock", 3)]
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0006, read with sqlite3")
+def test_upgrading_a_0006_hub_gives_its_returns_lines_and_splits_what_they_paid_across_the_tenders(
+    tmp_path: Path,
+) -> None:
+    """Before 0007 a return kept only its order and refund: 0007 gives each line with units returned
+    a return line on its order's first return, and splits every return and pickup refund across the
+    order's tenders, so the next return's facts say what each line and tender already paid back."""
+    from storeassist.hub.services.return_facts import read_return_order
+
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0006")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.executemany(
+        "INSERT INTO products (id, sku, gtin, style, name, brand, category, price_cents, attributes) "
+        "VALUES (?, ?, ?, 'ST1', 'Scarf', 'B', 'Accessories', 1000, '{}')",
+        [(p, f"SKU{p}", f"400000000001{p}") for p in (1, 2)],
+    )
+    orders = [  # id, fulfilment, status
+        (7, "ship", "delivered"),  # returned in full on line 1, paid by card and gift card
+        (8, "bopis", "partially_collected"),  # a unit cancelled and refunded at the counter
+        (9, "ship", "delivered"),  # units returned with no return recorded
+        (10, "ship", "delivered"),  # returned twice
+    ]
+    conn.executemany(
+        "INSERT INTO orders (id, number, channel, placed_at, status, fulfilment, store_id, total_cents) "
+        "VALUES (?, 'W' || ?, 'web', '2026-11-01 10:00:00', ?, ?, 1, 0)",
+        [(i, i, status, fulfilment) for i, fulfilment, status in orders],
+    )
+    lines = [  # order, line, product, qty, price, collected, returned, cancelled
+        (7, 1, 1, 2, 1000, 0, 2, 0),
+        (7, 2, 2, 1, 500, 0, 0, 0),
+        (8, 1, 1, 3, 1000, 2, 0, 1),
+        (9, 1, 1, 1, 1000, 0, 1, 0),
+        (10, 1, 2, 2, 250, 0, 2, 0),
+    ]
+    conn.executemany(
+        "INSERT INTO order_lines (order_id, line_no, product_id, qty, price_cents, qty_collected, "
+        "qty_returned, qty_cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        lines,
+    )
+    conn.executemany(
+        "INSERT INTO tenders (id, order_id, kind, amount_cents) VALUES (?, ?, ?, ?)",
+        [
+            (71, 7, "card", 2000),
+            (72, 7, "gift_card", 500),
+            (81, 8, "card", 3000),
+            (91, 9, "card", 1000),
+            (101, 10, "paypal", 500),
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO returns (id, order_id, store_id, at, refund_cents, reason) VALUES (?, ?, 1, ?, ?, ?)",
+        [
+            (1, 7, "2026-11-05 10:00:00", 2000, "too small"),
+            (2, 10, "2026-11-05 10:00:00", 300, "damaged"),
+            (3, 10, "2026-11-06 10:00:00", 200, "changed mind"),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO refunds (id, order_id, line_no, qty, amount_cents, reason, at) "
+        "VALUES (5, 8, 1, 1, 1000, 'missing', '2026-11-02 10:00:00')"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    return_lines = conn.execute(
+        "SELECT return_id, order_id, line_no, qty, reason, condition, refund_cents FROM return_lines "
+        "ORDER BY return_id, line_no"
+    ).fetchall()
+    tender_refunds = conn.execute(
+        "SELECT tender_id, return_id, refund_id, amount_cents, status FROM tender_refunds ORDER BY id"
+    ).fetchall()
+    returns = conn.execute("SELECT command_id, offline, points_restored FROM returns WHERE id = 1").fetchall()
+    conn.close()
+    assert return_lines == [
+        (1, 7, 1, 2, "wrong_size", None, 2000),
+        (2, 10, 1, 2, "arrived_damaged", None, 500),
+    ]
+    assert tender_refunds == [
+        (71, 1, None, 1600, "requested"),  # 2000 in proportion to 2000 and 500
+        (72, 1, None, 400, "requested"),
+        (81, None, 5, 1000, "requested"),
+        (101, 2, None, 300, "requested"),
+        (101, 3, None, 200, "requested"),
+    ]
+    assert returns == [(None, 0, 0)]
+    engine = make_engine(str(db))
+    try:
+        with engine.connect() as connection:
+            facts = {
+                order_id: read_return_order(connection, order_id).facts()  # type: ignore[union-attr]
+                for order_id in (7, 8, 9, 10)
+            }
+    finally:
+        engine.dispose()
+    assert [(line.returned, line.refunded_cents) for line in facts[7].lines] == [(2, 2000), (0, 0)]
+    assert [t.refunded_cents for t in facts[7].tenders] == [1600, 400]
+    assert [(line.received, line.refunded_cents) for line in facts[8].lines] == [(2, 1000)]
+    assert [t.refunded_cents for t in facts[8].tenders] == [1000]
+    assert [(line.returned, line.refunded_cents) for line in facts[9].lines] == [(1, 1000)]  # no return row
+    assert [t.refunded_cents for t in facts[9].tenders] == [0]
+    assert [(line.returned, line.refunded_cents) for line in facts[10].lines] == [(2, 500)]
+    assert [t.refunded_cents for t in facts[10].tenders] == [500]
