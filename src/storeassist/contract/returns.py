@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from storeassist.contract.common import Cents, Channel, Count, EntityId, LineNo, Units, WireModel
 from storeassist.contract.orders import Fulfilment, PaymentState
@@ -25,6 +26,11 @@ OrderNumber = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za
 SignedCode = Annotated[str, Field(min_length=8, max_length=120, pattern=r"^SA1\.[A-Za-z0-9_-]+$")]
 
 
+def _given(field: str) -> JsonDict:
+    """A JSON Schema branch: ``field`` is given, as a string (null is as good as left out)."""
+    return {"required": [field], "properties": {field: {"type": "string"}}}
+
+
 class ReturnLookup(WireModel):
     """Find an order to take back: by its scanned order or receipt code, or by its typed number.
     ``customer_id`` is the customer the associate has open (a return started from a profile): the
@@ -33,6 +39,9 @@ class ReturnLookup(WireModel):
     code: SignedCode | None = None
     order_number: OrderNumber | None = None
     customer_id: EntityId | None = None
+
+    # The one-way rule, stated in the JSON Schema too, so generated clients and API fuzzers know it.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [_given("code"), _given("order_number")]})
 
     @model_validator(mode="after")
     def _one_way(self) -> ReturnLookup:
@@ -110,6 +119,8 @@ class ReturnApprovalRequest(WireModel):
     staff_number: str | None = Field(default=None, max_length=16, pattern=r"^[A-Z0-9]+$")
     pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
     reason: str = Field(min_length=3, max_length=200)
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [_given("badge"), _given("staff_number")]})
 
     @model_validator(mode="after")
     def _one_badge(self) -> ReturnApprovalRequest:
