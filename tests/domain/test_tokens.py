@@ -166,3 +166,13 @@ def test_public_key_round_trips_through_text() -> None:
     text = tokens.public_key_to_text(KEY.public_key())
     restored = tokens.public_key_from_text(text)
     assert tokens.verify_token(_code(), {1: restored}, now=NOW).subject_id == 42
+
+
+def test_an_expired_order_code_still_proves_a_purchase_but_a_forged_one_does_not() -> None:
+    code = _code(TokenKind.ORDER, subject=9, extra=int((NOW - timedelta(hours=2)).timestamp()))
+    with pytest.raises(tokens.TokenExpired):
+        tokens.verify_token(code, KEYS, now=NOW)
+    assert tokens.verify_token(code, KEYS, now=NOW, as_proof=True).subject_id == 9
+    forged = code[:-2] + ("AA" if code[-2:] != "AA" else "BB")
+    with pytest.raises(tokens.TokenError):
+        tokens.verify_token(forged, KEYS, now=NOW, as_proof=True)

@@ -56,6 +56,13 @@ def test_an_order_found_by_its_code_has_its_receipt_and_by_its_number_has_not(
         ("card", made["total"] - 1000, 0),
     ]
     assert by_code.received_at == by_code.placed_at and by_code.past_returns == []
+    # Each lookup shows the customer's name and points: audited as a profile view is.
+    audited = query_db(
+        hub.db_url,
+        "SELECT count(*) FROM audit WHERE action = 'return.lookup' AND subject = ?",
+        f"order:{made['id']}",
+    )
+    assert audited == [(3,)]
 
 
 def test_a_return_receipt_finds_its_order_without_a_receipt(

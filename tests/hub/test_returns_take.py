@@ -442,3 +442,21 @@ def test_a_retry_of_an_applied_return_is_a_duplicate_and_pays_nothing_twice(
     assert first["status"] == "applied"
     assert again["status"] == "duplicate" and again["result"]["return_id"] == first["result"]["return_id"]
     assert written(query_db, hub) == before
+
+
+def test_an_order_code_past_its_expiry_still_proves_the_purchase_at_the_lookup_and_the_return(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """An app's order code lasts minutes for a pickup, but as a receipt it proves the order was the
+    customer's whenever it is shown: the return is "with receipt" and pays the card back."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, lines=(1,))
+    code = hub.order_token(made["id"], ttl_s=-3600)
+    order = look_up(device, code=code)
+    assert order.with_receipt and order.receipt_code == code
+
+    result = take(device, order, [(1, 1, "wrong_size", "resellable")], staff_id=3)
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert [t.kind for t in taken.to_tenders] == ["card"] and taken.store_credit_cents == 0

@@ -192,6 +192,7 @@ def verify_token(
     now: datetime,
     is_revoked: Callable[[int, int], bool] = lambda _subject, _serial: False,
     expect: set[TokenKind] | None = None,
+    as_proof: bool = False,
 ) -> SignedToken:
     """Return the verified token or raise a :class:`TokenError` saying why it is not trusted.
 
@@ -199,7 +200,8 @@ def verify_token(
     (subject = customer id) and staff badges (subject = staff id); a revoked badge raises
     :class:`BadgeRevoked`. ``expect`` limits the kinds accepted at this point (a loyalty screen
     does not take an order code, the hub's sign-in takes only badges). The text must be the
-    code's one canonical spelling.
+    code's one canonical spelling. ``as_proof``: the code is kept as proof of a purchase (a return
+    finds its order by it), so an order code's expiry does not matter; its signature, key and kind do.
     """
     token, body, signature = parse_token(text)
     key = public_keys.get(token.key_id)
@@ -212,7 +214,7 @@ def verify_token(
     if expect is not None and token.kind not in expect:
         raise WrongKind(token.kind)
     expires = token.expires_at
-    if expires is not None and now.timestamp() > expires.timestamp() + CLOCK_SKEW_S:
+    if expires is not None and not as_proof and now.timestamp() > expires.timestamp() + CLOCK_SKEW_S:
         raise TokenExpired()
     if token.kind.has_serial and is_revoked(token.subject_id, token.extra):
         raise BadgeRevoked() if token.kind is TokenKind.STAFF_BADGE else TokenRevoked()

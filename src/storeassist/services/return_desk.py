@@ -206,7 +206,7 @@ class ReturnDesk(StaffCommandIssuer):
         try:
             if not keys:
                 raise TokenUnknownKey()
-            return verify_token(code, keys, now=self._clock(), expect=set(FINDING_KINDS))
+            return verify_token(code, keys, now=self._clock(), expect=set(FINDING_KINDS), as_proof=True)
         except TokenUnknownKey as unknown:
             return unknown
 

@@ -14,6 +14,7 @@ from storeassist import contract
 from storeassist.hub.api.deps import Credentials, StaffToken, database, renew_if_due, staff_caller, wire_json
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.services.access import sign_in_staff
+from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.returns import lookup_return, record_approval, require_manager
@@ -31,11 +32,15 @@ def look_up_return(
     receipt), from any store of the chain. 404 ``unknown_order``; 403 ``order_of_another_customer``
     when ``customer_id`` names someone else; a code the hub does not trust is 403 with its token
     code. Lines carry what was bought, received, returned and refunded; tenders what each paid and
-    paid back, kinds and amounts only."""
+    paid back, kinds and amounts only. A customer's order is audited ``return.lookup``."""
     db = database(request)
     with db.reading() as session:
         staff = staff_caller(session, credentials, staff_token)
         answer = lookup_return(session, body, utc_now())
+    if answer.customer_id is not None:
+        # It names the customer and their points: audited as a profile view is.
+        audit: AuditWriter = request.app.state.audit_writer
+        audit.record(staff, action="return.lookup", subject=f"order:{answer.order_id}")
     renew_if_due(db, staff)
     return wire_json(answer)
 

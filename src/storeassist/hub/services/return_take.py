@@ -200,7 +200,7 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
 def _receipt_of(session: Session, code: str, order_id: int, at: datetime) -> bool:
     """Whether ``code`` was, when scanned (``at``), a valid receipt or order code of this order."""
     try:
-        token = verify_scanned_code(session, code, set(RECEIPT_KINDS), now=at)
+        token = verify_scanned_code(session, code, set(RECEIPT_KINDS), now=at, as_proof=True)
     except (TokenRefused, TokenError):
         return False
     return order_of_code(session.connection(), token) == order_id

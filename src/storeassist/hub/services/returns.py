@@ -75,7 +75,7 @@ def lookup_return(session: Session, lookup: contract.ReturnLookup, now: datetime
     connection = session.connection()
     with_receipt = False
     if lookup.code is not None:
-        token = verify_scanned_code(session, lookup.code, set(FINDING_KINDS), now=now)
+        token = verify_scanned_code(session, lookup.code, set(FINDING_KINDS), now=now, as_proof=True)
         order_id = order_of_code(connection, token)
         with_receipt = token.kind is not TokenKind.RETURN_RECEIPT
     else:

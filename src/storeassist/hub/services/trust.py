@@ -51,16 +51,27 @@ def published_keys(session: Queryable) -> dict[int, Ed25519PublicKey]:
 
 
 def verify_scanned_code(
-    session: Queryable, text: str, expect: set[TokenKind], *, now: datetime | None = None
+    session: Queryable,
+    text: str,
+    expect: set[TokenKind],
+    *,
+    now: datetime | None = None,
+    as_proof: bool = False,
 ) -> SignedToken:
-    """The verified code, or :class:`TokenRefused` carrying the domain's reason and code."""
+    """The verified code, or :class:`TokenRefused` carrying the domain's reason and code
+    (``as_proof``: a receipt, whose order code's expiry does not matter; ``domain.tokens.verify_token``)."""
 
     def is_revoked(customer_id: int, serial: int) -> bool:
         return bool(fetch_prepared(session, _REVOKED, {"customer_id": customer_id, "serial": serial}))
 
     try:
         return verify_token(
-            text, published_keys(session), now=now or utc_now(), is_revoked=is_revoked, expect=expect
+            text,
+            published_keys(session),
+            now=now or utc_now(),
+            is_revoked=is_revoked,
+            expect=expect,
+            as_proof=as_proof,
         )
     except TokenError as exc:
         raise TokenRefused(str(exc), code=exc.code) from exc
