@@ -4,11 +4,13 @@ Runs the real app (``storeassist.app.build_associate_app``) offscreen in trainin
 data folder: the demo chain is seeded, the practice hub starts on loopback, the device enrolls,
 a practice card is "scanned", and each screen is grabbed as an associate would see it — the
 profile, a search, the pickup counter (queue, order, checking who collects, hand-over,
-receipt), the stock screen (search, a card, a hold, the holds), the Returns shell, needs
-attention, staff sign-in, the camera page and a refused scan. A second tablet enrolled at the
-chain's store abroad shows its own money and dates. Then the hub is stopped and the same card
-scanned again, so the offline profile is captured too; last the enrollment form and the kiosk
-(started and enrolled as a kiosk).
+receipt), the returns counter (finding an order, a scanned receipt's order with what comes back
+and the summary, an exchange, the receipt with its QR, a manager's approval), the stock screen
+(search, a card, a hold, the holds), needs attention, staff sign-in, the camera page and a
+refused scan. A second tablet enrolled at the chain's store abroad shows its own money and
+dates. Then the hub is stopped and the same card scanned again, so the offline profile is
+captured too, and a return taken from the tablet's copy of an order (pending confirmation); last
+the enrollment form and the kiosk (started and enrolled as a kiosk).
 Usage: ``python tools/screenshots.py OUT_DIR``.
 """
 
@@ -99,8 +101,8 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         screen.search.field.clear()
 
         saved += await shoot_pickups(window, runner, out_dir)
-        window.show_screen(window.feature_widget("returns"))
-        saved += await grab(window, out_dir, "05-returns")
+        shot, spare_receipt = await shoot_returns(window, runner, out_dir, startup)
+        saved += shot
         saved += await shoot_stock(window, runner, out_dir, screen.name.text())
         window.show_attention()
         saved += await grab(window, out_dir, "07-needs-attention")
@@ -126,6 +128,7 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         screen.identify(code)
         await wait_until(lambda: screen.offline_badge.isVisible() and not runner.busy, "the offline profile")
         saved += await grab(window, out_dir, "11-customer-offline")
+        saved += await shoot_returns_offline(window, runner, out_dir, spare_receipt)
     finally:
         await asyncio.ensure_future(startup.aclose())
         window.close()
@@ -170,6 +173,127 @@ async def shoot_pickups(window: Any, runner: Any, out_dir: Path) -> list[Path]:
     saved += await grab(window, out_dir, "04d-pickup-receipt")
     screen.receipt.done_button.click()
     await wait_until(lambda: not runner.busy, "the queue again")
+    return saved
+
+
+def _order_ids(db_url: str, days: tuple[int, int]) -> list[int]:
+    """Delivered, paid orders of customers, placed between ``days`` ago, newest first."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import create_engine, select
+
+    from storeassist.hub.db import models as m
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(m.Order.id)
+                    .where(
+                        m.Order.status == "delivered",
+                        m.Order.payment_state == "paid",
+                        m.Order.customer_id.is_not(None),
+                        m.Order.placed_at.between(
+                            now - timedelta(days=days[1]), now - timedelta(days=days[0])
+                        ),
+                    )
+                    .order_by(m.Order.placed_at.desc())
+                    .limit(60)
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+async def _receipt_with(
+    desk: Any, db_url: str, days: tuple[int, int], verdict: str, skip: int | None = None
+) -> tuple[str, int]:
+    """A purchase receipt of an order with two lines or more, one of them ``verdict``, and its id."""
+    from storeassist.domain.tokens import TokenKind
+    from storeassist.hub.admin import issue_token
+
+    for order_id in _order_ids(db_url, days):
+        if order_id == skip:
+            continue
+        code = issue_token(db_url, TokenKind.PURCHASE_RECEIPT, order_id)
+        opened = await desk.open_code(code)
+        if len(opened.order.lines) > 1 and any(v.code == verdict for v in opened.verdicts):
+            return code, order_id
+    raise RuntimeError(f"the practice chain has no order with a {verdict} line")
+
+
+def _choose_lines(screen: Any, verdict: str, reasons: tuple[tuple[str, str], ...]) -> None:
+    """Bring back all of the first lines with ``verdict``, each with a reason and condition."""
+    rows = [row for row in screen.order.rows if row.verdict.code == verdict]
+    for row, (reason, condition) in zip(rows, reasons, strict=False):
+        row.stepper.set_value(row.stepper.maximum)
+        row.reason.setCurrentIndex(row.reason.findData(reason))
+        row.condition.setCurrentIndex(row.condition.findData(condition))
+
+
+async def shoot_returns(window: Any, runner: Any, out_dir: Path, startup: Any) -> tuple[list[Path], str]:
+    """The returns counter: finding an order, a scanned receipt's order with two lines coming back
+    and the summary, an exchange, the confirmed receipt with its QR, and a manager's approval.
+    Also answers the receipt of another order, opened (and so kept on the tablet) for offline."""
+    from storeassist.ui.returns_screen import ReturnsScreen
+
+    screen = window.feature_widget("returns")
+    assert isinstance(screen, ReturnsScreen)
+    window.show_screen(screen)
+    saved = await grab(window, out_dir, "05-returns")
+    desk, db_url = startup.services.returns, startup.device.training_hub.db_url
+    code, order_id = await _receipt_with(desk, db_url, (2, 20), "returnable")
+    window.open("receipt", code)
+    await wait_until(lambda: screen.pages.currentWidget() is screen.order and not runner.busy, "the order")
+    _choose_lines(screen, "returnable", (("wrong_size", "resellable"), ("arrived_damaged", "damaged")))
+    saved += await grab(window, out_dir, "05a-returns-order")
+    saved += await grab_scrolled(window, screen.order.content, out_dir, "05a-returns-order-whole")
+    screen.order.method.buttons["exchange"].click()
+    saved += await grab(window, out_dir, "05b-returns-exchange")
+    screen.order.method.buttons["original_tender"].click()
+    if screen.order.take_button.isEnabled() and screen.order.take_button.text() == "Take back":
+        screen.order.take_button.click()
+        await wait_until(
+            lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "the receipt"
+        )
+        saved += await grab(window, out_dir, "05c-returns-receipt")
+        screen.receipt.done_button.click()
+
+    late, _late_id = await _receipt_with(desk, db_url, (40, 80), "past_window")
+    window.open("receipt", late)
+    await wait_until(
+        lambda: screen.pages.currentWidget() is screen.order and not runner.busy, "the late order"
+    )
+    _choose_lines(screen, "past_window", (("changed_mind", "opened"),))
+    screen.order.take_button.click()
+    screen.approval.reason.setText("Customer was abroad for six weeks")
+    saved += await grab(window, out_dir, "05d-returns-approval")
+    screen.show_find()
+    spare, _spare_id = await _receipt_with(desk, db_url, (2, 20), "returnable", skip=order_id)
+    return saved, spare
+
+
+async def shoot_returns_offline(window: Any, runner: Any, out_dir: Path, code: str) -> list[Path]:
+    """With the hub gone: the order from the tablet's copy, one unit taken back, pending confirmation."""
+    screen = window.feature_widget("returns")
+    window.show_screen(screen)
+    window.open("receipt", code)
+    await wait_until(
+        lambda: screen.pages.currentWidget() is screen.order and not runner.busy, "the kept order"
+    )
+    rows = sorted((r for r in screen.order.rows if r.can_return), key=lambda r: r.line.unit_cents)
+    rows[0].stepper.set_value(1)
+    rows[0].reason.setCurrentIndex(rows[0].reason.findData("changed_mind"))
+    rows[0].condition.setCurrentIndex(rows[0].condition.findData("resellable"))
+    saved = await grab(window, out_dir, "11a-returns-offline")
+    if screen.order.take_button.isEnabled():
+        screen.order.take_button.click()
+        await wait_until(
+            lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "pending"
+        )
+        saved += await grab(window, out_dir, "11b-returns-pending")
     return saved
 
 

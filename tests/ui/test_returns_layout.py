@@ -156,3 +156,20 @@ def test_every_returns_page_fits_the_tablet(
     assert_inside(window)
     assert_labels_fit(window)
     assert_touch_targets(window)
+
+
+def test_a_receipt_seen_in_portrait_lets_the_window_go_back_to_landscape(
+    qtbot: QtBot, fake_device: Any
+) -> None:
+    """The receipt scrolls: stacked under its lines in portrait, the QR made the screen's least
+    height taller than a landscape tablet (the window then stayed 870 px high)."""
+    window = MainWindow(OpRunner(), ASSOCIATE_FEATURES, training=True)
+    window.attach_device(fake_device(NoLookups(), store_name="Aarhus C", returns=FakeReturnDesk()))
+    screen = window.feature_widget("returns")
+    assert isinstance(screen, ReturnsScreen)
+    window.show_screen(screen)
+    _receipt(screen, FakeReturnDesk())
+    show_at(qtbot, window, (800, 1280))
+    window.show_screen(window.feature_widget("customer"))
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1280, 800))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QHideEvent, QRegularExpressionValidator
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from storeassist.ui.returns_words import ReturnWords, approval_reasons_text
 from storeassist.ui.widgets import MIN_TOUCH_PX, label, touch_button
@@ -39,6 +39,14 @@ def _field(name: str, placeholder: str) -> QLineEdit:
     return line
 
 
+def _field_label(text: str) -> QLabel:
+    """A field's name, level with the middle of its (touch-sized) field."""
+    name = label(text)
+    name.setMinimumHeight(MIN_TOUCH_PX)
+    name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return name
+
+
 class ApprovalPage(QWidget):
     """Badge or staff number, PIN and a reason, for one return."""
 
@@ -51,7 +59,7 @@ class ApprovalPage(QWidget):
         self._badge: str | None = None
         self.title = label(ReturnWords.tr("A manager's approval"), "screenTitle", wrap=True)
         self.what = label(role="rowTitle", wrap=True)
-        self.why = label(role="detail", wrap=True)
+        self.why = label(role="reason", wrap=True)
         self.explain = label(role="hint", wrap=True)
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
@@ -78,9 +86,9 @@ class ApprovalPage(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(12)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(ReturnWords.tr("Manager's staff number"), self.staff_number)
-        form.addRow(ReturnWords.tr("Manager's PIN"), self.pin)
-        form.addRow(ReturnWords.tr("Why it is approved"), self.reason)
+        form.addRow(_field_label(ReturnWords.tr("Manager's staff number")), self.staff_number)
+        form.addRow(_field_label(ReturnWords.tr("Manager's PIN")), self.pin)
+        form.addRow(_field_label(ReturnWords.tr("Why it is approved")), self.reason)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)

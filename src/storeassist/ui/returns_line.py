@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -49,8 +50,28 @@ from storeassist.ui.widgets import MIN_TOUCH_PX, label
 ExchangeChoice = tuple[str, str, int | None]
 
 
+class ChoiceBox(QComboBox):
+    """A drop-down that paints its own chevron (the theme's ``role="choice"`` hides the platform's
+    drop-down button, which drew a broken half frame at the right edge under the theme's border)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "choice")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor("#4a5568" if self.isEnabled() else "#aab4c3"), 2)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        x, y = self.width() - 22, self.height() / 2
+        painter.drawPolyline([QPointF(x - 6, y - 3), QPointF(x, y + 3), QPointF(x + 6, y - 3)])
+        painter.end()
+
+
 def _combo(name: str) -> QComboBox:
-    combo = QComboBox()
+    combo = ChoiceBox()
     combo.setObjectName(name)
     combo.setMinimumHeight(MIN_TOUCH_PX)
     # As wide as the row gives it, not as its longest choice ("…: order from Harbour Street"):
@@ -85,13 +106,15 @@ class ReturnLineRow(QFrame):
         self.options = list(options)
         self.can_return = verdict.can_return
         self.name = label(line.name, "rowTitle", wrap=True)
-        facts = [
-            size_colour(line.size, line.colour),
-            ReturnWords.tr("%n {bought_where}", "", line.qty).format(bought_where=bought_where(channel)),
-            ReturnWords.tr("%n returned", "", line.returned),
-            ReturnWords.tr("%n can come back", "", verdict.returnable),
+        # Each number stays with its words (a no-break space) when the line wraps.
+        quantities = [
+            ReturnWords.tr("%n {bought_where}", "", line.qty).format(bought_where=bought_where(channel)),
+            ReturnWords.tr("%n returned", "", line.returned),
+            ReturnWords.tr("%n can come back", "", verdict.returnable),
         ]
-        self.facts = label(" · ".join(part for part in facts if part), "detail", wrap=True)
+        variant = size_colour(line.size, line.colour)
+        facts = " · ".join(quantities)
+        self.facts = label(f"{variant}\n{facts}" if variant else facts, "detail", wrap=True)
         self.verdict_label = label(
             verdict_text(verdict, window_days, fmt), "detail" if self.can_return else "quiet", wrap=True
         )
@@ -146,7 +169,7 @@ class ReturnLineRow(QFrame):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         if self.can_return:
-            top.addWidget(label(ReturnWords.tr("Back"), "factName"), 0, Qt.AlignmentFlag.AlignVCenter)
+            top.addWidget(label(ReturnWords.tr("Taking back"), "factName"), 0, Qt.AlignmentFlag.AlignVCenter)
             top.addWidget(self.stepper, 0, Qt.AlignmentFlag.AlignVCenter)
             layout.addWidget(self.details)
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -62,13 +62,11 @@ class OrderPage(QWidget):
         self._decide: Decide | None = None
         self._offline_cap = 0
         self.rows: list[ReturnLineRow] = []
-        self.back_button = touch_button(ReturnWords.tr("Back"))
-        self.back_button.clicked.connect(self.back)
         self.title = label(role="screenTitle", wrap=True)
         self.facts = label(role="hint", wrap=True)
         self.receipt_pill = pill("", "availability")
         self.waiting_pill = pill(ReturnWords.tr("A return of it is waiting to sync"), "pending")
-        self.source = label(role="hint", wrap=True)
+        self.source = label(role="offline", wrap=True)
         self.past = label(role="detail", wrap=True)
         self.lines_section = Section(ReturnWords.tr("Items"))
         self.method = MethodChooser()
@@ -86,10 +84,7 @@ class OrderPage(QWidget):
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 8, 0)
         body.setSpacing(12)
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        body.addLayout(head)
+        body.addWidget(self.title)
         body.addWidget(self.facts)
         pills = QHBoxLayout()
         pills.setSpacing(8)
@@ -110,8 +105,8 @@ class OrderPage(QWidget):
         right.addStretch(1)
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(12)
-        self.columns.addLayout(left, 3)
-        self.columns.addLayout(right, 2)
+        self.columns.addLayout(left, 2)
+        self.columns.addLayout(right, 1)
         body.addLayout(self.columns)
         body.addStretch(1)
         self.scroll_area = scrolling(content, "returnOrder")
@@ -162,8 +157,8 @@ class OrderPage(QWidget):
         offline = opened.source == "cache"
         self.source.setText(
             ReturnWords.tr(
-                "From this tablet's copy, as of {time}: the back office cannot be reached. "
-                "Up to {cap} can be taken back without a manager; it is confirmed when the tablet is online."
+                "Offline — this tablet's copy, as of {time}. Up to {cap} can be taken back without "
+                "a manager; the back office confirms it when the tablet is online."
             ).format(time=fmt.moment(order.as_of), cap=fmt.money(offline_cap))
             if offline
             else ""

@@ -26,6 +26,7 @@ from storeassist.ui.returns_words import (
     refusal_text,
     tender_label,
 )
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import PORTRAIT_BELOW, Section, label, touch_button
 
 
@@ -66,23 +67,42 @@ class ReturnReceiptPage(QWidget):
         self.exchange = label(role="detail", wrap=True)
         self.approved = label(role="detail", wrap=True)
         self.at = label(role="detail", wrap=True)
-        for part in (self.what, self.paid, self.exchange, self.points, self.approved, self.at):
+        # Not confirmed yet: the return's id on this tablet, whole (a QR column is too narrow for it).
+        self.local_reference = label(role="detail", wrap=True)
+        self.local_reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        parts = (
+            self.what,
+            self.paid,
+            self.exchange,
+            self.points,
+            self.approved,
+            self.at,
+            self.local_reference,
+        )
+        for part in parts:
             self.details.add(part)
         self.qr = QrCodeView()
-        self.reference = label(role="quiet", wrap=True)
-        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reference.setMaximumWidth(QR_PX + 40)
-        qr_column = QVBoxLayout()
+        self.reference = label(ReturnWords.tr("Return receipt code"), "quiet", wrap=True)
+        self.reference.setFixedWidth(QR_PX)
+        self.reference.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.qr_box = qr_box = QWidget()
+        qr_column = QVBoxLayout(qr_box)
+        qr_column.setContentsMargins(0, 0, 0, 0)
         qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_column.addWidget(self.reference)
-        qr_column.addStretch(1)
-        details_column = QVBoxLayout()
-        details_column.addWidget(self.details)
-        details_column.addStretch(1)
+        # The receipt and its QR scroll (many lines, or the QR under them in portrait) rather than
+        # make the screen taller than the tablet; each keeps its own height, at the top.
+        content = QWidget()
+        self.content = content
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.body.setSpacing(16)
-        self.body.addLayout(details_column, 1)
-        self.body.addLayout(qr_column)
+        self.body.addWidget(self.details, 1, Qt.AlignmentFlag.AlignTop)
+        self.body.addWidget(qr_box, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.addLayout(self.body)
+        column.addStretch(1)
+        self.scroll_area = scrolling(content, "returnReceipt")
         self.done_button = touch_button(ReturnWords.tr("Done"), primary=True)
         self.done_button.clicked.connect(self.done)
         layout = QVBoxLayout(self)
@@ -91,7 +111,7 @@ class ReturnReceiptPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.notice)
-        layout.addLayout(self.body, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def set_store_format(self, fmt: StoreFormat) -> None:
@@ -135,7 +155,7 @@ class ReturnReceiptPage(QWidget):
         self.notice.setVisible(refused)
         self.what.setText("\n".join(f"• {outcome_text(outcome, order)}" for outcome in decision.lines))
         paid = [
-            ReturnWords.tr("{amount} back to {tender}").format(
+            ReturnWords.tr("{amount} to {tender}").format(
                 amount=fmt.money(t.cents), tender=tender_label(t.kind)
             )
             for t in decision.to_tenders
@@ -175,12 +195,11 @@ class ReturnReceiptPage(QWidget):
         self.approved.setText(ReturnWords.tr("Approved by {name}").format(name=receipt.approved_by or ""))
         self.approved.setVisible(bool(receipt.approved_by))
         self.at.setText(ReturnWords.tr("At {time}").format(time=fmt.moment(receipt.taken_at)))
+        self.scroll_area.verticalScrollBar().setValue(0)
         confirmed = receipt.status == "confirmed" and bool(receipt.receipt_code)
         self.qr.set_text(receipt.receipt_code if confirmed and receipt.receipt_code else "")
-        self.qr.setVisible(confirmed)
-        self.reference.setVisible(not refused)
-        self.reference.setText(
-            ReturnWords.tr("Return receipt code")
-            if confirmed
-            else ReturnWords.tr("Reference on this tablet: {id}").format(id=receipt.return_id)
+        self.qr_box.setVisible(confirmed)
+        self.local_reference.setText(
+            ReturnWords.tr("Reference on this tablet: {id}").format(id=receipt.return_id)
         )
+        self.local_reference.setVisible(receipt.status == "waiting")

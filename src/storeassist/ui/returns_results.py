@@ -90,8 +90,8 @@ def return_result_template(code: str | None, params: Mapping[str, str | int]) ->
         case "no_receipt_refused":
             return QCoreApplication.translate(
                 "AttentionPage",
-                "{sku} (line {line_no}) on order #{order_number} is only taken back with its receipt: scan the receipt "
-                "or the order code from the customer's e-mail or app.",
+                "{sku} (line {line_no}) on order #{order_number} is only taken back with its receipt: "
+                "scan the receipt or the order code from the customer's e-mail or app.",
             )
         case "order_of_another_customer":
             return QCoreApplication.translate(

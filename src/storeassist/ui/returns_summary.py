@@ -10,7 +10,7 @@ and whether a manager must approve and why; or, until the choice is complete, wh
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QVBoxLayout, QWidget
 
 from storeassist.contract.returns import ExchangeFulfilment
 from storeassist.domain.returns import RefundMethod, ReturnDecision
@@ -56,12 +56,11 @@ class MethodChooser(Section):
             "ship": _chip(ReturnWords.tr("At their address")),
             "bopis": _chip(ReturnWords.tr("Here, for pickup")),
         }
-        elsewhere_row = QHBoxLayout()
+        elsewhere_row = QVBoxLayout()
         elsewhere_row.setSpacing(8)
         for button in self.elsewhere.values():
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.elsewhere_group.addButton(button)
-            elsewhere_row.addWidget(button, 1)
+            elsewhere_row.addWidget(button)
             button.clicked.connect(self.changed)
         self.elsewhere_box = QWidget()
         box = QVBoxLayout(self.elsewhere_box)
