@@ -12,12 +12,10 @@ sentence shows are worded by :func:`worded_return_params` (money, the approval's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-if TYPE_CHECKING:
-    from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.formatting import StoreFormat
 
 #: Params that are amounts in minor units of the store's currency.
 _MONEY_PARAMS = ("shown", "decided", "cap_cents")
@@ -43,8 +41,6 @@ def approval_reason_words(reason: str) -> str:
 
 def worded_return_params(params: Mapping[str, str | int], fmt: StoreFormat | None) -> dict[str, str | int]:
     """The returns' params as a sentence shows them: amounts as money, reasons as words."""
-    from storeassist.ui.formatting import StoreFormat
-
     shown = dict(params)
     writer = fmt or StoreFormat()
     for name in _MONEY_PARAMS:

@@ -20,6 +20,7 @@ from storeassist.domain.returns import LineVerdict, ReturnInvalid
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.messages import describe_failure, problem_sentence
 from storeassist.ui.overlay_pages import result_sentence
+from storeassist.ui.returns_results import approval_reason_words
 
 log = logging.getLogger("storeassist.ui")
 
@@ -142,8 +143,6 @@ def verdict_text(verdict: LineVerdict, window_days: int, fmt: StoreFormat) -> st
 
 def approval_reasons_text(reasons: tuple[str, ...]) -> str:
     """ "A manager must approve: …" with each reason."""
-    from storeassist.ui.returns_results import approval_reason_words
-
     words = "; ".join(approval_reason_words(reason) for reason in reasons)
     return ReturnWords.tr("A manager must approve: {reasons}.").format(reasons=words)
 
