@@ -312,3 +312,12 @@ def test_each_line_says_why_it_can_or_cannot_come_back() -> None:
 def test_each_condition_has_its_disposition(condition: str, reason: str, disposition: str) -> None:
     assert disposition_for(CategoryRule(), condition, reason) == disposition  # type: ignore[arg-type]
     assert disposition_for(DEFAULT_POLICY.rule("Beauty"), "opened", "changed_mind") == "destroy"
+
+
+def test_splitting_a_return_into_small_ones_does_not_get_past_the_managers_limit() -> None:
+    facts = _order(unit=20_000, qty=3)
+    first = decide_return(facts, _ask(qty=1), DEFAULT_POLICY, NOW)
+    assert not first.needs_manager
+    line = replace(facts.lines[0], returned=1, refunded_cents=20_000)
+    second = decide_return(replace(facts, lines=(line,)), _ask(qty=1), DEFAULT_POLICY, NOW)
+    assert second.approvals == ("above_manager_limit",)

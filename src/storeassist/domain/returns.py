@@ -389,8 +389,13 @@ def decide_return(
     goods_cents = sum(o.goods_cents for o in outcomes)
     fee_cents = sum(o.goods_cents - o.refund_cents for o in outcomes)
     refund = sum(o.refund_cents for o in outcomes)
-    if goods_cents > policy.manager_above_cents or any(
-        total > policy.rule(category).manager_above_cents
+    # The limits count what the order paid back before too, so splitting a return into several
+    # small ones does not get past a manager.
+    before: dict[str, int] = {}
+    for line in facts.lines:
+        before[line.category] = before.get(line.category, 0) + line.refunded_cents
+    if goods_cents + sum(before.values()) > policy.manager_above_cents or any(
+        total + before.get(category, 0) > policy.rule(category).manager_above_cents
         for category, total in _by_category(facts, outcomes).items()
     ):
         approvals.add("above_manager_limit")
@@ -528,5 +533,6 @@ def split_across_tenders(amount: int, tenders: Sequence[TenderFacts]) -> list[in
 
 def offline_allowed(decision: ReturnDecision, cap_cents: int) -> bool:
     """Whether a tablet that cannot reach the hub may take this return now: within the cap, and
-    nothing a manager must approve (an approval is checked at the hub)."""
+    nothing a manager must approve (an approval is checked at the hub). The hub checks it again
+    for a return that says it was taken offline."""
     return not decision.needs_manager and decision.goods_cents <= cap_cents
