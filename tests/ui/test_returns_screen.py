@@ -113,6 +113,35 @@ def test_a_scanned_receipt_opens_the_order_with_each_lines_verdict_in_words(coun
     assert not page.take_button.isEnabled()
 
 
+def test_units_of_one_line_can_come_back_each_with_its_own_reason_and_condition(counter: Counter) -> None:
+    counter.scan(RECEIPT)
+    page, tee = counter.screen.order, counter.row(1)
+    assert tee._details is None, "a line's inputs are made only when a unit of it comes back"
+    counter.choose(1, 2)
+    assert tee.split_button.isVisible()
+    counter.tap(tee.split_button)
+    assert not tee.split_button.isVisible()
+    second = tee._units[1]
+    assert second.isVisible() and second.number.text() == "Unit 2"
+    assert second.chosen_reason() == "wrong_size", "the second unit starts as the first"
+    second.condition.setCurrentIndex(second.condition.findData("defective"))
+    second.reason.setCurrentIndex(second.reason.findData("defective"))
+
+    units, _method, _exchange = page.chosen()
+    assert sorted((u.qty, u.reason, u.condition) for u in units) == [
+        (1, "defective", "defective"),
+        (1, "wrong_size", "resellable"),
+    ]
+    assert tee.disposition.text() == "Goes back on sale here."
+    assert second.disposition.text().startswith("Goes back to the supplier")
+    receipt = counter.take()
+    assert receipt.status == "confirmed"
+    assert sorted((u.reason, u.condition) for u in counter.desk.taken[-1][1]) == [
+        ("defective", "defective"),
+        ("wrong_size", "resellable"),
+    ]
+
+
 def test_the_summary_follows_every_choice_and_take_back_is_confirmed_with_a_qr(counter: Counter) -> None:
     counter.scan(RECEIPT)
     page = counter.screen.order

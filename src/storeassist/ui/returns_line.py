@@ -9,7 +9,7 @@ asks the desk for a decision after every change and tells each row where its uni
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -135,16 +137,66 @@ class ReturnLineRow(QFrame):
         self.stepper = Stepper(verdict.returnable if self.can_return else 0)
         self.stepper.set_value(0)
         self.stepper.setAccessibleName(ReturnWords.tr("How many of {name} come back").format(name=line.name))
-        self.reason = _combo("returnReason")
-        self.reason.addItem(ReturnWords.tr("Why? Choose…"), None)
-        for reason in RETURN_REASONS:
-            self.reason.addItem(reason_label(reason), reason)
-        self.condition = _combo("returnCondition")
-        self.condition.addItem(ReturnWords.tr("Condition? Choose…"), None)
-        for condition in CONDITIONS:
-            self.condition.addItem(condition_label(condition), condition)
-        self.disposition = label(role="quiet", wrap=True)
-        self.exchange = _combo("returnExchange")
+        self._layout = layout
+        # The inputs are made when the first unit is taken back: an order paints its lines first,
+        # and most lines of an order stay where they are.
+        self._units: list[UnitChoice] = []
+        self._details: QWidget | None = None
+        self._exchange: QComboBox | None = None
+        self._split = False
+        if self.can_return:
+            top.addWidget(label(ReturnWords.tr("Taking back"), "factName"), 0, Qt.AlignmentFlag.AlignVCenter)
+            top.addWidget(self.stepper, 0, Qt.AlignmentFlag.AlignVCenter)
+        else:
+            self.stepper.hide()
+        self._exchanging = False
+        self.stepper.changed.connect(self._changed)
+
+    # -- the inputs, made when first needed -----------------------------------------------
+
+    @property
+    def reason(self) -> QComboBox:
+        """The reason for the first unit (for all of them unless they differ)."""
+        return self._unit(0).reason
+
+    @property
+    def condition(self) -> QComboBox:
+        return self._unit(0).condition
+
+    @property
+    def disposition(self) -> QLabel:
+        return self._unit(0).disposition
+
+    @property
+    def exchange(self) -> QComboBox:
+        self._build()
+        assert self._exchange is not None
+        return self._exchange
+
+    def _unit(self, index: int) -> UnitChoice:
+        self._build()
+        while len(self._units) <= index:
+            choice = UnitChoice(len(self._units) + 1, self._units[0] if self._units else None)
+            choice.changed.connect(self._changed)
+            self._units_box.addWidget(choice)
+            self._units.append(choice)
+        return self._units[index]
+
+    def _build(self) -> None:
+        if self._details is not None:
+            return
+        self._details = QWidget()
+        column = QVBoxLayout(self._details)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        self._units_box = QVBoxLayout()
+        self._units_box.setSpacing(6)
+        column.addLayout(self._units_box)
+        self.split_button = QPushButton(ReturnWords.tr("Not all alike? Choose for each unit"))
+        self.split_button.setMinimumHeight(MIN_TOUCH_PX)
+        self.split_button.clicked.connect(self._split_units)
+        column.addWidget(self.split_button)  # the row's width: room for the words when drawn bold
+        self._exchange = _combo("returnExchange")
         self._fill_exchange()
         self.exchange_label = label(ReturnWords.tr("Instead"), "factName")
         self.no_exchange = label(
@@ -152,40 +204,28 @@ class ReturnLineRow(QFrame):
             "quiet",
             wrap=True,
         )
-        self.details = QWidget()
-        grid = QGridLayout(self.details)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
-        grid.addWidget(self.reason, 0, 0)
-        grid.addWidget(self.condition, 0, 1)
-        grid.addWidget(self.disposition, 1, 0, 1, 2)
         exchange_row = QHBoxLayout()
         exchange_row.setSpacing(8)
         exchange_row.addWidget(self.exchange_label)
-        exchange_row.addWidget(self.exchange, 1)
-        grid.addLayout(exchange_row, 2, 0, 1, 2)
-        grid.addWidget(self.no_exchange, 3, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        if self.can_return:
-            top.addWidget(label(ReturnWords.tr("Taking back"), "factName"), 0, Qt.AlignmentFlag.AlignVCenter)
-            top.addWidget(self.stepper, 0, Qt.AlignmentFlag.AlignVCenter)
-            layout.addWidget(self.details)
-        else:
-            self.stepper.hide()
-        self._exchanging = False
-        self._show_inputs()
+        exchange_row.addWidget(self._exchange, 1)
+        column.addLayout(exchange_row)
+        column.addWidget(self.no_exchange)
+        self._layout.addWidget(self._details)
+        self._exchange.currentIndexChanged.connect(self._changed)
+        self._unit(0)
 
-        self.stepper.changed.connect(self._changed)
-        for combo in (self.reason, self.condition, self.exchange):
-            combo.currentIndexChanged.connect(self._changed)
+    def _split_units(self) -> None:
+        """Each unit gets its own reason and condition, starting from the first unit's."""
+        self._split = True
+        self._show_inputs()
+        self.changed.emit()
 
     def _fill_exchange(self) -> None:
+        assert self._exchange is not None
         for option in self.options:
             what = size_colour(option.size, option.colour) or option.name
             if option.available_here > 0:
-                self.exchange.addItem(
+                self._exchange.addItem(
                     ReturnWords.tr("{what}: from the floor here (%n here)", "", option.available_here).format(
                         what=what
                     ),
@@ -193,7 +233,7 @@ class ReturnLineRow(QFrame):
                 )
             for store_id, place, units in option.elsewhere:
                 where = place if store_id is not None else ReturnWords.tr("the warehouse")
-                self.exchange.addItem(
+                self._exchange.addItem(
                     ReturnWords.tr("{what}: order from {place} (%n there)", "", units).format(
                         what=what, place=where
                     ),
@@ -206,28 +246,39 @@ class ReturnLineRow(QFrame):
     def qty(self) -> int:
         return self.stepper.value if self.can_return else 0
 
-    def chosen_reason(self) -> ReturnReason | None:
-        return cast("ReturnReason | None", self.reason.currentData())
-
-    def chosen_condition(self) -> Condition | None:
-        return cast("Condition | None", self.condition.currentData())
-
     def chosen_exchange(self) -> ExchangeChoice | None:
-        data = self.exchange.currentData()
+        if self._exchange is None:
+            return None
+        data = self._exchange.currentData()
         return cast("ExchangeChoice | None", tuple(data) if data else None)
 
-    def unit_return(self) -> UnitReturn | None:
-        """This line's units coming back, once their reason and condition are chosen."""
-        reason, condition = self.chosen_reason(), self.chosen_condition()
-        if self.qty == 0 or reason is None or condition is None:
-            return None
-        return UnitReturn(self.line.line_no, self.qty, reason, condition)
+    def _choices(self) -> list[UnitChoice]:
+        """The choices that count now: one for all the units, or one per unit."""
+        if self.qty == 0:
+            return []
+        return [self._unit(i) for i in range(self.qty)] if self._split else [self._unit(0)]
+
+    def unit_returns(self) -> tuple[UnitReturn, ...] | None:
+        """This line's units coming back, grouped by reason and condition, once every unit's are
+        chosen; None while one is missing (and () when none come back)."""
+        counts: dict[tuple[ReturnReason, Condition], int] = {}
+        for choice in self._choices():
+            reason, condition = choice.chosen_reason(), choice.chosen_condition()
+            if reason is None or condition is None:
+                return None
+            counts[(reason, condition)] = counts.get((reason, condition), 0) + (
+                1 if self._split else self.qty
+            )
+        return tuple(
+            UnitReturn(self.line.line_no, qty, reason, condition)
+            for (reason, condition), qty in counts.items()
+        )
 
     def missing(self) -> str | None:
         """What is still to choose on this line, as a sentence; None when it is ready."""
         if self.qty == 0:
             return None
-        if self.chosen_reason() is None or self.chosen_condition() is None:
+        if self.unit_returns() is None:
             return ReturnWords.tr("Choose why {name} comes back, and its condition.").format(
                 name=self.line.name
             )
@@ -268,20 +319,32 @@ class ReturnLineRow(QFrame):
         self._exchanging = exchanging
         self._show_inputs()
 
-    def set_disposition(self, text: str) -> None:
-        self.disposition.setText(text)
-        self.disposition.setVisible(bool(text) and self.qty > 0)
+    def set_dispositions(self, words: Mapping[tuple[str, str], str]) -> None:
+        """Under each choice, where its units go (``words``: by reason and condition)."""
+        for choice in self._units:
+            text = words.get((choice.chosen_reason() or "", choice.chosen_condition() or ""), "")
+            choice.disposition.setText(text)
+            choice.disposition.setVisible(bool(text))
 
     def set_enabled_inputs(self, enabled: bool) -> None:
-        for widget in (self.stepper, self.reason, self.condition, self.exchange):
-            widget.setEnabled(enabled)
+        self.stepper.setEnabled(enabled)
+        if self._details is not None:
+            self._details.setEnabled(enabled)
 
     def _show_inputs(self) -> None:
         coming = self.can_return and self.qty > 0
-        self.details.setVisible(coming)
-        self.disposition.setVisible(coming and bool(self.disposition.text()))
+        if self._details is None and not coming:
+            return
+        self._build()
+        assert self._details is not None
+        self._details.setVisible(coming)
+        shown = len(self._choices())
+        for index, choice in enumerate(self._units):
+            choice.setVisible(index < max(1, shown))
+            choice.show_number(self._split)
+        self.split_button.setVisible(coming and self.qty > 1 and not self._split)
         exchanging = coming and self._exchanging
-        has_options = self.exchange.count() > 0
+        has_options = bool(self.options)
         self.exchange_label.setVisible(exchanging and has_options)
         self.exchange.setVisible(exchanging and has_options)
         self.no_exchange.setVisible(exchanging and not has_options)
@@ -289,3 +352,48 @@ class ReturnLineRow(QFrame):
     def _changed(self, *_args: object) -> None:
         self._show_inputs()
         self.changed.emit()
+
+
+class UnitChoice(QWidget):
+    """Why a unit (or all of a line's units) comes back, its condition, and where it then goes."""
+
+    changed = Signal()
+
+    def __init__(self, number: int, like: UnitChoice | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number = label(ReturnWords.tr("Unit {n}").format(n=number), "factName")
+        self.reason = _combo("returnReason")
+        self.reason.addItem(ReturnWords.tr("Why? Choose…"), None)
+        for reason in RETURN_REASONS:
+            self.reason.addItem(reason_label(reason), reason)
+        self.condition = _combo("returnCondition")
+        self.condition.addItem(ReturnWords.tr("Condition? Choose…"), None)
+        for condition in CONDITIONS:
+            self.condition.addItem(condition_label(condition), condition)
+        if like is not None:
+            self.reason.setCurrentIndex(like.reason.currentIndex())
+            self.condition.setCurrentIndex(like.condition.currentIndex())
+        self.disposition = label(role="quiet", wrap=True)
+        self.disposition.setVisible(False)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(self.number, 0, 0, 1, 2)
+        grid.addWidget(self.reason, 1, 0)
+        grid.addWidget(self.condition, 1, 1)
+        grid.addWidget(self.disposition, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.number.setVisible(False)
+        self.reason.currentIndexChanged.connect(self.changed)
+        self.condition.currentIndexChanged.connect(self.changed)
+
+    def show_number(self, shown: bool) -> None:
+        self.number.setVisible(shown)
+
+    def chosen_reason(self) -> ReturnReason | None:
+        return cast("ReturnReason | None", self.reason.currentData())
+
+    def chosen_condition(self) -> Condition | None:
+        return cast("Condition | None", self.condition.currentData())

@@ -204,7 +204,7 @@ class OrderPage(QWidget):
 
     def chosen(self) -> tuple[tuple[UnitReturn, ...], RefundMethod, tuple[ExchangeLine, ...]]:
         method = self.method.method()
-        units = tuple(unit for row in self.rows if (unit := row.unit_return()) is not None)
+        units = tuple(unit for row in self.rows for unit in (row.unit_returns() or ()))
         exchange: tuple[ExchangeLine, ...] = ()
         if method == "exchange":
             fulfilment = self.method.elsewhere_fulfilment()
@@ -219,10 +219,13 @@ class OrderPage(QWidget):
         self.method.show_elsewhere(any(row.from_elsewhere() for row in self.rows))
         decision = self._decision()
         for row in self.rows:
-            outcome = (
-                next((o for o in decision.lines if o.line_no == row.line.line_no), None) if decision else None
+            row.set_dispositions(
+                {
+                    (o.reason, o.condition): disposition_words(o.disposition)
+                    for o in (decision.lines if decision else ())
+                    if o.line_no == row.line.line_no
+                }
             )
-            row.set_disposition(disposition_words(outcome.disposition) if outcome else "")
         ready = decision is not None and self._offline_problem(decision) is None
         self.take_button.setEnabled(ready and not self._busy)
         needs_manager = decision is not None and decision.needs_manager
