@@ -124,3 +124,11 @@ def test_the_english_catalogue_says_the_counts_in_words(qapp: QApplication, tmp_
         "In their online cart 3 days ago",
         "In their online cart 1 month ago",
     }
+
+
+def test_every_reason_a_counter_return_records_is_worded_on_the_timeline() -> None:
+    from storeassist.domain.returns import RETURN_REASONS
+    from storeassist.ui.hub_words import return_reason_label
+
+    assert all("_" not in return_reason_label(reason) for reason in RETURN_REASONS)
+    assert [return_reason_label(r) for r in ("defective", "other")] == ["faulty", "another reason"]

@@ -113,6 +113,11 @@ def return_reason_label(reason: str) -> str:
         "damaged": HubWords.tr("damaged"),
         "not_as_described": HubWords.tr("not as described"),
         "late_delivery": HubWords.tr("arrived late"),
+        # The counter's reasons (``domain.returns.ReturnReason``).
+        "wrong_size": HubWords.tr("wrong size"),
+        "arrived_damaged": HubWords.tr("arrived damaged"),
+        "defective": HubWords.tr("faulty"),
+        "other": HubWords.tr("another reason"),
     }
     return labels.get(reason, reason.replace("_", " "))
 
