@@ -227,3 +227,11 @@ def test_a_code_the_hub_refused_reads_like_the_same_refusal_found_on_the_tablet(
         assert problem_sentence(error.code) == error.message
     for kind in tokens.TokenKind:
         assert describe_failure(tokens.WrongKind(kind), doing="scan") == str(tokens.WrongKind(kind))
+
+
+def test_an_unpaid_order_reads_as_a_return_under_needs_attention_and_as_a_hand_over_elsewhere() -> None:
+    from storeassist.ui.overlay_pages import result_sentence
+
+    params = {"order_number": "W1"}
+    assert "paid back" in result_sentence("order_unpaid", params, returning=True)
+    assert "handed over" in result_sentence("order_unpaid", params)

@@ -48,16 +48,26 @@ def attention_row(entry: RefusedCommand) -> ListRow:
         "return.take": QCoreApplication.translate("MainWindow", "Return taken back"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
-    reason = result_sentence(entry.code, entry.params)
+    reason = result_sentence(entry.code, entry.params, returning=command.type == "return.take")
     return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
 
 
-def result_sentence(code: str | None, params: Mapping[str, str | int], fmt: StoreFormat | None = None) -> str:
+def result_sentence(
+    code: str | None,
+    params: Mapping[str, str | int],
+    fmt: StoreFormat | None = None,
+    *,
+    returning: bool = False,
+) -> str:
     """Why the back office did not apply a command, worded from its result code and params
     (``contract.RESULT_CODES``); a code this tablet does not know, or one without the params it
     needs, is a general sentence, never the code itself. A time (``at``, ISO) is written on the
-    store's clock with ``fmt``, else on the tablet's."""
-    template = _result_template(code, params) or return_result_template(code, params)
+    store's clock with ``fmt``, else on the tablet's. ``returning``: the command was a return, whose
+    words for a code it shares with the pickups come first."""
+    if returning:
+        template = return_result_template(code, params) or _result_template(code, params)
+    else:
+        template = _result_template(code, params) or return_result_template(code, params)
     if template is not None:
         try:
             return template.format_map(_worded_params(params, fmt))

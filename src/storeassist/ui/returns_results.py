@@ -55,8 +55,14 @@ def worded_return_params(params: Mapping[str, str | int], fmt: StoreFormat | Non
 
 
 def return_result_template(code: str | None, params: Mapping[str, str | int]) -> str | None:
-    """The sentence for a returns' ``code``, with ``{name}`` where a param goes; None for another code."""
+    """The sentence for a returns' ``code``, with ``{name}`` where a param goes; None for another code.
+    A code the pickups share (``order_unpaid``) is worded here for a return."""
     match code:
+        case "order_unpaid":
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "Order #{order_number} was never paid for, so nothing on it can be paid back.",
+            )
         case "order_cancelled":
             return QCoreApplication.translate(
                 "AttentionPage", "Order #{order_number} was cancelled, so nothing on it can be taken back."

@@ -149,12 +149,7 @@ def approval_reasons_text(reasons: tuple[str, ...]) -> str:
 
 def refusal_text(code: str, params: Mapping[str, str | int], fmt: StoreFormat | None = None) -> str:
     """A return the policy, this tablet or the back office refused, by its code."""
-    number = params.get("order_number", "")
-    if code == "order_unpaid":  # the shared sentence is the pickup counter's ("handed over")
-        return ReturnWords.tr("Order #{number} is not paid for, so nothing on it can be taken back.").format(
-            number=number
-        )
-    return result_sentence(code, params, fmt)
+    return result_sentence(code, params, fmt, returning=True)
 
 
 def return_failure(error: BaseException, *, doing: str, fmt: StoreFormat | None = None) -> str:
