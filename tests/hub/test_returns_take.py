@@ -223,6 +223,7 @@ def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_a
     assert body.expires_at - body.approved_at == timedelta(minutes=15)
     assert approved["status"] == "applied", approved
     ((manager_id, _number),) = query_staff(hub, query_db, "manager")
+    ((associate_id, _number),) = query_staff(hub, query_db, "associate")
     manager_name = query_db(hub.db_url, "SELECT name FROM staff WHERE id = ?", manager_id)[0][0]
     taken = contract.ReturnTaken.model_validate(approved["result"])
     assert taken.approved_by == manager_name
@@ -240,8 +241,12 @@ def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_a
     )
     assert audit == [
         ("return.approve", manager_id),
-        ("return.take", None),
+        # Sent naming nobody: the return is the associate's whose session sent it.
+        ("return.take", associate_id),
         ("return.approval_used", manager_id),
+    ]
+    assert query_db(hub.db_url, "SELECT staff_id FROM returns WHERE id = ?", taken.return_id) == [
+        (associate_id,)
     ]
     assert session_still_the_associates.status_code == 200
 

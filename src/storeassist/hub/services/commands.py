@@ -289,12 +289,13 @@ def _outcome_of_record(row: Any) -> _FirstOutcome:
 
 
 #: Commands whose effect gives the named person's role authority (a manager hands over an order
-#: locked by wrong pickup codes): one that names nobody is done by whoever's session sends it, and
-#: a manager or admin it names must be the one whose session sends it. Other commands may name
-#: anyone of the store: an outbox holds the actions of everyone who used the tablet offline, sent
-#: under whoever is signed in later.
+#: locked by wrong pickup codes) or needs to know who did it (a return pays money back, and a
+#: manager's approval of it is bound to the associate who asked): one that names nobody is done by
+#: whoever's session sends it, and a manager or admin it names must be the one whose session sends
+#: it. Other commands may name anyone of the store: an outbox holds the actions of everyone who
+#: used the tablet offline, sent under whoever is signed in later.
 NEEDS_ITS_PERSON: frozenset[type[contract.CommandBase]] = frozenset(
-    {contract.CollectPickupCommand, contract.RestockPickupCommand}
+    {contract.CollectPickupCommand, contract.RestockPickupCommand, contract.TakeReturnCommand}
 )
 
 
