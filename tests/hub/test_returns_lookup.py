@@ -14,6 +14,8 @@ import httpx
 from hub_returns import look_up, make_order, manager_approves, query_staff, take
 
 from storeassist import contract
+from storeassist.domain.return_desk import order_facts
+from storeassist.domain.returns import DEFAULT_POLICY, line_verdicts
 from storeassist.domain.tokens import TokenKind
 from storeassist.hub.admin import issue_token
 from storeassist.hub.demo_codes import PURCHASE_RECEIPT, write_demo_codes
@@ -219,3 +221,42 @@ def test_the_demo_sheets_purchase_receipts_open_their_orders_with_receipt(
         order = look_up(device, code=card.token)
         assert order.with_receipt and order.number in card.label
         assert any(line.received > line.returned for line in order.lines)
+
+
+def test_a_shipped_order_counts_as_received_only_once_delivered_and_the_tablet_agrees(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """Units on their way have not reached the customer: nothing to bring back yet (not_received),
+    by the hub's facts and by the tablet's reading of the same answer; a sale carried out of a
+    store is the customer's at once."""
+    hub, device = own_hub_device
+    on_its_way = make_order(hub, query_db, lines=(2,), status="shipped")
+    delivered = make_order(hub, query_db, lines=(2,), status="delivered")
+    completed = make_order(hub, query_db, lines=(2,), status="completed")
+    carried = make_order(hub, query_db, lines=(2,), fulfilment="carry", status="placed", store_id=1)
+
+    answers = {
+        name: look_up(device, code=hub.order_token(made["id"]))
+        for name, made in (
+            ("on_its_way", on_its_way),
+            ("delivered", delivered),
+            ("completed", completed),
+            ("carried", carried),
+        )
+    }
+    too_early = take(device, answers["on_its_way"], [(1, 1, "changed_mind", "resellable")], paid_back=0)
+
+    received = {name: order.lines[0].received for name, order in answers.items()}
+    assert received == {"on_its_way": 0, "delivered": 2, "completed": 2, "carried": 2}
+    now = datetime.now(UTC)
+    verdicts = {
+        name: line_verdicts(order_facts(order), DEFAULT_POLICY, now, with_receipt=True)[0].code
+        for name, order in answers.items()
+    }
+    assert verdicts == {
+        "on_its_way": "not_received",
+        "delivered": "returnable",
+        "completed": "returnable",
+        "carried": "returnable",
+    }
+    assert (too_early["status"], too_early["code"]) == ("conflict", "more_than_returnable")

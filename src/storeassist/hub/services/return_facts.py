@@ -6,8 +6,10 @@ sent the tablet (``domain.return_desk.order_facts`` of the answer; a property te
 
 * ``received_at``, when the window starts: the last hand-over of a pickup order that has one,
   else when it was placed;
-* per line, ``received``: the units collected of a pickup order (``bopis``, ``curbside``), else
-  those ordered less any cancelled; ``returned``: ``qty_returned``; ``refunded_cents``: what its
+* per line, ``received``: the units collected of a pickup order (``bopis``, ``curbside``); of a
+  shipped order, those ordered less any cancelled once it is delivered or completed (none while
+  it is on its way: nothing has reached the customer to bring back); of a sale carried out of a
+  store, those ordered less any cancelled; ``returned``: ``qty_returned``; ``refunded_cents``: what its
   return lines and pickup refunds paid back, and, for units returned before 0007 with no return
   line, their unit price (such units were paid back in full);
 * per tender, what it paid and what its ``tender_refunds`` paid back (``TenderLedger``);
@@ -39,6 +41,8 @@ RECEIPT_KINDS = frozenset({TokenKind.ORDER, TokenKind.PURCHASE_RECEIPT, TokenKin
 FINDING_KINDS = RECEIPT_KINDS | {TokenKind.RETURN_RECEIPT}
 #: Fulfilments whose units are those collected at the counter.
 PICKUP_FULFILMENTS = frozenset({"bopis", "curbside"})
+#: The states of a shipped order whose units have reached the customer.
+DELIVERED_STATUSES = frozenset({"delivered", "completed"})
 
 _orders = cast(Table, m.Order.__table__)
 _lines = cast(Table, m.OrderLine.__table__)
@@ -194,7 +198,7 @@ def read_return_order(connection: Connection, order_id: int, *, lock: bool = Fal
         if handed_at is not None:
             received_at = as_utc(handed_at if isinstance(handed_at, datetime) else _stored_time(handed_at))
     lines = tuple(
-        _line(line, row.fulfilment, returned.get(line.line_no, (0, 0)), refunded.get(line.line_no, 0))
+        _line(line, _received_as(row), returned.get(line.line_no, (0, 0)), refunded.get(line.line_no, 0))
         for line in connection.execute(_LINES, key)
     )
     return ReturnOrder(
@@ -222,12 +226,24 @@ def _stored_time(value: Any) -> datetime:
     return datetime.fromisoformat(str(value))
 
 
-def _line(row: Any, fulfilment: str, returned: tuple[int, int], refunded: int) -> ReturnLineRow:
+def _received_as(order: Any) -> str:
+    """How an order's lines count what the customer has: ``collected`` (a pickup), ``ordered`` (a
+    sale carried out, or a shipment delivered), or ``none`` (a shipment not delivered yet)."""
+    if order.fulfilment in PICKUP_FULFILMENTS:
+        return "collected"
+    if order.fulfilment == "carry" or order.status in DELIVERED_STATUSES:
+        return "ordered"
+    return "none"
+
+
+def _line(row: Any, received_as: str, returned: tuple[int, int], refunded: int) -> ReturnLineRow:
     qty = max(0, int(row.qty))
-    if fulfilment in PICKUP_FULFILMENTS:
+    if received_as == "collected":
         received = max(0, int(row.qty_collected))
-    else:
+    elif received_as == "ordered":
         received = max(0, qty - int(row.qty_cancelled))
+    else:
+        received = 0
     qty_returned = max(0, int(row.qty_returned))
     lined_qty, lined_cents = returned
     # Units returned before 0007 without a return line were paid back in full.
