@@ -363,6 +363,14 @@ async def test_offline_an_order_of_another_customer_is_not_opened_from_their_pro
     assert (await counter.offline().open_number(NUMBER, customer_id=7)).for_customer_id == 7
 
 
+async def test_offline_a_guests_order_is_not_opened_for_a_named_customer(counter: Counter) -> None:
+    counter.hub.order = returnable(customer_id=None, customer_name=None)
+    await counter.desk.open_number(NUMBER)
+    with pytest.raises(ReturnNotFound) as raised:
+        await counter.offline().open_number(NUMBER, customer_id=7)
+    assert raised.value.code == "order_of_another_customer"
+
+
 async def test_nobody_signed_in_opens_nothing(counter: Counter) -> None:
     counter.staff.current = None
     with pytest.raises(SignInRequired):

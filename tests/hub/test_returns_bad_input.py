@@ -40,6 +40,28 @@ def test_another_customers_order_is_refused(own_hub_device: tuple[Any, httpx.Cli
     _nothing_written(query_db, hub, before, made["id"])
 
 
+def test_a_guests_order_is_no_named_customers_at_the_lookup_or_the_return(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    """A return begun from a customer's profile names them: a guest order (no customer) is not
+    theirs either, so neither the lookup nor the return pays it back to them."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    query_db(hub.db_url, "UPDATE orders SET customer_id = NULL WHERE id = ?", made["id"])
+    code = hub.order_token(made["id"])
+    named = hub.customer_ids[2]
+    order = look_up(device, code=code)
+    before = written(query_db, hub)
+
+    refused = device.post("/v1/returns/lookup", json={"code": code, "customer_id": named})
+    result = take(device, order, [RESELLABLE], customer_id=named, method="store_credit")
+
+    assert_problem(refused, 403, "order_of_another_customer")
+    assert (result["status"], result["code"]) == ("rejected", "order_of_another_customer")
+    _nothing_written(query_db, hub, before, made["id"])
+    assert query_db(hub.db_url, "SELECT count(*) FROM store_credits WHERE customer_id = ?", named) == [(0,)]
+
+
 def test_a_tampered_forged_or_other_orders_receipt_code_is_not_a_receipt_of_this_order(
     own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
 ) -> None:

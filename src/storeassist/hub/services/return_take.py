@@ -128,7 +128,8 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
             "unknown_order", f"There is no order {payload.order_id}.", order_id=payload.order_id
         )
     number = order.number
-    if payload.customer_id not in (None, order.customer_id) and order.customer_id is not None:
+    # A customer named must be the order's: a guest's order is no named customer's either.
+    if payload.customer_id is not None and payload.customer_id != order.customer_id:
         raise CommandRefused(
             "order_of_another_customer", f"Order #{number} is another customer's.", order_number=number
         )

@@ -84,7 +84,8 @@ def lookup_return(session: Session, lookup: contract.ReturnLookup, now: datetime
     order = read_return_order(connection, order_id) if order_id is not None else None
     if order is None:
         raise NotFound(_UNKNOWN, code="unknown_order")
-    if lookup.customer_id is not None and order.customer_id not in (None, lookup.customer_id):
+    # A customer named must be the order's: a guest's order is no named customer's either.
+    if lookup.customer_id is not None and order.customer_id != lookup.customer_id:
         raise Forbidden(
             "This order is another customer's. Check the order, or the customer you have open.",
             code="order_of_another_customer",
