@@ -260,3 +260,25 @@ def test_a_shipped_order_counts_as_received_only_once_delivered_and_the_tablet_a
         "carried": "returnable",
     }
     assert (too_early["status"], too_early["code"]) == ("conflict", "more_than_returnable")
+
+
+def test_finding_customers_orders_counts_against_the_staff_members_profile_reads(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    """An order found for a return names its customer and their points: walking order numbers
+    reads customers as fast as profiles would, so it spends the same budget (a guest's does not)."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    guest = make_order(hub, query_db)
+    query_db(hub.db_url, "UPDATE orders SET customer_id = NULL WHERE id = ?", guest["id"])
+
+    answers = [
+        device.post("/v1/returns/lookup", json={"order_number": made["number"]}).status_code for _ in range(31)
+    ]
+    profile = device.get(f"/v1/customers/{made['customer_id']}/profile")
+    guests = device.post("/v1/returns/lookup", json={"order_number": guest["number"]})
+
+    assert answers[:30] == [200] * 30, "a counter's burst passes"
+    assert answers[30] == 429
+    assert_problem(profile, 429, "too_many_reads")
+    assert guests.status_code == 200
