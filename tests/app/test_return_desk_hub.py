@@ -126,9 +126,12 @@ def _receipt(hub: Any, order_id: int) -> str:
     return issue_token(hub.db_url, TokenKind.PURCHASE_RECEIPT, order_id)
 
 
-def _candidates(hub: Any, *, days: tuple[int, int], min_cents: int = 0, max_cents: int = 10**9) -> list[int]:
+def _candidates(
+    hub: Any, *, days: tuple[int, int], min_cents: int = 0, max_cents: int = 10**9, min_qty: int = 1
+) -> list[int]:
     """Shipped, delivered, paid orders of a customer placed between ``days`` ago, never returned,
-    with a line of a plain category priced within the bounds, newest first."""
+    with a line of a plain category priced within the bounds (of ``min_qty`` units or more), newest
+    first. Each one looked up spends a profile read of the staff member's budget: few are tried."""
     now = datetime.now(UTC).replace(tzinfo=None)
     marks = ", ".join("?" * len(PLAIN))
     with _db(hub) as db:
@@ -137,7 +140,7 @@ def _candidates(hub: Any, *, days: tuple[int, int], min_cents: int = 0, max_cent
             "JOIN products p ON p.id = l.product_id "
             "WHERE o.status = 'delivered' AND o.fulfilment = 'ship' AND o.payment_state = 'paid' "
             "AND o.customer_id IS NOT NULL AND o.placed_at BETWEEN ? AND ? "
-            f"AND p.category IN ({marks}) AND l.price_cents BETWEEN ? AND ? "
+            f"AND p.category IN ({marks}) AND l.price_cents BETWEEN ? AND ? AND l.qty >= ? "
             "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.id) "
             "AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id) ORDER BY o.placed_at DESC",
             (
@@ -146,6 +149,7 @@ def _candidates(hub: Any, *, days: tuple[int, int], min_cents: int = 0, max_cent
                 *PLAIN,
                 min_cents,
                 max_cents,
+                min_qty,
             ),
         ).fetchall()
     return [row[0] for row in rows]
@@ -376,7 +380,7 @@ async def test_a_return_the_hub_applied_but_whose_answer_was_lost_is_not_counted
     def two_left(opened: OpenedReturn, line_no: int) -> bool:  # a second copy would still fit
         return _within_cap(opened, line_no) and _verdict(opened, line_no).returnable >= 2
 
-    opened, code, line_no = await _order(tablet, "returnable", two_left, days=(2, 20))
+    opened, code, line_no = await _order(tablet, "returnable", two_left, days=(2, 20), min_qty=2)
     async with refused_client() as client:
         offline = tablet.offline_desk(client)
         receipt = await offline.take(
