@@ -412,6 +412,24 @@ async def test_a_return_online_is_confirmed_with_the_hubs_reference(counter: Cou
     assert again.order.lines[0].returned == 1 and not again.waiting_to_sync
 
 
+async def test_a_return_answered_as_a_duplicate_keeps_the_hubs_reference(counter: Counter) -> None:
+    """The hub applied it on an earlier try whose answer was lost: the retry is a duplicate whose
+    result is the first one's with ``first_status`` beside it; the receipt still has its QR."""
+
+    def duplicate(command: Command) -> CommandResult:
+        first = _applied(command)
+        return CommandResult(
+            id=command.id, status="duplicate", result={**(first.result or {}), "first_status": "applied"}
+        )
+
+    counter.sync.answer = duplicate
+    opened = await counter.desk.open_code(counter.code())
+    receipt = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "original_tender", [])
+
+    assert receipt.status == "confirmed" and receipt.receipt_code == "SA1.return-receipt-9"
+    assert receipt.approved_by == "Mo Manager"
+
+
 async def test_offline_a_small_return_waits_and_is_counted_at_once(counter: Counter) -> None:
     await counter.desk.open_code(counter.code())
     offline = counter.offline()

@@ -56,10 +56,12 @@ def return_receipt(
 
 
 def _taken(entry: OutboxEntry) -> ReturnTaken | None:
-    """The applied command's result (a duplicate's is the first attempt's)."""
+    """The applied command's result. A duplicate's is the first attempt's, with the hub's
+    ``first_status`` beside it (not a field of the result: dropped before it is read)."""
     outcome = (entry.result or {}).get("result")
     if not isinstance(outcome, Mapping):
         return None
+    outcome = {key: value for key, value in outcome.items() if key != "first_status"}
     try:
         return ReturnTaken.model_validate(outcome)
     except ValidationError as exc:
