@@ -91,3 +91,17 @@ def test_a_damaged_kept_order_reads_as_a_miss_and_is_dropped(cache: LocalCache) 
     assert cache.return_order(41, now=NOW) is None
     with sqlite3.connect(cache.path) as raw:
         assert raw.execute("SELECT count(*) FROM return_orders").fetchone() == (0,)
+
+
+def test_counting_a_return_in_a_kept_order_keeps_it_no_longer(cache: LocalCache) -> None:
+    cache.keep_return_order(returnable_order(), now=NOW, receipt_code=CODE)
+    later = NOW + cache.personal_data_ttl - timedelta(minutes=1)
+    past = NOW + cache.personal_data_ttl + timedelta(seconds=1)
+
+    cache.count_return_in_kept_order(returnable_order(returned=1), now=later, laid_over=["r1"])
+    cache.count_return_in_kept_order(returnable_order(42, returned=1), now=later, laid_over=["r2"])
+
+    kept = cache.return_order_by_code(CODE, now=later)
+    assert kept is not None and kept.order.lines[0].returned == 1 and kept.laid_over == {"r1"}
+    assert cache.return_order(41, now=past) is None, "as long as the hub's answer, no longer"
+    assert cache.return_order(42, now=later) is None, "an order not kept is not kept by a return"

@@ -233,9 +233,7 @@ class Counter:
             self.sync,
             HERE,
             self.staff,
-            clock=lambda: NOW,
-            take_wait_s=0.5,
-            **options,
+            **{"clock": lambda: NOW, "take_wait_s": 0.5, **options},
         )
 
     def code(self, kind: TokenKind = TokenKind.PURCHASE_RECEIPT, subject: int = ORDER_ID) -> str:
@@ -446,6 +444,37 @@ async def test_offline_a_small_return_waits_and_is_counted_at_once(counter: Coun
     assert online.order.lines[0].returned == 1 and online.waiting_to_sync
     tapped_again = await offline.take(opened, receipt.return_id, _one(), "original_tender", [])
     assert tapped_again.status == "waiting" and counter.outbox.pending_count() == 1
+
+
+async def test_a_return_taken_here_does_not_keep_the_order_longer(counter: Counter) -> None:
+    """The kept copy counts the return at once, but it is personal data kept from the hub's answer
+    for the personal-data lifetime: a return taken later does not start that time again."""
+    counter.hub.order = returnable(days_ago=0)
+    await counter.desk.open_code(counter.code())
+    ttl = counter.cache.personal_data_ttl
+    offline = counter.offline(clock=lambda: NOW + ttl - timedelta(minutes=5))
+    opened = await offline.open_number(NUMBER)
+    receipt = await offline.take(opened, offline.new_return_id(), _one(), "original_tender", [])
+    assert receipt.status == "waiting"
+
+    kept = counter.cache.return_order(ORDER_ID, now=NOW + ttl - timedelta(minutes=1))
+    assert kept is not None and kept.order.lines[0].returned == 1
+    assert counter.cache.return_order(ORDER_ID, now=NOW + ttl + timedelta(seconds=1)) is None
+
+
+async def test_cached_keys_that_cannot_be_read_are_said_and_left_to_the_hub(
+    counter: Counter, caplog: pytest.LogCaptureFixture
+) -> None:
+    from storeassist.local import LocalStoreError
+
+    def broken() -> Any:
+        raise LocalStoreError("damaged")
+
+    counter.cache.verification_keys = broken  # type: ignore[method-assign]
+    with caplog.at_level("WARNING", logger="storeassist.returns"):
+        opened = await counter.desk.open_code(counter.code())
+    assert opened.source == "online"
+    assert "cached keys could not be read" in caplog.text
 
 
 async def test_offline_a_return_above_the_cap_or_needing_a_manager_is_refused(counter: Counter) -> None:

@@ -7,7 +7,9 @@ answer carries a name, no contact details) and only until ``personal_data_ttl`` 
 stored, then not served and purged with the profiles (:meth:`LocalCache.purge_expired`).
 
 A kept order may already count returns this tablet took since the hub answered (``laid_over``,
-their command ids), so the desk does not lay the same return over twice.
+their command ids), so the desk does not lay the same return over twice. Counting one more
+(:meth:`ReturnOrders.count_return_in_kept_order`) changes the kept copy, not how long it is kept:
+only the hub's answer starts its lifetime again.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ _UPSERT = (
     # A number typed later keeps the code the order was scanned with before.
     "receipt_code = coalesce(excluded.receipt_code, return_orders.receipt_code), data = excluded.data, "
     "laid_over = excluded.laid_over, expires_at = excluded.expires_at"
+)
+
+
+_COUNT_RETURN = (
+    "UPDATE return_orders SET data = ?, laid_over = ? WHERE order_id = ? AND expires_at > ?"
 )
 
 
@@ -70,6 +77,22 @@ class ReturnOrders:
         )
         self._file.write(
             "return order write", lambda c: c.exec_driver_sql(_UPSERT, row), user_message=_NOT_KEPT
+        )
+
+    def count_return_in_kept_order(
+        self, order: ReturnableOrder, *, now: datetime, laid_over: Iterable[str]
+    ) -> None:
+        """The kept copy of ``order`` replaced by ``order`` (with a return taken here counted in it,
+        ``laid_over`` naming them all), kept no longer than it already was; an order not kept, or
+        past its time, stays so."""
+        row = (
+            order.model_dump_json(),
+            json.dumps(sorted(set(laid_over))),
+            order.order_id,
+            _epoch(now),
+        )
+        self._file.write(
+            "return order write", lambda c: c.exec_driver_sql(_COUNT_RETURN, row), user_message=_NOT_KEPT
         )
 
     def return_order(self, order_id: int, *, now: datetime) -> KeptReturnOrder | None:

@@ -201,7 +201,9 @@ class ReturnDesk(StaffCommandIssuer):
         parse_token(code)  # a code of the wrong shape is refused before anything else
         try:
             keys = self._cache.verification_keys()
-        except LocalStoreError:
+        except LocalStoreError as exc:
+            # Left to the hub (the code is checked there); said, so a damaged cache is noticed.
+            log.warning("the cached keys could not be read (%s)", type(exc).__name__)
             keys = {}
         try:
             if not keys:
@@ -226,14 +228,10 @@ class ReturnDesk(StaffCommandIssuer):
             log.warning("a kept order could not be read (%s)", type(exc).__name__)
             return None
 
-    def _keep(
-        self, order: ReturnableOrder, *, receipt_code: str | None, laid_over: Sequence[str] = ()
-    ) -> None:
-        """Keep an order for offline use (its latest state, with returns taken here laid over)."""
+    def _keep(self, order: ReturnableOrder, *, receipt_code: str | None) -> None:
+        """Keep the hub's answer for offline use, for the personal-data lifetime from now."""
         try:
-            self._cache.keep_return_order(
-                order, now=self._clock(), receipt_code=receipt_code, laid_over=laid_over
-            )
+            self._cache.keep_return_order(order, now=self._clock(), receipt_code=receipt_code)
         except LocalStoreError as exc:
             log.warning("an order could not be kept for offline returns (%s)", type(exc).__name__)
 
@@ -371,10 +369,15 @@ class ReturnDesk(StaffCommandIssuer):
         """The kept copy of the order counts this return from now on (and says so), so the order
         opened offline later shows it taken, whether or not the hub has confirmed it yet."""
         kept = self._read_kept(lambda now: self._cache.return_order(order_id, now=now))
-        if kept is not None and return_id not in kept.laid_over:
-            self._keep(
-                with_return(kept.order, decision), receipt_code=None, laid_over=[*kept.laid_over, return_id]
+        if kept is None or return_id in kept.laid_over:
+            return
+        try:
+            # Kept as long as the hub's answer was, no longer: a return taken here is no new answer.
+            self._cache.count_return_in_kept_order(
+                with_return(kept.order, decision), now=self._clock(), laid_over=[*kept.laid_over, return_id]
             )
+        except LocalStoreError as exc:
+            log.warning("a return could not be counted in the kept order (%s)", type(exc).__name__)
 
     def _entry(self, command_id: UUID) -> OutboxEntry | None:
         try:
