@@ -141,6 +141,30 @@ def test_money_is_split_across_the_tenders_as_they_paid_and_points_spent_come_ba
     assert [d for (d,) in ledger][-2:] == [-taken.points_reversed, 2000] or taken.points_reversed == 0
 
 
+def test_the_points_ledger_says_what_the_balance_really_moved(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """A balance below zero (an old hand-edited row) is raised to zero at most by a small restore:
+    the ledger row says what the balance moved, so the ledger adds up to it."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, category="Tops", tenders=(("points", 20), ("card", None)))
+    query_db(hub.db_url, "UPDATE customers SET points = -50 WHERE id = ?", made["customer_id"])
+    order = look_up(device, code=hub.order_token(made["id"]))
+
+    result = take(device, order, [(1, 1, "changed_mind", "resellable")])
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert (taken.points_reversed, taken.points_restored) == (0, 20)
+    assert query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", made["customer_id"]) == [(0,)]
+    ledger = query_db(
+        hub.db_url,
+        "SELECT delta FROM points_ledger WHERE customer_id = ? AND reason = 'return'",
+        made["customer_id"],
+    )
+    assert ledger == [(50,)]
+
+
 def test_without_a_receipt_the_money_comes_back_as_store_credit(
     own_hub_device: tuple[Any, httpx.Client], query_db: Any
 ) -> None:

@@ -89,6 +89,7 @@ _RETURN_UNITS = (
     .where(_lines.c.order_id == bindparam("order"), _lines.c.line_no == bindparam("line"))
     .values(qty_returned=_lines.c.qty_returned + bindparam("units"))
 )
+_POINTS = select(_customers.c.points).where(_customers.c.id == bindparam("customer"))
 _MOVE_POINTS = (
     update(_customers)
     .where(_customers.c.id == bindparam("customer"))
@@ -97,6 +98,7 @@ _MOVE_POINTS = (
             (_customers.c.points + bindparam("delta") < 0, 0), else_=_customers.c.points + bindparam("delta")
         )
     )
+    .returning(_customers.c.points)
 )
 _INSERT_POINTS = _ledger.insert()
 _INSERT_CREDIT = _credits.insert()
@@ -357,13 +359,21 @@ def _restock(
 def _move_points(
     connection: Connection, customer_id: int | None, decision: ReturnDecision, at: datetime
 ) -> None:
+    """Points reversed, then restored; each ledger row says what the balance really moved (it
+    never goes below zero), so the ledger always adds up to it."""
     if customer_id is None:
         return
     for delta in (-decision.points_reversed, decision.points_restored):
-        if delta:
-            connection.execute(_MOVE_POINTS, {"customer": customer_id, "delta": delta})
+        if not delta:
+            continue
+        before = connection.execute(_POINTS, {"customer": customer_id}).scalar()
+        after = connection.execute(_MOVE_POINTS, {"customer": customer_id, "delta": delta}).scalar()
+        if before is None or after is None:
+            return  # the customer is gone: nothing moved
+        if after != before:
             connection.execute(
-                _INSERT_POINTS, {"customer_id": customer_id, "at": at, "delta": delta, "reason": "return"}
+                _INSERT_POINTS,
+                {"customer_id": customer_id, "at": at, "delta": after - before, "reason": "return"},
             )
 
 
