@@ -539,6 +539,23 @@ async def test_an_approval_refused_says_why_and_sends_nothing_of_the_wrong_shape
     assert (not_manager.value.code, offline.value.code) == ("not_a_manager", "offline")
 
 
+async def test_a_return_the_outbox_will_not_hold_is_refused_with_nothing_queued(counter: Counter) -> None:
+    from storeassist.contract import PayloadOutOfBounds
+
+    def too_big(command: Command) -> None:
+        raise PayloadOutOfBounds("values", 512, "the payload holds more than 512 values")
+
+    opened = await counter.desk.open_code(counter.code())
+    counter.outbox.enqueue = too_big  # type: ignore[method-assign]
+    with pytest.raises(ReturnNotPossible) as refused:
+        await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "original_tender", [])
+    assert (refused.value.code, refused.value.params) == (
+        "payload_out_of_bounds",
+        {"bound": "values", "limit": 512},
+    )
+    assert counter.outbox.pending_count() == 0
+
+
 async def test_a_refusal_and_a_conflict_are_said_on_the_receipt(counter: Counter) -> None:
     opened = await counter.desk.open_code(counter.code())
     counter.sync.answer = lambda c: CommandResult(

@@ -11,7 +11,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub_returns import look_up, make_order, push, return_command, take, written
+from pydantic import ValidationError
 
+from storeassist import contract
+from storeassist.contract.common import MAX_ID, MAX_QUANTITY
+from storeassist.contract.payloads import MAX_RETURN_LINES
 from storeassist.domain.tokens import TokenKind, sign_token
 
 RESELLABLE = (1, 1, "changed_mind", "resellable")
@@ -213,3 +217,41 @@ def test_a_return_dated_ahead_of_the_hub_or_for_another_store_is_refused(
     assert push(device, ahead)["code"] == "clock_ahead"
     assert push(device, elsewhere)["code"] == "wrong_store"
     _nothing_written(query_db, hub, before, made["id"])
+
+
+def test_the_largest_valid_return_is_within_the_payload_bounds() -> None:
+    """Every return the contract accepts can be queued and sent: the most lines of units and of
+    exchanges, with the longest values, is inside ``check_payload_bounds``; one more line is not
+    a valid return."""
+    units = [
+        {"line_no": MAX_ID - n, "qty": MAX_QUANTITY, "reason": "not_as_described", "condition": "resellable"}
+        for n in range(MAX_RETURN_LINES)
+    ]
+    exchange = [
+        {
+            "line_no": MAX_ID - n,
+            "sku": "S" * 32,
+            "qty": MAX_ID,
+            "fulfilment": "carry",
+            "source_store_id": MAX_ID,
+        }
+        for n in range(MAX_RETURN_LINES)
+    ]
+    largest = contract.TakeReturnPayload.model_validate(
+        {
+            "order_id": MAX_ID,
+            "customer_id": MAX_ID,
+            "units": units,
+            "method": "exchange",
+            "receipt_code": "SA1." + "A" * 116,
+            "exchange": exchange,
+            "paid_back_cents": MAX_ID,
+            "offline": True,
+        }
+    )
+
+    assert contract.check_payload_bounds(largest.model_dump(mode="json"))
+    with pytest.raises(ValidationError):
+        contract.TakeReturnPayload.model_validate(
+            {**largest.model_dump(mode="json"), "units": [*units, units[0]]}
+        )

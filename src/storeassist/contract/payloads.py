@@ -203,8 +203,10 @@ class ProfileViewedPayload(WireModel):
     viewed_at: DeviceTime = Field(description="when the profile was shown, by the device's clock")
 
 
-#: Lines (of units or exchanges) one return may name.
-MAX_RETURN_LINES = 60
+#: Lines (of units or exchanges) one return may name: a return of this many lines of units and
+#: as many exchanges is within ``commands.check_payload_bounds`` (its values), so any valid one
+#: can be queued and sent.
+MAX_RETURN_LINES = 40
 
 
 class ReturnUnit(WireModel):

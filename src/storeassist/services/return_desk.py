@@ -39,6 +39,7 @@ from pydantic import ValidationError
 from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
 from storeassist.contract import (
     ExchangeLine,
+    PayloadOutOfBounds,
     ReturnableOrder,
     ReturnApproval,
     ReturnLookup,
@@ -342,7 +343,10 @@ class ReturnDesk(StaffCommandIssuer):
         )
         fields = self.fields(at=at, staff_id=staff.staff_id)
         fields["id"] = command_id  # the id a manager's approval was recorded under
-        self.issue(TakeReturnCommand(**fields, type="return.take", payload=payload))
+        try:
+            self.issue(TakeReturnCommand(**fields, type="return.take", payload=payload))
+        except PayloadOutOfBounds as exc:  # the outbox's own check: nothing was queued
+            raise ReturnNotPossible("payload_out_of_bounds", {"bound": exc.bound, "limit": exc.limit}) from None
         entry = await self._answer_for(command_id)
         receipt = return_receipt(opened.order.number, decision, command_id, at, entry)
         if receipt.status in ("confirmed", "waiting"):
