@@ -477,6 +477,38 @@ async def test_cached_keys_that_cannot_be_read_are_said_and_left_to_the_hub(
     assert "cached keys could not be read" in caplog.text
 
 
+async def test_a_waiting_return_is_known_applied_by_its_command_id_not_its_time(counter: Counter) -> None:
+    """The hub dates a return by its own clock: the order's past returns name the command that
+    took each, and only that says this tablet's waiting return is already counted there."""
+    await counter.desk.open_code(counter.code())
+    offline = counter.offline()
+    receipt = await offline.take(
+        await offline.open_code(counter.code()), offline.new_return_id(), _one(), "original_tender", []
+    )
+    assert receipt.status == "waiting"
+    applied = returnable(
+        lines=[{**returnable().lines[0].model_dump(), "returned": 1, "refunded_cents": 2999}],
+        tenders=[{"kind": "card", "paid_cents": 5998, "refunded_cents": 2999}],
+    )
+
+    def past(command_id: str | None, at: datetime) -> dict[str, Any]:
+        return {"at": at, "store_id": HERE, "units": 1, "paid_back_cents": 2999, "command_id": command_id}
+
+    # Applied at the hub an hour after the tap (its own clock), named by the command: counted once.
+    counter.hub.order = ReturnableOrder.model_validate(
+        {**applied.model_dump(), "past_returns": [past(receipt.return_id, NOW + timedelta(hours=1))]}
+    )
+    named = await counter.desk.open_number(NUMBER)
+    # Another return of the same units at the very moment of the tap: not this one.
+    counter.hub.order = ReturnableOrder.model_validate(
+        {**applied.model_dump(), "past_returns": [past(str(uuid.uuid4()), NOW)]}
+    )
+    other = await counter.desk.open_number(NUMBER)
+
+    assert named.order.lines[0].returned == 1, "counted once"
+    assert other.order.lines[0].returned == 2, "another return: this one still waits on top of it"
+
+
 async def test_offline_a_return_above_the_cap_or_needing_a_manager_is_refused(counter: Counter) -> None:
     counter.hub.order = returnable(unit_cents=6000)
     await counter.desk.open_code(counter.code())

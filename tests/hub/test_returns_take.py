@@ -101,6 +101,7 @@ def test_a_return_with_its_receipt_pays_the_card_back_restocks_reverses_points_a
     assert (again.lines[0].returned, again.lines[0].refunded_cents) == (1, line["unit"])
     assert again.tenders[0].refunded_cents == line["unit"]
     assert [(p.units, p.paid_back_cents, p.store_id) for p in again.past_returns] == [(1, line["unit"], 1)]
+    assert str(again.past_returns[0].command_id) == row[8], "names the command that took it"
 
 
 def test_money_is_split_across_the_tenders_as_they_paid_and_points_spent_come_back_as_points(

@@ -80,6 +80,9 @@ class PastReturn(WireModel):
     store_id: EntityId | None
     units: Count
     paid_back_cents: Cents
+    #: The ``return.take`` command that took it (None: recorded otherwise), so the tablet that took
+    #: it knows it is applied even when the hub's answer was lost.
+    command_id: UUID | None = None
 
 
 class ReturnableOrder(WireModel):

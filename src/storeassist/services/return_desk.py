@@ -125,7 +125,7 @@ class ReturnDesk(StaffCommandIssuer):
         self._policy = policy
         cap = policy.offline_cap_cents
         self._offline_cap_cents = cap if offline_cap_cents is None else max(0, min(cap, offline_cap_cents))
-        self._unconfirmed = UnconfirmedReturns(outbox, policy, store_id)
+        self._unconfirmed = UnconfirmedReturns(outbox, policy)
         self._exchanges = ReturnExchanges(cache, store_id)
         self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "the returns counter")
         self._take_wait_s = take_wait_s

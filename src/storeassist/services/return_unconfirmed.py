@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from storeassist.contract import Command, ReturnableOrder, TakeReturnCommand, TakeReturnPayload
 from storeassist.domain.return_desk import order_facts
@@ -93,10 +92,9 @@ def apply_return(order: ReturnableOrder, command: TakeReturnCommand, policy: Ret
 class UnconfirmedReturns:
     """The returns waiting in this tablet's outbox, applied to the orders the desk opens."""
 
-    def __init__(self, outbox: UnconfirmedCommands, policy: ReturnPolicy, store_id: int) -> None:
+    def __init__(self, outbox: UnconfirmedCommands, policy: ReturnPolicy) -> None:
         self._outbox = outbox
         self._policy = policy
-        self._store_id = store_id
 
     def waiting(self, order_id: int) -> list[TakeReturnCommand]:
         """The returns of ``order_id`` taken here and not yet confirmed, oldest first."""
@@ -120,18 +118,9 @@ class UnconfirmedReturns:
             order = apply_return(order, command, self._policy)
         return order, bool(waiting)
 
-    def _known_to_hub(self, order: ReturnableOrder, command: TakeReturnCommand) -> bool:
+    @staticmethod
+    def _known_to_hub(order: ReturnableOrder, command: TakeReturnCommand) -> bool:
         """The hub applied this return but its answer has not reached this tablet: the order lists
-        a return of this store at the command's time (the hub dates a return by its tablet's
-        clock), so applying it again would count the same units twice on screen."""
-        units = sum(unit.qty for unit in command.payload.units)
-        return any(
-            past.store_id == self._store_id
-            and _same_moment(past.at, command.issued_at)
-            and past.units == units
-            for past in order.past_returns
-        )
-
-
-def _same_moment(one: datetime, other: datetime) -> bool:
-    return abs((one - other).total_seconds()) < 1
+        a past return made by this very command, so applying it again would count the same units
+        twice on screen."""
+        return any(past.command_id == command.id for past in order.past_returns)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any, cast
+from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Table, bindparam, func, select
@@ -59,7 +60,14 @@ _UNITS = (
     .scalar_subquery()
 )
 _PAST_RETURNS = (
-    select(_returns.c.at, _returns.c.store_id, _returns.c.refund_cents, _returns.c.points_restored, _UNITS)
+    select(
+        _returns.c.at,
+        _returns.c.store_id,
+        _returns.c.refund_cents,
+        _returns.c.points_restored,
+        _UNITS.label("units"),
+        _returns.c.command_id,
+    )
     .where(_returns.c.order_id == bindparam("order_id"))
     .order_by(_returns.c.at.desc(), _returns.c.id.desc())
     .limit(PAST_RETURNS)
@@ -153,9 +161,17 @@ def _past_return(row: Any) -> contract.PastReturn:
     return contract.PastReturn(
         at=as_utc(row.at),
         store_id=row.store_id,
-        units=max(0, int(row[4] or 0)),
+        units=max(0, int(row.units or 0)),
         paid_back_cents=max(0, int(row.refund_cents) + int(row.points_restored or 0)),
+        command_id=_command_id(row.command_id),
     )
+
+
+def _command_id(text: str | None) -> UUID | None:
+    try:
+        return UUID(text) if text else None
+    except ValueError:  # a hand-edited row: no command of any tablet's
+        return None
 
 
 def require_manager(manager: SignedInStaff) -> None:
