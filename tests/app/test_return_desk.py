@@ -546,6 +546,24 @@ async def test_a_return_that_needs_a_manager_is_taken_once_one_approved_it(count
     assert receipt.return_id == return_id
 
 
+async def test_offline_an_approval_given_while_online_does_not_make_a_return_one_to_take_offline(
+    counter: Counter,
+) -> None:
+    """The hub refuses a return taken offline that needs a manager (offline_over_cap): the tablet
+    does not queue one, approved or not."""
+    counter.hub.order = returnable(days_ago=40)
+    opened = await counter.desk.open_code(counter.code())
+    return_id = counter.desk.new_return_id()
+    await counter.desk.approve(return_id, badge=None, staff_number="S0001", pin="1001", reason="travelling")
+    counter.sync.online = False
+
+    with pytest.raises(ReturnNotPossible) as refused:
+        await counter.desk.take(opened, return_id, _one(), "original_tender", [])
+
+    assert refused.value.code == "offline_needs_manager"
+    assert counter.outbox.pending_count() == 0
+
+
 async def test_an_approval_refused_says_why_and_sends_nothing_of_the_wrong_shape(counter: Counter) -> None:
     return_id = counter.desk.new_return_id()
     cases: list[tuple[dict[str, Any], str]] = [

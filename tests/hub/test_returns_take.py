@@ -436,7 +436,7 @@ def test_the_same_unit_returned_by_two_stores_devices_is_refunded_once_and_the_s
     hub_server_fn: Any, enroll_device: Any, query_db: Any
 ) -> None:
     hub = hub_server_fn
-    made = make_order(hub, query_db, store_id=None)
+    made = make_order(hub, query_db, store_id=None, unit_cents=4_000)  # within the offline cap
     with enroll_device(hub, store_id=1) as here, enroll_device(hub, store_id=2) as there:
         seen_here = look_up(here, code=hub.order_token(made["id"]))
         seen_there = look_up(there, code=hub.order_token(made["id"]))
@@ -455,6 +455,77 @@ def test_the_same_unit_returned_by_two_stores_devices_is_refunded_once_and_the_s
         [(1, 1)],
         [(True, 1)],
     )
+
+
+def test_a_return_is_decided_at_the_hubs_time_not_the_tablets(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """An online return dated ten days back (a tablet's clock, or its say) is still past the
+    window now: a manager must approve it."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, days_ago=35)
+    order = look_up(device, code=hub.order_token(made["id"]))
+    before = written(query_db, hub)
+
+    result = take(
+        device,
+        order,
+        [(1, 1, "wrong_size", "resellable")],
+        issued_at=datetime.now(UTC) - timedelta(days=10),
+    )
+
+    assert (result["status"], result["code"]) == ("rejected", "approval_required")
+    assert result["params"]["reasons"] == "past_window"
+    assert written(query_db, hub) == before
+
+
+def test_an_offline_return_is_decided_at_the_counters_time_within_three_days_and_within_the_cap(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """Taken offline two days ago, inside the window then: applied, dated then. Taken offline
+    five days ago: decided now, past the window, so not a return a tablet may take offline. And
+    the offline flag is no way past the cap."""
+    hub, device = own_hub_device
+    now = datetime.now(UTC)
+    recent = make_order(hub, query_db, days_ago=31, unit_cents=4_000)
+    stale = make_order(hub, query_db, days_ago=33, unit_cents=4_000)
+    dear = make_order(hub, query_db, lines=(2,), unit_cents=6_000)
+    unit = [(1, 1, "wrong_size", "resellable")]
+
+    two_days = take(
+        device,
+        look_up(device, code=hub.order_token(recent["id"])),
+        unit,
+        offline=True,
+        issued_at=now - timedelta(days=2),
+    )
+    five_days = take(
+        device,
+        look_up(device, code=hub.order_token(stale["id"])),
+        unit,
+        offline=True,
+        issued_at=now - timedelta(days=5),
+    )
+    over_cap = take(
+        device,
+        look_up(device, code=hub.order_token(dear["id"])),
+        [(1, 2, "wrong_size", "resellable")],
+        offline=True,
+    )
+
+    assert two_days["status"] == "applied", two_days
+    ((at,),) = query_db(hub.db_url, "SELECT at FROM returns WHERE order_id = ?", recent["id"])
+    assert (
+        abs((datetime.fromisoformat(str(at)).replace(tzinfo=UTC) - (now - timedelta(days=2))).total_seconds())
+        < 1
+    )
+    assert (five_days["status"], five_days["code"]) == ("rejected", "offline_over_cap")
+    assert five_days["params"] == {"order_number": stale["number"], "cap_cents": 10_000}
+    assert (over_cap["status"], over_cap["code"]) == ("rejected", "offline_over_cap")
+    assert over_cap["params"] == {"order_number": dear["number"], "cap_cents": 10_000}
+    assert query_db(
+        hub.db_url, "SELECT count(*) FROM returns WHERE order_id IN (?, ?)", stale["id"], dear["id"]
+    ) == [(0,)]
 
 
 def test_a_retry_of_an_applied_return_is_a_duplicate_and_pays_nothing_twice(

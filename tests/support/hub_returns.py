@@ -134,18 +134,18 @@ def return_command(
     customer_id: int | None = None,
     offline: bool = False,
     store_id: int = 1,
+    issued_at: datetime | None = None,
 ) -> dict[str, Any]:
     """A ``return.take`` of ``order`` as the tablet makes it: the amount it decided itself (unless
-    ``paid_back``), the code the order was found with."""
+    ``paid_back``), the code the order was found with, made now (or at ``issued_at``)."""
+    issued_at = issued_at or datetime.now(UTC)
     if paid_back is None:
         request = ReturnRequest(
             tuple(UnitReturn(*unit) for unit in units),  # type: ignore[arg-type]
             method,  # type: ignore[arg-type]
             order.with_receipt,
         )
-        paid_back = decide_return(
-            order_facts(order), request, DEFAULT_POLICY, datetime.now(UTC)
-        ).paid_back_cents
+        paid_back = decide_return(order_facts(order), request, DEFAULT_POLICY, issued_at).paid_back_cents
     payload: dict[str, Any] = {
         "order_id": order.order_id,
         "units": [{"line_no": n, "qty": q, "reason": r, "condition": c} for n, q, r, c in units],
@@ -161,7 +161,7 @@ def return_command(
     return {
         "id": command_id or str(uuid.uuid4()),
         "type": "return.take",
-        "issued_at": datetime.now(UTC).isoformat(),
+        "issued_at": issued_at.isoformat(),
         "store_id": store_id,
         "staff_id": staff_id,
         "payload": payload,

@@ -332,6 +332,8 @@ RESULT_CODES: Mapping[str, tuple[str, ...]] = {
     "exchange_not_same_style": ("order_number", "sku"),
     "exchange_price_differs": ("order_number", "sku"),
     "exchange_out_of_stock": ("order_number", "sku", "available"),  # conflict
+    # Taken offline, but above the cap a tablet may take back offline, or needing a manager.
+    "offline_over_cap": ("order_number", "cap_cents"),
     # Made by the tablet: the hub refused the command alone with an HTTP problem (its code).
     "refused_by_hub": ("problem",),
 }

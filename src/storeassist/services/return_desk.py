@@ -65,6 +65,7 @@ from storeassist.domain.returns import (
     UnitReturn,
     decide_return,
     line_verdicts,
+    offline_allowed,
 )
 from storeassist.domain.tokens import (
     SignedToken,
@@ -356,12 +357,13 @@ class ReturnDesk(StaffCommandIssuer):
     def _check_may_take(
         self, opened: OpenedReturn, decision: ReturnDecision, return_id: str, offline: bool
     ) -> None:
-        """Offline: within the cap, and nothing a manager must approve unless one approved it here
-        (while the hub answered). Online: a return that needs a manager, approved here first."""
+        """Offline: within the cap, and nothing a manager must approve (``offline_allowed``, as the
+        hub checks a return that says it was taken offline; an approval given while the hub
+        answered does not make one). Online: a return that needs a manager, approved here first."""
         approved = return_id in self._approvals
-        if offline and decision.needs_manager and not approved:
-            raise ReturnNotPossible("offline_needs_manager", {"order_number": opened.order.number})
-        if offline and decision.goods_cents > self._offline_cap_cents:
+        if offline and not offline_allowed(decision, self._offline_cap_cents):
+            if decision.needs_manager:
+                raise ReturnNotPossible("offline_needs_manager", {"order_number": opened.order.number})
             raise ReturnNotPossible("offline_over_cap", {"cap_cents": self._offline_cap_cents})
         if not offline and decision.needs_manager and not approved:
             reasons = ",".join(decision.approvals)

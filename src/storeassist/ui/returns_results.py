@@ -154,6 +154,13 @@ def return_result_template(code: str | None, params: Mapping[str, str | int]) ->
                 "The back office cannot be reached, and this return needs a manager's approval, which "
                 "only the back office can record. Take it back when the tablet is online again.",
             )
+        case "offline_over_cap" if "order_number" in params:  # the hub's, of a return queued offline
+            return QCoreApplication.translate(
+                "AttentionPage",
+                "The return of order #{order_number} was taken while the tablet was offline, but it is "
+                "above the {cap_cents} a tablet may take back offline, or needs a manager's approval. "
+                "Nothing was paid back; do it again with the tablet online.",
+            )
         case "offline_over_cap":
             return QCoreApplication.translate(
                 "AttentionPage",

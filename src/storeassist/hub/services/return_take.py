@@ -7,10 +7,16 @@ In order, nothing written until every check has passed (the batch's SAVEPOINT un
    code is a valid signed code of this order (``receipt_not_of_order``): only then is it a return
    "with receipt";
 2. the policy, ``domain.returns.decide_return`` with ``DEFAULT_POLICY`` on the facts read now
-   (``return_facts``) at the moment of the return (the command's ``issued_at``, at most the hub's
-   clock): its refusals are the command's (``order_cancelled``, ``order_unpaid``, ``final_sale``
-   …), except ``more_than_returnable``, a **conflict**: the units were taken back meanwhile,
-   typically by another store while both were offline, so the second is never refunded;
+   (``return_facts``) at the hub's time: a tablet's clock decides nothing, except for a return
+   taken while it was offline, decided at the moment at the counter (the command's
+   ``issued_at``) if that is within :data:`OFFLINE_GRACE` of the hub's time (a tablet offline
+   longer, or a clock set back, gets the hub's time). Its refusals are the command's
+   (``order_cancelled``, ``order_unpaid``, ``final_sale`` …), except ``more_than_returnable``, a
+   **conflict**: the units were taken back meanwhile, typically by another store while both were
+   offline, so the second is never refunded;
+   a return taken offline must be one a tablet may take offline
+   (``domain.returns.offline_allowed`` with the policy's cap: nothing a manager must approve),
+   else ``offline_over_cap``: the offline flag is no way past the policy's cap;
 3. what the customer was told they get back (``paid_back_cents``) is what the hub decided (an
    exchange: 0), else the conflict ``paid_back_differs`` (shown, decided);
 4. an exchange's lines (``return_exchange``);
@@ -29,7 +35,7 @@ with the return's signed ``RETURN_RECEIPT`` code.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, case, select, update
@@ -44,6 +50,7 @@ from storeassist.domain.returns import (
     ReturnRequest,
     UnitReturn,
     decide_return,
+    offline_allowed,
 )
 from storeassist.domain.tokens import TokenError, TokenKind
 from storeassist.hub.db import models as m
@@ -54,6 +61,9 @@ from storeassist.hub.services.receipts import sign_receipt
 from storeassist.hub.services.return_exchange import ExchangeMade, ExchangePlan, make_exchange, plan_exchange
 from storeassist.hub.services.return_facts import RECEIPT_KINDS, ReturnOrder, order_of_code, read_return_order
 from storeassist.hub.services.trust import verify_scanned_code
+
+#: How long before the hub's time a return taken offline may be decided at its counter's time.
+OFFLINE_GRACE = timedelta(days=3)
 
 _returns = cast(Table, m.Return.__table__)
 _return_lines = cast(Table, m.ReturnLine.__table__)
@@ -123,7 +133,7 @@ _REASONS = {
 def take_return(session: Session, command: contract.TakeReturnCommand, device_id: int) -> dict[str, Any]:
     payload = command.payload
     connection = session.connection()
-    at = min(command.issued_at.astimezone(UTC), utc_now())
+    at = decided_at(command, utc_now())
     order = read_return_order(connection, payload.order_id, lock=True)
     if order is None:
         raise CommandRefused(
@@ -149,6 +159,15 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
         )
     except ReturnInvalid as invalid:
         raise _refused(invalid, order) from None
+    cap = DEFAULT_POLICY.offline_cap_cents
+    if payload.offline and not offline_allowed(decision, cap):
+        raise CommandRefused(
+            "offline_over_cap",
+            f"The return of order #{number} was taken offline, but is above the {cap} a tablet may "
+            "take back offline or needs a manager's approval.",
+            order_number=number,
+            cap_cents=cap,
+        )
     if payload.paid_back_cents != decision.paid_back_cents:
         raise CommandConflict(
             "paid_back_differs",
@@ -198,6 +217,15 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
         approved_by=manager,
     )
     return taken.model_dump(mode="json")
+
+
+def decided_at(command: contract.TakeReturnCommand, now: datetime) -> datetime:
+    """When the policy looks at a return: the hub's ``now``, or the moment at the counter of a
+    return taken offline within :data:`OFFLINE_GRACE` of it (module notes)."""
+    issued = command.issued_at.astimezone(UTC)
+    if command.payload.offline and now - OFFLINE_GRACE <= issued <= now:
+        return issued
+    return now
 
 
 def _receipt_of(session: Session, code: str, order_id: int, at: datetime) -> bool:
