@@ -537,11 +537,19 @@ async def test_a_return_that_needs_a_manager_is_taken_once_one_approved_it(count
     assert first.value.params == {"order_number": NUMBER, "reasons": "past_window"}
 
     approval = await counter.desk.approve(
-        return_id, badge=None, staff_number=" s0001 ", pin="1001", reason="Customer was travelling"
+        opened,
+        return_id,
+        counter.desk.decide(opened, _one(), "original_tender"),
+        badge=None,
+        staff_number=" s0001 ",
+        pin="1001",
+        reason="Customer was travelling",
     )
     receipt = await counter.desk.take(opened, return_id, _one(), "original_tender", [])
 
-    assert approval.manager_name == "Mo Manager" and counter.hub.approvals[0].staff_number == "S0001"
+    sent = counter.hub.approvals[0]
+    assert approval.manager_name == "Mo Manager" and sent.staff_number == "S0001"
+    assert (sent.order_id, sent.paid_back_cents, sent.reasons) == (ORDER_ID, 2999 - 0, ["past_window"])
     assert receipt.status == "confirmed" and receipt.approved_by == "Mo Manager"
     assert receipt.return_id == return_id
 
@@ -554,7 +562,10 @@ async def test_offline_an_approval_given_while_online_does_not_make_a_return_one
     counter.hub.order = returnable(days_ago=40)
     opened = await counter.desk.open_code(counter.code())
     return_id = counter.desk.new_return_id()
-    await counter.desk.approve(return_id, badge=None, staff_number="S0001", pin="1001", reason="travelling")
+    decision = counter.desk.decide(opened, _one(), "original_tender")
+    await counter.desk.approve(
+        opened, return_id, decision, badge=None, staff_number="S0001", pin="1001", reason="travelling"
+    )
     counter.sync.online = False
 
     with pytest.raises(ReturnNotPossible) as refused:
@@ -564,8 +575,48 @@ async def test_offline_an_approval_given_while_online_does_not_make_a_return_one
     assert counter.outbox.pending_count() == 0
 
 
+async def test_an_approval_is_of_what_the_manager_was_shown_and_of_the_associate_who_asked(
+    counter: Counter,
+) -> None:
+    """An approval of one unit is no approval of two under the same id; one given to the associate
+    signed in before is forgotten when someone else signs in; one past its time is asked again.
+    Each is refused here (approval_required: the screen asks the manager), with nothing queued."""
+    counter.hub.order = returnable(days_ago=40)
+    counter.sync.answer = _applied
+    now = [NOW]
+    desk = counter.make(counter.hub, clock=lambda: now[0])
+    opened = await desk.open_code(counter.code())
+
+    async def approved_for(units: list[UnitReturn]) -> str:
+        return_id = desk.new_return_id()
+        decision = desk.decide(opened, units, "original_tender")
+        await desk.approve(
+            opened, return_id, decision, badge=None, staff_number="S0001", pin="1001", reason="travelling"
+        )
+        return return_id
+
+    more = await approved_for(_one(1))
+    with pytest.raises(ReturnNotPossible) as bigger:
+        await desk.take(opened, more, _one(2), "original_tender", [])
+    someone_else = await approved_for(_one(1))
+    assert counter.staff.current is not None
+    counter.staff.current = counter.staff.current.model_copy(update={"staff_id": 4, "name": "Bo"})
+    with pytest.raises(ReturnNotPossible) as other_associate:
+        await desk.take(opened, someone_else, _one(1), "original_tender", [])
+    expired = await approved_for(_one(1))  # valid until NOW + 15 minutes
+    now[0] = NOW + timedelta(minutes=16)
+    with pytest.raises(ReturnNotPossible) as too_late:
+        await desk.take(opened, expired, _one(1), "original_tender", [])
+
+    codes = {bigger.value.code, other_associate.value.code, too_late.value.code}
+    assert codes == {"approval_required"}
+    assert counter.outbox.pending_count() == 0 and counter.outbox.get(uuid.UUID(more)) is None
+
+
 async def test_an_approval_refused_says_why_and_sends_nothing_of_the_wrong_shape(counter: Counter) -> None:
     return_id = counter.desk.new_return_id()
+    opened = await counter.desk.open_code(counter.code())
+    decision = counter.desk.decide(opened, _one(), "original_tender")
     cases: list[tuple[dict[str, Any], str]] = [
         ({"staff_number": "S0001", "pin": "12", "reason": "ok then"}, "pin_invalid"),
         ({"staff_number": "S0001", "pin": "1001", "reason": " x "}, "reason_missing"),
@@ -574,17 +625,19 @@ async def test_an_approval_refused_says_why_and_sends_nothing_of_the_wrong_shape
     ]
     for fields, code in cases:
         with pytest.raises(ApprovalRefused) as refused:
-            await counter.desk.approve(return_id, badge=None, **fields)
+            await counter.desk.approve(opened, return_id, decision, badge=None, **fields)
         assert refused.value.code == code and "1001" not in str(refused.value)
         error = refused.value
         assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
     assert counter.hub.approvals == []
     counter.hub.approval_refusal = HubRejected(Problem(title="no", status=403, code="not_a_manager"))
     with pytest.raises(ApprovalRefused) as not_manager:
-        await counter.desk.approve(return_id, badge=None, staff_number="S0003", pin="1003", reason="ok then")
+        await counter.desk.approve(
+            opened, return_id, decision, badge=None, staff_number="S0003", pin="1003", reason="ok then"
+        )
     with pytest.raises(ApprovalRefused) as offline:
         await counter.offline().approve(
-            return_id, badge=None, staff_number="S0001", pin="1001", reason="ok then"
+            opened, return_id, decision, badge=None, staff_number="S0001", pin="1001", reason="ok then"
         )
     assert (not_manager.value.code, offline.value.code) == ("not_a_manager", "offline")
 

@@ -278,7 +278,9 @@ async def test_a_return_past_its_window_is_taken_once_a_manager_approved_it(tabl
     assert first.value.code == "approval_required" and "past_window" in str(first.value.params["reasons"])
 
     approval = await tablet.desk.approve(
+        opened,
         return_id,
+        tablet.desk.decide(opened, _back(line_no), "store_credit"),
         badge=tablet.hub.manager_badge,
         staff_number=None,
         pin=MANAGER[1],

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from hub_returns import look_up, make_order, manager_approves, query_staff, take
+from hub_returns import approved_what, look_up, make_order, manager_approves, query_staff, take
 
 from storeassist import contract
 from storeassist.domain.return_desk import order_facts
@@ -137,6 +137,8 @@ def test_a_managers_approval_by_badge_and_pin_is_recorded_audited_and_signs_nobo
 ) -> None:
     hub = hub_server_fn
     ((manager_id, _number),) = query_staff(hub, query_db, "manager")
+    ((associate_id, _number),) = query_staff(hub, query_db, "associate")
+    made = make_order(hub, query_db)
     return_id = str(uuid.uuid4())
     with enroll_device(hub, role="associate") as device:
         before = query_db(hub.db_url, "SELECT count(*) FROM staff_sessions WHERE ended_at IS NULL")[0][0]
@@ -147,6 +149,9 @@ def test_a_managers_approval_by_badge_and_pin_is_recorded_audited_and_signs_nobo
                 "badge": hub.badge(manager_id),
                 "pin": demo_pin(manager_id),
                 "reason": "customer kept the tags",
+                "order_id": made["id"],
+                "paid_back_cents": 4_000,
+                "reasons": ["above_manager_limit", "past_window"],
             },
         )
         after = query_db(hub.db_url, "SELECT count(*) FROM staff_sessions WHERE ended_at IS NULL")[0][0]
@@ -161,10 +166,22 @@ def test_a_managers_approval_by_badge_and_pin_is_recorded_audited_and_signs_nobo
     assert abs((approval.approved_at - datetime.now(UTC)).total_seconds()) < 60
     kept = query_db(
         hub.db_url,
-        "SELECT manager_id, store_id, reason, used_at FROM return_approvals WHERE return_id = ?",
+        "SELECT manager_id, store_id, reason, used_at, order_id, staff_id, paid_back_cents, reasons "
+        "FROM return_approvals WHERE return_id = ?",
         return_id,
     )
-    assert kept == [(manager_id, 1, "customer kept the tags", None)]
+    assert kept == [
+        (
+            manager_id,
+            1,
+            "customer kept the tags",
+            None,
+            made["id"],
+            associate_id,
+            4_000,
+            "above_manager_limit,past_window",
+        )
+    ]
     assert query_db(
         hub.db_url,
         "SELECT staff_id FROM audit WHERE action = 'return.approve' AND subject = ?",
@@ -183,7 +200,13 @@ def test_a_wrong_pin_or_an_associate_does_not_approve_and_the_pin_is_never_echoe
 
     wrong = device.post(
         "/v1/returns/approvals",
-        json={"return_id": return_id, "staff_number": number, "pin": "97531", "reason": "regular"},
+        json={
+            "return_id": return_id,
+            "staff_number": number,
+            "pin": "97531",
+            "reason": "regular",
+            **approved_what(None),
+        },
     )
     associate = manager_approves(hub, query_db, device, return_id, role="associate")
 
@@ -191,7 +214,10 @@ def test_a_wrong_pin_or_an_associate_does_not_approve_and_the_pin_is_never_echoe
     assert_problem(associate, 403, "not_a_manager")
     assert query_db(hub.db_url, "SELECT count(*) FROM return_approvals") == [(0,)]
     assert_problem(
-        device.post("/v1/returns/approvals", json={"return_id": return_id, "pin": "1234", "reason": "x y z"}),
+        device.post(
+            "/v1/returns/approvals",
+            json={"return_id": return_id, "pin": "1234", "reason": "x y z", **approved_what(None)},
+        ),
         422,
         "invalid_request",
     )
@@ -202,7 +228,13 @@ def test_too_many_refused_approvals_lock_the_device_as_sign_in_does(
 ) -> None:
     hub, device = own_hub_device
     ((_manager_id, number),) = query_staff(hub, query_db, "manager")
-    attempt = {"return_id": str(uuid.uuid4()), "staff_number": number, "pin": "0000", "reason": "regular"}
+    attempt = {
+        "return_id": str(uuid.uuid4()),
+        "staff_number": number,
+        "pin": "0000",
+        "reason": "regular",
+        **approved_what(None),
+    }
 
     answers = [device.post("/v1/returns/approvals", json=attempt) for _ in range(11)]
 
@@ -273,7 +305,8 @@ def test_finding_customers_orders_counts_against_the_staff_members_profile_reads
     query_db(hub.db_url, "UPDATE orders SET customer_id = NULL WHERE id = ?", guest["id"])
 
     answers = [
-        device.post("/v1/returns/lookup", json={"order_number": made["number"]}).status_code for _ in range(31)
+        device.post("/v1/returns/lookup", json={"order_number": made["number"]}).status_code
+        for _ in range(31)
     ]
     profile = device.get(f"/v1/customers/{made['customer_id']}/profile")
     guests = device.post("/v1/returns/lookup", json={"order_number": guest["number"]})
@@ -282,3 +315,12 @@ def test_finding_customers_orders_counts_against_the_staff_members_profile_reads
     assert answers[30] == 429
     assert_problem(profile, 429, "too_many_reads")
     assert guests.status_code == 200
+
+
+def test_an_approval_of_an_order_that_does_not_exist_is_refused(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, device = own_hub_device
+    answer = manager_approves(hub, query_db, device, str(uuid.uuid4()), order_id=999_999_999)
+    assert_problem(answer, 404, "unknown_order")
+    assert query_db(hub.db_url, "SELECT count(*) FROM return_approvals") == [(0,)]

@@ -351,12 +351,16 @@ def test_no_sequence_of_returns_at_the_hub_pays_back_more_than_was_paid(
             if outcome.needs_manager and approved:
                 session.connection().execute(
                     text(
-                        "INSERT INTO return_approvals (return_id, manager_id, store_id, device_id, reason, "
-                        "at, expires_at) VALUES (:rid, 1, :store, :store, 'fine', :now, :until)"
+                        "INSERT INTO return_approvals (return_id, manager_id, store_id, device_id, "
+                        "order_id, staff_id, paid_back_cents, reasons, reason, at, expires_at) VALUES "
+                        "(:rid, 1, :store, :store, :order, 1, :paid, :reasons, 'fine', :now, :until)"
                     ),
                     {
                         "rid": str(command_id),
                         "store": store_id,
+                        "order": order_id,
+                        "paid": outcome.paid_back_cents,
+                        "reasons": ",".join(outcome.approvals),
                         "now": now,
                         "until": now + timedelta(minutes=15),
                     },
@@ -367,6 +371,7 @@ def test_no_sequence_of_returns_at_the_hub_pays_back_more_than_was_paid(
                 type="return.take",
                 issued_at=now,
                 store_id=store_id,
+                staff_id=1,
                 payload=contract.TakeReturnPayload(
                     order_id=order_id,
                     units=[

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from hub_returns import (
+    approved_what,
     keys,
     look_up,
     make_order,
@@ -235,7 +236,7 @@ def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_a
         return_id = str(uuid.uuid4())
 
         unapproved = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=str(uuid.uuid4()))
-        approval = manager_approves(hub, query_db, device, return_id)
+        approval = manager_approves(hub, query_db, device, return_id, order=order)
         approved = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=return_id)
         session_still_the_associates = device.post(
             "/v1/returns/lookup", json={"order_number": made["number"]}
@@ -276,30 +277,60 @@ def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_a
     assert session_still_the_associates.status_code == 200
 
 
-@pytest.mark.parametrize("spoil", ["expired", "used", "another_device", "not_a_manager"])
-def test_an_approval_expired_used_of_another_device_or_of_a_non_manager_does_not_approve(
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "expired",
+        "used",
+        "another_device",
+        "not_a_manager",
+        "more_money",
+        "another_order",
+        "other_reasons",
+        "another_associate",
+    ],
+)
+def test_an_approval_not_of_this_very_return_does_not_approve_it(
     spoil: str, hub_server_fn: Any, enroll_device: Any, query_db: Any
 ) -> None:
+    """Expired, used, given on another device or by someone below manager; or of less money,
+    another order, other reasons, or asked by another associate than the one taking it back."""
     hub = hub_server_fn
-    made = make_order(hub, query_db, days_ago=40)
+    made, other_order = make_order(hub, query_db, days_ago=40), make_order(hub, query_db, days_ago=40)
+    (_first, (second_associate, _number)) = query_db(
+        hub.db_url, "SELECT id, staff_number FROM staff WHERE store_id = 1 AND role = 'associate' ORDER BY id"
+    )[:2]
     with enroll_device(hub, role="associate") as device, enroll_device(hub, role="associate") as other:
         order = look_up(device, code=hub.order_token(made["id"]))
         return_id = str(uuid.uuid4())
+        what = approved_what(order)
+        changed = {
+            "more_money": {"paid_back_cents": what["paid_back_cents"] - 1},
+            "another_order": {"order_id": other_order["id"]},
+            "other_reasons": {"reasons": ["no_receipt"]},
+        }.get(spoil, {})
         if spoil == "not_a_manager":
-            refused = manager_approves(hub, query_db, device, return_id, role="supervisor")
+            refused = manager_approves(hub, query_db, device, return_id, role="supervisor", order=order)
             assert refused.status_code == 403 and refused.json()["code"] == "not_a_manager"
         else:
             approving = other if spoil == "another_device" else device
-            assert manager_approves(hub, query_db, approving, return_id).status_code == 200
+            given = manager_approves(hub, query_db, approving, return_id, order=order, **changed)
+            assert given.status_code == 200, given.text
         if spoil == "expired":
             query_db(hub.db_url, "UPDATE return_approvals SET expires_at = ?", "2020-01-01 00:00:00.000000")
         if spoil == "used":
             query_db(hub.db_url, "UPDATE return_approvals SET used_at = ?", "2020-01-01 00:00:00.000000")
         before = written(query_db, hub)
 
-        result = take(device, order, [(1, 1, "wrong_size", "resellable")], command_id=return_id)
+        result = take(
+            device,
+            order,
+            [(1, 1, "wrong_size", "resellable")],
+            command_id=return_id,
+            staff_id=second_associate if spoil == "another_associate" else None,
+        )
 
-    expected = "approval_not_valid" if spoil in ("expired", "used") else "approval_required"
+    expected = "approval_required" if spoil in ("another_device", "not_a_manager") else "approval_not_valid"
     assert (result["status"], result["code"]) == ("rejected", expected)
     assert written(query_db, hub) == before
 

@@ -7,7 +7,8 @@ here until it has a case.
 
 Customers are the chain's, not a store's (a shopper buys everywhere), so a customer route is
 scoped by the store it is asked for; orders and pickups belong to their store. Finding an order to
-take back is the one route that serves every store on purpose (returns are taken in any store).
+take back, and a manager's approval of a return of it, serve every store on purpose (returns are
+taken in any store).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+
+from storeassist.hub.seed.catalog import demo_pin
 
 #: Parameter and body field names that point at a store's, an order's or a customer's data.
 SCOPED_NAMES = {"store_id", "customer_id", "order_id", "number", "token", "commands"}
@@ -29,11 +32,11 @@ UNSCOPED = {
     ("get", "/v1/stores"),
     ("get", "/v1/products"),
     ("get", "/v1/customers"),  # a search of the chain's customers, rows masked, takes no store
-    ("post", "/v1/returns/approvals"),  # a manager's approval of this device's own return command
 }
 #: Routes that serve every store on purpose: a return is taken back in any store of the chain, so
-#: another store's device is answered there (its case must succeed), never refused.
-CHAIN_WIDE = {("post", "/v1/returns/lookup")}
+#: another store's device is answered there (its case must succeed), never refused: finding the
+#: order, and a manager's approval of this device's own return of it.
+CHAIN_WIDE = {("post", "/v1/returns/lookup"), ("post", "/v1/returns/approvals")}
 
 
 def _references(operation: dict[str, Any], schema: dict[str, Any]) -> set[str]:
@@ -82,6 +85,21 @@ def test_a_device_of_another_store_is_refused_on_every_route_that_takes_a_refere
     order_id = hub_server.pickup_order_ids[0]
     ((number,),) = query_db(hub_server.db_url, "SELECT number FROM orders WHERE id = ?", order_id)
     cases = _cases(hub_server, {"number": number})
+    ((manager_id, staff_number),) = query_db(
+        hub_server.db_url,
+        "SELECT id, staff_number FROM staff WHERE store_id = 2 AND role = 'manager' ORDER BY id LIMIT 1",
+    )
+    cases[("post", "/v1/returns/approvals")] = {
+        "json": {
+            "return_id": "00000000-0000-4000-8000-000000000002",
+            "staff_number": staff_number,
+            "pin": demo_pin(manager_id),
+            "reason": "store 1's order, returned in store 2",
+            "order_id": order_id,
+            "paid_back_cents": 0,
+            "reasons": ["past_window"],
+        }
+    }
 
     operations = {
         (method, path): operation

@@ -136,6 +136,8 @@ class FakeReturnDesk:
     offline_cap: int = DEFAULT_POLICY.offline_cap_cents
     now: datetime = FAKE_NOW
     approvals: dict[str, str] = field(default_factory=dict)
+    #: What each approval approved: the order's number, the amount paid back, the reasons.
+    approved_what: dict[str, tuple[str, int, tuple[str, ...]]] = field(default_factory=dict)
     taken: list[tuple[str, tuple[UnitReturn, ...], str, tuple[ExchangeLine, ...]]] = field(
         default_factory=list
     )
@@ -199,13 +201,26 @@ class FakeReturnDesk:
         return str(uuid.uuid4())
 
     async def approve(
-        self, return_id: str, *, badge: str | None, staff_number: str | None, pin: str, reason: str
+        self,
+        opened: OpenedReturn,
+        return_id: str,
+        decision: ReturnDecision,
+        *,
+        badge: str | None,
+        staff_number: str | None,
+        pin: str,
+        reason: str,
     ) -> ReturnApproval:
         self._signed()
         if not self.online:
             raise ApprovalRefused("offline")
         if (badge == MANAGER_BADGE and pin == MANAGER[1]) or (staff_number, pin) == MANAGER:
             self.approvals[return_id] = reason
+            self.approved_what[return_id] = (
+                opened.order.number,
+                decision.paid_back_cents,
+                decision.approvals,
+            )
             return ReturnApproval(
                 return_id=uuid.UUID(return_id),
                 manager_id=7,
@@ -228,8 +243,8 @@ class FakeReturnDesk:
         self._signed()
         decision = self.decide(opened, units, method)
         if opened.source == "cache" and not offline_allowed(decision, self.offline_cap):
-            code = "offline_needs_manager" if decision.needs_manager else "offline_over_cap"
-            raise ReturnNotPossible(code, {"cap_cents": self.offline_cap})
+            refusal = "offline_needs_manager" if decision.needs_manager else "offline_over_cap"
+            raise ReturnNotPossible(refusal, {"cap_cents": self.offline_cap})
         self.taken.append((return_id, tuple(units), method, tuple(exchange)))
         number = opened.order.number
         status = self.answer if self.online else "waiting"

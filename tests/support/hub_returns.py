@@ -206,13 +206,51 @@ def written(query_db: Any, hub: Any) -> tuple[Any, ...]:
     )
 
 
+def approved_what(
+    order: contract.ReturnableOrder | None,
+    units: list[tuple[int, int, str, str]] | None = None,
+    method: str = "original_tender",
+) -> dict[str, Any]:
+    """What a manager approves of a return of ``order`` (as the tablet decides it now): the
+    order, the amount paid back, the reasons. Without an order, one of the seeded chain's."""
+    if order is None:
+        return {"order_id": 1, "paid_back_cents": 0, "reasons": ["past_window"]}
+    request = ReturnRequest(
+        tuple(UnitReturn(*unit) for unit in (units or [(1, 1, "wrong_size", "resellable")])),  # type: ignore[arg-type]
+        method,  # type: ignore[arg-type]
+        order.with_receipt,
+    )
+    decision = decide_return(order_facts(order), request, DEFAULT_POLICY, datetime.now(UTC))
+    return {
+        "order_id": order.order_id,
+        "paid_back_cents": decision.paid_back_cents,
+        "reasons": list(decision.approvals),
+    }
+
+
 def manager_approves(
-    hub: Any, query_db: Any, device: httpx.Client, return_id: str, role: str = "manager"
+    hub: Any,
+    query_db: Any,
+    device: httpx.Client,
+    return_id: str,
+    role: str = "manager",
+    *,
+    order: contract.ReturnableOrder | None = None,
+    **what: Any,
 ) -> httpx.Response:
+    """The first ``role`` of store 1 approves return ``return_id`` of ``order`` on ``device``, as
+    :func:`approved_what` (its fields replaced by ``what``)."""
     ((staff_id, number),) = query_staff(hub, query_db, role)
     return device.post(
         "/v1/returns/approvals",
-        json={"return_id": return_id, "staff_number": number, "pin": demo_pin(staff_id), "reason": "regular"},
+        json={
+            "return_id": return_id,
+            "staff_number": number,
+            "pin": demo_pin(staff_id),
+            "reason": "regular",
+            **approved_what(order),
+            **what,
+        },
     )
 
 

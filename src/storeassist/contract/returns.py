@@ -18,7 +18,7 @@ from pydantic.config import JsonDict
 
 from storeassist.contract.common import Cents, Channel, Count, EntityId, LineNo, Units, WireModel
 from storeassist.contract.orders import Fulfilment, PaymentState
-from storeassist.domain.returns import TenderKind
+from storeassist.domain.returns import ApprovalReason, TenderKind
 
 #: An order number as printed (``W1000123``).
 OrderNumber = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
@@ -115,9 +115,17 @@ class ReturnableOrder(WireModel):
 
 class ReturnApprovalRequest(WireModel):
     """A manager approves one return on the associate's tablet: their badge (with PIN) or staff
-    number and PIN, and why. The hub checks them as a sign-in would, without signing anyone out."""
+    number and PIN, and why. The hub checks them as a sign-in would, without signing anyone out.
+    The approval is of what the manager was shown: that order, the amount paid back and the
+    policy's reasons; the return it approves is taken by the associate who asked, and pays back
+    no more, for no other reason."""
 
     return_id: UUID = Field(description="the id of the return.take command this approval is for")
+    order_id: EntityId = Field(description="the order being taken back")
+    paid_back_cents: Cents = Field(description="what the return pays back, as the manager was shown")
+    reasons: list[ApprovalReason] = Field(
+        max_length=4, description="why the policy asks for a manager, as the manager was shown"
+    )
     badge: SignedCode | None = None
     staff_number: str | None = Field(default=None, max_length=16, pattern=r"^[A-Z0-9]+$")
     pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")

@@ -37,9 +37,7 @@ _UPSERT = (
 )
 
 
-_COUNT_RETURN = (
-    "UPDATE return_orders SET data = ?, laid_over = ? WHERE order_id = ? AND expires_at > ?"
-)
+_COUNT_RETURN = "UPDATE return_orders SET data = ?, laid_over = ? WHERE order_id = ? AND expires_at > ?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ from storeassist.local import LocalStoreError, OutboxEntry
 from storeassist.local.cache import KeptReturnOrder
 from storeassist.services.counter_deadline import COUNTER_DEADLINE_S, CounterDeadline
 from storeassist.services.outbox_commands import SignedInStaff, StaffCommandIssuer, utc_now
+from storeassist.services.return_approvals import GivenApproval, GivenApprovals
 from storeassist.services.return_collaborators import ReturnCache, ReturnHub, ReturnOutbox, ReturnSync
 from storeassist.services.return_exchange import ReturnExchanges
 from storeassist.services.return_receipts import return_receipt
@@ -131,7 +132,7 @@ class ReturnDesk(StaffCommandIssuer):
         self._at_the_counter = CounterDeadline(counter_deadline_s, hub_went_quiet, "the returns counter")
         self._take_wait_s = take_wait_s
         #: Approvals the hub recorded on this tablet, by return id (the return.take command's id).
-        self._approvals: dict[str, ReturnApproval] = {}
+        self._approvals = GivenApprovals()
 
     @property
     def store_id(self) -> int:
@@ -289,24 +290,42 @@ class ReturnDesk(StaffCommandIssuer):
         return str(uuid.uuid4())
 
     async def approve(
-        self, return_id: str, *, badge: str | None, staff_number: str | None, pin: str, reason: str
+        self,
+        opened: OpenedReturn,
+        return_id: str,
+        decision: ReturnDecision,
+        *,
+        badge: str | None,
+        staff_number: str | None,
+        pin: str,
+        reason: str,
     ) -> ReturnApproval:
-        """A manager approves return ``return_id`` on this tablet with their badge or staff number
-        and PIN, saying why; the associate stays signed in. Tried once (a wrong PIN counts at the
-        hub). Refused: :class:`ApprovalRefused` with the hub's problem code (``sign_in_refused``,
-        ``sign_in_wrong_store``, ``not_a_manager``, ``too_many_sign_in_attempts`` …), ``offline``,
-        or, with nothing sent, ``manager_missing`` (no badge or number, or one of the wrong
-        shape), ``pin_invalid`` (not 4 to 8 digits) or ``reason_missing``. The PIN is never
-        logged, kept or put in an error."""
-        self.signed_in()
-        request = approval_request(return_id, badge, staff_number, pin, reason)
+        """A manager approves return ``return_id`` of the opened order, as ``decision`` (what they
+        are shown: the amount paid back and why a manager is needed), on this tablet with their
+        badge or staff number and PIN, saying why; the associate stays signed in. The approval is
+        of that return only: taken by this associate, of this order, paying back no more, for no
+        other reason. Tried once (a wrong PIN counts at the hub). Refused: :class:`ApprovalRefused`
+        with the hub's problem code (``sign_in_refused``, ``sign_in_wrong_store``,
+        ``not_a_manager``, ``too_many_sign_in_attempts`` …), ``offline``, or, with nothing sent,
+        ``manager_missing`` (no badge or number, or one of the wrong shape), ``pin_invalid`` (not
+        4 to 8 digits) or ``reason_missing``. The PIN is never logged, kept or put in an error."""
+        staff = self.signed_in()
+        request = approval_request(return_id, opened, decision, (badge, staff_number), pin, reason)
         try:
             approval = await self._client.approve_return(request)
         except (HubConnectionError, HubServerError):
             raise ApprovalRefused("offline") from None
         except HubRejected as exc:
             raise ApprovalRefused(exc.code) from None
-        self._approvals[str(approval.return_id)] = approval
+        self._approvals.add(
+            GivenApproval(
+                approval,
+                staff.staff_id,
+                request.order_id,
+                request.paid_back_cents,
+                frozenset(request.reasons),
+            )
+        )
         log.info("a manager (staff %d) approved a return", approval.manager_id)
         return approval
 
@@ -336,7 +355,10 @@ class ReturnDesk(StaffCommandIssuer):
         at = self._clock()
         decision = self._decide(opened, units, method, at)
         offline = opened.source == "cache" or self._sync.online is False
-        self._check_may_take(opened, decision, str(command_id), offline)
+        approved = self._approvals.approved(
+            str(command_id), staff.staff_id, opened.order.order_id, decision, at
+        )
+        self._check_may_take(opened, decision, approved is not None, offline)
         if method == "exchange":
             self._exchanges.check(opened, decision, exchange)
         payload = take_payload(
@@ -347,7 +369,9 @@ class ReturnDesk(StaffCommandIssuer):
         try:
             self.issue(TakeReturnCommand(**fields, type="return.take", payload=payload))
         except PayloadOutOfBounds as exc:  # the outbox's own check: nothing was queued
-            raise ReturnNotPossible("payload_out_of_bounds", {"bound": exc.bound, "limit": exc.limit}) from None
+            raise ReturnNotPossible(
+                "payload_out_of_bounds", {"bound": exc.bound, "limit": exc.limit}
+            ) from None
         entry = await self._answer_for(command_id)
         receipt = return_receipt(opened.order.number, decision, command_id, at, entry)
         if receipt.status in ("confirmed", "waiting"):
@@ -355,12 +379,12 @@ class ReturnDesk(StaffCommandIssuer):
         return receipt
 
     def _check_may_take(
-        self, opened: OpenedReturn, decision: ReturnDecision, return_id: str, offline: bool
+        self, opened: OpenedReturn, decision: ReturnDecision, approved: bool, offline: bool
     ) -> None:
         """Offline: within the cap, and nothing a manager must approve (``offline_allowed``, as the
         hub checks a return that says it was taken offline; an approval given while the hub
-        answered does not make one). Online: a return that needs a manager, approved here first."""
-        approved = return_id in self._approvals
+        answered does not make one). Online: a return that needs a manager, approved here first
+        (``approved``: an approval of this very return, by this associate, still valid)."""
         if offline and not offline_allowed(decision, self._offline_cap_cents):
             if decision.needs_manager:
                 raise ReturnNotPossible("offline_needs_manager", {"order_number": opened.order.number})

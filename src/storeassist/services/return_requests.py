@@ -73,9 +73,16 @@ def take_payload(
 
 
 def approval_request(
-    return_id: str, badge: str | None, staff_number: str | None, pin: str, reason: str
+    return_id: str,
+    opened: OpenedReturn,
+    decision: ReturnDecision,
+    manager: tuple[str | None, str | None],
+    pin: str,
+    reason: str,
 ) -> ReturnApprovalRequest:
-    """The approval's request, or the refusal of what cannot be sent (never quoting the PIN)."""
+    """The approval's request of the return ``decision`` of the opened order, by the manager's
+    (badge, staff number), or the refusal of what cannot be sent (never quoting the PIN)."""
+    badge, staff_number = manager
     badge = (badge or "").strip() or None
     number = (staff_number or "").strip().upper() or None
     pin = pin.strip()
@@ -87,6 +94,9 @@ def approval_request(
     try:
         return ReturnApprovalRequest(
             return_id=command_id_of(return_id),
+            order_id=opened.order.order_id,
+            paid_back_cents=decision.paid_back_cents,
+            reasons=list(decision.approvals),
             badge=badge,
             staff_number=number,
             pin=pin,

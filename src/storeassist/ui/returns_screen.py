@@ -20,7 +20,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from storeassist.contract.returns import ReturnApproval
-from storeassist.domain.return_desk import OpenedReturn, ReturnReceipt
+from storeassist.domain.return_desk import OpenedReturn, ReturnNotPossible, ReturnReceipt
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind, read_return_order_text
 from storeassist.ui.formatting import StoreFormat
@@ -234,15 +234,21 @@ class ReturnsScreen(QWidget):
         self._take(chosen)
 
     def _approve(self, form: ApprovalForm) -> None:
-        desk, return_id = self._desk, self._return_id
-        if desk is None or return_id is None or self._chosen is None:
+        desk, opened, return_id, chosen = self._desk, self._opened, self._return_id, self._chosen
+        if desk is None or opened is None or return_id is None or chosen is None:
             return
         seq = self._open_seq
         self._in_flight = True
         self._set_status(ReturnWords.tr("Checking the manager's details…"))
         self._runner.run(
             desk.approve(
-                return_id, badge=form.badge, staff_number=form.staff_number, pin=form.pin, reason=form.reason
+                opened,
+                return_id,
+                chosen.decision,
+                badge=form.badge,
+                staff_number=form.staff_number,
+                pin=form.pin,
+                reason=form.reason,
             ),
             on_success=lambda approval: self._on_approved(seq, approval),
             on_failure=lambda error: self._on_approval_failed(seq, error),
@@ -297,6 +303,10 @@ class ReturnsScreen(QWidget):
         self._finished()
         if seq != self._open_seq:
             return
+        if isinstance(error, ReturnNotPossible) and error.code == "approval_required":
+            # The desk holds no approval of this return (expired, or given to whoever was signed
+            # in before): the next Take back asks a manager again, as a new return.
+            self._forget_return()
         self.pages.setCurrentWidget(self.order)
         self.order.show_message(return_failure(error, doing="return", fmt=self._format))
 

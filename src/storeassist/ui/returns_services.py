@@ -54,9 +54,18 @@ class ReturnDeskLike(Protocol):
         ...
 
     def approve(
-        self, return_id: str, *, badge: str | None, staff_number: str | None, pin: str, reason: str
+        self,
+        opened: OpenedReturn,
+        return_id: str,
+        decision: ReturnDecision,
+        *,
+        badge: str | None,
+        staff_number: str | None,
+        pin: str,
+        reason: str,
     ) -> Awaitable[ReturnApproval]:
-        """A manager approves this one return on this tablet (at the back office only)."""
+        """A manager approves this one return, as ``decision`` shows it, on this tablet (recorded
+        at the back office only); it approves no other return, amount or associate."""
         ...
 
     def take(

@@ -25,7 +25,8 @@ from storeassist.hub.services.access import sign_in_staff
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import Forbidden
-from storeassist.hub.services.returns import lookup_return, record_approval, require_manager
+from storeassist.hub.services.return_approvals import record_approval, require_manager
+from storeassist.hub.services.returns import lookup_return
 from storeassist.hub.services.sign_in_limits import SignInLimiter
 
 router = APIRouter(prefix=contract.API_PREFIX + "/returns", tags=["returns"], responses=PROBLEM_RESPONSES)
@@ -34,7 +35,9 @@ router = APIRouter(prefix=contract.API_PREFIX + "/returns", tags=["returns"], re
 @router.post(
     "/lookup",
     response_model=contract.ReturnableOrder,
-    responses={429: {"model": contract.Problem, "description": "Too many customer reads by this staff member"}},
+    responses={
+        429: {"model": contract.Problem, "description": "Too many customer reads by this staff member"}
+    },
 )
 def look_up_return(
     body: contract.ReturnLookup, request: Request, credentials: Credentials, staff_token: StaffToken
@@ -71,9 +74,11 @@ def approve_return(
     """A manager approves one return (``return_id``: its ``return.take`` command's id) on the
     associate's tablet: badge and PIN, or staff number and PIN, checked as a sign-in is (403
     ``sign_in_refused``, ``sign_in_wrong_store``; 429 ``too_many_sign_in_attempts`` after 10
-    refusals from the device), then 403 ``not_a_manager`` below manager. Recorded for this device
-    and store, valid 15 minutes, used once; audited ``return.approve``. Nobody is signed in or
-    out, and the PIN is never logged or echoed."""
+    refusals from the device), then 403 ``not_a_manager`` below manager; 404 ``unknown_order``
+    for an order that does not exist. Recorded for this device and store, valid 15 minutes, used
+    once, and only by a return of that order, taken by the associate whose session asks, paying
+    back at most ``paid_back_cents`` for no reasons but ``reasons``; audited ``return.approve``.
+    Nobody is signed in or out, and the PIN is never logged or echoed."""
     db = database(request)
     limiter: SignInLimiter = request.app.state.sign_in_limiter
     with db.reading() as session:

@@ -318,7 +318,9 @@ class StoreCredit(Base):
 
 class ReturnApproval(Base):
     """A manager's approval of one return, given on the associate's tablet (0007): keyed by the
-    ``return.take`` command's id, used once, within ``expires_at``."""
+    ``return.take`` command's id, used once, within ``expires_at``, and only for what was
+    approved: that order, asked by that associate (``staff_id``), paying back at most
+    ``paid_back_cents``, for the policy's ``reasons`` (comma-separated ``ApprovalReason``)."""
 
     __tablename__ = "return_approvals"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -326,6 +328,10 @@ class ReturnApproval(Base):
     manager_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    paid_back_cents: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -21,8 +21,9 @@ In order, nothing written until every check has passed (the batch's SAVEPOINT un
    exchange: 0), else the conflict ``paid_back_differs`` (shown, decided);
 4. an exchange's lines (``return_exchange``);
 5. a return the policy wants a manager for needs an approval recorded for this command id from
-   this device (``POST /v1/returns/approvals``): none is ``approval_required`` (with the reasons),
-   one expired or used is ``approval_not_valid``; the one found is used now.
+   this device (``POST /v1/returns/approvals``) of this very return (``return_approvals``): none
+   is ``approval_required`` (with the reasons); one expired, used, or of another order, associate,
+   amount or reasons is ``approval_not_valid``; the one found is used now.
 
 Applied, it writes the return and its lines, the units returned on the order's lines, restocked
 units back in this store's stock, a refund request per tender share, store credit, the points
@@ -55,9 +56,10 @@ from storeassist.domain.returns import (
 from storeassist.domain.tokens import TokenError, TokenKind
 from storeassist.hub.db import models as m
 from storeassist.hub.services.command_outcomes import CommandConflict, CommandNotApplied, CommandRefused
-from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import TokenRefused
 from storeassist.hub.services.receipts import sign_receipt
+from storeassist.hub.services.return_approvals import use_approval
 from storeassist.hub.services.return_exchange import ExchangeMade, ExchangePlan, make_exchange, plan_exchange
 from storeassist.hub.services.return_facts import RECEIPT_KINDS, ReturnOrder, order_of_code, read_return_order
 from storeassist.hub.services.trust import verify_scanned_code
@@ -72,25 +74,10 @@ _inventory = cast(Table, m.Inventory.__table__)
 _customers = cast(Table, m.Customer.__table__)
 _ledger = cast(Table, m.PointsEntry.__table__)
 _credits = cast(Table, m.StoreCredit.__table__)
-_approvals = cast(Table, m.ReturnApproval.__table__)
 _staff = cast(Table, m.Staff.__table__)
 _change_log = cast(Table, m.ChangeLog.__table__)
 _audit = cast(Table, m.AuditEntry.__table__)
 
-_APPROVALS = (
-    select(_approvals.c.id, _approvals.c.manager_id, _approvals.c.expires_at, _approvals.c.used_at)
-    .where(
-        _approvals.c.return_id == bindparam("return_id"),
-        _approvals.c.store_id == bindparam("store_id"),
-        _approvals.c.device_id == bindparam("device_id"),
-    )
-    .order_by(_approvals.c.id.desc())
-)
-_USE_APPROVAL = (
-    update(_approvals)
-    .where(_approvals.c.id == bindparam("approval"), _approvals.c.used_at.is_(None))
-    .values(used_at=bindparam("now"))
-)
 _STAFF_NAME = select(_staff.c.name).where(_staff.c.id == bindparam("staff_id"))
 _INSERT_RETURN = _returns.insert().returning(_returns.c.id)
 _INSERT_LINE = _return_lines.insert()
@@ -133,7 +120,8 @@ _REASONS = {
 def take_return(session: Session, command: contract.TakeReturnCommand, device_id: int) -> dict[str, Any]:
     payload = command.payload
     connection = session.connection()
-    at = decided_at(command, utc_now())
+    now = utc_now()
+    at = decided_at(command, now)
     order = read_return_order(connection, payload.order_id, lock=True)
     if order is None:
         raise CommandRefused(
@@ -180,7 +168,9 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
         )
     plan = plan_exchange(connection, order, command) if payload.method == "exchange" else ExchangePlan()
     manager_id = (
-        _use_approval(connection, command, device_id, decision, number) if decision.needs_manager else None
+        use_approval(connection, command, device_id, order.id, decision, number, now)
+        if decision.needs_manager
+        else None
     )
     made = make_exchange(session, plan, number, command.store_id, device_id, at)
     return_id = _write_return(
@@ -254,40 +244,6 @@ def _refused(invalid: ReturnInvalid, order: ReturnOrder) -> CommandNotApplied:
     if invalid.code == "more_than_returnable":
         return CommandConflict(invalid.code, reason, _facts(order), **params)
     return CommandRefused(invalid.code, reason, **params)
-
-
-def _use_approval(
-    connection: Connection,
-    command: contract.TakeReturnCommand,
-    device_id: int,
-    decision: ReturnDecision,
-    number: str,
-) -> int:
-    """The manager whose approval of this return, from this device, is used now (module notes)."""
-    found = connection.execute(
-        _APPROVALS, {"return_id": str(command.id), "store_id": command.store_id, "device_id": device_id}
-    ).fetchall()
-    if not found:
-        reasons = ",".join(decision.approvals)
-        raise CommandRefused(
-            "approval_required",
-            f"This return of order #{number} needs a manager's approval ({reasons.replace(',', ', ')}).",
-            order_number=number,
-            reasons=reasons,
-        )
-    now = utc_now()
-    for approval in found:
-        if (
-            approval.used_at is None
-            and as_utc(approval.expires_at) > now
-            and connection.execute(_USE_APPROVAL, {"approval": approval.id, "now": now}).rowcount == 1
-        ):
-            return int(approval.manager_id)
-    raise CommandRefused(
-        "approval_not_valid",
-        f"The manager's approval of this return of order #{number} has expired or was used: ask again.",
-        order_number=number,
-    )
 
 
 def _write_return(

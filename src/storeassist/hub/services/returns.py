@@ -1,4 +1,4 @@
-"""Returns at the counter, at the hub: finding an order to take back, and a manager's approval.
+"""Returns at the counter, at the hub: finding an order to take back.
 
 **Lookup** (``POST /v1/returns/lookup``): by a scanned code or a typed number, any order of the
 chain from any store's counter (a customer takes back in any store what they bought anywhere).
@@ -9,19 +9,13 @@ answer (:class:`~storeassist.contract.ReturnableOrder`) carries the policy's fac
 another customer than the one the associate has open is refused (403
 ``order_of_another_customer``); an unknown one is 404 ``unknown_order``.
 
-**Approval** (``POST /v1/returns/approvals``): the manager's badge or number and PIN are checked
-by the route as a sign-in (``access.sign_in_staff``, with its refusals and rate limit), without
-opening a session or signing the associate out; a manager or admin is recorded here
-(:func:`record_approval`): one ``return_approvals`` row for the return's command id, from this
-device and store, valid :data:`APPROVAL_VALID` and used once by the ``return.take`` effect, with
-an audit row ``return.approve`` naming the manager. The PIN never reaches this module.
-
-The ``return.take`` effect itself is in ``return_take``.
+A manager's approval (``POST /v1/returns/approvals``) is ``return_approvals``; the
+``return.take`` effect itself is in ``return_take``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -33,7 +27,6 @@ from storeassist import contract
 from storeassist.contract.orders import Fulfilment
 from storeassist.domain.tokens import TokenKind
 from storeassist.hub.db import models as m
-from storeassist.hub.services.access import CHAIN_WIDE_ROLES, SignedInStaff
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import Conflict, Forbidden, NotFound
 from storeassist.hub.services.return_facts import (
@@ -43,17 +36,13 @@ from storeassist.hub.services.return_facts import (
     order_of_code,
     read_return_order,
 )
-from storeassist.hub.services.staff_sessions import StaffCaller
-from storeassist.hub.services.trust import verify_scanned_code, write_audit
+from storeassist.hub.services.trust import verify_scanned_code
 
-#: How long a manager's approval waits for its return to reach the hub.
-APPROVAL_VALID = timedelta(minutes=15)
 #: Earlier returns of an order an answer lists, newest first.
 PAST_RETURNS = 50
 
 _returns = cast(Table, m.Return.__table__)
 _return_lines = cast(Table, m.ReturnLine.__table__)
-_approvals = cast(Table, m.ReturnApproval.__table__)
 _UNITS = (
     select(func.coalesce(func.sum(_return_lines.c.qty), 0))
     .where(_return_lines.c.return_id == _returns.c.id)
@@ -72,7 +61,6 @@ _PAST_RETURNS = (
     .order_by(_returns.c.at.desc(), _returns.c.id.desc())
     .limit(PAST_RETURNS)
 )
-_INSERT_APPROVAL = _approvals.insert()
 
 _UNKNOWN = "There is no order with that number or code. Check it and try again."
 
@@ -172,51 +160,3 @@ def _command_id(text: str | None) -> UUID | None:
         return UUID(text) if text else None
     except ValueError:  # a hand-edited row: no command of any tablet's
         return None
-
-
-def require_manager(manager: SignedInStaff) -> None:
-    """Only a manager or admin approves a return (403 ``not_a_manager``)."""
-    if manager.role not in CHAIN_WIDE_ROLES:
-        raise Forbidden("Only a manager can approve a return.", code="not_a_manager")
-
-
-def record_approval(
-    session: Session,
-    staff: StaffCaller,
-    manager: SignedInStaff,
-    request: contract.ReturnApprovalRequest,
-    now: datetime,
-) -> contract.ReturnApproval:
-    """Record ``manager``'s approval of return ``request.return_id`` on ``staff``'s device (the
-    caller checked who the manager is); audited as ``return.approve`` by the manager."""
-    require_manager(manager)
-    expires_at = now + APPROVAL_VALID
-    connection = session.connection()
-    connection.execute(
-        _INSERT_APPROVAL,
-        {
-            "return_id": str(request.return_id),
-            "manager_id": manager.id,
-            "store_id": staff.store_id,
-            "device_id": staff.device.id,
-            "reason": request.reason,
-            "at": now,
-            "expires_at": expires_at,
-            "used_at": None,
-        },
-    )
-    write_audit(
-        connection,
-        device_id=staff.device.id,
-        staff_id=manager.id,
-        action="return.approve",
-        subject=f"return:{request.return_id.hex}",
-        at=now,
-    )
-    return contract.ReturnApproval(
-        return_id=request.return_id,
-        manager_id=manager.id,
-        manager_name=manager.name,
-        approved_at=now,
-        expires_at=expires_at,
-    )

@@ -9,7 +9,8 @@ New tables: ``return_lines`` (per return and order line: units, reason, conditio
 goods, fee, refund), ``tender_refunds`` (money paid back to one of an order's tenders, for a
 return or a pickup's cancelled units: a request for the payment system, status ``requested``),
 ``store_credits`` and ``return_approvals`` (a manager's approval of one return, by command id,
-used once before it expires).
+bound to what was approved: the order, the associate who asked, the amount paid back at most and
+the policy's reasons; used once before it expires).
 
 Backfill, so a hub upgraded from 0006 decides its next returns on the right amounts:
 
@@ -134,6 +135,10 @@ def upgrade() -> None:
         sa.Column("manager_id", sa.Integer(), nullable=False),
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("paid_back_cents", sa.Integer(), nullable=False),
+        sa.Column("reasons", sa.String(length=80), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
@@ -141,6 +146,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["manager_id"], ["staff.id"]),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"]),
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"]),
+        sa.ForeignKeyConstraint(["order_id"], ["orders.id"]),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_return_approvals_return_id", "return_approvals", ["return_id"], unique=False)
