@@ -29,6 +29,7 @@ from storeassist.contract import (
     ReturnApprovalRequest,
     ReturnLookup,
     StaffSession,
+    TakeReturnPayload,
 )
 from storeassist.domain.return_desk import ApprovalRefused, ReturnNotFound, ReturnNotPossible
 from storeassist.domain.returns import ReturnInvalid, UnitReturn
@@ -258,17 +259,23 @@ def _one(qty: int = 1, condition: str = RESELLABLE, reason: str = "wrong_size") 
 
 
 def _applied(command: Command) -> CommandResult:
+    """The hub applied the return as the tablet said: the card pays back what is not store credit;
+    an exchange pays nothing back (2999 a unit given)."""
+    payload = command.payload
+    assert isinstance(payload, TakeReturnPayload)
+    card = payload.paid_back_cents - payload.store_credit_cents
+    exchanged = sum(u.qty for u in payload.units) * 2999 if payload.method == "exchange" else 0
     return CommandResult(
         id=command.id,
         status="applied",
         result={
             "return_id": 9,
             "receipt_code": "SA1.return-receipt-9",
-            "paid_back_cents": command.payload.paid_back_cents,  # type: ignore[union-attr]
-            "to_tenders": [{"kind": "card", "cents": 2999}],
-            "store_credit_cents": 0,
-            "exchange_cents": 0,
-            "points_reversed": 29,
+            "paid_back_cents": payload.paid_back_cents,
+            "to_tenders": [{"kind": "card", "cents": card}] if card else [],
+            "store_credit_cents": payload.store_credit_cents,
+            "exchange_cents": exchanged,
+            "points_reversed": 0 if exchanged else 29,
             "points_restored": 0,
             "approved_by": "Mo Manager",
         },
@@ -408,6 +415,32 @@ async def test_a_return_online_is_confirmed_with_the_hubs_reference(counter: Cou
     assert not payload.offline  # type: ignore[union-attr]
     again = await counter.offline().open_number(NUMBER)
     assert again.order.lines[0].returned == 1 and not again.waiting_to_sync
+
+
+async def test_a_confirmed_receipt_says_what_the_hub_paid_back_not_what_the_tablet_expected(
+    counter: Counter,
+) -> None:
+    def split_otherwise(command: Command) -> CommandResult:
+        applied = _applied(command)
+        result = {
+            **(applied.result or {}),
+            "to_tenders": [{"kind": "gift_card", "cents": 999}, {"kind": "card", "cents": 1000}],
+            "store_credit_cents": 1000,
+            "points_reversed": 12,
+            "points_restored": 0,
+        }
+        return applied.model_copy(update={"result": result})
+
+    counter.sync.answer = split_otherwise
+    opened = await counter.desk.open_code(counter.code())
+    receipt = await counter.desk.take(opened, counter.desk.new_return_id(), _one(), "original_tender", [])
+
+    paid = receipt.decision
+    assert receipt.status == "confirmed"
+    assert [(t.kind, t.cents) for t in paid.to_tenders] == [("gift_card", 999), ("card", 1000)]
+    assert (paid.store_credit_cents, paid.points_reversed, paid.paid_back_cents) == (1000, 12, 2999)
+    entry = counter.outbox.get(uuid.UUID(receipt.return_id))
+    assert entry is not None and entry.command.payload.store_credit_cents == 0  # type: ignore[union-attr]
 
 
 async def test_a_return_answered_as_a_duplicate_keeps_the_hubs_reference(counter: Counter) -> None:

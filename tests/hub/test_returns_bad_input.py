@@ -246,6 +246,7 @@ def test_the_largest_valid_return_is_within_the_payload_bounds() -> None:
             "receipt_code": "SA1." + "A" * 116,
             "exchange": exchange,
             "paid_back_cents": MAX_ID,
+            "store_credit_cents": MAX_ID,
             "offline": True,
         }
     )

@@ -384,6 +384,7 @@ def test_no_sequence_of_returns_at_the_hub_pays_back_more_than_was_paid(
                     method=request.method,
                     receipt_code=code if request.with_receipt else None,
                     paid_back_cents=outcome.paid_back_cents,
+                    store_credit_cents=outcome.store_credit_cents,
                 ),
             )
             try:

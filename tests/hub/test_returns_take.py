@@ -226,6 +226,30 @@ def test_the_amount_shown_must_be_the_hubs_or_it_is_a_conflict_and_nothing_is_wr
     assert written(query_db, hub) == before
 
 
+def test_the_store_credit_shown_must_be_the_hubs_too(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """The same amount back, but all of it to the card where the policy pays part as store credit
+    (or the other way round): the customer was told something else, so it is a conflict."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db)
+    order = look_up(device, code=hub.order_token(made["id"]))
+    before = written(query_db, hub)
+
+    result = take(
+        device,
+        order,
+        [(1, 1, "wrong_size", "resellable")],
+        paid_back=made["total"],
+        store_credit=made["total"],
+    )
+
+    assert (result["status"], result["code"]) == ("conflict", "paid_back_differs")
+    assert result["params"] == {"order_number": made["number"], "shown": made["total"], "decided": 0}
+    assert result["facts"]["decided_store_credit"] == 0
+    assert written(query_db, hub) == before
+
+
 def test_a_return_past_its_window_needs_a_managers_approval_which_is_used_once_and_audited(
     hub_server_fn: Any, enroll_device: Any, query_db: Any
 ) -> None:

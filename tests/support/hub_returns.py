@@ -129,6 +129,7 @@ def return_command(
     method: str = "original_tender",
     exchange: list[dict[str, Any]] | None = None,
     paid_back: int | None = None,
+    store_credit: int | None = None,
     command_id: str | None = None,
     staff_id: int | None = None,
     customer_id: int | None = None,
@@ -136,22 +137,25 @@ def return_command(
     store_id: int = 1,
     issued_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """A ``return.take`` of ``order`` as the tablet makes it: the amount it decided itself (unless
-    ``paid_back``), the code the order was found with, made now (or at ``issued_at``)."""
+    """A ``return.take`` of ``order`` as the tablet makes it: the amounts it decided itself (unless
+    ``paid_back`` or ``store_credit``; one given, the other is 0 unless given too), the code the
+    order was found with, made now (or at ``issued_at``)."""
     issued_at = issued_at or datetime.now(UTC)
-    if paid_back is None:
+    if paid_back is None and store_credit is None:
         request = ReturnRequest(
             tuple(UnitReturn(*unit) for unit in units),  # type: ignore[arg-type]
             method,  # type: ignore[arg-type]
             order.with_receipt,
         )
-        paid_back = decide_return(order_facts(order), request, DEFAULT_POLICY, issued_at).paid_back_cents
+        decision = decide_return(order_facts(order), request, DEFAULT_POLICY, issued_at)
+        paid_back, store_credit = decision.paid_back_cents, decision.store_credit_cents
     payload: dict[str, Any] = {
         "order_id": order.order_id,
         "units": [{"line_no": n, "qty": q, "reason": r, "condition": c} for n, q, r, c in units],
         "method": method,
         "receipt_code": order.receipt_code,
-        "paid_back_cents": paid_back,
+        "paid_back_cents": paid_back or 0,
+        "store_credit_cents": store_credit or 0,
         "offline": offline,
     }
     if customer_id is not None:

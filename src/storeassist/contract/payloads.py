@@ -220,8 +220,8 @@ class ReturnUnit(WireModel):
 
 class TakeReturnPayload(WireModel):
     """A return at the counter. The hub decides it again by the same policy with its own facts, and
-    applies it only if it pays back exactly ``paid_back_cents`` (what the customer was shown);
-    otherwise it is a conflict. A return a manager must approve needs their approval recorded at
+    applies it only if it pays back exactly ``paid_back_cents``, ``store_credit_cents`` of it as
+    store credit (what the customer was shown); otherwise it is a conflict. A return a manager must approve needs their approval recorded at
     the hub (``POST /v1/returns/approvals``) under this command's id."""
 
     order_id: EntityId
@@ -234,6 +234,8 @@ class TakeReturnPayload(WireModel):
     exchange: list[ExchangeLine] = Field(default_factory=list, max_length=MAX_RETURN_LINES)
     #: Money and restored points (in minor units) the customer was told they get back.
     paid_back_cents: Cents
+    #: Of that, what the customer was told comes back as store credit.
+    store_credit_cents: Cents
     #: Taken while the tablet could not reach the hub (shown "pending confirmation").
     offline: bool = False
 

@@ -2,13 +2,16 @@
 hub's answer as the outbox filed it (if it came in time).
 
 Confirmed: the hub applied the return; its ``ReturnTaken`` result gives the signed reference for the
-receipt's QR, the manager who approved it and the endless-aisle order of an exchange. Refused or in
+receipt's QR, the manager who approved it, the endless-aisle order of an exchange, and what was
+paid back and how (split by tender, store credit, points): the receipt says what the hub did, not
+what this tablet expected. Refused or in
 conflict: the hub's code and params (the same the "needs attention" list words). No answer yet:
 waiting, under the command's id ("pending confirmation").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -18,7 +21,7 @@ from pydantic import ValidationError
 
 from storeassist.contract import ReturnTaken
 from storeassist.domain.return_desk import ReturnReceipt
-from storeassist.domain.returns import ReturnDecision
+from storeassist.domain.returns import ReturnDecision, TenderRefund
 from storeassist.local import OutboxEntry, OutboxState
 
 log = logging.getLogger("storeassist.returns")
@@ -38,6 +41,7 @@ def return_receipt(
         taken = _taken(entry)
         if taken is None:  # applied, but its result unreadable: still the tablet's decision
             return ReturnReceipt(status="confirmed", **common)  # type: ignore[arg-type]
+        common["decision"] = as_taken(decision, taken)
         return ReturnReceipt(
             status="confirmed",
             receipt_code=taken.receipt_code,
@@ -53,6 +57,18 @@ def return_receipt(
             **common,  # type: ignore[arg-type]
         )
     return ReturnReceipt(status="waiting", **common)  # type: ignore[arg-type]
+
+
+def as_taken(decision: ReturnDecision, taken: ReturnTaken) -> ReturnDecision:
+    """``decision`` (the lines as this tablet decided them) paid back as the hub says it did."""
+    return dataclasses.replace(
+        decision,
+        to_tenders=tuple(TenderRefund(t.kind, t.cents) for t in taken.to_tenders),
+        store_credit_cents=taken.store_credit_cents,
+        exchange_cents=taken.exchange_cents,
+        points_reversed=taken.points_reversed,
+        points_restored=taken.points_restored,
+    )
 
 
 def _taken(entry: OutboxEntry) -> ReturnTaken | None:

@@ -65,6 +65,7 @@ def take_payload(
             receipt_code=opened.order.receipt_code if opened.order.with_receipt else None,
             exchange=list(exchange),
             paid_back_cents=decision.paid_back_cents,
+            store_credit_cents=decision.store_credit_cents,
             offline=offline,
         )
     except ValidationError as exc:

@@ -17,8 +17,9 @@ In order, nothing written until every check has passed (the batch's SAVEPOINT un
    a return taken offline must be one a tablet may take offline
    (``domain.returns.offline_allowed`` with the policy's cap: nothing a manager must approve),
    else ``offline_over_cap``: the offline flag is no way past the policy's cap;
-3. what the customer was told they get back (``paid_back_cents``) is what the hub decided (an
-   exchange: 0), else the conflict ``paid_back_differs`` (shown, decided);
+3. what the customer was told they get back (``paid_back_cents``, and ``store_credit_cents`` of
+   it as store credit) is what the hub decided (an exchange: 0), else the conflict
+   ``paid_back_differs`` (shown, decided);
 4. an exchange's lines (``return_exchange``);
 5. a return the policy wants a manager for needs an approval recorded for this command id from
    this device (``POST /v1/returns/approvals``) of this very return (``return_approvals``): none
@@ -156,16 +157,7 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
             order_number=number,
             cap_cents=cap,
         )
-    if payload.paid_back_cents != decision.paid_back_cents:
-        raise CommandConflict(
-            "paid_back_differs",
-            f"The customer was told {payload.paid_back_cents} back for order #{number}; the policy "
-            f"pays {decision.paid_back_cents}. Check the return again.",
-            {**_facts(order), "decided": decision.paid_back_cents},
-            order_number=number,
-            shown=payload.paid_back_cents,
-            decided=decision.paid_back_cents,
-        )
+    _check_paid_back(payload, decision, order)
     plan = plan_exchange(connection, order, command) if payload.method == "exchange" else ExchangePlan()
     manager_id = (
         use_approval(connection, command, device_id, order.id, decision, number, now)
@@ -236,6 +228,28 @@ def _facts(order: ReturnOrder) -> dict[str, Any]:
             for line in order.lines
         },
     }
+
+
+def _check_paid_back(
+    payload: contract.TakeReturnPayload, decision: ReturnDecision, order: ReturnOrder
+) -> None:
+    """What the customer was told they get back, and how much of it as store credit, is what the
+    hub decided, else the conflict ``paid_back_differs``: ``shown`` and ``decided`` are the amounts
+    paid back, or, when only the store credit differs, the store credit."""
+    shown = (payload.paid_back_cents, payload.store_credit_cents)
+    decided = (decision.paid_back_cents, decision.store_credit_cents)
+    if shown == decided:
+        return
+    which = 0 if shown[0] != decided[0] else 1
+    raise CommandConflict(
+        "paid_back_differs",
+        f"The customer was told {shown[0]} back for order #{order.number}, {shown[1]} as store credit; "
+        f"the policy pays {decided[0]}, {decided[1]} as store credit. Check the return again.",
+        {**_facts(order), "decided": decided[0], "decided_store_credit": decided[1]},
+        order_number=order.number,
+        shown=shown[which],
+        decided=decided[which],
+    )
 
 
 def _refused(invalid: ReturnInvalid, order: ReturnOrder) -> CommandNotApplied:
