@@ -221,8 +221,9 @@ class ReturnUnit(WireModel):
 class TakeReturnPayload(WireModel):
     """A return at the counter. The hub decides it again by the same policy with its own facts, and
     applies it only if it pays back exactly ``paid_back_cents``, ``store_credit_cents`` of it as
-    store credit (what the customer was shown); otherwise it is a conflict. A return a manager must approve needs their approval recorded at
-    the hub (``POST /v1/returns/approvals``) under this command's id."""
+    store credit (what the customer was shown); otherwise it is a conflict. A return a manager
+    must approve needs their approval recorded at the hub (``POST /v1/returns/approvals``) under
+    this command's id."""
 
     order_id: EntityId
     #: The customer the associate has open, if the return began from a profile.
