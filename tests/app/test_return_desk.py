@@ -399,6 +399,18 @@ async def test_the_decision_is_the_policys_and_bad_amounts_are_refused(counter: 
         assert absurd.value.code == "amount_out_of_range"
 
 
+async def test_what_an_exchange_paid_comes_back_as_store_credit_with_no_points_reversed(
+    counter: Counter,
+) -> None:
+    counter.hub.order = returnable(tenders=[{"kind": "exchange", "paid_cents": 5998}])
+    opened = await counter.desk.open_code(counter.code())
+
+    decision = counter.desk.decide(opened, _one(), "original_tender")
+
+    assert decision.to_tenders == () and decision.store_credit_cents == 2999
+    assert decision.points_reversed == 0 and decision.tender_shares == (2999,)
+
+
 # -- taking it back -----------------------------------------------------------------------------
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from hub_returns import look_up
+from hub_returns import look_up, make_order, take
+
+from storeassist import contract
 
 
 def test_every_seeded_return_has_its_lines_and_its_refund_on_the_orders_tenders(
@@ -101,3 +103,131 @@ def test_an_overdue_pickup_restocked_is_refunded_to_its_tenders(
     assert query_db(
         hub.db_url, "SELECT sum(amount_cents) FROM tender_refunds WHERE order_id = ?", ready["id"]
     ) == [(refunded,)]
+
+
+def _pay_with(query_db: Any, hub: Any, order_id: int, tenders: tuple[tuple[str, int | None], ...]) -> None:
+    """The order paid by ``tenders`` instead (kind, cents; None: the rest of its total)."""
+    ((total,),) = query_db(hub.db_url, "SELECT total_cents FROM orders WHERE id = ?", order_id)
+    query_db(hub.db_url, "DELETE FROM tenders WHERE order_id = ?", order_id)
+    left = total
+    for kind, cents in tenders:
+        amount = left if cents is None else cents
+        left -= amount
+        query_db(
+            hub.db_url,
+            "INSERT INTO tenders (order_id, kind, amount_cents) VALUES (?, ?, ?)",
+            order_id,
+            kind,
+            amount,
+        )
+
+
+def _points(query_db: Any, hub: Any, customer_id: int) -> int:
+    return int(query_db(hub.db_url, "SELECT points FROM customers WHERE id = ?", customer_id)[0][0])
+
+
+def test_points_spent_on_a_return_come_back_as_points_settled_and_the_card_as_a_request(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, category="Tops", tenders=(("points", 1000), ("card", None)))
+    order = look_up(device, code=hub.order_token(made["id"]))
+
+    result = take(device, order, [(1, 1, "changed_mind", "resellable")])
+
+    assert result["status"] == "applied", result
+    rows = query_db(
+        hub.db_url,
+        "SELECT t.kind, r.amount_cents, r.status FROM tender_refunds r JOIN tenders t ON t.id = r.tender_id "
+        "WHERE r.order_id = ? ORDER BY t.id",
+        made["id"],
+    )
+    assert rows == [("points", 1000, "settled"), ("card", made["total"] - 1000, "requested")]
+
+
+def test_a_pickups_refund_gives_points_spent_back_as_points_settled(
+    own_hub_device: tuple[Any, httpx.Client], pickups: Any, query_db: Any
+) -> None:
+    hub, device = own_hub_device
+    ready = pickups.ready_order(hub)
+    line = ready["lines"][0]
+    _pay_with(query_db, hub, ready["id"], (("points", None),))
+    before = _points(query_db, hub, ready["customer_id"])
+    cancel = {line["line_no"]: {"cancelled": 1, "cancel_reason": "damaged"}}
+
+    (result,) = pickups.push(device, pickups.collect(ready["id"], cancel))
+
+    assert result["status"] == "applied", result
+    assert query_db(
+        hub.db_url, "SELECT amount_cents, status FROM tender_refunds WHERE order_id = ?", ready["id"]
+    ) == [(line["price"], "settled")]
+    assert _points(query_db, hub, ready["customer_id"]) == before + line["price"]
+    ledger = query_db(
+        hub.db_url,
+        "SELECT delta FROM points_ledger WHERE customer_id = ? AND reason = 'pickup refund'",
+        ready["customer_id"],
+    )
+    assert ledger == [(line["price"],)]
+
+
+def test_an_exchanges_order_earns_no_points_at_its_hand_over_and_its_refund_is_store_credit(
+    own_hub_device: tuple[Any, httpx.Client], pickups: Any, query_db: Any
+) -> None:
+    """Half paid by items brought back (an exchange tender), half by card: the hand-over credits
+    points for the card's half only; a unit cancelled pays the exchange's share back as store
+    credit (settled), the card's as a request."""
+    hub, device = own_hub_device
+    ready = pickups.ready_order(hub, lines=2)
+    first, second = ready["lines"][:2]
+    ((total,),) = query_db(hub.db_url, "SELECT total_cents FROM orders WHERE id = ?", ready["id"])
+    _pay_with(query_db, hub, ready["id"], (("exchange", total // 2), ("card", None)))
+    lines = pickups.everything(ready)
+    lines[second["line_no"]] = {"handed": second["qty"] - 1, "cancelled": 1, "cancel_reason": "damaged"}
+
+    (result,) = pickups.push(device, pickups.collect(ready["id"], lines))
+
+    assert result["status"] == "applied", result
+    handed = total - second["price"]
+    assert result["result"]["points_credited"] == (handed * (total - total // 2) // total) // 100
+    refunded = query_db(
+        hub.db_url,
+        "SELECT t.kind, r.amount_cents, r.status, r.refund_id FROM tender_refunds r "
+        "JOIN tenders t ON t.id = r.tender_id WHERE r.order_id = ? ORDER BY t.id",
+        ready["id"],
+    )
+    assert {(kind, status) for kind, _cents, status, _refund in refunded} == {
+        ("exchange", "settled"),
+        ("card", "requested"),
+    }
+    assert sum(cents for _kind, cents, _status, _refund in refunded) == second["price"]
+    exchange_share = next(cents for kind, cents, _status, _refund in refunded if kind == "exchange")
+    credit = query_db(
+        hub.db_url,
+        "SELECT amount_cents, customer_id, refund_id, return_id FROM store_credits WHERE refund_id = ?",
+        refunded[0][3],
+    )
+    assert credit == [(exchange_share, ready["customer_id"], refunded[0][3], None)]
+    assert first["line_no"] in lines
+
+
+def test_a_return_of_an_exchanges_order_pays_its_value_back_as_store_credit(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any
+) -> None:
+    """Items brought back paid for it: taken back, that value is store credit (settled), never a
+    refund request to a payment system, and no points are reversed for it (none were earned)."""
+    hub, device = own_hub_device
+    made = make_order(hub, query_db, tenders=(("exchange", None),), unit_cents=4_000)
+    order = look_up(device, code=hub.order_token(made["id"]))
+    assert [t.kind for t in order.tenders] == ["exchange"]
+
+    result = take(device, order, [(1, 1, "wrong_size", "resellable")])
+
+    assert result["status"] == "applied", result
+    taken = contract.ReturnTaken.model_validate(result["result"])
+    assert (taken.to_tenders, taken.store_credit_cents, taken.points_reversed) == ([], 4_000, 0)
+    assert query_db(
+        hub.db_url, "SELECT amount_cents, status FROM tender_refunds WHERE order_id = ?", made["id"]
+    ) == [(4_000, "settled")]
+    assert query_db(
+        hub.db_url, "SELECT amount_cents FROM store_credits WHERE return_id = ?", taken.return_id
+    ) == [(4_000,)]

@@ -465,6 +465,12 @@ def test_an_exchange_from_the_warehouse_is_an_endless_aisle_order_on_the_receipt
         taken.exchange_order_number,
     )
     assert placed == [(made["customer_id"], "paid", line["unit"], "placed", "warehouse")]
+    paid_by = query_db(
+        hub.db_url,
+        "SELECT t.kind, t.amount_cents FROM tenders t JOIN orders o ON o.id = t.order_id WHERE o.number = ?",
+        taken.exchange_order_number,
+    )
+    assert paid_by == [("exchange", line["unit"])], "paid by the items brought back"
 
 
 def test_a_pickups_window_starts_at_its_hand_over_and_only_collected_units_come_back(

@@ -45,8 +45,9 @@ Disposition = Literal["restock", "return_to_vendor", "destroy"]
 #: How the customer is paid back.
 RefundMethod = Literal["original_tender", "store_credit", "exchange"]
 #: What an order was paid with. Card and PayPal numbers never reach a tablet: a refund to them is a
-#: request the hub records for the payment system.
-TenderKind = Literal["card", "paypal", "gift_card", "cash", "points", "store_credit"]
+#: request the hub records for the payment system. ``exchange``: the value of items brought back,
+#: which paid for an endless-aisle order made by an exchange.
+TenderKind = Literal["card", "paypal", "gift_card", "cash", "points", "store_credit", "exchange"]
 #: What happens to a line's return without a receipt (the order found by number or from a profile).
 NoReceipt = Literal["store_credit", "manager", "refused"]
 #: Why a return needs a manager's approval.

@@ -230,7 +230,7 @@ class Tender(Base):
     __tablename__ = "tenders"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # card, gift_card, points, cash, paypal
+    kind: Mapped[str] = mapped_column(String(16))  # card, gift_card, points, cash, paypal, exchange
     amount_cents: Mapped[int] = mapped_column(Integer)
 
 
@@ -289,8 +289,9 @@ class ReturnLine(Base):
 
 class TenderRefund(Base):
     """Money paid back to one of an order's tenders (0007): a request the payment system executes
-    (``status`` 'requested'); kinds and amounts only, never card data. For a return or for a
-    pickup's cancelled units (``refunds``)."""
+    (``status`` 'requested'), or paid back by the hub itself (``settled``: points, an exchange's
+    value); kinds and amounts only, never card data. For a return or for a pickup's cancelled
+    units (``refunds``)."""
 
     __tablename__ = "tender_refunds"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -305,11 +306,13 @@ class TenderRefund(Base):
 
 
 class StoreCredit(Base):
-    """Store credit a return paid out (0007)."""
+    """Store credit paid out (0007): by a return, or by a pickup's refund (``refund_id``) of units
+    of an order an exchange paid for."""
 
     __tablename__ = "store_credits"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     amount_cents: Mapped[int] = mapped_column(Integer)

@@ -57,7 +57,7 @@ from storeassist.hub.services.errors import TokenRefused
 from storeassist.hub.services.notifications import channel_of, notice_text, record_notice
 from storeassist.hub.services.pickup_codes import code_matches, count_wrong_code
 from storeassist.hub.services.receipts import sign_receipt
-from storeassist.hub.services.tender_refunds import TenderLedger
+from storeassist.hub.services.tender_refunds import TenderLedger, earning_share, pay_settled
 from storeassist.hub.services.trust import ORDER_KINDS, verify_scanned_code
 from storeassist.hub.services.wire import is_paid
 
@@ -324,7 +324,15 @@ def collect_pickup(
                     "store_id": store_id,
                 },
             ).scalar_one()
-            tenders.split(action.cancelled * line.price_cents, at, refund_id=refund_id)
+            settled = tenders.split(action.cancelled * line.price_cents, at, refund_id=refund_id)
+            pay_settled(
+                connection,
+                settled,
+                customer_id=row.customer_id,
+                store_id=store_id,
+                refund_id=refund_id,
+                at=at,
+            )
         if action.substituted:
             product_id = substitutes[line_no]
             touched_products.add(product_id)
@@ -366,7 +374,8 @@ def collect_pickup(
             "lines": {str(n): a.model_dump(exclude_defaults=True) for n, a in sorted(payload.lines.items())},
         },
     ).scalar_one()
-    points = handed_value // 100
+    # What an exchange paid for earned its points on the order it came from: none here.
+    points = earning_share(handed_value, tenders) // 100
     if row.customer_id is not None:
         _credit_points(connection, row.customer_id, points, at)
         channel = channel_of(connection, row.customer_id)
@@ -461,7 +470,15 @@ def restock_pickup(
                 "store_id": command.store_id,
             },
         ).scalar_one()
-        tenders.split(left * line.price_cents, now, refund_id=refund_id)
+        settled = tenders.split(left * line.price_cents, now, refund_id=refund_id)
+        pay_settled(
+            connection,
+            settled,
+            customer_id=row.customer_id,
+            store_id=command.store_id,
+            refund_id=refund_id,
+            at=now,
+        )
     tenders.write(connection)
     # Placed or still being picked, it never reached the bin: it is cancelled, not expired.
     state = "expired" if can_move(row.pickup_state, "expired") else "cancelled"

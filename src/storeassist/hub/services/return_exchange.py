@@ -9,8 +9,10 @@ exactly as many units as come back (else ``invalid_command``). Then (:func:`make
   the conflict ``exchange_out_of_stock`` with what is available);
 * ``ship`` / ``bopis``: one endless-aisle order from ``source_store_id`` (None: the warehouse),
   made exactly as ``aisle.order`` makes one (paid; at list prices, which are the prices paid), so
-  its number is on the receipt. All such lines of one return come from one place the same way;
-  a source without the units is ``exchange_out_of_stock`` too.
+  its number is on the receipt. It is paid by one tender of kind ``exchange`` for its whole
+  value: the items brought back paid for it, so its hand-over credits no points for it, and a
+  return of it pays that value back as store credit. All such lines of one return come from one
+  place the same way; a source without the units is ``exchange_out_of_stock`` too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, literal, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -32,6 +34,8 @@ from storeassist.hub.services.return_facts import ReturnOrder
 
 _products = cast(Table, m.Product.__table__)
 _inventory = cast(Table, m.Inventory.__table__)
+_orders = cast(Table, m.Order.__table__)
+_INSERT_TENDER = cast(Table, m.Tender.__table__).insert()
 _PRODUCT = select(_products.c.id, _products.c.style, _products.c.price_cents).where(
     _products.c.sku == bindparam("sku")
 )
@@ -175,6 +179,14 @@ def make_exchange(
         source = int(short.facts.get("store_id", 0))
         raise _out_of_stock(order_number, sku, available, int(short.params["requested"]), source) from None
     session.flush()
+    connection.execute(
+        _INSERT_TENDER.from_select(
+            ["order_id", "kind", "amount_cents"],
+            select(_orders.c.id, literal("exchange"), _orders.c.total_cents).where(
+                _orders.c.id == placed["order_id"]
+            ),
+        )
+    )
     return ExchangeMade(placed["order_id"], placed["order_number"], made.products)
 
 

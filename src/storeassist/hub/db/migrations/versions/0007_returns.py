@@ -7,10 +7,11 @@ exchange value, points reversed and restored, and the endless-aisle order an exc
 
 New tables: ``return_lines`` (per return and order line: units, reason, condition, disposition,
 goods, fee, refund), ``tender_refunds`` (money paid back to one of an order's tenders, for a
-return or a pickup's cancelled units: a request for the payment system, status ``requested``),
-``store_credits`` and ``return_approvals`` (a manager's approval of one return, by command id,
-bound to what was approved: the order, the associate who asked, the amount paid back at most and
-the policy's reasons; used once before it expires).
+return or a pickup's cancelled units: a request for the payment system, status ``requested``, or
+``settled`` when the hub pays it back itself: points, an exchange's value), ``store_credits`` (of
+a return, or of a pickup's refund of an exchange's order) and ``return_approvals`` (a manager's
+approval of one return, by command id, bound to what was approved: the order, the associate who
+asked, the amount paid back at most and the policy's reasons; used once before it expires).
 
 Backfill, so a hub upgraded from 0006 decides its next returns on the right amounts:
 
@@ -116,12 +117,14 @@ def upgrade() -> None:
     op.create_table(
         "store_credits",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("return_id", sa.Integer(), nullable=False),
+        sa.Column("return_id", sa.Integer(), nullable=True),
+        sa.Column("refund_id", sa.Integer(), nullable=True),
         sa.Column("customer_id", sa.Integer(), nullable=True),
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("amount_cents", sa.Integer(), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["return_id"], ["returns.id"]),
+        sa.ForeignKeyConstraint(["refund_id"], ["refunds.id"]),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"]),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"]),
         sa.PrimaryKeyConstraint("id"),
