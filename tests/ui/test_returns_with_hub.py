@@ -2,7 +2,9 @@
 loopback. A purchase receipt is scanned and one unit taken back: confirmed, with the QR of the hub's
 signed return receipt, refunded and restocked at the hub. A return past its window asks a manager,
 who scans their badge and types their PIN on the same tablet: applied, with the manager on the
-return and its audit, and the associate still signed in. A tampered receipt is refused in words."""
+return and its audit, and the associate still signed in. A tampered receipt is refused in words.
+A return the hub refused is followed by a new return, never the refused one answered again; an
+approval the desk no longer holds is asked for again."""
 
 from __future__ import annotations
 
@@ -205,3 +207,63 @@ def test_a_tampered_receipt_is_refused_in_words_and_nothing_opens(qtbot: QtBot, 
     assert screen.notice.isVisible()
     assert screen.notice.text() == "This code's signature does not check out. It was not issued by us."
     assert screen.opened is None and screen.pages.currentWidget() is screen.find_page
+
+
+def test_after_a_return_the_hub_refused_the_next_take_back_is_a_new_return(
+    qtbot: QtBot, app: Any, hub: Any
+) -> None:
+    """The hub refuses a return (the order was cancelled meanwhile): the receipt says so. The order
+    put right and taken back again is a new return with an id of its own, applied, never the
+    refused one answered again."""
+    code, line_no = _order_with(qtbot, app, hub, "returnable", (2, 20))
+    order_id = int(parse_token(code)[0].subject_id)
+    screen = _scan(qtbot, app, code)
+    _choose(screen, line_no)
+    with sqlite3.connect(hub.db_path) as db:
+        db.execute("UPDATE orders SET status = 'cancelled' WHERE id = ?", (order_id,))
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as refused:
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert (refused.args[0].status, refused.args[0].code) == ("refused", "order_cancelled")
+
+    with sqlite3.connect(hub.db_path) as db:
+        db.execute("UPDATE orders SET status = 'delivered' WHERE id = ?", (order_id,))
+    qtbot.mouseClick(screen.receipt.done_button, Qt.MouseButton.LeftButton)
+    screen = _scan(qtbot, app, code)
+    _choose(screen, line_no)
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as taken:
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+
+    receipt = taken.args[0]
+    assert receipt.status == "confirmed", (receipt.code, receipt.params)
+    assert receipt.return_id != refused.args[0].return_id
+
+
+def test_an_approval_the_desk_no_longer_holds_is_asked_for_again(qtbot: QtBot, app: Any, hub: Any) -> None:
+    """The manager approved, but by the time the return is queued the desk holds no approval of it
+    (past its quarter of an hour, say): refused in words with nothing written, and the next Take
+    back asks a manager again rather than failing the same way."""
+    code, line_no = _order_with(qtbot, app, hub, "past_window", (40, 80))
+    screen = _scan(qtbot, app, code)
+    _choose(screen, line_no)
+    approvals = app.startup.services.returns._approvals
+    held = approvals.approved
+    lapsed = iter([True])
+    approvals.approved = lambda *args: None if next(lapsed, False) else held(*args)
+    with qtbot.waitSignal(screen.approval_shown, timeout=NETWORK_TIMEOUT_MS):
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    app.router.route(hub.manager_badge)
+    screen.approval.pin.setText(MANAGER_PIN)
+    screen.approval.reason.setText("Customer was abroad")
+    qtbot.mouseClick(screen.approval.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.order and not app.runner.busy)
+    assert "manager" in screen.order.result.text()
+
+    with qtbot.waitSignal(screen.approval_shown, timeout=NETWORK_TIMEOUT_MS):
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    with sqlite3.connect(hub.db_path) as db:
+        (returns,) = db.execute(
+            "SELECT count(*) FROM returns WHERE order_id = ?", (parse_token(code)[0].subject_id,)
+        ).fetchone()
+    assert returns == 0
