@@ -321,3 +321,15 @@ def test_splitting_a_return_into_small_ones_does_not_get_past_the_managers_limit
     line = replace(facts.lines[0], returned=1, refunded_cents=20_000)
     second = decide_return(replace(facts, lines=(line,)), _ask(qty=1), DEFAULT_POLICY, NOW)
     assert second.approvals == ("above_manager_limit",)
+
+
+def test_store_credit_and_goods_brought_back_are_paid_back_as_store_credit_and_earned_no_points() -> None:
+    facts = _order(tenders=(TenderFacts("exchange", 4_000), TenderFacts("card", 4_000)))
+    decision = decide_return(facts, _ask(), DEFAULT_POLICY, NOW)
+    assert [(t.kind, t.cents) for t in decision.to_tenders] == [("card", 2_000)]
+    assert decision.store_credit_cents == 2_000 and decision.tender_shares == (2_000, 2_000)
+    assert decision.points_reversed == 20, "half the order was paid by goods brought back: half the points"
+    credit = decide_return(
+        replace(facts, tenders=(TenderFacts("store_credit", 8_000),)), _ask(), DEFAULT_POLICY, NOW
+    )
+    assert credit.to_tenders == () and credit.store_credit_cents == 4_000

@@ -1,5 +1,5 @@
 """A return desk without a hub or cache, for the Returns screen's tests: orders in memory, the real
-policy (``domain.return_desk.decide_at_counter`` with ``DEFAULT_POLICY``), a manager who approves, and
+policy (``domain.returns.decide_return`` with ``DEFAULT_POLICY``), a manager who approves, and
 the desk's answers (confirmed, waiting, refused, conflict) as the test sets them."""
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from storeassist.domain.return_desk import (
     ReturnNotFound,
     ReturnNotPossible,
     ReturnReceipt,
-    decide_at_counter,
     order_facts,
 )
 from storeassist.domain.returns import (
@@ -35,6 +34,7 @@ from storeassist.domain.returns import (
     ReturnDecision,
     ReturnRequest,
     UnitReturn,
+    decide_return,
     line_verdicts,
     offline_allowed,
 )
@@ -192,7 +192,7 @@ class FakeReturnDesk:
         self, opened: OpenedReturn, units: Sequence[UnitReturn], method: RefundMethod
     ) -> ReturnDecision:
         request = ReturnRequest(tuple(units), method, opened.order.with_receipt)
-        return decide_at_counter(opened.facts, request, DEFAULT_POLICY, self.now)
+        return decide_return(opened.facts, request, DEFAULT_POLICY, self.now)
 
     def exchange_options(self, opened: OpenedReturn, line_no: int) -> list[ExchangeOption]:
         return list(self.options.get(line_no, []))

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 
 from storeassist import contract
-from storeassist.domain.return_desk import decide_at_counter, order_facts
-from storeassist.domain.returns import DEFAULT_POLICY, ReturnRequest, UnitReturn
+from storeassist.domain.return_desk import order_facts
+from storeassist.domain.returns import DEFAULT_POLICY, ReturnRequest, UnitReturn, decide_return
 from storeassist.domain.tokens import public_key_from_text
 from storeassist.hub.seed.catalog import demo_pin
 
@@ -147,7 +147,7 @@ def return_command(
             method,  # type: ignore[arg-type]
             order.with_receipt,
         )
-        decision = decide_at_counter(order_facts(order), request, DEFAULT_POLICY, issued_at)
+        decision = decide_return(order_facts(order), request, DEFAULT_POLICY, issued_at)
         paid_back, store_credit = decision.paid_back_cents, decision.store_credit_cents
     payload: dict[str, Any] = {
         "order_id": order.order_id,
@@ -224,7 +224,7 @@ def approved_what(
         method,  # type: ignore[arg-type]
         order.with_receipt,
     )
-    decision = decide_at_counter(order_facts(order), request, DEFAULT_POLICY, datetime.now(UTC))
+    decision = decide_return(order_facts(order), request, DEFAULT_POLICY, datetime.now(UTC))
     return {
         "order_id": order.order_id,
         "paid_back_cents": decision.paid_back_cents,

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.gui
 GENERAL = "The back office refused it."
 #: A sample value for each param a result code names.
 SAMPLES: dict[str, str | int] = {
+    "cap_cents": 10000,
     "bound": "text",
     "limit": 8192,
     "field": "payload.text",

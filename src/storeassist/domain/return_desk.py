@@ -8,7 +8,6 @@ them. The rules are :mod:`storeassist.domain.returns`'s. Pure Python: no Qt, HTT
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,10 +19,7 @@ from storeassist.domain.returns import (
     LineVerdict,
     OrderFacts,
     ReturnDecision,
-    ReturnPolicy,
-    ReturnRequest,
     TenderFacts,
-    decide_return,
 )
 
 #: Where an order was read: the hub just now, or this tablet's copy from an earlier lookup.
@@ -31,31 +27,6 @@ ReturnSource = Literal["online", "cache"]
 #: What became of a return: applied at the hub, queued here ("pending confirmation"), refused, or
 #: in conflict (another store took the same units back first).
 ReturnStatus = Literal["confirmed", "waiting", "refused", "conflict"]
-
-
-def decide_at_counter(
-    facts: OrderFacts, request: ReturnRequest, policy: ReturnPolicy, now: datetime
-) -> ReturnDecision:
-    """The policy's decision (``domain.returns.decide_return``) as a counter pays it back, the same
-    on every tablet and at the hub: what an ``exchange`` tender paid (the value of items brought
-    back for an endless-aisle order) comes back as store credit, never as a refund request no
-    payment system could carry out; and no points are reversed for it, as none were earned on it.
-    The shares stay on the tenders, so a later return knows what each has left."""
-    decision = decide_return(facts, request, policy, now)
-    exchanged = sum(t.cents for t in decision.to_tenders if t.kind == "exchange")
-    paid = sum(t.paid_cents for t in facts.tenders)
-    by_exchange = sum(t.paid_cents for t in facts.tenders if t.kind == "exchange")
-    if not exchanged and not by_exchange:
-        return decision
-    reversed_points = decision.points_reversed
-    if paid > 0:
-        reversed_points = reversed_points * (paid - by_exchange) // paid
-    return dataclasses.replace(
-        decision,
-        to_tenders=tuple(t for t in decision.to_tenders if t.kind != "exchange"),
-        store_credit_cents=decision.store_credit_cents + exchanged,
-        points_reversed=reversed_points,
-    )
 
 
 def order_facts(order: ReturnableOrder) -> OrderFacts:

@@ -467,10 +467,14 @@ def points_earned(total_cents: int) -> int:
 def _points_reversed(facts: OrderFacts, goods_cents: int) -> int:
     """The points earned on the returned goods, in proportion to the order (rounded down, so the
     parts of several returns never add up to more than the order earned), and never more than the
-    customer has."""
+    customer has. What the order paid with goods brought back (an ``exchange`` tender) earned none."""
     if facts.customer_id is None or facts.total_cents <= 0:
         return 0
     share = points_earned(facts.total_cents) * min(goods_cents, facts.total_cents) // facts.total_cents
+    paid = sum(t.paid_cents for t in facts.tenders)
+    by_exchange = sum(t.paid_cents for t in facts.tenders if t.kind == "exchange")
+    if paid > 0 and by_exchange:
+        share = share * (paid - by_exchange) // paid
     return max(0, min(share, facts.customer_points))
 
 
@@ -502,9 +506,16 @@ def _pay_back(
                 restored += cents
             else:
                 credit += cents
+        elif tender.kind in _PAID_BACK_AS_CREDIT:
+            credit += cents
         else:
             to_tenders.append(TenderRefund(tender.kind, cents))
     return tuple(_merged(to_tenders)), tuple(shares), credit, restored
+
+
+#: Tenders no payment system takes a refund to: what store credit or goods brought back for an
+#: exchange paid comes back as store credit.
+_PAID_BACK_AS_CREDIT: frozenset[TenderKind] = frozenset({"store_credit", "exchange"})
 
 
 def _merged(refunds: Sequence[TenderRefund]) -> list[TenderRefund]:

@@ -10,7 +10,7 @@ same without a receipt. Whether the order was found "with receipt" is the hub's 
 offline this tablet's own check of the code's signature; the hub checks the code again in the
 command, so a tablet's claim is never trusted.
 
-**Deciding.** The policy is the domain's (``domain.return_desk.decide_at_counter``), the same the hub applies
+**Deciding.** The policy is the domain's (``domain.returns.decide_return``), the same the hub applies
 when the command arrives; what this tablet took back and the hub has not confirmed is laid over
 every order it opens (``services/return_unconfirmed.py``), so the same unit is never offered twice
 here.
@@ -54,7 +54,6 @@ from storeassist.domain.return_desk import (
     ReturnNotPossible,
     ReturnReceipt,
     ReturnSource,
-    decide_at_counter,
     order_facts,
 )
 from storeassist.domain.returns import (
@@ -64,6 +63,7 @@ from storeassist.domain.returns import (
     ReturnPolicy,
     ReturnRequest,
     UnitReturn,
+    decide_return,
     line_verdicts,
     offline_allowed,
 )
@@ -275,7 +275,7 @@ class ReturnDesk(StaffCommandIssuer):
             if not 0 <= unit.qty <= MAX_QUANTITY:
                 raise ReturnNotPossible("amount_out_of_range", {"line_no": unit.line_no, "qty": unit.qty})
         request = ReturnRequest(units=tuple(units), method=method, with_receipt=opened.order.with_receipt)
-        return decide_at_counter(opened.facts, request, self._policy, at)
+        return decide_return(opened.facts, request, self._policy, at)
 
     def exchange_options(self, opened: OpenedReturn, line_no: int) -> list[ExchangeOption]:
         """Other sizes and colours of a line's style at its price: units here, and at the kept

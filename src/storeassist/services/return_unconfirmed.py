@@ -5,7 +5,7 @@ the desk shows, from the hub or the cache, counts it: its units returned, the mo
 paid back recorded against the lines and tenders, as the hub will record them. So the same unit is
 never offered twice on this tablet, and a second return of the same order is decided on what is
 left. Each waiting return is decided again here by the policy at its own time
-(``domain.return_desk.decide_at_counter``); one that no longer fits (another store took the units back
+(``domain.returns.decide_return``); one that no longer fits (another store took the units back
 meanwhile) counts its units as returned, up to what was received, and the hub settles it.
 """
 
@@ -15,13 +15,14 @@ import logging
 from collections.abc import Sequence
 
 from storeassist.contract import Command, ReturnableOrder, TakeReturnCommand, TakeReturnPayload
-from storeassist.domain.return_desk import decide_at_counter, order_facts
+from storeassist.domain.return_desk import order_facts
 from storeassist.domain.returns import (
     ReturnDecision,
     ReturnInvalid,
     ReturnPolicy,
     ReturnRequest,
     UnitReturn,
+    decide_return,
 )
 from storeassist.local import LocalStoreError
 from storeassist.services.pending_actions import UnconfirmedCommands
@@ -81,9 +82,7 @@ def units_returned(order: ReturnableOrder, payload: TakeReturnPayload) -> Return
 def apply_return(order: ReturnableOrder, command: TakeReturnCommand, policy: ReturnPolicy) -> ReturnableOrder:
     """``order`` with ``command``'s return applied as the policy decides it at the command's time."""
     try:
-        decision = decide_at_counter(
-            order_facts(order), request_of(command.payload), policy, command.issued_at
-        )
+        decision = decide_return(order_facts(order), request_of(command.payload), policy, command.issued_at)
     except ReturnInvalid as refusal:
         log.info("a waiting return no longer fits order %d as last read (%s)", order.order_id, refusal.code)
         return units_returned(order, command.payload)

@@ -6,7 +6,7 @@ In order, nothing written until every check has passed (the batch's SAVEPOINT un
    (``order_of_another_customer``), and, when the command sends the code it was found with, that
    code is a valid signed code of this order (``receipt_not_of_order``): only then is it a return
    "with receipt";
-2. the policy, ``domain.return_desk.decide_at_counter`` with ``DEFAULT_POLICY`` on the facts read now
+2. the policy, ``domain.returns.decide_return`` with ``DEFAULT_POLICY`` on the facts read now
    (``return_facts``) at the hub's time: a tablet's clock decides nothing, except for a return
    taken while it was offline, decided at the moment at the counter (the command's
    ``issued_at``) if that is within :data:`OFFLINE_GRACE` of the hub's time (a tablet offline
@@ -45,13 +45,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storeassist import contract
-from storeassist.domain.return_desk import decide_at_counter
 from storeassist.domain.returns import (
     DEFAULT_POLICY,
     ReturnDecision,
     ReturnInvalid,
     ReturnRequest,
     UnitReturn,
+    decide_return,
     offline_allowed,
 )
 from storeassist.domain.tokens import TokenError, TokenKind
@@ -143,7 +143,7 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
         )
     units = tuple(UnitReturn(u.line_no, u.qty, u.reason, u.condition) for u in payload.units)
     try:
-        decision = decide_at_counter(
+        decision = decide_return(
             order.facts(), ReturnRequest(units, payload.method, with_receipt), DEFAULT_POLICY, at
         )
     except ReturnInvalid as invalid:

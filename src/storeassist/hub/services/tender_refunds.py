@@ -5,7 +5,8 @@ Money goes back to the tenders an order was paid with, never more to one than it
 a request the payment system executes (status ``requested``; kinds and amounts only, no card data
 ever). What the hub pays back itself is ``settled`` at once (:data:`HUB_SETTLED`): points spent
 come back as points (or as store credit, if the policy says so), and the value of items brought
-back that paid for an exchange's order (an ``exchange`` tender) comes back as store credit. A
+back that paid for an exchange's order (an ``exchange`` tender), or store credit spent, comes back
+as store credit. A
 tender's refunded amount is the sum of its rows, so a later return splits what it pays back over
 what each tender has left (``domain.returns``).
 
@@ -33,7 +34,7 @@ REQUESTED = "requested"
 #: Paid back by the hub itself when it was written (points, store credit).
 SETTLED = "settled"
 #: Tender kinds the hub pays back itself: nothing for a payment system to do.
-HUB_SETTLED = frozenset({"points", "exchange"})
+HUB_SETTLED = frozenset({"points", "exchange", "store_credit"})
 
 _tenders = cast(Table, m.Tender.__table__)
 _refunds = cast(Table, m.TenderRefund.__table__)
@@ -147,7 +148,7 @@ def pay_settled(
 ) -> None:
     """Pay back what a pickup's refund ``refund_id`` left to the hub (:meth:`TenderLedger.split`'s
     answer): points spent restored to the customer (a ``pickup refund`` ledger row), an
-    exchange's value as store credit."""
+    exchange's or store credit's share as store credit."""
     points = settled.get("points", 0)
     if points > 0 and customer_id is not None:
         connection.execute(_RESTORE_POINTS, {"customer": customer_id, "points": points})
@@ -155,7 +156,7 @@ def pay_settled(
             _ledger.insert(),
             {"customer_id": customer_id, "at": at, "delta": points, "reason": "pickup refund"},
         )
-    credit = settled.get("exchange", 0)
+    credit = settled.get("exchange", 0) + settled.get("store_credit", 0)
     if credit > 0:
         connection.execute(
             _credits.insert(),
