@@ -32,12 +32,12 @@
 <context>
     <name>AttentionPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+64"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+76"/>
         <source>The back office refused it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>This action holds more than the back office accepts. Tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -318,6 +318,137 @@
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_results.py" line="+28"/>
+        <source>it is past the return window</source>
+        <extracomment>Params that are amounts in minor units of the store&apos;s currency.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an item comes back in a condition the policy does not take</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it is above the amount an associate may refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>there is no receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the return policy asks for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Order #{order_number} was never paid for, so nothing on it can be paid back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Order #{order_number} was cancelled, so nothing on it can be taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nothing was chosen to take back from order #{order_number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{sku} (line {line_no}) on order #{order_number} was a final sale: it cannot be taken back, and no manager can override that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Line {line_no} of order #{order_number} was already taken back in full, here or in another store. Nothing was paid back twice; check with the customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Only {returnable} of line {line_no} of order #{order_number} can still be taken back; {asked} were asked. Nothing was paid back twice; check with the customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{sku} (line {line_no}) on order #{order_number} is only taken back with its receipt: scan the receipt or the order code from the customer&apos;s e-mail or app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Order #{order_number} belongs to another customer, so it cannot be taken back for this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The receipt code given is not a valid code of order #{order_number}. Scan the order&apos;s own receipt, or take it back without a receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The return of order #{order_number} needs a manager&apos;s approval ({reasons}). Do it again with a manager at the tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The manager&apos;s approval of the return of order #{order_number} had expired or was already used. Ask the manager to approve it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The tablet showed {shown} to pay back for order #{order_number}, but the back office works out {decided}. Nothing was paid back; check the order and do it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{sku} is not another size or colour of the item returned on order #{order_number}, so it cannot be given in exchange.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{sku} costs a different amount from the item returned on order #{order_number}: an exchange is for the same price only. Refund it instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{sku} is no longer on sale here, so it was not given in exchange on order #{order_number}. Choose another size or colour, or order it from elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Only {available} of {sku} on sale here, not enough to give in exchange on order #{order_number}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The back office cannot be reached, and this return needs a manager&apos;s approval, which only the back office can record. Take it back when the tablet is online again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The return of order #{order_number} was taken while the tablet was offline, but it is above the {cap_cents} a tablet may take back offline, or needs a manager&apos;s approval. Nothing was paid back; do it again with the tablet online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The back office cannot be reached: this tablet takes back at most {cap_cents} while offline. Take this return when the tablet is online again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>That amount is not one a return can have. Check the quantities and do it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nobody is signed in any more. Sign in and take the return again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AttentionScreen</name>
@@ -484,7 +615,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+95"/>
         <source>This tablet is not ready yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,12 +982,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+32"/>
+        <location line="+37"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-36"/>
         <source>being picked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -944,6 +1075,26 @@
     <message>
         <location line="+1"/>
         <source>arrived late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>wrong size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>arrived damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>faulty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1404,12 +1555,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+116"/>
         <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-144"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1419,12 +1570,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+117"/>
         <source>The tablet is not ready for scans yet. Finish setting it up first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-335"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-347"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1466,6 +1617,11 @@
     <message>
         <location line="+1"/>
         <source>Overdue pickup put back on sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return taken back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1995,13 +2151,13 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../../src/storeassist/ui/profile_view.py" line="+147"/>
+        <location filename="../../src/storeassist/ui/profile_view.py" line="+152"/>
         <source>Pickups and holds</source>
-        <extracomment>The associate tapped an open pickup; the argument is the order number. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
+        <extracomment>The associate tapped an open pickup; the argument is the order number. The associate tapped &quot;Take back&quot; on a recent order: its number and the customer&apos;s id. The associate added a note (stripped, not empty). The screen writes it to the outbox and then calls :meth:`note_saved` (or :meth:`note_failed`). The currency of the profile shown (its amounts&apos;); suggestions are in the store&apos;s. What :meth:`show_profile` and :meth:`show_recommendations` were last given, to write again when the store&apos;s format changes.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Cart and recently viewed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2041,7 +2197,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+86"/>
         <source>No suggestions in stock nearby</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2086,7 +2242,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>not picked yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2138,7 +2294,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-307"/>
         <source>Nothing left in a cart or viewed lately.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2148,17 +2304,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+310"/>
+        <location line="+315"/>
         <source>added {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-307"/>
+        <location line="-312"/>
         <source>Recently viewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+308"/>
+        <location line="+313"/>
         <source>viewed {time}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2188,7 +2344,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-336"/>
+        <location line="-341"/>
         <source>Sizes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2208,7 +2364,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+377"/>
+        <location line="+382"/>
         <source>waiting to sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2402,6 +2558,768 @@
     </message>
 </context>
 <context>
+    <name>ReturnWords</name>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_approval.py" line="+60"/>
+        <source>A manager&apos;s approval</source>
+        <extracomment>The manager&apos;s details, checked for shape (an :class:`ApprovalForm`); the screen sends them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>e.g. S0042</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>4 to 8 digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>e.g. the customer was abroad</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Manager&apos;s staff number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manager&apos;s PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why it is approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="+199"/>
+        <source>The manager scans their badge, or types their staff number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="+2"/>
+        <source>The manager&apos;s PIN has 4 to 8 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="+2"/>
+        <source>Say in a few words why the return is approved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The manager scans their badge, or types their staff number, then their PIN. Nobody is signed out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Badge read. The manager enters their PIN and why they approve.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_find.py" line="+29"/>
+        <source>Take back an order</source>
+        <extracomment>The longest order number the back office gives (``contract.returns.OrderNumber``). An order number was typed and Find tapped (stripped, upper case, not empty).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scan the receipt, or the order code in the customer&apos;s e-mail or app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A scanned receipt or order code counts as a receipt. A typed number does not: money then comes back as store credit, and some items cannot be returned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Order number, e.g. W10001234</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Or open the customer&apos;s profile and tap Take back beside the order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No code to scan?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Type the order number as it is on the receipt or in the customer&apos;s e-mail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/storeassist/ui/returns_line.py" line="+113"/>
+        <source>%n&#xa0;{bought_where}</source>
+        <extracomment>An exchange choice: (sku, taken here or ordered, the store it comes from; None: the warehouse). The quantity, reason, condition or exchange changed.</extracomment>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n&#xa0;returned</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n&#xa0;can come back</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>How many of {name} come back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Taking back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Not all alike? Choose for each unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No other size or colour of it at the same price: refund it instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>{what}: from the floor here (%n here)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the warehouse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>{what}: order from {place} (%n there)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Choose why {name} comes back, and its condition.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>There is nothing to give in exchange for {name}: refund it instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Only %n of that size or colour here: take fewer back, or order it from elsewhere.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Unit {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Why? Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Condition? Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_order.py" line="+68"/>
+        <source>A return of it is waiting to sync</source>
+        <extracomment>Take back (a :class:`ChosenReturn`); the screen asks a manager first if the decision says so.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+154"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="+68"/>
+        <source>Take back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-90"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="-11"/>
+        <source>Order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>placed {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no customer on it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>With receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Without receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Offline — this tablet&apos;s copy, as of {time}. Up to {cap} can be taken back without a manager; the back office confirms it when the tablet is online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>%n unit(s) on {date} ({amount})</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Returned before: {list}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Nothing on this order can be taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Ask a manager to approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location filename="../../src/storeassist/ui/returns_summary.py" line="+117"/>
+        <source>Choose how many of each item come back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="-14"/>
+        <source>Recent orders</source>
+        <extracomment>Recent orders listed on a profile, at most. &quot;Take back&quot; tapped: the order&apos;s number.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+21"/>
+        <source>%n can come back</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Take back from order {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_receipt.py" line="+36"/>
+        <source>line {line_no}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{n} × {what}: {reason}, {condition}. {where}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Return receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Return receipt code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Order #{number}: not taken back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order #{number}: taken back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Confirmed by the back office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pending confirmation: saved on this tablet and sent as soon as the back office answers, which then checks it again. Give the customer the reference below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The back office did not accept it, and nothing was paid back. It is listed under Needs attention.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{amount} to {tender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location filename="../../src/storeassist/ui/returns_summary.py" line="+48"/>
+        <source>{amount} as store credit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n loyalty point(s) given back</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paid back: {how}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing paid back: exchanged for the same value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Exchange worth {amount}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order #{number} brings what was not here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <location filename="../../src/storeassist/ui/returns_summary.py" line="+15"/>
+        <source>%n loyalty point(s) taken back (earned on these items)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Approved by {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reference on this tablet: {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_screen.py" line="+109"/>
+        <source>Wait until this return is sent; then open the next order.</source>
+        <extracomment>An order was put on screen: its number and where it came from (&quot;online&quot;, &quot;cache&quot;). A return finished (confirmed, waiting, refused or in conflict): its ``ReturnReceipt``. The approval page is showing, waiting for a manager. The return being asked for, its command id, and what a manager approved under that id.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Finish the manager&apos;s approval, or go back from it; then open the next order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>This tablet is not ready for returns yet. Wait until it is connected, then scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Opening the order…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Order #{number}: pay back {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order #{number}: an exchange worth {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Checking the manager&apos;s details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Approved by {name}. Taking it back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Taking it back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_summary.py" line="-142"/>
+        <source>Pay back as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>What is not here reaches the customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At their address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Here, for pickup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Without a receipt, money comes back as store credit (or as an exchange).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>This return cannot be taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>%n item(s) exchanged, worth {amount}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Pay back {amount} for %n item(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Kept as a restocking fee or already refunded: {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{amount} back to {tender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>%n loyalty point(s) given back (paid with points)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Other sizes or colours at the same price: no money changes hands.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="-164"/>
+        <source>Wrong size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not as described</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed their mind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+13"/>
+        <source>Faulty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Arrived too late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>As new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opened or worn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Goes back on sale here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes back to the supplier: put it in the supplier bin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot be sold again: put it in the disposal bin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Original payment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store credit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PayPal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the gift card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>loyalty points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>store credit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>bought on the web</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bought in the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bought in a store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bought on a marketplace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Returnable until {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Past the {window}-day window by %n day(s): a manager may approve</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Final sale: cannot be returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already returned in full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not received by the customer yet: nothing to take back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without a receipt: cannot be returned. Scan the receipt or order code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The order was cancelled: nothing to take back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The order is not paid: nothing to take back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot be returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without a receipt: store credit only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without a receipt: a manager must approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A manager must approve: {reasons}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The back office cannot be reached, and this tablet has not opened that order before. Try again when it is online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>There is no order #{number}. Check the number on the receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no such order. Check the number on the receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A manager&apos;s approval needs the back office, which cannot be reached now. Try again in a moment, or take the return later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That badge, staff number or PIN was not accepted. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SearchPage</name>
     <message>
         <location filename="../../src/storeassist/ui/stock_search.py" line="+128"/>
@@ -2452,29 +3370,6 @@
     <message>
         <location line="+7"/>
         <source>No product has barcode {code}. It may be new, or for another shop.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ShellScreen</name>
-    <message>
-        <location filename="../../src/storeassist/ui/shell_screens.py" line="+24"/>
-        <source>Coming in a later release</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>That code was read. This screen comes in a later release.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Returns</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Here you will take back items bought in any channel — web, app, marketplace or store: scan the receipt or order code, see what the return policy allows for each item, and record the return and refund method.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3110,12 +4005,22 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>This is a purchase receipt; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This is a return receipt; it does not belong on this screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>This is a loyalty code; it does not belong on this screen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+128"/>
+        <location line="+141"/>
         <source>This code is not a StoreAssist code.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3200,7 +4105,7 @@
 <context>
     <name>hub</name>
     <message>
-        <location filename="../../src/storeassist/ui/messages.py" line="-112"/>
+        <location filename="../../src/storeassist/ui/messages.py" line="-125"/>
         <source>The back office has no record of this customer.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3236,6 +4141,21 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Only a manager can approve this. Ask a manager to scan their badge or type their number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That order belongs to another customer, so it cannot be opened for this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>There is no order with that number or code. Check it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Enter your PIN as well to finish signing in.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3303,7 +4223,7 @@
 <context>
     <name>messages</name>
     <message>
-        <location line="-113"/>
+        <location line="-134"/>
         <source>Something went wrong on this tablet. Try again; if it keeps happening, tell a manager.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3343,7 +4263,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/local/cache.py" line="+69"/>
+        <location filename="../../src/storeassist/local/cache.py" line="+71"/>
         <source>The pickup orders could not be saved for offline use on this device. Check free disk space.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3354,7 +4274,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+107"/>
         <source>The store data on this device could not be updated. Check free disk space.</source>
         <extracomment>The catalog&apos;s words for correcting a misspelling, read again after the catalog changed. Pickup orders already read, by the JSON text of their row: the queue is read often and whole (500 orders would take tens of milliseconds to parse each time); a row whose text changed is parsed again. Orders written here go in as they are written.</extracomment>
         <translation type="unfinished"></translation>
@@ -3375,7 +4295,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Old customer data could not be removed from this device just now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3443,6 +4363,11 @@
         <source>The holds could not be saved for offline use.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../src/storeassist/local/cache_returns.py" line="+30"/>
+        <source>This order could not be saved for offline use on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>timeline</name>
@@ -3481,7 +4406,7 @@
 <context>
     <name>training</name>
     <message>
-        <location filename="../../src/storeassist/startup.py" line="+164"/>
+        <location filename="../../src/storeassist/startup.py" line="+166"/>
         <source>Opening this tablet&apos;s records…</source>
         <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
         <translation type="unfinished"></translation>
@@ -3492,7 +4417,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+173"/>
         <source>Asking the back office how this store writes dates and prices…</source>
         <translation type="unfinished"></translation>
     </message>
