@@ -4,7 +4,9 @@ signed return receipt, refunded and restocked at the hub. A return past its wind
 who scans their badge and types their PIN on the same tablet: applied, with the manager on the
 return and its audit, and the associate still signed in. A tampered receipt is refused in words.
 A return the hub refused is followed by a new return, never the refused one answered again; an
-approval the desk no longer holds is asked for again."""
+approval the desk no longer holds is asked for again. The same unit taken back here while the hub
+is out of reach and meanwhile in another store is paid back once, and this tablet's return lands in
+Needs attention."""
 
 from __future__ import annotations
 
@@ -15,13 +17,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from hub_returns import look_up, take
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from storeassist.app import build_associate_app
 from storeassist.config import Settings
 from storeassist.domain.tokens import TokenKind, parse_token
+from storeassist.hub.seed import demo_pin
 from storeassist.ui.returns_screen import ReturnsScreen
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
@@ -267,3 +272,78 @@ def test_an_approval_the_desk_no_longer_holds_is_asked_for_again(qtbot: QtBot, a
             "SELECT count(*) FROM returns WHERE order_id = ?", (parse_token(code)[0].subject_id,)
         ).fetchone()
     assert returns == 0
+
+
+def _other_store_device(hub: Any, store_id: int = 2) -> tuple[httpx.Client, int]:
+    """A device of another store with its associate signed in, talking plain HTTP as any tablet."""
+    with sqlite3.connect(hub.db_path) as db:
+        staff_number, staff_id = db.execute(
+            "SELECT staff_number, id FROM staff WHERE store_id = ? AND role = 'associate' "
+            "ORDER BY id LIMIT 1",
+            (store_id,),
+        ).fetchone()
+    enrolled = httpx.post(
+        f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(store_id), "device_name": "Other store"}
+    )
+    assert enrolled.status_code == 200, enrolled.text
+    device = httpx.Client(
+        base_url=hub.url, headers={"Authorization": f"Bearer {enrolled.json()['credential']}"}
+    )
+    signed_in = device.post(
+        "/v1/staff/sign-in", json={"staff_number": staff_number, "pin": demo_pin(staff_id)}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    device.headers["X-Staff-Session"] = signed_in.json()["session_token"]
+    return device, staff_id
+
+
+def test_the_same_unit_taken_back_offline_here_and_in_another_store_is_paid_back_once(
+    qtbot: QtBot, app: Any, hub: Any
+) -> None:
+    code, line_no = _order_with(qtbot, app, hub, "returnable", (2, 20))  # opened online: kept here
+    window, screen = app.window, app.window.feature_widget("returns")
+    assert isinstance(screen, ReturnsScreen)
+
+    hub.stop()
+    with qtbot.waitSignal(screen.order_shown, timeout=NETWORK_TIMEOUT_MS) as shown:
+        app.router.route(code)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert shown.args[1] == "cache"
+    _choose(screen, line_no)
+    with qtbot.waitSignal(screen.receipt_shown, timeout=NETWORK_TIMEOUT_MS) as taken:
+        qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=NETWORK_TIMEOUT_MS)
+    assert taken.args[0].status == "waiting"
+    assert screen.receipt.status.text().startswith("Pending confirmation")
+
+    hub.restart()
+    device, staff_id = _other_store_device(hub)
+    try:
+        order = look_up(device, code=code)
+        line = next(line for line in order.lines if line.line_no == line_no)
+        units = line.received - line.returned
+        there = take(
+            device, order, [(line_no, units, "wrong_size", "resellable")], staff_id=staff_id, store_id=2
+        )
+    finally:
+        device.close()
+    assert there["status"] == "applied", there  # the other store took every unit left back first
+
+    _finish(qtbot, app.startup.services.sync.sync_now())
+    qtbot.waitUntil(
+        lambda: window.status_area.attention_button.text() == "Needs attention: 1", timeout=NETWORK_TIMEOUT_MS
+    )
+    window.show_attention()
+    attention = window.feature_widget("attention")
+    texts = [attention.model.data(attention.model.index(n)) for n in range(attention.model.rowCount())]
+    [text] = [t for t in texts if "Return taken back" in t]
+    assert "already taken back in full" in text and "Nothing was paid back twice" in text
+    with sqlite3.connect(hub.db_path) as db:
+        (returns,) = db.execute(
+            "SELECT count(*) FROM returns WHERE order_id = ?", (order.order_id,)
+        ).fetchone()
+        (units_back,) = db.execute(
+            "SELECT qty_returned FROM order_lines WHERE order_id = ? AND line_no = ?",
+            (order.order_id, line_no),
+        ).fetchone()
+    assert returns == 1 and units_back == line.received, "taken back once, by the other store"
