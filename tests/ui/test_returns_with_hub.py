@@ -10,72 +10,39 @@ Needs attention."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from hub_apps import NETWORK_TIMEOUT_MS, enrolled_app, finish, hub_or_skip
 from hub_returns import look_up, take
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import build_associate_app
-from storeassist.config import Settings
 from storeassist.domain.tokens import TokenKind, parse_token
 from storeassist.hub.seed import demo_pin
 from storeassist.ui.returns_screen import ReturnsScreen
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
-NETWORK_TIMEOUT_MS = 30_000
 MANAGER_PIN = "1001"
 #: Categories the policy takes back like any other within 30 days (no final sale, no receipt rule).
 PLAIN = ("Tops", "Knitwear", "Shirts", "Jeans", "Trousers", "Dresses", "Skirts", "Accessories")
 
 
-def _finish(qtbot: QtBot, work: Coroutine[Any, Any, Any]) -> Any:
-    task = asyncio.ensure_future(work)
-    qtbot.waitUntil(task.done, timeout=NETWORK_TIMEOUT_MS)
-    return task.result()
-
-
 @pytest.fixture
 def hub(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("hub_server_fn")
-    except pytest.FixtureLookupError:
-        pytest.skip("the hub_server_fn fixture (tests/conftest.py) is not available")
+    return hub_or_skip(request)
 
 
 @pytest.fixture
 def app(qtbot: QtBot, tmp_path: Path, hub: Any, memory_keyring: Any) -> Iterator[Any]:
-    built = build_associate_app(
-        Settings(hub_url=hub.url, device_name="Returns tablet"),
-        tmp_path / "tablet",
-        training=False,
-        keyring_backend=memory_keyring,
-    )
-    window = built.window
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
-        built.startup.begin()
-    window.enrollment_page.code.setText(hub.enroll_code())
-    with qtbot.waitSignal(window.ready, timeout=NETWORK_TIMEOUT_MS):
-        qtbot.mouseClick(window.enrollment_page.button, Qt.MouseButton.LeftButton)
-    built.router.route(hub.staff_badge)  # the associate signs in with their badge
-    qtbot.waitUntil(lambda: not built.runner.busy, timeout=NETWORK_TIMEOUT_MS)
-    services = built.startup.services
-    assert services is not None and services.staff.current is not None
-    _finish(qtbot, services.sync.sync_now())  # keys, catalog and stock are on the tablet
-    yield built
-    _finish(qtbot, built.startup.aclose())
+    with enrolled_app(qtbot, tmp_path / "tablet", hub, memory_keyring, "Returns tablet") as built:
+        yield built
 
 
 def _receipt(hub: Any, order_id: int) -> str:
@@ -112,7 +79,7 @@ def _order_with(qtbot: QtBot, app: Any, hub: Any, verdict: str, days: tuple[int,
     desk = app.startup.services.returns
     for order_id in _candidates(hub, days)[:40]:
         code = _receipt(hub, order_id)
-        opened = _finish(qtbot, desk.open_code(code))
+        opened = finish(qtbot, desk.open_code(code))
         for line, judged in zip(opened.order.lines, opened.verdicts, strict=True):
             if judged.code == verdict and line.category in PLAIN and line.unit_cents <= 9000:
                 return code, line.line_no
@@ -329,7 +296,7 @@ def test_the_same_unit_taken_back_offline_here_and_in_another_store_is_paid_back
         device.close()
     assert there["status"] == "applied", there  # the other store took every unit left back first
 
-    _finish(qtbot, app.startup.services.sync.sync_now())
+    finish(qtbot, app.startup.services.sync.sync_now())
     qtbot.waitUntil(
         lambda: window.status_area.attention_button.text() == "Needs attention: 1", timeout=NETWORK_TIMEOUT_MS
     )

@@ -5,65 +5,30 @@ aside (held + 1) and lists it among the store's holds on screen."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_apps import NETWORK_TIMEOUT_MS, enrolled_app, finish, hub_or_skip
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.app import build_associate_app
-from storeassist.config import Settings
 from storeassist.ui.stock_screen import StockScreen
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
 
-NETWORK_TIMEOUT_MS = 30_000
-
-
-def _finish(qtbot: QtBot, work: Coroutine[Any, Any, Any]) -> Any:
-    task = asyncio.ensure_future(work)
-    qtbot.waitUntil(task.done, timeout=NETWORK_TIMEOUT_MS)
-    return task.result()
-
 
 @pytest.fixture
 def hub(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("hub_server_fn")
-    except pytest.FixtureLookupError:
-        pytest.skip("the hub_server_fn fixture (tests/conftest.py) is not available")
+    return hub_or_skip(request)
 
 
 @pytest.fixture
 def app(qtbot: QtBot, tmp_path: Path, hub: Any, memory_keyring: Any) -> Iterator[Any]:
-    built = build_associate_app(
-        Settings(hub_url=hub.url, device_name="Stock tablet"),
-        tmp_path / "tablet",
-        training=False,
-        keyring_backend=memory_keyring,
-    )
-    window = built.window
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.settled, timeout=NETWORK_TIMEOUT_MS):
-        built.startup.begin()
-    window.enrollment_page.code.setText(hub.enroll_code())
-    with qtbot.waitSignal(window.ready, timeout=NETWORK_TIMEOUT_MS):
-        qtbot.mouseClick(window.enrollment_page.button, Qt.MouseButton.LeftButton)
-    window.show_sign_in()
-    window.sign_in_page.sign_in_with_badge(hub.staff_badge)
-    qtbot.waitUntil(lambda: not built.runner.busy, timeout=NETWORK_TIMEOUT_MS)
-    services = built.startup.services
-    assert services is not None and services.staff.current is not None
-    _finish(qtbot, services.sync.sync_now())  # the catalog and stock are on the tablet
-    yield built
-    _finish(qtbot, built.startup.aclose())
+    with enrolled_app(qtbot, tmp_path / "tablet", hub, memory_keyring, "Stock tablet") as built:
+        yield built
 
 
 def _product_and_customer(hub: Any) -> tuple[str, str, int, int, str]:
@@ -161,7 +126,7 @@ def test_offline_a_card_comes_from_the_tablet_and_a_hold_the_hub_cannot_honour_n
         )
     hub.restart()
     services = app.startup.services
-    _finish(qtbot, services.sync.sync_now())
+    finish(qtbot, services.sync.sync_now())
     window.show_attention()
     attention = window.feature_widget("attention")
     texts = [attention.model.data(attention.model.index(n)) for n in range(attention.model.rowCount())]
