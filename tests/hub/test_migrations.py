@@ -23,7 +23,7 @@ from storeassist.hub.db.session import make_engine
 def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
     db = empty_db_url
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0007"
+    assert upgrade(db) == head_revision() == "0008"
     assert require_current(db) == head_revision()
 
 

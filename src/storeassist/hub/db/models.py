@@ -151,6 +151,9 @@ class Order(Base):
     pickup_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Where an endless-aisle order's units come from: another store or the warehouse (0006).
     source_store_id: Mapped[int | None] = mapped_column(Integer)
+    #: The shopper may collect it at the store's kiosk, from the counter or ``locker`` (0008).
+    kiosk_pickup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    locker: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (
         Index("ix_orders_customer", "customer_id", "placed_at"),
         # A store's queue in its order, found and sorted in the index (0005).
@@ -435,6 +438,9 @@ class Device(Base):
     credential_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the bearer
     enrolled_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When and why IT revoked it (``storeassist-hub devices revoke``; 0008): the hub says why.
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class EnrollmentCode(Base):
@@ -496,3 +502,8 @@ class AuditEntry(Base):
     staff_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))  # profile.view, pickup.collect, ...
     subject: Mapped[str] = mapped_column(String(40))  # "customer:123" — ids only, never personal data
+
+
+# The kiosk's tables (0008) live in their own module, on the same metadata.
+from storeassist.hub.db.models_kiosk import AssistRequest as AssistRequest  # noqa: E402
+from storeassist.hub.db.models_kiosk import KioskReturn as KioskReturn  # noqa: E402
