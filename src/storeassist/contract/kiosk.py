@@ -11,10 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from storeassist.contract.catalog import Product
-from storeassist.contract.common import Count, EntityId, LineNo, MessageCode, MessageParams, Units, WireModel
+from storeassist.contract.common import (
+    Count,
+    EntityId,
+    LineNo,
+    MessageCode,
+    MessageParams,
+    Problem,
+    Units,
+    WireModel,
+)
 from storeassist.contract.customers import RecommendationReason
 from storeassist.contract.returns import SignedCode
 from storeassist.domain.returns import ReturnReason
@@ -169,8 +178,26 @@ class KioskExit(WireModel):
     staff_number: str | None = Field(default=None, max_length=16, pattern=r"^[A-Z0-9]+$")
     pin: str = Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")
 
+    # The one-way rule, stated in the JSON Schema too (as ``ReturnApprovalRequest`` does), so
+    # generated clients and API fuzzers know it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["badge"], "properties": {"badge": {"type": "string"}}},
+                {"required": ["staff_number"], "properties": {"staff_number": {"type": "string"}}},
+            ]
+        }
+    )
+
     @model_validator(mode="after")
     def _one_badge(self) -> KioskExit:
         if (self.badge is None) == (self.staff_number is None):
             raise ValueError("give a badge or a staff number, with the PIN")
         return self
+
+
+class KioskProblem(Problem):
+    """A kiosk route's refusal with values the kiosk words (RFC 9457 allows extension members):
+    ``pickup_code_wrong`` carries ``tries_left``. Every other refusal is a plain ``Problem``."""
+
+    params: MessageParams = Field(default_factory=dict)

@@ -239,6 +239,8 @@ class TakeReturnPayload(WireModel):
     store_credit_cents: Cents
     #: Taken while the tablet could not reach the hub (shown "pending confirmation").
     offline: bool = False
+    #: The return a shopper started at the kiosk that this one finishes (``KioskReturn.id``).
+    kiosk_return_id: EntityId | None = None
 
     @model_validator(mode="after")
     def _exchange_only_for_exchanges(self) -> TakeReturnPayload:
