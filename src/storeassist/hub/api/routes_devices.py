@@ -21,7 +21,7 @@ from storeassist.hub.api.deps import (
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.keys import ensure_signing_key, public_keys_text
-from storeassist.hub.services.access import enroll_device, sign_in_staff
+from storeassist.hub.services.access import enroll_device, refuse_kiosk, sign_in_staff
 from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.sign_in_limits import SignInLimiter
 from storeassist.hub.services.staff_sessions import IDLE_MINUTES, end_session, start_session
@@ -93,11 +93,13 @@ def staff_sign_in(body: contract.StaffSignInRequest, request: Request, credentia
     """A signed badge (alone for an associate; with the PIN above that), or a staff number with a
     PIN. Every failure gets the same answer; a device with too many recent refusals is told to
     wait (429) before its next try is even looked at. Success opens a staff session bound to this
-    device and store, ending any other open on the device."""
+    device and store, ending any other open on the device. A kiosk signs no one in (403
+    ``kiosk_device``)."""
     db = database(request)
     limiter: SignInLimiter = request.app.state.sign_in_limiter
     with db.reading() as session:
         device = caller(session, credentials)
+        refuse_kiosk(device)
         limiter.check(device.id)
         try:
             staff = sign_in_staff(session, device, body)

@@ -27,9 +27,12 @@ from storeassist.hub.staff_pins import verify_pin
 _SIGN_IN_REFUSED = "Badge, staff number or PIN not recognised."
 
 #: Every request authenticates, so its query is built once (bound parameter), as in ``wire``.
-_DEVICE_BY_CREDENTIAL = select(m.Device.id, m.Device.store_id, m.Device.kind, m.Device.revoked).where(
-    m.Device.credential_hash == bindparam("credential_hash")
-)
+_DEVICE_BY_CREDENTIAL = select(
+    m.Device.id, m.Device.store_id, m.Device.kind, m.Device.revoked, m.Device.revoked_reason
+).where(m.Device.credential_hash == bindparam("credential_hash"))
+
+#: ``devices.kind`` of a self-service kiosk: it never signs staff in, and only it takes ``/v1/kiosk/*``.
+KIOSK = "kiosk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,24 @@ class CallingDevice:
     id: int
     store_id: int
     kind: str
+
+    @property
+    def is_kiosk(self) -> bool:
+        return self.kind == KIOSK
+
+
+def refuse_kiosk(device: CallingDevice) -> None:
+    """A kiosk signs no staff in and so reaches no associate route (403 ``kiosk_device``)."""
+    if device.is_kiosk:
+        raise Forbidden(
+            "A self-service kiosk does not sign staff in; use an associate's tablet.", code="kiosk_device"
+        )
+
+
+def require_kiosk(device: CallingDevice) -> None:
+    """Only a kiosk takes the kiosk's routes (403 ``kiosk_only``)."""
+    if not device.is_kiosk:
+        raise Forbidden("This is for the store's self-service kiosk only.", code="kiosk_only")
 
 
 #: Roles that may sign in on any store's device (the app keeps the same rule).
@@ -69,8 +90,9 @@ def authenticate_device(session: Queryable, credential: str | None) -> CallingDe
         raise Unauthorized("This device is not enrolled with the hub. Enroll it with a new code.")
     row = rows[0]
     if row.revoked:
+        why = f" ({row.revoked_reason})" if row.revoked_reason else ""
         raise Unauthorized(
-            "This device's enrollment was revoked. Ask a manager for a new enrollment code.",
+            f"This device was revoked at the back office{why}. Ask a manager to enroll it again.",
             code="device_revoked",
         )
     return CallingDevice(row.id, row.store_id, row.kind)

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storeassist.hub.db import models as m
-from storeassist.hub.services.access import CallingDevice
+from storeassist.hub.services.access import CallingDevice, refuse_kiosk
 from storeassist.hub.services.database import as_utc, utc_now
 from storeassist.hub.services.errors import Unauthorized
 from storeassist.hub.services.wire import Queryable, fetch_prepared, run_prepared
@@ -114,7 +114,9 @@ def check_session(on: Queryable, device: CallingDevice, token: str | None) -> St
     """The signed-in staff member behind ``token`` on ``device``, or :class:`Unauthorized`.
 
     A token of another device is answered as an unknown one: it says nothing about whose it is.
+    A kiosk has no staff session whatever it sends (403 ``kiosk_device``).
     """
+    refuse_kiosk(device)
     if not token:
         raise Unauthorized(SIGN_IN_FIRST, code="staff_session_required")
     hashed = token_hash(token)

@@ -30,7 +30,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("orders", sa.Column("kiosk_pickup", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column(
+        "orders", sa.Column("kiosk_pickup", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     op.add_column("orders", sa.Column("locker", sa.String(length=16), nullable=True))
     op.add_column("devices", sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("devices", sa.Column("revoked_reason", sa.String(length=200), nullable=True))
