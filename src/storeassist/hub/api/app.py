@@ -22,6 +22,7 @@ from storeassist.hub.api import (
     routes_commands,
     routes_customers,
     routes_devices,
+    routes_kiosk,
     routes_orders,
     routes_returns,
     routes_stores,
@@ -103,6 +104,7 @@ def create_app(
         routes_stores,
         routes_catalog,
         routes_commands,
+        routes_kiosk,
     ):
         app.include_router(module.router)
     install_problem_handlers(app)

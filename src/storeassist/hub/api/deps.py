@@ -15,7 +15,7 @@ from starlette.responses import Response
 from storeassist.contract.commands import RESULTS_HEADER, wants_pickup_orders, wants_stock_desk
 from storeassist.contract.devices import STAFF_SESSION_HEADER
 from storeassist.contract.shapes import exclusion_for, groups_in, groups_not_read
-from storeassist.hub.services.access import CallingDevice, authenticate_device
+from storeassist.hub.services.access import CallingDevice, authenticate_device, require_kiosk
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import HubDatabase, utc_now
@@ -78,8 +78,16 @@ def caller(session: Queryable, credentials: HTTPAuthorizationCredentials | None)
 def staff_caller(
     on: Queryable, credentials: HTTPAuthorizationCredentials | None, token: str | None
 ) -> StaffCaller:
-    """The signed-in staff member on the calling device (``Unauthorized`` without a live session)."""
+    """The signed-in staff member on the calling device (``Unauthorized`` without a live session;
+    403 ``kiosk_device`` from a kiosk, which has none)."""
     return check_session(on, caller(on, credentials), token)
+
+
+def kiosk_caller(on: Queryable, credentials: HTTPAuthorizationCredentials | None) -> CallingDevice:
+    """The calling device, which must be a kiosk (403 ``kiosk_only``): the ``/v1/kiosk/*`` routes."""
+    device = caller(on, credentials)
+    require_kiosk(device)
+    return device
 
 
 def own_store(device: CallingDevice, store_id: int | None) -> int:
@@ -113,6 +121,20 @@ def limit_reads(request: Request, staff: StaffCaller, kind: ReadKind) -> None:
         if limiter.should_alert(budget_key):
             audit: AuditWriter = request.app.state.audit_writer
             audit.record(staff, action="privacy.burst", subject=f"staff:{staff.staff_id}")
+        raise
+
+
+def limit_kiosk_reads(request: Request, device: CallingDevice, kind: ReadKind) -> None:
+    """As :func:`limit_reads`, for a kiosk: the budget is the kiosk device's (nobody signs in on
+    it), so a kiosk scanning card after card is limited as a person reading profiles is."""
+    limiter: ReadLimiter = request.app.state.read_limiter
+    budget_key = f"kiosk:{device.id}"
+    try:
+        limiter.take(budget_key, kind)
+    except TooManyReads:
+        if limiter.should_alert(budget_key):
+            audit: AuditWriter = request.app.state.audit_writer
+            audit.record(device, action="privacy.burst", subject=f"device:{device.id}")
         raise
 
 

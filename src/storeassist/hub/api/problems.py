@@ -64,9 +64,19 @@ _UNREADABLE_BODY = "There was an error parsing the body"
 
 
 def problem_response(
-    status: int, code: str, title: str, detail: str | None = None, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str | int] | None = None,
 ) -> Response:
-    body = contract.Problem(title=title, status=status, detail=detail, code=code)
+    """A problem answer; with ``params`` (values a kiosk words), a ``contract.KioskProblem``."""
+    body = (
+        contract.KioskProblem(title=title, status=status, detail=detail, code=code, params=params)
+        if params
+        else contract.Problem(title=title, status=status, detail=detail, code=code)
+    )
     return Response(
         body.model_dump_json(), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -78,7 +88,7 @@ def _hub_error(_request: Request, exc: Exception) -> Response:
     seconds_left = getattr(exc, "seconds_left", None)
     if exc.status == 429 and isinstance(seconds_left, int):
         headers = {"Retry-After": str(seconds_left)}  # the limiters say how long to wait
-    return problem_response(exc.status, exc.code, exc.title, exc.detail, headers)
+    return problem_response(exc.status, exc.code, exc.title, exc.detail, headers, exc.params)
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:

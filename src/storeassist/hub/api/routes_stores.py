@@ -1,4 +1,5 @@
-"""Stores, a store's pickup queue and holds, and its device-cache change feed."""
+"""Stores, a store's pickup queue and holds, its device-cache change feed, and what its kiosks left
+for the associates: shoppers' requests and returns started at the kiosk."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ from storeassist.hub.services.change_feed import changes
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.holds import store_holds, sweep_expired_holds
 from storeassist.hub.services.kept_queues import KeptQueues, etag_matches
+from storeassist.hub.services.kiosk import assist_requests, mark_assist_done
+from storeassist.hub.services.kiosk_returns import kiosk_returns
 from storeassist.hub.services.wire import load_stores, store_from_row
 
 #: The most items a feed page may be asked for (this release's tablet asks 1,000, as an older hub allows).
@@ -144,3 +147,52 @@ def store_changes(
         trimmed = [restrict_profile(profile, CACHE_ROLE) for profile in feed.customers]
         feed = feed.model_copy(update={"customers": trimmed})
     return wire_json(feed, request=request)
+
+
+@router.get("/{store_id}/assist-requests", response_model=contract.AssistRequests)
+def store_assist_requests(
+    store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
+) -> Response:
+    """What shoppers at this store's kiosks asked an associate for ("hold it for me"), open ones of
+    the last day, oldest first."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        answer = assist_requests(session, own_store(staff.device, store_id), utc_now())
+    renew_if_due(db, staff)
+    return wire_json(answer)
+
+
+@router.post("/{store_id}/assist-requests/{request_id}/done", status_code=204)
+def assist_request_done(
+    store_id: EntityId,
+    request_id: EntityId,
+    request: Request,
+    credentials: Credentials,
+    staff_token: StaffToken,
+) -> Response:
+    """An associate saw to a shopper's request (done twice keeps the first); 404
+    ``unknown_assist_request`` for one not of this store."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        here = own_store(staff.device, store_id)
+    with db.writing() as session:
+        mark_assist_done(session, here, request_id, staff.staff_id, utc_now())
+    renew_if_due(db, staff)
+    return Response(status_code=204)
+
+
+@router.get("/{store_id}/kiosk-returns", response_model=contract.KioskReturns)
+def store_kiosk_returns(
+    store_id: EntityId, request: Request, credentials: Credentials, staff_token: StaffToken
+) -> Response:
+    """Returns shoppers started at this store's kiosks and no ``return.take`` has finished yet,
+    newest first (the last week's): the order, the code they scanned (so the associate takes it
+    back "with receipt"), and the lines and reasons they chose."""
+    db = database(request)
+    with db.reading() as session:
+        staff = staff_caller(session, credentials, staff_token)
+        answer = kiosk_returns(session, own_store(staff.device, store_id), utc_now())
+    renew_if_due(db, staff)
+    return wire_json(answer)

@@ -26,6 +26,8 @@ RunSql = Callable[[str, Sequence[dict[str, Any]] | dict[str, Any] | None], list[
 OPEN_STATES = ("placed", "picking", "ready", "partially_collected")
 #: Bins on the pickup shelves of a store: B-01 … B-40.
 BINS = 40
+#: Lockers a store has for kiosk pickups ("L-01" …).
+LOCKERS = 24
 #: Invented names a customer gave for someone collecting for them.
 PROXY_NAMES = (
     "Alex Morgan",
@@ -60,7 +62,8 @@ _OPEN_ORDERS = (
 _DETAILS = (
     "UPDATE orders SET pickup_bin = :bin, proxy_name = :proxy, payment_state = :payment, "
     "customer_waiting_since = :waiting, pickup_code_hash = :code_hash, "
-    "pickup_deadline = COALESCE(:deadline, pickup_deadline) WHERE id = :id"
+    "pickup_deadline = COALESCE(:deadline, pickup_deadline), kiosk_pickup = :kiosk, locker = :locker "
+    "WHERE id = :id"
 )
 _NOTICE = (
     "INSERT INTO notifications (customer_id, order_id, kind, channel, text, at) "
@@ -82,12 +85,20 @@ _HELD = (
 )
 
 
+def _locker(order_id: int) -> str:
+    """The locker a kiosk pickup waits in ("L-07")."""
+    return f"L-{1 + int(_share(order_id, 'locker number') * LOCKERS):02d}"
+
+
 def finish_pickups(run: RunSql, clock: Clock, cast_from: int) -> int:
     """Give every open pickup its counter details and notices, and hold its units in stock.
 
     Orders with ids from ``cast_from`` are the demo's cast (``seed.demo``): each store's first
     ready one is plain, the second has a named proxy, the third a customer waiting; none is
-    unpaid or overdue, so the demo's opening stories work. Answers the open pickups seen."""
+    unpaid or overdue, so the demo's opening stories work. The first may also be collected at
+    the store's kiosk, from the counter, and the fourth from a locker. Of the others, about a
+    quarter of the ready, paid ones with no proxy and nobody waiting are kiosk pickups, a third of
+    those in a locker. Answers the open pickups seen."""
     today = clock.TODAY
     rows = run(_OPEN_ORDERS, None)
     details: list[dict[str, Any]] = []
@@ -97,12 +108,15 @@ def finish_pickups(run: RunSql, clock: Clock, cast_from: int) -> int:
         cast = order_id >= cast_from
         in_bin = state in ("ready", "partially_collected")
         u = _share(order_id, "pickup")
-        proxy = waiting = deadline = None
+        proxy = waiting = deadline = locker = None
         payment = "paid"
+        kiosk = False
         if cast and state == "ready":
             nth = ready_seen[store_id] = ready_seen.get(store_id, 0) + 1
             proxy = PROXY_NAMES[order_id % len(PROXY_NAMES)] if nth == 2 else None
             waiting = clock.ts(today, 8 * 60 + order_id % 50) if nth == 3 else None
+            kiosk = nth in (1, 4)
+            locker = _locker(order_id) if nth == 4 else None
         elif not cast:
             proxy = PROXY_NAMES[int(u * 1000) % len(PROXY_NAMES)] if u < 0.06 else None
             payment = "unpaid" if _share(order_id, "payment") < 0.04 else "paid"
@@ -114,6 +128,9 @@ def finish_pickups(run: RunSql, clock: Clock, cast_from: int) -> int:
                 )
                 if state == "ready" and _share(order_id, "waiting") < 0.03:
                     waiting = clock.ts(today, 8 * 60 + order_id % 50)
+            kiosk = state == "ready" and payment == "paid" and proxy is None and waiting is None
+            kiosk = kiosk and _share(order_id, "kiosk") < 0.25
+            locker = _locker(order_id) if kiosk and _share(order_id, "locker") < 1 / 3 else None
         details.append(
             {
                 "id": order_id,
@@ -123,6 +140,8 @@ def finish_pickups(run: RunSql, clock: Clock, cast_from: int) -> int:
                 "waiting": waiting,
                 "code_hash": hash_pickup_code(order_id, pickup_code_for(order_id)),
                 "deadline": deadline,
+                "kiosk": kiosk,
+                "locker": locker,
             }
         )
         if in_bin and customer_id is not None:

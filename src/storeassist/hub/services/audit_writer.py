@@ -21,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from storeassist.hub.services.access import CallingDevice
 from storeassist.hub.services.database import HubDatabase, utc_now
 from storeassist.hub.services.staff_sessions import StaffCaller, touch
 from storeassist.hub.services.trust import write_audit
@@ -31,7 +32,8 @@ log = logging.getLogger("storeassist.hub.audit")
 @dataclass(frozen=True, slots=True)
 class _Pending:
     at: datetime
-    staff: StaffCaller
+    device_id: int
+    staff_id: int | None
     action: str
     subject: str
 
@@ -46,21 +48,21 @@ class AuditWriter:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def record(self, staff: StaffCaller, *, action: str, subject: str) -> None:
-        """Audit ``action`` on ``subject`` by ``staff`` (and renew their session when due)."""
+    def record(self, who: StaffCaller | CallingDevice, *, action: str, subject: str) -> None:
+        """Audit ``action`` on ``subject`` by a staff member (renewing their session when due) or
+        by a device with nobody signed in (a kiosk)."""
+        device_id, staff_id = (
+            (who.device.id, who.staff_id) if isinstance(who, StaffCaller) else (who.id, None)
+        )
         with self._db.writing_statements_if_free() as connection:
             if connection is not None:
                 write_audit(
-                    connection,
-                    device_id=staff.device.id,
-                    staff_id=staff.staff_id,
-                    action=action,
-                    subject=subject,
+                    connection, device_id=device_id, staff_id=staff_id, action=action, subject=subject
                 )
-                if staff.touch_due(utc_now()):
-                    touch(connection, staff)
+                if isinstance(who, StaffCaller) and who.touch_due(utc_now()):
+                    touch(connection, who)
                 return
-        row = _Pending(utc_now(), staff, action, subject)
+        row = _Pending(utc_now(), device_id, staff_id, action, subject)
         if self._closed:  # the hub is stopping and the thread is gone: write it here, waiting
             self._write([row])
             return
@@ -109,8 +111,8 @@ class AuditWriter:
                 for row in rows:
                     write_audit(
                         connection,
-                        device_id=row.staff.device.id,
-                        staff_id=row.staff.staff_id,
+                        device_id=row.device_id,
+                        staff_id=row.staff_id,
                         action=row.action,
                         subject=row.subject,
                         at=row.at,

@@ -20,6 +20,10 @@ changes. When the kept places change (noticed in the stock phase or the log), th
 the tablet was in it (the snapshot's start, or its log position), so a product renamed, a pickup
 closed or a customer changed meanwhile is still sent. The cursor's shape follows the feed's
 first request; the header decides only which fields are serialised (``contract.shapes``).
+
+**A kiosk's feed** (``catalog_only``: ``GET /v1/kiosk/changes``) is the same feed without anything
+personal: its snapshot skips the pickups and customers phases, and its log passes over pickup and
+customer changes. It carries products, stock (and the stock desk's places), and revoked cards.
 """
 
 from __future__ import annotations
@@ -53,16 +57,29 @@ LOG_READ_AHEAD = 40
 LOG_SCAN_CAP = 20_000
 RECENT_LOOKUPS = 2000
 CUSTOMER_CAP = 500
+#: What a kiosk's feed (``catalog_only``) never carries: its phases, and its log's entities.
+PERSONAL_PHASES = frozenset({"pickups", "customers"})
+PERSONAL_ENTITIES = frozenset({"pickup", "customer"})
 
 
 def changes(
-    session: Session, store_id: int, cursor_text: str, limit: int, *, stock_desk: bool = False
+    session: Session,
+    store_id: int,
+    cursor_text: str,
+    limit: int,
+    *,
+    stock_desk: bool = False,
+    catalog_only: bool = False,
 ) -> contract.ChangeFeed:
     """One page of the feed after ``cursor_text`` (``""``: a snapshot, of the stock desk's shape
-    for a ``stock_desk`` tablet)."""
+    for a ``stock_desk`` tablet; ``catalog_only``: a kiosk's, with no pickups or customers)."""
     require_store(session, store_id)
     if cursor_text:
         cursor = FeedCursor.decode(cursor_text, store_id)
+        if catalog_only and cursor.phase in PERSONAL_PHASES:
+            raise BadCursor(
+                "That sync cursor belongs to another store or feed. Start again with an empty cursor."
+            )
         if stock_desk and cursor.desk is None:
             # A tablet of this release that began its feed before this hub kept the stock desk's
             # places (the hub was upgraded under it): a new snapshot gives it the nearby stock.
@@ -74,14 +91,20 @@ def changes(
         cursor = FeedCursor(store_id, "products", None, _log_position(session))
         if stock_desk:
             kept = kept_stores(session, store_id)
-            cursor = replace(
-                cursor, desk=DeskState(_snapshot_total(session, store_id, kept), 0, kept.fingerprint)
-            )
-    pagers = _DESK_PAGERS if cursor.desk is not None else _PAGERS
-    page = pagers[cursor.phase](session, cursor, limit)
+            total = _snapshot_total(session, store_id, kept, catalog_only=catalog_only)
+            cursor = replace(cursor, desk=DeskState(total, 0, kept.fingerprint))
+    if cursor.desk is not None and cursor.phase in ("stock", "log"):
+        desk_pager = _desk_stock_page if cursor.phase == "stock" else _desk_log_page
+        page = desk_pager(session, cursor, limit, catalog_only=catalog_only)
+    elif cursor.phase == "log":
+        page = _log_page(session, cursor, limit, catalog_only=catalog_only)
+    else:
+        page = _PAGERS[cursor.phase](session, cursor, limit)
     if page.restart is not None:
         return contract.ChangeFeed.model_construct(cursor=page.restart.encode(), has_more=True, **page.items)
     moved = cursor.next_phase() if cursor.phase != "log" and page.full is False else None
+    while catalog_only and moved is not None and moved.phase in PERSONAL_PHASES:
+        moved = moved.next_phase()
     following = moved or replace(cursor, after=page.last_key)
     if cursor.desk is not None:
         done = cursor.desk.done + sum(len(v) for k, v in page.items.items() if k != "stores")
@@ -104,18 +127,28 @@ def _log_position(session: Session) -> int:
     return int(session.execute(select(func.coalesce(func.max(m.ChangeLog.seq), 0))).scalar_one())
 
 
-def _snapshot_total(session: Session, store_id: int, kept: KeptStores, *, products_too: bool = True) -> int:
+def _snapshot_total(
+    session: Session,
+    store_id: int,
+    kept: KeptStores,
+    *,
+    products_too: bool = True,
+    catalog_only: bool = False,
+) -> int:
     """Items a stock-desk snapshot will send, counted as it begins (for its progress); without
-    the products for a snapshot begun again at its stock phase."""
+    the products for a snapshot begun again at its stock phase; without pickups and customers
+    for a kiosk's."""
     products = (
         session.execute(select(func.count()).select_from(m.Product)).scalar_one() if products_too else 0
     )
+    revoked = session.execute(select(func.count()).select_from(m.CardRevocation)).scalar_one()
+    if catalog_only:
+        return int(products) + count_total(session, kept) + int(revoked)
     pickups = session.execute(
         select(func.count())
         .select_from(m.Order)
         .where(m.Order.store_id == store_id, m.Order.pickup_state.in_(QUEUE_STATES))
     ).scalar_one()
-    revoked = session.execute(select(func.count()).select_from(m.CardRevocation)).scalar_one()
     customers = len(feed_customer_ids(session, store_id))
     return int(products) + count_total(session, kept) + int(pickups) + customers + int(revoked)
 
@@ -259,7 +292,14 @@ def _revoked_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
     )
 
 
-def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores | None = None) -> _Page:
+def _log_page(
+    session: Session,
+    cursor: FeedCursor,
+    limit: int,
+    kept: KeptStores | None = None,
+    *,
+    catalog_only: bool = False,
+) -> _Page:
     """Up to ``limit`` changed entities (at most ``CUSTOMER_PAGE`` customers) after the cursor.
 
     The log is read ahead by up to ``LOG_READ_AHEAD`` times the limit, so a customer changed a
@@ -267,7 +307,8 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores
     commands on a few customers costs a few profiles, not one per command. The page ends just
     before the first change that would not fit; the cursor is a log position, so nothing after it
     is skipped. With ``kept`` (a stock-desk feed) stock changes of every kept place are read too,
-    each (place, product) once, and sent as ``stock_counts``.
+    each (place, product) once, and sent as ``stock_counts``. ``catalog_only`` passes over pickup
+    and customer changes (a kiosk's feed).
     """
     scan = min(limit * LOG_READ_AHEAD, LOG_SCAN_CAP)
     places = set(kept.ids) if kept is not None else {cursor.store_id}
@@ -288,6 +329,9 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores
     distinct = 0
     last_seq = cursor.after
     for row in rows:
+        if catalog_only and row.entity in PERSONAL_ENTITIES:
+            last_seq = row.seq
+            continue
         if row.store_id is not None and row.store_id != cursor.store_id and row.entity != "stock":
             last_seq = row.seq  # another kept place's pickups and customers are not this store's
             continue
@@ -330,7 +374,9 @@ def _log_page(session: Session, cursor: FeedCursor, limit: int, kept: KeptStores
     return _Page(items, last_seq, full)
 
 
-def _restart_if_moved(session: Session, cursor: FeedCursor, kept: KeptStores) -> _Page | None:
+def _restart_if_moved(
+    session: Session, cursor: FeedCursor, kept: KeptStores, *, catalog_only: bool = False
+) -> _Page | None:
     """When the kept places are no longer those the cursor names: ``stores`` again and a fresh
     stock phase, whose log starts where this tablet is in it (its log position, or in a snapshot
     the snapshot's start), so nothing logged after that is skipped."""
@@ -338,15 +384,22 @@ def _restart_if_moved(session: Session, cursor: FeedCursor, kept: KeptStores) ->
     if desk is None or kept.fingerprint == desk.places:
         return None
     resume = int(cursor.after) if cursor.phase == "log" else cursor.start_seq
-    total = _snapshot_total(session, cursor.store_id, kept, products_too=False)
+    total = _snapshot_total(session, cursor.store_id, kept, products_too=False, catalog_only=catalog_only)
     restart = FeedCursor(cursor.store_id, "stock", None, resume, DeskState(total, 0, kept.fingerprint))
     return _Page({"stores": list(kept.places)}, cursor.after, True, restart=restart)
 
 
-def _desk_stock_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+def _desk_stock_page(
+    session: Session, cursor: FeedCursor, limit: int, *, catalog_only: bool = False
+) -> _Page:
     """Counts of the kept places, ``COUNTS_PER_LIMIT`` × ``limit`` a page; ``stores`` first."""
     kept = kept_stores(session, cursor.store_id)
-    if cursor.after is not None and (restart := _restart_if_moved(session, cursor, kept)) is not None:
+    restart = (
+        _restart_if_moved(session, cursor, kept, catalog_only=catalog_only)
+        if cursor.after is not None
+        else None
+    )
+    if restart is not None:
         return restart
     counts, last, more = counts_page(session, kept, cursor.after, limit * COUNTS_PER_LIMIT)
     items: dict[str, Any] = {"stock_counts": counts}
@@ -356,18 +409,19 @@ def _desk_stock_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
     return _Page(items, last if last is not None else cursor.after, more)
 
 
-def _desk_log_page(session: Session, cursor: FeedCursor, limit: int) -> _Page:
+def _desk_log_page(session: Session, cursor: FeedCursor, limit: int, *, catalog_only: bool = False) -> _Page:
     """The log of a stock-desk feed, or a fresh stock phase when the kept places changed."""
     kept = kept_stores(session, cursor.store_id)
-    return _restart_if_moved(session, cursor, kept) or _log_page(session, cursor, limit, kept)
+    return _restart_if_moved(session, cursor, kept, catalog_only=catalog_only) or _log_page(
+        session, cursor, limit, kept, catalog_only=catalog_only
+    )
 
 
+#: The snapshot's phases; the log (and a stock-desk feed's stock) are paged in ``changes``.
 _PAGERS = {
     "products": _products_page,
     "stock": _stock_page,
     "pickups": _pickups_page,
     "customers": _customers_page,
     "revoked": _revoked_page,
-    "log": _log_page,
 }
-_DESK_PAGERS = {**_PAGERS, "stock": _desk_stock_page, "log": _desk_log_page}

@@ -13,11 +13,15 @@ class HubError(Exception):
     code = "bad_request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, params: dict[str, str | int] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         if code is not None:
             self.code = code
+        #: Values for the device to word the refusal with (``contract.KioskProblem.params``).
+        self.params = params or {}
 
 
 class NotFound(HubError):

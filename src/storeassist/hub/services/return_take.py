@@ -59,6 +59,7 @@ from storeassist.hub.db import models as m
 from storeassist.hub.services.command_outcomes import CommandConflict, CommandNotApplied, CommandRefused
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import TokenRefused
+from storeassist.hub.services.kiosk_returns import finish_kiosk_return
 from storeassist.hub.services.receipts import sign_receipt
 from storeassist.hub.services.return_approvals import use_approval
 from storeassist.hub.services.return_exchange import ExchangeMade, ExchangePlan, make_exchange, plan_exchange
@@ -168,6 +169,15 @@ def take_return(session: Session, command: contract.TakeReturnCommand, device_id
     return_id = _write_return(
         connection, command, device_id, order, decision, with_receipt, manager_id, made, at
     )
+    if payload.kiosk_return_id is not None:
+        finish_kiosk_return(
+            connection,
+            payload.kiosk_return_id,
+            store_id=command.store_id,
+            order_id=order.id,
+            return_id=return_id,
+            at=at,
+        )
     restocked = _restock(connection, order, decision, command.store_id, at)
     order.tenders.take(decision.tender_shares, at, return_id=return_id)
     order.tenders.write(connection)
