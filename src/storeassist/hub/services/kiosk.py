@@ -84,9 +84,15 @@ def _suggestions_here(
     session: Session, recommender: Recommender, customer_id: int, store_id: int
 ) -> list[contract.KioskSuggestion]:
     """The recommender's picks for the customer (as the associate's tablet gets them) that are on
-    sale here, at most :data:`KIOSK_SUGGESTIONS`, each with its count here."""
+    sale here, one size and colour of a style (the first the recommender ranks), at most
+    :data:`KIOSK_SUGGESTIONS`, each with its count here."""
     picks = recommend_for(session, recommender, customer_id, store_id, _SUGGESTION_POOL).items
-    here = [pick for pick in picks if pick.availability == "here"][:KIOSK_SUGGESTIONS]
+    styles: set[str] = set()
+    here = []
+    for pick in picks:
+        if pick.availability == "here" and pick.product.style not in styles and len(here) < KIOSK_SUGGESTIONS:
+            styles.add(pick.product.style)
+            here.append(pick)
     if not here:
         return []
     skus = [pick.product.sku for pick in here]
