@@ -1,7 +1,8 @@
 """The Returns screen in the window: a scanned receipt opens it; while it shows, an order code is
 for a return (elsewhere it opens the pickup); a badge scanned while a manager's approval waits is
-the manager's, not a sign-in; and "Take back" on a profile's recent order opens that order on
-Returns for that customer."""
+the manager's, not a sign-in — read by a scanner or by the tablet's camera, opened over the screen;
+and "Take back" on a profile's recent order opens that order on Returns for that customer (only an
+order the customer has received, less what was cancelled or brought back)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,62 @@ def test_a_badge_while_a_manager_is_asked_is_the_managers_not_a_sign_in(tablet: 
     tablet.returns.pages.setCurrentWidget(tablet.returns.order)
     tablet.router.route(_badge())
     assert tablet.window.screens.currentWidget() is tablet.window.sign_in_page
+
+
+def _ask_a_manager(tablet: Window) -> None:
+    tablet.desk.orders = [returnable_order(days_ago=40)]
+    tablet.open("receipt", RECEIPT)
+    row = tablet.returns.order.rows[0]
+    row.stepper.set_value(1)
+    row.reason.setCurrentIndex(row.reason.findData("wrong_size"))
+    row.condition.setCurrentIndex(row.condition.findData("resellable"))
+    tablet.qtbot.mouseClick(tablet.returns.order.take_button, Qt.MouseButton.LeftButton)
+    assert tablet.returns.pages.currentWidget() is tablet.returns.approval
+
+
+def _camera_reads(tablet: Window, text: str) -> None:
+    """The Camera button, then the camera reading ``text`` (through the window's scan router)."""
+    tablet.qtbot.mouseClick(tablet.window.camera_button, Qt.MouseButton.LeftButton)
+    camera = tablet.window.camera_page
+    assert tablet.window.screens.currentWidget() is camera and camera.panel is not None
+    camera.panel.scanned.emit(text)  # type: ignore[attr-defined]
+    tablet.settle()
+
+
+def test_a_managers_badge_read_by_the_camera_over_the_approval_is_the_managers(tablet: Window) -> None:
+    _ask_a_manager(tablet)
+    _camera_reads(tablet, _badge())
+
+    assert tablet.window.screens.currentWidget() is tablet.returns
+    assert tablet.returns.pages.currentWidget() is tablet.returns.approval
+    assert tablet.returns.approval.has_badge
+    assert not tablet.window.sign_in_page.isVisible()
+
+
+def test_an_order_code_read_by_the_camera_over_returns_is_a_return(tablet: Window) -> None:
+    code = _order_code(9001)
+    tablet.desk.codes[code] = "W10000123"
+    tablet.window.show_screen(tablet.returns)
+    with tablet.qtbot.waitSignal(tablet.returns.order_shown, timeout=WAIT_MS):
+        _camera_reads(tablet, code)
+
+    assert tablet.window.screens.currentWidget() is tablet.returns
+    assert tablet.window.nav_buttons[tablet.returns].isChecked()
+    assert tablet.desk.lookups == [(code, None)]
+
+
+def test_a_badge_read_by_the_camera_elsewhere_signs_in(tablet: Window) -> None:
+    tablet.window.show_screen(tablet.window.feature_widget("stock"))
+    _camera_reads(tablet, _badge())
+    assert tablet.window.screens.currentWidget() is tablet.window.sign_in_page
+
+
+def _order_code(order_id: int) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from storeassist.domain.tokens import TokenKind, sign_token
+
+    return sign_token(Ed25519PrivateKey.generate(), 1, TokenKind.ORDER, order_id, 0)
 
 
 def _badge() -> str:

@@ -316,7 +316,9 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         """Show the feature that takes ``kind`` and hand it ``text`` (a scan, or a screen's request).
 
         A screen showing a form that waits for this kind of code (``takes_scan``: a customer's
-        loyalty code on the Stock screen's hold form) gets it first, and stays."""
+        loyalty code on the Stock screen's hold form) gets it first, and stays. A code the camera
+        read is for the screen the camera was opened over, as a scanner's would be."""
+        self._close_camera()
         current = self.screens.currentWidget()
         takes_scan = getattr(current, "takes_scan", None)
         if callable(takes_scan) and takes_scan(kind):
@@ -337,6 +339,7 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         """A badge signs in, unless the screen showing waits for one (a manager's approval)."""
         if not self._workspace_ready():
             return
+        self._close_camera()
         current = self.screens.currentWidget()
         takes_scan = getattr(current, "takes_scan", None)
         if callable(takes_scan) and takes_scan("badge"):
@@ -344,6 +347,12 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
             return
         self.show_sign_in()
         self.sign_in_page.sign_in_with_badge(badge)
+
+    def _close_camera(self) -> None:
+        """The camera read a code: back to the screen it was opened over, which may be waiting for
+        that code (a manager's badge on the Returns approval, an order code on Returns)."""
+        if self._features and self.screens.currentWidget() is self.camera_page:
+            self._close_overlay()
 
     def show_scan_message(self, text: str) -> None:
         """A refused or not-yet-supported scan: a calm notice on whatever is showing."""
