@@ -170,7 +170,9 @@ def _badge() -> str:
     return sign_token(Ed25519PrivateKey.generate(), 1, TokenKind.STAFF_BADGE, 7, 1)
 
 
-def _recent(number: str, *, status: str = "delivered", returned: int = 0) -> Order:
+def _recent(
+    number: str, *, status: str = "delivered", returned: int = 0, cancelled: int = 0, fulfilment: str = "ship"
+) -> Order:
     return Order(
         id=9100 + len(number),
         number=number,
@@ -178,7 +180,7 @@ def _recent(number: str, *, status: str = "delivered", returned: int = 0) -> Ord
         channel="web",
         placed_at=FAKE_NOW - timedelta(days=5),
         status=status,
-        fulfilment="ship",
+        fulfilment=fulfilment,  # type: ignore[arg-type]
         total_cents=8000,
         lines=[
             OrderLine(
@@ -188,6 +190,7 @@ def _recent(number: str, *, status: str = "delivered", returned: int = 0) -> Ord
                 qty=2,
                 price_cents=4000,
                 qty_returned=returned,
+                qty_cancelled=cancelled,
             )
         ],
     )
@@ -202,6 +205,9 @@ def test_take_back_on_a_profiles_recent_order_opens_it_on_returns_for_that_custo
                 _recent("W10000123"),
                 _recent("W10000124", status="cancelled"),
                 _recent("W10000125", returned=2),
+                _recent("W10000126", status="shipped"),  # still on its way to the customer
+                _recent("W10000127", returned=1, cancelled=1),
+                _recent("W10000128", status="ready", fulfilment="bopis"),  # not collected yet
             ]
         }
     )
@@ -210,9 +216,8 @@ def test_take_back_on_a_profiles_recent_order_opens_it_on_returns_for_that_custo
         ShownCustomer(profile, "online", profile.as_of, role="associate", see_lifetime_value=False)
     )
     section = customer.profile.orders_section
-    assert section.isVisible() and list(section.buttons) == [
-        "W10000123"
-    ]  # nothing left to bring back on the others
+    # Nothing the customer has is left to bring back on the others.
+    assert section.isVisible() and list(section.buttons) == ["W10000123"]
 
     with tablet.qtbot.waitSignal(tablet.returns.order_shown, timeout=WAIT_MS):
         tablet.qtbot.mouseClick(section.buttons["W10000123"], Qt.MouseButton.LeftButton)

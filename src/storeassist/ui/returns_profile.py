@@ -2,8 +2,10 @@
 the Returns screen for this customer (``ProfileView.return_requested``).
 
 Only orders with something the customer has and has not brought back are listed (paid, not
-cancelled; ``domain.orders.returnable``), newest first, a few at most: the profile is read while
-the customer waits. The Returns screen then says, line by line, what the policy allows.
+cancelled, and received: collected from a pickup, carried out of a store, or a shipment delivered,
+less any units cancelled — as the back office counts them for a return), newest first, a few at
+most: the profile is read while the customer waits. The Returns screen then says, line by line,
+what the policy allows.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QPushButton
 
-from storeassist.contract import Order
-from storeassist.domain.orders import returnable
+from storeassist.contract import Order, OrderLine
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import channel_label, order_state_label
 from storeassist.ui.returns_words import ReturnWords
@@ -23,14 +24,26 @@ from storeassist.ui.widgets import Section, label, row_frame, text_column, touch
 #: Recent orders listed on a profile, at most.
 SHOWN_ORDERS = 5
 _PICKUP_FULFILMENTS = ("bopis", "curbside")
+# A shipment's units have reached the customer (before, there is nothing to bring back).
+_DELIVERED = ("delivered", "completed")
 
 
 def units_to_take_back(order: Order) -> int:
-    """Units of ``order`` the customer has and may bring back (0 for an unpaid or cancelled one)."""
+    """Units of ``order`` the customer has and may bring back (0 for an unpaid or cancelled one,
+    or a shipment still on its way)."""
     if order.status == "cancelled" or order.payment_state != "paid":
         return 0
-    picked_up = order.fulfilment in _PICKUP_FULFILMENTS
-    return sum(returnable(line, picked_up=picked_up) for line in order.lines)
+    return sum(max(0, _received(order, line) - line.qty_returned) for line in order.lines)
+
+
+def _received(order: Order, line: OrderLine) -> int:
+    """Units of a line the customer has: collected (a pickup), or those not cancelled of a sale
+    carried out or a shipment delivered."""
+    if order.fulfilment in _PICKUP_FULFILMENTS:
+        return min(line.qty, line.qty_collected)
+    if order.fulfilment == "carry" or order.status in _DELIVERED:
+        return max(0, line.qty - line.qty_cancelled)
+    return 0
 
 
 class RecentOrdersSection(Section):
