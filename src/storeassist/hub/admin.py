@@ -1,6 +1,8 @@
 """Operator actions on a hub database: enrollment codes, signed codes for demos and tests, staff
-badges, card and badge revocation. Each takes a database URL (or SQLite path) and runs in its own
-transaction.
+badges, and IT's tools (``storeassist-hub`` commands): listing and revoking devices, rotating the
+signing key, revoking a loyalty card or a badge, exporting the audit trail. Each takes a database
+URL (or SQLite path) and runs in its own transaction; each IT action is itself on the audit trail
+(no device, no staff member: the hub's operator), by id only.
 
 A staff badge is a signed code (``TokenKind.STAFF_BADGE``) carrying the staff id and the staff
 row's ``badge_serial``; only the current serial signs anyone in, so raising it
@@ -12,20 +14,26 @@ expire after 24 hours and are consumed by the hub's enroll endpoint on first use
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal, TextIO
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storeassist.domain.tokens import TokenKind, sign_token
 from storeassist.hub.db.models import (
+    AuditEntry,
     CardRevocation,
     ChangeLog,
     Customer,
+    Device,
     EnrollmentCode,
     Order,
     Staff,
@@ -33,7 +41,7 @@ from storeassist.hub.db.models import (
     Store,
 )
 from storeassist.hub.db.session import make_engine, make_sessionmaker
-from storeassist.hub.keys import private_key
+from storeassist.hub.keys import active_key, private_key, rotate_signing_key
 from storeassist.hub.services.database import hold_change_log_order
 
 ENROLLMENT_CODE_TTL = timedelta(hours=24)
@@ -147,6 +155,7 @@ def revoke_badge(db_url: str, staff_id: int) -> int:
         ).scalar_one_or_none()
         if serial is None:
             raise UnknownSubject(f"no staff member {staff_id}")
+        _audit(session, "badge.revoke", f"staff:{staff_id}")
         return int(serial)
 
 
@@ -163,4 +172,147 @@ def revoke_card(db_url: str, customer_id: int, *, now: datetime | None = None) -
         customer.card_serial = old + 1
         session.add(CardRevocation(customer_id=customer_id, serial=old, revoked_at=now))
         session.add(ChangeLog(store_id=None, entity="revocation", entity_id=customer_id, at=now))
+        _audit(session, "card.revoke", f"customer:{customer_id}", now)
         return old + 1
+
+
+def _audit(session: Session, action: str, subject: str, now: datetime | None = None) -> None:
+    """An IT action on the audit trail: by the hub's operator (no device, no staff member)."""
+    session.add(
+        AuditEntry(at=now or datetime.now(UTC), device_id=None, staff_id=None, action=action, subject=subject)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    """An enrolled device as IT sees it (``storeassist-hub devices list``)."""
+
+    id: int
+    store_id: int
+    name: str
+    kind: str
+    enrolled_at: datetime
+    revoked: bool
+    revoked_at: datetime | None
+    revoked_reason: str | None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive times (stored as UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _record(device: Device) -> DeviceRecord:
+    enrolled = _utc(device.enrolled_at)
+    assert enrolled is not None
+    return DeviceRecord(
+        device.id,
+        device.store_id,
+        device.name,
+        device.kind,
+        enrolled,
+        bool(device.revoked),
+        _utc(device.revoked_at),
+        device.revoked_reason,
+    )
+
+
+def list_devices(db_url: str, store_id: int | None = None) -> list[DeviceRecord]:
+    """Every enrolled device (of ``store_id``), by store and id, revoked ones too."""
+    with _session(db_url) as session:
+        query = select(Device).order_by(Device.store_id, Device.id)
+        if store_id is not None:
+            query = query.where(Device.store_id == store_id)
+        return [_record(device) for device in session.scalars(query)]
+
+
+def revoke_device(
+    db_url: str, device_id: int, reason: str | None = None, *, now: datetime | None = None
+) -> tuple[DeviceRecord, bool]:
+    """Revoke a device's enrollment: from its next request the hub answers it 401
+    ``device_revoked`` with ``reason``, and any staff session open on it ends now. Answers the
+    device and whether it was revoked now (False: it already was, and keeps its first reason)."""
+    now = now or datetime.now(UTC)
+    with _session(db_url) as session:
+        device = session.get(Device, device_id)
+        if device is None:
+            raise UnknownSubject(f"no device {device_id}")
+        if device.revoked:
+            return _record(device), False
+        device.revoked, device.revoked_at, device.revoked_reason = True, now, reason
+        session.execute(
+            update(StaffSession)
+            .where(StaffSession.device_id == device_id, StaffSession.ended_at.is_(None))
+            .values(ended_at=now, ended_why="revoked")
+        )
+        _audit(session, "device.revoke", f"device:{device_id}", now)
+        session.flush()
+        return _record(device), True
+
+
+def rotate_key(db_url: str) -> tuple[int | None, int]:
+    """Retire the signing key and start the next: codes signed before still verify (the old key
+    stays published), new ones are signed by the new key. Answers (old key id, new key id)."""
+    with _session(db_url) as session:
+        old = active_key(session)
+        old_id = old.key_id if old is not None else None
+        new = rotate_signing_key(session)
+        _audit(session, "key.rotate", f"key:{new.key_id}")
+        return old_id, new.key_id
+
+
+AuditFormat = Literal["csv", "jsonl"]
+#: The audit trail's columns, as stored: ids only.
+AUDIT_COLUMNS = ("id", "at", "device_id", "staff_id", "action", "subject")
+_EXPORT_BATCH = 5000
+
+
+def export_audit(db_url: str, first: date, last: date, fmt: AuditFormat, out: TextIO) -> int:
+    """Write the audit rows of days ``first`` to ``last`` (UTC, both included) to ``out`` as CSV
+    (with a header) or JSON Lines, oldest first, as stored; answers how many. The export is
+    itself audited."""
+    start = datetime.combine(first, time.min, UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, UTC)
+    writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(AUDIT_COLUMNS)
+    count, after = 0, 0
+    with _session(db_url) as session:
+        while True:
+            rows = session.execute(
+                select(
+                    AuditEntry.id,
+                    AuditEntry.at,
+                    AuditEntry.device_id,
+                    AuditEntry.staff_id,
+                    AuditEntry.action,
+                    AuditEntry.subject,
+                )
+                .where(AuditEntry.at >= start, AuditEntry.at < end, AuditEntry.id > after)
+                .order_by(AuditEntry.id)
+                .limit(_EXPORT_BATCH)
+            ).all()
+            for row in rows:
+                at = _utc(row.at)
+                values = (
+                    row.id,
+                    at.isoformat() if at else None,
+                    row.device_id,
+                    row.staff_id,
+                    row.action,
+                    row.subject,
+                )
+                if writer is not None:
+                    writer.writerow(values)
+                else:
+                    out.write(
+                        json.dumps(dict(zip(AUDIT_COLUMNS, values, strict=True)), ensure_ascii=False) + "\n"
+                    )
+            count += len(rows)
+            if len(rows) < _EXPORT_BATCH:
+                break
+            after = rows[-1].id
+        _audit(session, "audit.export", f"audit:{first.isoformat()}..{last.isoformat()}")
+    return count

@@ -1,5 +1,7 @@
 """``storeassist-hub``: seed a demo chain, serve the API, upgrade the schema, enroll devices, print
-demo codes, import products and stock counts (logged for tablets: ``services.catalog_admin``).
+demo codes, import products and stock counts (logged for tablets: ``services.catalog_admin``), and
+IT's tools (``hub.cli_it``: list and revoke devices, rotate the signing key, revoke a loyalty card or
+a badge, export the audit trail).
 ``--db`` takes a SQLite path or a database URL (``postgresql://…`` uses psycopg 3).
 
 ``serve`` never upgrades on its own: on an out-of-date database it stops and names the
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from storeassist.hub.cli_it import IT_COMMANDS, add_it_commands
 from storeassist.hub.db.session import normalise_url
 
 log = logging.getLogger("storeassist.hub")
@@ -108,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     db_option(codes)
     codes.add_argument("--out", type=Path, required=True)
     codes.add_argument("--store", type=_count, default=1)
+    add_it_commands(commands, db_option)
     return parser
 
 
@@ -286,6 +290,7 @@ _COMMANDS = {
     "demo-codes": _demo_codes,
     "import-products": _import_products,
     "import-stock": _import_stock,
+    **IT_COMMANDS,
 }
 
 if __name__ == "__main__":

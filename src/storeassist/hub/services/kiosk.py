@@ -88,7 +88,7 @@ def _suggestions_here(
     :data:`KIOSK_SUGGESTIONS`, each with its count here."""
     picks = recommend_for(session, recommender, customer_id, store_id, _SUGGESTION_POOL).items
     styles: set[str] = set()
-    here = []
+    here: list[contract.Recommendation] = []
     for pick in picks:
         if pick.availability == "here" and pick.product.style not in styles and len(here) < KIOSK_SUGGESTIONS:
             styles.add(pick.product.style)

@@ -1,0 +1,227 @@
+"""IT's tools on the ``storeassist-hub`` command line, each run as an operator runs it
+(``main([...])``) against a real hub's SQLite database while the hub serves it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hub_kiosks import enroll_kiosk
+
+from storeassist.domain.tokens import TokenKind, verify_token
+from storeassist.hub.admin import AUDIT_COLUMNS, issue_token
+from storeassist.hub.cli import main
+from storeassist.hub.db.session import make_engine, make_sessionmaker
+from storeassist.hub.keys import public_keys
+
+pytestmark = pytest.mark.sqlite_only("the CLI on a SQLite path, as an operator types it")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_devices_list_shows_every_device_by_store_and_kind(
+    hub_server_fn: Any, enroll_device: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = hub_server_fn
+    with (
+        enroll_device(hub, role=None, device_name="Till 1") as till,
+        enroll_kiosk(hub, device_name="Front kiosk") as kiosk,
+        enroll_device(hub, store_id=2, role=None, device_name="Till 7"),
+    ):
+        assert till.get("/v1/stores").status_code == kiosk.get("/v1/stores").status_code == 200
+    code, out, err = _run(capsys, "devices", "list", "--db", hub.db_url)
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split()[:4] == ["id", "store", "kind", "enrolled"]
+    listed = [(row.split()[1], row.split()[2], row.rsplit("  ", 1)[1]) for row in rows]
+    assert listed == [("1", "tablet", "Till 1"), ("1", "kiosk", "Front kiosk"), ("2", "tablet", "Till 7")]
+    assert "3 devices, 0 revoked" in err
+    code, out, _ = _run(capsys, "devices", "list", "--store", "2", "--db", hub.db_url)
+    assert code == 0 and len(out.splitlines()) == 2 and out.splitlines()[1].endswith("Till 7")
+
+
+def test_a_revoked_device_is_refused_with_the_reason_and_its_sign_in_ends(
+    hub_server_fn: Any,
+    enroll_device: Any,
+    query_db: Any,
+    assert_problem: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hub = hub_server_fn
+    with enroll_device(hub, device_name="Fitting rooms") as tablet:
+        assert tablet.get("/v1/stores/1/holds").status_code == 200
+        ((device_id,),) = query_db(hub.db_url, "SELECT id FROM devices WHERE name = 'Fitting rooms'")
+        code, out, _ = _run(
+            capsys,
+            "devices",
+            "revoke",
+            str(device_id),
+            "--reason",
+            "Lost on the  shop floor",
+            "--db",
+            hub.db_url,
+        )
+        assert code == 0 and f"device {device_id} (tablet at store 1) revoked" in out
+        refused = assert_problem(tablet.get("/v1/stores"), 401, "device_revoked")
+        assert "(Lost on the shop floor)" in refused["detail"] and "enroll it again" in refused["detail"]
+        assert_problem(tablet.get("/v1/stores/1/holds"), 401, "device_revoked")
+    ended = query_db(hub.db_url, "SELECT ended_why FROM staff_sessions WHERE device_id = ?", device_id)
+    assert ended == [("revoked",)]
+    assert query_db(hub.db_url, "SELECT staff_id, subject FROM audit WHERE action = 'device.revoke'") == [
+        (None, f"device:{device_id}")
+    ]
+
+    code, out, _ = _run(capsys, "devices", "revoke", str(device_id), "--reason", "again", "--db", hub.db_url)
+    assert code == 0 and "already revoked" in out
+    code, out, _ = _run(capsys, "devices", "list", "--db", hub.db_url)
+    (row,) = [line for line in out.splitlines() if line.split()[0] == str(device_id)]
+    assert row.endswith("Fitting rooms  (Lost on the shop floor)") and " - " not in row[30:50]
+    code, _, err = _run(capsys, "devices", "revoke", "999999", "--db", hub.db_url)
+    assert code == 2 and "no device 999999" in err
+    with pytest.raises(SystemExit) as refused_reason:
+        main(["devices", "revoke", str(device_id), "--reason", "x" * 201, "--db", hub.db_url])
+    assert refused_reason.value.code == 2
+
+
+def test_rotating_the_key_signs_new_codes_with_the_next_and_old_codes_still_verify(
+    seeded_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = issue_token(seeded_db_url, TokenKind.LOYALTY_CARD, 5)
+    code, out, _ = _run(capsys, "rotate-key", "--db", seeded_db_url)
+    assert code == 0 and "signing key 2 now signs new codes; key 1 stays published" in out
+    after = issue_token(seeded_db_url, TokenKind.LOYALTY_CARD, 5)
+    engine = make_engine(seeded_db_url)
+    with make_sessionmaker(engine)() as session:
+        keys = public_keys(session)
+    engine.dispose()
+    now = datetime.now(UTC)
+    assert sorted(keys) == [1, 2]
+    assert (verify_token(before, keys, now=now).key_id, verify_token(after, keys, now=now).key_id) == (1, 2)
+
+
+def test_a_revoked_card_and_badge_stop_working_at_the_hub(
+    hub_server_fn: Any, query_db: Any, assert_problem: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = hub_server_fn
+    customer_id = hub.customer_ids[0]
+    card = hub.loyalty_token(customer_id, card=True)
+    badge = hub.staff_badge
+    code, out, _ = _run(capsys, "revoke-card", "--customer", str(customer_id), "--db", hub.db_url)
+    assert code == 0 and "next card printed carries serial 2" in out
+    code, out, _ = _run(capsys, "revoke-badge", "--staff", "3", "--db", hub.db_url)
+    assert code == 0 and "next badge printed carries serial 2" in out
+    with enroll_kiosk(hub) as kiosk:
+        assert_problem(kiosk.post("/v1/kiosk/shopper", json={"token": card}), 403, "token_revoked")
+    tablet = httpx.post(
+        f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(), "device_name": "badge test"}
+    ).json()["credential"]
+    signed = httpx.post(
+        f"{hub.url}/v1/staff/sign-in", json={"badge": badge}, headers={"Authorization": f"Bearer {tablet}"}
+    )
+    assert_problem(signed, 403, "sign_in_refused")
+    assert (
+        httpx.post(
+            f"{hub.url}/v1/staff/sign-in",
+            json={"badge": hub.staff_badge},
+            headers={"Authorization": f"Bearer {tablet}"},
+        ).status_code
+        == 200
+    ), "the new badge signs in"
+    audited = query_db(
+        hub.db_url, "SELECT action, subject FROM audit WHERE action IN ('card.revoke', 'badge.revoke')"
+    )
+    assert sorted(audited) == [("badge.revoke", "staff:3"), ("card.revoke", f"customer:{customer_id}")]
+    for argv in (("revoke-card", "--customer", "9999999"), ("revoke-badge", "--staff", "9999999")):
+        code, _, err = _run(capsys, *argv, "--db", hub.db_url)
+        assert code == 2 and "9999999" in err
+
+
+def test_the_audit_trail_of_a_date_range_exports_as_csv_or_json_lines_as_stored(
+    hub_server_fn: Any, query_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = hub_server_fn
+    with enroll_kiosk(hub) as kiosk:
+        kiosk.post("/v1/kiosk/shopper", json={"token": hub.loyalty_token(hub.customer_ids[0])})
+    today = datetime.now(UTC).date()
+    stored = [
+        tuple(row)
+        for row in query_db(
+            hub.db_url,
+            "SELECT id, at, device_id, staff_id, action, subject FROM audit WHERE at >= ? ORDER BY id",
+            today.isoformat(),
+        )
+    ]
+    assert any(row[4] == "kiosk.shopper" for row in stored)
+
+    out = tmp_path / "audit.csv"
+    code, _, err = _run(
+        capsys, "audit-export", "--from", today.isoformat(), "--to", today.isoformat(), "--format", "csv",
+        "--out", str(out), "--db", hub.db_url,
+    )  # fmt: skip
+    assert code == 0 and f"{len(stored)} audit rows" in err
+    header, *rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert tuple(header) == AUDIT_COLUMNS
+    assert [(int(r[0]), r[4], r[5]) for r in rows] == [(s[0], s[4], s[5]) for s in stored]
+    assert [r[2] for r in rows] == ["" if s[2] is None else str(s[2]) for s in stored]
+
+    code, printed, _ = _run(
+        capsys, "audit-export", "--from", (today - timedelta(days=1)).isoformat(), "--to", today.isoformat(),
+        "--format", "jsonl", "--db", hub.db_url,
+    )  # fmt: skip
+    lines = [json.loads(line) for line in printed.splitlines()]
+    assert code == 0 and len(lines) >= len(stored) + 1  # and the first export, itself audited
+    assert all(tuple(line) == AUDIT_COLUMNS for line in lines)
+    assert {line["action"] for line in lines} >= {"kiosk.shopper", "device.enroll", "audit.export"}
+    assert all(datetime.fromisoformat(line["at"]).tzinfo is not None for line in lines)
+
+    code, printed, err = _run(
+        capsys,
+        "audit-export",
+        "--from",
+        "2001-01-01",
+        "--to",
+        "2001-01-31",
+        "--format",
+        "jsonl",
+        "--db",
+        hub.db_url,
+    )
+    assert code == 0 and printed == "" and "0 audit rows" in err
+    code, _, err = _run(
+        capsys,
+        "audit-export",
+        "--from",
+        "2026-02-02",
+        "--to",
+        "2026-02-01",
+        "--format",
+        "csv",
+        "--db",
+        hub.db_url,
+    )
+    assert code == 2 and "is after" in err
+    with pytest.raises(SystemExit) as bad_date:
+        main(
+            [
+                "audit-export",
+                "--from",
+                "yesterday",
+                "--to",
+                "2026-02-01",
+                "--format",
+                "csv",
+                "--db",
+                hub.db_url,
+            ]
+        )
+    assert bad_date.value.code == 2
