@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
+from storeassist.ui.formatting import StoreFormat, StorePlace
 from storeassist.ui.list_models import ListRow
 from storeassist.ui.overlay_pages import AttentionPage, attention_row
 from storeassist.ui.widgets import label
@@ -27,7 +28,9 @@ class AttentionSource(Protocol):
     def needs_attention(self) -> list[Any]: ...
 
 
-class AttentionServices(Protocol):
+class AttentionServices(StorePlace, Protocol):
+    """The sync engine, and how the store writes (a refused return's amounts are its money)."""
+
     @property
     def sync(self) -> AttentionSource | None: ...
 
@@ -43,6 +46,7 @@ class AttentionScreen(AttentionPage):
     ) -> None:
         super().__init__(parent)
         self._source: AttentionSource | None = None
+        self._format = StoreFormat()
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
         layout = self.layout()
@@ -51,6 +55,7 @@ class AttentionScreen(AttentionPage):
 
     def attach(self, services: AttentionServices) -> None:
         self._source = services.sync
+        self._format = StoreFormat.of_place(services)
         if self._source is not None:  # a refusal arriving while the page is open shows at once
             self._source.attention_changed.connect(self._attention_changed)
 
@@ -70,7 +75,8 @@ class AttentionScreen(AttentionPage):
         """Refused actions are the store's, not a person's: they stay."""
 
     def refresh(self) -> None:
-        rows = [attention_row(entry) for entry in self._source.needs_attention()] if self._source else []
+        entries = self._source.needs_attention() if self._source else []
+        rows = [attention_row(entry, self._format) for entry in entries]
         self.model.set_rows(rows or [ListRow(self.tr("Nothing needs attention."))])
 
     def showEvent(self, event: QShowEvent) -> None:

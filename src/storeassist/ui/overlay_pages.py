@@ -32,8 +32,9 @@ class RefusedCommand(Protocol):
     def params(self) -> Mapping[str, str | int]: ...
 
 
-def attention_row(entry: RefusedCommand) -> ListRow:
-    """One refused command as a list row: what it was, when, and why, in the reader's language."""
+def attention_row(entry: RefusedCommand, fmt: StoreFormat | None = None) -> ListRow:
+    """One refused command as a list row: what it was, when, and why, in the reader's language;
+    with ``fmt``, amounts in the store's currency and times on the store's clock."""
     command = entry.command
     what = {
         "note.add": QCoreApplication.translate("MainWindow", "Note for a customer"),
@@ -48,8 +49,9 @@ def attention_row(entry: RefusedCommand) -> ListRow:
         "return.take": QCoreApplication.translate("MainWindow", "Return taken back"),
         "profile.view": QCoreApplication.translate("MainWindow", "Customer profile opened offline (audit)"),
     }.get(command.type, command.type)
-    reason = result_sentence(entry.code, entry.params, returning=command.type == "return.take")
-    return ListRow(f"{what} · {format_time(command.issued_at)}", reason, "warning")
+    reason = result_sentence(entry.code, entry.params, fmt, returning=command.type == "return.take")
+    when = fmt.time(command.issued_at) if fmt is not None else format_time(command.issued_at)
+    return ListRow(f"{what} · {when}", reason, "warning")
 
 
 def result_sentence(
