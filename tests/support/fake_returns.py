@@ -1,15 +1,23 @@
 """A return desk without a hub or cache, for the Returns screen's tests: orders in memory, the real
 policy (``domain.returns.decide_return`` with ``DEFAULT_POLICY``), a manager who approves, and
-the desk's answers (confirmed, waiting, refused, conflict) as the test sets them."""
+the desk's answers (confirmed, waiting, refused, conflict) as the test sets them. Like the real
+desk, it refuses a return a manager must approve and has not (``ReturnNotPossible``), and answers a
+return id it has taken before with that return's receipt. A test holds an answer back with
+:attr:`FakeReturnDesk.gate` (an answer that comes late) or makes taking fail after the return was
+queued (:attr:`FakeReturnDesk.take_error`)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from fake_devices import FAKE_NOW
+from fake_devices import FAKE_NOW, FakeDevice
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from storeassist.contract.returns import (
     ExchangeLine,
@@ -38,12 +46,18 @@ from storeassist.domain.returns import (
     line_verdicts,
     offline_allowed,
 )
-from storeassist.services.view_customer import SignInRequired
+from storeassist.services.view_customer import SignInRequired, ViewCustomer
+from storeassist.ui.background import OpRunner
+from storeassist.ui.returns_line import ReturnLineRow
+from storeassist.ui.returns_screen import ReturnsScreen
 
 MANAGER_BADGE = "SA1.manager-badge"
 MANAGER = ("M0001", "2468")
 ASSOCIATE = ("S0001", "1001")
 RECEIPT_CODE = "SA1.signed-return-receipt"
+#: A purchase receipt's code the tests' desks know (``FakeReturnDesk.codes``).
+RECEIPT = "SA1.purchase-receipt-of-W10000123"
+WAIT_MS = 5_000
 
 
 def line(
@@ -142,6 +156,12 @@ class FakeReturnDesk:
         default_factory=list
     )
     lookups: list[tuple[str, int | None]] = field(default_factory=list)
+    #: While it is not set, opening, approving and taking (once queued) wait for it.
+    gate: asyncio.Event | None = None
+    #: Raised by ``take`` once the return is queued (a failure after it was written), then cleared.
+    take_error: BaseException | None = None
+    #: The receipt of each return taken, by its id (the same Take back again: the same return).
+    receipts: dict[str, ReturnReceipt] = field(default_factory=dict)
 
     store_id: int = 1
 
@@ -152,6 +172,10 @@ class FakeReturnDesk:
     def _signed(self) -> None:
         if not self.signed_in:
             raise SignInRequired()
+
+    async def _answer_later(self) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
 
     def _order(self, number: str) -> ReturnableOrder:
         found = next((o for o in self.orders if o.number == number), None)
@@ -171,6 +195,7 @@ class FakeReturnDesk:
     async def open_code(self, code: str, *, customer_id: int | None = None) -> OpenedReturn:
         self._signed()
         self.lookups.append((code, customer_id))
+        await self._answer_later()
         if code.startswith("SA1.forged"):
             raise tokens.TokenForged()
         number = self.codes.get(code)
@@ -186,6 +211,7 @@ class FakeReturnDesk:
     async def open_number(self, number: str, *, customer_id: int | None = None) -> OpenedReturn:
         self._signed()
         self.lookups.append((number, customer_id))
+        await self._answer_later()
         return self._opened(self._order(number), customer_id)
 
     def decide(
@@ -212,6 +238,7 @@ class FakeReturnDesk:
         reason: str,
     ) -> ReturnApproval:
         self._signed()
+        await self._answer_later()
         if not self.online:
             raise ApprovalRefused("offline")
         if (badge == MANAGER_BADGE and pin == MANAGER[1]) or (staff_number, pin) == MANAGER:
@@ -241,20 +268,27 @@ class FakeReturnDesk:
         exchange: Sequence[ExchangeLine],
     ) -> ReturnReceipt:
         self._signed()
+        if return_id in self.receipts:  # the same Take back again: what became of that return
+            return self.receipts[return_id]
         decision = self.decide(opened, units, method)
-        if opened.source == "cache" and not offline_allowed(decision, self.offline_cap):
+        number = opened.order.number
+        offline = opened.source == "cache" or not self.online
+        if offline and not offline_allowed(decision, self.offline_cap):
             refusal = "offline_needs_manager" if decision.needs_manager else "offline_over_cap"
             raise ReturnNotPossible(refusal, {"cap_cents": self.offline_cap})
+        if not offline and decision.needs_manager and return_id not in self.approvals:
+            reasons = ",".join(decision.approvals)
+            raise ReturnNotPossible("approval_required", {"order_number": number, "reasons": reasons})
+        elsewhere = {e.source_store_id for e in exchange if e.fulfilment != "carry"}
+        if method == "exchange" and (len(elsewhere) > 1 or (elsewhere and opened.order.customer_id is None)):
+            # The real desk's check (services.return_exchange): one place, to the order's customer.
+            raise ReturnNotPossible("invalid_command", {"field": "payload.exchange"})
         self.taken.append((return_id, tuple(units), method, tuple(exchange)))
-        number = opened.order.number
         status = self.answer if self.online else "waiting"
         code, params = self.answer_code, dict(self.answer_params)
-        if status == "confirmed" and decision.needs_manager and return_id not in self.approvals:
-            status, code = "refused", "approval_required"
-            params = {"order_number": number, "reasons": ",".join(decision.approvals)}
         if status in ("confirmed", "waiting"):
             self._apply(number, units)
-        return ReturnReceipt(
+        self.receipts[return_id] = receipt = ReturnReceipt(
             status=status,  # type: ignore[arg-type]
             order_number=number,
             decision=decision,
@@ -265,6 +299,11 @@ class FakeReturnDesk:
             code=code,
             params=params or None,
         )
+        if self.take_error is not None:
+            error, self.take_error = self.take_error, None
+            raise error
+        await self._answer_later()
+        return receipt
 
     def _apply(self, number: str, units: Sequence[UnitReturn]) -> None:
         order = self._order(number)
@@ -274,3 +313,51 @@ class FakeReturnDesk:
         ]
         changed = order.model_copy(update={"lines": lines})
         self.orders = [changed if o.number == number else o for o in self.orders]
+
+
+class NoLookups:
+    async def identify_by_token(self, text: str, store_id: int) -> None:
+        raise AssertionError("not used here")
+
+
+class Counter:
+    """The Returns screen alone, attached to a desk, driven as an associate would."""
+
+    def __init__(self, qtbot: QtBot, desk: FakeReturnDesk) -> None:
+        self.qtbot, self.desk = qtbot, desk
+        self.runner = OpRunner()
+        self.screen = ReturnsScreen(self.runner)
+        qtbot.addWidget(self.screen)
+        self.screen.resize(1100, 760)
+        finder = ViewCustomer(NoLookups(), 1, lambda: "associate")
+        self.screen.attach(FakeDevice(finder, returns=desk))
+        self.screen.show()
+        qtbot.waitExposed(self.screen)
+
+    def settle(self) -> None:
+        self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=WAIT_MS)
+
+    def tap(self, button: Any) -> None:
+        assert button.isVisible() and button.isEnabled(), button.text()
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        self.settle()
+
+    def scan(self, text: str, kind: str = "receipt") -> None:
+        self.screen.handle_scan(kind, text)  # type: ignore[arg-type]
+        self.settle()
+
+    def row(self, line_no: int) -> ReturnLineRow:
+        return next(row for row in self.screen.order.rows if row.line.line_no == line_no)
+
+    def choose(
+        self, line_no: int, qty: int, reason: str = "wrong_size", condition: str = "resellable"
+    ) -> None:
+        row = self.row(line_no)
+        row.stepper.set_value(qty)
+        row.reason.setCurrentIndex(row.reason.findData(reason))
+        row.condition.setCurrentIndex(row.condition.findData(condition))
+
+    def take(self) -> Any:
+        with self.qtbot.waitSignal(self.screen.receipt_shown, timeout=WAIT_MS) as shown:
+            self.tap(self.screen.order.take_button)
+        return shown.args[0]

@@ -6,16 +6,19 @@ cap; an exchange picks another size; and every bad input is a sentence with noth
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from fake_devices import FAKE_NOW, FakeDevice
+from fake_devices import FAKE_NOW
 from fake_returns import (
     ASSOCIATE,
     MANAGER,
     MANAGER_BADGE,
+    RECEIPT,
     RECEIPT_CODE,
+    WAIT_MS,
+    Counter,
     FakeReturnDesk,
     line,
     returnable_order,
@@ -24,62 +27,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from storeassist.domain.return_desk import ExchangeOption
-from storeassist.services.view_customer import ViewCustomer
-from storeassist.ui.background import OpRunner
 from storeassist.ui.features import return_order_text
-from storeassist.ui.returns_line import ReturnLineRow
-from storeassist.ui.returns_screen import ReturnsScreen
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
-
-WAIT_MS = 5_000
-RECEIPT = "SA1.purchase-receipt-of-W10000123"
-
-
-class NoLookups:
-    async def identify_by_token(self, text: str, store_id: int) -> None:
-        raise AssertionError("not used here")
-
-
-class Counter:
-    def __init__(self, qtbot: QtBot, desk: FakeReturnDesk) -> None:
-        self.qtbot, self.desk = qtbot, desk
-        self.runner = OpRunner()
-        self.screen = ReturnsScreen(self.runner)
-        qtbot.addWidget(self.screen)
-        self.screen.resize(1100, 760)
-        finder = ViewCustomer(NoLookups(), 1, lambda: "associate")
-        self.screen.attach(FakeDevice(finder, returns=desk))
-        self.screen.show()
-        qtbot.waitExposed(self.screen)
-
-    def settle(self) -> None:
-        self.qtbot.waitUntil(lambda: not self.runner.busy, timeout=WAIT_MS)
-
-    def tap(self, button: Any) -> None:
-        assert button.isVisible() and button.isEnabled(), button.text()
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        self.settle()
-
-    def scan(self, text: str, kind: str = "receipt") -> None:
-        self.screen.handle_scan(kind, text)  # type: ignore[arg-type]
-        self.settle()
-
-    def row(self, line_no: int) -> ReturnLineRow:
-        return next(row for row in self.screen.order.rows if row.line.line_no == line_no)
-
-    def choose(
-        self, line_no: int, qty: int, reason: str = "wrong_size", condition: str = "resellable"
-    ) -> None:
-        row = self.row(line_no)
-        row.stepper.set_value(qty)
-        row.reason.setCurrentIndex(row.reason.findData(reason))
-        row.condition.setCurrentIndex(row.condition.findData(condition))
-
-    def take(self) -> Any:
-        with self.qtbot.waitSignal(self.screen.receipt_shown, timeout=WAIT_MS) as shown:
-            self.tap(self.screen.order.take_button)
-        return shown.args[0]
 
 
 @pytest.fixture
@@ -397,9 +347,18 @@ def test_already_returned_units_are_not_offered_again(counter: Counter, desk: Fa
 
 def test_signing_out_leaves_the_order_and_a_late_answer_changes_nothing(counter: Counter) -> None:
     counter.scan(RECEIPT)
+    counter.desk.gate = gate = asyncio.Event()  # the next lookup is answered only when let through
+    counter.screen.find_page.number.setText("W10000123")
+    counter.qtbot.mouseClick(counter.screen.find_page.find_button, Qt.MouseButton.LeftButton)
     counter.screen.staff_changed()
     assert counter.screen.pages.currentWidget() is counter.screen.find_page
     assert counter.screen.opened is None
+    gate.set()  # the late answer, for whoever was signed in before
+    counter.settle()
+    assert counter.desk.lookups[-1] == ("W10000123", None)
+    assert counter.screen.pages.currentWidget() is counter.screen.find_page
+    assert counter.screen.opened is None and not counter.screen.status.isVisible()
+
     counter.desk.signed_in = False
     counter.scan(RECEIPT)
     assert counter.screen.notice.text().startswith("Sign in")

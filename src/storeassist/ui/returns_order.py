@@ -197,6 +197,7 @@ class OrderPage(QWidget):
             self.lines_section.add_quiet(ReturnWords.tr("Nothing on this order can be taken back."))
         self.method.start(with_receipt=order.with_receipt)
         self.result.setVisible(False)
+        self._locked = False
         self.set_busy(False)  # (decides, and shows the summary)
         self.scroll_area.verticalScrollBar().setValue(0)
 
@@ -281,17 +282,28 @@ class OrderPage(QWidget):
     # -- while it is sent -----------------------------------------------------------------
 
     _busy = False
+    _locked = False
 
     def set_busy(self, busy: bool) -> None:
+        """While a return is sent nothing on the page changes, and nobody leaves it (its answer,
+        a receipt, is always shown)."""
         self._busy = busy
         with_receipt = self.opened.order.with_receipt if self.opened is not None else True
+        editable = not busy and not self._locked
         for row in self.rows:
-            row.set_enabled_inputs(not busy)
-        self.method.set_enabled_inputs(not busy, with_receipt=with_receipt)
+            row.set_enabled_inputs(editable)
+        self.method.set_enabled_inputs(editable, with_receipt=with_receipt)
+        self.cancel_button.setEnabled(not busy)
         if busy:
             self.take_button.setEnabled(False)
         else:
             self._update()
+
+    def lock_choice(self) -> None:
+        """The return may have been queued although sending it failed: what comes back and how
+        stays as it was sent, so Take back sends the very same return again (Cancel leaves it)."""
+        self._locked = True
+        self.set_busy(False)
 
     def show_message(self, text: str) -> None:
         self.result.setText(text)

@@ -8,7 +8,9 @@ find (:mod:`returns_find`), order (:mod:`returns_order`), approval (:mod:`return
 receipt (:mod:`returns_receipt`) — over the ``returns_services`` Protocol; each user action is one
 call on the return desk, run through the :class:`OpRunner`, and every refusal is a sentence on the
 page with nothing written. Requests are numbered, so an answer for an order no longer on screen
-(another one opened, someone else signed in) changes nothing.
+(another one opened, someone else signed in) changes nothing. While an order opens, the one before
+is off the screen (nothing can be taken back from it meanwhile); while a return is sent, nothing
+leaves its page, so its receipt is always shown.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from collections.abc import Awaitable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from storeassist.contract.returns import ReturnApproval
+from storeassist.contract.returns import ReturnableOrder, ReturnApproval
 from storeassist.domain.return_desk import OpenedReturn, ReturnNotPossible, ReturnReceipt
+from storeassist.domain.returns import ReturnInvalid
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind, read_return_order_text
 from storeassist.ui.formatting import StoreFormat
@@ -79,11 +82,11 @@ class ReturnsScreen(QWidget):
         layout.addWidget(self.pages, 1)
 
         self.find_page.number_entered.connect(self._open_number)
-        self.order.back.connect(self.show_find)
+        self.order.back.connect(self._leave)
         self.order.take_requested.connect(self._take_requested)
         self.approval.back.connect(self._back_to_order)
         self.approval.submitted.connect(self._approve)
-        self.receipt.done.connect(self.show_find)
+        self.receipt.done.connect(self._leave)
 
     # -- wiring ---------------------------------------------------------------------------
 
@@ -129,7 +132,10 @@ class ReturnsScreen(QWidget):
         return kind == "order"
 
     def staff_changed(self) -> None:
-        """Someone signed in or out: the return on screen was the one before's; back to finding."""
+        """Someone signed in or out: the return on screen was the one before's; back to finding.
+        An answer still to come for it is theirs, and changes nothing here."""
+        self._in_flight = False
+        self._set_status("")
         self.show_find()
 
     def show_message(self, text: str) -> None:
@@ -142,6 +148,11 @@ class ReturnsScreen(QWidget):
         return self._opened
 
     # -- finding and opening --------------------------------------------------------------
+
+    def _leave(self) -> None:
+        """Cancel or Done: back to finding, unless a return is being sent (its answer is shown)."""
+        if not self._in_flight:
+            self.show_find()
 
     def show_find(self) -> None:
         self._open_seq += 1
@@ -169,6 +180,11 @@ class ReturnsScreen(QWidget):
     def _open(self, work: Awaitable[OpenedReturn]) -> None:
         self._open_seq += 1
         seq = self._open_seq
+        # The order before leaves the screen now: nothing is taken back from it while the next
+        # one opens, and a refusal of the next one is not read as being about it.
+        self._opened = None
+        self._forget_return()
+        self.pages.setCurrentWidget(self.find_page)
         self.notice.setVisible(False)
         self._set_status(ReturnWords.tr("Opening the order…"))
         self._runner.run(
@@ -196,6 +212,7 @@ class ReturnsScreen(QWidget):
         self._opened = opened
         self._forget_return()
         self.notice.setVisible(False)
+        self.find_page.reset()
         self.order.show_order(
             opened,
             lambda units, method: desk.decide(opened, units, method),
@@ -255,9 +272,10 @@ class ReturnsScreen(QWidget):
         )
 
     def _on_approved(self, seq: int, approval: ReturnApproval) -> None:
-        self._in_flight = False
-        self._set_status("")
-        if seq != self._open_seq or self._chosen is None:
+        if seq != self._open_seq:  # someone else signed in meanwhile
+            return
+        self._finished()
+        if self._chosen is None:
             return
         self._approved = (self._chosen, approval.manager_name)
         self.approval.show_message(
@@ -266,9 +284,8 @@ class ReturnsScreen(QWidget):
         self._take(self._chosen)
 
     def _on_approval_failed(self, seq: int, error: BaseException) -> None:
-        self._in_flight = False
-        self._set_status("")
         if seq == self._open_seq:
+            self._finished()
             self.approval.refused(return_failure(error, doing="return approval", fmt=self._format))
 
     def _take(self, chosen: ChosenReturn) -> None:
@@ -276,39 +293,50 @@ class ReturnsScreen(QWidget):
         if desk is None or opened is None or return_id is None:
             return
         seq = self._open_seq
+        # The receipt is of this order, approved by this manager, whatever is on screen by then.
+        order = opened.order
+        manager = self._approved[1] if self._approved is not None else None
         self._in_flight = True
         self.order.set_busy(True)
         self.approval.set_busy(True)
         self._set_status(ReturnWords.tr("Taking it back…"))
         self._runner.run(
             desk.take(opened, return_id, chosen.units, chosen.method, chosen.exchange),
-            on_success=lambda receipt: self._on_taken(seq, receipt),
+            on_success=lambda receipt: self._on_taken(seq, order, manager, receipt),
             on_failure=lambda error: self._on_take_failed(seq, error),
         )
 
-    def _on_taken(self, seq: int, receipt: ReturnReceipt) -> None:
-        self._finished()
-        if seq != self._open_seq:
+    def _on_taken(
+        self, seq: int, order: ReturnableOrder, manager: str | None, receipt: ReturnReceipt
+    ) -> None:
+        if seq != self._open_seq:  # someone else signed in meanwhile: the receipt was the one before's
             return
-        manager = self._approved[1] if self._approved is not None else None
+        self._finished()
         if receipt.approved_by is None and manager and receipt.status in ("confirmed", "waiting"):
             receipt = dataclasses.replace(receipt, approved_by=manager)
-        order = self._opened.order if self._opened is not None else None
         self._forget_return()
         self.receipt.show_receipt(receipt, order)
         self.pages.setCurrentWidget(self.receipt)
         self.receipt_shown.emit(receipt)
 
     def _on_take_failed(self, seq: int, error: BaseException) -> None:
-        self._finished()
         if seq != self._open_seq:
             return
+        self._finished()
         if isinstance(error, ReturnNotPossible) and error.code == "approval_required":
             # The desk holds no approval of this return (expired, or given to whoever was signed
             # in before): the next Take back asks a manager again, as a new return.
             self._forget_return()
         self.pages.setCurrentWidget(self.order)
-        self.order.show_message(return_failure(error, doing="return", fmt=self._format))
+        message = return_failure(error, doing="return", fmt=self._format)
+        if not isinstance(error, ReturnNotPossible | ReturnInvalid | PermissionError):
+            # It may have been queued before it failed: the same return (its id, its choices) is
+            # sent again, and the desk then answers with what became of the first one.
+            self.order.lock_choice()
+            message += " " + ReturnWords.tr(
+                "It may have been saved already: tap Take back again to see what became of it."
+            )
+        self.order.show_message(message)
 
     def _finished(self) -> None:
         self._in_flight = False
