@@ -136,7 +136,10 @@ def return_lookup(body: contract.KioskReturnLookup, request: Request, credential
 @router.post(
     "/returns",
     response_model=contract.KioskReturnStarted,
-    responses={409: {"model": contract.KioskProblem, "description": "A line that cannot come back (params)"}},
+    responses={
+        409: {"model": contract.KioskProblem, "description": "A line that cannot come back (params)"},
+        **_TOO_MANY_READS,
+    },
 )
 def return_start(body: contract.KioskReturnStart, request: Request, credentials: Credentials) -> Response:
     """Start a return: the lines and reasons the shopper chose, for an associate at this store's
