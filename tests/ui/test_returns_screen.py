@@ -26,7 +26,6 @@ from fake_returns import (
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storeassist.domain.return_desk import ExchangeOption
 from storeassist.ui.features import return_order_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qasync_loop")]
@@ -228,46 +227,6 @@ def test_offline_a_small_return_waits_to_sync_and_a_large_one_cannot_be_taken(
     shown = counter.screen.receipt
     assert shown.status.text().startswith("Pending confirmation")
     assert not shown.qr.isVisible() and receipt.return_id in shown.local_reference.text()
-
-
-def test_an_exchange_for_another_size_from_another_store_is_shipped(
-    counter: Counter, desk: FakeReturnDesk
-) -> None:
-    desk.options = {
-        1: [
-            ExchangeOption("SKU-1-L", "Organic cotton tee", "L", "Navy", 0, ((2, "Harbour Street", 3),)),
-            ExchangeOption("SKU-1-S", "Organic cotton tee", "S", "Navy", 4),
-        ]
-    }
-    counter.scan(RECEIPT)
-    page = counter.screen.order
-    counter.choose(1, 1)
-    counter.tap(page.method.buttons["exchange"])
-    row = counter.row(1)
-    assert row.exchange.isVisible()
-    texts = [row.exchange.itemText(n) for n in range(row.exchange.count())]
-    assert texts == [
-        "Size L · Navy: order from Harbour Street (3 there)",
-        "Size S · Navy: from the floor here (4 here)",
-    ]
-    assert page.method.elsewhere_box.isVisible()
-    assert page.summary.headline.text() == "1 item(s) exchanged, worth $40.00"
-
-    receipt = counter.take()
-    [(_, _, method, exchange)] = desk.taken
-    assert method == "exchange"
-    assert [(e.sku, e.qty, e.fulfilment, e.source_store_id) for e in exchange] == [("SKU-1-L", 1, "ship", 2)]
-    assert receipt.exchange_order_number == "A-5001"
-    assert "Order #A-5001 brings what was not here." in counter.screen.receipt.exchange.text()
-
-
-def test_an_exchange_with_nothing_to_give_says_so(counter: Counter) -> None:
-    counter.scan(RECEIPT)
-    counter.choose(1, 1)
-    counter.tap(counter.screen.order.method.buttons["exchange"])
-    assert counter.row(1).no_exchange.isVisible()
-    assert counter.screen.order.summary.headline.text().startswith("There is nothing to give in exchange")
-    assert not counter.screen.order.take_button.isEnabled()
 
 
 @pytest.mark.parametrize(

@@ -222,6 +222,8 @@ class ReturnLineRow(QFrame):
 
     def _fill_exchange(self) -> None:
         assert self._exchange is not None
+        # Nothing chosen for the customer until the associate picks it with them.
+        self._exchange.addItem(ReturnWords.tr("Which one? Choose…"), None)
         for option in self.options:
             what = size_colour(option.size, option.colour) or option.name
             if option.available_here > 0:
@@ -284,6 +286,8 @@ class ReturnLineRow(QFrame):
             )
         if self._exchanging:
             choice = self.chosen_exchange()
+            if choice is None and self.options:
+                return ReturnWords.tr("Choose what {name} is exchanged for.").format(name=self.line.name)
             if choice is None:
                 return ReturnWords.tr(
                     "There is nothing to give in exchange for {name}: refund it instead."

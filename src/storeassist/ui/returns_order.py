@@ -242,6 +242,8 @@ class OrderPage(QWidget):
             self.summary.show_pending(ReturnWords.tr("Choose how many of each item come back."))
             return None
         missing = next((text for row in self.rows if (text := row.missing()) is not None), None)
+        if missing is None:
+            missing = self._elsewhere_problem()
         if missing is not None:
             self.summary.show_pending(missing)
             return None
@@ -260,6 +262,28 @@ class OrderPage(QWidget):
             return None
         self.summary.show_decision(decision, self._format, offline=self._offline_problem(decision))
         return decision
+
+    def _elsewhere_problem(self) -> str | None:
+        """What is not given from the floor here is one endless-aisle order, from one place, to the
+        order's customer (the desk refuses anything else); what stops that, as a sentence."""
+        sources = {
+            choice[2]
+            for row in self.rows
+            if row.from_elsewhere() and (choice := row.chosen_exchange()) is not None
+        }
+        if not sources or self.opened is None:
+            return None
+        if self.opened.order.customer_id is None:
+            return ReturnWords.tr(
+                "This order has no customer to send an exchange to. Give one from the floor here, "
+                "or refund it instead."
+            )
+        if len(sources) > 1:
+            return ReturnWords.tr(
+                "What is not here comes in one order from one place. Order every item that is not "
+                "here from the same store, or every one from the warehouse."
+            )
+        return None
 
     def _offline_problem(self, decision: ReturnDecision) -> str | None:
         """From this tablet's copy, what stops the return now (the desk refuses the same)."""
