@@ -32,7 +32,7 @@
 <context>
     <name>AttentionPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+76"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="+78"/>
         <source>The back office refused it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -319,7 +319,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_results.py" line="+28"/>
+        <location filename="../../src/storeassist/ui/returns_results.py" line="+39"/>
         <source>it is past the return window</source>
         <extracomment>Params that are amounts in minor units of the store&apos;s currency.</extracomment>
         <translation type="unfinished"></translation>
@@ -345,7 +345,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+35"/>
         <source>Order #{order_number} was never paid for, so nothing on it can be paid back.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -370,12 +370,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Only {returnable} of line {line_no} of order #{order_number} can still be taken back; {asked} were asked. Nothing was paid back twice; check with the customer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+14"/>
         <source>{sku} (line {line_no}) on order #{order_number} is only taken back with its receipt: scan the receipt or the order code from the customer&apos;s e-mail or app.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -420,12 +415,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Only {available} of {sku} on sale here, not enough to give in exchange on order #{order_number}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>The back office cannot be reached, and this return needs a manager&apos;s approval, which only the back office can record. Take it back when the tablet is online again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,7 +443,7 @@
 <context>
     <name>AttentionScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/attention_screen.py" line="+74"/>
+        <location filename="../../src/storeassist/ui/attention_screen.py" line="+80"/>
         <source>Nothing needs attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1589,12 +1579,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+118"/>
         <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-146"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1609,7 +1599,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-347"/>
+        <location filename="../../src/storeassist/ui/overlay_pages.py" line="-348"/>
         <source>Note for a customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2614,6 +2604,27 @@
     </message>
 </context>
 <context>
+    <name>ReturnResults</name>
+    <message numerus="yes">
+        <location filename="../../src/storeassist/ui/returns_results.py" line="-90"/>
+        <source>%n unit(s) of line {line_no} of order #{order_number} were asked back, but only {returnable} can still be taken back. Nothing was paid back twice; check with the customer.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+61"/>
+        <source>Only %n of {sku} on sale here, not enough to give in exchange on order #{order_number}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReturnWords</name>
     <message>
         <location filename="../../src/storeassist/ui/returns_approval.py" line="+60"/>
@@ -2663,7 +2674,7 @@
     </message>
     <message>
         <location line="+43"/>
-        <location filename="../../src/storeassist/ui/returns_words.py" line="+199"/>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="+229"/>
         <source>The manager scans their badge, or types their staff number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2731,18 +2742,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/storeassist/ui/returns_line.py" line="+113"/>
-        <source>%n&#xa0;{bought_where}</source>
-        <extracomment>An exchange choice: (sku, taken here or ordered, the store it comes from; None: the warehouse). The quantity, reason, condition or exchange changed.</extracomment>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
+        <location filename="../../src/storeassist/ui/returns_line.py" line="+114"/>
         <source>%n&#xa0;returned</source>
+        <extracomment>An exchange choice: (sku, taken here or ordered, the store it comes from; None: the warehouse). The quantity, reason, condition or exchange changed.</extracomment>
         <translation type="unfinished">
             <numerusform></numerusform>
             <numerusform></numerusform>
@@ -2783,8 +2785,13 @@
         <source>No other size or colour of it at the same price: refund it instead.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+23"/>
+        <source>Which one? Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+26"/>
+        <location line="+5"/>
         <source>{what}: from the floor here (%n here)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2812,7 +2819,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Choose what {name} is exchanged for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>There is nothing to give in exchange for {name}: refund it instead.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2858,13 +2870,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+154"/>
-        <location filename="../../src/storeassist/ui/returns_profile.py" line="+68"/>
+        <location line="+155"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="+81"/>
         <source>Take back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-91"/>
         <location filename="../../src/storeassist/ui/returns_profile.py" line="-11"/>
         <source>Order #{number}</source>
         <translation type="unfinished"></translation>
@@ -2914,7 +2926,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Ask a manager to approve</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2922,6 +2934,16 @@
         <location line="+8"/>
         <location filename="../../src/storeassist/ui/returns_summary.py" line="+117"/>
         <source>Choose how many of each item come back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>This order has no customer to send an exchange to. Give one from the floor here, or refund it instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What is not here comes in one order from one place. Order every item that is not here from the same store, or every one from the warehouse.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2950,12 +2972,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>{n} × {what}: {reason}, {condition}. {where}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Return receipt</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3015,17 +3032,32 @@
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
+        <source>To be paid back once confirmed: {how}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Paid back: {how}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-6"/>
         <source>Nothing paid back: exchanged for the same value.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="-138"/>
+        <source>{name} ({size_colour})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>{n} × {what}: {reason}, {condition}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+143"/>
         <source>Exchange worth {amount}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3060,7 +3092,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_screen.py" line="+109"/>
+        <location filename="../../src/storeassist/ui/returns_screen.py" line="+112"/>
         <source>Wait until this return is sent; then open the next order.</source>
         <extracomment>An order was put on screen: its number and where it came from (&quot;online&quot;, &quot;cache&quot;). A return finished (confirmed, waiting, refused or in conflict): its ``ReturnReceipt``. The approval page is showing, waiting for a manager. The return being asked for, its command id, and what a manager approved under that id.</extracomment>
         <translation type="unfinished"></translation>
@@ -3071,17 +3103,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+54"/>
         <source>This tablet is not ready for returns yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>Opening the order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>Order #{number}: pay back {amount}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3096,13 +3128,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Approved by {name}. Taking it back…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Taking it back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>It may have been saved already: tap Take back again to see what became of it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3183,7 +3220,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_words.py" line="-164"/>
+        <location filename="../../src/storeassist/ui/returns_words.py" line="-194"/>
         <source>Wrong size</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3294,27 +3331,103 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>bought on the web</source>
+        <location line="+8"/>
+        <source>wrong size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>bought in the app</source>
+        <source>not as described</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>bought in a store</source>
+        <source>changed their mind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>bought on a marketplace</source>
+        <source>arrived damaged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+1"/>
+        <location line="+13"/>
+        <source>faulty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>arrived too late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>as new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>opened or worn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>%n&#xa0;bought on the web</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n&#xa0;bought in the app</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n&#xa0;bought in a store</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n&#xa0;bought on a marketplace</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n&#xa0;bought</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Returnable until {date}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -41,7 +41,7 @@ from storeassist.ui.pickup_handover import Stepper
 from storeassist.ui.pickup_words import size_colour
 from storeassist.ui.returns_words import (
     ReturnWords,
-    bought_where,
+    bought_count,
     condition_label,
     reason_label,
     verdict_text,
@@ -110,7 +110,7 @@ class ReturnLineRow(QFrame):
         self.name = label(line.name, "rowTitle", wrap=True)
         # Each number stays with its words (a no-break space) when the line wraps.
         quantities = [
-            ReturnWords.tr("%n {bought_where}", "", line.qty).format(bought_where=bought_where(channel)),
+            bought_count(channel, line.qty),
             ReturnWords.tr("%n returned", "", line.returned),
             ReturnWords.tr("%n can come back", "", verdict.returnable),
         ]

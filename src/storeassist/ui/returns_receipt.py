@@ -20,9 +20,9 @@ from storeassist.ui.pickup_receipt import QR_PX, QrCodeView
 from storeassist.ui.pickup_words import size_colour
 from storeassist.ui.returns_words import (
     ReturnWords,
-    condition_label,
+    condition_phrase,
     disposition_words,
-    reason_label,
+    reason_phrase,
     refusal_text,
     tender_label,
 )
@@ -36,14 +36,20 @@ def outcome_text(outcome: LineOutcome, order: ReturnableOrder | None) -> str:
     what = ReturnWords.tr("line {line_no}").format(line_no=outcome.line_no)
     if line is not None:
         details = size_colour(line.size, line.colour)
-        what = f"{line.name} ({details})" if details else line.name
-    return ReturnWords.tr("{n} × {what}: {reason}, {condition}. {where}").format(
+        what = (
+            ReturnWords.tr("{name} ({size_colour})").format(name=line.name, size_colour=details)
+            if details
+            else line.name
+        )
+    taken = ReturnWords.tr("{n} × {what}: {reason}, {condition}.").format(
         n=outcome.qty,
         what=what,
-        reason=reason_label(outcome.reason).lower(),
-        condition=condition_label(outcome.condition).lower(),
-        where=disposition_words(outcome.disposition),
+        reason=reason_phrase(outcome.reason),
+        condition=condition_phrase(outcome.condition),
     )
+    # Where the units go is a sentence of its own (the line's hint says the same).
+    where = disposition_words(outcome.disposition)
+    return f"{taken} {where}" if where else taken
 
 
 class ReturnReceiptPage(QWidget):
@@ -168,11 +174,14 @@ class ReturnReceiptPage(QWidget):
             )
         if decision.points_restored:
             paid.append(ReturnWords.tr("%n loyalty point(s) given back", "", decision.points_restored))
-        self.paid.setText(
-            ReturnWords.tr("Paid back: {how}").format(how="; ".join(paid))
-            if paid
-            else ReturnWords.tr("Nothing paid back: exchanged for the same value.")
-        )
+        if not paid:
+            self.paid.setText(ReturnWords.tr("Nothing paid back: exchanged for the same value."))
+        elif receipt.status == "waiting":  # the back office has not checked it yet
+            self.paid.setText(
+                ReturnWords.tr("To be paid back once confirmed: {how}").format(how="; ".join(paid))
+            )
+        else:
+            self.paid.setText(ReturnWords.tr("Paid back: {how}").format(how="; ".join(paid)))
         self.paid.setVisible(not refused)
         self.exchange.setText(
             ReturnWords.tr("Exchange worth {amount}.").format(amount=fmt.money(decision.exchange_cents))

@@ -5,17 +5,28 @@ tablet's own refusals (``domain.return_desk.ReturnNotPossible``).
 :func:`storeassist.ui.overlay_pages.result_sentence` asks :func:`return_result_template` for a
 code it does not word itself, so a refused ``return.take`` reads the same under Needs attention
 as on the Returns screen. Each sentence is a literal in ``QCoreApplication.translate`` (context
-``AttentionPage``, beside the other results) so ``pyside6-lupdate`` finds it; the params a
-sentence shows are worded by :func:`worded_return_params` (money, the approval's reasons).
+``AttentionPage``, beside the other results), or, when it counts, in ``ReturnResults.tr`` (``%n``),
+so ``pyside6-lupdate`` finds it; the params a sentence shows are worded by
+:func:`worded_return_params` (money, the approval's reasons).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 
 from storeassist.ui.formatting import StoreFormat
+
+
+class ReturnResults(QObject):
+    """The context of the sentences that count (``%n``): ``pyside6-lupdate`` reads a plural only
+    from a class's ``tr``, never from ``QCoreApplication.translate``. Never instantiated."""
+
+    @classmethod
+    def tr(cls, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate("ReturnResults", source, disambiguation, n)
+
 
 #: Params that are amounts in minor units of the store's currency.
 _MONEY_PARAMS = ("shown", "decided", "cap_cents")
@@ -54,6 +65,18 @@ def worded_return_params(params: Mapping[str, str | int], fmt: StoreFormat | Non
     return shown
 
 
+def _count(params: Mapping[str, str | int], name: str) -> int | None:
+    """A count among the params (a JSON number, or its digits); None when it is not one."""
+    value = params.get(name)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
 def return_result_template(code: str | None, params: Mapping[str, str | int]) -> str | None:
     """The sentence for a returns' ``code``, with ``{name}`` where a param goes; None for another code.
     A code the pickups share (``order_unpaid``) is worded here for a return."""
@@ -83,11 +106,13 @@ def return_result_template(code: str | None, params: Mapping[str, str | int]) ->
                 "Line {line_no} of order #{order_number} was already taken back in full, here or in "
                 "another store. Nothing was paid back twice; check with the customer.",
             )
-        case "more_than_returnable":
-            return QCoreApplication.translate(
-                "AttentionPage",
-                "Only {returnable} of line {line_no} of order #{order_number} can still be taken back; "
-                "{asked} were asked. Nothing was paid back twice; check with the customer.",
+        case "more_than_returnable" if (asked := _count(params, "asked")) is not None:
+            return ReturnResults.tr(
+                "%n unit(s) of line {line_no} of order #{order_number} were asked back, but only "
+                "{returnable} can still be taken back. Nothing was paid back twice; check with the "
+                "customer.",
+                "",
+                asked,
             )
         case "no_receipt_refused":
             return QCoreApplication.translate(
@@ -142,11 +167,11 @@ def return_result_template(code: str | None, params: Mapping[str, str | int]) ->
                 "{sku} is no longer on sale here, so it was not given in exchange on order "
                 "#{order_number}. Choose another size or colour, or order it from elsewhere.",
             )
-        case "exchange_out_of_stock":
-            return QCoreApplication.translate(
-                "AttentionPage",
-                "Only {available} of {sku} on sale here, not enough to give in exchange on order "
-                "#{order_number}.",
+        case "exchange_out_of_stock" if (available := _count(params, "available")) is not None:
+            return ReturnResults.tr(
+                "Only %n of {sku} on sale here, not enough to give in exchange on order #{order_number}.",
+                "",
+                available,
             )
         case "offline_needs_manager":  # the tablet's own check (domain.return_desk.ReturnNotPossible)
             return QCoreApplication.translate(

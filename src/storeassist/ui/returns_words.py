@@ -90,14 +90,44 @@ def tender_label(kind: str) -> str:
     return labels.get(kind, kind.replace("_", " "))
 
 
-def bought_where(channel: str) -> str:
-    labels = {
-        "web": ReturnWords.tr("bought on the web"),
-        "app": ReturnWords.tr("bought in the app"),
-        "store": ReturnWords.tr("bought in a store"),
-        "marketplace": ReturnWords.tr("bought on a marketplace"),
+def reason_phrase(reason: str) -> str:
+    """Why it comes back, as a phrase inside a sentence ("1 × Tee: wrong size, as new.")."""
+    phrases = {
+        "wrong_size": ReturnWords.tr("wrong size"),
+        "not_as_described": ReturnWords.tr("not as described"),
+        "changed_mind": ReturnWords.tr("changed their mind"),
+        "arrived_damaged": ReturnWords.tr("arrived damaged"),
+        "defective": ReturnWords.tr("faulty"),
+        "late_delivery": ReturnWords.tr("arrived too late"),
+        "other": ReturnWords.tr("another reason"),
     }
-    return labels.get(channel, channel)
+    return phrases.get(reason, reason.replace("_", " "))
+
+
+def condition_phrase(condition: str) -> str:
+    """The state it comes back in, as a phrase inside a sentence."""
+    phrases = {
+        "resellable": ReturnWords.tr("as new"),
+        "opened": ReturnWords.tr("opened or worn"),
+        "damaged": ReturnWords.tr("damaged"),
+        "defective": ReturnWords.tr("faulty"),
+    }
+    return phrases.get(condition, condition.replace("_", " "))
+
+
+def bought_count(channel: str, qty: int) -> str:
+    """How many of a line were bought, and where: one plural phrase per channel (the number kept
+    with its words by a no-break space)."""
+    match channel:
+        case "web":
+            return ReturnWords.tr("%n bought on the web", "", qty)
+        case "app":
+            return ReturnWords.tr("%n bought in the app", "", qty)
+        case "store":
+            return ReturnWords.tr("%n bought in a store", "", qty)
+        case "marketplace":
+            return ReturnWords.tr("%n bought on a marketplace", "", qty)
+    return ReturnWords.tr("%n bought", "", qty)
 
 
 def store_date(moment: datetime, fmt: StoreFormat) -> str:
