@@ -229,8 +229,15 @@ def test_an_approval_the_desk_no_longer_holds_is_asked_for_again(qtbot: QtBot, a
     screen.approval.pin.setText(MANAGER_PIN)
     screen.approval.reason.setText("Customer was abroad")
     qtbot.mouseClick(screen.approval.approve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.order and not app.runner.busy)
-    assert "manager" in screen.order.result.text()
+    qtbot.waitUntil(
+        lambda: screen.pages.currentWidget() is screen.order and not app.runner.busy,
+        timeout=NETWORK_TIMEOUT_MS,
+    )
+    assert screen.opened is not None
+    assert screen.order.result.text() == (
+        f"The return of order #{screen.opened.order.number} needs a manager's approval "
+        "(it is past the return window). Do it again with a manager at the tablet."
+    )
 
     with qtbot.waitSignal(screen.approval_shown, timeout=NETWORK_TIMEOUT_MS):
         qtbot.mouseClick(screen.order.take_button, Qt.MouseButton.LeftButton)
