@@ -251,15 +251,18 @@ async def shoot_returns(window: Any, runner: Any, out_dir: Path, startup: Any) -
     saved += await grab(window, out_dir, "05a-returns-order")
     saved += await grab_scrolled(window, screen.order.content, out_dir, "05a-returns-order-whole")
     screen.order.method.buttons["exchange"].click()
+    for row in screen.order.rows:  # each line's first other size or colour, as if chosen with the customer
+        if row.qty and row.options:
+            row.exchange.setCurrentIndex(1)
     saved += await grab(window, out_dir, "05b-returns-exchange")
     screen.order.method.buttons["original_tender"].click()
-    if screen.order.take_button.isEnabled() and screen.order.take_button.text() == "Take back":
-        screen.order.take_button.click()
-        await wait_until(
-            lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "the receipt"
-        )
-        saved += await grab(window, out_dir, "05c-returns-receipt")
-        screen.receipt.done_button.click()
+    _ready_to_take(screen, "Take back", "05c-returns-receipt")
+    screen.order.take_button.click()
+    await wait_until(
+        lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "the receipt"
+    )
+    saved += await grab(window, out_dir, "05c-returns-receipt")
+    screen.receipt.done_button.click()
 
     late, _late_id = await _receipt_with(desk, db_url, (40, 80), "past_window")
     window.open("receipt", late)
@@ -288,13 +291,23 @@ async def shoot_returns_offline(window: Any, runner: Any, out_dir: Path, code: s
     rows[0].reason.setCurrentIndex(rows[0].reason.findData("changed_mind"))
     rows[0].condition.setCurrentIndex(rows[0].condition.findData("resellable"))
     saved = await grab(window, out_dir, "11a-returns-offline")
-    if screen.order.take_button.isEnabled():
-        screen.order.take_button.click()
-        await wait_until(
-            lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "pending"
-        )
-        saved += await grab(window, out_dir, "11b-returns-pending")
+    _ready_to_take(screen, "Take back", "11b-returns-pending")
+    screen.order.take_button.click()
+    await wait_until(lambda: screen.pages.currentWidget() is screen.receipt and not runner.busy, "pending")
+    saved += await grab(window, out_dir, "11b-returns-pending")
     return saved
+
+
+def _ready_to_take(screen: Any, action: str, shot: str) -> None:
+    """The order page offers ``action``; else the demo data no longer makes ``shot``: say why, loudly."""
+    button = screen.order.take_button
+    if not button.isEnabled() or button.text() != action:
+        summary = screen.order.summary
+        raise RuntimeError(
+            f"{shot}: the returns page does not offer {action!r} (button {button.text()!r}, "
+            f"enabled={button.isEnabled()}); summary: {summary.headline.text()!r} {summary.details.text()!r} "
+            f"{summary.offline.text()!r}"
+        )
 
 
 async def shoot_stock(window: Any, runner: Any, out_dir: Path, customer_name: str) -> list[Path]:
