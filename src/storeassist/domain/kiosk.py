@@ -69,3 +69,26 @@ def kiosk_offers(points: int, liked_categories: list[str]) -> list[Offer]:
             Offer("category_offer", {"category": liked_categories[0], "percent": LIKED_CATEGORY_PERCENT})
         )
     return offers
+
+
+class KioskRefused(ValueError):
+    """A kiosk's request the hub (or the kiosk itself, before sending) refused, with what the
+    kiosk words it from: ``code`` is the hub's problem code (``pickup_code_wrong`` with
+    ``tries_left``, ``pickup_needs_manager``, ``not_kiosk_pickup``, ``unknown_line`` with
+    ``line_no`` …) or the kiosk's own (``pickup_code_malformed``, ``sign_in_refused``);
+    ``params`` are the values the sentence needs. Carries nothing of the shopper."""
+
+    def __init__(self, code: str, params: dict[str, str | int] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, str | int] = dict(params or {})
+
+
+class KioskUnavailable(RuntimeError):
+    """The kiosk could not get an answer: the hub did not answer within the kiosk's time
+    (``code`` ``hub_unreachable``), failed (``hub_error``), or no longer takes this device
+    (``device_revoked``). The kiosk asks the shopper to see an associate."""
+
+    def __init__(self, code: str = "hub_unreachable") -> None:
+        super().__init__(code)
+        self.code = code
