@@ -1,6 +1,7 @@
 """The app's one connection to the hub: a long-lived HTTP client with timeouts, retries and typed errors."""
 
 from storeassist.client.errors import (
+    DeviceRevoked,
     HubAuthError,
     HubConnectionError,
     HubError,
@@ -15,6 +16,7 @@ from storeassist.client.errors import (
 from storeassist.client.hub_client import HubClient
 
 __all__ = [
+    "DeviceRevoked",
     "HubAuthError",
     "HubClient",
     "HubConnectionError",

@@ -91,6 +91,21 @@ class StaffSessionRequired(HubAuthError):
         super().__init__(self.default_message, problem)
 
 
+class DeviceRevoked(HubAuthError):
+    """The hub revoked this device's enrollment at the back office (401 ``device_revoked``): every
+    call is refused from now on, so sync stops and the shell says so. ``reason`` is what IT gave
+    when revoking (``devices revoke ID --reason …``), or None when they gave none."""
+
+    default_message = QT_TRANSLATE_NOOP(
+        "messages",
+        "This device was revoked at the back office. Ask a manager to enroll it again.",
+    )
+
+    def __init__(self, problem: Problem | None = None, reason: str | None = None) -> None:
+        super().__init__(self.default_message, problem)
+        self.reason = reason
+
+
 #: The hub's problem codes for a missing, unknown or ended staff session.
 STAFF_SESSION_CODES = frozenset({"staff_session_required", "staff_session_invalid", "staff_session_ended"})
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from storeassist.client.errors import (
     STAFF_SESSION_CODES,
+    DeviceRevoked,
     HubAuthError,
     HubError,
     HubNotFound,
@@ -44,6 +46,17 @@ from storeassist.contract import (
     CustomerProfile,
     EnrollRequest,
     EnrollResponse,
+    KioskExit,
+    KioskHoldRequest,
+    KioskOrder,
+    KioskPickup,
+    KioskPickupAnswer,
+    KioskProblem,
+    KioskReturnLookup,
+    KioskReturnStart,
+    KioskReturnStarted,
+    KioskScan,
+    KioskShopper,
     Order,
     PickupCodeAnswer,
     PickupCodeCheck,
@@ -118,6 +131,7 @@ class HubClient:
         #: every authenticated call; the hub needs it for personal data and commands.
         self._staff_token: str | None = None
         self._staff_session_listeners: list[Callable[[], None]] = []
+        self._revocation_listeners: list[Callable[[DeviceRevoked], None]] = []
 
     @property
     def has_staff_session(self) -> bool:
@@ -127,6 +141,11 @@ class HubClient:
         """Call ``listener()`` when the hub says the staff session is missing or has ended, so the
         app can sign the person out on screen too ("Sign in first")."""
         self._staff_session_listeners.append(listener)
+
+    def add_revocation_listener(self, listener: Callable[[DeviceRevoked], None]) -> None:
+        """Call ``listener(error)`` whenever the hub answers any call of this client 401
+        ``device_revoked`` (the error carries IT's reason), so sync can stop and the shell say why."""
+        self._revocation_listeners.append(listener)
 
     def forget_staff_session(self) -> None:
         """Stop sending the staff session (the hub ends it on its own when idle)."""
@@ -312,6 +331,54 @@ class HubClient:
         # screens word; a hub leaves them out for tablets from before codes, whose contract refuses them.
         return await self._call("POST", "/v1/commands", CommandBatchResult, body=batch, idempotent=True)
 
+    # -- the self-service kiosk (a kiosk device only; no staff session) ---------------------------
+
+    async def kiosk_shopper(self, token: str) -> KioskShopper:
+        """What the kiosk may show the shopper whose loyalty code was scanned. A read (retried);
+        the code travels only in the body, which is never logged."""
+        return await self._call(
+            "POST", "/v1/kiosk/shopper", KioskShopper, body=KioskScan(token=token), idempotent=True
+        )
+
+    async def kiosk_hold_request(self, request: KioskHoldRequest) -> None:
+        """ "Ask an associate to hold it". Not retried: a repeat would list the request twice."""
+        await self._call("POST", "/v1/kiosk/hold-requests", None, body=request, idempotent=False)
+
+    async def kiosk_pickup(self, request: KioskPickup) -> KioskPickupAnswer:
+        """Self-pickup. Not retried: a repeat could count one wrong pickup code twice."""
+        return await self._call("POST", "/v1/kiosk/pickup", KioskPickupAnswer, body=request, idempotent=False)
+
+    async def kiosk_return_order(self, code: str) -> KioskOrder:
+        """The lines of the order a scanned receipt or order code names, for a shopper's return."""
+        return await self._call(
+            "POST",
+            "/v1/kiosk/returns/lookup",
+            KioskOrder,
+            body=KioskReturnLookup(code=code),
+            idempotent=True,
+        )
+
+    async def kiosk_start_return(self, request: KioskReturnStart) -> KioskReturnStarted:
+        """Start a return for an associate to finish. Not retried: a repeat would start it twice."""
+        return await self._call(
+            "POST", "/v1/kiosk/returns", KioskReturnStarted, body=request, idempotent=False
+        )
+
+    async def kiosk_exit(self, request: KioskExit) -> None:
+        """A manager lets the kiosk leave kiosk mode. Not retried, like a sign-in: a repeat could
+        count a wrong PIN twice. The PIN travels only in the body, which is never logged."""
+        await self._call("POST", "/v1/kiosk/exit", None, body=request, idempotent=False)
+
+    async def kiosk_changes(self, cursor: str, limit: int = 500) -> ChangeFeed:
+        """One page of the kiosk's feed: products, stock, kept places and revoked cards only."""
+        return await self._call(
+            "GET",
+            "/v1/kiosk/changes",
+            ChangeFeed,
+            params={"cursor": cursor, "limit": limit},
+            idempotent=True,
+        )
+
     # -- plumbing -------------------------------------------------------------------------------
 
     async def _call(
@@ -360,6 +427,9 @@ class HubClient:
                     except StaffSessionRequired:
                         self._staff_session_lost(sent_session)
                         raise
+                    except DeviceRevoked as revoked:
+                        self._device_revoked(revoked)
+                        raise
                 failure, cause = HubServerError(response.status_code), _StatusError(response.status_code)
             if attempt == attempts:
                 self._gave_up = True
@@ -385,6 +455,13 @@ class HubClient:
             except Exception:
                 log.exception("staff session listener failed")
 
+    def _device_revoked(self, error: DeviceRevoked) -> None:
+        for listener in list(self._revocation_listeners):
+            try:
+                listener(error)
+            except Exception:
+                log.exception("revocation listener failed")
+
     def _require_credential(self) -> str:
         credential = self._credential() if callable(self._credential) else self._credential
         if not credential:
@@ -406,6 +483,8 @@ def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T] | None, rou
         problem = _problem(response)
         if problem.code in STAFF_SESSION_CODES:
             raise StaffSessionRequired(problem)
+        if problem.code == "device_revoked":
+            raise DeviceRevoked(problem, _revoked_reason(problem))
         raise HubAuthError(problem=problem)
     if status == 404:
         raise HubNotFound(_problem(response))
@@ -425,8 +504,25 @@ def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T] | None, rou
         raise HubProtocolError() from None
 
 
+#: How the hub's ``device_revoked`` detail names IT's reason: "… revoked at the back office (why)."
+_REVOKED_WHY = re.compile(r"revoked at the back office \((?P<why>.+?)\)\.")
+
+
+def _revoked_reason(problem: Problem) -> str | None:
+    """IT's reason for revoking this device: the problem's ``params.reason`` if the hub sends it,
+    else the one its detail names in brackets; None when none was given."""
+    if isinstance(problem, KioskProblem):
+        reason = problem.params.get("reason")
+        if isinstance(reason, str) and reason.strip():
+            return reason.strip()
+    found = _REVOKED_WHY.search(problem.detail or "")
+    return found.group("why").strip() if found else None
+
+
 def _problem(response: httpx.Response) -> Problem:
-    """The answer's Problem body, read leniently: a proxy or a framework default may answer instead."""
+    """The answer's Problem body, read leniently: a proxy or a framework default may answer instead.
+    A refusal with ``params`` (values a kiosk words: ``pickup_code_wrong``'s ``tries_left``) is a
+    :class:`~storeassist.contract.KioskProblem`; params that do not fit the contract are dropped."""
     data: Any
     try:
         data = response.json()
@@ -435,7 +531,7 @@ def _problem(response: httpx.Response) -> Problem:
     if not isinstance(data, dict):
         data = {}
     detail = data.get("detail")
-    return Problem(
+    problem = Problem(
         type=str(data.get("type") or "about:blank"),
         title=str(data.get("title") or "The back office refused this request."),
         status=response.status_code,
@@ -443,6 +539,14 @@ def _problem(response: httpx.Response) -> Problem:
         detail=detail if isinstance(detail, str) else None,
         code=str(data.get("code") or _default_code(response.status_code)),
     )
+    params = data.get("params")
+    if not isinstance(params, dict) or not params:
+        return problem
+    try:
+        return KioskProblem(**problem.model_dump(), params=params)
+    except ValidationError:
+        log.info("a refusal's params do not fit the contract (%s); left out", problem.code)
+        return problem
 
 
 def _default_code(status: int) -> str:
