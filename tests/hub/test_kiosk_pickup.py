@@ -7,6 +7,7 @@ one says where to collect and shows the customer waiting in the associates' queu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hub_kiosks import enroll_kiosk, kiosk_pickups
@@ -202,3 +203,13 @@ def test_a_kiosk_making_request_after_request_is_told_to_ask_an_associate(
         for _ in range(20):
             assert kiosk.post("/v1/kiosk/hold-requests", json={"sku": sku}).status_code == 204
         assert_problem(kiosk.post("/v1/kiosk/hold-requests", json={"sku": sku}), 429, "too_many_requests")
+
+
+def test_the_demo_sheet_says_which_pickups_are_collected_at_the_kiosk(
+    seeded_db_url: str, tmp_path: Any
+) -> None:
+    from storeassist.hub.demo_codes import write_demo_codes
+
+    stories = [card.story for card in write_demo_codes(seeded_db_url, tmp_path)]
+    assert any(story.endswith("self-pickup at the kiosk (at the counter)") for story in stories)
+    assert any(re.search(r"self-pickup at the kiosk \(locker L-\d\d\)$", story) for story in stories)

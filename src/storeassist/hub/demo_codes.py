@@ -24,7 +24,7 @@ from sqlalchemy import DateTime, bindparam, select, text
 
 from storeassist.domain.tokens import TokenKind
 from storeassist.hub.admin import mint_token
-from storeassist.hub.db.models import Customer, Staff
+from storeassist.hub.db.models import Customer, Order, Staff
 from storeassist.hub.db.session import make_engine, make_sessionmaker
 from storeassist.hub.seed.catalog import demo_pin
 from storeassist.hub.seed.demo import demo_cast, demo_pickups
@@ -103,7 +103,7 @@ def write_demo_codes(
                 label = f"order {order.number} for {owner}"
                 story = (
                     f"pickup at store {store_id}, {order.state.replace('_', ' ')}; "
-                    f"pickup code {pickup_code_for(order.order_id)}"
+                    f"pickup code {pickup_code_for(order.order_id)}{_at_the_kiosk(session, order.order_id)}"
                 )
                 cards.append(_write_card(out_dir, f"order-{order.number}", PICKUP_ORDER, label, story, token))
             cards += _receipt_cards(session, out_dir, store_id, receipts)
@@ -112,6 +112,14 @@ def write_demo_codes(
         engine.dispose()
     _write_index(out_dir, cards, store_id, order_ttl)
     return cards
+
+
+def _at_the_kiosk(session: Any, order_id: int) -> str:
+    """ "; self-pickup at the kiosk (locker L-07)" for an order the shopper may collect there."""
+    row = session.execute(select(Order.kiosk_pickup, Order.locker).where(Order.id == order_id)).first()
+    if row is None or not row.kiosk_pickup:
+        return ""
+    return f"; self-pickup at the kiosk ({f'locker {row.locker}' if row.locker else 'at the counter'})"
 
 
 def describe_sheet(cards: list[CodeCard]) -> str:
