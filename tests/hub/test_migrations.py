@@ -453,3 +453,38 @@ def test_upgrading_a_0006_hub_gives_its_returns_lines_and_splits_what_they_paid_
     assert [t.refunded_cents for t in facts[9].tenders] == [0]
     assert [(line.returned, line.refunded_cents) for line in facts[10].lines] == [(2, 500)]
     assert [t.refunded_cents for t in facts[10].tenders] == [500]
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0007, read with sqlite3")
+def test_upgrading_a_0007_hub_keeps_its_orders_and_devices_with_no_kiosk_pickups_and_no_reasons(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0007")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.execute(
+        "INSERT INTO orders (id, number, channel, placed_at, status, fulfilment, store_id, pickup_state, "
+        "total_cents) VALUES (7, 'W7', 'web', '2026-11-01 10:00:00', 'ready_for_pickup', 'bopis', 1, "
+        "'ready', 100)"
+    )
+    conn.execute(
+        "INSERT INTO devices (id, store_id, name, kind, credential_hash, enrolled_at, revoked) "
+        "VALUES (3, 1, 'Till', 'tablet', 'h', '2026-11-01 09:00:00', 1)"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    order = conn.execute("SELECT number, kiosk_pickup, locker FROM orders").fetchall()
+    device = conn.execute("SELECT name, revoked, revoked_at, revoked_reason FROM devices").fetchall()
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert order == [("W7", 0, None)]
+    assert device == [("Till", 1, None, None)]  # revoked before: still revoked, with no reason
+    assert {"assist_requests", "kiosk_returns"} <= tables
