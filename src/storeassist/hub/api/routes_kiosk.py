@@ -20,13 +20,13 @@ from storeassist.hub.api.deps import (
     kiosk_caller,
     limit_kiosk_reads,
     reads_stock_desk,
-    run_database_work,
     wire_json,
 )
 from storeassist.hub.api.problems import PROBLEM_RESPONSES
 from storeassist.hub.api.routes_stores import MAX_FEED_LIMIT
 from storeassist.hub.services.audit_writer import AuditWriter
 from storeassist.hub.services.change_feed import changes
+from storeassist.hub.services.counter_first import CounterFirst
 from storeassist.hub.services.database import utc_now
 from storeassist.hub.services.errors import Forbidden
 from storeassist.hub.services.kiosk import check_kiosk_exit, kiosk_shopper, request_hold
@@ -43,26 +43,27 @@ _TOO_MANY_READS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/shopper", response_model=contract.KioskShopper, responses=_TOO_MANY_READS)
-async def shopper(body: contract.KioskScan, request: Request, credentials: Credentials) -> Response:
+def shopper(body: contract.KioskScan, request: Request, credentials: Credentials) -> Response:
     """A scanned loyalty code (printed card or the app's code) → what the kiosk shows the shopper:
     first name and last initial, tier, points, the next tier, offers, and suggestions in stock
     here. No id, contact detail, order or address. A revoked card is 403 ``token_revoked``, an
     order code ``token_wrong_kind``. Each scan spends one of the kiosk's profile reads (429
-    ``too_many_reads`` past them) and is audited ``kiosk.shopper`` (ids only)."""
+    ``too_many_reads`` past them) and is audited ``kiosk.shopper`` (ids only).
+
+    A request thread, not the event loop as a counter's scan (``run_database_work``): the
+    suggestions may build the recommender's model first, which must stop no other request. A
+    command batch still steps aside while it runs (``counter_first``)."""
     db = database(request)
-
-    def look_up() -> Response:
-        with db.reading() as session:
-            device = kiosk_caller(session, credentials)
-            limit_kiosk_reads(request, device, "profile")
-            customer_id, answer = kiosk_shopper(
-                session, request.app.state.recommender, body.token, device.store_id
-            )
-        audit: AuditWriter = request.app.state.audit_writer
-        audit.record(device, action="kiosk.shopper", subject=f"customer:{customer_id}")
-        return wire_json(answer, request=request)
-
-    return await run_database_work(request, db, look_up)
+    counter: CounterFirst = request.app.state.counter_first
+    with counter.serving(), db.reading() as session:
+        device = kiosk_caller(session, credentials)
+        limit_kiosk_reads(request, device, "profile")
+        customer_id, answer = kiosk_shopper(
+            session, request.app.state.recommender, body.token, device.store_id
+        )
+    audit: AuditWriter = request.app.state.audit_writer
+    audit.record(device, action="kiosk.shopper", subject=f"customer:{customer_id}")
+    return wire_json(answer, request=request)
 
 
 @router.post(
