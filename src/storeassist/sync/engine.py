@@ -14,6 +14,14 @@ The cache repairs itself (``LocalCache`` makes a fresh file when it finds its ow
 the engine is told, and refills it from a snapshot at once rather than at the next interval.
 A rebuild in the middle of a pull shows as :class:`~storeassist.local.cache.CacheRebuilt` on
 the next page, and the pull starts again from a snapshot, once per round.
+
+**A kiosk** (``feed="kiosk"``) has no staff session and issues no commands: it pulls
+``GET /v1/kiosk/changes`` (products, stock, the kept places and revoked cards) and refreshes the
+keys, and stores nothing else of a page even if one came (no customers, no pickups).
+
+**A revoked device** (the hub answers 401 ``device_revoked`` to any call, the engine's or
+another service's through ``HubClient.add_revocation_listener``) stops syncing for good and
+says so once through :attr:`SyncEngine.device_revoked`, with IT's reason.
 """
 
 from __future__ import annotations
@@ -26,11 +34,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from storeassist.client import (
+    DeviceRevoked,
     HubConnectionError,
     HubError,
     HubRejected,
@@ -72,6 +81,8 @@ class SyncHub(Protocol):
 
     async def public_keys(self) -> PublicKeys: ...
 
+    async def kiosk_changes(self, cursor: str, limit: int = ...) -> ChangeFeed: ...
+
 
 @dataclass(frozen=True, slots=True)
 class SyncReport:
@@ -87,10 +98,19 @@ class SyncReport:
 PAGE_LIMIT = 1000
 #: Seconds after an immediate push was answered before a round pulls what it changed.
 PULL_AFTER_PUSH_S = 0.5
+#: Which change feed a device reads: its store's (a tablet), or the kiosk's catalog-only one.
+FeedKind = Literal["store", "kiosk"]
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _current_task() -> asyncio.Task[object] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no loop running
+        return None
 
 
 class SyncEngine(QObject):
@@ -104,6 +124,8 @@ class SyncEngine(QObject):
     sync_failed = Signal(str)
     #: A :class:`SnapshotProgress` after each stored page of a snapshot (the first fill too).
     snapshot_progress = Signal(object)
+    #: The hub revoked this device: sync has stopped for good. IT's reason ("" when none was given).
+    device_revoked = Signal(str)
 
     def __init__(
         self,
@@ -117,6 +139,7 @@ class SyncEngine(QObject):
         backoff_cap_s: float = 300.0,
         batch_size: int = MAX_BATCH,
         page_limit: int = PAGE_LIMIT,
+        feed: FeedKind = "store",
         clock: Callable[[], datetime] = _utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
@@ -132,6 +155,7 @@ class SyncEngine(QObject):
         self._backoff_cap_s = backoff_cap_s
         self._batch_size = min(batch_size, MAX_BATCH)
         self._page_limit = page_limit
+        self._feed: FeedKind = feed
         self._clock = clock
         self._jitter = jitter
         self._snapshot = SnapshotWatch(monotonic)
@@ -148,6 +172,7 @@ class SyncEngine(QObject):
         self._keys_checked = False
         self._last_synced_at: datetime | None = None
         self._pushes: set[asyncio.Task[tuple[int, int]]] = set()
+        self._revoked: DeviceRevoked | None = None
         outbox.add_change_listener(self._on_outbox_changed)
         cache.add_rebuild_listener(self._on_cache_rebuilt)
 
@@ -170,6 +195,20 @@ class SyncEngine(QObject):
     def last_synced_at(self) -> datetime | None:
         return self._last_synced_at
 
+    @property
+    def feed(self) -> FeedKind:
+        return self._feed
+
+    @property
+    def running(self) -> bool:
+        """Background rounds are on (started, and not stopped, revoked or ended)."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def revoked(self) -> DeviceRevoked | None:
+        """The hub's refusal once it revoked this device (sync has stopped), else None."""
+        return self._revoked
+
     def needs_attention(self) -> list[OutboxEntry]:
         """Commands the hub refused, each with its result code and params, oldest first."""
         return self._outbox.needs_attention()
@@ -177,7 +216,11 @@ class SyncEngine(QObject):
     # -- running ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Begin background rounds on the current asyncio loop; emits the current counts first."""
+        """Begin background rounds on the current asyncio loop; emits the current counts first.
+        A revoked device's engine does not start again (it says so once more instead)."""
+        if self._revoked is not None:
+            self.device_revoked.emit(self._revoked.reason or "")
+            return
         if self._task is not None and not self._task.done():
             return
         self._keys_checked = False
@@ -219,9 +262,14 @@ class SyncEngine(QObject):
         """One full round (push, then pull). Raises the round's ``HubError`` after signalling it."""
         async with self._round_lock:
             try:
-                pushed, settled = await self._push()
+                # A kiosk issues no commands (it has no staff session): nothing to push.
+                pushed, settled = (0, 0) if self._feed == "kiosk" else await self._push()
                 pages = await self._pull()
                 await self._refresh_keys()
+            except DeviceRevoked as exc:
+                self._set_online(True)  # the hub answered; it will not take this device
+                self.note_revoked(exc)
+                raise
             except HubError as exc:
                 # Any answer, even a refusal, proves the hub is reachable.
                 self._set_online(not isinstance(exc, HubConnectionError | HubServerError))
@@ -279,11 +327,14 @@ class SyncEngine(QObject):
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while self._revoked is None:
             self._wake.clear()
             try:
                 await self.sync_now()
                 failures = 0
+            except DeviceRevoked:
+                log.warning("the hub revoked this device; sync has stopped")
+                return
             except StaffSessionRequired:
                 # Commands and customers need someone signed in; a sign-in wakes the engine.
                 log.info("sync waits for a staff member to sign in")
@@ -377,7 +428,7 @@ class SyncEngine(QObject):
             if cursor == "":
                 self._snapshot.begin()
             try:
-                feed = await self._client.changes(self._store_id, cursor, self._page_limit)
+                feed = await self._changes(cursor)
             except HubRejected as exc:
                 if restarted or cursor == "" or exc.code not in CURSOR_RESET_CODES:
                     raise
@@ -402,6 +453,16 @@ class SyncEngine(QObject):
             if last:
                 return pages
             cursor = feed.cursor
+
+    async def _changes(self, cursor: str) -> ChangeFeed:
+        if self._feed == "store":
+            return await self._client.changes(self._store_id, cursor, self._page_limit)
+        page = await self._client.kiosk_changes(cursor, self._page_limit)
+        if page.customers or page.pickups:
+            # The kiosk's feed never sends them; if a hub ever did, a public screen keeps none.
+            log.warning("the kiosk's feed sent personal data; it is not kept")
+            page = page.model_copy(update={"customers": [], "pickups": []})
+        return page
 
     async def _store_page(self, feed: ChangeFeed, requested_cursor: str) -> None:
         now = self._clock()
@@ -453,6 +514,22 @@ class SyncEngine(QObject):
     def _wake_unless_in_a_round(self) -> None:
         if self._online and not self._round_lock.locked():
             self.wake()
+
+    def note_revoked(self, error: DeviceRevoked) -> None:
+        """The hub answered a call (any service's, ``HubClient.add_revocation_listener``) 401
+        ``device_revoked``: stop syncing for good and say so, once, with IT's reason."""
+        if self._revoked is not None:
+            return
+        self._revoked = error
+        log.warning("the hub revoked this device; sync stops")
+        task = self._task
+        if task is not None and task is not _current_task():
+            # Mid-round is safe: anything unanswered stays in the outbox. (A round of its own
+            # that met the refusal ends by itself.) ``aclose`` still waits for it to unwind.
+            task.cancel()
+        self.device_revoked.emit(error.reason or "")
+        # Also as a failed round, so a status line that shows only those says it too.
+        self.sync_failed.emit(error.user_message)
 
     def note_reachability(self, reachable: bool) -> None:
         """What any other call to the hub just found (``HubClient.add_reachability_listener``).
