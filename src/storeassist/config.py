@@ -10,8 +10,9 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from storeassist.domain.kiosk import IDLE_RESET_S, IDLE_WARNING_S
 from storeassist.domain.returns import DEFAULT_POLICY
 from storeassist.settings_file import CONFIG_FILE_NAME, ConfigError, read_settings_file
 
@@ -64,6 +65,21 @@ class Settings(BaseModel):
     )
     #: Interface language (a Qt locale name such as ``de_DE``); empty means the system's.
     language: str = ""
+    #: Run the self-service kiosk rather than the associate app (as ``storeassist --kiosk``).
+    kiosk: bool = False
+    #: Seconds without a touch before the kiosk warns a shopper it will start over, and before
+    #: it does (forgetting them); the warning comes at least 5 s before the reset.
+    kiosk_idle_warning_s: int = Field(default=IDLE_WARNING_S, ge=5, le=600)
+    kiosk_idle_reset_s: int = Field(default=IDLE_RESET_S, ge=10, le=900)
+
+    @model_validator(mode="after")
+    def _warning_before_reset(self) -> Settings:
+        if self.kiosk_idle_warning_s > self.kiosk_idle_reset_s - 5:
+            raise ValueError(
+                "kiosk_idle_warning_s must be at least 5 seconds less than kiosk_idle_reset_s "
+                f"(now {self.kiosk_idle_warning_s} and {self.kiosk_idle_reset_s})"
+            )
+        return self
 
 
 def load_settings(data_dir: Path) -> Settings:
