@@ -10,6 +10,10 @@ benchmarks all get a ready device the same way::
     ...
     await startup.aclose()
 
+A tablet's services include the counters' (customers, pickups, stock, returns: personal data);
+a kiosk's include none of them, only :class:`~storeassist.services.kiosk_desk.KioskDesk`
+(``services.kiosk``), and its sync keeps the catalog, stock, keys and revoked cards only.
+
 Everything slow (SQLite files, the keyring, seeding the training hub) runs on worker threads;
 nothing here blocks the event loop. Progress is reported through ``progress(text, fraction)``
 with English source text, marked for lupdate, that the shell translates
@@ -37,11 +41,13 @@ if TYPE_CHECKING:
     from storeassist.local import LocalCache, Outbox
     from storeassist.security.credentials import CredentialStore
     from storeassist.services.add_note import AddCustomerNote
+    from storeassist.services.kiosk_desk import KioskDesk
     from storeassist.services.pickup_arrivals import PickupArrivals
     from storeassist.services.pickup_desk import PickupDesk
     from storeassist.services.recommend_products import RecommendProducts
     from storeassist.services.return_desk import ReturnDesk
     from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+    from storeassist.services.stock_catalog import CatalogFill
     from storeassist.services.stock_desk import StockDesk
     from storeassist.services.view_customer import ViewCustomer
     from storeassist.sync import SyncEngine
@@ -59,11 +65,32 @@ def _no_progress(_text: str, _fraction: float | None) -> None:
     return None
 
 
+class NotOnKiosk(AttributeError):
+    """A counter's service asked of a kiosk: a kiosk has none of them (they hold personal data)."""
+
+
+@dataclass(frozen=True)
+class CounterServices:
+    """The associate counters' services. Each reads or writes customers' personal data, so only
+    a tablet has them; a kiosk's :class:`DeviceServices` has none."""
+
+    view_customer: ViewCustomer
+    notes: AddCustomerNote
+    suggestions: RecommendProducts
+    pickups: PickupDesk
+    pickup_arrivals: PickupArrivals
+    stock_desk: StockDesk
+    returns: ReturnDesk
+
+
 @dataclass(frozen=True)
 class DeviceServices:
     """A ready device: every service a shell or feature may use, closed in reverse at shutdown.
 
     Each feature's screen declares the part it uses as a Protocol; this class satisfies them all.
+    A tablet has the counters' services (``counters``) and no ``kiosk``; a kiosk has its
+    :class:`~storeassist.services.kiosk_desk.KioskDesk` and no counters' service (asking for one
+    raises :class:`NotOnKiosk`, an ``AttributeError``).
     """
 
     record: DeviceRecord
@@ -74,13 +101,45 @@ class DeviceServices:
     sync: SyncEngine
     staff: StaffSessionState
     sign_in: SignInStaff
-    view_customer: ViewCustomer
-    notes: AddCustomerNote
-    suggestions: RecommendProducts
-    pickups: PickupDesk
-    pickup_arrivals: PickupArrivals
-    stock_desk: StockDesk
-    returns: ReturnDesk
+    counters: CounterServices | None = None
+    kiosk: KioskDesk | None = None
+
+    # -- the counters' services (a tablet's only) ---------------------------------------------
+
+    def _counters(self, name: str) -> CounterServices:
+        if self.counters is None:
+            raise NotOnKiosk(f"a kiosk has no {name} service")
+        return self.counters
+
+    @property
+    def view_customer(self) -> ViewCustomer:
+        return self._counters("view_customer").view_customer
+
+    @property
+    def notes(self) -> AddCustomerNote:
+        return self._counters("notes").notes
+
+    @property
+    def suggestions(self) -> RecommendProducts:
+        return self._counters("suggestions").suggestions
+
+    @property
+    def pickups(self) -> PickupDesk:
+        return self._counters("pickups").pickups
+
+    @property
+    def pickup_arrivals(self) -> PickupArrivals:
+        return self._counters("pickup_arrivals").pickup_arrivals
+
+    @property
+    def stock_desk(self) -> StockDesk:
+        return self._counters("stock_desk").stock_desk
+
+    @property
+    def returns(self) -> ReturnDesk:
+        return self._counters("returns").returns
+
+    # -- the store ----------------------------------------------------------------------------
 
     @property
     def store_id(self) -> int:
@@ -247,6 +306,74 @@ class DeviceStartup:
     def open(self, record: DeviceRecord) -> DeviceServices:
         """Build the enrolled device's services (nothing runs yet: the shell starts sync)."""
         from storeassist.client import HubClient
+        from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
+        from storeassist.services.stock_catalog import CatalogFill
+        from storeassist.sync import SyncEngine
+
+        credentials, cache, outbox = self._credentials, self._cache, self._outbox
+        assert credentials is not None and cache is not None and outbox is not None, "prepare() first"
+        client = HubClient(record.hub_url, credentials.load)
+        sync = SyncEngine(
+            client, outbox, cache, record.store_id, feed="kiosk" if self.kind == "kiosk" else "store"
+        )
+        client.add_reachability_listener(sync.note_reachability)
+        # Any call the hub refuses because this device was revoked stops sync, which says why.
+        client.add_revocation_listener(sync.note_revoked)
+        staff = StaffSessionState(idle_minutes=self.settings.staff_idle_minutes)
+        # The hub's staff session and the tablet's sign-in end together, whichever ends first.
+        client.add_staff_session_listener(staff.sign_out)
+        catalog_fill = CatalogFill()
+        sync.snapshot_progress.connect(catalog_fill.note)
+        counters = kiosk = None
+        if self.kind == "kiosk":
+            kiosk = self._kiosk_desk(record, client, cache, catalog_fill)
+        else:
+            counters = self._counters(record, client, cache, outbox, sync, staff, catalog_fill)
+        self.services = DeviceServices(
+            record=record,
+            credentials=credentials,
+            client=client,
+            cache=cache,
+            outbox=outbox,
+            sync=sync,
+            staff=staff,
+            sign_in=SignInStaff(client, record.store_id),
+            counters=counters,
+            kiosk=kiosk,
+        )
+        staff.add_listener(self._staff_changed)
+        return self.services
+
+    def _kiosk_desk(
+        self, record: DeviceRecord, client: HubClient, cache: LocalCache, catalog_fill: CatalogFill
+    ) -> KioskDesk:
+        """A kiosk's one service: a shopper's answers go from the hub to the screen, never to the
+        cache, the outbox or a log."""
+        from storeassist.services.kiosk_desk import KioskDesk
+
+        return KioskDesk(
+            client,
+            cache,
+            record.store_id,
+            currency=record.store_currency or "USD",
+            fresh_for=timedelta(hours=self.settings.stock_fresh_hours),
+            catalog_filling=catalog_fill,
+            idle_warning_s=self.settings.kiosk_idle_warning_s,
+            idle_reset_s=self.settings.kiosk_idle_reset_s,
+            hub_went_quiet=client.note_gave_up,
+        )
+
+    def _counters(
+        self,
+        record: DeviceRecord,
+        client: HubClient,
+        cache: LocalCache,
+        outbox: Outbox,
+        sync: SyncEngine,
+        staff: StaffSessionState,
+        catalog_fill: CatalogFill,
+    ) -> CounterServices:
+        """A tablet's counters: customers, pickups, stock and returns."""
         from storeassist.services.add_note import AddCustomerNote
         from storeassist.services.identify_customer import IdentifyCustomer
         from storeassist.services.pending_actions import PendingActions
@@ -256,21 +383,10 @@ class DeviceStartup:
         from storeassist.services.record_profile_view import RecordProfileView
         from storeassist.services.return_desk import ReturnDesk
         from storeassist.services.search_customers import SearchCustomers
-        from storeassist.services.sign_in_staff import SignInStaff, StaffSessionState
-        from storeassist.services.stock_catalog import CatalogFill
         from storeassist.services.stock_desk import StockDesk
         from storeassist.services.stock_holds import kept_customer_name
         from storeassist.services.view_customer import ViewCustomer
-        from storeassist.sync import SyncEngine
 
-        credentials, cache, outbox = self._credentials, self._cache, self._outbox
-        assert credentials is not None and cache is not None and outbox is not None, "prepare() first"
-        client = HubClient(record.hub_url, credentials.load)
-        sync = SyncEngine(client, outbox, cache, record.store_id)
-        client.add_reachability_listener(sync.note_reachability)
-        staff = StaffSessionState(idle_minutes=self.settings.staff_idle_minutes)
-        # The hub's staff session and the tablet's sign-in end together, whichever ends first.
-        client.add_staff_session_listener(staff.sign_out)
         identify = IdentifyCustomer(
             client,
             cache,
@@ -289,19 +405,7 @@ class DeviceStartup:
             waiting_notes=PendingActions(outbox).notes_for,
             search=SearchCustomers(client),
         )
-        catalog_fill = CatalogFill()
-        progress = getattr(sync, "snapshot_progress", None)  # until the engine reports snapshots
-        if progress is not None:
-            progress.connect(catalog_fill.note)
-        self.services = DeviceServices(
-            record=record,
-            credentials=credentials,
-            client=client,
-            cache=cache,
-            outbox=outbox,
-            sync=sync,
-            staff=staff,
-            sign_in=SignInStaff(client, record.store_id),
+        return CounterServices(
             view_customer=view_customer,
             notes=notes,
             suggestions=RecommendProducts(client, cache),
@@ -333,8 +437,6 @@ class DeviceStartup:
                 hub_went_quiet=client.note_gave_up,
             ),
         )
-        staff.add_listener(self._staff_changed)
-        return self.services
 
     async def _with_store_details(self, record: DeviceRecord) -> DeviceRecord:
         """A device enrolled before the hub said how its store writes (locale, currency, time
