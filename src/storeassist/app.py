@@ -235,23 +235,35 @@ def build_kiosk_app(
     *,
     training: bool,
     keyring_backend: KeyringBackend | None = None,
+    features: Sequence[Feature[DeviceServices]] | None = None,
     window: KioskWindow | None = None,
     runner: OpRunner | None = None,
 ) -> KioskApp:
-    """The kiosk shell on the same start-up, enrolled as a kiosk device."""
+    """The kiosk on the same start-up and feature registry, enrolled as a kiosk device: its
+    features (:data:`~storeassist.features.KIOSK_FEATURES`), a scan router wired to it, frameless
+    (the caller shows it full screen, :func:`show_window`), and the settings' idle timing."""
     from storeassist.scanning import ScanRouter
 
+    if features is None:
+        from storeassist.features import KIOSK_FEATURES
+
+        features = KIOSK_FEATURES
     if (window is None) != (runner is None):
         raise ValueError("give the window together with the op runner it was built with")
     if window is None or runner is None:
         from storeassist.ui.kiosk_window import KioskWindow
 
         runner = OpRunner()
-        window = KioskWindow(runner, training=training)
+        window = KioskWindow(runner, features, training=training)
+    else:
+        window.install_features(features)
+    window.set_idle_timing(settings.kiosk_idle_warning_s * 1000, settings.kiosk_idle_reset_s * 1000)
+    router = ScanRouter()
+    window.connect_router(router)
     device = _device(
         settings, data_dir, window, training=training, kind="kiosk", keyring_backend=keyring_backend
     )
-    return KioskApp(window, ScanRouter(), ShellStartup(window, runner, device), runner)
+    return KioskApp(window, router, ShellStartup(window, runner, device), runner)
 
 
 class AfterFirstPaint(QObject):
@@ -351,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     load_theme(qt_app)
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
-    install_translations(qt_app, interface_language(data_dir))
+    language = interface_language(data_dir)
+    translator = install_translations(qt_app, language)
 
     runner = OpRunner()
     window: KioskWindow | MainWindow[DeviceServices]
@@ -359,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         from storeassist.ui.kiosk_window import KioskWindow
 
         window = KioskWindow(runner, training=args.demo)
+        window.use_translator(translator, language or "en")
     else:
         window = MainWindow(runner, training=args.demo)
     problems: list[str] = []
@@ -398,6 +412,11 @@ def show_window(window: QWidget, app: QApplication, size: tuple[int, int] | None
         window.show()
         return
     screen = app.primaryScreen()
+    if window.objectName() == "kioskWindow":  # the kiosk: the whole screen, nothing else
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        return
     if screen is not None:
         window.setGeometry(screen.availableGeometry())
     window.showMaximized()

@@ -1,28 +1,192 @@
-"""The self-service kiosk shell (``storeassist --kiosk``): started like the associate app, then a
-placeholder saying what it will be.
+"""The self-service kiosk (``storeassist --kiosk``): full screen, no window chrome, an attract
+screen in the store's brand, and the kiosk's features (:data:`storeassist.features.KIOSK_FEATURES`)
+opened by what a shopper scans.
 
-It gets its device through the same start-up as the associate window (progress, enrollment as a
-kiosk device, start-up problems); the shopper screens come in a later release. The kiosk will
-let shoppers scan their loyalty code or a product and see, without help, their points, their
-pickups and where an item is in stock. Personal data is never shown unmasked here.
+It starts like the associate window (progress, enrollment as a kiosk device, start-up problems).
+Then: a loyalty code opens the shopper's greeting, a product its price and stock, an order's code
+self-pickup (or a return), a receipt a return. The kiosk forgets the shopper after each finished
+flow and after a while without a touch (a warning first; :class:`IdleWatch`), and closes only for
+a manager of this store (:class:`~storeassist.ui.kiosk_exit.KioskExitPage`), opened by a long
+press on the top-right corner or Ctrl+Alt+Shift+K.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QTranslator, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from storeassist.domain.kiosk import IDLE_RESET_S, IDLE_WARNING_S
 from storeassist.ui.background import OpRunner
+from storeassist.ui.features import Feature, FeatureScreen, OpenKind, as_widget
 from storeassist.ui.setup_pages import SetupSteps, StartupPage
+from storeassist.ui.widgets import label, touch_button
+
+log = logging.getLogger("storeassist.kiosk")
+
+#: The languages a shopper can choose, each named in itself: (Qt locale name, name).
+LANGUAGES = (("en", "English"), ("zh_CN", "中文"), ("ru", "Русский"))
+#: How long a press on the hidden corner opens the manager's exit.
+LONG_PRESS_MS = 3_000
+#: The key combination that opens the manager's exit.
+EXIT_KEYS = "Ctrl+Alt+Shift+K"
+#: Events that say someone is at the kiosk.
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.KeyPress,
+        QEvent.Type.Wheel,
+    }
+)
 
 
 class KioskServices(Protocol):
-    """What the kiosk shell uses of the device so far."""
+    """What the kiosk window uses of the device (each screen states its own needs)."""
 
     @property
     def store_name(self) -> str: ...
+
+
+class IdleWatch(QObject):
+    """Two single-shot timers, restarted by any touch, key or scan the application sees: a warning
+    at ``warning_ms`` and the reset at ``reset_ms`` (injectable: tests use milliseconds)."""
+
+    warn = Signal()
+    reset = Signal()
+    activity = Signal()
+
+    def __init__(self, warning_ms: int, reset_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.warning_timer = QTimer(self)
+        self.warning_timer.setSingleShot(True)
+        self.warning_timer.timeout.connect(self.warn)
+        self.reset_timer = QTimer(self)
+        self.reset_timer.setSingleShot(True)
+        self.reset_timer.timeout.connect(self.reset)
+        self.set_timing(warning_ms, reset_ms)
+        self.armed = False
+
+    def set_timing(self, warning_ms: int, reset_ms: int) -> None:
+        self.warning_timer.setInterval(warning_ms)
+        self.reset_timer.setInterval(reset_ms)
+
+    def arm(self) -> None:
+        """Someone is using the kiosk: watch for them going away."""
+        self.armed = True
+        self.restart()
+
+    def disarm(self) -> None:
+        self.armed = False
+        self.warning_timer.stop()
+        self.reset_timer.stop()
+
+    def restart(self) -> None:
+        if self.armed:
+            self.warning_timer.start()
+            self.reset_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.armed and event.type() in ACTIVITY:
+            self.restart()
+            self.activity.emit()
+        return False
+
+
+class HiddenCorner(QWidget):
+    """An invisible square in a corner: held down for :data:`LONG_PRESS_MS`, it asks for the exit."""
+
+    long_pressed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("kioskCorner")
+        self.setFixedSize(72, 72)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(LONG_PRESS_MS)
+        self.timer.timeout.connect(self.long_pressed)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.timer.start()
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.timer.stop()
+        event.accept()
+
+
+class AttractPage(QWidget):
+    """The screen between shoppers: the store's name, what to scan, and the languages."""
+
+    language_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kioskAttract")
+        self.brand = label("", "kioskBrand", wrap=True)
+        self.brand.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = label("", "screenTitle", wrap=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.steps = [label("", "kioskStep", wrap=True) for _ in range(3)]
+        self.message = label("", "kioskMessage", wrap=True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setVisible(False)
+        self.language_label = label("", "hint")
+        self.language_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.language_group = QButtonGroup(self)
+        self.language_buttons: dict[str, QWidget] = {}
+        languages = QHBoxLayout()
+        languages.setSpacing(16)
+        languages.addStretch(1)
+        for code, name in LANGUAGES:
+            button = touch_button(name)
+            button.setProperty("role", "kioskLanguage")
+            button.setCheckable(True)
+            button.setMinimumSize(160, 64)
+            button.clicked.connect(lambda _c=False, c=code: self.language_chosen.emit(c))
+            self.language_group.addButton(button)
+            self.language_buttons[code] = button
+            languages.addWidget(button)
+        languages.addStretch(1)
+        steps = QVBoxLayout()
+        steps.setSpacing(16)
+        for step in self.steps:
+            steps.addWidget(step)
+        steps_row = QHBoxLayout()
+        steps_row.addStretch(1)
+        steps_row.addLayout(steps, 8)
+        steps_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 40)
+        layout.setSpacing(24)
+        layout.addStretch(1)
+        layout.addWidget(self.brand)
+        layout.addWidget(self.title)
+        layout.addSpacing(16)
+        layout.addLayout(steps_row)
+        layout.addWidget(self.message)
+        layout.addStretch(2)
+        layout.addWidget(self.language_label)
+        layout.addLayout(languages)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Welcome! Scan to start"))
+        self.steps[0].setText(self.tr("Scan your loyalty card or app code to see your points and offers."))
+        self.steps[1].setText(self.tr("Scan a price tag to see sizes, colours and stock nearby."))
+        self.steps[2].setText(self.tr("Scan your order's code to collect it or to bring something back."))
+        self.language_label.setText(self.tr("Language"))
 
 
 class KioskWindow(SetupSteps, QWidget):
@@ -30,74 +194,319 @@ class KioskWindow(SetupSteps, QWidget):
     settled = Signal()
     #: Start-up stopped on a problem the start-up page now explains.
     startup_failed = Signal(str)
+    #: The idle warning is showing.
+    idle_warned = Signal()
+    #: The kiosk forgot its shopper and shows the attract screen again.
+    reset_done = Signal()
+    #: The interface language changed (its Qt locale name).
+    language_changed = Signal(str)
 
-    def __init__(self, runner: OpRunner, *, training: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: OpRunner,
+        features: Sequence[Feature[Any]] = (),
+        *,
+        training: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setWindowTitle(self.tr("StoreAssist kiosk"))
+        # No title bar, no frame: nothing to drag, minimise or close.
+        self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+        self._runner = runner
+        self._training = training
+        self._may_close = False
+        self._services: Any = None
+        self._features: tuple[Feature[Any], ...] = ()
+        self.feature_screens: dict[str, FeatureScreen[Any]] = {}
+        self._feature_widgets: dict[str, QWidget] = {}
+        self._translator: QTranslator | None = None
+        #: Loads and installs the translation for a language; returns it (None: source strings).
+        self.load_translation: Callable[[str], QTranslator | None] = _install_translation
+        self.language = "en"
 
-        banner = QWidget()
-        banner.setObjectName("trainingBanner")
-        banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        banner_text = QLabel(self.tr("TRAINING — practice data only"))
-        banner_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        banner_layout = QHBoxLayout(banner)
+        self.banner = QWidget()
+        self.banner.setObjectName("trainingBanner")
+        self.banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.banner_text = QLabel()
+        self.banner_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(12, 6, 12, 6)
-        banner_layout.addWidget(banner_text)
-        banner.setVisible(training)
-        title = QLabel(self.tr("Self-service kiosk"))
-        title.setProperty("role", "screenTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        coming = QLabel(self.tr("Coming in a later release"))
-        coming.setProperty("role", "tier")
-        what = QLabel(
-            self.tr(
-                "Shoppers will scan their loyalty code to see their points and pickups, or scan a "
-                "product to find its size and colour in stock here or in a nearby store. Names and "
-                "contact details are always shown masked on the kiosk."
-            )
-        )
-        what.setProperty("role", "hint")
-        what.setWordWrap(True)
-        what.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # Stretches either side keep the text to a readable measure; an alignment flag on the
-        # layout item would instead give the wrapped label too little height.
-        what_row = QHBoxLayout()
-        what_row.addStretch(1)
-        what_row.addWidget(what, 6)
-        what_row.addStretch(1)
+        banner_layout.addWidget(self.banner_text)
+        self.banner.setVisible(training)
 
-        self.store = QLabel()
-        self.store.setProperty("role", "hint")
-        self.store.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome = QWidget()
-        layout = QVBoxLayout(self.welcome)
-        layout.setContentsMargins(0, 0, 0, 40)
-        layout.setSpacing(24)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(self.store)
-        layout.addWidget(coming, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addLayout(what_row)
-        layout.addStretch(2)
+        # The bar over a shopper's screen: the store, and a way back to the start.
+        self.top_bar = QWidget()
+        self.top_bar.setObjectName("kioskTopBar")
+        self.top_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.store = label("", "kioskStore")
+        self.start_over = touch_button("")
+        self.start_over.setObjectName("kioskStartOver")
+        self.start_over.clicked.connect(self.reset)
+        bar = QHBoxLayout(self.top_bar)
+        bar.setContentsMargins(24, 8, 96, 8)
+        bar.addWidget(self.store, 1)
+        bar.addWidget(self.start_over)
+        self.top_bar.setVisible(False)
 
+        self.idle_warning = label("", "kioskIdle", wrap=True)
+        self.idle_warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle_warning.setVisible(False)
+
+        self.attract = AttractPage()
+        self.attract.language_chosen.connect(self.switch_language)
+        self.welcome = self.attract  # the start-up's "ready" page
         self.startup_page = StartupPage()
         self.setup_runner = runner
+        self.screens = QStackedWidget()
+        self.screens.setObjectName("kioskScreens")
+        from storeassist.ui.kiosk_exit import KioskExitPage
+
+        self.exit_page = KioskExitPage(runner)
+        self.exit_page.cancelled.connect(self.reset)
+        self.exit_page.exit_allowed.connect(self.leave_kiosk_mode)
+        self.screens.addWidget(self.exit_page)
         self.pages = QStackedWidget()
-        for page in (self.startup_page, self.welcome):
+        for page in (self.startup_page, self.attract, self.screens):
             self.pages.addWidget(page)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(banner)
+        column.addWidget(self.banner)
+        column.addWidget(self.top_bar)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.idle_warning)
+
+        self.idle = IdleWatch(IDLE_WARNING_S * 1000, IDLE_RESET_S * 1000, self)
+        self.idle.warn.connect(self._warn_idle)
+        self.idle.reset.connect(self.reset)
+        self.idle.activity.connect(lambda: self.idle_warning.setVisible(False))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.corner = HiddenCorner(self)
+        self.corner.long_pressed.connect(self.show_exit)
+        self.exit_shortcut = QShortcut(QKeySequence(EXIT_KEYS), self)
+        self.exit_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.exit_shortcut.activated.connect(self.show_exit)
+        self.retranslate()
         self.show_progress(self.tr("Starting…"))
+        if features:
+            self.install_features(features)
+
+    # -- features and scans ---------------------------------------------------------------
+
+    def install_features(self, features: Sequence[Feature[Any]]) -> None:
+        if self._features:
+            raise RuntimeError("the kiosk's features are installed once")
+        self._features = tuple(features)
+        for feature in self._features:
+            if feature.key in self.feature_screens:
+                raise ValueError(f"two features are called {feature.key!r}")
+            screen = feature.build(self._runner, self.open)
+            widget = as_widget(screen)
+            self.feature_screens[feature.key] = screen
+            self._feature_widgets[feature.key] = widget
+            self.screens.addWidget(widget)
+            finished = getattr(widget, "finished", None)
+            if finished is not None:
+                finished.connect(self.reset)
+        if self._services is not None:
+            for screen in self.feature_screens.values():
+                screen.attach(self._services)
+
+    def connect_router(self, router: Any) -> None:
+        """Scans: a loyalty code, a product, an order's code, a receipt, a manager's badge."""
+        router.loyalty_scanned.connect(lambda text: self.open("loyalty", text))
+        router.product_scanned.connect(lambda text: self.open("product", text))
+        router.order_scanned.connect(lambda text: self.open("order", text))
+        router.receipt_scanned.connect(lambda text: self.open("receipt", text))
+        router.badge_scanned.connect(self._badge_scanned)
+        router.rejected.connect(self.show_scan_message)
+
+    def _ready(self) -> bool:
+        return self._services is not None and self.pages.currentWidget() is not self.startup_page
+
+    def open(self, kind: OpenKind, text: str) -> None:
+        """Show the feature that takes ``kind`` and hand it the code."""
+        if not self._ready() or self.showing_exit():
+            return
+        for feature in self._features:
+            if kind in feature.scans:
+                widget = self._feature_widgets[feature.key]
+                current = self.screens.currentWidget()
+                if (
+                    current is not None
+                    and current is not widget
+                    and self.pages.currentWidget() is self.screens
+                ):
+                    self._forget_screen(current)
+                self.screens.setCurrentWidget(widget)
+                self.pages.setCurrentWidget(self.screens)
+                self.top_bar.setVisible(True)
+                self.idle_warning.setVisible(False)
+                self.idle.arm()
+                self.feature_screens[feature.key].handle_scan(kind, text)
+                return
+        self.show_scan_message(self.tr("This kiosk cannot read that code. Please ask an associate."))
+
+    def _badge_scanned(self, badge: str) -> None:
+        if not self._ready():
+            return
+        self.show_exit()
+        self.exit_page.take_badge(badge)
+
+    def show_scan_message(self, text: str) -> None:
+        if self.pages.currentWidget() is self.screens:
+            current = self.screens.currentWidget()
+            for key, widget in self._feature_widgets.items():
+                if widget is current:
+                    self.feature_screens[key].show_message(text)
+                    return
+        if self.pages.currentWidget() is self.attract:
+            self.attract.message.setText(text)
+            self.attract.message.setVisible(bool(text))
+
+    # -- forgetting the shopper -----------------------------------------------------------
+
+    def _forget_screen(self, widget: QWidget) -> None:
+        for key, each in self._feature_widgets.items():
+            if each is widget:
+                forget = getattr(self.feature_screens[key], "forget", None)
+                if callable(forget):
+                    forget()
+
+    def reset(self) -> None:
+        """Forget the shopper everywhere, and show the attract screen."""
+        self.idle.disarm()
+        for key in self._feature_widgets:
+            forget = getattr(self.feature_screens[key], "forget", None)
+            if callable(forget):
+                forget()
+        desk = getattr(self._services, "kiosk", None) if self._services is not None else None
+        if desk is not None:
+            desk.forget()
+        self.exit_page.reset()
+        self.idle_warning.setVisible(False)
+        self.attract.message.clear()
+        self.attract.message.setVisible(False)
+        self.top_bar.setVisible(False)
+        if self._services is not None:
+            self.pages.setCurrentWidget(self.attract)
+        self.reset_done.emit()
+
+    def _warn_idle(self) -> None:
+        self.idle_warning.setVisible(True)
+        self.idle_warned.emit()
+
+    def set_idle_timing(self, warning_ms: int, reset_ms: int) -> None:
+        self.idle.set_timing(warning_ms, reset_ms)
+
+    # -- leaving kiosk mode ---------------------------------------------------------------
+
+    def showing_exit(self) -> bool:
+        return self.pages.currentWidget() is self.screens and self.screens.currentWidget() is self.exit_page
+
+    def show_exit(self) -> None:
+        if not self._ready():
+            return
+        self.reset()
+        self.exit_page.desk = getattr(self._services, "kiosk", None)
+        self.screens.setCurrentWidget(self.exit_page)
+        self.pages.setCurrentWidget(self.screens)
+        self.top_bar.setVisible(False)
+        self.idle.arm()
+
+    def leave_kiosk_mode(self) -> None:
+        """A manager was accepted: close for real."""
+        log.info("kiosk mode left by a manager")
+        self._may_close = True
+        self.close()
+        QCoreApplication.quit()
+
+    def leave_kiosk_mode_for_tests(self) -> None:
+        """Close without a manager (a test's teardown), and stop watching the application."""
+        self._may_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_close:
+            self.idle.disarm()
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self.idle)
+            event.accept()
+            return
+        event.ignore()  # Alt+F4, a window manager's close: only a manager leaves kiosk mode
+
+    def keyPressEvent(self, event: Any) -> None:
+        event.accept()  # Escape and the like lead nowhere
+
+    # -- language ---------------------------------------------------------------------------
+
+    def use_translator(self, translator: QTranslator | None, language: str) -> None:
+        """The translation the app installed at start-up, replaced when a shopper picks another."""
+        self._translator = translator
+        self.language = language
+
+    def switch_language(self, language: str) -> None:
+        """Install ``language``'s translation now; every kiosk widget words itself again."""
+        app = QCoreApplication.instance()
+        if app is not None and self._translator is not None:
+            app.removeTranslator(self._translator)
+            self._translator.deleteLater()
+            self._translator = None
+        self._translator = self.load_translation(language)
+        self.language = language
+        button = self.attract.language_buttons.get(language)
+        if button is not None:
+            button.setProperty("checked", True)
+            getattr(button, "setChecked", lambda _on: None)(True)
+        self.language_changed.emit(language)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("StoreAssist kiosk"))
+        self.banner_text.setText(self.tr("TRAINING — practice data only"))
+        self.start_over.setText(self.tr("Start over"))
+        self.idle_warning.setText(
+            self.tr("Are you still there? The kiosk starts over soon. Touch the screen to carry on.")
+        )
+
+    # -- the device -----------------------------------------------------------------------
 
     def bind_sync(self, sync: object) -> None:
         """The kiosk shows shoppers no sync state (the associates' tablets do)."""
 
     def attach_device(self, services: KioskServices) -> None:
+        self._services = services
         self.store.setText(services.store_name)
-        self.pages.setCurrentWidget(self.welcome)
+        self.attract.brand.setText(services.store_name)
+        desk = getattr(services, "kiosk", None)
+        warning_s = getattr(desk, "idle_warning_s", None)
+        reset_s = getattr(desk, "idle_reset_s", None)
+        if isinstance(warning_s, int | float) and isinstance(reset_s, int | float):
+            self.set_idle_timing(int(warning_s * 1000), int(reset_s * 1000))
+        for screen in self.feature_screens.values():
+            screen.attach(services)
+        self.pages.setCurrentWidget(self.attract)
         self.settled.emit()
+
+    def resizeEvent(self, event: Any) -> None:
+        self.corner.move(self.width() - self.corner.width(), 0)
+        self.corner.raise_()
+        super().resizeEvent(event)
+
+
+def _install_translation(language: str) -> QTranslator | None:
+    from storeassist.ui.resources import install_translations
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return None
+    return install_translations(app, language)
