@@ -416,7 +416,60 @@ async def shoot_kiosk(out_dir: Path, data_dir: Path) -> list[Path]:
         return await grab(kiosk, out_dir, "14-kiosk")
     finally:
         await asyncio.ensure_future(built.startup.aclose())
-        kiosk.close()
+        kiosk.leave_kiosk_mode_for_tests()
+
+
+async def shoot_kiosk_screens(out_dir: Path) -> list[Path]:
+    """Every kiosk screen with a shopper on it, from the tests' fake kiosk desk (a canary shopper,
+    the stock fake's tee, a locker pickup, an order to return from), portrait and landscape."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+    from fake_kiosk import CANARY_TOKEN, LOCKER_ORDER_CODE, PICKUP_CODE, RECEIPT_CODE, FakeKioskDevice
+
+    from storeassist.features import KIOSK_FEATURES
+    from storeassist.ui.background import OpRunner
+    from storeassist.ui.kiosk_window import KioskWindow
+
+    kiosk = KioskWindow(OpRunner(), KIOSK_FEATURES, training=False)
+    kiosk.set_idle_timing(3_600_000, 7_200_000)
+    kiosk.attach_device(FakeKioskDevice())
+    kiosk.resize(*ORIENTATIONS["landscape"])
+    kiosk.show()
+    screens = kiosk.feature_screens
+    saved: list[Path] = []
+    try:
+        saved += await grab(kiosk, out_dir, "15a-kiosk-attract")
+        kiosk.open("loyalty", CANARY_TOKEN)
+        await wait_until(lambda: bool(screens["kiosk_shopper"].greeting.text()), "the greeting")  # type: ignore[attr-defined]
+        saved += await grab(kiosk, out_dir, "15b-kiosk-shopper")
+        kiosk.open("product", "TEE-NAV-M")
+        saved += await grab(kiosk, out_dir, "15c-kiosk-product")
+        pickup: Any = screens["kiosk_pickup"]
+        kiosk.open("order", LOCKER_ORDER_CODE)
+        saved += await grab(kiosk, out_dir, "15d-kiosk-order-choice")
+        pickup.collect_button.click()
+        for digit in PICKUP_CODE[:4]:
+            pickup.keypad.digit_keys[digit].click()
+        saved += await grab(kiosk, out_dir, "15e-kiosk-pickup-code")
+        for digit in PICKUP_CODE[4:]:
+            pickup.keypad.digit_keys[digit].click()
+        pickup.check_button.click()
+        await wait_until(lambda: pickup.stages.currentWidget() is pickup.answer_page, "the locker")
+        saved += await grab(kiosk, out_dir, "15f-kiosk-pickup-locker")
+        returns: Any = screens["kiosk_return"]
+        kiosk.open("receipt", RECEIPT_CODE)
+        await wait_until(lambda: len(returns.rows) == 2, "the order's lines")
+        returns.rows[0].pick.click()
+        returns.rows[0].reason.setCurrentIndex(returns.rows[0].reason.findData("wrong_size"))
+        saved += await grab(kiosk, out_dir, "15g-kiosk-return-lines")
+        returns.start_button.click()
+        await wait_until(lambda: bool(returns.reference.text()), "the return's reference")
+        kiosk._warn_idle()
+        saved += await grab(kiosk, out_dir, "15h-kiosk-return-started-idle-warning")
+        kiosk.show_exit()
+        saved += await grab(kiosk, out_dir, "15i-kiosk-exit")
+    finally:
+        kiosk.leave_kiosk_mode_for_tests()
+    return saved
 
 
 async def shoot_all(app: QApplication, out_dir: Path) -> list[Path]:
@@ -424,6 +477,7 @@ async def shoot_all(app: QApplication, out_dir: Path) -> list[Path]:
         saved = await shoot_associate_shell(app, out_dir, Path(tmp))
         saved += await shoot_enrollment(out_dir)
         saved += await shoot_kiosk(out_dir, Path(tmp) / "kiosk")
+        saved += await shoot_kiosk_screens(out_dir)
     return saved
 
 
