@@ -12,6 +12,7 @@ from storeassist.ui.background import OpRunner
 from storeassist.ui.kiosk_keypad import Keypad
 from storeassist.ui.kiosk_services import KioskDeskLike
 from storeassist.ui.kiosk_words import problem_text
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import label, touch_button
 
 
@@ -60,7 +61,8 @@ class KioskExitPage(QWidget):
         row.addStretch(1)
         row.addLayout(fields, 4)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(16)
         layout.addWidget(self.title)
@@ -68,6 +70,9 @@ class KioskExitPage(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(row)
         layout.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, "kioskExit"))
         self.retranslate()
 
     def take_badge(self, badge: str) -> None:

@@ -14,6 +14,7 @@ from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.kiosk_keypad import Keypad
 from storeassist.ui.kiosk_screen import KioskScreen
 from storeassist.ui.kiosk_words import problem_text
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import label, touch_button
 
 #: Refusals after which the kiosk stops asking for the code and sends the shopper to the counter.
@@ -101,7 +102,7 @@ class KioskPickupScreen(KioskScreen):
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(16)
         layout.addWidget(self.message)
-        layout.addWidget(self.stages, 1)
+        layout.addWidget(scrolling(self.stages, "kioskPickup"), 1)
         self.retranslate()
 
     def handle_scan(self, kind: OpenKind, text: str) -> None:

@@ -12,6 +12,7 @@ from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.kiosk_screen import KioskScreen, wipe_layout
 from storeassist.ui.kiosk_words import REASONS, problem_text, reason_text, verdict_text
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import MIN_TOUCH_PX, append_shown, label, row_frame, text_column, touch_button
 
 
@@ -35,8 +36,11 @@ class LineRow(QWidget):
         self.returnable = line.returnable > 0 and line.verdict == "returnable"
         self.pick.setEnabled(self.returnable)
         layout.addWidget(self.pick, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addLayout(text_column(self.title, self.detail), 1)
-        layout.addWidget(self.reason, 0, Qt.AlignmentFlag.AlignVCenter)
+        # The reason under the words, not beside them: a portrait kiosk keeps the name whole.
+        column = text_column(self.title, self.detail)
+        column.addSpacing(6)
+        column.addWidget(self.reason)
+        layout.addLayout(column, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
@@ -114,7 +118,7 @@ class KioskReturnScreen(KioskScreen):
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(16)
         layout.addWidget(self.message)
-        layout.addWidget(self.stages, 1)
+        layout.addWidget(scrolling(self.stages, "kioskReturn"), 1)
         self.retranslate()
 
     def handle_scan(self, kind: OpenKind, text: str) -> None:

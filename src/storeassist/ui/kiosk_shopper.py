@@ -12,6 +12,7 @@ from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.kiosk_screen import KioskScreen, wipe_layout
 from storeassist.ui.kiosk_words import offer_text, problem_text, tier_name
+from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import Section, label, pill, touch_button
 
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,6 +40,7 @@ class KioskShopperScreen(KioskScreen):
         self.suggestion_list.setWordWrap(True)
         self.suggestion_list.setSpacing(4)
         self.suggestion_list.clicked.connect(self._suggestion_tapped)
+        self.suggestion_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.suggestions_section.rows.addWidget(self.suggestion_list)
         self.done_button = touch_button("", primary=True)
         self.done_button.clicked.connect(self.finished)
@@ -52,15 +54,20 @@ class KioskShopperScreen(KioskScreen):
         columns.addWidget(self.offers, 1)
         columns.addWidget(self.suggestions_section, 1)
         self.columns = columns
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(16)
         layout.addLayout(head)
         layout.addWidget(self.points)
         layout.addWidget(self.next_tier)
         layout.addWidget(self.message)
-        layout.addLayout(columns, 1)
+        layout.addLayout(columns)
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, "kioskShopper"))
         self.retranslate()
         self._forget()
 
@@ -120,6 +127,9 @@ class KioskShopperScreen(KioskScreen):
             item.setEditable(False)
             self.suggestions.appendRow(item)
         self.suggestions_section.setVisible(bool(shopper.suggestions))
+        rows = self.suggestions.rowCount()
+        row_px = self.suggestion_list.sizeHintForRow(0) + 2 * self.suggestion_list.spacing() if rows else 0
+        self.suggestion_list.setFixedHeight(max(1, rows * row_px + 8))
 
     def _suggestion_tapped(self, index: QModelIndex) -> None:
         sku = index.data(SKU_ROLE)
