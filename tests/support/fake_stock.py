@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from fake_devices import FAKE_NOW, HubConnectionError
 
-from storeassist.contract import AisleLine, Product
+from storeassist.contract import AisleLine, AssistRequest, AssistRequests, Product
 from storeassist.domain.stock import (
     ActionReceipt,
     Companion,
@@ -92,6 +92,9 @@ class FakeStockDesk:
     searches: list[str] = field(default_factory=list)
     orders: list[tuple[int, tuple[AisleLine, ...], int | None, str]] = field(default_factory=list)
     changes: list[tuple[str, str]] = field(default_factory=list)
+    #: Shoppers' open requests from the kiosk (the hub's list; offline: not readable).
+    assist_list: list[AssistRequest] = field(default_factory=list)
+    assists_done: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.counts:
@@ -229,6 +232,19 @@ class FakeStockDesk:
         self._signed()
         shown = sorted(self.holds_list, key=lambda h: (h.status != "active", h.expires_at))
         return HoldBoard(tuple(shown), self.now - timedelta(minutes=1), "online" if self.online else "cache")
+
+    async def assist_requests(self) -> AssistRequests | None:
+        self._signed()
+        if not self.online:
+            return None
+        return AssistRequests(store_id=1, requests=list(self.assist_list), as_of=self.now)
+
+    async def assist_request_done(self, request_id: int) -> None:
+        self._signed()
+        if not self.online:
+            raise offline_error()
+        self.assists_done.append(request_id)
+        self.assist_list = [r for r in self.assist_list if r.id != request_id]
 
     def _change(self, hold: HoldRow, **update: object) -> None:
         changed = dataclasses.replace(hold, waiting_to_sync=not self.online, **update)  # type: ignore[arg-type]

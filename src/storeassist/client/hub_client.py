@@ -39,6 +39,7 @@ from storeassist.client.errors import (
 from storeassist.contract import (
     RESULTS_HEADER,
     RESULTS_THIS_APP_READS,
+    AssistRequests,
     ChangeFeed,
     CommandBatch,
     CommandBatchResult,
@@ -53,6 +54,7 @@ from storeassist.contract import (
     KioskPickupAnswer,
     KioskProblem,
     KioskReturnLookup,
+    KioskReturns,
     KioskReturnStart,
     KioskReturnStarted,
     KioskScan,
@@ -299,6 +301,38 @@ class HubClient:
             StoreHolds,
             idempotent=True,
             route="/v1/stores/{id}/holds",
+        )
+
+    async def assist_requests(self, store_id: int) -> AssistRequests:
+        """What shoppers at the store's kiosks asked for ("hold it for me"), open ones, oldest
+        first (a staff session)."""
+        return await self._call(
+            "GET",
+            f"/v1/stores/{store_id}/assist-requests",
+            AssistRequests,
+            idempotent=True,
+            route="/v1/stores/{id}/assist-requests",
+        )
+
+    async def assist_request_done(self, store_id: int, request_id: int) -> None:
+        """An associate saw to a shopper's request (a staff session). Safe to repeat: done stays done."""
+        await self._call(
+            "POST",
+            f"/v1/stores/{store_id}/assist-requests/{request_id}/done",
+            None,
+            idempotent=True,
+            route="/v1/stores/{id}/assist-requests/{rid}/done",
+        )
+
+    async def kiosk_returns(self, store_id: int) -> KioskReturns:
+        """Returns shoppers started at the store's kiosks and nobody finished yet, newest first
+        (a staff session)."""
+        return await self._call(
+            "GET",
+            f"/v1/stores/{store_id}/kiosk-returns",
+            KioskReturns,
+            idempotent=True,
+            route="/v1/stores/{id}/kiosk-returns",
         )
 
     async def changes(self, store_id: int, cursor: str, limit: int = 500) -> ChangeFeed:

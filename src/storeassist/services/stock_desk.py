@@ -35,6 +35,7 @@ from storeassist.contract import (
     AisleLine,
     AisleOrderCommand,
     AisleOrderPayload,
+    AssistRequests,
     Command,
     ExtendHoldCommand,
     ExtendHoldPayload,
@@ -91,6 +92,10 @@ class StockHub(Protocol):
     async def stock(self, sku_or_gtin: str, store_id: int) -> StockAnswer: ...
 
     async def store_holds(self, store_id: int) -> StoreHolds: ...
+
+    async def assist_requests(self, store_id: int) -> AssistRequests: ...
+
+    async def assist_request_done(self, store_id: int, request_id: int) -> None: ...
 
 
 class StockCache(CatalogCache, Protocol):
@@ -239,6 +244,25 @@ class StockDesk(StaffCommandIssuer):
                 log.warning("the holds could not be kept for offline use (%s)", type(exc).__name__)
             return self._board(answer, "online")
         return self._board(quietly(self._cache.store_holds, None, "holds"), "cache")
+
+    # -- shoppers asking at the kiosk ---------------------------------------------------------
+
+    async def assist_requests(self) -> AssistRequests | None:
+        """What shoppers at this store's kiosks asked an associate to hold, open ones, oldest
+        first: the hub's within the counter's 3 s; None when it cannot be asked (nothing is kept:
+        a request is only worth seeing while the shopper waits)."""
+        self.signed_in()
+        try:
+            return await self._at_the_counter(self._client.assist_requests(self._store_id))
+        except HubError as exc:
+            log.info("the shoppers' requests could not be read (%s)", type(exc).__name__)
+            return None
+
+    async def assist_request_done(self, request_id: int) -> None:
+        """An associate saw to a shopper's request: it leaves every associate's list. Needs the
+        hub (raises its ``HubError``)."""
+        self.signed_in()
+        await self._client.assist_request_done(self._store_id, request_id)
 
     def _board(self, answer: StoreHolds | None, source: Literal["online", "cache"]) -> HoldBoard:
         rows = [hold_row(hold) for hold in answer.holds] if answer is not None else []

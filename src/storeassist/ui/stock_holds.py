@@ -1,6 +1,7 @@
 """This store's holds: the active ones (soonest to expire first) with Release and Extend, the
 floor's tasks (an ended hold whose units are still set aside: "Put back on the floor"), and what
-ended lately. A change made here and not confirmed yet is marked "waiting to sync".
+ended lately. Above them, what shoppers at the store's kiosks asked an associate to hold, each
+with Done once seen to. A change made here and not confirmed yet is marked "waiting to sync".
 
 A store has tens of holds, not thousands, so each is a row of widgets with its buttons.
 """
@@ -12,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from storeassist.contract import AssistRequest, AssistRequests
 from storeassist.domain.stock import HoldBoard, HoldRow
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.stock_card import scrolling
@@ -29,6 +31,8 @@ class HoldsPage(QWidget):
     release_requested = Signal(object)
     extend_requested = Signal(object, int)
     put_back_requested = Signal(object)
+    #: A shopper's request (its id) was seen to.
+    request_done_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,12 +47,17 @@ class HoldsPage(QWidget):
         self.active_section = Section(self.tr("On hold"))
         self.tasks_section = Section(self.tr("Put back on the floor"))
         self.ended_section = Section(self.tr("Ended lately"))
+        self.requests_section = Section(self.tr("Shoppers asking at the kiosk"))
+        self.requests_section.setVisible(False)
         self.rows: dict[str, QFrame] = {}
+        #: The shoppers' requests shown, by id.
+        self.request_rows: dict[int, QFrame] = {}
 
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(12)
+        column.addWidget(self.requests_section)
         column.addWidget(self.tasks_section)
         column.addWidget(self.active_section)
         column.addWidget(self.ended_section)
@@ -100,6 +109,43 @@ class HoldsPage(QWidget):
                 row = self._row(hold, now)
                 self.rows[hold.id] = row
                 section.add(row)
+
+    def show_requests(self, requests: AssistRequests | None, now: datetime) -> None:
+        """The shoppers' open requests; None: the back office could not be asked."""
+        section = self.requests_section
+        section.clear()
+        self.request_rows = {}
+        if requests is None:
+            section.add_quiet(
+                self.tr("Shoppers' requests from the kiosk show when the back office can be reached.")
+            )
+            section.setVisible(True)
+            return
+        section.setVisible(bool(requests.requests))
+        for request in requests.requests:
+            row = self._request_row(request, now)
+            self.request_rows[request.id] = row
+            section.add(row)
+
+    def _request_row(self, request: AssistRequest, now: datetime) -> QFrame:
+        row, layout = row_frame()
+        variant = " ".join(part for part in (request.size, request.colour) if part)
+        what = self.tr("{product} × {qty}").format(product=request.product_name, qty=request.qty)
+        title = label(f"{what} · {variant}" if variant else what, "rowTitle", wrap=True)
+        detail = label(
+            self.tr("Hold it for a shopper · asked {time}").format(
+                time=self._format.moment(request.at, now=now)
+            ),
+            "detail",
+            wrap=True,
+        )
+        layout.addLayout(text_column(title, detail), 1)
+        done = touch_button(self.tr("Done"), primary=True)
+        done.setObjectName("assistDone")
+        done.setAccessibleName(self.tr("Done: {product}").format(product=request.product_name))
+        done.clicked.connect(lambda _c=False, rid=request.id: self.request_done_requested.emit(rid))
+        layout.addWidget(done)
+        return row
 
     def _row(self, hold: HoldRow, now: datetime) -> QFrame:
         row, layout = row_frame()

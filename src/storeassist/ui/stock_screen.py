@@ -23,7 +23,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from storeassist.contract import AisleLine
+from storeassist.contract import AisleLine, AssistRequests
 from storeassist.domain.stock import (
     ActionReceipt,
     HoldBoard,
@@ -67,6 +67,8 @@ class StockScreen(QWidget):
     companions_shown = Signal(str)
     #: The holds list was painted; the argument is where it came from.
     holds_shown = Signal(str)
+    #: The shoppers' requests from the kiosk were painted (how many; -1: the hub could not be asked).
+    requests_shown = Signal(int)
     #: A hold, release, extension, put-back or order finished: its receipt.
     receipt_shown = Signal(object)
     #: A search's answer was painted.
@@ -120,6 +122,7 @@ class StockScreen(QWidget):
         self.holds.release_requested.connect(lambda hold: self._hold_action("release", hold))
         self.holds.extend_requested.connect(lambda hold, hours: self._hold_action("extend", hold, hours))
         self.holds.put_back_requested.connect(lambda hold: self._hold_action("put_back", hold))
+        self.holds.request_done_requested.connect(self._request_done)
 
     # -- wiring ---------------------------------------------------------------------------
 
@@ -311,6 +314,31 @@ class StockScreen(QWidget):
             desk.holds(),
             on_success=lambda board: self._on_holds(seq, board),
             on_failure=lambda error: self._on_holds_failed(seq, error),
+        )
+        self._runner.run(
+            desk.assist_requests(),
+            on_success=lambda requests: self._on_requests(seq, requests),
+            on_failure=lambda error: self._on_holds_failed(seq, error),
+        )
+
+    def _on_requests(self, seq: int, requests: AssistRequests | None) -> None:
+        if seq == self._holds_seq:
+            self.holds.show_requests(requests, self.clock())
+            self.requests_shown.emit(-1 if requests is None else len(requests.requests))
+
+    def _request_done(self, request_id: int) -> None:
+        desk = self._desk
+        if desk is None:
+            return
+
+        def finished(_none: object) -> None:
+            self.show_holds()
+            self.holds.show_message(StockWords.tr("Done: it is off every associate's list."))
+
+        self._runner.run(
+            desk.assist_request_done(request_id),
+            on_success=finished,
+            on_failure=lambda error: self.holds.show_message(stock_failure(error, doing="shopper request")),
         )
 
     def _on_holds(self, seq: int, board: HoldBoard) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Sequence
 from typing import Literal, Protocol
 
-from storeassist.contract import AisleLine, CustomerPage, CustomerProfile, CustomerSummary
+from storeassist.contract import AisleLine, AssistRequests, CustomerPage, CustomerProfile, CustomerSummary
 from storeassist.domain.stock import ActionReceipt, Companion, HoldBoard, HoldRow, ProductCard, SearchAnswer
 from storeassist.ui.formatting import StorePlace
 
@@ -46,6 +46,15 @@ class StockDeskLike(Protocol):
     def holds(self) -> Awaitable[HoldBoard]:
         """This store's holds: the hub's (a short deadline), else the last kept, with this
         tablet's unconfirmed changes laid over."""
+        ...
+
+    def assist_requests(self) -> Awaitable[AssistRequests | None]:
+        """What shoppers at the store's kiosks asked an associate to hold (the hub's, a short
+        deadline); None when the back office cannot be asked."""
+        ...
+
+    def assist_request_done(self, request_id: int) -> Awaitable[None]:
+        """A shopper's request was seen to (needs the back office)."""
         ...
 
     def release(self, hold: HoldRow) -> Awaitable[ActionReceipt]: ...
