@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
-from storeassist.settings_file import interface_language
+from storeassist.settings_file import interface_language, kiosk_mode
 from storeassist.shell import Shell, ShellStartup
 from storeassist.ui.background import OpRunner
 from storeassist.ui.main_window import MainWindow
@@ -368,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
 
     runner = OpRunner()
     window: KioskWindow | MainWindow[DeviceServices]
-    if args.kiosk:
+    kiosk = args.kiosk or kiosk_mode(data_dir)
+    if kiosk:
         from storeassist.ui.kiosk_window import KioskWindow
 
         window = KioskWindow(runner, training=args.demo)

@@ -1,7 +1,8 @@
 """Read ``storeassist.toml`` as plain data, without validating it: cheap enough for the first frame.
 
-The app needs one setting before its window first paints, the interface language; the rest are
-validated by :mod:`storeassist.config` (pydantic) once the window is up. Both read the file here.
+The app needs two settings before its window first paints, the interface language and whether it
+is a kiosk; the rest are validated by :mod:`storeassist.config` (pydantic) once the window is up.
+Both read the file here.
 """
 
 from __future__ import annotations
@@ -41,3 +42,13 @@ def interface_language(data_dir: Path) -> str:
     except ConfigError:
         return ""
     return language if isinstance(language, str) else ""
+
+
+def kiosk_mode(data_dir: Path) -> bool:
+    """Whether the file says this device is a self-service kiosk (``kiosk = true``); False when
+    unset or unreadable (a broken file is reported once the full settings are read)."""
+    try:
+        kiosk = read_settings_file(data_dir).get("kiosk", False)
+    except ConfigError:
+        return False
+    return kiosk is True
