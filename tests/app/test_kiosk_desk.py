@@ -22,6 +22,7 @@ from storeassist.contract import (
     KioskPickup,
     KioskPickupAnswer,
     KioskProblem,
+    KioskReturnChoice,
     KioskReturnStart,
     KioskReturnStarted,
     KioskShopper,
@@ -29,7 +30,7 @@ from storeassist.contract import (
     StockAnswer,
 )
 from storeassist.domain.kiosk import IDLE_RESET_S, IDLE_WARNING_S, KioskRefused, KioskUnavailable
-from storeassist.domain.tokens import TokenExpired, TokenForged, WrongKind
+from storeassist.domain.tokens import TokenExpired, TokenForged, TokenMalformed, WrongKind
 from storeassist.services.kiosk_desk import KioskDesk
 
 pytestmark = pytest.mark.anyio
@@ -198,3 +199,19 @@ async def test_the_kiosk_tells_its_screens_when_to_warn_and_when_to_start_over(
         with pytest.raises(ConfigError) as wrong:
             load_settings(tmp_path)
         assert "kiosk_idle" in str(wrong.value)
+
+
+async def test_a_return_is_not_sent_without_lines_past_forty_lines_or_without_a_code(
+    desk: KioskDesk, hub: StandInHub, cache: Any, codes: Any, now: Any
+) -> None:
+    choice = KioskReturnChoice(line_no=1, qty=1, reason="wrong_size")
+    with pytest.raises(KioskRefused) as none:
+        await desk.start_return(codes.order(11), [])
+    with pytest.raises(KioskRefused) as too_many:
+        await desk.start_return(codes.order(11), [choice] * 41)
+    assert (none.value.code, too_many.value.code) == ("no_lines", "too_many_lines")
+    without_keys = KioskDesk(hub, cache, 1, clock=lambda: now)
+    with pytest.raises(TokenMalformed):
+        await without_keys.start_return("not a code", [choice])
+    assert hub.calls == []
+    assert (await desk.start_return(codes.order(11), [choice])).reference == "K-0001"

@@ -46,6 +46,7 @@ from storeassist.contract import (
     StockAnswer,
     StockLevel,
 )
+from storeassist.contract.payloads import MAX_RETURN_LINES
 from storeassist.domain.kiosk import IDLE_RESET_S, IDLE_WARNING_S, KioskRefused, KioskUnavailable
 from storeassist.domain.stock import FRESH_FOR, ProductCard
 from storeassist.domain.tokens import (
@@ -198,9 +199,11 @@ class KioskDesk:
         """ "Ask an associate to hold it": the request shows on the associates' Stock screen.
         Raises :class:`KioskRefused` (``product_not_found``, ``not_in_stock_here``,
         ``too_many_requests``) or :class:`KioskUnavailable`."""
+        if qty < 1:
+            raise ValueError("a hold request is for one unit or more")
         try:
             request = KioskHoldRequest(sku=sku.strip(), qty=qty)
-        except ValidationError:
+        except ValidationError:  # no SKU or barcode is like that
             raise KioskRefused("product_not_found") from None
         await self._ask(self._client.kiosk_hold_request(request))
 
@@ -233,14 +236,18 @@ class KioskDesk:
     async def start_return(self, code: str, lines: Sequence[KioskReturnChoice]) -> KioskReturnStarted:
         """Start a return of ``lines`` of the order ``code`` names, for an associate to finish at
         the counter; its reference ("K-4821") is what the shopper tells them. Raises
-        :class:`KioskRefused` (``no_lines`` when none is chosen; the hub's ``unknown_line``,
+        the code's ``TokenError`` or :class:`KioskRefused` (``no_lines`` when none is chosen,
+        ``too_many_lines`` past 40; the hub's ``unknown_line``,
         ``not_returnable``, ``more_than_returnable`` with ``line_no``) or :class:`KioskUnavailable`."""
+        self._check(code, RETURN_PROOF_KINDS, as_proof=True)
         if not lines:
             raise KioskRefused("no_lines")
         try:
             request = KioskReturnStart(code=code, lines=list(lines))
         except ValidationError:
-            raise KioskRefused("too_many_lines") from None
+            if len(lines) > MAX_RETURN_LINES:
+                raise KioskRefused("too_many_lines") from None
+            raise TokenMalformed() from None  # not a code at all (a kiosk without keys yet)
         return await self._ask(self._client.kiosk_start_return(request))
 
     # -- leaving kiosk mode -------------------------------------------------------------------
