@@ -21,9 +21,10 @@ from fake_kiosk import (
     RECEIPT_CODE,
     FakeKioskDevice,
 )
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QModelIndex, Qt, QTranslator
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from widget_texts import everything_shown
 
 from storeassist.features import KIOSK_FEATURES
 from storeassist.ui.background import OpRunner
@@ -42,44 +43,6 @@ def kiosk(qtbot: QtBot) -> Iterator[tuple[KioskWindow, FakeKioskDevice]]:
     window.show()
     yield window, device
     window.leave_kiosk_mode_for_tests()
-
-
-# -- walking every widget and model ----------------------------------------------------------
-
-
-def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
-    parent = parent or QModelIndex()
-    for row in range(model.rowCount(parent)):
-        for column in range(max(1, model.columnCount(parent))):
-            index = model.index(row, column, parent)
-            for role in (
-                Qt.ItemDataRole.DisplayRole,
-                Qt.ItemDataRole.ToolTipRole,
-                Qt.ItemDataRole.UserRole + 1,
-            ):
-                value = index.data(role)
-                if value is not None:
-                    yield str(value)
-            yield from _model_texts(model, index)
-
-
-def everything_shown(window: QWidget) -> list[str]:
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    texts: list[str] = []
-    for widget in [window, *window.findChildren(QWidget)]:
-        if isinstance(widget, QLabel | QAbstractButton | QLineEdit):
-            texts.append(widget.text())
-        if isinstance(widget, QLineEdit):
-            texts.append(widget.placeholderText())
-        texts += [
-            widget.toolTip(),
-            widget.accessibleName(),
-            widget.accessibleDescription(),
-            widget.windowTitle(),
-        ]
-    for model in window.findChildren(QAbstractItemModel):
-        texts += list(_model_texts(model))
-    return texts
 
 
 def assert_no_canary(window: QWidget) -> None:
