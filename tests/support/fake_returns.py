@@ -9,16 +9,18 @@ queued (:attr:`FakeReturnDesk.take_error`)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from fake_devices import FAKE_NOW, FakeDevice
+from fake_devices import FAKE_NOW, FakeDevice, HubConnectionError
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from storeassist.contract.kiosk import KioskReturn
 from storeassist.contract.returns import (
     ExchangeLine,
     OrderTender,
@@ -163,6 +165,11 @@ class FakeReturnDesk:
     #: The receipt of each return taken, by its id (the same Take back again: the same return).
     receipts: dict[str, ReturnReceipt] = field(default_factory=dict)
 
+    #: Returns shoppers started at the kiosk (the hub's list; offline: not readable).
+    kiosk_list: list[KioskReturn] = field(default_factory=list)
+    #: Each return taken: the kiosk return it finished (or None), by return id.
+    finished_kiosk: dict[str, int | None] = field(default_factory=dict)
+
     store_id: int = 1
 
     @property
@@ -213,6 +220,16 @@ class FakeReturnDesk:
         self.lookups.append((number, customer_id))
         await self._answer_later()
         return self._opened(self._order(number), customer_id)
+
+    async def kiosk_returns(self) -> tuple[KioskReturn, ...]:
+        self._signed()
+        if not self.online:
+            raise HubConnectionError("offline")
+        return tuple(self.kiosk_list)
+
+    async def open_kiosk_return(self, kiosk_return: KioskReturn) -> OpenedReturn:
+        opened = await self.open_code(kiosk_return.code)
+        return dataclasses.replace(opened, from_kiosk=kiosk_return)
 
     def decide(
         self, opened: OpenedReturn, units: Sequence[UnitReturn], method: RefundMethod
@@ -284,6 +301,9 @@ class FakeReturnDesk:
             # The real desk's check (services.return_exchange): one place, to the order's customer.
             raise ReturnNotPossible("invalid_command", {"field": "payload.exchange"})
         self.taken.append((return_id, tuple(units), method, tuple(exchange)))
+        self.finished_kiosk[return_id] = opened.from_kiosk.id if opened.from_kiosk else None
+        if opened.from_kiosk is not None and self.online and self.answer == "confirmed":
+            self.kiosk_list = [k for k in self.kiosk_list if k.id != opened.from_kiosk.id]
         status = self.answer if self.online else "waiting"
         code, params = self.answer_code, dict(self.answer_params)
         if status in ("confirmed", "waiting"):

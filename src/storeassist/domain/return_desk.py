@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from storeassist.contract.kiosk import KioskReturn
 from storeassist.contract.returns import ReturnableOrder
 from storeassist.domain.returns import (
     LineFacts,
@@ -71,6 +72,9 @@ class OpenedReturn:
     #: The customer the associate had open when the order was opened (a return begun from their
     #: profile): the return command names them, and the hub refuses another customer's order.
     for_customer_id: int | None = None
+    #: The return a shopper started at the kiosk that this one finishes (its lines and reasons
+    #: are preselected; the return command names it, so it leaves the associates' list).
+    from_kiosk: KioskReturn | None = None
 
     @property
     def facts(self) -> OrderFacts:

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from storeassist.contract import (
     Command,
+    KioskReturns,
     Product,
     ReturnableOrder,
     ReturnApproval,
@@ -33,6 +34,8 @@ class ReturnHub(Protocol):
     async def lookup_return(self, lookup: ReturnLookup) -> ReturnableOrder: ...
 
     async def approve_return(self, request: ReturnApprovalRequest) -> ReturnApproval: ...
+
+    async def kiosk_returns(self, store_id: int) -> KioskReturns: ...
 
 
 class ReturnCache(Protocol):

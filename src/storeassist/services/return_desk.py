@@ -28,6 +28,7 @@ taken back in two stores while both were offline is a conflict, never a second r
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ from pydantic import ValidationError
 from storeassist.client import HubConnectionError, HubError, HubRejected, HubServerError
 from storeassist.contract import (
     ExchangeLine,
+    KioskReturn,
     PayloadOutOfBounds,
     ReturnableOrder,
     ReturnApproval,
@@ -196,6 +198,21 @@ class ReturnDesk(StaffCommandIssuer):
             return self._opened(shown, "cache", kept.laid_over, customer_id)
         self._keep(order, receipt_code=None)
         return self._opened(order, "online", frozenset(), customer_id)
+
+    # -- returns started at the kiosk --------------------------------------------------------
+
+    async def kiosk_returns(self) -> tuple[KioskReturn, ...]:
+        """Returns shoppers started at this store's kiosks and nobody has finished, newest first:
+        the hub's within the counter's 3 s (raises its ``HubError``; nothing is kept on the tablet)."""
+        self.signed_in()
+        answer = await self._at_the_counter(self._client.kiosk_returns(self._store_id))
+        return tuple(answer.returns)
+
+    async def open_kiosk_return(self, kiosk_return: KioskReturn) -> OpenedReturn:
+        """The order of a return started at the kiosk, opened with the code the shopper scanned
+        ("with receipt"); the return taken from it names the kiosk's, which then leaves the list."""
+        opened = await self.open_code(kiosk_return.code)
+        return dataclasses.replace(opened, from_kiosk=kiosk_return)
 
     def _verified(self, code: str) -> SignedToken | TokenUnknownKey:
         """The code checked with this tablet's keys (its ``TokenError`` raised), or the

@@ -67,6 +67,7 @@ def take_payload(
             paid_back_cents=decision.paid_back_cents,
             store_credit_cents=decision.store_credit_cents,
             offline=offline,
+            kiosk_return_id=opened.from_kiosk.id if opened.from_kiosk is not None else None,
         )
     except ValidationError as exc:
         field = ".".join(str(part) for part in exc.errors()[0]["loc"])

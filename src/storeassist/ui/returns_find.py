@@ -1,18 +1,24 @@
 """Finding the order to take back: scan its receipt or order code, or type its number.
 
 The page only asks; the screen opens the order (``ReturnDeskLike.open_code`` / ``open_number``)
-when :attr:`FindPage.number_entered` fires or a code is scanned. A typed number takes only what an
+when :attr:`FindPage.number_entered` fires or a code is scanned, or a return a shopper started at
+the kiosk is tapped (:attr:`FindPage.kiosk_return_chosen`). A typed number takes only what an
 order number can hold (letters, digits and dashes, at most 20), so nothing else is ever sent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from storeassist.contract.kiosk import KioskReturn
+from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.returns_words import ReturnWords
-from storeassist.ui.widgets import MIN_TOUCH_PX, Section, label, touch_button
+from storeassist.ui.widgets import MIN_TOUCH_PX, Section, label, row_frame, text_column, touch_button
 
 #: The longest order number the back office gives (``contract.returns.OrderNumber``).
 NUMBER_MAX = 20
@@ -23,6 +29,8 @@ class FindPage(QWidget):
 
     #: An order number was typed and Find tapped (stripped, upper case, not empty).
     number_entered = Signal(str)
+    #: A return started at the kiosk was tapped (its ``KioskReturn``).
+    kiosk_return_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +70,12 @@ class FindPage(QWidget):
             wrap=True,
         )
 
+        self._format = StoreFormat()
+        self.kiosk_section = Section(ReturnWords.tr("Started at the kiosk"))
+        self.kiosk_section.setVisible(False)
+        #: The kiosk's returns shown, by id: each row's Open button.
+        self.kiosk_buttons: dict[int, QPushButton] = {}
+
         by_number = Section(ReturnWords.tr("No code to scan?"))
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -78,7 +92,49 @@ class FindPage(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(by_number)
         layout.addWidget(self.profile_hint)
+        layout.addWidget(self.kiosk_section)
         layout.addStretch(1)
+
+    def set_store_format(self, fmt: StoreFormat) -> None:
+        self._format = fmt
+
+    def show_kiosk_returns(self, returns: Sequence[KioskReturn] | None, now: datetime) -> None:
+        """Returns shoppers started at the kiosk; None: the back office could not be asked."""
+        section = self.kiosk_section
+        section.clear()
+        self.kiosk_buttons = {}
+        if returns is None:
+            section.add_quiet(
+                ReturnWords.tr("Returns started at the kiosk show when the back office can be reached.")
+            )
+            section.setVisible(True)
+            return
+        section.setVisible(bool(returns))
+        for started in returns:
+            row, layout = row_frame()
+            units = sum(choice.qty for choice in started.lines)
+            title = label(
+                ReturnWords.tr("{reference} · order #{number}").format(
+                    reference=started.reference, number=started.order_number
+                ),
+                "rowTitle",
+                wrap=True,
+            )
+            lines = ReturnWords.tr("%n line(s)", "", len(started.lines))
+            detail = label(
+                ReturnWords.tr("{lines}, %n unit(s) · started {time}", "", units).format(
+                    lines=lines, time=self._format.moment(started.at, now=now)
+                ),
+                "detail",
+                wrap=True,
+            )
+            layout.addLayout(text_column(title, detail), 1)
+            button = touch_button(ReturnWords.tr("Open"), primary=True)
+            button.setAccessibleName(ReturnWords.tr("Open {reference}").format(reference=started.reference))
+            button.clicked.connect(lambda _c=False, k=started: self.kiosk_return_chosen.emit(k))
+            layout.addWidget(button)
+            self.kiosk_buttons[started.id] = button
+            section.add(row)
 
     def _find(self) -> None:
         number = self.number.text().strip().upper()

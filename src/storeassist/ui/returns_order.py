@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from storeassist.contract.kiosk import KioskReturnChoice
 from storeassist.contract.returns import ExchangeLine
 from storeassist.domain.return_desk import ExchangeOption, OpenedReturn
 from storeassist.domain.returns import (
@@ -200,6 +201,17 @@ class OrderPage(QWidget):
         self._locked = False
         self.set_busy(False)  # (decides, and shows the summary)
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def preselect(self, choices: Sequence[KioskReturnChoice]) -> None:
+        """What a shopper chose at the kiosk: each line's quantity and reason (no more than can come
+        back now). The associate still looks at each unit's condition before taking it back."""
+        for choice in choices:
+            row = next((r for r in self.rows if r.line.line_no == choice.line_no and r.can_return), None)
+            if row is None:
+                continue
+            row.stepper.set_value(choice.qty)
+            row.reason.setCurrentIndex(max(0, row.reason.findData(choice.reason)))
+        self._update()
 
     # -- deciding -------------------------------------------------------------------------
 

@@ -4,23 +4,26 @@ approval when the policy asks for one, and the receipt.
 Registered in :mod:`storeassist.features` (scans: purchase and return receipts; an order code too
 while this screen shows, via :meth:`ReturnsScreen.takes_scan`; an order from a profile's "Take
 back"; a manager's badge while the approval page waits for it). The screen is a stack of pages —
-find (:mod:`returns_find`), order (:mod:`returns_order`), approval (:mod:`returns_approval`),
-receipt (:mod:`returns_receipt`) — over the ``returns_services`` Protocol; each user action is one
-call on the return desk, run through the :class:`OpRunner`, and every refusal is a sentence on the
-page with nothing written. Requests are numbered, so an answer for an order no longer on screen
-(another one opened, someone else signed in) changes nothing. While an order opens, the one before
-is off the screen (nothing can be taken back from it meanwhile); while a return is sent, nothing
-leaves its page, so its receipt is always shown.
+find (:mod:`returns_find`, with the returns shoppers started at the kiosk), order
+(:mod:`returns_order`), approval (:mod:`returns_approval`), receipt (:mod:`returns_receipt`) — over
+the ``returns_services`` Protocol; each user action is one call on the return desk, run through the
+:class:`OpRunner`, and every refusal is a sentence on the page with nothing written. Requests are
+numbered, so an answer for an order no longer on screen (another one opened, someone else signed in)
+changes nothing. While an order opens, the one before is off the screen (nothing can be taken back
+from it meanwhile); while a return is sent, nothing leaves its page, so its receipt is always shown.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from storeassist.contract.kiosk import KioskReturn
 from storeassist.contract.returns import ReturnableOrder, ReturnApproval
 from storeassist.domain.return_desk import OpenedReturn, ReturnNotPossible, ReturnReceipt
 from storeassist.domain.returns import ReturnInvalid
@@ -45,6 +48,8 @@ class ReturnsScreen(QWidget):
     receipt_shown = Signal(object)
     #: The approval page is showing, waiting for a manager.
     approval_shown = Signal()
+    #: The returns started at the kiosk were painted (how many; -1: the hub could not be asked).
+    kiosk_returns_shown = Signal(int)
 
     def __init__(
         self, runner: OpRunner, open_elsewhere: OpenElsewhere | None = None, parent: QWidget | None = None
@@ -56,6 +61,7 @@ class ReturnsScreen(QWidget):
         self._opened: OpenedReturn | None = None
         # Each order opened (or left) gets a number; an answer for an older one changes nothing.
         self._open_seq = 0
+        self._kiosk_seq = 0
         # An approval or a return sent and not answered yet: nothing opens over it.
         self._in_flight = False
         #: The return being asked for, its command id, and what a manager approved under that id.
@@ -82,6 +88,7 @@ class ReturnsScreen(QWidget):
         layout.addWidget(self.pages, 1)
 
         self.find_page.number_entered.connect(self._open_number)
+        self.find_page.kiosk_return_chosen.connect(self._open_kiosk_return)
         self.order.back.connect(self._leave)
         self.order.take_requested.connect(self._take_requested)
         self.approval.back.connect(self._back_to_order)
@@ -93,7 +100,7 @@ class ReturnsScreen(QWidget):
     def attach(self, services: ReturnsServices) -> None:
         self._desk = services.returns
         self._format = StoreFormat.of_place(services)
-        for page in (self.order, self.receipt):
+        for page in (self.order, self.receipt, self.find_page):
             page.set_store_format(self._format)
         self.staff_changed()
 
@@ -162,6 +169,42 @@ class ReturnsScreen(QWidget):
         self._set_status("")
         self.find_page.reset()
         self.pages.setCurrentWidget(self.find_page)
+        self.load_kiosk_returns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.pages.currentWidget() is self.find_page:
+            self.load_kiosk_returns()
+
+    def load_kiosk_returns(self) -> None:
+        """Ask for the returns shoppers started at the kiosk (the back office's list)."""
+        desk = self._desk
+        self._kiosk_seq += 1
+        seq = self._kiosk_seq
+        if desk is None or not self.isVisible():
+            self.find_page.kiosk_section.setVisible(False)
+            return
+        self._runner.run(
+            desk.kiosk_returns(),
+            on_success=lambda returns: self._on_kiosk_returns(seq, returns),
+            on_failure=lambda error: self._on_kiosk_returns(seq, None, error),
+        )
+
+    def _on_kiosk_returns(
+        self, seq: int, returns: tuple[KioskReturn, ...] | None, error: BaseException | None = None
+    ) -> None:
+        if seq != self._kiosk_seq:
+            return
+        if isinstance(error, PermissionError):  # nobody signed in: nothing to show
+            self.find_page.kiosk_section.setVisible(False)
+            return
+        self.find_page.show_kiosk_returns(returns, datetime.now(UTC))
+        self.kiosk_returns_shown.emit(-1 if returns is None else len(returns))
+
+    def _open_kiosk_return(self, kiosk_return: KioskReturn) -> None:
+        desk = self._ready_desk()
+        if desk is not None and not self._in_flight:
+            self._open(desk.open_kiosk_return(kiosk_return))
 
     def _ready_desk(self) -> ReturnDeskLike | None:
         if self._desk is None:
@@ -219,6 +262,14 @@ class ReturnsScreen(QWidget):
             lambda line_no: desk.exchange_options(opened, line_no),
             offline_cap=desk.offline_cap_cents,
         )
+        if opened.from_kiosk is not None:
+            self.order.preselect(opened.from_kiosk.lines)
+            self.order.show_message(
+                ReturnWords.tr(
+                    "Started at the kiosk as {reference}: the shopper's choices are filled in. "
+                    "Check each item's condition, then take it back."
+                ).format(reference=opened.from_kiosk.reference)
+            )
         self.pages.setCurrentWidget(self.order)
         self.order_shown.emit(opened.order.number, opened.source)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Sequence
 from typing import Protocol
 
+from storeassist.contract.kiosk import KioskReturn
 from storeassist.contract.returns import ExchangeLine, ReturnApproval
 from storeassist.domain.return_desk import ExchangeOption, OpenedReturn, ReturnReceipt
 from storeassist.domain.returns import RefundMethod, ReturnDecision, UnitReturn
@@ -37,6 +38,14 @@ class ReturnDeskLike(Protocol):
 
     def open_number(self, number: str, *, customer_id: int | None = None) -> Awaitable[OpenedReturn]:
         """A typed order number, or one picked from a profile: without receipt."""
+        ...
+
+    def kiosk_returns(self) -> Awaitable[tuple[KioskReturn, ...]]:
+        """Returns shoppers started at the store's kiosks, not finished yet (needs the back office)."""
+        ...
+
+    def open_kiosk_return(self, kiosk_return: KioskReturn) -> Awaitable[OpenedReturn]:
+        """Its order, with receipt; :attr:`OpenedReturn.from_kiosk` names it (its lines preselected)."""
         ...
 
     def decide(
