@@ -5,13 +5,14 @@ the return at the counter from the "Started at the kiosk" list."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from storeassist.contract.kiosk import KioskOrder, KioskReturnChoice, KioskReturnLine, KioskReturnStarted
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
 from storeassist.ui.kiosk_screen import KioskScreen, wipe_layout
 from storeassist.ui.kiosk_words import REASONS, problem_text, reason_text, verdict_text
+from storeassist.ui.returns_line import ChoiceBox
 from storeassist.ui.stock_card import scrolling
 from storeassist.ui.widgets import MIN_TOUCH_PX, append_shown, label, row_frame, text_column, touch_button
 
@@ -29,12 +30,13 @@ class LineRow(QWidget):
         self.pick.setProperty("role", "filterChip")
         self.title = label("", "rowTitle", wrap=True)
         self.detail = label("", "detail", wrap=True)
-        self.reason = QComboBox()
+        self.reason = ChoiceBox()  # draws its own chevron (the theme hides the platform's)
         self.reason.setMinimumHeight(MIN_TOUCH_PX)
         self.reason.setEnabled(False)
         self.pick.toggled.connect(self.reason.setEnabled)
         self.returnable = line.returnable > 0 and line.verdict == "returnable"
         self.pick.setEnabled(self.returnable)
+        self.reason.setVisible(self.returnable)  # nothing to choose for what cannot come back
         layout.addWidget(self.pick, 0, Qt.AlignmentFlag.AlignVCenter)
         # The reason under the words, not beside them: a portrait kiosk keeps the name whole.
         column = text_column(self.title, self.detail)

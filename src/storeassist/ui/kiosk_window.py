@@ -481,7 +481,17 @@ class KioskWindow(SetupSteps, QWidget):
     # -- the device -----------------------------------------------------------------------
 
     def bind_sync(self, sync: object) -> None:
-        """The kiosk shows shoppers no sync state (the associates' tablets do)."""
+        """The kiosk shows shoppers no sync state (the associates' tablets do), except that it is
+        out of service once the back office revoked it (IT's reason is not for shoppers)."""
+        revoked = getattr(sync, "device_revoked", None)
+        if revoked is not None:
+            revoked.connect(self.show_out_of_service)
+
+    def show_out_of_service(self, _reason: str = "") -> None:
+        """Revoked: back to the welcome screen, saying so, for good."""
+        self.pages.setCurrentWidget(self.attract)
+        self.attract.message.setText(self.tr("This kiosk is out of service. Please ask an associate."))
+        self.attract.message.setVisible(True)
 
     def attach_device(self, services: KioskServices) -> None:
         self._services = services

@@ -225,8 +225,22 @@ class MainWindow(SetupSteps, QMainWindow, Generic[S]):
         self.settled.emit()
 
     def bind_sync(self, sync: SyncSignals) -> None:
-        """The status strip follows the device's sync: online, waiting, last sync, needs attention."""
+        """The status strip follows the device's sync: online, waiting, last sync, needs attention;
+        a device the back office revoked says so, with IT's reason, on whatever is showing."""
         self.status_area.bind(sync)
+        revoked = getattr(sync, "device_revoked", None)
+        if revoked is not None:
+            revoked.connect(self.show_device_revoked)
+
+    def show_device_revoked(self, reason: str) -> None:
+        """Sync has stopped for good: the back office revoked this device."""
+        text = self.tr(
+            "The back office revoked this device, so it no longer syncs. Ask a manager to enroll it again."
+        )
+        if reason:
+            text += " " + self.tr("Reason given: {reason}").format(reason=reason)
+        self.status_area.set_sync_problem(text)
+        self.show_scan_message(text)
 
     def enable_practice_scan(self, scan: Callable[[], None]) -> None:
         """Training: a button that stands in for a scanner, so anyone can try the flow."""
