@@ -169,7 +169,7 @@ def problem_sentence(code: str) -> str:
             return QCoreApplication.translate("hub", "That enrollment code has expired. Ask for a new one.")
         case "device_revoked":
             return QCoreApplication.translate(
-                "hub", "This tablet's enrollment was revoked. Ask a manager for a new enrollment code."
+                "hub", "This device's enrollment was revoked. Ask a manager for a new enrollment code."
             )
         case "unauthorized":
             return QCoreApplication.translate(
