@@ -120,10 +120,9 @@ class FindPage(QWidget):
                 "rowTitle",
                 wrap=True,
             )
-            lines = ReturnWords.tr("%n line(s)", "", len(started.lines))
             detail = label(
-                ReturnWords.tr("{lines}, %n unit(s) · started {time}", "", units).format(
-                    lines=lines, time=self._format.moment(started.at, now=now)
+                ReturnWords.tr("Lines: {lines} · units: {units} · started {time}").format(
+                    lines=len(started.lines), units=units, time=self._format.moment(started.at, now=now)
                 ),
                 "detail",
                 wrap=True,
