@@ -449,6 +449,35 @@
     </message>
 </context>
 <context>
+    <name>AttractPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+185"/>
+        <source>Welcome! Scan to start</source>
+        <extracomment>The languages a shopper can choose, each named in itself: (Qt locale name, name). How long a press on the hidden corner opens the manager&apos;s exit. The key combination that opens the manager&apos;s exit. Events that say someone is at the kiosk.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan your loyalty card or app code to see your points and offers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan a price tag to see sizes, colours and stock nearby.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan your order&apos;s code to collect it or to bring something back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
         <location filename="../../src/storeassist/ui/overlay_pages.py" line="+25"/>
@@ -807,9 +836,9 @@
 <context>
     <name>HoldsPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/stock_holds.py" line="+37"/>
+        <location filename="../../src/storeassist/ui/stock_holds.py" line="+41"/>
         <source>Holds here</source>
-        <extracomment>What Extend adds to an active hold, in hours from now.</extracomment>
+        <extracomment>What Extend adds to an active hold, in hours from now. A shopper&apos;s request (its id) was seen to.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -833,8 +862,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+1"/>
+        <source>Shoppers asking at the kiosk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>never</source>
+        <extracomment>The shoppers&apos; requests shown, by id.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -853,12 +888,33 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
+        <source>Shoppers&apos; requests from the kiosk show when the back office can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+20"/>
         <source>{product} × {qty}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-17"/>
+        <source>Hold it for a shopper · asked {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done: {product}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{left} · until {time}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1439,36 +1495,506 @@
     </message>
 </context>
 <context>
-    <name>KioskWindow</name>
+    <name>Keypad</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+38"/>
-        <source>StoreAssist kiosk</source>
-        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains.</extracomment>
+        <location filename="../../src/storeassist/ui/kiosk_keypad.py" line="+59"/>
+        <source>Clear</source>
+        <extracomment>A key&apos;s least side: well over a finger&apos;s 44 px.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>TRAINING — practice data only</source>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskCounts</name>
+    <message numerus="yes">
+        <location filename="../../src/storeassist/ui/kiosk_words.py" line="+96"/>
+        <source>That pickup code is not right. %n tries left.</source>
+        <translation>
+            <numerusform>That pickup code is not right. %n try left.</numerusform>
+            <numerusform>That pickup code is not right. %n tries left.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>KioskExitPage</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_exit.py" line="+82"/>
+        <source>Badge read. Type your PIN.</source>
+        <extracomment>The hub accepted the manager: the kiosk may close. Back to the shoppers&apos; screens.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Self-service kiosk</source>
+        <location line="+7"/>
+        <source>Scan your badge or type your staff number, then your PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Coming in a later release</source>
+        <location line="+31"/>
+        <location line="+8"/>
+        <source>Leave kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>For managers of this store: scan your badge or type your staff number, then your PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Staff number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskPickupScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_pickup.py" line="+128"/>
+        <source>Checking…</source>
+        <extracomment>Refusals after which the kiosk stops asking for the code and sends the shopper to the counter.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Your order {number} is ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>Shoppers will scan their loyalty code to see their points and pickups, or scan a product to find its size and colour in stock here or in a nearby store. Names and contact details are always shown masked on the kiosk.</source>
+        <source>Collect it from locker {locker}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n item(s). The locker opens for you now.</source>
+        <translation>
+            <numerusform>%n item. The locker opens for you now.</numerusform>
+            <numerusform>%n items. The locker opens for you now.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Please collect it at the counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n item(s). An associate has been told you are waiting.</source>
+        <translation>
+            <numerusform>%n item. An associate has been told you are waiting.</numerusform>
+            <numerusform>%n items. An associate has been told you are waiting.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Please go to the counter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+14"/>
+        <source>What would you like to do with this order?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Collect my order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bring something back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type your pickup code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The six-digit code is in your order&apos;s email or text message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>6 digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pickup code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskProductScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_product.py" line="+55"/>
+        <source>We could not find that product. An associate can help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Asking an associate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An associate has been asked to put one aside for you. Please wait here or at the counter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask an associate to hold it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sizes and colours here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In stock here and nearby</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes well with it (in stock here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskReturnScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_return.py" line="+131"/>
+        <source>Looking up your order…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+51"/>
+        <source>Order {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <source>Tap “Bring back” on each item you are returning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a reason for each item you are returning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>One moment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Tap each item you are bringing back and choose why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Start the return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your return is started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tell the associate at the counter this reference and hand over the items.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskShopperScreen</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_shopper.py" line="+85"/>
+        <source>One moment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Hello, {name}!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{points} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{points} more points to {tier}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You are at our top tier. Thank you!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No offers today. Ask an associate about what is new.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name} · {price} · {count} here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Your offers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Picked for you, in stock here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+163"/>
+        <source>This kiosk cannot read that code. Please ask an associate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+122"/>
+        <source>StoreAssist kiosk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TRAINING — practice data only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Are you still there? The kiosk starts over soon. Touch the screen to carry on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>This kiosk is out of service. Please ask an associate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-199"/>
         <source>Starting…</source>
+        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskWords</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_words.py" line="-62"/>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Silver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Platinum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{percent}% off everything as a {tier} member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Turn {points} points into a {amount} voucher at the counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{percent}% off {category} today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ask at the counter about today&apos;s offers for members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wrong size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not as described</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed my mind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Faulty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived too late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Something else</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Can be returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final sale: cannot be returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not collected yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Past the return window: ask an associate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An associate will check this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Please go to the counter: an associate will hand your order over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This order is collected at the counter. An associate will help you there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The pickup code has six digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>None of these are on sale here just now. An associate can help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The kiosk is busy. Please ask an associate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose at least one item to bring back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not accepted: a manager of this store with the right PIN is needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The kiosk cannot do that. Please ask an associate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The kiosk cannot reach the store&apos;s system just now. Please ask an associate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That code could not be read here. Please ask an associate.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1528,6 +2054,24 @@
     </message>
 </context>
 <context>
+    <name>LineRow</name>
+    <message>
+        <location filename="../../src/storeassist/ui/kiosk_return.py" line="-147"/>
+        <source>Bring back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Why? Choose a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../src/storeassist/ui/main_window.py" line="+96"/>
@@ -1562,12 +2106,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+20"/>
+        <source>The back office revoked this device, so it no longer syncs. Ask a manager to enroll it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason given: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+109"/>
         <source>This tablet has no screen for that code yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-146"/>
+        <location line="-160"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1577,7 +2131,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+131"/>
         <source>The tablet is not ready for scans yet. Finish setting it up first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2671,9 +3225,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_find.py" line="+29"/>
+        <location filename="../../src/storeassist/ui/returns_find.py" line="+37"/>
         <source>Take back an order</source>
-        <extracomment>The longest order number the back office gives (``contract.returns.OrderNumber``). An order number was typed and Find tapped (stripped, upper case, not empty).</extracomment>
+        <extracomment>The longest order number the back office gives (``contract.returns.OrderNumber``). An order number was typed and Find tapped (stripped, upper case, not empty). A return started at the kiosk was tapped (its ``KioskReturn``).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2702,12 +3256,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>No code to scan?</source>
+        <location line="+6"/>
+        <source>Started at the kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+5"/>
+        <source>No code to scan?</source>
+        <extracomment>The kiosk&apos;s returns shown, by id: each row&apos;s Open button.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Returns started at the kiosk show when the back office can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{reference} · order #{number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Lines: {lines} · units: {units} · started {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open {reference}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Type the order number as it is on the receipt or in the customer&apos;s e-mail.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2818,7 +3403,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_order.py" line="+68"/>
+        <location filename="../../src/storeassist/ui/returns_order.py" line="+69"/>
         <source>A return of it is waiting to sync</source>
         <extracomment>Take back (a :class:`ChosenReturn`); the screen asks a manager first if the decision says so.</extracomment>
         <translation type="unfinished"></translation>
@@ -2835,13 +3420,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+155"/>
+        <location line="+166"/>
         <location filename="../../src/storeassist/ui/returns_profile.py" line="+81"/>
         <source>Take back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-102"/>
         <location filename="../../src/storeassist/ui/returns_profile.py" line="-11"/>
         <source>Order #{number}</source>
         <translation type="unfinished"></translation>
@@ -2890,7 +3475,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+48"/>
         <source>Ask a manager to approve</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3053,9 +3638,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_screen.py" line="+112"/>
+        <location filename="../../src/storeassist/ui/returns_screen.py" line="+119"/>
         <source>Wait until this return is sent; then open the next order.</source>
-        <extracomment>An order was put on screen: its number and where it came from (&quot;online&quot;, &quot;cache&quot;). A return finished (confirmed, waiting, refused or in conflict): its ``ReturnReceipt``. The approval page is showing, waiting for a manager. The return being asked for, its command id, and what a manager approved under that id.</extracomment>
+        <extracomment>An order was put on screen: its number and where it came from (&quot;online&quot;, &quot;cache&quot;). A return finished (confirmed, waiting, refused or in conflict): its ``ReturnReceipt``. The approval page is showing, waiting for a manager. The returns started at the kiosk were painted (how many; -1: the hub could not be asked). The return being asked for, its command id, and what a manager approved under that id.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3064,7 +3649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+90"/>
         <source>This tablet is not ready for returns yet. Wait until it is connected, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3074,7 +3659,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+37"/>
+        <source>Started at the kiosk as {reference}: the shopper&apos;s choices are filled in. Check each item&apos;s condition, then take it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Order #{number}: pay back {amount}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3833,9 +4423,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+91"/>
         <source>Finish this form or go back from it; then scan the next product.</source>
-        <extracomment>A product&apos;s card was painted: its SKU and where its counts came from (&quot;online&quot;, &quot;cache&quot;). The painted card&apos;s companions were added (its SKU; there may be none in stock here). The holds list was painted; the argument is where it came from. A hold, release, extension, put-back or order finished: its receipt. A search&apos;s answer was painted.</extracomment>
+        <extracomment>A product&apos;s card was painted: its SKU and where its counts came from (&quot;online&quot;, &quot;cache&quot;). The painted card&apos;s companions were added (its SKU; there may be none in stock here). The holds list was painted; the argument is where it came from. The shoppers&apos; requests from the kiosk were painted (how many; -1: the hub could not be asked). A hold, release, extension, put-back or order finished: its receipt. A search&apos;s answer was painted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3844,7 +4434,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+130"/>
+        <source>Done: it is off every associate&apos;s list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Released: the units are back on sale. Put them back on the floor.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4229,7 +4824,7 @@
 <context>
     <name>features</name>
     <message>
-        <location filename="../../src/storeassist/features.py" line="+27"/>
+        <location filename="../../src/storeassist/features.py" line="+31"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4251,6 +4846,26 @@
     <message>
         <location line="+4"/>
         <source>Needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Your points and offers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Price and stock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Collect an order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Start a return</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4362,7 +4977,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>This tablet&apos;s enrollment was revoked. Ask a manager for a new enrollment code.</source>
+        <source>This device&apos;s enrollment was revoked. Ask a manager for a new enrollment code.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4426,6 +5041,11 @@
     <message>
         <location line="+17"/>
         <source>Sign in first: scan your staff badge, or enter your staff number and PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>This device was revoked at the back office. Ask a manager to enroll it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4572,7 +5192,7 @@
 <context>
     <name>training</name>
     <message>
-        <location filename="../../src/storeassist/startup.py" line="+166"/>
+        <location filename="../../src/storeassist/startup.py" line="+225"/>
         <source>Opening this tablet&apos;s records…</source>
         <extracomment>How long start-up waits for the hub&apos;s store list when it must learn the store&apos;s formats. Sign-outs on their way to the hub (kept so the loop does not drop them).</extracomment>
         <translation type="unfinished"></translation>
@@ -4583,7 +5203,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+216"/>
         <source>Asking the back office how this store writes dates and prices…</source>
         <translation type="unfinished"></translation>
     </message>

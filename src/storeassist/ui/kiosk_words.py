@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 
 from storeassist.domain.kiosk import KioskRefused, KioskUnavailable
 from storeassist.domain.returns import RETURN_REASONS, ReturnReason
 from storeassist.ui.formatting import StoreFormat
+
+
+class KioskCounts(QObject):
+    """The context of the kiosk's sentences that count (``%n``): ``pyside6-lupdate`` reads a plural
+    only from a class's ``tr``, never from ``QCoreApplication.translate``. Never instantiated."""
 
 
 def _int(params: Mapping[str, str | int], name: str) -> int:
@@ -88,9 +93,7 @@ def problem_text(error: BaseException) -> str:
         code, params = error.code, error.params
         if code == "pickup_code_wrong":
             tries = _int(params, "tries_left")
-            return QCoreApplication.translate(
-                "KioskWords", "That pickup code is not right. %n tries left.", "", tries
-            )
+            return KioskCounts.tr("That pickup code is not right. %n tries left.", "", tries)
         if code == "pickup_needs_manager":
             return QCoreApplication.translate(
                 "KioskWords", "Please go to the counter: an associate will hand your order over."
