@@ -319,7 +319,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_results.py" line="+39"/>
+        <location filename="../../src/storeassist/ui/returns_results.py" line="+34"/>
         <source>it is past the return window</source>
         <extracomment>Params that are amounts in minor units of the store&apos;s currency.</extracomment>
         <translation type="unfinished"></translation>
@@ -1511,7 +1511,7 @@
 <context>
     <name>KioskCounts</name>
     <message numerus="yes">
-        <location filename="../../src/storeassist/ui/kiosk_words.py" line="+96"/>
+        <location filename="../../src/storeassist/ui/kiosk_words.py" line="+95"/>
         <source>That pickup code is not right. %n tries left.</source>
         <translation>
             <numerusform>That pickup code is not right. %n try left.</numerusform>

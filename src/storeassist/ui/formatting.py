@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from functools import cache, cached_property
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QObject, QTime, QTimeZone
 
 log = logging.getLogger("storeassist.ui")
 
@@ -229,3 +229,13 @@ def format_last_sync(moment: datetime | None, store: StoreFormat | None = None) 
         return QCoreApplication.translate("formatting", "Not synced yet")
     when = store.time(moment) if store is not None else format_time(moment)
     return QCoreApplication.translate("formatting", "Synced {time}").format(time=when)
+
+
+class CountingWords(QObject):
+    """A context for sentences that count (``%n``): ``pyside6-lupdate`` reads a plural only from a
+    class's ``tr``, never from ``QCoreApplication.translate``, so each such context is a subclass
+    (never instantiated) whose name is the context."""
+
+    @classmethod
+    def tr(cls, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate(cls.__name__, source, disambiguation, n)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication
 
 from storeassist.domain.kiosk import KioskRefused, KioskUnavailable
 from storeassist.domain.returns import RETURN_REASONS, ReturnReason
-from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.formatting import CountingWords, StoreFormat
 
 
-class KioskCounts(QObject):
-    """The context of the kiosk's sentences that count (``%n``): ``pyside6-lupdate`` reads a plural
-    only from a class's ``tr``, never from ``QCoreApplication.translate``. Never instantiated."""
+class KioskCounts(CountingWords):
+    """The context of the kiosk's sentences that count (``%n``)."""
 
 
 def _int(params: Mapping[str, str | int], name: str) -> int:

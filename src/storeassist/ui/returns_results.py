@@ -14,18 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication
 
-from storeassist.ui.formatting import StoreFormat
+from storeassist.ui.formatting import CountingWords, StoreFormat
 
 
-class ReturnResults(QObject):
-    """The context of the sentences that count (``%n``): ``pyside6-lupdate`` reads a plural only
-    from a class's ``tr``, never from ``QCoreApplication.translate``. Never instantiated."""
-
-    @classmethod
-    def tr(cls, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QCoreApplication.translate("ReturnResults", source, disambiguation, n)
+class ReturnResults(CountingWords):
+    """The context of the returns' sentences that count (``%n``)."""
 
 
 #: Params that are amounts in minor units of the store's currency.
