@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from hub_tablets import HubTablet, enroll_tablet
+from tampered_codes import tampered
 
 from storeassist.client import HubClient, HubConnectionError
 from storeassist.contract import (
@@ -171,7 +172,7 @@ async def test_a_forged_or_expired_order_code_is_refused_even_offline(tablet, un
 
     order = await _ready_order(tablet)
     code = tablet.hub.order_token(order.id)
-    forged = code[:-3] + ("AAA" if not code.endswith("AAA") else "BBB")
+    forged = tampered(code)
     expired = issue_token(
         tablet.hub.db_url, TokenKind.ORDER, order.id, now=datetime.now(UTC) - timedelta(days=2)
     )

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from tampered_codes import tampered
 
 from storeassist.app import build_associate_app
 from storeassist.config import Settings
@@ -528,7 +529,7 @@ def test_a_forged_an_expired_and_another_stores_order_code_are_refused(counter: 
 
     order = counter.ready_order()
     code = counter.hub.order_token(order.id)
-    forged = code[:-3] + ("AAA" if not code.endswith("AAA") else "BBB")
+    forged = tampered(code)
     expired = issue_token(
         counter.hub.db_url, TokenKind.ORDER, order.id, now=datetime.now(UTC) - timedelta(days=2)
     )

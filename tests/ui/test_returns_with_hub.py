@@ -22,6 +22,7 @@ from hub_apps import NETWORK_TIMEOUT_MS, enrolled_app, finish, hub_or_skip
 from hub_returns import look_up, take
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from tampered_codes import tampered as tamper
 
 from storeassist.domain.tokens import TokenKind, parse_token
 from storeassist.hub.seed import demo_pin
@@ -168,7 +169,7 @@ def test_a_return_past_its_window_is_approved_by_a_manager_on_the_same_tablet(
 
 def test_a_tampered_receipt_is_refused_in_words_and_nothing_opens(qtbot: QtBot, app: Any, hub: Any) -> None:
     code = _receipt(hub, _candidates(hub, (2, 20))[0])
-    tampered = code[:-3] + ("AAA" if not code.endswith("AAA") else "BBB")
+    tampered = tamper(code)
     screen = app.window.feature_widget("returns")
     assert isinstance(screen, ReturnsScreen)
 
