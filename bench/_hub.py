@@ -49,12 +49,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_health(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    """Return once ``url`` answers ``/v1/health``; a benchmark waiting for its server, not a test."""
+def wait_for_health(url: str, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    """Return once ``url`` answers ``/v1/health`` with its recommender's model built, as a hub
+    that has been up a while is; a benchmark waiting for its server, not a test."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+            answer = httpx.get(f"{url}/v1/health", timeout=1)
+            if answer.status_code == 200 and answer.json().get("recommendations") == "ready":
                 return
         except httpx.TransportError:
             pass

@@ -15,6 +15,7 @@ def test_health_and_keys_need_no_credential(hub_server: Any) -> None:
     health = httpx.get(f"{hub_server.url}/v1/health")
     assert health.status_code == 200
     assert health.json()["status"] == "ok" and health.json()["schema"]
+    assert health.json()["recommendations"] in {"ready", "building"}
     keys = contract.PublicKeys.model_validate(httpx.get(f"{hub_server.url}/v1/keys").json())
     assert keys.keys
 

@@ -71,11 +71,13 @@ def create_app(
         # The limiter belongs to the event loop serving this app, so set it once that loop runs.
         to_thread.current_default_thread_limiter().total_tokens = threads
         sweeper = asyncio.create_task(_sweep_holds(db, hold_sweep_seconds)) if hold_sweep_seconds else None
+        building = recommender.warm()
         yield
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+        await to_thread.run_sync(building.join, 60.0)  # a build reads the database about to close
         audit_writer.close()
         db.dispose()
 
@@ -90,7 +92,7 @@ def create_app(
         redoc_url="/redoc" if serve_docs else None,
     )
     app.state.db = db
-    app.state.recommender = Recommender()
+    app.state.recommender = recommender = Recommender(db)
     app.state.sign_in_limiter = SignInLimiter()
     app.state.read_limiter = ReadLimiter(read_budgets)
     app.state.audit_writer = audit_writer

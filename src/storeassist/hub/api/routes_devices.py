@@ -33,7 +33,9 @@ router = APIRouter(prefix=contract.API_PREFIX, responses=PROBLEM_RESPONSES)
 
 @router.get("/health", response_model=dict[str, str], tags=["health"])
 async def health(request: Request) -> Response:
-    """``{"status": "ok", "schema": "<alembic revision>"}`` when the database answers.
+    """``{"status": "ok", "schema": "<alembic revision>", "recommendations": "ready"}`` when the
+    database answers; ``recommendations`` is ``building`` while the hub builds its first
+    recommender model (a kiosk greets shoppers without suggestions until then).
 
     A read only (never the writer lock), run like a scan: not queued behind a sync's command
     batch in the request threads."""
@@ -50,7 +52,11 @@ async def health(request: Request) -> Response:
             return str(found) if found is not None else None
 
     revision = await run_database_work(request, db, read_revision)
-    return Response(f'{{"status":"ok","schema":"{revision or "unknown"}"}}', media_type="application/json")
+    model = "ready" if request.app.state.recommender.model_if_ready() is not None else "building"
+    return Response(
+        f'{{"status":"ok","schema":"{revision or "unknown"}","recommendations":"{model}"}}',
+        media_type="application/json",
+    )
 
 
 @router.post("/devices/enroll", response_model=contract.EnrollResponse, tags=["devices"])

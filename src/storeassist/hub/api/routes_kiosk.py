@@ -50,9 +50,9 @@ def shopper(body: contract.KioskScan, request: Request, credentials: Credentials
     order code ``token_wrong_kind``. Each scan spends one of the kiosk's profile reads (429
     ``too_many_reads`` past them) and is audited ``kiosk.shopper`` (ids only).
 
-    A request thread, not the event loop as a counter's scan (``run_database_work``): the
-    suggestions may build the recommender's model first, which must stop no other request. A
-    command batch still steps aside while it runs (``counter_first``)."""
+    Suggestions come from the recommender's model the hub builds when it starts; a scan before
+    that build ends is greeted without them rather than waiting. A request thread, as the
+    suggestions read widely; a command batch still steps aside while it runs (``counter_first``)."""
     db = database(request)
     counter: CounterFirst = request.app.state.counter_first
     with counter.serving(), db.reading() as session:

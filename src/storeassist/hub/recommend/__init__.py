@@ -7,6 +7,7 @@ any process can rebuild, so hub processes stay interchangeable.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from storeassist.hub.db import models as m
 from storeassist.hub.recommend.model import ItemModel, build_item_model
 from storeassist.hub.recommend.ranking import HistoryItem, rank_products
 from storeassist.hub.services.availability import availability_of, distances_from
-from storeassist.hub.services.database import as_utc, utc_now
+from storeassist.hub.services.database import HubDatabase, as_utc, utc_now
 from storeassist.hub.services.errors import NotFound
 from storeassist.hub.services.wire import load_products, load_stores, product_from_row
 
@@ -37,22 +38,67 @@ _EVENT_KINDS: dict[str, Literal["view", "cart"]] = {
 
 __all__ = ["Recommender", "recommend_for"]
 
+_log = logging.getLogger(__name__)
+
 
 class Recommender:
-    """Holds this process's item model; built on first use, rebuilt when older than the TTL."""
+    """Holds this process's item model.
 
-    def __init__(self, ttl_s: float = MODEL_TTL_S) -> None:
+    ``warm`` builds it in the background when the hub starts, so no request pays for the first
+    build unless it comes before the build ends (``model`` then waits for it; ``model_if_ready``
+    does not). A model older than the TTL keeps serving while a new one is built beside it.
+    """
+
+    def __init__(self, db: HubDatabase, ttl_s: float = MODEL_TTL_S) -> None:
+        self._db = db
         self.ttl_s = ttl_s
-        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one build at a time
         self._model: ItemModel | None = None
         self._built_at = 0.0
+        self._refreshing = False
+        self.last_build: threading.Thread | None = None  # the latest build started beside requests
+
+    def warm(self) -> threading.Thread:
+        """Start building the model on a thread of its own; the caller does not wait."""
+        thread = threading.Thread(target=self._build, name="recommender-build", daemon=True)
+        self.last_build = thread
+        thread.start()
+        return thread
 
     def model(self, session: Session) -> ItemModel:
-        with self._lock:
-            if self._model is None or time.monotonic() - self._built_at > self.ttl_s:
-                self._model = load_item_model(session)
-                self._built_at = time.monotonic()
-            return self._model
+        """The model, built here if there is none yet (or waiting for the build under way)."""
+        current = self._model
+        if current is None:
+            with self._build_lock:
+                if self._model is None:
+                    self._set(load_item_model(session))
+                current = self._model
+            assert current is not None
+        elif self._stale() and not self._refreshing:
+            self._refreshing = True
+            self.warm()
+        return current
+
+    def model_if_ready(self) -> ItemModel | None:
+        """The model if one is built, without waiting for one."""
+        return self._model
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._built_at > self.ttl_s
+
+    def _set(self, model: ItemModel) -> None:
+        self._model = model
+        self._built_at = time.monotonic()
+
+    def _build(self) -> None:
+        try:
+            with self._build_lock, self._db.reading() as session:
+                if self._model is None or self._stale():
+                    self._set(load_item_model(session))
+        except Exception:
+            _log.exception("building the recommender's model failed; the next request builds it")
+        finally:
+            self._refreshing = False
 
 
 def load_item_model(session: Session) -> ItemModel:
@@ -109,17 +155,26 @@ def customer_history(session: Session, customer_id: int) -> list[HistoryItem]:
 
 
 def recommend_for(
-    session: Session, recommender: Recommender, customer_id: int, store_id: int, limit: int
+    session: Session,
+    recommender: Recommender,
+    customer_id: int,
+    store_id: int,
+    limit: int,
+    *,
+    wait_for_model: bool = True,
 ) -> contract.RecommendationList:
     """Up to ``limit`` products in stock here or nearby, best first, each with its reason as a code
-    and values (``contract.Recommendation``), for the tablet to word."""
+    and values (``contract.Recommendation``), for the tablet to word. With ``wait_for_model``
+    false, none while the hub is still building its first model."""
     if session.execute(select(m.Customer.id).where(m.Customer.id == customer_id)).first() is None:
         raise NotFound(f"There is no customer {customer_id}.", code="customer_not_found")
     stores = load_stores(session)
     distances = distances_from(stores, store_id)
     if not distances:
         raise NotFound(f"There is no store {store_id}.", code="store_not_found")
-    model = recommender.model(session)
+    model = recommender.model(session) if wait_for_model else recommender.model_if_ready()
+    if model is None:
+        return contract.RecommendationList(customer_id=customer_id, store_id=store_id, items=[])
     candidates = rank_products(model, customer_history(session, customer_id), utc_now(), limit * 4)
     availability = availability_of(session, [c.product_id for c in candidates], store_id, distances)
     in_reach = [c for c in candidates if availability[c.product_id] != "out"][:limit]

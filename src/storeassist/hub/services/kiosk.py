@@ -86,7 +86,10 @@ def _suggestions_here(
     """The recommender's picks for the customer (as the associate's tablet gets them) that are on
     sale here, one size and colour of a style (the first the recommender ranks), at most
     :data:`KIOSK_SUGGESTIONS`, each with its count here."""
-    picks = recommend_for(session, recommender, customer_id, store_id, _SUGGESTION_POOL).items
+    # A shopper is not kept waiting for the hub's first model: the greeting comes without suggestions.
+    picks = recommend_for(
+        session, recommender, customer_id, store_id, _SUGGESTION_POOL, wait_for_model=False
+    ).items
     styles: set[str] = set()
     here: list[contract.Recommendation] = []
     for pick in picks:
