@@ -32,8 +32,10 @@ demo: setup translations
 		&& echo "Saved offline_cache/demo.png"; \
 	fi
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs them all in this process.
+TEST_WORKERS ?= auto
 test: setup translations
-	@$(UV) pytest -q -p no:cacheprovider
+	@$(UV) pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # The hub's tests again, served from PostgreSQL (README: "PostgreSQL test run").
 test-pg: setup
@@ -42,7 +44,7 @@ test-pg: setup
 			"e.g. STOREASSIST_TEST_PG=postgresql:///storeassist_test (see the README)." >&2; \
 		exit 2; \
 	fi
-	@$(UV) --extra postgres pytest tests/hub -q -p no:cacheprovider
+	@$(UV) --extra postgres pytest tests/hub -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # Figures into bench/results.json. bench_frozen adds PyInstaller (the `package` group) and keeps its
 # builds in build/bench-frozen/ while the sources are unchanged; the .qm files travel in them.

@@ -44,7 +44,18 @@ def _collect_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Itera
     """
     yield
     if _QT_FIXTURES.intersection(request.fixturenames):
+        _delete_closed_widgets()
         gc.collect()
+
+
+def _delete_closed_widgets() -> None:
+    """Carry out the deletions a test's windows asked for (``deleteLater``, as qtbot does on
+    closing them). Tests run outside ``exec()``, where Qt never does that by itself: the windows
+    of earlier tests would pile up, and every style sheet set later would restyle them all."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 _QT_FIXTURES = {"qapp", "qtbot", "qasync_loop"}

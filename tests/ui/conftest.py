@@ -125,16 +125,26 @@ def make_profile(name: str = "Maria Jensen", *, tier: str = "Gold", points: int 
 
 
 @pytest.fixture(scope="session")
-def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """One qasync loop for the session, marked running so coroutines behave as in the app."""
+def _session_qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the session; each test that asks for ``qasync_loop`` marks it running."""
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(None)  # running only inside the tests that use it
     yield loop
     asyncio.events._set_running_loop(None)
     loop.stop()
     loop.close()  # also shuts down the worker threads behind asyncio.to_thread
+
+
+@pytest.fixture
+def qasync_loop(_session_qasync_loop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
+    """The session's qasync loop, marked running for this test so coroutines behave as in the
+    app; unmarked after it, so a test in the same process may run an asyncio loop of its own."""
+    asyncio.set_event_loop(_session_qasync_loop)
+    asyncio.events._set_running_loop(_session_qasync_loop)
+    yield _session_qasync_loop
+    asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
