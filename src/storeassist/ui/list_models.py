@@ -72,7 +72,8 @@ class RowListModel(_RowsModel[ListRow]):
 @dataclass(frozen=True, slots=True)
 class ProductRow:
     """A product someone left in a cart or looked at: its name over one line of facts, and where
-    it is in stock (``where``: "here", "nearby" or "out"; ``where_text`` says it in words)."""
+    it is in stock (``where``: "here", "nearby" or "out"; ``where_text`` says it in words). A
+    recent order on a profile uses the same row, its pill saying what a tap does."""
 
     name: str
     detail: str

@@ -43,7 +43,7 @@ from storeassist.ui.hub_words import alert_heading, alert_text, channel_label, r
 from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.profile_header import ProfileHeader
 from storeassist.ui.returns_profile import RecentOrdersSection
-from storeassist.ui.row_delegate import IconRowDelegate, ProductRowDelegate
+from storeassist.ui.row_delegate import IconRowDelegate, fit_list_height, product_list
 from storeassist.ui.timeline_model import FILTER_KINDS, TimelineModel, channel_icon, filter_label
 from storeassist.ui.widgets import (
     PORTRAIT_BELOW,
@@ -158,26 +158,12 @@ class ProfileView(QWidget):
         self.cart_empty = label(self.tr("Nothing left in a cart or viewed lately."), "quiet", wrap=True)
         self.cart_title = label(self.tr("Left in cart"), "subTitle", wrap=True)
         self.cart_model = ProductRowModel(self)
-        self.cart_view = self._product_list(self.cart_model, "cartList")
+        self.cart_view = product_list(self.cart_model, "cartList")
         self.views_title = label(self.tr("Recently viewed"), "subTitle", wrap=True)
         self.views_model = ProductRowModel(self)
-        self.views_view = self._product_list(self.views_model, "viewedList")
+        self.views_view = product_list(self.views_model, "viewedList")
         for widget in (self.cart_empty, self.cart_title, self.cart_view, self.views_title, self.views_view):
             self.cart_section.header.addWidget(widget)
-
-    def _product_list(self, model: ProductRowModel, name: str) -> QListView:
-        view = QListView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setItemDelegate(ProductRowDelegate(view))
-        view.setUniformItemSizes(True)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # The page scrolls, not the list: the list is always as tall as its rows.
-        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        return view
 
     def _build_recommendations(self) -> None:
         self.recommendations_section = Section(self.tr("Suggestions"))
@@ -480,7 +466,7 @@ class ProfileView(QWidget):
         ):
             title.setVisible(bool(items))
             view.setVisible(bool(items))
-            _fit_list_height(view)
+            fit_list_height(view)
 
     def _product_row(self, item: CartItem, when: str) -> ProductRow:
         """``when``: "added {time}" or "viewed {time}", already translated."""
@@ -613,7 +599,7 @@ class ProfileView(QWidget):
         self._fit_timeline_height()
 
     def _fit_timeline_height(self) -> None:
-        _fit_list_height(self.timeline_view)
+        fit_list_height(self.timeline_view)
 
     # -- helpers and layout ---------------------------------------------------------------
 
@@ -626,12 +612,3 @@ class ProfileView(QWidget):
         self.columns.setDirection(direction)
         self.card.set_portrait(portrait)
         super().resizeEvent(event)
-
-
-def _fit_list_height(view: QListView) -> None:
-    """As tall as its rows: the page scrolls, the list does not."""
-    view.ensurePolished()
-    model = view.model()
-    rows = model.rowCount() if model is not None else 0
-    height = sum(max(0, view.sizeHintForRow(row)) for row in range(rows))
-    view.setFixedHeight(height + 2 * view.frameWidth() + 2)

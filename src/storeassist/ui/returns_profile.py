@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QPushButton
+from PySide6.QtCore import QModelIndex, Signal
 
 from storeassist.contract import Order, OrderLine
 from storeassist.ui.formatting import StoreFormat
 from storeassist.ui.hub_words import channel_label, order_state_label
+from storeassist.ui.list_models import ProductRow, ProductRowModel
 from storeassist.ui.returns_words import ReturnWords
-from storeassist.ui.widgets import Section, label, row_frame, text_column, touch_button
+from storeassist.ui.row_delegate import fit_list_height, product_list
+from storeassist.ui.timeline_model import channel_icon
+from storeassist.ui.widgets import Section, label
 
 #: Recent orders listed on a profile, at most.
 SHOWN_ORDERS = 5
@@ -47,40 +49,52 @@ def _received(order: Order, line: OrderLine) -> int:
 
 
 class RecentOrdersSection(Section):
-    """Recent orders a return could start from."""
+    """Recent orders a return could start from: painted rows (no widgets per order, as the profile
+    is painted while the customer waits), each tapped to take something back."""
 
-    #: "Take back" tapped: the order's number.
+    #: An order was tapped: its number.
     take_back = Signal(str)
 
     def __init__(self) -> None:
         super().__init__(ReturnWords.tr("Recent orders"))
-        self.buttons: dict[str, QPushButton] = {}
+        self.hint = label(ReturnWords.tr("Tap an order to take something back."), "quiet", wrap=True)
+        self.model = ProductRowModel(self)
+        self.view = product_list(self.model, "recentOrdersList")
+        self.view.clicked.connect(self._tapped)
+        self.header.addWidget(self.hint)
+        self.header.addWidget(self.view)
+        #: The numbers of the orders listed, in their rows' order.
+        self.numbers: list[str] = []
 
     def fill(self, orders: Sequence[Order], fmt: StoreFormat, currency: str | None) -> None:
-        self.clear()
-        self.buttons = {}
         shown = [order for order in orders if units_to_take_back(order) > 0]
         shown.sort(key=lambda order: order.placed_at, reverse=True)
+        shown = shown[:SHOWN_ORDERS]
+        self.numbers = [order.number for order in shown]
+        self.model.set_rows([self._row(order, fmt, currency) for order in shown])
         self.setVisible(bool(shown))
-        for order in shown[:SHOWN_ORDERS]:
-            self.add(self._row(order, fmt, currency))
+        if shown:
+            fit_list_height(self.view)
 
-    def _row(self, order: Order, fmt: StoreFormat, currency: str | None) -> QFrame:
-        row, layout = row_frame()
-        headline = label(ReturnWords.tr("Order #{number}").format(number=order.number), "rowTitle", wrap=True)
+    def _row(self, order: Order, fmt: StoreFormat, currency: str | None) -> ProductRow:
+        # What matters first comes first: a narrow column cuts the end of the line ("…").
         detail = " · ".join(
             [
-                channel_label(order.channel),
+                ReturnWords.tr("%n can come back", "", units_to_take_back(order)),
                 fmt.moment(order.placed_at),
                 fmt.money(order.total_cents, currency),
+                channel_label(order.channel),
                 order_state_label(order.status),
-                ReturnWords.tr("%n can come back", "", units_to_take_back(order)),
             ]
         )
-        layout.addLayout(text_column(headline, label(detail, "detail", wrap=True)), 1)
-        button = touch_button(ReturnWords.tr("Take back"))
-        button.setAccessibleName(ReturnWords.tr("Take back from order {number}").format(number=order.number))
-        button.clicked.connect(lambda _checked=False, number=order.number: self.take_back.emit(number))
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.buttons[order.number] = button
-        return row
+        return ProductRow(
+            name=ReturnWords.tr("Order #{number}").format(number=order.number),
+            detail=detail,
+            icon=channel_icon(order.channel),
+            where="here",
+            where_text=ReturnWords.tr("Take back"),
+        )
+
+    def _tapped(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self.numbers):
+            self.take_back.emit(self.numbers[index.row()])

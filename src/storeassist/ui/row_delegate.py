@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from storeassist.ui.list_models import ProductRowModel
 
@@ -175,3 +182,28 @@ class ProductRowDelegate(IconRowDelegate):
         where, text = self._pill_text(index)
         if text:
             draw_pill(painter, self._pill_font(option), rect.right(), rect.top(), text, where)
+
+
+def product_list(model: ProductRowModel, name: str) -> QListView:
+    """A list of painted product rows (:class:`ProductRowDelegate`) that never scrolls itself:
+    the page around it does (size it with :func:`fit_list_height`)."""
+    view = QListView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setItemDelegate(ProductRowDelegate(view))
+    view.setUniformItemSizes(True)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return view
+
+
+def fit_list_height(view: QListView) -> None:
+    """As tall as its rows: the page scrolls, the list does not."""
+    view.ensurePolished()
+    model = view.model()
+    rows = model.rowCount() if model is not None else 0
+    height = sum(max(0, view.sizeHintForRow(row)) for row in range(rows))
+    view.setFixedHeight(height + 2 * view.frameWidth() + 2)
