@@ -11,7 +11,16 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from bench._hub import hub_database
@@ -64,3 +73,44 @@ async def exposed(window: QWidget) -> None:
             return
         await asyncio.sleep(0.005)
     raise RuntimeError("the window was never exposed; nothing could be painted")
+
+
+# -- a scanner typing -----------------------------------------------------------------------------
+
+#: A keyboard-wedge scanner's gap between two keys (the wedge tells a scanner from a person by it).
+SCANNER_KEY_GAP_MS = 8.0
+
+
+class ScannerClock:
+    """The wedge's key timestamps: each key press ``SCANNER_KEY_GAP_MS`` after the one before."""
+
+    def __init__(self) -> None:
+        self.now_ms = 1_000_000.0
+
+    def __call__(self, _event: QKeyEvent) -> float:
+        self.now_ms += SCANNER_KEY_GAP_MS
+        return self.now_ms
+
+
+def type_code(target: QObject, code: str) -> None:
+    """``code``'s characters as key presses and releases, without the closing Enter."""
+    for char in code:
+        _press_and_release(target, _key_for(char), char)
+
+
+def press_enter(target: QObject) -> None:
+    """The Enter a scanner ends a code with."""
+    _press_and_release(target, int(Qt.Key.Key_Return), "\r")
+
+
+def _key_for(char: str) -> int:
+    if char.isascii() and (char.isalnum() or char in " .-_/"):
+        return ord(char.upper())
+    return int(Qt.Key.Key_unknown)
+
+
+def _press_and_release(target: QObject, key: int, text: str) -> None:
+    mods = Qt.KeyboardModifier.ShiftModifier if text.isupper() else Qt.KeyboardModifier.NoModifier
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        # Through QApplication.notify, so the wedge (an application event filter) sees each key.
+        QCoreApplication.sendEvent(target, QKeyEvent(kind, key, mods, text))

@@ -46,12 +46,11 @@ from pathlib import Path
 
 import httpx
 from keyring.backends import null
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel
 
 from bench._hub import STORE_ID, mint_loyalty_codes, percentile, served, timed
-from bench._qt import exposed, run_with_hub_database
+from bench._qt import ScannerClock, exposed, press_enter, run_with_hub_database, type_code
 from bench._results import record
 from storeassist.app import KioskApp, build_kiosk_app
 from storeassist.config import ScannerSettings, Settings
@@ -67,36 +66,11 @@ TARGET_RESET_MS = 100.0
 #: A kiosk stands in portrait.
 SIZE = (1080, 1920)
 #: Between two keys of a scanner burst (the wedge takes up to ``max_key_gap_ms``, 30 by default).
-SCANNER_KEY_GAP_MS = 8.0
 #: A scan or reset that shows nothing for this long is a failure, not a slow sample.
 WAIT_S = 60.0
 
 
 # -- the scanner --------------------------------------------------------------------------------
-
-
-class ScannerClock:
-    """The wedge's key timestamps: each key press ``SCANNER_KEY_GAP_MS`` after the one before."""
-
-    def __init__(self) -> None:
-        self.now_ms = 1_000_000.0
-
-    def __call__(self, _event: QKeyEvent) -> float:
-        self.now_ms += SCANNER_KEY_GAP_MS
-        return self.now_ms
-
-
-def _key_for(char: str) -> int:
-    if char.isascii() and (char.isalnum() or char in " .-_/"):
-        return ord(char.upper())
-    return int(Qt.Key.Key_unknown)
-
-
-def _press_and_release(target: QObject, key: int, text: str) -> None:
-    mods = Qt.KeyboardModifier.ShiftModifier if text.isupper() else Qt.KeyboardModifier.NoModifier
-    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        # Through QApplication.notify, so the wedge (an application event filter) sees each key.
-        QCoreApplication.sendEvent(target, QKeyEvent(kind, key, mods, text))
 
 
 class PaintWatch(QObject):
@@ -173,10 +147,9 @@ class Kiosk:
         self.runner.busy_changed.connect(idle)
         target = self.window.focusWidget() or self.window
         try:
-            for char in code:
-                _press_and_release(target, _key_for(char), char)
+            type_code(target, code)
             started = time.perf_counter()
-            _press_and_release(target, int(Qt.Key.Key_Return), "\r")
+            press_enter(target)
             if not self.runner.busy and not shown.done():
                 raise RuntimeError(f"the scan started no look-up; the kiosk says: {self._notice()}")
             elapsed = await asyncio.wait_for(shown, WAIT_S)

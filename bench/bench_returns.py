@@ -37,18 +37,15 @@ from pathlib import Path
 
 import httpx
 from keyring.backends import null
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from bench._hub import ASSOCIATE, STORE_ID, percentile, served, staff_number, staff_pin, timed
-from bench._qt import exposed, run_with_hub_database
+from bench._qt import ScannerClock, exposed, press_enter, run_with_hub_database, type_code
 from bench._results import record
 from bench.bench_scan_profile import (
     SCAN_TIMEOUT_S,
     PaintCounter,
-    ScannerClock,
-    _key_for,
-    _press_and_release,
     first_sync,
 )
 from storeassist.app import AssociateApp, build_associate_app
@@ -100,10 +97,9 @@ class ReturnsCounter:
         self._shown = shown
         self._paints_before = self.line_paints.count
         target: QObject = self.window.focusWidget() or self.window
-        for char in code:
-            _press_and_release(target, _key_for(char), char)
+        type_code(target, code)
         self._started = time.perf_counter()
-        _press_and_release(target, int(Qt.Key.Key_Return), "\r")
+        press_enter(target)
         if not self.runner.busy and not shown.done():
             raise RuntimeError(f"the scan started no lookup; the screen says: {self._notice()}")
         elapsed = await asyncio.wait_for(shown, SCAN_TIMEOUT_S)
