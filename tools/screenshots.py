@@ -101,6 +101,7 @@ async def shoot_associate_shell(app: QApplication, out_dir: Path, data_dir: Path
         screen.search.field.clear()
 
         saved += await shoot_pickups(window, runner, out_dir)
+        await shoppers_ask_at_a_kiosk(startup)
         shot, spare_receipt = await shoot_returns(window, runner, out_dir, startup)
         saved += shot
         saved += await shoot_stock(window, runner, out_dir, screen.name.text())
@@ -231,6 +232,46 @@ def _choose_lines(screen: Any, verdict: str, reasons: tuple[tuple[str, str], ...
         row.stepper.set_value(row.stepper.maximum)
         row.reason.setCurrentIndex(row.reason.findData(reason))
         row.condition.setCurrentIndex(row.condition.findData(condition))
+
+
+async def shoppers_ask_at_a_kiosk(startup: Any) -> None:
+    """A kiosk of the practice store asks for a hold and starts a return, so the associates' lists
+    ("Shoppers asking at the kiosk" on the holds page, "Started at the kiosk" on Returns) have one each."""
+    import httpx
+    from sqlalchemy import create_engine, select
+
+    from storeassist.hub.db import models as m
+
+    hub = startup.device.training_hub
+    code, _order_id = await _receipt_with(startup.services.returns, hub.db_url, (20, 28), "returnable")
+    opened = await startup.services.returns.open_code(code)
+    line_no = next(v.line_no for v in opened.verdicts if v.code == "returnable")
+    engine = create_engine(hub.db_url)
+    try:
+        with engine.connect() as connection:
+            sku = connection.execute(
+                select(m.Product.sku)
+                .join(m.Inventory, m.Inventory.product_id == m.Product.id)
+                .where(m.Inventory.store_id == hub.store_id, m.Inventory.on_hand - m.Inventory.held > 1)
+                .order_by(m.Product.id)
+                .limit(1)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+    def ask() -> None:
+        with httpx.Client(base_url=hub.url, timeout=30) as client:
+            enrolled = client.post(
+                "/v1/devices/enroll",
+                json={"code": hub.issue_enrollment_code(), "device_name": "practice kiosk", "kind": "kiosk"},
+            )
+            enrolled.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {enrolled.json()['credential']}"
+            client.post("/v1/kiosk/hold-requests", json={"sku": sku, "qty": 1}).raise_for_status()
+            started = {"code": code, "lines": [{"line_no": line_no, "qty": 1, "reason": "wrong_size"}]}
+            client.post("/v1/kiosk/returns", json=started).raise_for_status()
+
+    await asyncio.to_thread(ask)
 
 
 async def shoot_returns(window: Any, runner: Any, out_dir: Path, startup: Any) -> tuple[list[Path], str]:

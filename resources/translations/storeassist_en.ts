@@ -2732,7 +2732,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+12"/>
         <source>Suggestions</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2865,7 +2865,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-307"/>
+        <location line="-293"/>
         <source>Nothing left in a cart or viewed lately.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2875,17 +2875,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+315"/>
+        <location line="+301"/>
         <source>added {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-312"/>
+        <location line="-298"/>
         <source>Recently viewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+313"/>
+        <location line="+299"/>
         <source>viewed {time}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3252,11 +3252,32 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>Or open the customer&apos;s profile and tap Take back beside the order.</source>
+        <source>Or open the customer&apos;s profile and tap the order under Recent orders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+58"/>
+        <source>%n line(s)</source>
+        <translation>
+            <numerusform>%n line</numerusform>
+            <numerusform>%n lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n unit(s)</source>
+        <translation>
+            <numerusform>%n unit</numerusform>
+            <numerusform>%n units</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>started {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-54"/>
         <source>Started at the kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3277,12 +3298,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Lines: {lines} · units: {units} · started {time}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+18"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3421,13 +3437,13 @@
     <message>
         <location line="+2"/>
         <location line="+166"/>
-        <location filename="../../src/storeassist/ui/returns_profile.py" line="+81"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="+95"/>
         <source>Take back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="-102"/>
-        <location filename="../../src/storeassist/ui/returns_profile.py" line="-11"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="-4"/>
         <source>Order #{number}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3496,23 +3512,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../src/storeassist/ui/returns_profile.py" line="-14"/>
+        <location filename="../../src/storeassist/ui/returns_profile.py" line="-32"/>
         <source>Recent orders</source>
-        <extracomment>Recent orders listed on a profile, at most. &quot;Take back&quot; tapped: the order&apos;s number.</extracomment>
+        <extracomment>Recent orders listed on a profile, at most. An order was tapped: its number.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tap an order to take something back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+21"/>
+        <location line="+23"/>
         <source>%n can come back</source>
+        <extracomment>The numbers of the orders listed, in their rows&apos; order.</extracomment>
         <translation>
             <numerusform>%n can come back</numerusform>
             <numerusform>%n can come back</numerusform>
         </translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Take back from order {number}</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../src/storeassist/ui/returns_receipt.py" line="+36"/>

@@ -65,7 +65,7 @@ class FindPage(QWidget):
         self.notice = label(role="notice", wrap=True)
         self.notice.setVisible(False)
         self.profile_hint = label(
-            ReturnWords.tr("Or open the customer's profile and tap Take back beside the order."),
+            ReturnWords.tr("Or open the customer's profile and tap the order under Recent orders."),
             "hint",
             wrap=True,
         )
@@ -113,6 +113,7 @@ class FindPage(QWidget):
         for started in returns:
             row, layout = row_frame()
             units = sum(choice.qty for choice in started.lines)
+            started_at = self._format.moment(started.at, now=now)
             title = label(
                 ReturnWords.tr("{reference} · order #{number}").format(
                     reference=started.reference, number=started.order_number
@@ -121,8 +122,12 @@ class FindPage(QWidget):
                 wrap=True,
             )
             detail = label(
-                ReturnWords.tr("Lines: {lines} · units: {units} · started {time}").format(
-                    lines=len(started.lines), units=units, time=self._format.moment(started.at, now=now)
+                " · ".join(
+                    (
+                        ReturnWords.tr("%n line(s)", "", len(started.lines)),
+                        ReturnWords.tr("%n unit(s)", "", units),
+                        ReturnWords.tr("started {time}").format(time=started_at),
+                    )
                 ),
                 "detail",
                 wrap=True,
