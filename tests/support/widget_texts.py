@@ -1,5 +1,6 @@
 """Every text a window shows or holds: widgets' text, placeholders, tooltips, accessible names and
-titles, and every item model's data. What the kiosk's canary tests search for a shopper's traces."""
+titles, every item model's data, and what a line edit's undo and redo would bring back. What the
+kiosk's canary tests search for a shopper's traces."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+
+#: More undo steps than any test types: a guard against a loop that does not end.
+_MOST_STEPS = 10_000
 
 
 def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
@@ -25,6 +29,41 @@ def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) -
             yield from _model_texts(model, index)
 
 
+def undo_history(edit: QLineEdit) -> list[str]:
+    """The texts Ctrl+Z, Ctrl+Shift+Z or the context menu would bring back into ``edit``, empty if
+    it keeps no history. A password field hides its history from undo but still holds it, so it is
+    read with the echo shown; the field is left as it was (text, history, echo, no signal sent)."""
+    texts: list[str] = []
+    echo = edit.echoMode()
+    blocked = edit.blockSignals(True)
+    try:
+        edit.setEchoMode(QLineEdit.EchoMode.Normal)
+        redone = undone = 0
+        while edit.isRedoAvailable() and redone < _MOST_STEPS:
+            edit.redo()
+            redone += 1
+            texts.append(edit.text())
+        while edit.isUndoAvailable() and undone < _MOST_STEPS:
+            edit.undo()
+            undone += 1
+            texts.append(edit.text())
+        for _ in range(undone - redone):
+            edit.redo()
+    finally:
+        edit.setEchoMode(echo)
+        edit.blockSignals(blocked)
+    return texts
+
+
+def line_edits_with_history(window: QWidget) -> list[str]:
+    """The line edits in ``window`` (object or accessible name) that keep an undo or redo history."""
+    return [
+        edit.objectName() or edit.accessibleName() or repr(edit)
+        for edit in window.findChildren(QLineEdit)
+        if undo_history(edit)
+    ]
+
+
 def everything_shown(window: QWidget) -> list[str]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     texts: list[str] = []
@@ -33,6 +72,7 @@ def everything_shown(window: QWidget) -> list[str]:
             texts.append(widget.text())
         if isinstance(widget, QLineEdit):
             texts.append(widget.placeholderText())
+            texts += undo_history(widget)
         texts += [
             widget.toolTip(),
             widget.accessibleName(),

@@ -4,7 +4,7 @@ reset), the idle warning and reset, switching language, and closing only for a m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fake_kiosk import (
@@ -24,7 +24,7 @@ from fake_kiosk import (
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from widget_texts import everything_shown
+from widget_texts import everything_shown, line_edits_with_history, undo_history
 
 from storeassist.features import KIOSK_FEATURES
 from storeassist.ui.background import OpRunner
@@ -52,6 +52,15 @@ def assert_no_canary(window: QWidget) -> None:
         assert first_name not in text
         assert CANARY_LOYALTY_ID not in text
         assert not any(p in text for p in points), text
+    assert line_edits_with_history(window) == []
+
+
+def assert_nothing_typed_left(window: QWidget, *typed: str) -> None:
+    """What was typed is in no widget, and no line edit's undo history brings anything back."""
+    shown = everything_shown(window)
+    for value in typed:
+        assert not any(value in text for text in shown), f"{value!r} is still on the kiosk"
+    assert line_edits_with_history(window) == []
 
 
 def texts_of(window: QWidget) -> str:
@@ -267,6 +276,36 @@ def test_after_a_finished_flow_no_canary_is_left(
     with qtbot.waitSignal(window.reset_done):
         qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert_no_canary(window)
+    assert_nothing_typed_left(window, PICKUP_CODE)
+
+
+def test_a_pickup_code_typed_then_left_cannot_be_undone_back_after_the_idle_reset(
+    qtbot: QtBot, kiosk: tuple[KioskWindow, FakeKioskDevice]
+) -> None:
+    window, _device = kiosk
+    window.set_idle_timing(20, 40)
+    window.open("order", PICKUP_ORDER_CODE)
+    screen = window.feature_screens["kiosk_pickup"]
+    qtbot.mouseClick(screen.collect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    for digit in PICKUP_CODE:
+        qtbot.mouseClick(screen.keypad.digit_keys[digit], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.reset_done, timeout=2000):
+        pass  # the shopper walked away
+    assert_nothing_typed_left(window, PICKUP_CODE)
+    screen.code_field.undo()  # type: ignore[attr-defined]
+    assert screen.code_field.text() == ""  # type: ignore[attr-defined]
+
+
+def test_a_refused_pickup_code_leaves_no_undo_history(
+    qtbot: QtBot, kiosk: tuple[KioskWindow, FakeKioskDevice], type_keys: Callable[..., None]
+) -> None:
+    window, _device = kiosk
+    window.open("order", PICKUP_ORDER_CODE)
+    screen = window.feature_screens["kiosk_pickup"]
+    qtbot.mouseClick(screen.collect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    type_keys(screen.code_field, "000000")  # type: ignore[attr-defined]  # a keyboard, then Enter
+    qtbot.waitUntil(lambda: "2 tries left" in screen.message.text())  # type: ignore[attr-defined]
+    assert undo_history(screen.code_field) == []  # type: ignore[attr-defined]
 
 
 # -- language -------------------------------------------------------------------------------------
@@ -334,6 +373,23 @@ def test_closing_is_refused_without_a_manager(
     qtbot.waitUntil(lambda: "Not accepted" in page.message.text())
     window.close()
     assert window.isVisible()
+
+
+def test_the_exit_page_forgets_the_staff_number_and_pin_with_their_undo_history(
+    qtbot: QtBot, kiosk: tuple[KioskWindow, FakeKioskDevice], type_keys: Callable[..., None]
+) -> None:
+    window, _device = kiosk
+    window.show_exit()
+    page = window.exit_page
+    type_keys(page.staff_number, "M0042", enter=False)
+    for digit in "9876":
+        qtbot.mouseClick(page.keypad.digit_keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.leave_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Not accepted" in page.message.text())
+    assert undo_history(page.pin) == []
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.attract
+    assert_nothing_typed_left(window, "M0042", "9876")
 
 
 def test_a_manager_badge_and_pin_leave_kiosk_mode(

@@ -15,7 +15,7 @@ import pytest
 from hub_apps import NETWORK_TIMEOUT_MS, finish, hub_or_skip
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from widget_texts import everything_shown
+from widget_texts import everything_shown, line_edits_with_history
 
 from storeassist.app import build_kiosk_app
 from storeassist.config import Settings
@@ -91,6 +91,7 @@ def test_a_shopper_greeted_at_the_kiosk_leaves_nothing_behind_after_the_idle_res
     for word in _canary_words(loyalty_id):
         assert word not in left, f"{word!r} is still on the kiosk"
         assert word not in log, f"{word!r} was logged"
+    assert line_edits_with_history(window) == []
     for path in (tmp_path / "kiosk").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
@@ -112,7 +113,8 @@ def test_a_shopper_collects_a_kiosk_pickup_with_its_code_and_the_counter_knows_t
     screen = window.feature_screens["kiosk_pickup"]
     qtbot.waitUntil(lambda: screen.collect_button.isVisible(), timeout=NETWORK_TIMEOUT_MS)
     qtbot.mouseClick(screen.collect_button, Qt.MouseButton.LeftButton)
-    for digit in pickup_code_for(order_id):
+    code = pickup_code_for(order_id)
+    for digit in code:
         qtbot.mouseClick(screen.keypad.digit_keys[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(screen.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.stages.currentWidget() is screen.answer_page, timeout=NETWORK_TIMEOUT_MS)
@@ -122,6 +124,10 @@ def test_a_shopper_collects_a_kiosk_pickup_with_its_code_and_the_counter_knows_t
             "SELECT customer_waiting_since FROM orders WHERE id = ?", (order_id,)
         ).fetchone()
     assert waiting is not None, "the associates' queue shows the customer waiting"
+    with qtbot.waitSignal(window.reset_done, timeout=NETWORK_TIMEOUT_MS):
+        qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    assert not any(code in text for text in everything_shown(window)), "the pickup code can be undone back"
+    assert line_edits_with_history(window) == []
 
 
 def test_a_return_started_at_the_kiosk_is_on_the_associates_list(qtbot: QtBot, kiosk: Any, hub: Any) -> None:

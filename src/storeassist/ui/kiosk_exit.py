@@ -9,7 +9,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from storeassist.ui.background import OpRunner
-from storeassist.ui.kiosk_keypad import Keypad
+from storeassist.ui.kiosk_keypad import Keypad, forget_typing
 from storeassist.ui.kiosk_services import KioskDeskLike
 from storeassist.ui.kiosk_words import problem_text
 from storeassist.ui.stock_card import scrolling
@@ -77,7 +77,7 @@ class KioskExitPage(QWidget):
 
     def take_badge(self, badge: str) -> None:
         self._badge = badge
-        self.staff_number.clear()
+        forget_typing(self.staff_number)
         self.staff_number.setEnabled(False)
         self._say(self.tr("Badge read. Type your PIN."))
         self.pin.setFocus()
@@ -92,7 +92,7 @@ class KioskExitPage(QWidget):
         work = self.desk.exit_kiosk(
             badge=self._badge, staff_number=None if self._badge else staff_number, pin=pin
         )
-        self.pin.clear()
+        forget_typing(self.pin)
         self._runner.run(work, on_success=lambda _none: self.exit_allowed.emit(), on_failure=self._refused)
 
     def _refused(self, error: BaseException) -> None:
@@ -105,9 +105,9 @@ class KioskExitPage(QWidget):
 
     def reset(self) -> None:
         self._badge = None
-        self.staff_number.clear()
+        forget_typing(self.staff_number)
         self.staff_number.setEnabled(True)
-        self.pin.clear()
+        forget_typing(self.pin)
         self.leave_button.setEnabled(True)
         self._say("")
 

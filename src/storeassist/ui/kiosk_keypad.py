@@ -1,4 +1,5 @@
-"""A big number pad for a finger: digits, "Clear" and "Delete", typing into a line edit."""
+"""A big number pad for a finger: digits, "Clear" and "Delete", typing into a line edit; and how
+a kiosk empties a line edit (:func:`forget_typing`)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class Keypad(QWidget):
             self.target.setText(self.target.text() + digit)
 
     def _clear(self) -> None:
-        self.target.clear()
+        forget_typing(self.target)
 
     def _delete(self) -> None:
         self.target.setText(self.target.text()[:-1])
@@ -58,3 +59,10 @@ class Keypad(QWidget):
     def retranslate(self) -> None:
         self.clear_key.setText(self.tr("Clear"))
         self.delete_key.setText(self.tr("Delete"))
+
+
+def forget_typing(field: QLineEdit) -> None:
+    """Empty ``field`` and its undo and redo history. ``QLineEdit.clear()`` is undoable: Ctrl+Z or
+    the context menu would bring the last shopper's code back (a password field only hides it);
+    ``setText`` starts a new history."""
+    field.setText("")

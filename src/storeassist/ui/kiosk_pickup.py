@@ -11,7 +11,7 @@ from storeassist.contract.kiosk import KioskPickupAnswer
 from storeassist.domain.kiosk import KioskRefused
 from storeassist.ui.background import OpRunner
 from storeassist.ui.features import OpenElsewhere, OpenKind
-from storeassist.ui.kiosk_keypad import Keypad
+from storeassist.ui.kiosk_keypad import Keypad, forget_typing
 from storeassist.ui.kiosk_screen import KioskScreen
 from storeassist.ui.kiosk_words import problem_text
 from storeassist.ui.stock_card import scrolling
@@ -111,7 +111,7 @@ class KioskPickupScreen(KioskScreen):
         self.stages.setCurrentWidget(self.choose_page)
 
     def _ask_code(self) -> None:
-        self.code_field.clear()
+        forget_typing(self.code_field)
         self.show_message("")
         self.stages.setCurrentWidget(self.code_page)
 
@@ -131,13 +131,13 @@ class KioskPickupScreen(KioskScreen):
     def _collect(self, answer: KioskPickupAnswer) -> None:
         self._answer = answer
         self._order_code = None
-        self.code_field.clear()
+        forget_typing(self.code_field)
         self.show_message("")
         self._fill_answer()
         self.stages.setCurrentWidget(self.answer_page)
 
     def _refused(self, error: BaseException) -> None:
-        self.code_field.clear()
+        forget_typing(self.code_field)
         if isinstance(error, KioskRefused) and (
             error.code in GO_TO_COUNTER
             or (error.code == "pickup_code_wrong" and int(error.params.get("tries_left", 1)) <= 0)
@@ -179,7 +179,7 @@ class KioskPickupScreen(KioskScreen):
         self._order_code = None
         self._answer = None
         self._counter_reason = None
-        self.code_field.clear()
+        forget_typing(self.code_field)
         for text_label in (self.answer_title, self.answer_where, self.answer_detail):
             text_label.clear()
         self.stages.setCurrentWidget(self.choose_page)
