@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from storeassist.contract import (
 )
 from storeassist.local import OutboxState
 from storeassist.sync import SyncEngine
+from storeassist.sync.engine import KEYS_EVERY_S
 
 pytestmark = pytest.mark.anyio
 
@@ -105,3 +106,33 @@ async def test_with_nobody_signed_in_actions_wait_quietly_and_go_after_a_sign_in
     await device.client.staff_sign_in(StaffSignInRequest(staff_number="S0003", pin="1003"))
     await engine.sync_now()
     assert outbox.get(note.id).state is OutboxState.APPLIED
+
+
+async def test_a_key_rotated_at_the_hub_reaches_a_running_tablet_at_its_next_key_check(
+    hub_server_fn, tmp_path
+):
+    from hub_tablets import enroll_tablet
+
+    from storeassist.hub.admin import rotate_key
+
+    tablet = await enroll_tablet(hub_server_fn, tmp_path / "tablet")
+    start = datetime.now(UTC)
+    clock = [start]
+    engine = SyncEngine(
+        tablet.client, tablet.outbox, tablet.cache, hub_server_fn.store_id, clock=lambda: clock[0]
+    )
+    try:
+        await engine.sync_now()
+        before = set(tablet.cache.verification_keys())
+        _old, new = rotate_key(hub_server_fn.db_url)
+        assert new not in before
+
+        clock[0] = start + timedelta(minutes=1)
+        await engine.sync_now()  # within the interval: the keys it holds still serve
+        assert set(tablet.cache.verification_keys()) == before
+        clock[0] = start + timedelta(seconds=KEYS_EVERY_S + 1)
+        await engine.sync_now()  # past it: the hub's keys are fetched again
+        assert set(tablet.cache.verification_keys()) == before | {new}
+    finally:
+        await engine.aclose()
+        await tablet.aclose()

@@ -96,6 +96,8 @@ class SyncReport:
 #: Feed items asked for a page: the most a hub of the release before the stock desk allows (a hub
 #: of this release sends ten times as many stock counts a page).
 PAGE_LIMIT = 1000
+#: How often a running device fetches the hub's public keys again (a rotated key reaches it so).
+KEYS_EVERY_S = 600.0
 #: Seconds after an immediate push was answered before a round pulls what it changed.
 PULL_AFTER_PUSH_S = 0.5
 #: Which change feed a device reads: its store's (a tablet), or the kiosk's catalog-only one.
@@ -140,6 +142,7 @@ class SyncEngine(QObject):
         batch_size: int = MAX_BATCH,
         page_limit: int = PAGE_LIMIT,
         feed: FeedKind = "store",
+        keys_every_s: float = KEYS_EVERY_S,
         clock: Callable[[], datetime] = _utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
@@ -159,6 +162,7 @@ class SyncEngine(QObject):
         self._clock = clock
         self._jitter = jitter
         self._snapshot = SnapshotWatch(monotonic)
+        self._keys_every_s = keys_every_s
         self._round_lock = asyncio.Lock()
         #: Held while commands are on their way: a round's push and :meth:`push_now` take turns, so
         #: the same rows are never pushed twice at once.
@@ -169,7 +173,7 @@ class SyncEngine(QObject):
         self._online: bool | None = None
         self._pending = outbox.pending_count()
         self._attention = outbox.attention_count()
-        self._keys_checked = False
+        self._keys_checked_at: datetime | None = None  # when the hub's keys were last fetched
         self._last_synced_at: datetime | None = None
         self._pushes: set[asyncio.Task[tuple[int, int]]] = set()
         self._revoked: DeviceRevoked | None = None
@@ -223,7 +227,7 @@ class SyncEngine(QObject):
             return
         if self._task is not None and not self._task.done():
             return
-        self._keys_checked = False
+        self._keys_checked_at = None
         self.pending_changed.emit(self._pending)
         self.attention_changed.emit(self._attention)
         try:
@@ -471,10 +475,18 @@ class SyncEngine(QObject):
         await asyncio.to_thread(self._cache.apply_feed, feed, requested_cursor=requested_cursor, now=now)
 
     async def _refresh_keys(self) -> None:
-        if self._keys_checked and self._cache.verification_keys():
+        """The hub's public keys, fetched at the first round and then every ``keys_every_s``: a
+        key rotated at the hub verifies here, offline too, within that time."""
+        checked, now = self._keys_checked_at, self._clock()
+        # A clock set back counts as time passed, so keys are never trusted longer than asked.
+        if (
+            checked is not None
+            and abs((now - checked).total_seconds()) < self._keys_every_s
+            and self._cache.verification_keys()
+        ):
             return
         self._cache.set_public_keys(await self._client.public_keys())
-        self._keys_checked = True
+        self._keys_checked_at = now
 
     # -- signals --------------------------------------------------------------------------------
 
