@@ -199,6 +199,25 @@ def test_self_pickup_at_the_counter_then_done_starts_over(
     assert "P-5501" not in texts_of(window)
 
 
+def test_the_pickup_code_shows_as_dots_while_typed_on_the_keypad(
+    qtbot: QtBot, kiosk: tuple[KioskWindow, FakeKioskDevice]
+) -> None:
+    window, _device = kiosk
+    window.open("order", PICKUP_ORDER_CODE)
+    screen = window.feature_screens["kiosk_pickup"]
+    qtbot.mouseClick(screen.collect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    field = screen.code_field  # type: ignore[attr-defined]
+    for count, digit in enumerate(PICKUP_CODE, start=1):
+        qtbot.mouseClick(screen.keypad.digit_keys[digit], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        shown = field.displayText()
+        assert len(shown) == count, "one dot for each digit typed"
+        assert not any(char.isdigit() for char in shown), shown
+    assert field.text() == PICKUP_CODE
+    assert screen.check_button.isEnabled()  # type: ignore[attr-defined]
+    qtbot.mouseClick(screen.keypad.delete_key, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert len(field.displayText()) == 5 and not screen.check_button.isEnabled()  # type: ignore[attr-defined]
+
+
 def test_self_pickup_from_a_locker(qtbot: QtBot, kiosk: tuple[KioskWindow, FakeKioskDevice]) -> None:
     window, _device = kiosk
     window.open("order", LOCKER_ORDER_CODE)

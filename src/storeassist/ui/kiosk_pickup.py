@@ -58,6 +58,8 @@ class KioskPickupScreen(KioskScreen):
         self.code_field.setMaxLength(6)
         self.code_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_field.setInputMask("")
+        # A public screen: the code shows as dots, like a PIN (their count says how many are typed).
+        self.code_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.code_field.returnPressed.connect(self._check_code)
         self.keypad = Keypad(self.code_field)
         self.check_button = touch_button("", primary=True)
