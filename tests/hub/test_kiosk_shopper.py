@@ -7,8 +7,10 @@ anywhere in the answer; audited by id; limited per kiosk like a person's profile
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
+import httpx
 from hub_kiosks import enroll_kiosk
 
 from storeassist.domain.kiosk import greeting_name, kiosk_offers
@@ -37,6 +39,14 @@ def _shopper(query_db: Any, db_url: str) -> dict[str, Any]:
     raise AssertionError("the seed has no member above the first tier who likes a category")
 
 
+def _wait_for_the_model(hub: Any) -> None:
+    """A scan before the hub's first recommender model is greeted without suggestions."""
+    deadline = time.monotonic() + 120
+    while httpx.get(f"{hub.url}/v1/health").json().get("recommendations") != "ready":
+        assert time.monotonic() < deadline, "the hub built no recommender model"
+        time.sleep(0.1)
+
+
 def _keys(value: Any) -> set[str]:
     if isinstance(value, dict):
         return set(value) | {k for v in value.values() for k in _keys(v)}
@@ -49,6 +59,7 @@ def test_a_shopper_sees_their_greeting_tier_offers_and_suggestions_in_stock_here
     hub_server: Any, query_db: Any
 ) -> None:
     customer = _shopper(query_db, hub_server.db_url)
+    _wait_for_the_model(hub_server)
     with enroll_kiosk(hub_server) as kiosk:
         answer = kiosk.post(
             "/v1/kiosk/shopper", json={"token": hub_server.loyalty_token(customer["id"], card=True)}
@@ -79,7 +90,7 @@ def test_a_shopper_sees_their_greeting_tier_offers_and_suggestions_in_stock_here
             suggestion["product"]["sku"],
         )
         assert suggestion["here"] == on_sale > 0
-        assert "number" not in suggestion["reason_params"]
+        assert (suggestion["reason_code"], suggestion["reason_params"]) == ("picked_for_you", {})
 
     # Nothing of the profile beyond that: no id, contact, order or address, at any depth.
     top = {k for k in body if k != "suggestions"}
@@ -98,6 +109,39 @@ def test_a_shopper_sees_their_greeting_tier_offers_and_suggestions_in_stock_here
         kiosk.device_id,
     )
     assert audited == [(None, f"customer:{customer['id']}")]
+
+
+def test_no_suggestion_tells_a_kiosk_what_the_shopper_bought_viewed_or_left_in_a_cart(
+    hub_server: Any, query_db: Any
+) -> None:
+    """The recommender's reasons name the shopper's history (a product bought, viewed or carted,
+    days since a cart, views); a kiosk gets one neutral reason and no params, for every shopper."""
+    customers = [
+        int(row[0])
+        for row in query_db(
+            hub_server.db_url,
+            "SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL ORDER BY customer_id LIMIT 60",
+        )
+    ]
+    assert len(customers) == 60
+    _wait_for_the_model(hub_server)
+    suggestions: list[dict[str, Any]] = []
+    # Two kiosks: each spends its own profile reads (30 at once).
+    with (
+        enroll_kiosk(hub_server, device_name="history kiosk 1") as first,
+        enroll_kiosk(hub_server, device_name="history kiosk 2") as second,
+    ):
+        for n, customer_id in enumerate(customers):
+            kiosk = first if n % 2 else second
+            answer = kiosk.post(
+                "/v1/kiosk/shopper", json={"token": hub_server.loyalty_token(customer_id, card=True)}
+            )
+            assert answer.status_code == 200, answer.text
+            suggestions += answer.json()["suggestions"]
+    assert len(suggestions) >= 60, "most shoppers get suggestions"
+    assert {s["reason_code"] for s in suggestions} == {"picked_for_you"}
+    assert [s["reason_params"] for s in suggestions if set(s["reason_params"]) - {"category"}] == []
+    assert all(s["reason_params"] == {} for s in suggestions)
 
 
 def test_a_revoked_card_and_an_order_code_are_refused(

@@ -47,12 +47,19 @@ class KioskOffer(WireModel):
     params: MessageParams = Field(default_factory=dict)
 
 
+#: Why a kiosk suggests a product. The hub sends ``picked_for_you`` with no params: a public screen
+#: learns nothing of what the shopper bought, viewed or left in a cart (the associate app's codes
+#: name those). The associate app's codes stay readable for a kiosk talking to an older hub.
+KioskSuggestionReason = Literal["picked_for_you"] | RecommendationReason
+
+
 class KioskSuggestion(WireModel):
-    """A product for this shopper, in stock here, and why (the associate app's reason codes)."""
+    """A product for this shopper, in stock here. ``reason_code`` is ``picked_for_you`` and
+    ``reason_params`` empty: nothing of the shopper's history goes to a public screen."""
 
     product: Product
     here: Count
-    reason_code: RecommendationReason
+    reason_code: KioskSuggestionReason = "picked_for_you"
     reason_params: MessageParams = Field(default_factory=dict)
 
 

@@ -10,7 +10,7 @@ at the kiosk ``kiosk_returns``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -30,8 +30,10 @@ from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code
 #: its picks are only nearby.
 KIOSK_SUGGESTIONS = 6
 _SUGGESTION_POOL = 24
-#: Reason params a kiosk is not sent (``goes_with_order``'s order number).
-_NOT_ON_A_KIOSK = frozenset({"number"})
+#: The one reason a kiosk is sent, with no params: the recommender's own reasons name what the
+#: shopper bought, viewed or carted (a product's name, days since a cart, views), history a public
+#: screen must not get.
+KIOSK_REASON: Final = "picked_for_you"
 #: Requests one kiosk may make in :data:`ASSIST_WINDOW` (a shopper asks for a few things at most).
 ASSIST_REQUESTS_PER_WINDOW = 20
 ASSIST_WINDOW = timedelta(minutes=10)
@@ -85,7 +87,8 @@ def _suggestions_here(
 ) -> list[contract.KioskSuggestion]:
     """The recommender's picks for the customer (as the associate's tablet gets them) that are on
     sale here, one size and colour of a style (the first the recommender ranks), at most
-    :data:`KIOSK_SUGGESTIONS`, each with its count here."""
+    :data:`KIOSK_SUGGESTIONS`, each with its count here and :data:`KIOSK_REASON` (never the
+    recommender's reason: that is the shopper's history)."""
     # A shopper is not kept waiting for the hub's first model: the greeting comes without suggestions.
     picks = recommend_for(
         session, recommender, customer_id, store_id, _SUGGESTION_POOL, wait_for_model=False
@@ -109,9 +112,8 @@ def _suggestions_here(
         contract.KioskSuggestion(
             product=pick.product,
             here=max(0, int(counts.get(pick.product.sku, 0))),
-            reason_code=pick.reason_code,
-            # An order number is the customer's; a public screen names no order.
-            reason_params={k: v for k, v in pick.reason_params.items() if k not in _NOT_ON_A_KIOSK},
+            reason_code=KIOSK_REASON,
+            reason_params={},
         )
         for pick in here
     ]
