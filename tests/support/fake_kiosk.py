@@ -68,6 +68,8 @@ class FakeKioskDesk:
     hold_requests: list[tuple[str, int]] = field(default_factory=list)
     started: list[tuple[str, list[KioskReturnChoice]]] = field(default_factory=list)
     exits: list[tuple[str | None, str | None]] = field(default_factory=list)
+    #: Every code the kiosk asked about (a loyalty token, a product, an order's code), in order.
+    asked: list[str] = field(default_factory=list)
     #: While set, every hub call waits for it (a test releases it).
     gate: asyncio.Event | None = None
 
@@ -76,12 +78,14 @@ class FakeKioskDesk:
             await self.gate.wait()
 
     async def shopper(self, token: str) -> KioskShopper:
+        self.asked.append(token)
         await self._wait()
         if token != CANARY_TOKEN:
             raise KioskRefused("unknown_card")
         return canary_shopper()
 
     def product(self, code: str) -> ProductCard | None:
+        self.asked.append(code)
         try:
             return self.stock.card(code)
         except LookupError:
@@ -96,6 +100,7 @@ class FakeKioskDesk:
         self.hold_requests.append((sku, qty))
 
     async def self_pickup(self, order_code: str, pickup_code: str) -> KioskPickupAnswer:
+        self.asked.append(order_code)
         await self._wait()
         if order_code == COUNTER_ONLY_CODE:
             raise KioskRefused("not_kiosk_pickup")
@@ -111,6 +116,7 @@ class FakeKioskDesk:
         return KioskPickupAnswer(order_number="P-5501", where="counter", items=3)
 
     async def return_order(self, code: str) -> KioskOrder:
+        self.asked.append(code)
         await self._wait()
         return KioskOrder(
             order_number="W-8801",

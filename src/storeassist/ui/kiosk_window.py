@@ -225,6 +225,8 @@ class KioskWindow(SetupSteps, QWidget):
         #: Loads and installs the translation for a language; returns it (None: source strings).
         self.load_translation: Callable[[str], QTranslator | None] = _install_translation
         self.language = "en"
+        #: The back office revoked this kiosk: out of service for good (until it is set up again).
+        self.revoked = False
 
         self.banner = QWidget()
         self.banner.setObjectName("trainingBanner")
@@ -329,8 +331,8 @@ class KioskWindow(SetupSteps, QWidget):
         return self._services is not None and self.pages.currentWidget() is not self.startup_page
 
     def open(self, kind: OpenKind, text: str) -> None:
-        """Show the feature that takes ``kind`` and hand it the code."""
-        if not self._ready() or self.showing_exit():
+        """Show the feature that takes ``kind`` and hand it the code (not once revoked)."""
+        if self.revoked or not self._ready() or self.showing_exit():
             return
         for feature in self._features:
             if kind in feature.scans:
@@ -358,6 +360,8 @@ class KioskWindow(SetupSteps, QWidget):
         self.exit_page.take_badge(badge)
 
     def show_scan_message(self, text: str) -> None:
+        if self.revoked:
+            return  # the welcome screen keeps saying it is out of service
         if self.pages.currentWidget() is self.screens:
             current = self.screens.currentWidget()
             for key, widget in self._feature_widgets.items():
@@ -392,8 +396,10 @@ class KioskWindow(SetupSteps, QWidget):
         self.attract.message.clear()
         self.attract.message.setVisible(False)
         self.top_bar.setVisible(False)
-        if self._services is not None:
+        if self._services is not None or self.revoked:
             self.pages.setCurrentWidget(self.attract)
+        if self.revoked:
+            self._say_out_of_service()
         self.reset_done.emit()
 
     def _warn_idle(self) -> None:
@@ -477,6 +483,8 @@ class KioskWindow(SetupSteps, QWidget):
         self.idle_warning.setText(
             self.tr("Are you still there? The kiosk starts over soon. Touch the screen to carry on.")
         )
+        if self.revoked:
+            self._say_out_of_service()
 
     # -- the device -----------------------------------------------------------------------
 
@@ -488,8 +496,13 @@ class KioskWindow(SetupSteps, QWidget):
             revoked.connect(self.show_out_of_service)
 
     def show_out_of_service(self, _reason: str = "") -> None:
-        """Revoked: back to the welcome screen, saying so, for good."""
-        self.pages.setCurrentWidget(self.attract)
+        """Revoked: the shopper is forgotten and the welcome screen says so, for good. Scans are
+        ignored from now on (no request, no screen) and every reset says it again; only the
+        manager's exit is left."""
+        self.revoked = True
+        self.reset()
+
+    def _say_out_of_service(self) -> None:
         self.attract.message.setText(self.tr("This kiosk is out of service. Please ask an associate."))
         self.attract.message.setVisible(True)
 
