@@ -50,6 +50,58 @@ def test_devices_list_shows_every_device_by_store_and_kind(
     assert code == 0 and len(out.splitlines()) == 2 and out.splitlines()[1].endswith("Till 7")
 
 
+#: A name that would clear IT's terminal, set its title and forge a second row of the listing.
+FORGING_NAME = "evil\x1b[2J\x1b]0;pwned\x07\nfake 99 1 tablet"
+
+
+def test_a_device_name_with_control_characters_is_refused_at_enrollment_and_any_script_kept(
+    hub_server_fn: Any, assert_problem: Any, query_db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = hub_server_fn
+    url = f"{hub.url}/v1/devices/enroll"
+    for name in (FORGING_NAME, "Till\n2", "Till\t2", "Till\x85", "Till \u202e2", "Till\u20282", "\x00"):
+        code = hub.enroll_code()
+        refused = httpx.post(url, json={"code": code, "device_name": name, "kind": "kiosk"})
+        assert_problem(refused, 422)
+        assert httpx.post(url, json={"code": code, "device_name": "Till 2"}).status_code == 200, "code unused"
+    for name in ("收银台 2", "Касса №2", "Caisse près de l'entrée ☕"):
+        assert httpx.post(url, json={"code": hub.enroll_code(), "device_name": name}).status_code == 200
+    assert query_db(hub.db_url, "SELECT count(*) FROM devices WHERE name LIKE '%evil%'") == [(0,)]
+    code, out, _ = _run(capsys, "devices", "list", "--db", hub.db_url)
+    assert code == 0
+    assert [row.rsplit("  ", 1)[1] for row in out.splitlines()[-3:]] == [
+        "收银台 2",
+        "Касса №2",
+        "Caisse près de l'entrée ☕",
+    ]
+
+
+def test_devices_list_escapes_what_a_stored_name_or_reason_would_do_to_the_terminal(
+    hub_server_fn: Any, enroll_device: Any, query_db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name stored before enrollment refused control characters (or written to the database by
+    other means) is listed on one row, its control characters as escapes."""
+    hub = hub_server_fn
+    with (
+        enroll_device(hub, role=None, device_name="Till 1"),
+        enroll_device(hub, role=None, device_name="Till 2"),
+    ):
+        pass
+    query_db(hub.db_url, "UPDATE devices SET name = ? WHERE name = 'Till 1'", FORGING_NAME)
+    query_db(
+        hub.db_url,
+        "UPDATE devices SET revoked = 1, revoked_reason = ? WHERE name = 'Till 2'",
+        "lost\r\n    7     1  tablet  \u202eforged",
+    )
+    code, out, err = _run(capsys, "devices", "list", "--db", hub.db_url)
+    assert code == 0 and "2 devices, 1 revoked" in err
+    _header, *rows = out.splitlines()
+    assert len(rows) == 2
+    assert not any(ch in out for ch in "\x1b\x07\r\u202e")
+    assert rows[0].endswith("  evil\\x1b[2J\\x1b]0;pwned\\x07\\nfake 99 1 tablet")
+    assert rows[1].endswith("  Till 2  (lost\\r\\n    7     1  tablet  \\u202eforged)")
+
+
 def test_a_revoked_device_is_refused_with_the_reason_and_its_sign_in_ends(
     hub_server_fn: Any,
     enroll_device: Any,

@@ -120,7 +120,8 @@ def test_no_suggestion_tells_a_kiosk_what_the_shopper_bought_viewed_or_left_in_a
         int(row[0])
         for row in query_db(
             hub_server.db_url,
-            "SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL ORDER BY customer_id LIMIT 60",
+            "SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL "
+            "ORDER BY customer_id LIMIT 60",
         )
     ]
     assert len(customers) == 60

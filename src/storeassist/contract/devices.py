@@ -17,10 +17,20 @@ from storeassist.contract.common import (
     WireModel,
 )
 
+#: A device's name is one line of text IT reads in ``storeassist-hub devices list``: any letters
+#: (Latin, Cyrillic, Chinese …), but no control character (C0, DEL, C1), line or paragraph
+#: separator, or bidirectional override that could rewrite IT's terminal or reorder its rows.
+DEVICE_NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]+$"
+
 
 class EnrollRequest(WireModel):
     code: str = Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
-    device_name: str = Field(min_length=1, max_length=80)
+    device_name: str = Field(
+        min_length=1,
+        max_length=80,
+        pattern=DEVICE_NAME_PATTERN,
+        description="one line: no control characters, line separators or bidirectional overrides",
+    )
     kind: Literal["tablet", "kiosk"] = "tablet"
 
 

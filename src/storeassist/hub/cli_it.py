@@ -79,6 +79,13 @@ def add_it_commands(commands: Any, db_option: Callable[[argparse.ArgumentParser]
     export.add_argument("--out", type=Path, default=None, help="a file (default: standard output)")
 
 
+def _shown(text: str) -> str:
+    """Stored free text (a device's name, IT's reason) as one line IT's terminal cannot be driven
+    by: each character that is not printable (an escape, a newline, a bidirectional override) is
+    written as its escape, ``\\x1b``, ``\\n``, ``\\u202e``; letters of any script stay as they are."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _refused(text: str) -> int:
     print(text, file=sys.stderr)
     return 2
@@ -95,10 +102,10 @@ def _devices(args: argparse.Namespace, db_url: str) -> int:
         found = list_devices(db_url, args.store)
         print(f"{'id':>6} {'store':>5}  {'kind':<6}  {'enrolled (UTC)':<16}  {'revoked (UTC)':<16}  name")
         for d in found:
-            why = f"  ({d.revoked_reason})" if d.revoked_reason else ""
+            why = f"  ({_shown(d.revoked_reason)})" if d.revoked_reason else ""
             revoked = (_when(d.revoked_at) if d.revoked_at else "yes") if d.revoked else "-"
-            enrolled = _when(d.enrolled_at)
-            print(f"{d.id:>6} {d.store_id:>5}  {d.kind:<6}  {enrolled:<16}  {revoked:<16}  {d.name}{why}")
+            enrolled, name = _when(d.enrolled_at), _shown(d.name)
+            print(f"{d.id:>6} {d.store_id:>5}  {d.kind:<6}  {enrolled:<16}  {revoked:<16}  {name}{why}")
         print(f"{len(found)} devices, {sum(1 for d in found if d.revoked)} revoked", file=sys.stderr)
         return 0
     try:
