@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+import shiboken6
 from fake_kiosk import (
     CANARY_LOYALTY_ID,
     CANARY_NAME,
@@ -370,6 +371,98 @@ def test_a_language_button_retranslates_every_kiosk_widget_at_once(
     window.switch_language("en")
     qtbot.waitUntil(lambda: shopper.done_button.text() == "Done")  # type: ignore[attr-defined]
     assert installed
+
+
+@pytest.fixture
+def shouting(qapp: QApplication) -> Iterator[Callable[[str], QTranslator | None]]:
+    """A ``load_translation`` that shouts every language but English; none is left installed."""
+    installed: list[QTranslator] = []
+
+    def load(language: str) -> QTranslator | None:
+        if language == "en":
+            return None
+        translator = Shouting(qapp)
+        qapp.installTranslator(translator)
+        installed.append(translator)
+        return translator
+
+    yield load
+    for translator in installed:
+        if shiboken6.isValid(translator):  # the kiosk deletes those it no longer uses
+            qapp.removeTranslator(translator)
+
+
+def greet_in_any_language(qtbot: QtBot, window: KioskWindow) -> None:
+    window.open("loyalty", CANARY_TOKEN)
+    screen = window.feature_screens["kiosk_shopper"]
+    qtbot.waitUntil(lambda: "Zebulon Q." in screen.greeting.text(), timeout=1000)  # type: ignore[attr-defined]
+
+
+def _all_in_english(window: KioskWindow) -> bool:
+    shopper = window.feature_screens["kiosk_shopper"]
+    return (
+        window.attract.title.text() == "Welcome! Scan to start"
+        and window.start_over.text() == "Start over"
+        and shopper.done_button.text() == "Done"  # type: ignore[attr-defined]
+        and window.feature_screens["kiosk_pickup"].keypad.clear_key.text() == "Clear"  # type: ignore[attr-defined]
+        and window.exit_page.title.text() == "Leave kiosk mode"
+    )
+
+
+def test_the_next_shopper_starts_in_the_stores_language_after_a_finished_flow_or_the_idle_reset(
+    qtbot: QtBot,
+    kiosk: tuple[KioskWindow, FakeKioskDevice],
+    shouting: Callable[[str], QTranslator | None],
+) -> None:
+    window, _device = kiosk
+    window.load_translation = shouting
+    shopper = window.feature_screens["kiosk_shopper"]
+
+    qtbot.mouseClick(window.attract.language_buttons["ru"], Qt.MouseButton.LeftButton)
+    greet_in_any_language(qtbot, window)
+    qtbot.waitUntil(lambda: shopper.done_button.text() == "DONE")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.language_changed) as changed, qtbot.waitSignal(window.reset_done):
+        qtbot.mouseClick(shopper.done_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert changed.args == ["en"] and window.language == "en"
+    qtbot.waitUntil(lambda: _all_in_english(window))
+    assert window.attract.language_buttons["en"].isChecked()
+    assert QCoreApplication.translate("AttractPage", "Language") == "Language"  # no shouting left
+
+    window.set_idle_timing(20, 40)
+    qtbot.mouseClick(window.attract.language_buttons["zh_CN"], Qt.MouseButton.LeftButton)
+    greet_in_any_language(qtbot, window)
+    qtbot.waitUntil(lambda: window.start_over.text() == "START OVER")
+    with qtbot.waitSignal(window.reset_done, timeout=2000):
+        pass  # the shopper walked away
+    assert window.language == "en"
+    qtbot.waitUntil(lambda: _all_in_english(window))
+    assert window.attract.language_buttons["en"].isChecked()
+
+
+def test_a_kiosk_started_in_another_language_goes_back_to_it_at_the_reset(
+    qtbot: QtBot,
+    kiosk: tuple[KioskWindow, FakeKioskDevice],
+    qapp: QApplication,
+    shouting: Callable[[str], QTranslator | None],
+) -> None:
+    window, _device = kiosk
+    store_language = Shouting(qapp)  # as the app installs the store's translation at start-up
+    qapp.installTranslator(store_language)
+    try:
+        window.use_translator(store_language, "ru")
+        window.load_translation = shouting
+        qtbot.waitUntil(lambda: window.attract.title.text() == "WELCOME! SCAN TO START")
+        assert window.attract.language_buttons["ru"].isChecked()
+        qtbot.mouseClick(window.attract.language_buttons["en"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _all_in_english(window))
+        window.open("product", "TEE-NAV-M")
+        with qtbot.waitSignal(window.reset_done):
+            qtbot.mouseClick(window.start_over, Qt.MouseButton.LeftButton)
+        assert window.language == "ru" and window.attract.language_buttons["ru"].isChecked()
+        qtbot.waitUntil(lambda: window.attract.title.text() == "WELCOME! SCAN TO START")
+        assert window.exit_page.title.text() == "LEAVE KIOSK MODE"
+    finally:
+        qapp.removeTranslator(store_language)
 
 
 # -- leaving kiosk mode ------------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from storeassist.domain.kiosk import IDLE_RESET_S, IDLE_WARNING_S
 from storeassist.ui.background import OpRunner
@@ -140,7 +148,7 @@ class AttractPage(QWidget):
         self.language_label = label("", "hint")
         self.language_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.language_group = QButtonGroup(self)
-        self.language_buttons: dict[str, QWidget] = {}
+        self.language_buttons: dict[str, QAbstractButton] = {}
         languages = QHBoxLayout()
         languages.setSpacing(16)
         languages.addStretch(1)
@@ -175,6 +183,17 @@ class AttractPage(QWidget):
         layout.addWidget(self.language_label)
         layout.addLayout(languages)
         self.retranslate()
+
+    def show_language(self, language: str) -> None:
+        """Check ``language``'s button, or none when it is not one of the shoppers' languages."""
+        button = self.language_buttons.get(language)
+        if button is not None:
+            button.setChecked(True)
+            return
+        self.language_group.setExclusive(False)
+        for each in self.language_buttons.values():
+            each.setChecked(False)
+        self.language_group.setExclusive(True)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -225,6 +244,9 @@ class KioskWindow(SetupSteps, QWidget):
         #: Loads and installs the translation for a language; returns it (None: source strings).
         self.load_translation: Callable[[str], QTranslator | None] = _install_translation
         self.language = "en"
+        #: The store's language, the one the kiosk started in: each reset goes back to it.
+        self.default_language = "en"
+        self._default_translator: QTranslator | None = None
         #: The back office revoked this kiosk: out of service for good (until it is set up again).
         self.revoked = False
 
@@ -391,6 +413,7 @@ class KioskWindow(SetupSteps, QWidget):
         desk = getattr(self._services, "kiosk", None) if self._services is not None else None
         if desk is not None:
             desk.forget()
+        self._back_to_default_language()
         self.exit_page.reset()
         self.idle_warning.setVisible(False)
         self.attract.message.clear()
@@ -452,23 +475,40 @@ class KioskWindow(SetupSteps, QWidget):
     # -- language ---------------------------------------------------------------------------
 
     def use_translator(self, translator: QTranslator | None, language: str) -> None:
-        """The translation the app installed at start-up, replaced when a shopper picks another."""
-        self._translator = translator
-        self.language = language
+        """The translation the app installed at start-up (the store's language): replaced when a
+        shopper picks another, installed again at every reset."""
+        self._translator = self._default_translator = translator
+        self.language = self.default_language = language
+        self.attract.show_language(language)
 
     def switch_language(self, language: str) -> None:
         """Install ``language``'s translation now; every kiosk widget words itself again."""
+        self._remove_translator()
+        self._translator = self.load_translation(language)
+        self._language_is(language)
+
+    def _back_to_default_language(self) -> None:
+        """The next shopper starts in the store's language (the start-up's translation again)."""
+        if self.language == self.default_language and self._translator is self._default_translator:
+            return
+        self._remove_translator()
+        app = QCoreApplication.instance()
+        if app is not None and self._default_translator is not None:
+            app.installTranslator(self._default_translator)
+        self._translator = self._default_translator
+        self._language_is(self.default_language)
+
+    def _remove_translator(self) -> None:
         app = QCoreApplication.instance()
         if app is not None and self._translator is not None:
             app.removeTranslator(self._translator)
-            self._translator.deleteLater()
-            self._translator = None
-        self._translator = self.load_translation(language)
+            if self._translator is not self._default_translator:  # kept for the next reset
+                self._translator.deleteLater()
+        self._translator = None
+
+    def _language_is(self, language: str) -> None:
         self.language = language
-        button = self.attract.language_buttons.get(language)
-        if button is not None:
-            button.setProperty("checked", True)
-            getattr(button, "setChecked", lambda _on: None)(True)
+        self.attract.show_language(language)
         self.language_changed.emit(language)
 
     def changeEvent(self, event: QEvent) -> None:
