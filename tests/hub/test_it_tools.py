@@ -161,6 +161,55 @@ def test_rotating_the_key_signs_new_codes_with_the_next_and_old_codes_still_veri
     assert (verify_token(before, keys, now=now).key_id, verify_token(after, keys, now=now).key_id) == (1, 2)
 
 
+def test_rotating_past_the_last_key_id_is_refused_in_a_sentence_and_changes_nothing(
+    seeded_db_url: str, query_db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query_db(seeded_db_url, "UPDATE signing_keys SET key_id = 254 WHERE key_id = 1")
+    code, out, _ = _run(capsys, "rotate-key", "--db", seeded_db_url)
+    assert code == 0 and "signing key 255 now signs new codes; key 254 stays published" in out
+    before = query_db(seeded_db_url, "SELECT key_id, active, public_key FROM signing_keys ORDER BY key_id")
+    code, out, err = _run(capsys, "rotate-key", "--db", seeded_db_url)
+    assert (code, out) == (2, "")
+    assert (
+        err.count("\n") == 1
+        and "Every signing key id (1 to 255) is taken" in err
+        and "nothing was changed" in err
+    )
+    assert (
+        query_db(seeded_db_url, "SELECT key_id, active, public_key FROM signing_keys ORDER BY key_id")
+        == before
+    )
+    assert [row[:2] for row in before] == [(254, 0), (255, 1)]
+    assert query_db(seeded_db_url, "SELECT count(*) FROM audit WHERE action = 'key.rotate'") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "said"),
+    [
+        (
+            "2026-01-01",
+            "9999-12-31",
+            "--to 9999-12-31 is past the last day an export can name; give 9999-12-30",
+        ),
+        ("9999-12-31", "9999-12-31", "--to 9999-12-31 is past the last day"),
+        ("2026-02-02", "2026-02-01", "--from 2026-02-02 is after --to 2026-02-01."),
+    ],
+)
+def test_an_audit_export_of_no_range_is_refused_in_a_sentence_and_writes_no_file(
+    seeded_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], first: str, last: str, said: str
+) -> None:
+    out = tmp_path / "audit.csv"
+    argv = ("audit-export", "--from", first, "--to", last, "--format", "csv", "--db", seeded_db_url)
+    for where in ((), ("--out", str(out))):
+        code, printed, err = _run(capsys, *argv, *where)
+        assert (code, printed) == (2, "")
+        assert err.count("\n") == 1 and said in err and "Traceback" not in err
+    assert not out.exists()
+    code, _, err = _run(capsys, "audit-export", "--from", "0001-01-01", "--to", "9999-12-30", "--format",
+                        "jsonl", "--out", str(out), "--db", seeded_db_url)  # fmt: skip
+    assert code == 0 and "audit rows of 0001-01-01 to 9999-12-30" in err
+
+
 def test_a_revoked_card_and_badge_stop_working_at_the_hub(
     hub_server_fn: Any, query_db: Any, assert_problem: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -54,6 +54,10 @@ class UnknownSubject(LookupError):
     """The store, customer, order or staff member named does not exist."""
 
 
+class BadDayRange(ValueError):
+    """Days to export that are no range: the first after the last, or past the calendar's end."""
+
+
 @contextmanager
 def _session(db_url: str) -> Iterator[Session]:
     engine = make_engine(db_url)
@@ -254,7 +258,8 @@ def revoke_device(
 
 def rotate_key(db_url: str) -> tuple[int | None, int]:
     """Retire the signing key and start the next: codes signed before still verify (the old key
-    stays published), new ones are signed by the new key. Answers (old key id, new key id)."""
+    stays published), new ones are signed by the new key. Answers (old key id, new key id);
+    ``keys.KeyIdsExhausted``, with nothing changed, once the last key id is taken."""
     with _session(db_url) as session:
         old = active_key(session)
         old_id = old.key_id if old is not None else None
@@ -269,10 +274,21 @@ AUDIT_COLUMNS = ("id", "at", "device_id", "staff_id", "action", "subject")
 _EXPORT_BATCH = 5000
 
 
+def check_day_range(first: date, last: date) -> None:
+    """:class:`BadDayRange` when ``first`` is after ``last``, or ``last`` is the calendar's last
+    day (the end of its day is past what a date can name)."""
+    if first > last:
+        raise BadDayRange(f"--from {first} is after --to {last}.")
+    if last >= date.max:
+        latest = date.max - timedelta(days=1)
+        raise BadDayRange(f"--to {last} is past the last day an export can name; give {latest} or earlier.")
+
+
 def export_audit(db_url: str, first: date, last: date, fmt: AuditFormat, out: TextIO) -> int:
     """Write the audit rows of days ``first`` to ``last`` (UTC, both included) to ``out`` as CSV
     (with a header) or JSON Lines, oldest first, as stored; answers how many. The export is
-    itself audited."""
+    itself audited; :func:`check_day_range` first."""
+    check_day_range(first, last)
     start = datetime.combine(first, time.min, UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, UTC)
     writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None

@@ -124,8 +124,15 @@ def _devices(args: argparse.Namespace, db_url: str) -> int:
 
 def _rotate_key(args: argparse.Namespace, db_url: str) -> int:
     from storeassist.hub.admin import rotate_key
+    from storeassist.hub.keys import MAX_KEY_ID, KeyIdsExhausted
 
-    old, new = rotate_key(db_url)
+    try:
+        old, new = rotate_key(db_url)
+    except KeyIdsExhausted:
+        return _refused(
+            f"Every signing key id (1 to {MAX_KEY_ID}) is taken, so no new key can be made; "
+            "nothing was changed and the current key still signs new codes."
+        )
     kept = f"; key {old} stays published, so codes it signed still verify" if old is not None else ""
     print(f"signing key {new} now signs new codes{kept}")
     return 0
@@ -160,10 +167,12 @@ def _revoke_badge(args: argparse.Namespace, db_url: str) -> int:
 
 
 def _audit_export(args: argparse.Namespace, db_url: str) -> int:
-    from storeassist.hub.admin import export_audit
+    from storeassist.hub.admin import BadDayRange, check_day_range, export_audit
 
-    if args.first > args.last:
-        return _refused(f"--from {args.first} is after --to {args.last}.")
+    try:  # before a file is opened: a refused range leaves no empty file behind
+        check_day_range(args.first, args.last)
+    except BadDayRange as exc:
+        return _refused(str(exc))
     if args.out is None:
         count = export_audit(db_url, args.first, args.last, args.format, sys.stdout)
         where = "standard output"

@@ -20,6 +20,10 @@ from storeassist.hub.db.models import SigningKey
 MAX_KEY_ID = 255
 
 
+class KeyIdsExhausted(ValueError):
+    """Every key id a code can name is taken: the hub cannot start another key."""
+
+
 def new_signing_key(key_id: int, now: datetime | None = None) -> SigningKey:
     """A fresh key row (not yet added to a session)."""
     if not 1 <= key_id <= MAX_KEY_ID:
@@ -58,9 +62,12 @@ def ensure_signing_key(session: Session) -> SigningKey:
 
 
 def rotate_signing_key(session: Session) -> SigningKey:
-    """Retire the active key (still published for verification) and start a new one."""
+    """Retire the active key (still published for verification) and start a new one;
+    :class:`KeyIdsExhausted`, with nothing changed, once key :data:`MAX_KEY_ID` exists."""
     current = active_key(session)
     newest = session.scalars(select(SigningKey.key_id).order_by(SigningKey.key_id.desc()).limit(1)).first()
+    if (newest or 0) >= MAX_KEY_ID:
+        raise KeyIdsExhausted(f"signing key {newest} is the last id a code can name (1..{MAX_KEY_ID})")
     if current is not None:
         current.active = False
     key = new_signing_key((newest or 0) + 1)
