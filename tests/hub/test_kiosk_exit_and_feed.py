@@ -49,8 +49,8 @@ def test_a_manager_or_admin_of_the_store_lets_the_kiosk_leave_kiosk_mode_and_nob
         )
         assert by_badge.status_code == 204, by_badge.text
         for role in ("associate", "supervisor"):
-            assert_problem(_exit(kiosk, _staff(query_db, hub, role)), 403, "not_a_manager")
-        assert_problem(_exit(kiosk, _staff(query_db, hub, "manager", store_id=2)), 403, "sign_in_wrong_store")
+            assert_problem(_exit(kiosk, _staff(query_db, hub, role)), 403, "sign_in_refused")
+        assert_problem(_exit(kiosk, _staff(query_db, hub, "manager", store_id=2)), 403, "sign_in_refused")
         assert_problem(_exit(kiosk, manager, pin="0000"), 403, "sign_in_refused")
         both = kiosk.post(
             "/v1/kiosk/exit", json={"badge": hub.badge(manager[0]), "staff_number": manager[1], "pin": "1"}
@@ -67,6 +67,37 @@ def test_a_manager_or_admin_of_the_store_lets_the_kiosk_leave_kiosk_mode_and_nob
         hub.db_url, "SELECT count(*) FROM staff_sessions WHERE device_id = ?", kiosk.device_id
     )
     assert sessions == [(0,)], "nobody was signed in"
+
+
+def test_a_right_pin_of_someone_who_may_not_leave_kiosk_mode_is_answered_as_a_wrong_pin_is(
+    hub_server_fn: Any, query_db: Any
+) -> None:
+    """No PIN oracle for a copied kiosk credential: the answer to a right PIN of an associate, a
+    supervisor, another store's manager or associate is a wrong PIN's, byte for byte, and counts
+    towards the kiosk's limit as one."""
+    hub = hub_server_fn
+    manager = _staff(query_db, hub, "manager")
+    right_pins_of = [
+        _staff(query_db, hub, "associate"),
+        _staff(query_db, hub, "supervisor"),
+        _staff(query_db, hub, "manager", store_id=2),
+        _staff(query_db, hub, "associate", store_id=2),
+    ]
+    with enroll_kiosk(hub) as kiosk:
+        wrong = _exit(kiosk, manager, pin="0000")
+        assert wrong.status_code == 403 and wrong.json()["code"] == "sign_in_refused"
+        for staff in right_pins_of:
+            for answer in (
+                _exit(kiosk, staff),
+                kiosk.post("/v1/kiosk/exit", json={"badge": hub.badge(staff[0]), "pin": demo_pin(staff[0])}),
+            ):
+                assert (answer.status_code, answer.content) == (wrong.status_code, wrong.content), staff
+                assert answer.headers["content-type"] == wrong.headers["content-type"]
+        # 1 wrong PIN and 8 right ones of the wrong people: the tenth refusal is the last allowed.
+        assert _exit(kiosk, manager, pin="0000").content == wrong.content
+        assert _exit(kiosk, manager).status_code == 429, "right PINs of the wrong people counted too"
+    audited = query_db(hub.db_url, "SELECT count(*) FROM audit WHERE action = 'kiosk.exit'")
+    assert audited == [(0,)]
 
 
 def test_guessing_pins_at_the_kiosk_is_limited_as_sign_in_is(

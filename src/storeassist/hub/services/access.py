@@ -24,7 +24,8 @@ from storeassist.hub.services.trust import published_keys
 from storeassist.hub.services.wire import Queryable, fetch_prepared
 from storeassist.hub.staff_pins import verify_pin
 
-_SIGN_IN_REFUSED = "Badge, staff number or PIN not recognised."
+#: The one detail of every sign-in refusal (a kiosk's exit refusals too).
+SIGN_IN_REFUSED = "Badge, staff number or PIN not recognised."
 
 #: Every request authenticates, so its query is built once (bound parameter), as in ``wire``.
 _DEVICE_BY_CREDENTIAL = select(
@@ -182,7 +183,7 @@ def sign_in_staff(
         row = session.execute(query.where(m.Staff.staff_number == request.staff_number)).first()
         ok = row is not None and request.pin is not None and verify_pin(request.pin, row.pin_hash)
     if row is None or not ok:
-        raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused")
+        raise Forbidden(SIGN_IN_REFUSED, code="sign_in_refused")
     if row.store_id != device.store_id and row.role not in CHAIN_WIDE_ROLES:
         raise Forbidden(
             "Staff of another store cannot sign in on this store's device.", code="sign_in_wrong_store"
@@ -206,5 +207,5 @@ def _badge_holder(session: Session, text: str) -> int:
             expect={TokenKind.STAFF_BADGE},
         )
     except TokenError:
-        raise Forbidden(_SIGN_IN_REFUSED, code="sign_in_refused") from None
+        raise Forbidden(SIGN_IN_REFUSED, code="sign_in_refused") from None
     return token.subject_id

@@ -9,6 +9,7 @@ at the kiosk ``kiosk_returns``.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
@@ -20,11 +21,19 @@ from storeassist.domain.kiosk import greeting_name, kiosk_offers
 from storeassist.domain.loyalty import standing
 from storeassist.hub.db import models as m
 from storeassist.hub.recommend import Recommender, recommend_for
-from storeassist.hub.services.access import CHAIN_WIDE_ROLES, CallingDevice, SignedInStaff, sign_in_staff
+from storeassist.hub.services.access import (
+    CHAIN_WIDE_ROLES,
+    SIGN_IN_REFUSED,
+    CallingDevice,
+    SignedInStaff,
+    sign_in_staff,
+)
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import Conflict, Forbidden, HubError, NotFound
 from storeassist.hub.services.profiles import load_customer_row
 from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code
+
+log = logging.getLogger("storeassist.hub.kiosk")
 
 #: Suggestions a kiosk shows, all in stock here; the recommender is asked for more, since some of
 #: its picks are only nearby.
@@ -218,14 +227,22 @@ def mark_assist_done(session: Session, store_id: int, request_id: int, staff_id:
 
 def check_kiosk_exit(session: Session, device: CallingDevice, request: contract.KioskExit) -> SignedInStaff:
     """Who may take the kiosk out of kiosk mode: a manager or admin of its store, proved as a
-    sign-in is (``sign_in_refused`` …); 403 ``not_a_manager`` below manager, and
-    ``sign_in_wrong_store`` for a manager of another store. Nobody is signed in."""
+    sign-in is. Anyone else gets one refusal, a wrong PIN's (403 ``sign_in_refused``), whether
+    the PIN was wrong or right for someone below manager or of another store: a copied kiosk
+    credential cannot confirm a PIN. The hub's log says which it was. Nobody is signed in."""
     proof = contract.StaffSignInRequest(
         badge=request.badge, staff_number=request.staff_number, pin=request.pin
     )
-    manager = sign_in_staff(session, device, proof)
-    if manager.role not in CHAIN_WIDE_ROLES:
-        raise Forbidden("Only a manager of this store can leave kiosk mode.", code="not_a_manager")
-    if manager.store_id != device.store_id:
-        raise Forbidden("Only a manager of this store can leave kiosk mode.", code="sign_in_wrong_store")
-    return manager
+    try:
+        person = sign_in_staff(session, device, proof)
+    except Forbidden as refused:
+        if refused.code != "sign_in_wrong_store":
+            raise
+        # A right PIN of another store's associate.
+        log.warning("kiosk %d: a right PIN of another store's associate cannot leave kiosk mode", device.id)
+        raise Forbidden(SIGN_IN_REFUSED, code="sign_in_refused") from None
+    if person.role in CHAIN_WIDE_ROLES and person.store_id == device.store_id:
+        return person
+    why = "not a manager" if person.role not in CHAIN_WIDE_ROLES else "another store's manager"
+    log.warning("kiosk %d: staff %d cannot leave kiosk mode (%s)", device.id, person.id, why)
+    raise Forbidden(SIGN_IN_REFUSED, code="sign_in_refused")
