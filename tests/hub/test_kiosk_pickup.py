@@ -76,7 +76,54 @@ def test_a_right_pickup_code_says_where_to_collect_and_the_queue_shows_the_custo
         "SELECT staff_id, subject FROM audit WHERE action = 'kiosk.pickup' AND device_id = ?",
         kiosk.device_id,
     )
-    assert sorted(audited) == sorted([(None, f"order:{at_counter}")] * 2 + [(None, f"order:{in_locker}")])
+    assert sorted(audited) == sorted([(None, f"order:{at_counter}"), (None, f"order:{in_locker}")])
+
+
+def test_a_right_code_after_typos_clears_them_and_a_repeat_is_answered_alike_writing_nothing(
+    hub_server_fn: Any, enroll_device: Any, query_db: Any
+) -> None:
+    hub = hub_server_fn
+    order_id = kiosk_pickups(query_db, hub)[0]
+    right = pickup_code_for(order_id)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    code = hub.order_token(order_id)
+
+    def written() -> tuple[Any, ...]:
+        logged = query_db(hub.db_url, "SELECT count(*) FROM change_log WHERE entity_id = ?", order_id)
+        audited = query_db(
+            hub.db_url,
+            "SELECT count(*) FROM audit WHERE action = 'kiosk.pickup' AND subject = ?",
+            f"order:{order_id}",
+        )
+        state = query_db(
+            hub.db_url,
+            "SELECT pickup_code_failures, customer_waiting_since FROM orders WHERE id = ?",
+            order_id,
+        )
+        return logged[0][0], audited[0][0], *state[0]
+
+    with enroll_kiosk(hub) as kiosk, enroll_device(hub) as tablet:
+        for _ in range(2):
+            assert (
+                kiosk.post("/v1/kiosk/pickup", json={"order_code": code, "pickup_code": wrong}).status_code
+                == 403
+            )
+        logged, audited, failures, waiting = written()
+        assert (audited, failures, waiting) == (0, 2, None)
+
+        first = kiosk.post("/v1/kiosk/pickup", json={"order_code": code, "pickup_code": right})
+        assert first.status_code == 200, first.text
+        after_first = written()
+        assert after_first[:3] == (logged + 1, 1, 0) and after_first[3] is not None
+        for _ in range(3):
+            again = kiosk.post("/v1/kiosk/pickup", json={"order_code": code, "pickup_code": right})
+            assert (again.status_code, again.json()) == (200, first.json())
+        assert written() == after_first, "no change_log or audit row for a repeat"
+
+        # At the counter the order takes its full three tries again: one typo is not a lock.
+        typo = tablet.post(f"/v1/orders/{order_id}/pickup-code", json={"store_id": 1, "code": wrong})
+        assert typo.status_code == 200, typo.text
+        assert (typo.json()["attempts_left"], typo.json()["locked"]) == (2, False)
 
 
 def test_three_wrong_pickup_codes_send_the_shopper_to_the_counter(

@@ -3,8 +3,10 @@
 An order may be collected so only when it is marked for it (``orders.kiosk_pickup``), is this
 store's, ready, paid and not locked. The pickup code is checked by ``pickup_codes`` as at the
 counter: each wrong one counts, the third locks the order for a manager. A right code tells the
-shopper where to collect (the counter, or ``orders.locker``) and sets ``customer_waiting_since``
-with a ``change_log`` row, so the associates' queue shows the customer waiting.
+shopper where to collect (the counter, or ``orders.locker``), clears the wrong ones counted, and
+sets ``customer_waiting_since`` with a ``change_log`` row and a ``kiosk.pickup`` audit row, so the
+associates' queue shows the customer waiting. The right code again (a shopper tapping twice) gets
+the same answer and writes neither row: the customer is already waiting.
 
 The check is written even when the answer is a refusal (a wrong code must still count), so
 :func:`kiosk_pickup` returns a :class:`KioskPickupRefused` for the route to raise after the
@@ -86,18 +88,26 @@ def kiosk_pickup(
             code="pickup_code_wrong",
             params={"tries_left": left},
         )
+    # The shopper proved the code: earlier typos no longer bring the order nearer a lock at the
+    # counter. Not on the wire (only ``pickup_locked`` is, and it is unchanged), so not logged.
     connection.execute(
         update(_orders)
-        .where(_orders.c.id == order.id)
-        .values(customer_waiting_since=func.coalesce(_orders.c.customer_waiting_since, now))
+        .where(_orders.c.id == order.id, _orders.c.pickup_code_failures != 0)
+        .values(pickup_code_failures=0)
     )
-    connection.execute(
-        cast(Table, m.ChangeLog.__table__).insert(),
-        {"store_id": order.store_id, "entity": "pickup", "entity_id": order.id, "at": now},
+    waiting = connection.execute(
+        update(_orders)
+        .where(_orders.c.id == order.id, _orders.c.customer_waiting_since.is_(None))
+        .values(customer_waiting_since=now)
     )
-    write_audit(
-        connection, device_id=device.id, staff_id=None, action="kiosk.pickup", subject=f"order:{order.id}"
-    )
+    if waiting.rowcount == 1:  # the first right code; a repeat is answered alike, nothing written
+        connection.execute(
+            cast(Table, m.ChangeLog.__table__).insert(),
+            {"store_id": order.store_id, "entity": "pickup", "entity_id": order.id, "at": now},
+        )
+        write_audit(
+            connection, device_id=device.id, staff_id=None, action="kiosk.pickup", subject=f"order:{order.id}"
+        )
     items = connection.execute(_UNITS_LEFT.where(_lines.c.order_id == order.id)).scalar()
     return contract.KioskPickupAnswer(
         order_number=order.number,
