@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from storeassist.client import (
+    DeviceRevoked,
     HubAuthError,
     HubClient,
     HubServerError,
@@ -167,6 +168,42 @@ async def test_a_device_without_a_credential_is_told_to_enrol_without_calling_th
             await client.pickups(1)
     assert calls == []
     assert "not enrolled" in raised.value.user_message
+
+
+def _revoked(body: dict) -> httpx.MockTransport:
+    return httpx.MockTransport(
+        lambda _request: httpx.Response(
+            401, json={"title": "Unauthorized", "status": 401, "code": "device_revoked", **body}
+        )
+    )
+
+
+def _detail(why: str = "") -> str:
+    """The hub's detail of a revoked device, with IT's reason in brackets when there is one."""
+    bracketed = f" ({why})" if why else ""
+    return f"This device was revoked at the back office{bracketed}. Ask a manager to enroll it again."
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # This hub: IT's reason as a field, whole, though the detail's brackets would cut it short.
+        (
+            {"detail": _detail('Lost ("till 3"). Call IT'), "params": {"reason": 'Lost ("till 3"). Call IT'}},
+            'Lost ("till 3"). Call IT',
+        ),
+        ({"detail": _detail("Lost at till 3")}, "Lost at till 3"),  # an older hub: the detail only
+        ({"detail": _detail()}, None),  # no reason given, by either hub
+        ({"detail": _detail("Stolen"), "params": {"reason": "  "}}, "Stolen"),  # a blank field is none
+    ],
+)
+async def test_a_revoked_device_reads_its_reason_from_the_field_or_else_from_an_older_hubs_detail(
+    body, reason
+):
+    async with HubClient("http://hub", "cred", transport=_revoked(body)) as client:
+        with pytest.raises(DeviceRevoked) as raised:
+            await client.stores()
+    assert raised.value.reason == reason
 
 
 async def test_the_credential_is_read_each_call_so_a_new_one_applies_at_once():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storeassist.client import HubAuthError, HubClient, HubNotFound, HubRejected
+from storeassist.client import DeviceRevoked, HubAuthError, HubClient, HubNotFound, HubRejected
 from storeassist.contract import AddNoteCommand, AddNotePayload, CommandBatch, EnrollRequest
 
 pytestmark = pytest.mark.anyio
@@ -95,3 +95,14 @@ async def test_a_command_sent_twice_is_applied_once(device, hub):
     again = await device.client.push_commands(CommandBatch(commands=[command]))
     assert [r.status for r in first.results] == ["applied"]
     assert [r.status for r in again.results] == ["duplicate"]
+
+
+async def test_a_revoked_device_is_told_its_reason_whole_even_with_brackets_and_a_full_stop(device, hub):
+    from storeassist.hub.admin import revoke_device
+
+    reason = 'Sent for repair ("screen"). Back on Monday (after 10:00).'
+    revoke_device(hub.db_url, device.enrollment.device_id, reason)
+    with pytest.raises(DeviceRevoked) as raised:
+        await device.client.stores()
+    assert raised.value.reason == reason
+    assert raised.value.problem is not None and raised.value.problem.code == "device_revoked"

@@ -156,11 +156,12 @@ def _query_db(db: str | Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
 
 
 def _assert_problem(answer: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
-    """An RFC 9457 problem body with the expected status (and code), and no stack trace."""
+    """An RFC 9457 problem body with the expected status (and code), and no stack trace; its
+    only extension member is ``params`` (``contract.KioskProblem``)."""
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     body = answer.json()
-    assert set(body) <= {"type", "title", "status", "detail", "code"}
+    assert set(body) <= {"type", "title", "status", "detail", "code", "params"}
     assert body["status"] == status
     if code is not None:
         assert body["code"] == code, body

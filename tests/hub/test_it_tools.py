@@ -126,6 +126,7 @@ def test_a_revoked_device_is_refused_with_the_reason_and_its_sign_in_ends(
         assert code == 0 and f"device {device_id} (tablet at store 1) revoked" in out
         refused = assert_problem(tablet.get("/v1/stores"), 401, "device_revoked")
         assert "(Lost on the shop floor)" in refused["detail"] and "enroll it again" in refused["detail"]
+        assert refused["params"] == {"reason": "Lost on the shop floor"}, "the reason whole, as a field"
         assert_problem(tablet.get("/v1/stores/1/holds"), 401, "device_revoked")
     ended = query_db(hub.db_url, "SELECT ended_why FROM staff_sessions WHERE device_id = ?", device_id)
     assert ended == [("revoked",)]
@@ -143,6 +144,38 @@ def test_a_revoked_device_is_refused_with_the_reason_and_its_sign_in_ends(
     with pytest.raises(SystemExit) as refused_reason:
         main(["devices", "revoke", str(device_id), "--reason", "x" * 201, "--db", hub.db_url])
     assert refused_reason.value.code == 2
+
+
+def test_a_revoked_devices_reason_is_a_field_of_the_problem_whatever_it_holds(
+    hub_server_fn: Any,
+    enroll_device: Any,
+    query_db: Any,
+    assert_problem: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hub = hub_server_fn
+    reason = 'Sent for repair ("screen"). Back on Monday (after 10:00).'
+    with (
+        enroll_device(hub, role=None, device_name="with reason") as told,
+        enroll_device(hub, role=None, device_name="without") as untold,
+    ):
+        ids = dict(query_db(hub.db_url, "SELECT name, id FROM devices"))
+        assert (
+            _run(
+                capsys, "devices", "revoke", str(ids["with reason"]), "--reason", reason, "--db", hub.db_url
+            )[0]
+            == 0
+        )
+        assert _run(capsys, "devices", "revoke", str(ids["without"]), "--db", hub.db_url)[0] == 0
+        refused = assert_problem(told.get("/v1/stores"), 401, "device_revoked")
+        assert refused["params"] == {"reason": reason}
+        assert f"({reason})" in refused["detail"], "an older app reads it from the detail"
+        bare = assert_problem(untold.get("/v1/stores"), 401, "device_revoked")
+        assert "params" not in bare and "(" not in bare["detail"]
+        # A reason longer than a field may be (written by other means) stays in the detail only.
+        query_db(hub.db_url, "UPDATE devices SET revoked_reason = ? WHERE id = ?", "x" * 201, ids["without"])
+        long = assert_problem(untold.get("/v1/stores"), 401, "device_revoked")
+        assert "params" not in long and "x" * 201 in long["detail"]
 
 
 def test_rotating_the_key_signs_new_codes_with_the_next_and_old_codes_still_verify(

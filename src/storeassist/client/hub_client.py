@@ -539,6 +539,7 @@ def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T] | None, rou
 
 
 #: How the hub's ``device_revoked`` detail names IT's reason: "… revoked at the back office (why)."
+#: Read only from an older hub, which sends no ``params.reason``; a reason holding ")." is cut there.
 _REVOKED_WHY = re.compile(r"revoked at the back office \((?P<why>.+?)\)\.")
 
 

@@ -113,8 +113,10 @@ TimeZoneName = Annotated[
 MessageCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 #: One value a message is worded with: text (a product's name, an order number, another code) or
 #: a whole number (days, a rating, an amount in minor units). Never a float, never a boolean.
+#: The longest text a message's value may be.
+MAX_PARAM_TEXT = 200
 MessageParam = (
-    Annotated[str, Field(strict=True, max_length=200)]
+    Annotated[str, Field(strict=True, max_length=MAX_PARAM_TEXT)]
     | Annotated[int, Field(strict=True, ge=-MAX_EXACT_JSON_INT, le=MAX_EXACT_JSON_INT)]
 )
 #: A message's values by name; each code documents its names (``customers.Alert``, ``TimelineEntry``,

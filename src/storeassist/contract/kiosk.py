@@ -204,7 +204,9 @@ class KioskExit(WireModel):
 
 
 class KioskProblem(Problem):
-    """A kiosk route's refusal with values the kiosk words (RFC 9457 allows extension members):
-    ``pickup_code_wrong`` carries ``tries_left``. Every other refusal is a plain ``Problem``."""
+    """A refusal with values the device words (RFC 9457 allows extension members): a kiosk
+    route's ``pickup_code_wrong`` carries ``tries_left``, and any route's 401 ``device_revoked``
+    carries IT's ``reason`` when one was given (also in brackets in its detail, for an older
+    app). Every other refusal is a plain ``Problem``."""
 
     params: MessageParams = Field(default_factory=dict)

@@ -42,9 +42,10 @@ _HTTP_CODES = {
     500: ("internal_error", "Internal error"),
 }
 
-#: Documented on every operation, so clients and schemathesis know the error shape.
+#: Documented on every operation, so clients and schemathesis know the error shape. A 401 may be
+#: a revoked device's ``device_revoked``, with IT's reason in ``params`` (a ``KioskProblem``).
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": contract.Problem, "description": title}
+    status: {"model": contract.KioskProblem if status == 401 else contract.Problem, "description": title}
     for status, (_code, title) in _HTTP_CODES.items()
     if status in (400, 401, 403, 404, 409, 413, 422, 500)
 }

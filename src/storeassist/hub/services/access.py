@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storeassist import contract
+from storeassist.contract.common import MAX_PARAM_TEXT
 from storeassist.domain.tokens import TokenError, TokenKind, verify_token
 from storeassist.hub.admin import enrollment_code_hash
 from storeassist.hub.db import models as m
@@ -91,10 +92,14 @@ def authenticate_device(session: Queryable, credential: str | None) -> CallingDe
         raise Unauthorized("This device is not enrolled with the hub. Enroll it with a new code.")
     row = rows[0]
     if row.revoked:
-        why = f" ({row.revoked_reason})" if row.revoked_reason else ""
+        reason = row.revoked_reason or ""
+        why = f" ({reason})" if reason else ""
         raise Unauthorized(
             f"This device was revoked at the back office{why}. Ask a manager to enroll it again.",
             code="device_revoked",
+            # IT's reason whole, as a field: the detail's brackets are for a person (and an older
+            # app, which reads the reason out of them).
+            params={"reason": reason} if reason and len(reason) <= MAX_PARAM_TEXT else None,
         )
     return CallingDevice(row.id, row.store_id, row.kind)
 
