@@ -451,7 +451,7 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+185"/>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+204"/>
         <source>Welcome! Scan to start</source>
         <extracomment>The languages a shopper can choose, each named in itself: (Qt locale name, name). How long a press on the hidden corner opens the manager&apos;s exit. The key combination that opens the manager&apos;s exit. Events that say someone is at the kiosk.</extracomment>
         <translation type="unfinished"></translation>
@@ -1497,7 +1497,7 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_keypad.py" line="+59"/>
+        <location filename="../../src/storeassist/ui/kiosk_keypad.py" line="+60"/>
         <source>Clear</source>
         <extracomment>A key&apos;s least side: well over a finger&apos;s 44 px.</extracomment>
         <translation type="unfinished"></translation>
@@ -1564,7 +1564,7 @@
 <context>
     <name>KioskPickupScreen</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_pickup.py" line="+128"/>
+        <location filename="../../src/storeassist/ui/kiosk_pickup.py" line="+130"/>
         <source>Checking…</source>
         <extracomment>Refusals after which the kiosk stops asking for the code and sends the shopper to the counter.</extracomment>
         <translation type="unfinished"></translation>
@@ -1804,12 +1804,12 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+163"/>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+168"/>
         <source>This kiosk cannot read that code. Please ask an associate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+144"/>
         <source>StoreAssist kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1829,14 +1829,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>This kiosk is out of service. Please ask an associate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-199"/>
+        <location line="-228"/>
         <source>Starting…</source>
-        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings).</extracomment>
+        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings). The store&apos;s language, the one the kiosk started in: each reset goes back to it. The back office revoked this kiosk: out of service for good (until it is set up again).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3256,7 +3256,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+58"/>
+        <location line="+59"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n line</numerusform>
@@ -3277,7 +3277,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-55"/>
         <source>Started at the kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3293,7 +3293,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>{reference} · order #{number}</source>
         <translation type="unfinished"></translation>
     </message>
