@@ -79,14 +79,18 @@ def test_a_right_pickup_code_says_where_to_collect_and_the_queue_shows_the_custo
     assert sorted(audited) == sorted([(None, f"order:{at_counter}"), (None, f"order:{in_locker}")])
 
 
+def _kiosk_order(query_db: Any, hub: Any) -> tuple[int, str, str, str]:
+    """A kiosk pickup of the store: its id, order code, right pickup code and a wrong one."""
+    order_id = kiosk_pickups(query_db, hub)[0]
+    right = pickup_code_for(order_id)
+    return order_id, hub.order_token(order_id), right, f"{(int(right) + 1) % 1_000_000:06d}"
+
+
 def test_a_right_code_after_typos_clears_them_and_a_repeat_is_answered_alike_writing_nothing(
     hub_server_fn: Any, enroll_device: Any, query_db: Any
 ) -> None:
     hub = hub_server_fn
-    order_id = kiosk_pickups(query_db, hub)[0]
-    right = pickup_code_for(order_id)
-    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-    code = hub.order_token(order_id)
+    order_id, code, right, wrong = _kiosk_order(query_db, hub)
 
     def written() -> tuple[Any, ...]:
         logged = query_db(hub.db_url, "SELECT count(*) FROM change_log WHERE entity_id = ?", order_id)
@@ -130,10 +134,7 @@ def test_three_wrong_pickup_codes_send_the_shopper_to_the_counter(
     hub_server_fn: Any, query_db: Any, assert_problem: Any
 ) -> None:
     hub = hub_server_fn
-    order_id = kiosk_pickups(query_db, hub)[0]
-    right = pickup_code_for(order_id)
-    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-    code = hub.order_token(order_id)
+    order_id, code, right, wrong = _kiosk_order(query_db, hub)
     with enroll_kiosk(hub) as kiosk:
         for tries_left in (2, 1):
             answer = kiosk.post("/v1/kiosk/pickup", json={"order_code": code, "pickup_code": wrong})
