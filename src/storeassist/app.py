@@ -133,7 +133,8 @@ class FirstFrameExit(QObject):
 def take_screenshot_when_settled(
     window: QWidget, settled: SignalInstance, path: Path, runner: OpRunner
 ) -> None:
-    """Save ``window`` to ``path`` once ``settled`` fired and no op is running, then quit."""
+    """Save ``window`` to ``path`` once ``settled`` fired and no op is running, then quit (a
+    kiosk's window, which refuses to close to shoppers, is closed first: nobody attends the run)."""
     taken = False
 
     def shoot() -> None:
@@ -144,6 +145,9 @@ def take_screenshot_when_settled(
         path.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(path)):
             log.error("could not write the screenshot to %s", path)
+        close_unattended = getattr(window, "close_unattended", None)
+        if close_unattended is not None:
+            close_unattended()
         QCoreApplication.quit()
 
     def when_idle() -> None:

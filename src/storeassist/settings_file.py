@@ -7,6 +7,7 @@ Both read the file here.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,22 @@ def interface_language(data_dir: Path) -> str:
 
 def kiosk_mode(data_dir: Path) -> bool:
     """Whether the file says this device is a self-service kiosk (``kiosk = true``); False when
-    unset or unreadable (a broken file is reported once the full settings are read)."""
+    unset. A file that cannot be parsed is reported once the full settings are read; until then a
+    line ``kiosk = true`` in its text still makes a kiosk, so a kiosk whose file broke never opens
+    the associate app, with its window chrome, to shoppers."""
     try:
         kiosk = read_settings_file(data_dir).get("kiosk", False)
     except ConfigError:
-        return False
+        return _says_kiosk(data_dir / CONFIG_FILE_NAME)
     return kiosk is True
+
+
+def _says_kiosk(path: Path) -> bool:
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(_KIOSK_LINE.fullmatch(line.strip()) for line in text.splitlines())
+
+
+_KIOSK_LINE = re.compile(r"kiosk\s*=\s*true\s*(#.*)?")

@@ -17,6 +17,9 @@ from storeassist.settings_file import interface_language, kiosk_mode
         ('kiosk = true\nlanguage = "zh_CN"\n', True, "zh_CN"),
         ('kiosk = "yes"\n', False, ""),  # only a TOML true makes a kiosk
         ("kiosk = [", False, ""),  # broken: reported when the settings are read in full
+        # Broken elsewhere, the kiosk's own line intact: still a kiosk (never the associate app).
+        ('kiosk = true  # the entrance\nlanguage = "ru\n', True, ""),
+        ('# kiosk = true\nlanguage = "ru\n', False, ""),  # a comment says nothing
     ],
 )
 def test_the_first_frame_reads_the_kiosk_switch_and_the_language(

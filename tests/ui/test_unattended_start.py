@@ -31,6 +31,33 @@ def test_a_start_up_problem_with_screenshot_exits_non_zero_at_once_and_names_it(
     assert shot.exists(), "the problem on screen is saved, as for any screenshot run"
 
 
+def test_a_kiosk_whose_settings_file_broke_stays_a_kiosk_and_an_unattended_run_of_it_ends(
+    tmp_path: Path,
+) -> None:
+    """The kiosk's window refuses to close to shoppers; a ``--screenshot`` run still ends at once
+    (exit 1, the problem named), and the file's intact ``kiosk = true`` line kept it a kiosk."""
+    data_dir = tmp_path / "kiosk"
+    data_dir.mkdir()
+    (data_dir / "storeassist.toml").write_text('kiosk = true\nhub_url = "http://127.0.0.1:9\n', encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "storeassist.app", "--data-dir", str(data_dir), "--screenshot", str(shot)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "is not valid TOML" in done.stderr and "Traceback" not in done.stderr
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(str(shot))
+    # The kiosk's navy fills the whole window; the associate app's start-up page is light below.
+    assert image.pixelColor(640, 700) == QColor("#10314f"), "started as the kiosk"
+
+
 _FILL_SCREEN = """
 import sys
 from PySide6.QtCore import QTimer

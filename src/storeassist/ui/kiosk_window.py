@@ -454,10 +454,15 @@ class KioskWindow(SetupSteps, QWidget):
         self.close()
         QCoreApplication.quit()
 
-    def leave_kiosk_mode_for_tests(self) -> None:
-        """Close without a manager (a test's teardown), and stop watching the application."""
+    def close_unattended(self) -> None:
+        """Close without a manager, for a run nobody attends (``--screenshot``, a build check),
+        and stop watching the application."""
         self._may_close = True
         self.close()
+
+    def leave_kiosk_mode_for_tests(self) -> None:
+        """Close without a manager (a test's teardown)."""
+        self.close_unattended()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:
