@@ -38,7 +38,8 @@ def test_a_kiosk_whose_settings_file_broke_stays_a_kiosk_and_an_unattended_run_o
     (exit 1, the problem named), and the file's intact ``kiosk = true`` line kept it a kiosk."""
     data_dir = tmp_path / "kiosk"
     data_dir.mkdir()
-    (data_dir / "storeassist.toml").write_text('kiosk = true\nhub_url = "http://127.0.0.1:9\n', encoding="utf-8")
+    broken = 'kiosk = true\nhub_url = "http://127.0.0.1:9\n'  # a quote never closed
+    (data_dir / "storeassist.toml").write_text(broken, encoding="utf-8")
     shot = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
