@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.orm import Session
 
 from storeassist.hub.db.models import Base
 from storeassist.hub.db.schema import (
@@ -18,12 +19,13 @@ from storeassist.hub.db.schema import (
     upgrade,
 )
 from storeassist.hub.db.session import make_engine
+from storeassist.hub.keys import public_keys_text
 
 
 def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
     db = empty_db_url
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0008"
+    assert upgrade(db) == head_revision() == "0009"
     assert require_current(db) == head_revision()
 
 
@@ -488,3 +490,28 @@ def test_upgrading_a_0007_hub_keeps_its_orders_and_devices_with_no_kiosk_pickups
     assert order == [("W7", 0, None)]
     assert device == [("Till", 1, None, None)]  # revoked before: still revoked, with no reason
     assert {"assist_requests", "kiosk_returns"} <= tables
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0008, read with sqlite3")
+def test_upgrading_a_0008_hub_keeps_every_signing_key_published_and_none_retired(tmp_path: Path) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0008")
+    conn = sqlite3.connect(db)
+    conn.executemany(
+        "INSERT INTO signing_keys (key_id, private_key, public_key, created_at, active) "
+        "VALUES (?, ?, ?, '2026-11-01 09:00:00', ?)",
+        [(1, b"k" * 32, "old", 0), (2, b"n" * 32, "new", 1)],
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    keys = conn.execute("SELECT key_id, active, retired_at FROM signing_keys ORDER BY key_id").fetchall()
+    conn.close()
+    assert keys == [(1, 0, None), (2, 1, None)]  # the rotated-out key still published, as before
+    engine = make_engine(str(db))
+    with engine.connect() as connection, Session(connection) as session:
+        assert public_keys_text(session) == {1: "old", 2: "new"}
+    engine.dispose()

@@ -452,7 +452,11 @@ class EnrollmentCode(Base):
 
 
 class SigningKey(Base):
-    """Ed25519 keys for loyalty and order codes. The private half never leaves the hub."""
+    """Ed25519 keys for loyalty and order codes. The private half never leaves the hub.
+
+    ``active``: the key signing new codes (after a rotation the old one stays published).
+    ``retired_at``: when IT stopped trusting it (``storeassist-hub retire-key``; 0009): a retired
+    key is neither published nor accepted, and its id is never used again."""
 
     __tablename__ = "signing_keys"
     key_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -460,6 +464,7 @@ class SigningKey(Base):
     public_key: Mapped[str] = mapped_column(String(64))  # base64url raw
     created_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    retired_at: Mapped[datetime | None]
 
 
 class CommandRecord(Base):
