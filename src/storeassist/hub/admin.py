@@ -1,8 +1,8 @@
 """Operator actions on a hub database: enrollment codes, signed codes for demos and tests, staff
 badges, and IT's tools (``storeassist-hub`` commands): listing and revoking devices, rotating the
-signing key, revoking a loyalty card or a badge, exporting the audit trail. Each takes a database
-URL (or SQLite path) and runs in its own transaction; each IT action is itself on the audit trail
-(no device, no staff member: the hub's operator), by id only.
+signing key and retiring an old one, revoking a loyalty card or a badge, exporting the audit
+trail. Each takes a database URL (or SQLite path) and runs in its own transaction; each IT action
+is itself on the audit trail (no device, no staff member: the hub's operator), by id only.
 
 A staff badge is a signed code (``TokenKind.STAFF_BADGE``) carrying the staff id and the staff
 row's ``badge_serial``; only the current serial signs anyone in, so raising it
@@ -36,12 +36,13 @@ from storeassist.hub.db.models import (
     Device,
     EnrollmentCode,
     Order,
+    SigningKey,
     Staff,
     StaffSession,
     Store,
 )
 from storeassist.hub.db.session import make_engine, make_sessionmaker
-from storeassist.hub.keys import active_key, private_key, rotate_signing_key
+from storeassist.hub.keys import active_key, private_key, retire_signing_key, rotate_signing_key
 from storeassist.hub.services.database import hold_change_log_order
 
 ENROLLMENT_CODE_TTL = timedelta(hours=24)
@@ -257,15 +258,47 @@ def revoke_device(
 
 
 def rotate_key(db_url: str) -> tuple[int | None, int]:
-    """Retire the signing key and start the next: codes signed before still verify (the old key
-    stays published), new ones are signed by the new key. Answers (old key id, new key id);
-    ``keys.KeyIdsExhausted``, with nothing changed, once the last key id is taken."""
+    """Stop signing with the active key and start the next: codes signed before still verify (the
+    old key stays published until :func:`retire_key`), new ones are signed by the new key.
+    Answers (old key id, new key id); ``keys.KeyIdsExhausted``, with nothing changed, once the
+    last key id is taken."""
     with _session(db_url) as session:
         old = active_key(session)
         old_id = old.key_id if old is not None else None
         new = rotate_signing_key(session)
         _audit(session, "key.rotate", f"key:{new.key_id}")
         return old_id, new.key_id
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredKey:
+    """A signing key IT retired (``storeassist-hub retire-key``): when, whether by this call
+    (False: it already was, nothing changed), and the key that signs new codes now."""
+
+    key_id: int
+    retired_at: datetime
+    now: bool
+    signing_key_id: int | None
+
+
+def retire_key(db_url: str, key_id: int, *, now: datetime | None = None) -> RetiredKey:
+    """Stop trusting signing key ``key_id`` (leaked, say): it is no longer published at
+    ``GET /v1/keys`` and the hub refuses every code it signed (``token_unknown_key``, as for a key
+    it never had); devices drop it at their next key fetch. :class:`UnknownSubject` for a key that
+    does not exist, ``keys.KeyStillSigns`` for the key signing new codes (rotate first); either way
+    nothing is changed. A key already retired is left as it is, and not audited again."""
+    now = now or datetime.now(UTC)
+    with _session(db_url) as session:
+        key = session.get(SigningKey, key_id)
+        if key is None:
+            raise UnknownSubject(f"no signing key {key_id}")
+        retired = retire_signing_key(session, key, now)
+        if retired:
+            _audit(session, "key.retire", f"key:{key_id}", now)
+        signing = active_key(session)
+        when = _utc(key.retired_at)
+        assert when is not None
+        return RetiredKey(key_id, when, retired, signing.key_id if signing is not None else None)
 
 
 AuditFormat = Literal["csv", "jsonl"]

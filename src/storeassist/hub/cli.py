@@ -1,7 +1,7 @@
 """``storeassist-hub``: seed a demo chain, serve the API, upgrade the schema, enroll devices, print
 demo codes, import products and stock counts (logged for tablets: ``services.catalog_admin``), and
-IT's tools (``hub.cli_it``: list and revoke devices, rotate the signing key, revoke a loyalty card or
-a badge, export the audit trail).
+IT's tools (``hub.cli_it``: list and revoke devices, rotate the signing key and retire an old one,
+revoke a loyalty card or a badge, export the audit trail).
 ``--db`` takes a SQLite path or a database URL (``postgresql://…`` uses psycopg 3).
 
 ``serve`` never upgrades on its own: on an out-of-date database it stops and names the

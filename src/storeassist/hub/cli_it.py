@@ -5,6 +5,8 @@
 * ``devices revoke ID [--reason TEXT]``: the device is answered 401 ``device_revoked`` from its
   next request, with the reason in the answer, and any staff session on it ends;
 * ``rotate-key``: new codes are signed by a new key; the old one stays published;
+* ``retire-key KEY_ID``: a key that no longer signs (rotate first) stops being trusted: it is no
+  longer published and the hub refuses every code it signed; retiring it again changes nothing;
 * ``revoke-card --customer ID``: every loyalty card printed for the customer stops working;
 * ``revoke-badge --staff ID``: every badge printed for the staff member stops signing them in;
 * ``audit-export --from DATE --to DATE --format csv|jsonl [--out FILE]``: the audit trail of
@@ -64,6 +66,11 @@ def add_it_commands(commands: Any, db_option: Callable[[argparse.ArgumentParser]
 
     rotate = commands.add_parser("rotate-key", help="sign new codes with a new key (old codes still verify)")
     db_option(rotate)
+    retire = commands.add_parser(
+        "retire-key", help="stop trusting an old signing key: every code it signed is refused"
+    )
+    db_option(retire)
+    retire.add_argument("key", type=_id, metavar="KEY_ID", help="a key that no longer signs (rotate first)")
     card = commands.add_parser("revoke-card", help="cancel every loyalty card printed for a customer")
     db_option(card)
     card.add_argument("--customer", type=_id, required=True)
@@ -138,6 +145,37 @@ def _rotate_key(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
+def _retire_key(args: argparse.Namespace, db_url: str) -> int:
+    from storeassist.hub.admin import UnknownSubject, retire_key
+    from storeassist.hub.keys import KeyStillSigns
+
+    try:
+        retired = retire_key(db_url, args.key)
+    except UnknownSubject:
+        return _refused(f"There is no signing key {args.key} in that database; nothing was changed.")
+    except KeyStillSigns:
+        return _refused(
+            f"Signing key {args.key} signs new codes, so it cannot be retired; run rotate-key first, "
+            "then retire it."
+        )
+    if not retired.now:
+        when = _when(retired.retired_at)
+        print(f"signing key {retired.key_id} was already retired ({when} UTC); nothing changed")
+        return 0
+    print(
+        f"signing key {retired.key_id} retired: the hub refuses every code it signed and no longer "
+        "publishes it; devices drop it at their next key fetch (every ten minutes while they reach the hub)"
+    )
+    signing = retired.signing_key_id
+    again = f": printed again, they are signed with key {signing}" if signing is not None else ""
+    print(
+        f"Warning: every code signed with key {retired.key_id} (printed loyalty cards, staff badges, order "
+        f"codes, receipts) is now refused and must be reissued{again}.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _revoke_card(args: argparse.Namespace, db_url: str) -> int:
     from storeassist.hub.admin import UnknownSubject, revoke_card
 
@@ -190,6 +228,7 @@ def _audit_export(args: argparse.Namespace, db_url: str) -> int:
 IT_COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "devices": _devices,
     "rotate-key": _rotate_key,
+    "retire-key": _retire_key,
     "revoke-card": _revoke_card,
     "revoke-badge": _revoke_badge,
     "audit-export": _audit_export,

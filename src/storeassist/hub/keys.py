@@ -2,7 +2,8 @@
 
 The private half stays in the hub database; devices receive only :func:`public_keys_text`.
 A key id is one byte in the code (see :mod:`storeassist.domain.tokens`), so ids run 1..255.
-Old keys stay published (``active=False``) so codes they signed still verify after a rotation.
+Old keys stay published (``active=False``) so codes they signed still verify after a rotation,
+until IT retires one (``retired_at``): then it is no longer published and its codes are refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ MAX_KEY_ID = 255
 
 class KeyIdsExhausted(ValueError):
     """Every key id a code can name is taken: the hub cannot start another key."""
+
+
+class KeyStillSigns(ValueError):
+    """The key named is the one signing new codes: rotate to a new key before retiring it."""
 
 
 def new_signing_key(key_id: int, now: datetime | None = None) -> SigningKey:
@@ -44,7 +49,10 @@ def new_signing_key(key_id: int, now: datetime | None = None) -> SigningKey:
 def active_key(session: Session) -> SigningKey | None:
     """The key that signs new codes: the newest active one."""
     return session.scalars(
-        select(SigningKey).where(SigningKey.active.is_(True)).order_by(SigningKey.key_id.desc()).limit(1)
+        select(SigningKey)
+        .where(SigningKey.active.is_(True), SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.key_id.desc())
+        .limit(1)
     ).first()
 
 
@@ -62,7 +70,7 @@ def ensure_signing_key(session: Session) -> SigningKey:
 
 
 def rotate_signing_key(session: Session) -> SigningKey:
-    """Retire the active key (still published for verification) and start a new one;
+    """Stop signing with the active key (still published for verification) and start a new one;
     :class:`KeyIdsExhausted`, with nothing changed, once key :data:`MAX_KEY_ID` exists."""
     current = active_key(session)
     newest = session.scalars(select(SigningKey.key_id).order_by(SigningKey.key_id.desc()).limit(1)).first()
@@ -76,6 +84,21 @@ def rotate_signing_key(session: Session) -> SigningKey:
     return key
 
 
+def retire_signing_key(session: Session, key: SigningKey, now: datetime | None = None) -> bool:
+    """Stop trusting ``key``: it is no longer published and the hub refuses every code it signed.
+    The row stays, so its id is never used again. True if retired now, False if it already was
+    (nothing changed); :class:`KeyStillSigns`, with nothing changed, if it signs new codes."""
+    if key.retired_at is not None:
+        return False
+    current = active_key(session)
+    if current is not None and current.key_id == key.key_id:
+        raise KeyStillSigns(f"signing key {key.key_id} signs new codes")
+    key.active = False
+    key.retired_at = now or datetime.now(UTC)
+    session.flush()
+    return True
+
+
 def private_key(session: Session) -> tuple[int, Ed25519PrivateKey]:
     """``(key_id, private key)`` of the active signing key, created if missing."""
     key = ensure_signing_key(session)
@@ -83,8 +106,13 @@ def private_key(session: Session) -> tuple[int, Ed25519PrivateKey]:
 
 
 def public_keys_text(session: Session) -> dict[int, str]:
-    """Every published verification key, by key id, as base64url raw bytes (the wire form)."""
-    rows = session.execute(select(SigningKey.key_id, SigningKey.public_key).order_by(SigningKey.key_id))
+    """Every published verification key (none retired), by key id, as base64url raw bytes (the
+    wire form)."""
+    rows = session.execute(
+        select(SigningKey.key_id, SigningKey.public_key)
+        .where(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.key_id)
+    )
     return {key_id: text for key_id, text in rows}
 
 

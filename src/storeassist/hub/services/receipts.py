@@ -23,7 +23,7 @@ from storeassist.hub.keys import private_key
 _keys = cast(Table, m.SigningKey.__table__)
 _ACTIVE_KEY = (
     select(_keys.c.key_id, _keys.c.private_key)
-    .where(_keys.c.active.is_(True))
+    .where(_keys.c.active.is_(True), _keys.c.retired_at.is_(None))
     .order_by(_keys.c.key_id.desc())
     .limit(1)
 )

@@ -1,9 +1,9 @@
 """Trusting a scanned code at the hub, and writing the audit trail (ids only, never personal data).
 
 A scan is the hub's hottest path, so its queries are built once (bound parameters) and the
-published keys are read on every scan (a rotation in another process is seen at once) but parsed
-only once per distinct key text: parsing is a pure function of the text, so the memo cannot go
-stale.
+published keys are read on every scan (a rotation or a retired key in another process is seen at
+once) but parsed only once per distinct key text: parsing is a pure function of the text, so the
+memo cannot go stale.
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ ORDER_KINDS = {TokenKind.ORDER}
 _REVOKED = select(m.CardRevocation.serial).where(
     m.CardRevocation.customer_id == bindparam("customer_id"), m.CardRevocation.serial == bindparam("serial")
 )
-_PUBLISHED_KEYS = select(m.SigningKey.key_id, m.SigningKey.public_key)
+#: A retired key (``storeassist-hub retire-key``) is not published: its codes are refused as a
+#: code of an unknown key is (``token_unknown_key``).
+_PUBLISHED_KEYS = select(m.SigningKey.key_id, m.SigningKey.public_key).where(
+    m.SigningKey.retired_at.is_(None)
+)
 _AUDIT = insert(m.AuditEntry)
 
 #: Distinct published keys a process will ever see: a handful of rotations.
