@@ -136,3 +136,34 @@ async def test_a_key_rotated_at_the_hub_reaches_a_running_tablet_at_its_next_key
     finally:
         await engine.aclose()
         await tablet.aclose()
+
+
+async def test_a_key_retired_at_the_hub_is_dropped_by_a_running_tablet_at_its_next_key_check(
+    hub_server_fn, tmp_path
+):
+    from hub_tablets import enroll_tablet
+
+    from storeassist.hub.admin import retire_key, rotate_key
+
+    old, new = rotate_key(hub_server_fn.db_url)
+    assert old is not None
+    tablet = await enroll_tablet(hub_server_fn, tmp_path / "tablet")
+    start = datetime.now(UTC)
+    clock = [start]
+    engine = SyncEngine(
+        tablet.client, tablet.outbox, tablet.cache, hub_server_fn.store_id, clock=lambda: clock[0]
+    )
+    try:
+        await engine.sync_now()
+        assert set(tablet.cache.verification_keys()) == {old, new}
+        assert retire_key(hub_server_fn.db_url, old).now
+
+        clock[0] = start + timedelta(minutes=1)
+        await engine.sync_now()  # within the interval: the keys it holds still serve
+        assert set(tablet.cache.verification_keys()) == {old, new}
+        clock[0] = start + timedelta(seconds=KEYS_EVERY_S + 1)
+        await engine.sync_now()  # past it: the hub's keys replace the whole set it held
+        assert set(tablet.cache.verification_keys()) == {new}
+    finally:
+        await engine.aclose()
+        await tablet.aclose()

@@ -216,6 +216,92 @@ def test_rotating_past_the_last_key_id_is_refused_in_a_sentence_and_changes_noth
     assert query_db(seeded_db_url, "SELECT count(*) FROM audit WHERE action = 'key.rotate'") == [(1,)]
 
 
+def test_a_retired_key_is_no_longer_published_and_the_hub_refuses_every_code_it_signed(
+    hub_server_fn: Any,
+    enroll_device: Any,
+    query_db: Any,
+    assert_problem: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hub = hub_server_fn
+    customer_id, order_id = hub.customer_ids[0], hub.pickup_order_ids[0]
+    old_card, old_order, old_badge = (
+        hub.loyalty_token(customer_id, card=True),
+        hub.order_token(order_id),
+        hub.staff_badge,
+    )
+    code, out, _ = _run(capsys, "rotate-key", "--db", hub.db_url)
+    assert code == 0 and "signing key 2 now signs new codes; key 1 stays published" in out
+    with enroll_device(hub, device_name="scanner") as tablet:
+        assert tablet.post("/v1/customers/resolve", json={"token": old_card}).status_code == 200, "rotated"
+
+        code, out, err = _run(capsys, "retire-key", "1", "--db", hub.db_url)
+        assert code == 0 and out.count("\n") == 1
+        assert "signing key 1 retired: the hub refuses every code it signed and no longer publishes it" in out
+        assert "every code signed with key 1" in err and "must be reissued" in err and "key 2" in err
+
+        for route, old in (("/v1/customers/resolve", old_card), ("/v1/orders/resolve", old_order)):
+            assert_problem(tablet.post(route, json={"token": old}), 403, "token_unknown_key")
+        new_card, new_order = hub.loyalty_token(customer_id, card=True), hub.order_token(order_id)
+        assert tablet.post("/v1/customers/resolve", json={"token": new_card}).status_code == 200
+        assert tablet.post("/v1/orders/resolve", json={"token": new_order}).status_code == 200
+    with enroll_kiosk(hub) as kiosk:
+        assert_problem(kiosk.post("/v1/kiosk/shopper", json={"token": old_card}), 403, "token_unknown_key")
+        assert kiosk.post("/v1/kiosk/shopper", json={"token": new_card}).status_code == 200
+    enrolled = httpx.post(
+        f"{hub.url}/v1/devices/enroll", json={"code": hub.enroll_code(), "device_name": "badge test"}
+    ).json()
+    assert set(enrolled["public_keys"]["keys"]) == {"2"}, "a new device is not given the retired key"
+    bearer = {"Authorization": f"Bearer {enrolled['credential']}"}
+    signed_old = httpx.post(f"{hub.url}/v1/staff/sign-in", json={"badge": old_badge}, headers=bearer)
+    assert_problem(signed_old, 403, "sign_in_refused")
+    signed_new = httpx.post(f"{hub.url}/v1/staff/sign-in", json={"badge": hub.staff_badge}, headers=bearer)
+    assert signed_new.status_code == 200, "a badge printed again is signed with key 2"
+
+    assert set(httpx.get(f"{hub.url}/v1/keys").json()["keys"]) == {"2"}
+    audit_sql = "SELECT staff_id, device_id, subject FROM audit WHERE action = 'key.retire'"
+    assert query_db(hub.db_url, audit_sql) == [(None, None, "key:1")]
+    retired = query_db(
+        hub.db_url, "SELECT key_id, active, retired_at IS NOT NULL FROM signing_keys ORDER BY key_id"
+    )
+    assert retired == [(1, 0, 1), (2, 1, 0)]
+
+    code, out, err = _run(capsys, "retire-key", "1", "--db", hub.db_url)
+    assert code == 0 and "signing key 1 was already retired (" in out and "nothing changed" in out
+    assert err == ""
+    assert query_db(hub.db_url, "SELECT count(*) FROM audit WHERE action = 'key.retire'") == [(1,)]
+    code, out, _ = _run(capsys, "rotate-key", "--db", hub.db_url)
+    assert code == 0 and "signing key 3 now signs new codes; key 2 stays published" in out
+    assert set(httpx.get(f"{hub.url}/v1/keys").json()["keys"]) == {"2", "3"}
+
+
+def test_retiring_the_signing_key_or_an_unknown_key_is_refused_in_a_sentence_and_changes_nothing(
+    hub_server_fn: Any, query_db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = hub_server_fn
+    card = hub.loyalty_token(hub.customer_ids[0], card=True)
+    keys_sql = "SELECT key_id, active, retired_at, public_key FROM signing_keys ORDER BY key_id"
+    before, published = query_db(hub.db_url, keys_sql), httpx.get(f"{hub.url}/v1/keys").json()
+    assert [row[:3] for row in before] == [(1, 1, None)]
+    for key_id, said in (
+        ("1", "Signing key 1 signs new codes, so it cannot be retired; run rotate-key first"),
+        ("2", "There is no signing key 2 in that database; nothing was changed."),
+        ("255", "There is no signing key 255 in that database"),
+    ):
+        code, out, err = _run(capsys, "retire-key", key_id, "--db", hub.db_url)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and said in err and "Traceback" not in err
+    assert query_db(hub.db_url, keys_sql) == before
+    assert httpx.get(f"{hub.url}/v1/keys").json() == published
+    assert query_db(hub.db_url, "SELECT count(*) FROM audit WHERE action = 'key.retire'") == [(0,)]
+    with enroll_kiosk(hub) as kiosk:
+        assert kiosk.post("/v1/kiosk/shopper", json={"token": card}).status_code == 200, "still trusted"
+    for bad in ("0", "one"):
+        with pytest.raises(SystemExit) as refused:
+            main(["retire-key", bad, "--db", hub.db_url])
+        assert refused.value.code == 2
+
+
 @pytest.mark.parametrize(
     ("first", "last", "said"),
     [
