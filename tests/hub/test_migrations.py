@@ -25,7 +25,7 @@ from storeassist.hub.keys import public_keys_text
 def test_upgrading_an_empty_database_reaches_head(empty_db_url: str) -> None:
     db = empty_db_url
     assert current_revision(db) is None
-    assert upgrade(db) == head_revision() == "0009"
+    assert upgrade(db) == head_revision() == "0010"
     assert require_current(db) == head_revision()
 
 
@@ -515,3 +515,58 @@ def test_upgrading_a_0008_hub_keeps_every_signing_key_published_and_none_retired
     with engine.connect() as connection, Session(connection) as session:
         assert public_keys_text(session) == {1: "old", 2: "new"}
     engine.dispose()
+
+
+@pytest.mark.sqlite_only("a SQLite file at revision 0008, read with sqlite3")
+def test_upgrading_a_0008_hub_keeps_its_kiosk_rows_without_ids_and_holds_a_kiosks_ids_unique(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "hub.sqlite"
+    upgrade(str(db), "0008")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO stores (id, code, name, address, city, country, lat, lon, timezone, hours) "
+        "VALUES (1, 'S1', 'Old store', 'x', 'y', 'DK', 0, 0, 'UTC', '9-18')"
+    )
+    conn.execute(
+        "INSERT INTO products (id, sku, gtin, style, name, brand, category, price_cents, attributes) "
+        "VALUES (1, 'SKU1', '4000000000017', 'ST1', 'Scarf', 'B', 'C', 1999, '{}')"
+    )
+    conn.execute(
+        "INSERT INTO orders (id, number, channel, placed_at, status, fulfilment, store_id, total_cents) "
+        "VALUES (7, 'W7', 'web', '2026-11-01 10:00:00', 'delivered', 'ship', 1, 1999)"
+    )
+    conn.executemany(
+        "INSERT INTO devices (id, store_id, name, kind, credential_hash, enrolled_at, revoked) "
+        "VALUES (?, 1, 'Kiosk', 'kiosk', ?, '2026-11-01 09:00:00', 0)",
+        [(3, "h3"), (4, "h4")],
+    )
+    conn.execute(
+        "INSERT INTO assist_requests (store_id, device_id, kind, product_id, qty, at, status) "
+        "VALUES (1, 3, 'hold', 1, 1, '2026-12-01 10:00:00', 'open')"
+    )
+    conn.execute(
+        "INSERT INTO kiosk_returns (store_id, device_id, order_id, reference, day, code, lines, at, status) "
+        "VALUES (1, 3, 7, 'K-0001', '2026-12-01', 'x', '[]', '2026-12-01 10:00:00', 'open')"
+    )
+    conn.commit()
+    conn.close()
+
+    assert upgrade(str(db)) == head_revision()
+
+    conn = sqlite3.connect(db)
+    kept = (
+        conn.execute("SELECT qty, request_id FROM assist_requests").fetchall(),
+        conn.execute("SELECT reference, request_id FROM kiosk_returns").fetchall(),
+    )
+    insert = (
+        "INSERT INTO assist_requests (store_id, device_id, kind, product_id, qty, at, status, request_id) "
+        "VALUES (1, ?, 'hold', 1, 1, '2026-12-02 10:00:00', 'open', ?)"
+    )
+    conn.execute(insert, (3, None))  # an older kiosk's: any number without an id
+    conn.execute(insert, (3, "00000000-0000-4000-8000-000000000001"))
+    conn.execute(insert, (4, "00000000-0000-4000-8000-000000000001"))  # another kiosk's own id
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(insert, (3, "00000000-0000-4000-8000-000000000001"))
+    conn.close()
+    assert kept == ([(1, None)], [("K-0001", None)])

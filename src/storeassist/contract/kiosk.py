@@ -9,7 +9,8 @@ contact detail, order or address: a greeting, tier and points, offers and sugges
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -76,11 +77,24 @@ class KioskShopper(WireModel):
     suggestions: list[KioskSuggestion] = Field(default_factory=list, max_length=12)
 
 
+#: A shopper's action at the kiosk, by the kiosk's own id (as a command's ``id``): the kiosk sends
+#: the same id again when the shopper retries after no answer, and the hub applies it once and
+#: answers the repeat as it answered the first. Optional: a kiosk of the release before sends none.
+KioskRequestId = Annotated[
+    UUID | None,
+    Field(
+        description="made by the kiosk for one shopper's action, the same on a retry; "
+        "the hub applies each id of a kiosk at most once",
+    ),
+]
+
+
 class KioskHoldRequest(WireModel):
     """ "Ask an associate to hold it": a request on the associates' screen, not a hold."""
 
     sku: str = Field(min_length=1, max_length=32)
     qty: Units = 1
+    request_id: KioskRequestId = None
 
 
 class AssistRequest(WireModel):
@@ -153,6 +167,7 @@ class KioskReturnStart(WireModel):
 
     code: SignedCode
     lines: list[KioskReturnChoice] = Field(min_length=1, max_length=40)
+    request_id: KioskRequestId = None
 
 
 class KioskReturnStarted(WireModel):

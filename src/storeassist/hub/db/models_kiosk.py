@@ -1,5 +1,6 @@
 """The self-service kiosk's tables (0008): what shoppers asked an associate for, and returns they
-started at the kiosk for an associate to finish at the counter.
+started at the kiosk for an associate to finish at the counter. Each row keeps the kiosk's
+``request_id`` for the shopper's action (0010), unique per kiosk, so a retry is applied once.
 
 Neither holds personal data: a request names a product, a started return an order and the code
 the shopper scanned (a signed code of that order, as a receipt carries it). Both are in
@@ -32,8 +33,14 @@ class AssistRequest(Base):
     status: Mapped[str] = mapped_column(String(8))
     done_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     done_at: Mapped[datetime | None]
-    #: A store's open requests, oldest first (the associates' list).
-    __table_args__ = (Index("ix_assist_requests_store", "store_id", "status", "at"),)
+    #: The kiosk's id of the shopper's action (0010); None from a kiosk of the release before.
+    request_id: Mapped[str | None] = mapped_column(String(36))
+    __table_args__ = (
+        #: A store's open requests, oldest first (the associates' list).
+        Index("ix_assist_requests_store", "store_id", "status", "at"),
+        #: One row per action of a kiosk: its retry finds the first.
+        Index("ix_assist_requests_request", "device_id", "request_id", unique=True),
+    )
 
 
 class KioskReturn(Base):
@@ -55,7 +62,10 @@ class KioskReturn(Base):
     status: Mapped[str] = mapped_column(String(10))
     return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
     finished_at: Mapped[datetime | None]
+    #: The kiosk's id of the shopper's action (0010); None from a kiosk of the release before.
+    request_id: Mapped[str | None] = mapped_column(String(36))
     __table_args__ = (
         Index("ix_kiosk_returns_reference", "store_id", "day", "reference", unique=True),
         Index("ix_kiosk_returns_store", "store_id", "status", "at"),
+        Index("ix_kiosk_returns_request", "device_id", "request_id", unique=True),
     )
