@@ -74,19 +74,14 @@ def shopper(body: contract.KioskScan, request: Request, credentials: Credentials
 def hold_request(body: contract.KioskHoldRequest, request: Request, credentials: Credentials) -> Response:
     """ "Ask an associate to hold it": a request on the associates' list of this store (``GET
     /v1/stores/{id}/assist-requests``), not a hold. 404 ``product_not_found`` (by SKU or barcode);
-    409 ``not_in_stock_here``; 429 ``too_many_requests`` after 20 in 10 minutes from one kiosk."""
+    409 ``not_in_stock_here``; 429 ``too_many_requests`` after 20 in 10 minutes from one kiosk.
+    A ``request_id`` this kiosk sent before is answered 204 again with nothing more written (409
+    ``request_id_reused`` if it was for another product or quantity)."""
     db = database(request)
     with db.reading() as session:
         device = kiosk_caller(session, credentials)
     with db.writing() as session:
-        request_id = request_hold(session, device, body, utc_now())
-        record_audit(
-            session,
-            device_id=device.id,
-            staff_id=None,
-            action="kiosk.hold_request",
-            subject=f"assist:{request_id}",
-        )
+        request_hold(session, device, body, utc_now())
     return Response(status_code=204)
 
 
@@ -145,8 +140,10 @@ def return_lookup(body: contract.KioskReturnLookup, request: Request, credential
 def return_start(body: contract.KioskReturnStart, request: Request, credentials: Credentials) -> Response:
     """Start a return: the lines and reasons the shopper chose, for an associate at this store's
     counter (``GET /v1/stores/{id}/kiosk-returns``) → its reference ("K-4821"). 409
-    ``unknown_line``, ``not_returnable`` or ``more_than_returnable`` (with ``line_no``); audited
-    ``kiosk.return_start``."""
+    ``unknown_line``, ``not_returnable`` or ``more_than_returnable`` (with ``line_no``; units an
+    open return started at this store's kiosks already has do not count as returnable); audited
+    ``kiosk.return_start``. A ``request_id`` this kiosk sent before is answered with the first
+    reference and nothing more written (409 ``request_id_reused`` if it was for another return)."""
     db = database(request)
     with db.reading() as session:
         device = kiosk_caller(session, credentials)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storeassist import contract
@@ -31,7 +32,7 @@ from storeassist.hub.services.access import (
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import Conflict, Forbidden, HubError, NotFound
 from storeassist.hub.services.profiles import load_customer_row
-from storeassist.hub.services.trust import LOYALTY_KINDS, verify_scanned_code
+from storeassist.hub.services.trust import LOYALTY_KINDS, record_audit, verify_scanned_code
 
 log = logging.getLogger("storeassist.hub.kiosk")
 
@@ -50,6 +51,8 @@ ASSIST_WINDOW = timedelta(minutes=10)
 ASSIST_SHOWN_FOR = timedelta(hours=24)
 #: Requests a store's list carries (``contract.AssistRequests``).
 ASSIST_LISTED = 200
+#: A kiosk's request id sent again for another action (``request_hold``, ``start_kiosk_return``).
+REQUEST_ID_REUSED = "This request id was already used for another request; the kiosk must make a new id."
 
 
 class TooManyAssistRequests(HubError):
@@ -132,12 +135,19 @@ def request_hold(
     session: Session, device: CallingDevice, request: contract.KioskHoldRequest, now: datetime
 ) -> int:
     """A shopper asks an associate to hold ``qty`` of a product (by SKU or barcode) on sale here:
-    an ``assist_requests`` row for the associates' list; answers its id. 404 ``product_not_found``;
-    409 ``not_in_stock_here`` when fewer are on sale here; 429 past
-    :data:`ASSIST_REQUESTS_PER_WINDOW` from one kiosk."""
+    an ``assist_requests`` row for the associates' list, audited ``kiosk.hold_request``; answers
+    its id. 404 ``product_not_found``; 409 ``not_in_stock_here`` when fewer are on sale here; 429
+    past :data:`ASSIST_REQUESTS_PER_WINDOW` from one kiosk.
+
+    A ``request_id`` this kiosk sent before is the shopper's retry: answered with the first row's
+    id, nothing written and nothing checked again (stock or the kiosk's count may have moved
+    since); 409 ``request_id_reused`` if that id asked for another product or quantity."""
     product_id = session.scalar(
         select(m.Product.id).where(or_(m.Product.sku == request.sku, m.Product.gtin == request.sku))
     )
+    first = _first_hold_request(session, device, request, product_id)
+    if first is not None:
+        return first
     if product_id is None:
         raise NotFound("There is no product with that code.", code="product_not_found")
     on_sale = session.scalar(
@@ -162,10 +172,41 @@ def request_hold(
         qty=request.qty,
         at=now,
         status="open",
+        request_id=str(request.request_id) if request.request_id is not None else None,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same id's retry, in a transaction beside this one
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        first = _first_hold_request(session, device, request, product_id)
+        if first is None:
+            raise
+        return first
+    record_audit(
+        session, device_id=device.id, staff_id=None, action="kiosk.hold_request", subject=f"assist:{row.id}"
+    )
     return int(row.id)
+
+
+def _first_hold_request(
+    session: Session, device: CallingDevice, request: contract.KioskHoldRequest, product_id: int | None
+) -> int | None:
+    """The id of the request this kiosk already made under ``request.request_id``, if any; 409
+    ``request_id_reused`` when that one was for another product or quantity."""
+    if request.request_id is None:
+        return None
+    first = session.execute(
+        select(m.AssistRequest.id, m.AssistRequest.product_id, m.AssistRequest.qty).where(
+            m.AssistRequest.device_id == device.id,
+            m.AssistRequest.request_id == str(request.request_id),
+        )
+    ).first()
+    if first is None:
+        return None
+    if (first.product_id, first.qty) != (product_id, request.qty):
+        raise Conflict(REQUEST_ID_REUSED, code="request_id_reused")
+    return int(first.id)
 
 
 def assist_requests(session: Session, store_id: int, now: datetime) -> contract.AssistRequests:

@@ -28,6 +28,7 @@ from storeassist.hub.db import models as m
 from storeassist.hub.services.access import CallingDevice
 from storeassist.hub.services.database import as_utc
 from storeassist.hub.services.errors import Conflict, NotFound
+from storeassist.hub.services.kiosk import REQUEST_ID_REUSED
 from storeassist.hub.services.return_facts import RECEIPT_KINDS, ReturnOrder, order_of_code, read_return_order
 from storeassist.hub.services.trust import verify_scanned_code, write_audit
 
@@ -43,14 +44,17 @@ _TRIES = 20
 _UNKNOWN = "There is no order with that code."
 
 
-def kiosk_order(session: Session, code: str, now: datetime) -> tuple[ReturnOrder, tuple[LineVerdict, ...]]:
+def kiosk_order(
+    session: Session, code: str, now: datetime, *, lock: bool = False
+) -> tuple[ReturnOrder, tuple[LineVerdict, ...]]:
     """The order a scanned receipt or order code names (its expiry does not matter: it proves the
     purchase), and each line's verdict with receipt. 404 ``unknown_order``; a code the hub does not
-    trust is its ``TokenRefused``."""
+    trust is its ``TokenRefused``. ``lock`` locks the order's row (PostgreSQL) until the end of
+    the transaction, so two kiosks starting returns of one order queue."""
     token = verify_scanned_code(session, code, set(RECEIPT_KINDS), now=now, as_proof=True)
     connection = session.connection()
     order_id = order_of_code(connection, token)
-    order = read_return_order(connection, order_id) if order_id is not None else None
+    order = read_return_order(connection, order_id, lock=lock) if order_id is not None else None
     if order is None:
         raise NotFound(_UNKNOWN, code="unknown_order")
     return order, line_verdicts(order.facts(), DEFAULT_POLICY, now, with_receipt=True)
@@ -86,8 +90,19 @@ def start_kiosk_return(
     """Record the lines a shopper brings back, for an associate at this kiosk's store. 409
     ``unknown_line`` for a line the order does not have, ``not_returnable`` for one that cannot
     come back (final sale, all returned, not received …; ``line_no`` and ``verdict``), and
-    ``more_than_returnable`` past what can (``line_no``, ``returnable``)."""
-    order, verdicts = kiosk_order(session, request.code, now)
+    ``more_than_returnable`` past what can (``line_no``, ``returnable``).
+
+    A ``request_id`` this kiosk sent before is the shopper's retry: answered with the first
+    return's reference, nothing written and nothing checked again (an associate may have taken
+    it back since); 409 ``request_id_reused`` if that id started another return."""
+    first = _first_start(session, device, request)
+    if first is not None:
+        return first
+    order, verdicts = kiosk_order(session, request.code, now, lock=True)
+    # A retry that waited for the order's row while its first try was being written (PostgreSQL).
+    first = _first_start(session, device, request)
+    if first is not None:
+        return first
     by_line = {verdict.line_no: verdict for verdict in verdicts}
     asked = Counter[int]()
     for choice in request.lines:
@@ -114,6 +129,7 @@ def start_kiosk_return(
             )
     day = _store_day(session, device.store_id, now)
     lines = [choice.model_dump(mode="json") for choice in request.lines]
+    request_id = str(request.request_id) if request.request_id is not None else None
     for _ in range(_TRIES):
         reference = _free_reference(session, device.store_id, day)
         row = m.KioskReturn(
@@ -126,12 +142,16 @@ def start_kiosk_return(
             lines=lines,
             at=now,
             status="open",
+            request_id=request_id,
         )
         try:
             with session.begin_nested():  # another kiosk may take the same reference first
                 session.add(row)
                 session.flush()
         except IntegrityError:
+            first = _first_start(session, device, request)  # or this one's retry, beside it
+            if first is not None:
+                return first
             continue
         write_audit(
             session,
@@ -142,6 +162,26 @@ def start_kiosk_return(
         )
         return contract.KioskReturnStarted(reference=reference)
     raise Conflict("Please start the return at the counter.", code="kiosk_busy")
+
+
+def _first_start(
+    session: Session, device: CallingDevice, request: contract.KioskReturnStart
+) -> contract.KioskReturnStarted | None:
+    """The reference of the return this kiosk already started under ``request.request_id``, if
+    any; 409 ``request_id_reused`` when that one was of another code or other lines."""
+    if request.request_id is None:
+        return None
+    first = session.execute(
+        select(m.KioskReturn.reference, m.KioskReturn.code, m.KioskReturn.lines).where(
+            m.KioskReturn.device_id == device.id, m.KioskReturn.request_id == str(request.request_id)
+        )
+    ).first()
+    if first is None:
+        return None
+    lines = [choice.model_dump(mode="json") for choice in request.lines]
+    if (first.code, first.lines) != (request.code, lines):
+        raise Conflict(REQUEST_ID_REUSED, code="request_id_reused")
+    return contract.KioskReturnStarted(reference=first.reference)
 
 
 def _store_day(session: Session, store_id: int, now: datetime) -> date:
