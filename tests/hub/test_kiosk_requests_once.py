@@ -1,7 +1,8 @@
 """A shopper's action at the kiosk is applied once however often the kiosk sends it: "ask an
 associate to hold it" (``POST /v1/kiosk/hold-requests``) and a return started at the kiosk
 (``POST /v1/kiosk/returns``) carry the kiosk's ``request_id``, and a repeat from the same kiosk
-is answered as the first was, with no second row and no second audit row."""
+is answered as the first was, with no second row and no second audit row. And two shoppers'
+screens cannot queue the same units of an order for the store's associates."""
 
 from __future__ import annotations
 
@@ -142,3 +143,41 @@ def test_a_repeat_of_a_return_an_associate_already_took_back_still_answers_its_r
     assert query_db(hub.db_url, "SELECT status FROM kiosk_returns WHERE order_id = ?", made["id"]) == [
         ("finished",)
     ]
+
+
+def test_a_second_open_kiosk_return_cannot_queue_the_units_the_first_already_has(
+    own_hub_device: tuple[Any, httpx.Client], query_db: Any, assert_problem: Any
+) -> None:
+    hub, tablet = own_hub_device
+    made = make_order(hub, query_db, lines=(4, 1), days_ago=3, unit_cents=1500)
+    code = hub.order_token(made["id"])
+
+    def start(kiosk: httpx.Client, *lines: tuple[int, int]) -> httpx.Response:
+        chosen = [{"line_no": n, "qty": q, "reason": "wrong_size"} for n, q in lines]
+        return kiosk.post("/v1/kiosk/returns", json={"code": code, "lines": chosen})
+
+    with enroll_kiosk(hub) as one_screen, enroll_kiosk(hub) as another_screen:
+        assert start(one_screen, (1, 2), (2, 1)).status_code == 200
+        more = assert_problem(start(another_screen, (1, 3)), 409, "more_than_returnable")
+        assert more["params"] == {"line_no": 1, "returnable": 2}
+        gone = assert_problem(start(another_screen, (2, 1)), 409, "more_than_returnable")
+        assert gone["params"] == {"line_no": 2, "returnable": 0}
+        assert start(another_screen, (1, 1)).status_code == 200, "a unit left may still be started"
+        left = assert_problem(start(one_screen, (1, 2)), 409, "more_than_returnable")
+        assert left["params"] == {"line_no": 1, "returnable": 1}
+
+        # Once an associate takes the first back its units are returned, and no longer counted as
+        # waiting too: of line 1's four, two are returned and one waits, so one may be started.
+        first = next(
+            r for r in tablet.get("/v1/stores/1/kiosk-returns").json()["returns"] if r["lines"][0]["qty"] == 2
+        )
+        command = return_command(
+            look_up(tablet, code=code),
+            [(1, 2, "wrong_size", "resellable"), (2, 1, "wrong_size", "resellable")],
+        )
+        command["payload"]["kiosk_return_id"] = first["id"]
+        assert push(tablet, command)["status"] == "applied"
+        assert start(one_screen, (1, 1)).status_code == 200
+        assert_problem(start(another_screen, (1, 1)), 409, "more_than_returnable")
+    rows = query_db(hub.db_url, "SELECT status FROM kiosk_returns WHERE order_id = ? ORDER BY id", made["id"])
+    assert rows == [("finished",), ("open",), ("open",)]

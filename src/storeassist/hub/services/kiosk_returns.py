@@ -90,7 +90,10 @@ def start_kiosk_return(
     """Record the lines a shopper brings back, for an associate at this kiosk's store. 409
     ``unknown_line`` for a line the order does not have, ``not_returnable`` for one that cannot
     come back (final sale, all returned, not received …; ``line_no`` and ``verdict``), and
-    ``more_than_returnable`` past what can (``line_no``, ``returnable``).
+    ``more_than_returnable`` past what can (``line_no``, ``returnable``): what the policy allows
+    less the units of the open returns started at this store's kiosks for the order (those of the
+    last :data:`KIOSK_RETURNS_SHOWN_FOR`, which the associates' list shows), so two shoppers'
+    screens cannot queue the same units twice.
 
     A ``request_id`` this kiosk sent before is the shopper's retry: answered with the first
     return's reference, nothing written and nothing checked again (an associate may have taken
@@ -104,6 +107,7 @@ def start_kiosk_return(
     if first is not None:
         return first
     by_line = {verdict.line_no: verdict for verdict in verdicts}
+    started = _units_started(session, device.store_id, order.id, now)
     asked = Counter[int]()
     for choice in request.lines:
         asked[choice.line_no] += choice.qty
@@ -121,11 +125,13 @@ def start_kiosk_return(
                 code="not_returnable",
                 params={"line_no": line_no, "verdict": verdict.code},
             )
-        if qty > verdict.returnable:
+        left = max(0, verdict.returnable - started[line_no])
+        if qty > left:
             raise Conflict(
-                f"Only {verdict.returnable} of line {line_no} can come back.",
+                f"Only {left} of line {line_no} can come back"
+                + (" (a return started here already has the others)." if started[line_no] else "."),
                 code="more_than_returnable",
-                params={"line_no": line_no, "returnable": verdict.returnable},
+                params={"line_no": line_no, "returnable": left},
             )
     day = _store_day(session, device.store_id, now)
     lines = [choice.model_dump(mode="json") for choice in request.lines]
@@ -182,6 +188,28 @@ def _first_start(
     if (first.code, first.lines) != (request.code, lines):
         raise Conflict(REQUEST_ID_REUSED, code="request_id_reused")
     return contract.KioskReturnStarted(reference=first.reference)
+
+
+def _units_started(session: Session, store_id: int, order_id: int, now: datetime) -> Counter[int]:
+    """Units of each line of the order in the open returns started at this store's kiosks of the
+    last :data:`KIOSK_RETURNS_SHOWN_FOR` (waiting for an associate)."""
+    rows = session.scalars(
+        select(m.KioskReturn.lines).where(
+            m.KioskReturn.store_id == store_id,
+            m.KioskReturn.order_id == order_id,
+            m.KioskReturn.status == "open",
+            m.KioskReturn.at > now - KIOSK_RETURNS_SHOWN_FOR,
+        )
+    )
+    units = Counter[int]()
+    for lines in rows:
+        for line in lines if isinstance(lines, list) else []:
+            try:
+                choice = contract.KioskReturnChoice.model_validate(line)
+            except ValidationError:  # a hand-edited row: its line counts for nothing, never a 500
+                continue
+            units[choice.line_no] += choice.qty
+    return units
 
 
 def _store_day(session: Session, store_id: int, now: datetime) -> date:
