@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -46,6 +47,8 @@ class StandInHub:
         self.refusal: Exception | None = None
         self.hold_back = False
         self.released = asyncio.Event()
+        #: The ``request_id`` of each hold request and return start sent, in order.
+        self.request_ids: list[UUID | None] = []
 
     async def _answer(self, name: str) -> None:
         self.calls.append(name)
@@ -59,6 +62,7 @@ class StandInHub:
         return SHOPPER
 
     async def kiosk_hold_request(self, request: KioskHoldRequest) -> None:
+        self.request_ids.append(request.request_id)
         await self._answer("hold")
 
     async def kiosk_pickup(self, request: KioskPickup) -> KioskPickupAnswer:
@@ -70,6 +74,7 @@ class StandInHub:
         return KioskOrder(order_number="W000011", lines=[])
 
     async def kiosk_start_return(self, request: KioskReturnStart) -> KioskReturnStarted:
+        self.request_ids.append(request.request_id)
         await self._answer("start_return")
         return KioskReturnStarted(reference="K-0001")
 
@@ -215,3 +220,46 @@ async def test_a_return_is_not_sent_without_lines_past_forty_lines_or_without_a_
         await without_keys.start_return("not a code", [choice])
     assert hub.calls == []
     assert (await desk.start_return(codes.order(11), [choice])).reference == "K-0001"
+
+
+async def test_a_shoppers_retry_after_no_answer_sends_the_same_request_id_and_a_new_action_a_new_one(
+    desk: KioskDesk, hub: StandInHub, codes: Any
+) -> None:
+    """The hub may have applied a call whose answer came after the kiosk's deadline: the same
+    action tried again carries the same id (the hub answers it as the first); another action,
+    one tried again after an answer, and the next shopper's get new ones."""
+    hub.hold_back = True  # the answers come after the kiosk's deadline
+    for sku, qty in (("SKU-1", 1), (" SKU-1 ", 1), ("SKU-1", 2)):
+        with pytest.raises(KioskUnavailable):
+            await desk.request_hold(sku, qty)
+    choice = KioskReturnChoice(line_no=1, qty=1, reason="wrong_size")
+    with pytest.raises(KioskUnavailable):
+        await desk.start_return(codes.order(11), [choice])
+    hub.hold_back = False
+    await desk.request_hold("SKU-1")  # the shopper taps again: answered
+    assert (await desk.start_return(codes.order(11), [choice])).reference == "K-0001"
+    await desk.request_hold("SKU-1")  # asked again once answered: another request
+    late, same, other, late_return, retry, retried_return, again = hub.request_ids
+    assert late is not None and late_return is not None
+    assert same == retry == late, "the same action tried again is the same request"
+    assert retried_return == late_return
+    assert len({late, other, late_return, again}) == 4
+
+    # A refusal is an answer: nothing was applied, and the next try is a new request.
+    hub.refusal = HubRejected(Problem(title="Not here", status=409, code="not_in_stock_here"))
+    with pytest.raises(KioskRefused):
+        await desk.request_hold("SKU-2")
+    hub.refusal = None
+    await desk.request_hold("SKU-2")
+    refused, after_refusal = hub.request_ids[-2:]
+    assert refused != after_refusal
+
+    # The next shopper's action is their own, even the same product.
+    hub.hold_back = True
+    with pytest.raises(KioskUnavailable):
+        await desk.request_hold("SKU-3")
+    desk.forget()  # the idle reset
+    hub.hold_back = False
+    await desk.request_hold("SKU-3")
+    left_behind, next_shopper = hub.request_ids[-2:]
+    assert left_behind != next_shopper

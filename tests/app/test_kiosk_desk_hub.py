@@ -8,6 +8,7 @@ Each test that changes the chain has a hub of its own (``hub_server_fn``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
@@ -348,6 +349,83 @@ async def test_a_return_started_at_the_kiosk_is_waiting_for_an_associate(
         hub.db_url, "SELECT reference, code, status FROM kiosk_returns WHERE order_id = ?", made["id"]
     )
     assert rows == [(started.reference, code, "open")]
+
+
+class LateAnswers:
+    """The kiosk's client to the real hub, whose answers to hold requests and return starts come
+    after the kiosk's deadline while :attr:`late`: each such call is applied at the hub (it runs on
+    when the kiosk gives up), and its answer is never seen."""
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+        self.late = False
+        self.sent: list[Any] = []
+        #: The calls whose answers came too late, to wait for before looking at the hub.
+        self.applied: list[asyncio.Future[Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def _send(self, call: Any, request: Any) -> Any:
+        self.sent.append(request.request_id)
+        if not self.late:
+            return await call(request)
+        at_the_hub = asyncio.ensure_future(call(request))
+        self.applied.append(at_the_hub)
+        await asyncio.shield(at_the_hub)
+        await asyncio.sleep(3600)  # the answer is on its way; the kiosk's deadline passes first
+
+    async def kiosk_hold_request(self, request: Any) -> None:
+        await self._send(self.client.kiosk_hold_request, request)
+
+    async def kiosk_start_return(self, request: Any) -> Any:
+        return await self._send(self.client.kiosk_start_return, request)
+
+
+async def test_a_shoppers_retry_after_a_late_answer_is_applied_once_at_the_hub(
+    own_kiosk: tuple[Any, DeviceServices],
+) -> None:
+    hub, kiosk = own_kiosk
+    sku, _, _ = _product_in_stock_here(hub.db_url)
+    made = make_order(hub, query_db, lines=(2,), days_ago=3, unit_cents=1500)
+    code = hub.order_token(made["id"])
+    chosen = [KioskReturnChoice(line_no=1, qty=1, reason="wrong_size")]
+    async with HubClient(hub.url, kiosk.credentials.load()) as client:
+        hub_side = LateAnswers(client)
+        desk = KioskDesk(hub_side, kiosk.cache, hub.store_id, deadline_s=0.5)
+        hub_side.late = True
+        with pytest.raises(KioskUnavailable):
+            await desk.request_hold(sku)
+        with pytest.raises(KioskUnavailable):
+            await desk.start_return(code, chosen)
+        await asyncio.gather(*hub_side.applied)  # the hub did both, after the kiosk gave up
+        assert query_db(hub.db_url, "SELECT count(*) FROM assist_requests") == [(1,)]
+        ((reference,),) = query_db(
+            hub.db_url, "SELECT reference FROM kiosk_returns WHERE order_id = ?", made["id"]
+        )
+
+        hub_side.late = False  # the shopper taps again, and this time the answer comes
+        await desk.request_hold(sku)
+        started = await desk.start_return(code, chosen)
+        assert started.reference == reference, "the first return's reference"
+        assert query_db(hub.db_url, "SELECT count(*) FROM assist_requests") == [(1,)]
+        assert query_db(hub.db_url, "SELECT count(*) FROM kiosk_returns WHERE order_id = ?", made["id"]) == [
+            (1,)
+        ]
+        held_id, return_id, held_again, return_again = hub_side.sent
+        assert (held_again, return_again) == (held_id, return_id)
+
+        # Asked again once answered: the shopper's next request, and the order's other unit.
+        await desk.request_hold(sku)
+        assert (await desk.start_return(code, chosen)).reference != reference
+    assert query_db(hub.db_url, "SELECT count(*) FROM assist_requests") == [(2,)]
+    audited = query_db(
+        hub.db_url,
+        "SELECT action, count(*) FROM audit WHERE device_id = ? AND action IN "
+        "('kiosk.hold_request', 'kiosk.return_start') GROUP BY action ORDER BY action",
+        kiosk.record.device_id,
+    )
+    assert audited == [("kiosk.hold_request", 2), ("kiosk.return_start", 2)]
 
 
 # -- leaving kiosk mode ------------------------------------------------------------------------

@@ -375,8 +375,11 @@ class HubClient:
         )
 
     async def kiosk_hold_request(self, request: KioskHoldRequest) -> None:
-        """ "Ask an associate to hold it". Not retried: a repeat would list the request twice."""
-        await self._call("POST", "/v1/kiosk/hold-requests", None, body=request, idempotent=False)
+        """ "Ask an associate to hold it". Retried only with a ``request_id``, which the hub
+        applies once: without one a repeat would list the request twice."""
+        await self._call(
+            "POST", "/v1/kiosk/hold-requests", None, body=request, idempotent=request.request_id is not None
+        )
 
     async def kiosk_pickup(self, request: KioskPickup) -> KioskPickupAnswer:
         """Self-pickup. Not retried: a repeat could count one wrong pickup code twice."""
@@ -393,9 +396,14 @@ class HubClient:
         )
 
     async def kiosk_start_return(self, request: KioskReturnStart) -> KioskReturnStarted:
-        """Start a return for an associate to finish. Not retried: a repeat would start it twice."""
+        """Start a return for an associate to finish. Retried only with a ``request_id``, which the
+        hub applies once (a repeat answers the first reference): without one it would start twice."""
         return await self._call(
-            "POST", "/v1/kiosk/returns", KioskReturnStarted, body=request, idempotent=False
+            "POST",
+            "/v1/kiosk/returns",
+            KioskReturnStarted,
+            body=request,
+            idempotent=request.request_id is not None,
         )
 
     async def kiosk_exit(self, request: KioskExit) -> None:

@@ -18,18 +18,28 @@ hub failing, or this device revoked) is :class:`~storeassist.domain.kiosk.KioskU
 a refusal :class:`~storeassist.domain.kiosk.KioskRefused` with the hub's code and params.
 Only a product's card comes from the device (the cached catalog and stock; :meth:`fresher`
 asks the hub for fresher counts).
+
+**Once, however often it is tried.** A hold request and a return start carry a ``request_id``
+made here. A call with no answer may still have been applied at the hub, so its id is kept: the
+shopper trying the same action again (the same product and quantity, the same code and lines)
+sends the same id, and the hub answers it as it answered the first, writing nothing more. A
+different action gets a new id; the id is dropped once the hub answers (applied or refused) and
+at :meth:`forget`, so the next shopper's action is a new one. What is kept is the id, by a
+digest of the action: nothing of the shopper.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
+from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from storeassist.client import DeviceRevoked, HubConnectionError, HubError, HubRejected
 from storeassist.contract import (
@@ -68,9 +78,12 @@ from storeassist.services.stock_catalog import CatalogCache, CatalogLookups
 log = logging.getLogger("storeassist.kiosk")
 
 _T = TypeVar("_T")
+_Request = TypeVar("_Request", bound=BaseModel)
 
 #: Seconds a shopper waits for the hub before the kiosk says it cannot answer just now.
 KIOSK_DEADLINE_S = 3.0
+#: Unanswered actions whose request ids are kept for a retry (a shopper tries a few things at most).
+UNANSWERED_KEPT = 16
 
 LOYALTY_KINDS = frozenset({TokenKind.LOYALTY_CARD, TokenKind.LOYALTY_DYNAMIC})
 #: What proves a purchase for a return: the order's code (its expiry does not matter) or a receipt.
@@ -146,6 +159,8 @@ class KioskDesk:
         self._in_time = CounterDeadline(deadline_s, hub_went_quiet, "the kiosk")
         #: Calls to the hub on their way: :meth:`forget` stops them.
         self._calls: set[asyncio.Task[object]] = set()
+        #: Request ids of the shopper's actions the hub has not answered, by the action's digest.
+        self._unanswered: dict[str, UUID] = {}
 
     @property
     def store_id(self) -> int:
@@ -205,7 +220,7 @@ class KioskDesk:
             request = KioskHoldRequest(sku=sku.strip(), qty=qty)
         except ValidationError:  # no SKU or barcode is like that
             raise KioskRefused("product_not_found") from None
-        await self._ask(self._client.kiosk_hold_request(request))
+        await self._once("hold", request, self._client.kiosk_hold_request)
 
     # -- self-pickup --------------------------------------------------------------------------
 
@@ -248,7 +263,7 @@ class KioskDesk:
             if len(lines) > MAX_RETURN_LINES:
                 raise KioskRefused("too_many_lines") from None
             raise TokenMalformed() from None  # not a code at all (a kiosk without keys yet)
-        return await self._ask(self._client.kiosk_start_return(request))
+        return await self._once("return", request, self._client.kiosk_start_return)
 
     # -- leaving kiosk mode -------------------------------------------------------------------
 
@@ -276,6 +291,7 @@ class KioskDesk:
             if call is not current:
                 call.cancel()
         self._calls.clear()
+        self._unanswered.clear()
 
     # -- how -----------------------------------------------------------------------------------
 
@@ -306,6 +322,22 @@ class KioskDesk:
             ).kind
         except TokenUnknownKey:
             return None  # the hub may have rotated its key since this kiosk's last sync
+
+    async def _once(self, kind: str, request: _Request, send: Callable[[_Request], Awaitable[_T]]) -> _T:
+        """Send the shopper's action ``request`` (its ``request_id`` unset) with the id of the same
+        action left unanswered before, else a new one; the id is kept while no answer comes."""
+        key = hashlib.sha256(f"{kind}:{request.model_dump_json()}".encode()).hexdigest()
+        request_id = self._unanswered.pop(key, None) or uuid4()
+        while len(self._unanswered) >= UNANSWERED_KEPT:
+            del self._unanswered[next(iter(self._unanswered))]  # the oldest
+        self._unanswered[key] = request_id
+        try:
+            answer = await self._ask(send(request.model_copy(update={"request_id": request_id})))
+        except (KioskRefused, TokenError):
+            self._unanswered.pop(key, None)  # the hub answered: nothing was applied
+            raise
+        self._unanswered.pop(key, None)
+        return answer
 
     async def _ask(
         self, call: Awaitable[_T], *, code: str | None = None, verified: TokenKind | None = None
