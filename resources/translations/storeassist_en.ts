@@ -1809,7 +1809,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>StoreAssist kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1834,7 +1834,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-228"/>
+        <location line="-233"/>
         <source>Starting…</source>
         <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings). The store&apos;s language, the one the kiosk started in: each reset goes back to it. The back office revoked this kiosk: out of service for good (until it is set up again).</extracomment>
         <translation type="unfinished"></translation>
