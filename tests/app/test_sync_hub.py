@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -108,62 +111,69 @@ async def test_with_nobody_signed_in_actions_wait_quietly_and_go_after_a_sign_in
     assert outbox.get(note.id).state is OutboxState.APPLIED
 
 
+class KeyChecks:
+    """An enrolled tablet's sync engine on a clock of the test's: ``sync_at(seconds)`` runs a round
+    that many seconds after the first, and ``keys()`` is what the tablet then trusts."""
+
+    def __init__(self, tablet: Any) -> None:
+        self.tablet = tablet
+        self.start = datetime.now(UTC)
+        self.now = self.start
+        self.engine = SyncEngine(
+            tablet.client, tablet.outbox, tablet.cache, tablet.hub.store_id, clock=lambda: self.now
+        )
+
+    async def sync_at(self, seconds: float) -> None:
+        self.now = self.start + timedelta(seconds=seconds)
+        await self.engine.sync_now()
+
+    def keys(self) -> set[int]:
+        return set(self.tablet.cache.verification_keys())
+
+
+@asynccontextmanager
+async def key_checks(hub: Any, folder: Any) -> AsyncIterator[KeyChecks]:
+    from hub_tablets import enroll_tablet
+
+    tablet = await enroll_tablet(hub, folder)
+    checks = KeyChecks(tablet)
+    try:
+        yield checks
+    finally:
+        await checks.engine.aclose()
+        await tablet.aclose()
+
+
 async def test_a_key_rotated_at_the_hub_reaches_a_running_tablet_at_its_next_key_check(
     hub_server_fn, tmp_path
 ):
-    from hub_tablets import enroll_tablet
-
     from storeassist.hub.admin import rotate_key
 
-    tablet = await enroll_tablet(hub_server_fn, tmp_path / "tablet")
-    start = datetime.now(UTC)
-    clock = [start]
-    engine = SyncEngine(
-        tablet.client, tablet.outbox, tablet.cache, hub_server_fn.store_id, clock=lambda: clock[0]
-    )
-    try:
-        await engine.sync_now()
-        before = set(tablet.cache.verification_keys())
+    async with key_checks(hub_server_fn, tmp_path / "tablet") as tablet:
+        await tablet.sync_at(0)
+        before = tablet.keys()
         _old, new = rotate_key(hub_server_fn.db_url)
         assert new not in before
 
-        clock[0] = start + timedelta(minutes=1)
-        await engine.sync_now()  # within the interval: the keys it holds still serve
-        assert set(tablet.cache.verification_keys()) == before
-        clock[0] = start + timedelta(seconds=KEYS_EVERY_S + 1)
-        await engine.sync_now()  # past it: the hub's keys are fetched again
-        assert set(tablet.cache.verification_keys()) == before | {new}
-    finally:
-        await engine.aclose()
-        await tablet.aclose()
+        await tablet.sync_at(60)  # within the interval: the keys it holds still serve
+        assert tablet.keys() == before
+        await tablet.sync_at(KEYS_EVERY_S + 1)  # past it: the hub's keys are fetched again
+        assert tablet.keys() == before | {new}
 
 
 async def test_a_key_retired_at_the_hub_is_dropped_by_a_running_tablet_at_its_next_key_check(
     hub_server_fn, tmp_path
 ):
-    from hub_tablets import enroll_tablet
-
     from storeassist.hub.admin import retire_key, rotate_key
 
     old, new = rotate_key(hub_server_fn.db_url)
     assert old is not None
-    tablet = await enroll_tablet(hub_server_fn, tmp_path / "tablet")
-    start = datetime.now(UTC)
-    clock = [start]
-    engine = SyncEngine(
-        tablet.client, tablet.outbox, tablet.cache, hub_server_fn.store_id, clock=lambda: clock[0]
-    )
-    try:
-        await engine.sync_now()
-        assert set(tablet.cache.verification_keys()) == {old, new}
+    async with key_checks(hub_server_fn, tmp_path / "tablet") as tablet:
+        await tablet.sync_at(0)
+        assert tablet.keys() == {old, new}
         assert retire_key(hub_server_fn.db_url, old).now
 
-        clock[0] = start + timedelta(minutes=1)
-        await engine.sync_now()  # within the interval: the keys it holds still serve
-        assert set(tablet.cache.verification_keys()) == {old, new}
-        clock[0] = start + timedelta(seconds=KEYS_EVERY_S + 1)
-        await engine.sync_now()  # past it: the hub's keys replace the whole set it held
-        assert set(tablet.cache.verification_keys()) == {new}
-    finally:
-        await engine.aclose()
-        await tablet.aclose()
+        await tablet.sync_at(60)  # within the interval: the keys it holds still serve
+        assert tablet.keys() == {old, new}
+        await tablet.sync_at(KEYS_EVERY_S + 1)  # past it: the hub's keys replace the whole set it held
+        assert tablet.keys() == {new}
