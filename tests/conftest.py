@@ -225,6 +225,9 @@ class HubUnderTest:
     def port(self) -> int:
         return self._hub().port
 
+    def wait_for_recommendations(self, timeout_s: float = 120) -> bool:
+        return self._hub().wait_for_recommendations(timeout_s)
+
     def _hub(self) -> RunningHub:
         if self._running is None:
             raise RuntimeError("the hub is stopped; call restart()")

@@ -7,10 +7,8 @@ anywhere in the answer; audited by id; limited per kiosk like a person's profile
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
-import httpx
 from hub_kiosks import enroll_kiosk
 
 from storeassist.domain.kiosk import greeting_name, kiosk_offers
@@ -41,10 +39,7 @@ def _shopper(query_db: Any, db_url: str) -> dict[str, Any]:
 
 def _wait_for_the_model(hub: Any) -> None:
     """A scan before the hub's first recommender model is greeted without suggestions."""
-    deadline = time.monotonic() + 120
-    while httpx.get(f"{hub.url}/v1/health").json().get("recommendations") != "ready":
-        assert time.monotonic() < deadline, "the hub built no recommender model"
-        time.sleep(0.1)
+    assert hub.wait_for_recommendations(120), "the hub built no recommender model"
 
 
 def _keys(value: Any) -> set[str]:

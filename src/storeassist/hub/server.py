@@ -17,10 +17,14 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 
 from storeassist.hub.db.schema import require_current
+
+if TYPE_CHECKING:
+    from storeassist.hub.recommend import Recommender
 
 #: How long start-up may take before we give up (the app and database are local).
 STARTUP_TIMEOUT_S = 20.0
@@ -78,6 +82,16 @@ class RunningHub:
     @property
     def running(self) -> bool:
         return self._thread.is_alive() and self._server.started
+
+    def wait_for_recommendations(self, timeout_s: float) -> bool:
+        """Whether the recommender's first model is built within ``timeout_s`` (the hub builds it
+        on a thread when it starts; until then a kiosk greets shoppers without suggestions)."""
+        from fastapi import FastAPI
+
+        app = self._server.config.app
+        assert isinstance(app, FastAPI)  # _config serves the app object create_app made
+        recommender: Recommender = app.state.recommender
+        return recommender.wait_until_built(timeout_s)
 
     def restart(self) -> RunningHub:
         """Stop, then serve the same database on the same port again (a new :class:`RunningHub`)."""

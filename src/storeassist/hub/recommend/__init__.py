@@ -56,6 +56,7 @@ class Recommender:
         self._model: ItemModel | None = None
         self._built_at = 0.0
         self._refreshing = False
+        self._built = threading.Event()
         self.last_build: threading.Thread | None = None  # the latest build started beside requests
 
     def warm(self) -> threading.Thread:
@@ -83,12 +84,17 @@ class Recommender:
         """The model if one is built, without waiting for one."""
         return self._model
 
+    def wait_until_built(self, timeout_s: float) -> bool:
+        """Whether a model is built within ``timeout_s`` (for a caller that needs suggestions)."""
+        return self._built.wait(timeout_s)
+
     def _stale(self) -> bool:
         return time.monotonic() - self._built_at > self.ttl_s
 
     def _set(self, model: ItemModel) -> None:
         self._model = model
         self._built_at = time.monotonic()
+        self._built.set()
 
     def _build(self) -> None:
         try:
