@@ -451,9 +451,9 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+204"/>
+        <location filename="../../src/storeassist/ui/kiosk_attract.py" line="+171"/>
         <source>Welcome! Scan to start</source>
-        <extracomment>The languages a shopper can choose, each named in itself: (Qt locale name, name). How long a press on the hidden corner opens the manager&apos;s exit. The key combination that opens the manager&apos;s exit. Events that say someone is at the kiosk.</extracomment>
+        <extracomment>The languages a shopper can choose, each named in itself: (Qt locale name, name). How long a press on the hidden corner opens the manager&apos;s exit. Events that say someone is at the kiosk.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1822,7 +1822,7 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+168"/>
+        <location filename="../../src/storeassist/ui/kiosk_window.py" line="+214"/>
         <source>This kiosk cannot read that code. Please ask an associate.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1854,7 +1854,7 @@
     <message>
         <location line="-233"/>
         <source>Starting…</source>
-        <extracomment>Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings). The store&apos;s language, the one the kiosk started in: each reset goes back to it. The back office revoked this kiosk: out of service for good (until it is set up again).</extracomment>
+        <extracomment>The key combination that opens the manager&apos;s exit. Shown and waiting for a person (for ``--screenshot``). Start-up stopped on a problem the start-up page now explains. The idle warning is showing. The kiosk forgot its shopper and shows the attract screen again. The interface language changed (its Qt locale name). Loads and installs the translation for a language; returns it (None: source strings). The store&apos;s language, the one the kiosk started in: each reset goes back to it. The back office revoked this kiosk: out of service for good (until it is set up again).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
